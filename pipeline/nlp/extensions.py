@@ -1,0 +1,68 @@
+"""All custom `Doc` and `Span` attributes TrialGraph sets, declared in one place.
+
+Doc._.sections       list[Section]   sections of the source document (set before the pipeline runs)
+Doc._.relations      list[Relation]  relations between entities of `doc.ents`
+Span._.norm          list[str]       identifiers as CURIEs, best first
+Span._.concept       str | None      preferred name of the normalized concept
+Span._.negated       bool            the mention is negated ("no brain metastases")
+Span._.context       str | None      eligibility | prior_therapy | historical | hypothetical | other_study
+Span._.section       str | None      kind of the section the mention sits in
+Span._.grade         str | None      CTCAE grade of an adverse event ("3", ">=3", "any")
+Span._.serious       bool            a serious adverse event
+Span._.dlt           bool            named as a dose-limiting toxicity
+Span._.dose          Dose | None     structured dose attributes of a DOSE mention
+Span._.source        str | None      lexicon | rule | model: which extractor produced the mention
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span
+
+CONTEXTS = ("eligibility", "prior_therapy", "historical", "hypothetical", "other_study")
+
+_DOC_ATTRIBUTES = {"sections": None, "relations": None}
+_SPAN_ATTRIBUTES = {
+    "norm": None,
+    "concept": None,
+    "negated": False,
+    "context": None,
+    "section": None,
+    "grade": None,
+    "serious": False,
+    "dlt": False,
+    "dose": None,
+    "source": None,
+}
+
+
+@dataclass
+class Relation:
+    """A directed relation between two entities of one `Doc` (indexes into `doc.ents`)."""
+
+    head: int
+    tail: int
+    label: str
+    confidence: float
+    extractor: str
+
+
+def register_extensions() -> None:
+    """Declare every attribute once; safe to call repeatedly."""
+    for name, default in _DOC_ATTRIBUTES.items():
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=default)
+    for name, default in _SPAN_ATTRIBUTES.items():
+        if not Span.has_extension(name):
+            Span.set_extension(name, default=default)
+
+
+def copy_span(span: Span, label: str | None = None) -> Span:
+    """A new span over the same tokens (optionally relabelled) carrying the same `._` attributes."""
+    new = Span(span.doc, span.start, span.end, label=label or span.label_)
+    for name in _SPAN_ATTRIBUTES:
+        setattr(new._, name, getattr(span._, name))
+    return new
+
+
+register_extensions()

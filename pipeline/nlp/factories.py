@@ -1,0 +1,49 @@
+"""Every TrialGraph spaCy component, registered as a factory here and exposed through the
+`spacy_factories` entry point, so `spacy.blank("en").add_pipe("trialgraph_doses")` works anywhere.
+
+Component code lives in its own module and is imported when the factory is called, so that
+importing this module (which spaCy does for every blank pipeline) stays cheap.
+"""
+from __future__ import annotations
+
+from spacy.language import Language
+
+
+@Language.factory("trialgraph_sentences")
+def make_sentences(nlp: Language, name: str):
+    """Sentence boundaries for biomedical prose, headings and list items."""
+    from pipeline.nlp.sentences import SentenceSplitter
+
+    return SentenceSplitter()
+
+
+@Language.factory("trialgraph_lexicon", default_config={"lexicon_dir": None})
+def make_lexicon(nlp: Language, name: str, lexicon_dir: str | None):
+    """DRUG, DRUG_CLASS, DISEASE and ENDPOINT mentions from the open lexicons in models/lexicons."""
+    from pipeline.nlp.lexicon_ner import LexiconRecognizer
+
+    return LexiconRecognizer(lexicon_dir)
+
+
+@Language.factory("trialgraph_doses")
+def make_doses(nlp: Language, name: str):
+    """DOSE mentions with amount, unit, route, frequency and schedule."""
+    from pipeline.nlp.dose_component import DoseRecognizer
+
+    return DoseRecognizer()
+
+
+@Language.factory("trialgraph_context")
+def make_context(nlp: Language, name: str):
+    """Negation, eligibility, prior therapy and hypothetical context; adverse event versus condition."""
+    from pipeline.nlp.context import ContextAnnotator
+
+    return ContextAnnotator()
+
+
+@Language.factory("trialgraph_relations")
+def make_relations(nlp: Language, name: str):
+    """HAS_DOSE, HAS_ADVERSE_EVENT, TREATS and HAS_ENDPOINT relations between mentions."""
+    from pipeline.nlp.relations import RelationExtractor
+
+    return RelationExtractor()

@@ -1,0 +1,74 @@
+"""The TrialGraph annotation pipeline: a blank English spaCy pipeline with scispaCy's tokenizer
+and abbreviation detector, followed by TrialGraph's own components."""
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+
+import spacy
+from scispacy.custom_tokenizer import combined_rule_tokenizer
+from spacy.language import Language
+from spacy.tokens import Doc
+
+import pipeline.nlp.extensions  # noqa: F401  (declares the ._ attributes)
+import scispacy.abbreviation  # noqa: F401  (registers the abbreviation_detector factory)
+from pipeline.document import Document
+
+COMPONENTS = (
+    "trialgraph_sentences",
+    "abbreviation_detector",
+    "trialgraph_lexicon",
+    "trialgraph_doses",
+    "trialgraph_context",
+    "trialgraph_relations",
+)
+MAX_DOCUMENT_CHARS = 5_000_000
+
+
+def build_nlp(components: Iterable[str] = COMPONENTS) -> Language:
+    """A new pipeline with the given components, in the given order."""
+    nlp = spacy.blank("en")
+    nlp.max_length = MAX_DOCUMENT_CHARS
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)  # a regex warning inside scispaCy's tokenizer rules
+        nlp.tokenizer = combined_rule_tokenizer(nlp)
+    for name in components:
+        nlp.add_pipe(name)
+    return nlp
+
+
+@lru_cache(maxsize=1)
+def default_nlp() -> Language:
+    """The full pipeline, built once per process."""
+    return build_nlp()
+
+
+def pipeline_version(nlp: Language | None = None) -> str:
+    """Identifies the extraction code and data; stored with results so changed pipelines re-process."""
+    from pipeline import __version__
+    from pipeline.resources import models_fingerprint
+
+    names = ",".join((nlp or default_nlp()).pipe_names)
+    return f"{__version__}+{models_fingerprint()}:{names}"
+
+
+def make_doc(nlp: Language, document: Document) -> Doc:
+    """Tokenize a document's text and attach its sections, ready for the pipeline components."""
+    doc = nlp.make_doc(document.text)
+    doc._.sections = document.sections
+    return doc
+
+
+def annotate_documents(nlp: Language, documents: Iterable[Document]) -> Iterator[tuple[Document, Doc]]:
+    """Run the pipeline over documents, section-aware; yields each document with its annotated Doc."""
+    for document in documents:
+        doc = make_doc(nlp, document)
+        for _, component in nlp.pipeline:
+            doc = component(doc)
+        yield document, doc
+
+
+def annotate_texts(nlp: Language, texts: Iterable[str], batch_size: int = 64) -> Iterator[Doc]:
+    """Run the pipeline over plain texts (no sections)."""
+    yield from nlp.pipe(texts, batch_size=batch_size)

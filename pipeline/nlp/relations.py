@@ -1,0 +1,73 @@
+"""Rule-based relations between the entities of a Doc.
+
+Within a sentence: each DOSE goes to its nearest DRUG (HAS_DOSE); every drug is paired with every
+adverse event (HAS_ADVERSE_EVENT), condition (TREATS) and endpoint (HAS_ENDPOINT), which handles
+combination regimens ("IL-21 plus sorafenib" gives both drugs). Across sentences: a sentence that
+names adverse events or endpoints but no drug inherits the drugs of the previous sentence in the same
+paragraph. Mentions that are negated or only in eligibility, prior-therapy, historical, hypothetical
+or other-study context take part in no relation.
+"""
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span
+
+from pipeline.nlp.extensions import Relation
+
+EXTRACTOR = "rules"
+_TAIL_RELATION = {"ADVERSE_EVENT": "HAS_ADVERSE_EVENT", "CONDITION": "TREATS", "ENDPOINT": "HAS_ENDPOINT"}
+_BLOCKING_CONTEXTS = frozenset({"eligibility", "prior_therapy", "historical", "hypothetical", "other_study"})
+_SAME_SENTENCE = 0.7
+_PREVIOUS_SENTENCE = 0.4
+
+
+def takes_part(ent: Span) -> bool:
+    """Whether a mention may be an end of a relation."""
+    return not ent._.negated and ent._.context not in _BLOCKING_CONTEXTS
+
+
+class RelationExtractor:
+    """Fills `doc._.relations`."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        relations: list[Relation] = []
+        previous_drugs: list[int] = []
+        previous_end_char = -1
+        ents = list(doc.ents)
+        by_sentence: dict[int, list[int]] = {}
+        for index, ent in enumerate(ents):
+            by_sentence.setdefault(ent.sent.start, []).append(index)
+        for sentence in doc.sents:
+            members = [i for i in by_sentence.get(sentence.start, []) if takes_part(ents[i])]
+            drugs = [i for i in members if ents[i].label_ == "DRUG"]
+            relations += self._doses(ents, members, drugs)
+            heads, confidence = drugs, _SAME_SENTENCE
+            same_paragraph = previous_end_char >= 0 and "\n" not in doc.text[previous_end_char : sentence.start_char]
+            if not drugs and same_paragraph:
+                heads, confidence = previous_drugs, _PREVIOUS_SENTENCE
+            for tail in members:
+                label = _TAIL_RELATION.get(ents[tail].label_)
+                if label is None or (label == "TREATS" and confidence < _SAME_SENTENCE):
+                    continue
+                relations += [Relation(head, tail, label, confidence, EXTRACTOR) for head in heads]
+            if drugs or not same_paragraph:
+                previous_drugs = drugs
+            previous_end_char = sentence.start_char + len(sentence.text.rstrip())
+        doc._.relations = relations
+        return doc
+
+    @staticmethod
+    def _doses(ents: list[Span], members: list[int], drugs: list[int]) -> list[Relation]:
+        """Each dose to the nearest drug, preferring the drug before it at equal distance."""
+        out = []
+        for i in members:
+            if ents[i].label_ != "DOSE" or not drugs:
+                continue
+            dose = ents[i]
+
+            def distance(d: int) -> tuple[int, int]:
+                drug = ents[d]
+                gap = dose.start - drug.end if drug.end <= dose.start else drug.start - dose.end
+                return (gap, 0 if drug.end <= dose.start else 1)
+
+            out.append(Relation(min(drugs, key=distance), i, "HAS_DOSE", _SAME_SENTENCE, EXTRACTOR))
+        return out

@@ -1,0 +1,40 @@
+"""Annotated Docs as plain JSON-ready dicts, in the shape of the `annotate` contract (../shared/CONTRACT.md)."""
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from spacy.tokens import Doc, Span
+
+
+def entity_record(ent: Span) -> dict[str, Any]:
+    """One entity: the contract's fields first, then TrialGraph's extra attributes."""
+    record: dict[str, Any] = {
+        "start": ent.start_char,
+        "end": ent.end_char,
+        "label": ent.label_,
+        "text": ent.text,
+        "norm": list(ent._.norm or []),
+        "negated": bool(ent._.negated),
+        "concept": ent._.concept,
+        "context": ent._.context,
+        "section": ent._.section,
+        "source": ent._.source,
+        "sentence": [ent.sent.start_char, ent.sent.end_char],
+    }
+    if ent.label_ == "ADVERSE_EVENT":
+        record.update(grade=ent._.grade, serious=bool(ent._.serious), dlt=bool(ent._.dlt))
+    if ent._.dose is not None:
+        record["dose"] = {k: v for k, v in asdict(ent._.dose).items() if k not in ("start", "end", "text")}
+    return record
+
+
+def doc_annotations(doc: Doc) -> dict[str, Any]:
+    """`{"entities": [...], "relations": [...]}` for one annotated Doc."""
+    return {
+        "entities": [entity_record(ent) for ent in doc.ents],
+        "relations": [
+            {"head": r.head, "tail": r.tail, "label": r.label, "confidence": r.confidence, "extractor": r.extractor}
+            for r in (doc._.relations or [])
+        ],
+    }

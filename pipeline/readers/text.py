@@ -1,0 +1,384 @@
+"""Reader for plain text and for journal-article text extracted from HTML or PDF.
+
+The document text is rebuilt paragraph by paragraph with `TextBuilder`: headings stay as their own
+lines, prose paragraphs broken by page or column breaks are joined again, and tab-separated tables
+(with their caption line and footnote lines) leave the prose and become `Table`s. Text without
+recognisable article headings becomes one `other` section with the first line as title.
+
+The small helpers at the top (blocks, title clipping, nested sections, NCT-id ordering) are shared
+with the ClinicalTrials.gov page reader.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipeline.document import Document, Section, Table, TextBuilder, content_id, find_nct_ids
+from pipeline.readers.sniff import decode_text
+
+FORMAT = "text"
+TITLE_MAX_CHARS = 200
+
+# ---------------------------------------------------------------------------------------------
+# Shared helpers (also used by pipeline.readers.ctgov_page)
+# ---------------------------------------------------------------------------------------------
+
+
+def split_blocks(text: str) -> list[list[str]]:
+    """Split text into blocks of lines separated by blank (or whitespace-only) lines; lines keep tabs."""
+    blocks: list[list[str]] = []
+    current: list[str] = []
+    for line in text.split("\n"):
+        if line.strip():
+            current.append(line.rstrip())
+        elif current:
+            blocks.append(current)
+            current = []
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def clip_title(line: str, limit: int = TITLE_MAX_CHARS) -> str:
+    """A one-line title: whitespace collapsed, cut at a word boundary to at most `limit` characters."""
+    title = " ".join(line.split())
+    if len(title) <= limit:
+        return title
+    cut = title[:limit]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip(" ,;:")
+
+
+def add_parent_section(builder: TextBuilder, name: str, kind: str, start: int) -> None:
+    """Record a section spanning everything added to `builder` since offset `start` (if anything was)."""
+    end = len(builder.text)
+    if end > start:
+        text = builder.text[start:end]
+        lead = len(text) - len(text.lstrip())
+        builder.sections.append(Section(name=name, kind=kind, start=start + lead, end=end, text=text[lead:]))
+
+
+_REGISTRATION_CONTEXT = re.compile(r"registration|registered|registry|identifier", re.I)
+
+
+def ordered_nct_ids(text: str) -> list[str]:
+    """NCT ids with those on a registration line ("Trial registration: ... NCT...") first."""
+    registered = [
+        nct
+        for line in text.split("\n")
+        if _REGISTRATION_CONTEXT.search(line)
+        for nct in find_nct_ids(line)
+    ]
+    return list(dict.fromkeys(registered + find_nct_ids(text)))
+
+
+# ---------------------------------------------------------------------------------------------
+# Article structure: headings, tables, footnotes
+# ---------------------------------------------------------------------------------------------
+
+# Top-level article headings and the section kind each one opens (matched on the whole heading).
+_TOP_HEADINGS: tuple[tuple[str, str], ...] = (
+    (r"abstract|summary", "abstract"),
+    (r"background|introduction", "background"),
+    (r"(materials?|patients|subjects) and methods|methods?|methodology", "methods"),
+    (r"results?|findings", "results"),
+    (r"discussion|results and discussion", "discussion"),
+    (r"conclusions?", "conclusions"),
+    (r"references|bibliography|literature cited", "references"),
+    (
+        r"keywords|abbreviations|acknowledge?ments?|funding|competing interests?|conflicts? of interests?"
+        r"|declarations?|disclosures?|authors?'? contributions?|author details|additional files?"
+        r"|supplementary (material|information)|data availability|ethics.*|trial registration",
+        "metadata",
+    ),
+)
+_TOP_HEADING_KINDS = [(re.compile(rf"(?:{pattern})", re.I), kind) for pattern, kind in _TOP_HEADINGS]
+# A sub-heading under Results that is about harms narrows the kind to adverse_events.
+_SAFETY_HEADING = re.compile(r"\b(safety|adverse|toxicit|tolerability|side effects?)", re.I)
+_HEADING_NUMBER = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[IVX]+\.)\s+")
+_FUNCTION_WORD_END = re.compile(r"\b(of|the|and|or|with|in|to|for|at|by|a|an|on|from|as)$", re.I)
+_FRONT_MATTER_LABEL = re.compile(
+    r"^(open access|(research|original|review|short|brief)?\s*(article|paper|report|communication|study)"
+    r"|correspondence|case report|editorial|letter|commentary)$",
+    re.I,
+)
+_TABLE_CAPTION = re.compile(r"^(?:Table|TABLE)\s+([A-Z]?\d+[A-Za-z]?)\b")
+_FOOTNOTE_START = re.compile(r"^(?:\*+|\[[^\]\s]{1,3}\]|[†‡§¶‖#]|Abbreviations?\b|Notes?\s*:)")
+# Page furniture that PDF and HTML extraction leaves inside the prose.
+_PAGE_FURNITURE = re.compile(
+    r"^(?:\*\s*Correspondence\b|[¹²³⁴⁵⁶⁷⁸⁹⁰]|Full list of author information\b|Page \d+ of \d+$)", re.I
+)
+_REFERENCE_ITEM = re.compile(r"^(?:[-•*]\s|\[\d{1,3}\]|\d{1,3}[.)]\s)")
+_SENTENCE_END = re.compile(r"[.!?:;)\]\"”]$")
+_ADVERSE_EVENT_CAPTION = re.compile(r"adverse (events?|reactions?|effects?)|toxicit|side effects", re.I)
+_DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+)")
+_DOI_LABELLED = re.compile(r"(?:\bdoi\s*:?\s*|https?://(?:dx\.)?doi\.org/)(10\.\d{4,9}/[^\s\"<>]+)", re.I)
+_PMID = re.compile(r"\bPMID\s*:?\s*(\d{4,9})\b")
+_PMCID = re.compile(r"\b(PMC\d{5,9})\b")
+
+
+def heading_kind(heading: str) -> str | None:
+    """The section kind a top-level article heading opens, or None if it is not a known one."""
+    name = _HEADING_NUMBER.sub("", heading).strip().rstrip(":").strip()
+    for pattern, kind in _TOP_HEADING_KINDS:
+        if pattern.fullmatch(name):
+            return kind
+    return None
+
+
+def looks_like_heading(line: str) -> bool:
+    """A short title-like line: capitalised, at most 10 words, no sentence end, no label colon."""
+    stripped = line.strip()
+    words = stripped.split()
+    if not words or len(words) > 10 or len(stripped) > 90 or "\t" in line:
+        return False
+    name = _HEADING_NUMBER.sub("", stripped)
+    if not name or not (name[0].isalpha() and name[0].isupper()):
+        return False
+    if name.endswith((".", ",", ";")) or ": " in name or _FUNCTION_WORD_END.search(name):
+        return False
+    return not _TABLE_CAPTION.match(name) and not name.lower().startswith(("figure", "fig."))
+
+
+def is_tab_block(lines: list[str]) -> bool:
+    """Tab-separated table lines: at least two lines, most of them with a tab."""
+    with_tabs = sum(1 for line in lines if "\t" in line)
+    return with_tabs >= 2 and with_tabs * 2 > len(lines)
+
+
+def _is_numeric_cell(cell: str) -> bool:
+    return bool(re.search(r"\d", cell)) and not re.search(r"[A-Za-z]{3,}", cell)
+
+
+def parse_tab_table(lines: list[str]) -> tuple[list[list[str]], list[list[str]]]:
+    """Split tab-separated lines into `(header_rows, rows)`, rows padded to one width.
+
+    The first line is the header; a second line joins it when the first has empty spanning cells
+    and the second has no numbers (a two-row header such as group names over n / % columns).
+    """
+    grid = [[cell.strip() for cell in line.split("\t")] for line in lines]
+    width = max(len(row) for row in grid)
+    grid = [row + [""] * (width - len(row)) for row in grid]
+    header_count = 1
+    if len(grid) > 2 and any(cell == "" for cell in grid[0][1:]):
+        if not any(_is_numeric_cell(cell) for cell in grid[1]):
+            header_count = 2
+    return grid[:header_count], grid[header_count:]
+
+
+def repeated_header_rows(table: Table) -> list[int]:
+    """Body rows that look like a header repeated inside the table (no counts, a header-like cell)."""
+    header_cells = {cell.lower() for row in table.header_rows for cell in row if cell}
+    found = []
+    for index, row in enumerate(table.rows):
+        cells = [cell for cell in row[1:] if cell]
+        if len(cells) >= 2 and not any(_is_numeric_cell(cell) for cell in cells):
+            if any(cell.lower() in header_cells or re.search(r"\bgrade\b|\bn \(%\)", cell, re.I) for cell in cells):
+                found.append(index)
+    return found
+
+
+@dataclass
+class _Heading:
+    name: str
+    kind: str
+    paragraphs: list[str] = field(default_factory=list)
+    children: list[_Heading] = field(default_factory=list)
+    shown: bool = True  # False for a part the text names no heading for (back matter after the references)
+
+
+def _block_text(block: list[str]) -> str:
+    return "\n".join(line.strip() for line in block)
+
+
+def _is_reference_block(block: list[str]) -> bool:
+    """A reference-list block: several lines, or one that starts like a list item ("- ", "12. ", "[12]")."""
+    return len(block) > 1 or bool(_REFERENCE_ITEM.match(block[0].strip()))
+
+
+def _join_broken_paragraphs(paragraphs: list[str], paragraph: str) -> None:
+    """Append `paragraph`, gluing it to the previous one when a page or column break split a sentence."""
+    if paragraphs:
+        previous = paragraphs[-1]
+        broken = not _SENTENCE_END.search(previous) and re.search(r"[a-z,]$", previous)
+        if broken and "\n" not in paragraph and paragraph[:1].isalnum():
+            paragraphs[-1] = previous + " " + paragraph
+            return
+    paragraphs.append(paragraph)
+
+
+def _article_title(front: list[list[str]]) -> str:
+    for block in front:
+        candidate = " ".join(line.strip() for line in block)
+        if _FRONT_MATTER_LABEL.match(candidate) or len(candidate.split()) < 4:
+            continue
+        if candidate.isupper() or _DOI.search(candidate) or "http" in candidate:
+            continue
+        return clip_title(candidate)
+    return clip_title(front[0][0]) if front else ""
+
+
+def _publication_ids(text: str, references: str) -> dict[str, str]:
+    """DOI, PMID and PMCID of the article itself (labelled forms first; the reference list is ignored)."""
+    own_text = text.replace(references, "") if references else text
+    ids: dict[str, str] = {}
+    doi = _DOI_LABELLED.search(own_text) or _DOI.search(own_text)
+    if doi:
+        ids["doi"] = doi.group(1).rstrip(".,;)]")
+    pmid = _PMID.search(own_text)
+    if pmid:
+        ids["pmid"] = pmid.group(1)
+    pmcid = _PMCID.search(own_text)
+    if pmcid:
+        ids["pmcid"] = pmcid.group(1)
+    return ids
+
+
+class _ArticleParser:
+    """Walks the blocks of an article once, sorting them into front matter, headings, prose and tables."""
+
+    def __init__(self, blocks: list[list[str]]) -> None:
+        self.blocks = blocks
+        self.front: list[list[str]] = []
+        self.furniture: list[str] = []
+        self.headings: list[_Heading] = []
+        self.tables: list[Table] = []
+        self.warnings: list[str] = []
+
+    def parse(self) -> None:
+        index = 0
+        while index < len(self.blocks):
+            block = self.blocks[index]
+            first = block[0].strip()
+            if len(block) == 1 and _TABLE_CAPTION.match(first) and index + 1 < len(self.blocks):
+                if is_tab_block(self.blocks[index + 1]):
+                    index = self._take_table(first, index + 1)
+                    continue
+            if is_tab_block(block):
+                index = self._take_table("", index)
+                continue
+            if _PAGE_FURNITURE.match(first) and self.headings:
+                self.furniture.append("\n".join(line.strip() for line in block))
+            elif len(block) == 1 and heading_kind(first):
+                self.headings.append(_Heading(first, heading_kind(first) or "other"))
+            elif len(block) == 1 and self.headings and looks_like_heading(first):
+                self._add_subheading(first)
+            elif not self.headings:
+                self.front.append(block)
+            elif self.headings[-1].kind == "references" and not _is_reference_block(block):
+                self.headings.append(_Heading("Back matter", "metadata", shown=False))
+                self.headings[-1].paragraphs.append(_block_text(block))
+            else:
+                _join_broken_paragraphs(self._current().paragraphs, _block_text(block))
+            index += 1
+
+    def _add_subheading(self, name: str) -> None:
+        """Nest under an empty previous sub-heading, or beside siblings that start with the same word."""
+        parent = self.headings[-1]
+        if parent.children:
+            last = parent.children[-1]
+            if not last.paragraphs and not last.children:
+                parent = last
+            elif last.children and name.split()[0].lower() == last.children[0].name.split()[0].lower():
+                parent = last
+        kind = parent.kind
+        if kind == "results" and _SAFETY_HEADING.search(name):
+            kind = "adverse_events"
+        parent.children.append(_Heading(name, kind))
+
+    def _current(self) -> _Heading:
+        node = self.headings[-1]
+        while node.children:
+            node = node.children[-1]
+        return node
+
+    def _take_table(self, caption: str, index: int) -> int:
+        """Read the tab block at `index` and the footnote blocks after it; return the next block index."""
+        header_rows, rows = parse_tab_table(self.blocks[index])
+        index += 1
+        footnotes: list[str] = []
+        while index < len(self.blocks) and _FOOTNOTE_START.match(self.blocks[index][0].strip()):
+            for line in self.blocks[index]:
+                if _FOOTNOTE_START.match(line.strip()) or not footnotes:
+                    footnotes.append(line.strip())
+                else:
+                    footnotes[-1] += " " + line.strip()
+            index += 1
+        label = _TABLE_CAPTION.match(caption)
+        table_id = f"table-{label.group(1)}" if label else f"table-{len(self.tables) + 1}"
+        if any(table.id == table_id for table in self.tables):
+            table_id = f"{table_id}-{len(self.tables) + 1}"
+        table = Table(
+            id=table_id,
+            caption=caption,
+            header_rows=header_rows,
+            rows=rows,
+            section=self._current().name if self.headings else None,
+            footnotes=footnotes,
+            kind="adverse_events" if _ADVERSE_EVENT_CAPTION.search(caption) else None,
+        )
+        for row in repeated_header_rows(table):
+            self.warnings.append(f"{table_id} row {row} repeats a header inside the body: {table.rows[row][0]!r}")
+        self.tables.append(table)
+        return index
+
+
+def _add_heading(builder: TextBuilder, heading: _Heading) -> None:
+    """Add a heading line, its paragraphs and its sub-headings; the section spans all but the heading line."""
+    if heading.shown:
+        builder.add(heading.name)
+    if not heading.children:
+        builder.add("\n\n".join(heading.paragraphs), name=heading.name, kind=heading.kind)
+        return
+    start = len(builder.text)
+    builder.add("\n\n".join(heading.paragraphs))
+    for child in heading.children:
+        _add_heading(builder, child)
+    add_parent_section(builder, heading.name, heading.kind, start)
+
+
+def _build_article(parser: _ArticleParser) -> tuple[str, TextBuilder]:
+    title = _article_title(parser.front)
+    builder = TextBuilder()
+    builder.add(title, name="Title", kind="title")
+    front_rest = [_block_text(block) for block in parser.front if clip_title(_block_text(block)) != title]
+    builder.add("\n\n".join(front_rest + parser.furniture), name="Front matter", kind="metadata")
+    for heading in parser.headings:
+        _add_heading(builder, heading)
+    return title, builder
+
+
+def _build_plain(blocks: list[list[str]], fallback_title: str) -> tuple[str, TextBuilder]:
+    title = clip_title(blocks[0][0]) if blocks else clip_title(fallback_title)
+    builder = TextBuilder()
+    body = blocks
+    if len(blocks) > 1 and len(blocks[0]) == 1 and len(blocks[0][0].strip()) <= TITLE_MAX_CHARS:
+        builder.add(blocks[0][0], name="Title", kind="title")
+        body = blocks[1:]
+    builder.add("\n\n".join(_block_text(block) for block in body), name="Text", kind="other")
+    return title, builder
+
+
+def read(raw: bytes, path: str) -> Document:
+    """Read plain or article text into a `Document` with sections, tables and identifiers."""
+    decoded = decode_text(raw, path)
+    blocks = split_blocks(decoded)
+    parser = _ArticleParser(blocks)
+    parser.parse()
+    if parser.headings:
+        title, builder = _build_article(parser)
+    else:
+        title, builder = _build_plain(parser.front, decoded.strip().split("\n")[0])
+    references = next((s.text for s in builder.sections if s.kind == "references"), "")
+    return Document(
+        id=content_id(raw),
+        source_path=path,
+        format=FORMAT,
+        title=title,
+        text=builder.text,
+        sections=builder.sections,
+        tables=parser.tables,
+        nct_ids=ordered_nct_ids(decoded),
+        publication_ids=_publication_ids(decoded, references),
+        warnings=parser.warnings,
+    )

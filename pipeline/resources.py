@@ -1,0 +1,39 @@
+"""Locations of the data files the product ships in models/, and small loaders for them."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+
+
+def model_path(relative: str | Path) -> Path:
+    """Absolute path of a file under models/ (absolute paths are returned unchanged)."""
+    path = Path(relative)
+    return path if path.is_absolute() else MODELS_DIR / path
+
+
+@lru_cache(maxsize=None)
+def read_word_list(relative: str | Path) -> frozenset[str]:
+    """A one-entry-per-line list: lowercased, '#' comments and blank lines skipped."""
+    path = model_path(relative)
+    if not path.exists():
+        raise FileNotFoundError(f"missing data file {path}; is the models/ folder of the checkout complete?")
+    words = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip().lower()
+        if line:
+            words.add(line)
+    return frozenset(words)
+
+
+@lru_cache(maxsize=1)
+def models_fingerprint() -> str:
+    """Short hash of the shipped data files (lexicons, rules), part of the pipeline version."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted(p for p in MODELS_DIR.rglob("*") if p.is_file() and "sources" not in p.parts):
+        digest.update(str(path.relative_to(MODELS_DIR)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]

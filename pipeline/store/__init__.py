@@ -1,0 +1,182 @@
+"""The SQLite store under outputs/: documents, mentions, relations and failures.
+
+Each document is written in one transaction (its old rows replaced), so a store never holds half a
+document, and a run killed at any point leaves every finished document intact.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pipeline.document import Document
+
+SCHEMA_VERSION = 1
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    id TEXT PRIMARY KEY,
+    source_path TEXT NOT NULL,
+    format TEXT NOT NULL,
+    title TEXT NOT NULL,
+    nct_ids TEXT NOT NULL,
+    document TEXT NOT NULL,
+    pipeline_version TEXT NOT NULL,
+    processed_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS mentions (
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    label TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    norm TEXT NOT NULL,
+    concept TEXT,
+    negated INTEGER NOT NULL,
+    context TEXT,
+    section TEXT,
+    attributes TEXT NOT NULL,
+    PRIMARY KEY (document_id, idx)
+);
+CREATE INDEX IF NOT EXISTS mentions_label ON mentions(label);
+CREATE TABLE IF NOT EXISTS relations (
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    head INTEGER NOT NULL,
+    tail INTEGER NOT NULL,
+    label TEXT NOT NULL,
+    confidence REAL NOT NULL,
+    extractor TEXT NOT NULL,
+    PRIMARY KEY (document_id, head, tail, label)
+);
+CREATE TABLE IF NOT EXISTS failures (
+    source_path TEXT PRIMARY KEY,
+    error TEXT NOT NULL,
+    failed_at REAL NOT NULL
+);
+"""
+_MENTION_COLUMNS = ("label", "start", "end", "text", "norm", "concept", "negated", "context", "section")
+
+
+@dataclass
+class StoredDocument:
+    """A document row with its annotations, as read back from the store."""
+
+    document: Document
+    pipeline_version: str
+    entities: list[dict[str, Any]]
+    relations: list[dict[str, Any]]
+
+
+class Store:
+    """A TrialGraph database file (`outputs/trialgraph.db` by default)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.connection = sqlite3.connect(self.path)
+        self.connection.execute("PRAGMA journal_mode=WAL")
+        self.connection.execute("PRAGMA foreign_keys=ON")
+        self.connection.executescript(_SCHEMA)
+        found = self.connection.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        if found is None:
+            with self.connection:
+                self.connection.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+        elif int(found[0]) != SCHEMA_VERSION:
+            raise RuntimeError(
+                f"{self.path} has schema version {found[0]}, this trialgraph needs {SCHEMA_VERSION}; "
+                "run with a new output folder"
+            )
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def processed_version(self, document_id: str) -> str | None:
+        """The pipeline version a document was processed with, or None if it is not stored."""
+        row = self.connection.execute("SELECT pipeline_version FROM documents WHERE id=?", (document_id,)).fetchone()
+        return row[0] if row else None
+
+    def save(self, document: Document, annotations: dict[str, Any], pipeline_version: str) -> None:
+        """Replace everything stored for `document` in one transaction; clears an earlier failure of its file."""
+        entities, relations = annotations["entities"], annotations["relations"]
+        with self.connection:
+            # the same content, or an older version of the same file, is replaced
+            self.connection.execute(
+                "DELETE FROM documents WHERE id=? OR source_path=?", (document.id, document.source_path)
+            )
+            self.connection.execute("DELETE FROM failures WHERE source_path=?", (document.source_path,))
+            self.connection.execute(
+                "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?)",
+                (document.id, document.source_path, document.format, document.title, json.dumps(document.nct_ids),
+                 document.to_json(), pipeline_version, time.time()),
+            )
+            self.connection.executemany(
+                "INSERT INTO mentions VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                [
+                    (document.id, i, e["label"], e["start"], e["end"], e["text"], json.dumps(e["norm"]),
+                     e.get("concept"), int(e["negated"]), e.get("context"), e.get("section"),
+                     json.dumps({k: v for k, v in e.items() if k not in _MENTION_COLUMNS}))
+                    for i, e in enumerate(entities)
+                ],
+            )
+            self.connection.executemany(
+                "INSERT OR REPLACE INTO relations VALUES (?,?,?,?,?,?)",
+                [(document.id, r["head"], r["tail"], r["label"], r["confidence"], r["extractor"]) for r in relations],
+            )
+
+    def record_failure(self, source_path: str, error: str) -> None:
+        with self.connection:
+            self.connection.execute(
+                "INSERT OR REPLACE INTO failures VALUES (?,?,?)", (source_path, error, time.time())
+            )
+
+    def failures(self) -> list[tuple[str, str]]:
+        return self.connection.execute("SELECT source_path, error FROM failures ORDER BY source_path").fetchall()
+
+    def document_ids(self) -> list[str]:
+        return [row[0] for row in self.connection.execute("SELECT id FROM documents ORDER BY id")]
+
+    def documents(self) -> Iterator[StoredDocument]:
+        """Every stored document with its mentions and relations, in id order."""
+        for doc_id, doc_json, version in self.connection.execute(
+            "SELECT id, document, pipeline_version FROM documents ORDER BY id"
+        ).fetchall():
+            entities = []
+            for row in self.connection.execute(
+                "SELECT label, start, end, text, norm, concept, negated, context, section, attributes "
+                "FROM mentions WHERE document_id=? ORDER BY idx",
+                (doc_id,),
+            ):
+                entity = dict(zip(_MENTION_COLUMNS, row[:9]))
+                entity["norm"] = json.loads(entity["norm"])
+                entity["negated"] = bool(entity["negated"])
+                entity.update(json.loads(row[9]))
+                entities.append(entity)
+            relations = [
+                {"head": h, "tail": t, "label": label, "confidence": c, "extractor": x}
+                for h, t, label, c, x in self.connection.execute(
+                    "SELECT head, tail, label, confidence, extractor FROM relations WHERE document_id=? "
+                    "ORDER BY head, tail, label",
+                    (doc_id,),
+                )
+            ]
+            yield StoredDocument(Document.from_dict(json.loads(doc_json)), version, entities, relations)
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """Mentions and relations per label, and documents."""
+        mentions = dict(self.connection.execute("SELECT label, COUNT(*) FROM mentions GROUP BY label ORDER BY label"))
+        relations = dict(
+            self.connection.execute("SELECT label, COUNT(*) FROM relations GROUP BY label ORDER BY label")
+        )
+        documents = self.connection.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+        return {"documents": {"total": documents}, "mentions": mentions, "relations": relations}

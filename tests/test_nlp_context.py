@@ -1,0 +1,65 @@
+from pipeline.document import Section
+from pipeline.nlp.context import ContextAnnotator
+from helpers import find_entity, set_entities
+
+context = ContextAnnotator()
+
+
+def _annotate(nlp, text, mentions, sections=None):
+    doc = nlp(text)
+    doc._.sections = sections or []
+    set_entities(doc, mentions)
+    return context(doc)
+
+
+def test_context_negation_of_a_finding(sentence_nlp):
+    # corpus/seeds/002, Results
+    doc = _annotate(sentence_nlp, "There were no treatment-related deaths and no brain metastases were found.",
+                    [("deaths", "DISEASE"), ("brain metastases", "DISEASE")])
+    assert find_entity(doc, "deaths")._.negated
+    assert find_entity(doc, "brain metastases")._.negated
+
+
+def test_context_negation_stops_at_scope_break(sentence_nlp):
+    doc = _annotate(sentence_nlp, "No fever was reported, but grade 3 skin rash occurred with sorafenib.",
+                    [("fever", "DISEASE"), ("skin rash", "DISEASE"), ("sorafenib", "DRUG")])
+    assert find_entity(doc, "fever")._.negated
+    rash = find_entity(doc, "skin rash")
+    assert not rash._.negated
+    assert rash.label_ == "ADVERSE_EVENT" and rash._.grade == "3"
+
+
+def test_context_prior_therapy_drug(sentence_nlp):
+    # corpus/seeds/004-like wording
+    doc = _annotate(sentence_nlp, "Patients previously treated with sunitinib received sorafenib 400 mg twice daily.",
+                    [("sunitinib", "DRUG"), ("sorafenib", "DRUG")])
+    assert find_entity(doc, "sunitinib")._.context == "prior_therapy"
+    assert find_entity(doc, "sorafenib")._.context is None
+
+
+def test_context_eligibility_section_makes_conditions(sentence_nlp):
+    text = "Exclusion Criteria:\nUncontrolled hypertension\nPrior treatment with sorafenib"
+    sections = [Section(name="Exclusion Criteria", kind="exclusion_criteria", start=0, end=len(text), text=text)]
+    doc = _annotate(sentence_nlp, text, [("hypertension", "DISEASE"), ("sorafenib", "DRUG")], sections)
+    hypertension = find_entity(doc, "hypertension")
+    assert hypertension.label_ == "CONDITION" and hypertension._.context == "eligibility"
+    assert find_entity(doc, "sorafenib")._.context == "eligibility"
+
+
+def test_context_same_word_is_adverse_event_during_treatment(sentence_nlp):
+    doc = _annotate(sentence_nlp, "Grade 3 hypertension developed in 4 patients treated with sorafenib.",
+                    [("hypertension", "DISEASE"), ("sorafenib", "DRUG")])
+    assert find_entity(doc, "hypertension").label_ == "ADVERSE_EVENT"
+
+
+def test_context_disease_treated_is_condition(sentence_nlp):
+    doc = _annotate(sentence_nlp, "IL-21 plus sorafenib in patients with metastatic renal cell carcinoma.",
+                    [("IL-21", "DRUG"), ("sorafenib", "DRUG"), ("renal cell carcinoma", "DISEASE")])
+    assert find_entity(doc, "renal cell carcinoma").label_ == "CONDITION"
+
+
+def test_context_dose_limiting_toxicity_flag(sentence_nlp):
+    doc = _annotate(sentence_nlp, "Grade 3 skin rash was the only dose-limiting toxicity of IL-21.",
+                    [("skin rash", "DISEASE"), ("IL-21", "DRUG")])
+    rash = find_entity(doc, "skin rash")
+    assert rash.label_ == "ADVERSE_EVENT" and rash._.dlt and rash._.grade == "3"

@@ -26,6 +26,7 @@ SECTION_KINDS = (
     "primary_outcomes",
     "secondary_outcomes",
     "other_outcomes",
+    "outcomes",
     "eligibility",
     "inclusion_criteria",
     "exclusion_criteria",
@@ -84,7 +85,7 @@ class Intervention:
 
 @dataclass
 class Outcome:
-    """A registered outcome measure (`kind` is primary, secondary or other)."""
+    """A registered outcome measure (`kind` is primary, secondary, other, or unspecified when the source does not say)."""
 
     kind: str
     measure: str

@@ -132,7 +132,8 @@ def test_ctgov_xml_record_with_missing_parts_reads_with_warnings(tmp_path: Path)
     raw = (
         b"<clinical_study><id_info><nct_id>NCT01065844</nct_id></id_info>"
         b"<brief_title>Nelfinavir study</brief_title><study_type>Interventional</study_type>"
-        b"<eligibility><criteria><textblock>\n  Adults with adenoid cystic carcinoma\n</textblock></criteria></eligibility>"
+        b"<eligibility><criteria><textblock>\n  Adults with adenoid cystic carcinoma\n</textblock></criteria>"
+        b"</eligibility>"
         b"<clinical_results><outcome_list/></clinical_results></clinical_study>"
     )
     doc = ctgov_xml.read(raw, str(tmp_path / "sparse.xml"))

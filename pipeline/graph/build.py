@@ -24,6 +24,8 @@ NODE_TYPES = {
 _REGISTRATION = re.compile(r"(registration|registered|identifier|clinicaltrials\.gov)[^.\n]{0,60}$", re.I)
 _INTERVENTION_SECTIONS = frozenset({"interventions", "arms", "title"})
 _CONDITION_SECTIONS = frozenset({"conditions", "title"})
+_OUTCOME_SECTIONS = {"primary_outcomes": "primary", "secondary_outcomes": "secondary", "other_outcomes": "other",
+                     "outcomes": "unspecified"}
 
 
 def concept_key(entity: dict[str, Any]) -> str:
@@ -109,9 +111,9 @@ def _link_trial(graph: nx.MultiDiGraph, trial_node: str, node: str, entity: dict
     elif entity["label"] == "CONDITION" and section in _CONDITION_SECTIONS:
         graph.add_edge(trial_node, node, key=f"{document_id}:{index}", label="STUDIES",
                        document=document_id, start=entity["start"], end=entity["end"])
-    elif entity["label"] == "ENDPOINT" and section in ("primary_outcomes", "secondary_outcomes", "other_outcomes"):
+    elif entity["label"] == "ENDPOINT" and section in _OUTCOME_SECTIONS:
         graph.add_edge(trial_node, node, key=f"{document_id}:{index}", label="MEASURES",
-                       document=document_id, kind=section.split("_")[0], start=entity["start"], end=entity["end"])
+                       document=document_id, kind=_OUTCOME_SECTIONS[section], start=entity["start"], end=entity["end"])
 
 
 def _dose_attributes(entity: dict[str, Any]) -> dict[str, Any]:

@@ -22,11 +22,10 @@ import srsly
 from wordfreq import zipf_frequency
 
 from pipeline.lexicons import sources
+from pipeline.lexicons.matcher import FORMAT_VERSION, LEXICON_FILE
 from pipeline.lexicons.normalize import SHORT_KEY_LENGTH, case_form, fold, is_acronym, prefix_keys
-from pipeline.lexicons.sources import CASED_ORIGINS, CURATED_DIR, LEXICON_DIR, RawConcept
+from pipeline.lexicons.sources import CASED_ORIGINS, CURATED_DIR, LEXICON_DIR
 
-FORMAT_VERSION = 1
-LEXICON_FILE = "lexicon.msgpack.gz"
 LABEL_ORDER = ("ENDPOINT", "DRUG_CLASS", "DRUG", "DISEASE")
 CURATED_ORIGINS = frozenset({"curated", "endpoint"})
 PROTEIN_MESH_BRANCHES = ("D08", "D12", "D13", "D23")  # enzymes, proteins, nucleic acids, biological factors
@@ -38,6 +37,7 @@ ZIPF_LIMIT_NAME = 5.2  # a concept's own preferred name
 ZIPF_LIMIT_SYNONYM = 4.0  # other synonyms
 ZIPF_LIMIT_BRAND_OR_CODE = 3.0  # FDA brand and code names, and short keys of caseless sources
 AMBIGUOUS_ACRONYM_CONCEPTS = 3  # a short disease acronym naming this many concepts is dropped
+QUALIFIER_WITH_NUMBER = re.compile(r"^(?:grade|stage|type|phase|class|level|cycle|day|week)[\s-]*(?:[0-9]+|[ivx]+)[a-c]?$", re.I)
 CODE_NAME = re.compile(r"^[A-Z]{1,6}[- ]?\d{1,7}(?:-\d{1,6})?[A-Z]{0,2}$")
 INN_STEM = re.compile(r"^[a-z]{4,}(?:mab|nib|cept|kin|lisib|parib|zomib|degib|rsen|siran|platin|taxel|rubicin)$")
 
@@ -92,15 +92,18 @@ class StopLists:
     """Keys that filters drop."""
 
     stop: set[str]
-    not_drugs: set[str]
+    stop_acronyms: set[str]
+    analytes: set[str]
     units: set[str]
     salts: set[str]
 
     @classmethod
     def load(cls) -> "StopLists":
+        stop_words = sources.read_word_list(CURATED_DIR / "stop_terms.txt")
         return cls(
-            stop={fold(word) for word in sources.read_word_list(CURATED_DIR / "stop_terms.txt")},
-            not_drugs={fold(word) for word in sources.read_word_list(CURATED_DIR / "not_drugs.txt")},
+            stop={fold(word) for word in stop_words},
+            stop_acronyms={case_form(word) for word in stop_words if word != word.lower()},
+            analytes={fold(word) for word in sources.read_word_list(CURATED_DIR / "analytes_and_proteins.txt")},
             units={fold(unit) for unit in sources.cdisc_units() if fold(unit)},
             salts={word.lower() for word in sources.read_word_list(CURATED_DIR / "salt_words.txt")},
         )
@@ -128,7 +131,7 @@ def build_drugs(stops: StopLists, report: Report) -> list[Concept]:
         concept = Concept("DRUG", item.name, curies, list(item.terms))
         protein_only = not item.drugbank and item.mesh_trees and all(
             tree.startswith(PROTEIN_MESH_BRANCHES) for tree in item.mesh_trees)
-        if item.name not in curated and (protein_only or fold(item.name) in stops.not_drugs):
+        if item.name not in curated and (protein_only or fold(item.name) in stops.analytes):
             report.drop("DRUG", "protein_enzyme_or_analyte_concept", item.name)
             continue
         by_name[item.name] = concept
@@ -188,7 +191,7 @@ def _add_unii(concepts: list[Concept], stops: StopLists, report: Report) -> None
         else:
             linked += 1
         if exact:
-            target.add_curie(f"UNII:{substance.unii}")
+            target.add_curie(f"UNII:{substance.unii}", first=fold(substance.display) == fold(target.name))
         target.terms.extend(brand_and_code)
     report.counts["DRUG"]["unii_substances_linked"] = linked
     report.counts["DRUG"]["unii_investigational_drugs_added"] = added
@@ -240,16 +243,23 @@ def build_diseases(report: Report) -> tuple[list[Concept], list[sources.CtcaeTer
     """DISEASE concepts: biolexica clusters + HPO ids + MeSH diseases, flagged with CTCAE MedDRA codes."""
     hpo = sources.hpo_terms()
     non_phenotypes = _hpo_non_phenotypes(hpo)
-    clusters = []
-    for raw in sources.biolexica_concepts():
+    clusters: list[Concept] = []
+    by_name: dict[str, Concept] = {}
+    raw_clusters = sources.biolexica_concepts()
+    for raw in raw_clusters:
         if raw.curies[0] in non_phenotypes:
             report.drop("DISEASE", "hpo_not_a_phenotype", raw.name)
             continue
-        clusters.append(Concept("DISEASE", raw.name, list(raw.curies), list(raw.terms)))
-    report.counts["DISEASE"]["source_concepts_biolexica"] = len(clusters)
-    by_name: dict[str, Concept] = {}
-    for concept in clusters:
-        by_name.setdefault(fold(concept.name), concept)
+        same_name = by_name.get(fold(raw.name))
+        if same_name is not None:  # one disease in several ontologies (e.g. DOID and NCIt)
+            same_name.curies.extend(raw.curies)
+            same_name.terms.extend(raw.terms)
+            continue
+        concept = Concept("DISEASE", raw.name, list(raw.curies), list(raw.terms))
+        clusters.append(concept)
+        by_name[fold(raw.name)] = concept
+    report.counts["DISEASE"]["source_concepts_biolexica"] = len(raw_clusters)
+    report.counts["DISEASE"]["biolexica_concepts_after_name_merge"] = len(clusters)
     for hpo_id in sorted(hpo):
         term = hpo[hpo_id]
         if hpo_id in non_phenotypes:
@@ -263,8 +273,7 @@ def build_diseases(report: Report) -> tuple[list[Concept], list[sources.CtcaeTer
     merged = 0
     concepts = list(clusters)
     for raw in mesh:
-        target = by_name.get(fold(raw.name)) or next(
-            (by_name[fold(text)] for text, _ in raw.terms if fold(text) in by_name), None)
+        target = by_name.get(fold(raw.name)) or by_name.get(fold(_uninvert(raw.name)))
         if target is not None and not any(c.startswith("MESH:") for c in target.curies):
             target.add_curie(raw.curies[0], first=True)
             target.terms.extend(raw.terms)
@@ -296,6 +305,12 @@ def build_diseases(report: Report) -> tuple[list[Concept], list[sources.CtcaeTer
     return concepts, ctcae
 
 
+def _uninvert(mesh_heading: str) -> str:
+    """'carcinoma, renal cell' -> 'renal cell carcinoma' (MeSH inverted headings)."""
+    head, comma, rest = mesh_heading.partition(", ")
+    return f"{rest} {head}" if comma and "," not in rest else mesh_heading
+
+
 def _drop_reason(text: str, origin: str, concept: Concept, stops: StopLists) -> str | None:
     """Why a term is not kept for matching, or None to keep it."""
     key = fold(text)
@@ -305,18 +320,25 @@ def _drop_reason(text: str, origin: str, concept: Concept, stops: StopLists) -> 
         return None
     if len(key) <= 2:
         return "one_or_two_characters"
+    if not text.strip()[:1].isalnum():
+        return "starts_with_punctuation"
     if key.isdigit():
         return "numeric"
-    if key in stops.stop:
-        return "stoplist"
-    if key in stops.units:
-        return "unit"
-    if concept.label == "DRUG" and key in stops.not_drugs:
-        return "not_a_drug_analyte_protein"
     cased_acronym = origin in CASED_ORIGINS and is_acronym(text)
-    if cased_acronym or not text.replace("-", "").isalpha() or " " in text.strip():
+    if cased_acronym:  # matched in exact case only: "ALL" stays although "all" is a stop word
+        if case_form(text) in stops.stop_acronyms:
+            return "stoplist"
+    elif key in stops.stop:
+        return "stoplist"
+    elif key in stops.units:
+        return "unit"
+    if key in stops.analytes:
+        return "analyte_or_protein"
+    if QUALIFIER_WITH_NUMBER.match(text):
+        return "qualifier_with_number"
+    if cased_acronym or not key.isalpha() or " " in text.strip():
         return None
-    zipf = zipf_frequency(text.lower(), "en")
+    zipf = zipf_frequency(key, "en")
     if len(key) <= SHORT_KEY_LENGTH and origin not in CASED_ORIGINS and zipf >= ZIPF_LIMIT_BRAND_OR_CODE:
         return "short_caseless_common_word"
     if origin in ("unii_bn", "unii_cd") and zipf >= ZIPF_LIMIT_BRAND_OR_CODE:
@@ -379,22 +401,28 @@ def assemble(concepts: list[Concept], stops: StopLists, report: Report) -> dict:
         "version": FORMAT_VERSION,
         "concepts": [[c.id, c.label, c.name, c.curies] for c in kept_concepts],
         "terms": terms,
-        "prefixes": sorted(prefixes - set(terms) | (prefixes & set(terms))),
+        "prefixes": sorted(prefixes),
     }
 
 
 def _drop_ambiguous_acronyms(entries: dict, concepts: list[Concept], report: Report) -> None:
-    """Remove short disease acronyms that name many different disease concepts (e.g. 'PD', 'MS')."""
+    """Short disease acronyms naming many disease concepts (e.g. 'PD', 'MS') keep only the concepts whose
+    name's initials spell them ('RCC' -> renal cell carcinoma); with none such they are dropped."""
     for key in list(entries):
         values = entries[key]
         disease = [(i, rule) for i, rule in values if concepts[i].label == "DISEASE" and rule]
         if len({i for i, _ in disease}) >= AMBIGUOUS_ACRONYM_CONCEPTS:
-            remaining = [v for v in values if v not in disease]
+            spelled = [(i, rule) for i, rule in disease if _initials(concepts[i].name) == key]
+            remaining = [v for v in values if v not in disease or v in spelled]
             report.drop("DISEASE", "ambiguous_acronym", disease[0][1] or key)
             if remaining:
                 entries[key] = remaining
             else:
                 del entries[key]
+
+
+def _initials(name: str) -> str:
+    return "".join(word[0] for word in re.findall(r"[a-z0-9]+", name.lower()))
 
 
 def _write_gzip(path: Path, payload: bytes) -> None:

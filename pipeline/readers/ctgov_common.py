@@ -43,7 +43,9 @@ from pipeline.document import Document, Table, TextBuilder, TrialRecord, content
 NCT_ID_FORMAT = re.compile(r"NCT\d{8}")
 _PHASE = re.compile(r"(early[\s_]*)?phase[\s_]*(\d)", re.I)
 # An eligibility heading line starts with "(Key) Inclusion Criteria" or ends with "... Exclusion criteria(:)".
-_HEADING_START = re.compile(r"[*#_]*\s*(?:(?:key|main|major)\s+)?(non-inclusion|inclusion|exclusion)\s+criteria\b(?!\s*\d)", re.I)
+_HEADING_START = re.compile(
+    r"[*#_]*\s*(?:(?:key|main|major)\s+)?(non-inclusion|inclusion|exclusion)\s+criteria\b(?!\s*\d)", re.I
+)
 _HEADING_END = re.compile(r"(?<![\w-])(non-inclusion|inclusion|exclusion)\s+criteria\s*(:?)[*_]*$", re.I)
 _BULLET = re.compile(r"^(?:[-*•·o]\s|\d{1,2}[.)]\s|[a-z][.)]\s)")
 _PMID_PRIORITY = {"result": 0, "derived": 1}
@@ -208,7 +210,7 @@ def unwrap_textblock(text: str) -> str:
 
 
 def normalize_phases(values: list[str]) -> list[str]:
-    """Registry phase values ("PHASE2", "Phase 1/Phase 2", "Early Phase 1") as "Phase 2", "Early Phase 1"; N/A dropped."""
+    """Phase values ("PHASE2", "Phase 1/Phase 2", "EARLY_PHASE1") as "Phase 2", "Early Phase 1"; N/A is dropped."""
     phases: list[str] = []
     for value in values:
         for early, number in _PHASE.findall(value):
@@ -313,7 +315,10 @@ def _add_arms_and_interventions(builder: TextBuilder, record: StudyRecord, warni
     _add_headed(builder, "Arms", "\n".join(arm_lines), "arms", "arms")
     lines = [_labelled_line(item.type, item.name, item.description) for item in record.trial.interventions]
     interventional = record.trial.study_type.lower() in ("", "interventional")
-    _add_headed(builder, "Interventions", "\n".join(lines), "interventions", "interventions", warnings if interventional else None)
+    _add_headed(
+        builder, "Interventions", "\n".join(lines), "interventions", "interventions",
+        warnings if interventional else None,
+    )
 
 
 def _labelled_line(kind: str, name: str, description: str) -> str:
@@ -322,7 +327,13 @@ def _labelled_line(kind: str, name: str, description: str) -> str:
 
 
 def _add_outcomes(builder: TextBuilder, trial: TrialRecord, warnings: list[str]) -> None:
-    for kind, heading in (("primary", "Primary"), ("secondary", "Secondary"), ("other", "Other")):
+    unspecified_only = all(outcome.kind == "unspecified" for outcome in trial.outcomes) and trial.outcomes
+    for kind, heading, section_kind in (
+        ("primary", "Primary ", "primary_outcomes"),
+        ("secondary", "Secondary ", "secondary_outcomes"),
+        ("other", "Other ", "other_outcomes"),
+        ("unspecified", "", "outcomes"),  # a page that lists outcomes without saying which are primary
+    ):
         lines = []
         outcomes = [outcome for outcome in trial.outcomes if outcome.kind == kind]
         for number, outcome in enumerate(outcomes, start=1):
@@ -330,10 +341,9 @@ def _add_outcomes(builder: TextBuilder, trial: TrialRecord, warnings: list[str])
             lines.append(f"{number}. {outcome.measure}{time_frame}")
             if outcome.description:
                 lines.append(f"   {outcome.description}")
-        name = f"{heading.lower()} outcome measures"
         _add_headed(
-            builder, f"{heading} Outcome Measures", "\n".join(lines), name, f"{kind}_outcomes",
-            warnings if kind == "primary" else None,
+            builder, f"{heading}Outcome Measures", "\n".join(lines), f"{heading.lower()}outcome measures",
+            section_kind, warnings if kind == "primary" and not unspecified_only else None,
         )
 
 
@@ -398,7 +408,8 @@ def _adverse_event_tables(results: AdverseEventResults | None, warnings: list[st
             if results.frequency_threshold and caption.startswith("Other") else None,
             f"Source vocabulary: {', '.join(vocabularies)}" if vocabularies else None,
             _group_summary(total_label, results.groups, totals),
-            _group_summary("Deaths, all causes", results.groups, results.deaths) if caption.startswith("Serious") else None,
+            _group_summary("Deaths, all causes", results.groups, results.deaths)
+            if caption.startswith("Serious") else None,
         ]
         if not rows and not any(footnotes[4:]):
             continue
@@ -425,7 +436,8 @@ def _outcome_table(result: OutcomeResult) -> Table:
     titles = {group.id: group.title for group in result.groups}
     comments = []
     for row in result.rows:
-        rows.append([row.label or result.unit, *(row.values[g.id].cell() if g.id in row.values else "" for g in result.groups)])
+        cells = [row.values[group.id].cell() if group.id in row.values else "" for group in result.groups]
+        rows.append([row.label or result.unit, *cells])
         comments += [
             f"{row.label + ', ' if row.label else ''}{titles.get(group_id, group_id)}: {value.comment}"
             for group_id, value in row.values.items()

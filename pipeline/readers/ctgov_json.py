@@ -333,7 +333,8 @@ def _record_from_v1(response: Any, path: str) -> StudyRecord:
         has_results=isinstance(results, dict),
         adverse_events=_v1_adverse_events(_get(results, "AdverseEventsModule")),
         outcome_results=[
-            _v1_outcome(item) for item in _items(results, "OutcomeMeasuresModule", "OutcomeMeasureList", "OutcomeMeasure")
+            _v1_outcome(item)
+            for item in _items(results, "OutcomeMeasuresModule", "OutcomeMeasureList", "OutcomeMeasure")
         ],
         warnings=warnings,
     )
@@ -370,7 +371,9 @@ def _v1_adverse_events(module: Any) -> AdverseEventResults | None:
         return None
     groups = _items(module, "EventGroupList", "EventGroup")
     return AdverseEventResults(
-        groups=[ResultGroup(_str(g, "EventGroupId"), _str(g, "EventGroupTitle") or _str(g, "EventGroupId")) for g in groups],
+        groups=[
+            ResultGroup(_str(g, "EventGroupId"), _str(g, "EventGroupTitle") or _str(g, "EventGroupId")) for g in groups
+        ],
         serious=_v1_events(module, "Serious"),
         other=_v1_events(module, "Other"),
         serious_totals=_v1_totals(groups, "Serious"),

@@ -9,7 +9,7 @@ interventions, outcome measures, eligibility) and none of the page chrome (discl
 locations, contacts, MeSH lists).
 
 What the page does not say is not guessed: outcome measures listed without a Primary/Secondary
-heading get kind "other" and a warning. Eligibility criteria whose Inclusion/Exclusion headings were
+heading get kind "unspecified" and a warning. Eligibility criteria whose Inclusion/Exclusion headings were
 lost in the saving are split into the two only when the page shows exactly two blocks and the second
 does not read like PDQ "No ..." characteristics; the document then carries a warning.
 """
@@ -65,7 +65,8 @@ _BOUNDARY = re.compile(
     r"|Keywords provided by|Additional relevant MeSH terms|Show detailed description|Hide detailed description)\b",
     re.I,
 )
-_ELIGIBILITY_LABEL = re.compile(r"^(?:key |main )?(?:inclusion|exclusion) criteria\b.{0,40}$|^[A-Z][A-Z ,/&()-]{3,60}:$", re.I)
+_CRITERIA_HEADING = re.compile(r"^(?:key |main )?(?:inclusion|exclusion) criteria\b.{0,40}$", re.I)
+_PDQ_LABEL = re.compile(r"^[A-Z][A-Z ,/&()-]{3,60}:$")  # "DISEASE CHARACTERISTICS:" in NCI PDQ records
 # Status and date lines at the head of a page; the old layout puts the brief summary right after them.
 _HEADER_LINE = re.compile(
     r"^(?:First (?:received|posted|submitted)|Last (?:updated|verified|update posted)|Verified\b|Recruitment Status"
@@ -304,11 +305,11 @@ class _Page:
         ]
         for index in unheaded:
             if index not in self.used:
-                outcomes += [_outcome("other", item) for item in self.items(index, _TIME_FRAME)]
+                outcomes += [_outcome("unspecified", item) for item in self.items(index, _TIME_FRAME)]
         if unheaded:
             self.warnings.append(
                 f"{len(unheaded)} outcome measure(s) are listed without a Primary/Secondary heading on the page; "
-                "recorded with kind 'other'"
+                "recorded with kind 'unspecified'"
             )
         return outcomes
 
@@ -330,7 +331,7 @@ class _Page:
                 if ":" in cleaned and not cleaned.endswith(":"):
                     facts.append(" ".join(cleaned.replace("|", " ").split()).replace(" :", ":"))
             elif _BOUNDARY.match(cleaned) or (blank_run and not _indent(line) and not _BULLET.match(cleaned)
-                                             and not _ELIGIBILITY_LABEL.match(cleaned)):
+                                             and not _CRITERIA_HEADING.match(cleaned) and not _PDQ_LABEL.match(cleaned)):
                 break
             else:
                 if blank_run >= 2 and criteria:
@@ -344,7 +345,7 @@ class _Page:
         shown = [line for line in criteria if line]
         base = min((_indent(line) for line in shown), default=0)
         lines = [("  " if _indent(line) > base else "") + line.strip() if line else "" for line in criteria]
-        if any(_ELIGIBILITY_LABEL.match(line) and "criteria" in line.lower() for line in lines):
+        if any(_CRITERIA_HEADING.match(line) for line in lines):
             return lines
         blocks = "\n".join(lines).split("\n\n")
         if len(blocks) == 2:

@@ -50,7 +50,9 @@ def read(raw: bytes, path: str) -> Document:
         reason = str(exc).split(":")[0]
         raise ReaderError(path, f"malformed XML at line {line} column {column}: {reason}{ending}") from exc
     if root.tag != "clinical_study":
-        raise ReaderError(path, f"XML root element is <{root.tag}>, not <clinical_study>; not a ClinicalTrials.gov record")
+        raise ReaderError(
+            path, f"XML root element is <{root.tag}>, not <clinical_study>; not a ClinicalTrials.gov record"
+        )
     return build_document(_record(root, path), raw, path, FORMAT)
 
 
@@ -121,7 +123,8 @@ def _record(root: ET.Element, path: str) -> StudyRecord:
         references=references,
         has_results=results is not None,
         adverse_events=_adverse_events(results.find("reported_events")) if results is not None else None,
-        outcome_results=[_outcome(item) for item in results.findall("outcome_list/outcome")] if results is not None else [],
+        outcome_results=[_outcome(item) for item in results.findall("outcome_list/outcome")]
+        if results is not None else [],
         warnings=warnings,
     )
 
@@ -205,7 +208,10 @@ def _outcome(outcome: ET.Element) -> OutcomeResult:
                 label = " / ".join(t for t in (_text(klass, "title"), _text(category, "title")) if t)
                 rows.append(MeasureRow(label, values))
         analyzed = [
-            Analyzed(_text(item, "units"), {c.get("group_id", ""): c.get("value", "") for c in item.findall("count_list/count")})
+            Analyzed(
+                _text(item, "units"),
+                {count.get("group_id", ""): count.get("value", "") for count in item.findall("count_list/count")},
+            )
             for item in measure.findall("analyzed_list/analyzed")
         ]
     return OutcomeResult(

@@ -98,8 +98,8 @@ _SAFETY_HEADING = re.compile(r"\b(safety|adverse|toxicit|tolerability|side effec
 _HEADING_NUMBER = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[IVX]+\.)\s+")
 _FUNCTION_WORD_END = re.compile(r"\b(of|the|and|or|with|in|to|for|at|by|a|an|on|from|as)$", re.I)
 _FRONT_MATTER_LABEL = re.compile(
-    r"^(open access|(research|original|review|short|brief)?\s*(article|paper|report|communication|study)"
-    r"|correspondence|case report|editorial|letter|commentary)$",
+    r"^(?:(?:open access|(?:research|original|review|short|brief)?\s*(?:article|paper|report|communication|study)"
+    r"|correspondence|case report|editorial|letter|commentary)\s*)+$",
     re.I,
 )
 _TABLE_CAPTION = re.compile(r"^(?:Table|TABLE)\s+([A-Z]?\d+[A-Za-z]?)\b")
@@ -108,9 +108,14 @@ _FOOTNOTE_START = re.compile(r"^(?:\*+|\[[^\]\s]{1,3}\]|[†‡§¶‖#]|Abbrevi
 _PAGE_FURNITURE = re.compile(
     r"^(?:\*\s*Correspondence\b|[¹²³⁴⁵⁶⁷⁸⁹⁰]|Full list of author information\b|Page \d+ of \d+$)", re.I
 )
-_REFERENCE_ITEM = re.compile(r"^(?:[-•*]\s|\[\d{1,3}\]|\d{1,3}[.)]\s)")
+# Publisher lines after the reference list ("doi:...", "Cite this article as: ...").
+_BACK_MATTER = re.compile(
+    r"^(?:doi\b|https?://|Cite this article|Submit your|©|Copyright|Publisher'?s note|Received\b|Published\b)", re.I
+)
 _SENTENCE_END = re.compile(r"[.!?:;)\]\"”]$")
 _ADVERSE_EVENT_CAPTION = re.compile(r"adverse (events?|reactions?|effects?)|toxicit|side effects", re.I)
+# Journal running heads and citation lines that precede the title in extracted PDFs.
+_RUNNING_HEAD = re.compile(r"\bet al\.|https?:|www\.|\bdoi\b|\b10\.\d{4,9}/|\b(?:19|20)\d{2}\b[,;]?\s*\d+\s*[:(]", re.I)
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+)")
 _DOI_LABELLED = re.compile(r"(?:\bdoi\s*:?\s*|https?://(?:dx\.)?doi\.org/)(10\.\d{4,9}/[^\s\"<>]+)", re.I)
 _PMID = re.compile(r"\bPMID\s*:?\s*(\d{4,9})\b")
@@ -184,16 +189,11 @@ class _Heading:
     kind: str
     paragraphs: list[str] = field(default_factory=list)
     children: list[_Heading] = field(default_factory=list)
-    shown: bool = True  # False for a part the text names no heading for (back matter after the references)
+    shown: bool = True  # False for a part the text gives no heading (publisher lines after the references)
 
 
 def _block_text(block: list[str]) -> str:
     return "\n".join(line.strip() for line in block)
-
-
-def _is_reference_block(block: list[str]) -> bool:
-    """A reference-list block: several lines, or one that starts like a list item ("- ", "12. ", "[12]")."""
-    return len(block) > 1 or bool(_REFERENCE_ITEM.match(block[0].strip()))
 
 
 def _join_broken_paragraphs(paragraphs: list[str], paragraph: str) -> None:
@@ -207,20 +207,57 @@ def _join_broken_paragraphs(paragraphs: list[str], paragraph: str) -> None:
     paragraphs.append(paragraph)
 
 
-def _article_title(front: list[list[str]]) -> str:
-    for block in front:
-        candidate = " ".join(line.strip() for line in block)
-        if _FRONT_MATTER_LABEL.match(candidate) or len(candidate.split()) < 4:
-            continue
-        if candidate.isupper() or _DOI.search(candidate) or "http" in candidate:
-            continue
-        return clip_title(candidate)
-    return clip_title(front[0][0]) if front else ""
+def _is_title_line(line: str) -> bool:
+    return (
+        len(line.split()) >= 4
+        and not _FRONT_MATTER_LABEL.match(line)
+        and not line.isupper()
+        and not _RUNNING_HEAD.search(line)
+    )
 
 
-def _publication_ids(text: str, references: str) -> dict[str, str]:
+def _article_title(front: list[list[str]]) -> tuple[str, list[list[str]]]:
+    """The first title-like line of the front matter joined with the lines that continue it (wrapped titles),
+    and the front matter without those lines."""
+    for block_index, block in enumerate(front):
+        lines = [line.strip() for line in block]
+        for index, line in enumerate(lines):
+            if not _is_title_line(line):
+                continue
+            end = index + 1
+            while end < len(lines) and (
+                lines[end][:1].islower() or _FUNCTION_WORD_END.search(lines[end - 1]) or lines[end - 1].endswith(":")
+            ):
+                end += 1
+            rest = [*front[:block_index], lines[:index] + lines[end:], *front[block_index + 1 :]]
+            return clip_title(" ".join(lines[index:end])), [block for block in rest if block]
+    return (clip_title(front[0][0]), front[1:]) if front else ("", [])
+
+
+def _split_at_known_headings(blocks: list[list[str]]) -> list[list[str]]:
+    """Give known top-level headings ("Abstract", "Results"...) their own block when no blank line sets them off."""
+    split: list[list[str]] = []
+    for block in blocks:
+        current: list[str] = []
+        for line in block:
+            if len(block) > 1 and heading_kind(line.strip()):
+                if current:
+                    split.append(current)
+                split.append([line])
+                current = []
+            else:
+                current.append(line)
+        if current:
+            split.append(current)
+    return split
+
+
+def _publication_ids(doc_text: str, sections: list[Section]) -> dict[str, str]:
     """DOI, PMID and PMCID of the article itself (labelled forms first; the reference list is ignored)."""
-    own_text = text.replace(references, "") if references else text
+    own_text = doc_text
+    for section in sorted(sections, key=lambda s: s.start, reverse=True):
+        if section.kind == "references":
+            own_text = own_text[: section.start] + own_text[section.end :]
     ids: dict[str, str] = {}
     doi = _DOI_LABELLED.search(own_text) or _DOI.search(own_text)
     if doi:
@@ -250,12 +287,17 @@ class _ArticleParser:
         while index < len(self.blocks):
             block = self.blocks[index]
             first = block[0].strip()
-            if len(block) == 1 and _TABLE_CAPTION.match(first) and index + 1 < len(self.blocks):
-                if is_tab_block(self.blocks[index + 1]):
-                    index = self._take_table(first, index + 1)
+            if _TABLE_CAPTION.match(first):
+                first_row = next((i for i, line in enumerate(block) if "\t" in line), len(block))
+                caption_lines, body = block[:first_row], block[first_row:]
+                if not body and len(block) <= 3 and index + 1 < len(self.blocks) and is_tab_block(self.blocks[index + 1]):
+                    index += 1
+                    body = self.blocks[index]
+                if is_tab_block(body):
+                    index = self._take_table(" ".join(line.strip() for line in caption_lines), body, index + 1)
                     continue
             if is_tab_block(block):
-                index = self._take_table("", index)
+                index = self._take_table("", block, index + 1)
                 continue
             if _PAGE_FURNITURE.match(first) and self.headings:
                 self.furniture.append("\n".join(line.strip() for line in block))
@@ -265,7 +307,7 @@ class _ArticleParser:
                 self._add_subheading(first)
             elif not self.headings:
                 self.front.append(block)
-            elif self.headings[-1].kind == "references" and not _is_reference_block(block):
+            elif self.headings[-1].kind == "references" and _BACK_MATTER.match(first):
                 self.headings.append(_Heading("Back matter", "metadata", shown=False))
                 self.headings[-1].paragraphs.append(_block_text(block))
             else:
@@ -292,11 +334,11 @@ class _ArticleParser:
             node = node.children[-1]
         return node
 
-    def _take_table(self, caption: str, index: int) -> int:
-        """Read the tab block at `index` and the footnote blocks after it; return the next block index."""
-        header_rows, rows = parse_tab_table(self.blocks[index])
-        index += 1
-        footnotes: list[str] = []
+    def _take_table(self, caption: str, lines: list[str], index: int) -> int:
+        """Make a table of tab-separated `lines` and the footnote blocks from `index` on; return the next index."""
+        last_row = max(i for i, line in enumerate(lines) if "\t" in line)
+        header_rows, rows = parse_tab_table(lines[: last_row + 1])
+        footnotes = [line.strip() for line in lines[last_row + 1 :]]
         while index < len(self.blocks) and _FOOTNOTE_START.match(self.blocks[index][0].strip()):
             for line in self.blocks[index]:
                 if _FOOTNOTE_START.match(line.strip()) or not footnotes:
@@ -338,11 +380,11 @@ def _add_heading(builder: TextBuilder, heading: _Heading) -> None:
 
 
 def _build_article(parser: _ArticleParser) -> tuple[str, TextBuilder]:
-    title = _article_title(parser.front)
+    title, front_rest = _article_title(parser.front)
     builder = TextBuilder()
     builder.add(title, name="Title", kind="title")
-    front_rest = [_block_text(block) for block in parser.front if clip_title(_block_text(block)) != title]
-    builder.add("\n\n".join(front_rest + parser.furniture), name="Front matter", kind="metadata")
+    front_text = [_block_text(block) for block in front_rest]
+    builder.add("\n\n".join(front_text + parser.furniture), name="Front matter", kind="metadata")
     for heading in parser.headings:
         _add_heading(builder, heading)
     return title, builder
@@ -362,14 +404,13 @@ def _build_plain(blocks: list[list[str]], fallback_title: str) -> tuple[str, Tex
 def read(raw: bytes, path: str) -> Document:
     """Read plain or article text into a `Document` with sections, tables and identifiers."""
     decoded = decode_text(raw, path)
-    blocks = split_blocks(decoded)
+    blocks = _split_at_known_headings(split_blocks(decoded))
     parser = _ArticleParser(blocks)
     parser.parse()
     if parser.headings:
         title, builder = _build_article(parser)
     else:
         title, builder = _build_plain(parser.front, decoded.strip().split("\n")[0])
-    references = next((s.text for s in builder.sections if s.kind == "references"), "")
     return Document(
         id=content_id(raw),
         source_path=path,
@@ -379,6 +420,6 @@ def read(raw: bytes, path: str) -> Document:
         sections=builder.sections,
         tables=parser.tables,
         nct_ids=ordered_nct_ids(decoded),
-        publication_ids=_publication_ids(decoded, references),
+        publication_ids=_publication_ids(builder.text, builder.sections),
         warnings=parser.warnings,
     )

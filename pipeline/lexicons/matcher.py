@@ -1,0 +1,172 @@
+"""Fast dictionary matching of DRUG, DRUG_CLASS, DISEASE and ENDPOINT terms over token sequences."""
+
+from __future__ import annotations
+
+import gzip
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Sequence
+
+import srsly
+
+from pipeline.lexicons.normalize import case_form, fold
+
+DEFAULT_DIRECTORY = Path(__file__).resolve().parents[2] / "models" / "lexicons"
+LEXICON_FILE = "lexicon.msgpack.gz"
+FORMAT_VERSION = 1
+# Tokens without letters or digits that may sit inside a match ("IL - 21", "Crohn ' s", "CDK4 / 6").
+JOINERS = frozenset({"-", "‐", "‑", "–", "/", "'", "’"})
+
+
+@dataclass(frozen=True)
+class Concept:
+    """A lexicon concept. ``id`` is the best CURIE, or a local id (``LABEL:slug``) when it has none;
+    ``curies`` holds only real identifiers, best first (drugs: MESH, DRUGBANK, UNII; diseases: MESH, MONDO,
+    DOID, HP, MEDDRA, NCIT, SYMP; a MEDDRA code marks a CTCAE v5.0 term)."""
+
+    id: str
+    name: str
+    label: str
+    curies: tuple[str, ...]
+
+    @property
+    def meddra(self) -> str | None:
+        """The MedDRA code of the CTCAE v5.0 term this concept is, if any."""
+        return next((curie for curie in self.curies if curie.startswith("MEDDRA:")), None)
+
+
+@dataclass(frozen=True)
+class Match:
+    """Tokens ``start:end`` (end exclusive) name ``concept``; ``alternatives`` are other concepts with the same key."""
+
+    start: int
+    end: int
+    concept: Concept
+    alternatives: tuple[Concept, ...] = ()
+
+
+@lru_cache(maxsize=262_144)
+def _token_key(token: str) -> str:
+    if token.isascii() and token.isalnum():
+        return token.lower()
+    return fold(token)
+
+
+def _case_ok(rule: str | None, form: str) -> bool:
+    if rule is None:
+        return True
+    if rule == "":
+        return form == form.lower() or form == form[:1].upper() + form[1:].lower()
+    return form == rule
+
+
+class Lexicon:
+    """The built lexicon: ``Lexicon.load()`` then ``match(words, spaces)`` or ``lookup(name)``."""
+
+    def __init__(self, concepts: list[list], terms: dict[str, object], prefixes: list[str]) -> None:
+        self._raw_concepts = concepts
+        self._terms = terms
+        self._prefixes = frozenset(prefixes)
+        self._concepts: dict[int, Concept] = {}
+        self._curie_index: dict[str, list[int]] | None = None
+
+    @classmethod
+    def load(cls, directory: Path | str = DEFAULT_DIRECTORY) -> "Lexicon":
+        """Read ``lexicon.msgpack.gz`` from ``directory`` (built by ``python -m pipeline.lexicons.build``)."""
+        path = Path(directory) / LEXICON_FILE
+        if not path.exists():
+            raise FileNotFoundError(f"{path} is missing: run `python -m pipeline.lexicons.build` to create it")
+        with gzip.open(path, "rb") as handle:
+            data = srsly.msgpack_loads(handle.read(), use_list=True)
+        if data.get("version") != FORMAT_VERSION:
+            raise ValueError(f"{path} has format {data.get('version')}, expected {FORMAT_VERSION}: rebuild it")
+        return cls(data["concepts"], data["terms"], data["prefixes"])
+
+    def __len__(self) -> int:
+        return len(self._raw_concepts)
+
+    def concept(self, index: int) -> Concept:
+        """The concept stored at ``index``."""
+        concept = self._concepts.get(index)
+        if concept is None:
+            concept_id, label, name, curies = self._raw_concepts[index]
+            concept = self._concepts[index] = Concept(concept_id, name, label, tuple(curies))
+        return concept
+
+    def _resolve(self, value: object, words: Sequence[str], start: int, end: int) -> list[int]:
+        if isinstance(value, int):
+            return [value]
+        form = "".join(case_form(word) for word in words[start:end])
+        return [index for index, rule in value if _case_ok(rule, form)]
+
+    def match(self, words: Sequence[str], spaces: Sequence[bool] | None = None) -> list[Match]:
+        """Longest non-overlapping matches, left to right, on token indices.
+
+        ``spaces`` (spaCy's ``whitespace_`` flags) is accepted for the token API; keys ignore spacing,
+        so "IL-21", "IL 21" and "IL21" match alike.
+        """
+        terms, prefixes = self._terms, self._prefixes
+        keys = [_token_key(word) for word in words]
+        matches: list[Match] = []
+        count = len(words)
+        start = 0
+        while start < count:
+            if not keys[start]:
+                start += 1
+                continue
+            best_end, best = 0, None
+            key = ""
+            end = start
+            while end < count:
+                piece = keys[end]
+                end += 1
+                if not piece:
+                    if words[end - 1] in JOINERS:
+                        continue
+                    break
+                key += piece
+                value = terms.get(key)
+                if value is not None:
+                    found = self._resolve(value, words, start, end)
+                    if found:
+                        best_end, best = end, found
+                if key not in prefixes:
+                    break
+            if best is None:
+                start += 1
+                continue
+            matches.append(Match(start, best_end, self.concept(best[0]),
+                                 tuple(self.concept(index) for index in best[1:])))
+            start = best_end
+        return matches
+
+    def lookup(self, name: str) -> list[Concept]:
+        """Concepts named by a user's query: a name, synonym, abbreviation or CURIE ("MESH:D000077157")."""
+        query = name.strip()
+        prefix, colon, local = query.partition(":")
+        if colon and prefix.isalpha() and local and " " not in query:
+            indexes = self._curies().get(f"{prefix.upper()}:{local}", [])
+            if not indexes:
+                indexes = self._curies().get(f"{prefix.upper()}:{local.upper()}", [])
+            if indexes:
+                return [self.concept(index) for index in dict.fromkeys(indexes)]
+        value = self._terms.get(fold(query))
+        if value is None:
+            return []
+        if isinstance(value, int):
+            return [self.concept(value)]
+        form = case_form(query)
+        ordered = sorted(value, key=lambda entry: not _case_ok(entry[1], form))
+        return list(dict.fromkeys(self.concept(index) for index, _ in ordered))
+
+    def _curies(self) -> dict[str, list[int]]:
+        if self._curie_index is None:
+            index: dict[str, list[int]] = {}
+            for position, (_, _, _, curies) in enumerate(self._raw_concepts):
+                for curie in curies:
+                    index.setdefault(curie, []).append(position)
+            for position, (concept_id, *_rest) in enumerate(self._raw_concepts):
+                index.setdefault(concept_id, []).append(position)
+            self._curie_index = index
+        return self._curie_index

@@ -1,0 +1,117 @@
+"""The built lexicon (models/lexicons): identifiers, synonyms, noise filtering and token matching."""
+
+from pathlib import Path
+
+import pytest
+import spacy
+from scispacy.custom_tokenizer import combined_rule_tokenizer
+
+from pipeline.lexicons import Lexicon
+
+SEED_ARTICLE = Path(__file__).resolve().parents[1] / "corpus" / "seeds" / "002_1350d4869f79fc29.txt"
+
+
+@pytest.fixture(scope="module")
+def lexicon() -> Lexicon:
+    return Lexicon.load()
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    nlp = spacy.blank("en")
+    nlp.tokenizer = combined_rule_tokenizer(nlp)
+    return nlp
+
+
+def matched(lexicon: Lexicon, tokenizer, text: str) -> list[tuple[str, str, str]]:
+    doc = tokenizer(text)
+    matches = lexicon.match([t.text for t in doc], [bool(t.whitespace_) for t in doc])
+    return [(doc[m.start:m.end].text, m.concept.label, m.concept.name) for m in matches]
+
+
+def test_lexicons_lookup_brand_name_resolves_to_generic_with_identifiers(lexicon):
+    (concept,) = lexicon.lookup("Nexavar")
+    assert concept.name == "sorafenib" and concept.label == "DRUG"
+    assert concept.curies[:2] == ("MESH:D000077157", "DRUGBANK:DB00398")
+    assert concept.id == "MESH:D000077157"
+    assert lexicon.lookup("MESH:D000077157") == [concept]
+    assert lexicon.lookup("BAY 43-9006") == [concept]
+
+
+def test_lexicons_lookup_code_name_resolves_to_pembrolizumab(lexicon):
+    (concept,) = lexicon.lookup("MK-3475")
+    assert concept.name == "pembrolizumab"
+    assert "DRUGBANK:DB09037" in concept.curies and "UNII:DPT0O3T46P" in concept.curies
+    assert lexicon.lookup("Keytruda") == [concept]
+
+
+def test_lexicons_interleukin_21_spellings_are_one_concept(lexicon):
+    spellings = ["IL-21", "IL 21", "IL21", "rIL-21", "interleukin-21", "interleukin 21",
+                 "recombinant human interleukin-21", "recombinant interleukin 21"]
+    concepts = {lexicon.lookup(spelling)[0] for spelling in spellings}
+    assert len(concepts) == 1
+    (concept,) = concepts
+    assert concept.label == "DRUG" and concept.id == "MESH:D000098546"
+
+
+def test_lexicons_fatigue_is_a_ctcae_disease_with_meddra_code(lexicon):
+    concept = lexicon.lookup("fatigue")[0]
+    assert concept.label == "DISEASE"
+    assert concept.meddra == "MEDDRA:10016256"
+    assert concept.curies[0].startswith("MESH:")
+
+
+def test_lexicons_renal_cell_carcinoma_has_mesh_and_ontology_ids(lexicon):
+    concept = lexicon.lookup("renal cell carcinoma")[0]
+    assert concept.label == "DISEASE"
+    assert concept.curies[:2] == ("MESH:D002292", "DOID:4450")
+    assert lexicon.lookup("RCC")[0] == concept
+
+
+def test_lexicons_endpoint_and_its_abbreviation_share_a_concept(lexicon):
+    (full,) = lexicon.lookup("progression-free survival")
+    assert full.label == "ENDPOINT" and full.id == "MESH:D000077982"
+    assert lexicon.lookup("PFS") == [full]
+    assert lexicon.lookup("Cmax")[0].name == "maximum plasma concentration"
+    assert lexicon.lookup("t1/2")[0].name == "elimination half-life"
+
+
+@pytest.mark.parametrize("word", ["ALT", "AST", "VEGF", "CD25", "creatinine", "all", "was", "same", "today",
+                                  "ed", "arm", "cycle", "dose", "mg"])
+def test_lexicons_noise_words_are_not_drugs(lexicon, word):
+    assert not [c for c in lexicon.lookup(word) if c.label == "DRUG"]
+
+
+def test_lexicons_short_acronyms_match_in_exact_case_only(lexicon, tokenizer):
+    found = matched(lexicon, tokenizer, "Children with ALL were all treated; OS was longer and the os was intact.")
+    assert found == [("ALL", "DISEASE", "acute lymphoblastic leukemia"), ("OS", "ENDPOINT", "overall survival")]
+
+
+def test_lexicons_match_seed_article_sentence_with_exact_token_spans(lexicon, tokenizer):
+    sentence = next(line for line in SEED_ARTICLE.read_text(encoding="utf-8").splitlines()
+                    if line.startswith("Results: In phase 1 (n = 19)"))
+    doc = tokenizer(sentence)
+    matches = lexicon.match([t.text for t in doc], [bool(t.whitespace_) for t in doc])
+    spans = [(m.start, m.end, doc[m.start:m.end].text, m.concept.label) for m in matches]
+    assert spans[:6] == [
+        (12, 15, "maximum tolerated dose", "ENDPOINT"),
+        (16, 17, "IL-21", "DRUG"),
+        (22, 23, "sorafenib", "DRUG"),
+        (32, 34, "skin rash", "DISEASE"),
+        (37, 39, "dose-limiting toxicity", "ENDPOINT"),
+        (66, 69, "objective response rate", "ENDPOINT"),
+    ]
+    assert (109, 111, "progression-free survival", "ENDPOINT") in spans
+    assert not [span for span in spans if span[2] in {"grade 3", "grade 1", "dose", "phase"}]
+
+
+def test_lexicons_match_unifies_spaced_and_hyphenated_biologic_names(lexicon, tokenizer):
+    found = matched(lexicon, tokenizer, "We gave recombinant Interleukin 21 (IL-21), then IL 21 and rIL-21 with "
+                                        "VEGFR-TKIs; ALT and VEGF rose.")
+    assert found == [
+        ("recombinant Interleukin 21", "DRUG", "interleukin-21"),
+        ("IL-21", "DRUG", "interleukin-21"),
+        ("IL 21", "DRUG", "interleukin-21"),
+        ("rIL-21", "DRUG", "interleukin-21"),
+        ("VEGFR-TKIs", "DRUG_CLASS", "VEGFR tyrosine kinase inhibitor"),
+    ]

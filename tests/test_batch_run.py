@@ -91,7 +91,7 @@ def test_batch_run_trial_merges_registry_page_and_paper(corpus_run):
     assert any("interleukin" in n or "il-21" in n for n in names)
     sorafenib = next(d for d in trial["interventions"] if d["name"].lower() == "sorafenib")
     assert any(d["unit"] == "mg" and d["amount"] == 400 for d in sorafenib["doses"])
-    assert {c["name"].lower() for c in trial["conditions"]} & {"renal cell carcinoma", "carcinoma, renal cell"}
+    assert any("renal cell carcinoma" in c["name"].lower() for c in trial["conditions"])
 
 
 def test_batch_run_prior_therapy_drug_is_not_an_intervention(corpus_run):

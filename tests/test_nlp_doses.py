@@ -205,6 +205,11 @@ def test_nlp_doses_ade_attributes() -> None:
     calcitonin = parse_dose("The intramuscular challenge test with 25 UI of Miacalcic was positive")
     assert (calcitonin.text, calcitonin.unit, calcitonin.route) == ("25 UI", "IU", "intramuscular")
     assert parse_dose("after the ingestion of 30.6 and 114 g metronidazole").unit == "g"
+    meloxicam = find_doses(
+        "We describe a patient who presented with bloody diarrhoea after 15 mg meloxicam daily for 10 days for "
+        "osteoarthritis."
+    )
+    assert [(d.text, d.frequency, d.schedule) for d in meloxicam] == [("15 mg", "daily", "for 10 days")]
 
 
 @pytest.mark.parametrize(
@@ -261,10 +266,26 @@ def test_nlp_doses_routes(text: str, route: str) -> None:
         "a reversible grade 3 elevation in creatinine 1.5 mg/dL was observed (p = 0.03)",
         "Recurrent melanoma, stage IV melanoma",  # seed 003
         "male Wistar rats weighing 150-200 g",
+        # BC5CDR development set: an animal's weight and a clearance.
+        "Wistar rats (180 g) were treated by DEN alone or by DEN + PB during 2, 4 and 6 weeks according to our "
+        "schedule for hepatocarcinogenesis.",
+        "Vd (0.35+/-0.11 l/kg in OD vs. 0.33+/-0.09 l/kg in TD), Cl (0.86+/-0.29 ml/min/kg in OD vs. 1.28+/-0.33 "
+        "ml/min/kg in TD).",
     ],
 )
 def test_nlp_doses_not_doses(text: str) -> None:
     assert find_doses(text) == []
+
+
+def test_nlp_doses_route_and_frequency_after_the_drug() -> None:
+    sentence = (  # BC5CDR development set
+        "In a second group, the development of anemia was prevented by rHuEPO (1000 IU/kg) administered s.c. three "
+        "times/week starting 7 days before carboplatin application."
+    )
+    (epo,) = find_doses(sentence)
+    assert (epo.text, epo.amount, epo.unit, epo.unit_code) == ("1000 IU/kg", 1000.0, "IU/kg", "C67379")
+    assert (epo.route, epo.route_text, epo.frequency, epo.frequency_code) == (
+        "subcutaneous", "s.c.", "three times weekly", "C64528")
 
 
 def test_nlp_doses_stage_iv_is_no_route() -> None:

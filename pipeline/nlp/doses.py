@@ -201,7 +201,10 @@ class _Rules:
             self.frequency_codes[row["frequency"]] = row["nci_code"]
             literal.append((surface, _phrase(surface, row["case"])))
         count = rf"(?P<count>{self.number}|once|twice|thrice)"
-        every = rf"(?:once\s+)?every\s+(?P<every_n>{self.number}|other)\s*-?\s*(?P<every_unit>hours?|hrs?|days?|weeks?|wks?|months?)"
+        every = (
+            rf"(?:once\s+)?every\s+(?P<every_n>{self.number}|other)\s*-?\s*"
+            r"(?P<every_unit>hours?|hrs?|days?|weeks?|wks?|months?)"
+        )
         q_form = r"q\.?\s?(?P<q_n>\d+)\s?(?P<q_unit>hours|hrs?|h|days?|d|weeks?|wks?|w|months?|m)"
         ly_form = rf"(?P<ly_n>{self.number})[\s\-](?P<ly_unit>hourly|daily|weekly|monthly)"
         times = rf"{count}\s+times?\s*(?:a|per|each|every|/)?\s*(?P<times_unit>day|daily|everyday|week|weekly|month|monthly)"
@@ -344,7 +347,8 @@ def _item_value(text: str) -> float | None:
     value = _number_value(head.group(0))
     power = re.search(r"[x×]\s*10\s*(?:\(\s*(\d+)\s*\)|\^\s*(\d+)|([⁰¹²³⁴⁵⁶⁷⁸⁹]+))\s*$", text)
     if value is not None and power:
-        digits = power.group(1) or power.group(2) or power.group(3).translate(str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789"))
+        superscript = power.group(3) or ""
+        digits = power.group(1) or power.group(2) or superscript.translate(str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789"))
         value *= 10 ** int(digits)
     return value
 
@@ -436,7 +440,8 @@ def _grammar_frequency(match: re.Match[str]) -> str | None:
         count, unit = int(_number_value(groups["ly_n"]) or 0), groups["ly_unit"].lower()[:-2].replace("dai", "day")
     else:
         count, unit = int(groups["q_n"]), groups["q_unit"].lower()
-    unit = {"h": "hour", "hr": "hour", "d": "day", "w": "week", "wk": "week", "m": "month"}.get(unit.rstrip("s"), unit.rstrip("s"))
+    unit = unit.rstrip("s")
+    unit = {"h": "hour", "hr": "hour", "d": "day", "w": "week", "wk": "week", "m": "month"}.get(unit, unit)
     if count == 1:
         return {"hour": "every hour", "day": "daily", "week": "weekly", "month": "monthly"}[unit]
     if count == 2 and unit == "day":
@@ -476,8 +481,9 @@ class _Finder:
     def __init__(self, text: str) -> None:
         self.text = text
         self.rules = _rules()
-        self.breaks = [m.start() for m in self.rules.break_re.finditer(text)]
-        self.break_ends = [m.end() for m in self.rules.break_re.finditer(text)]
+        breaks = list(self.rules.break_re.finditer(text))
+        self.breaks = [m.start() for m in breaks]
+        self.break_ends = [m.end() for m in breaks]
         self.sentences = [m.end() for m in self.rules.sentence_re.finditer(text)]
         self.consumed: list[tuple[int, int]] = []
 
@@ -523,7 +529,7 @@ class _Finder:
 
     def _amount_doses(self, match: re.Match[str]) -> list[Dose]:
         unit = _unit(match)
-        if unit is None or (unit[0] in ("g", "kg") and self.rules.weight_cue_re.search(self.text, max(0, match.start() - 30), match.start())):
+        if unit is None or (unit[0] in ("g", "kg") and self._weighs(match.start())):
             return []
         unit_name, unit_code = unit
         amounts = _split_amounts(match)
@@ -549,6 +555,10 @@ class _Finder:
             frequency_match = self.rules.frequency_re.match(self.text, chain.start("chain_freq"))
             self._set_frequency(doses, frequency_match)
         return doses
+
+    def _weighs(self, start: int) -> bool:
+        """True when grams at `start` weigh an animal or a person ("rats weighing 150-200 g")."""
+        return bool(self.rules.weight_cue_re.search(self.text, max(0, start - 30), start))
 
     def _regimen_dose(self, match: re.Match[str]) -> Dose:
         text = re.sub(r"^on\s+", "", match.group(0), flags=re.I)

@@ -24,6 +24,9 @@ COMPONENTS = (
     "trialgraph_relations",
 )
 MAX_DOCUMENT_CHARS = 5_000_000
+# scispaCy's abbreviation detector calls a Matcher that has no patterns when a text defines no
+# abbreviation; spaCy warns about that (W036) on every such text.
+warnings.filterwarnings("ignore", message=r"\[W036\]")
 
 
 def build_nlp(components: Iterable[str] = COMPONENTS) -> Language:

@@ -324,3 +324,9 @@ def test_nlp_doses_long_number_lists_stay_linear() -> None:
     began = time.perf_counter()
     assert find_doses(text) == []
     assert time.perf_counter() - began < 3.0
+
+
+def test_nlp_doses_unit_written_without_space_or_with_spaces() -> None:
+    # ADE-Corpus-V2: "... with the antracycline dose of at least 30 mg/sqm were used."
+    doses = find_doses("with the antracycline dose of at least 30 mg/sqm were used. 2 mg/sq m daily")
+    assert [(d.text, d.unit) for d in doses][-2:] == [("30 mg/sqm", "mg/m2"), ("2 mg/sq m daily", "mg/m2")]

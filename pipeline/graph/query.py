@@ -130,6 +130,8 @@ def trial(graph: nx.MultiDiGraph, trial_id: str) -> dict[str, Any]:
         doses = []
         for _, dose_node, _ in _edges_from(graph, [drug], "HAS_DOSE", in_trial):
             dose = graph.nodes[dose_node]
+            if all(dose.get(k) is None for k in ("amount", "amount_low", "amount_high", "schedule")):
+                continue  # "standard dose", "dose reductions": a dose level, not a dose
             entry = {k: dose.get(k) for k in ("text", "amount", "unit", "route", "frequency", "schedule")}
             if entry not in doses:
                 doses.append(entry)

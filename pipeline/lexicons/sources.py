@@ -130,11 +130,14 @@ BIOLEXICA_PREDICATES = frozenset({"rdfs:label", "oboInOwl:hasExactSynonym"})
 
 
 def biolexica_concepts() -> list[RawConcept]:
-    """Disease/phenotype clusters of the biolexica phenotype index (labels and exact synonyms only)."""
+    """Disease/phenotype clusters of the biolexica phenotype index (labels and exact synonyms only;
+    obsolete terms skipped)."""
     concepts: dict[str, RawConcept] = {}
     for row in read_tsv(SOURCES_DIR / "biolexica_phenotype.ssslm.tsv.gz"):
         prefix, _, local = row["curie"].partition(":")
         if prefix not in BIOLEXICA_PREFIXES or row["predicate"] not in BIOLEXICA_PREDICATES:
+            continue
+        if row["name"].lower().startswith("obsolete "):  # retired terms of DOID/MONDO keep their old names
             continue
         curie = f"{BIOLEXICA_PREFIXES[prefix]}:{local.upper() if prefix == 'ncit' else local}"
         concept = concepts.setdefault(curie, RawConcept(label="DISEASE", name=row["name"], curies=[curie]))

@@ -23,7 +23,7 @@ _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5"}
 _LIST_KEYS = (
     "negation_before", "negation_after", "scope_breaks", "prior_therapy", "historical", "hypothetical",
     "other_study", "adverse_event_cues", "condition_cues", "condition_heads", "condition_sections",
-    "adverse_event_sections", "serious_cues", "dlt_cues", "prior_therapy_fillers",
+    "adverse_event_sections", "serious_cues", "dlt_cues", "prior_therapy_fillers", "ignored_sections",
 )
 _WORD = re.compile(r"[\w+/-]+|[(),]")
 
@@ -53,6 +53,7 @@ class ContextRules:
     serious_cues: re.Pattern[str]
     dlt_cues: re.Pattern[str]
     prior_therapy_fillers: frozenset[str]
+    ignored_sections: frozenset[str]
 
     @classmethod
     def load(cls, path: str | Path = "rules/context.json") -> ContextRules:
@@ -64,7 +65,8 @@ class ContextRules:
         for key in _LIST_KEYS:
             if not isinstance(data[key], list) or not all(isinstance(w, str) and w for w in data[key]):
                 raise ValueError(f"{path}: {key!r} must be a list of non-empty strings")
-        sets = {"condition_heads", "condition_sections", "adverse_event_sections", "prior_therapy_fillers"}
+        sets = {"condition_heads", "condition_sections", "adverse_event_sections", "prior_therapy_fillers",
+                "ignored_sections"}
         return cls(
             window=int(data["window"]),
             **{k: frozenset(w.lower() for w in data[k]) if k in sets else _phrases(data[k]) for k in _LIST_KEYS},
@@ -72,8 +74,8 @@ class ContextRules:
 
 
 class ContextAnnotator:
-    """Sets `._.negated`, `._.context`, `._.section`, `._.grade`, `._.serious`, `._.dlt` on every entity
-    and turns DISEASE mentions into ADVERSE_EVENT or CONDITION."""
+    """Sets `._.negated`, `._.context`, `._.section`, `._.grade`, `._.serious`, `._.dlt` on every entity,
+    turns DISEASE mentions into ADVERSE_EVENT or CONDITION, and drops mentions in ignored sections."""
 
     def __init__(self, rules: ContextRules | None = None) -> None:
         self.rules = rules or ContextRules.load()
@@ -84,6 +86,8 @@ class ContextAnnotator:
         new_ents = []
         for ent in doc.ents:
             section = _section_kind(sections, starts, ent.start_char)
+            if section in self.rules.ignored_sections:
+                continue
             ent._.section = section
             before, after = self._windows(ent)
             ent._.negated = bool(self._last_cue(self.rules.negation_before, before)) or bool(

@@ -90,6 +90,11 @@ def _key(surface: str) -> str:
     return re.sub(r"[\s\-]+", " ", surface.strip().lower())
 
 
+def _unit_key(surface: str) -> str:
+    """Lookup key of a unit atom: spaces dropped too, since unit patterns let them vary ("sq m", "sqm")."""
+    return _key(surface).replace(" ", "")
+
+
 def _level_key(surface: str) -> str:
     """Lookup key of a dose-level surface: as `_key`, with doses/dosage written "dose"."""
     return re.sub(r"\bdos(?:es|ages?)\b", "dose", _key(surface))
@@ -149,7 +154,7 @@ class _Rules:
         for row in _read_tsv("dose_units.tsv"):
             surface, role, case = row["surface"], row["role"], row["case"]
             kind = "denominator" if role.startswith("per_") else "base"
-            self.unit_atoms[(_key(surface), kind)] = (row["canonical"], role)
+            self.unit_atoms[(_unit_key(surface), kind)] = (row["canonical"], role)
             pattern = (surface, _phrase(surface, case, gap=r"\s?"))
             (denominators if kind == "denominator" else bases).append(pattern)
             if surface in ("kg", "m2", "day"):
@@ -392,13 +397,13 @@ def _split_amounts(match: re.Match[str]) -> list[_Amount]:
 def _unit(match: re.Match[str]) -> tuple[str, str | None] | None:
     """Canonical unit and its NCIt code, or None when the unit is a concentration, flow or bare cell count."""
     rules = _rules()
-    base_canonical, base_role = rules.unit_atoms[(_key(match.group("base")), "base")]
+    base_canonical, base_role = rules.unit_atoms[(_unit_key(match.group("base")), "base")]
     parts, roles = [base_canonical], []
     for group in rules.denominator_groups:
         surface = match.group(group)
         if surface:
             surface = re.sub(r"\s?(?:-1|−1|⁻¹|\((?:-|−)1\))$", "", surface)
-            canonical, role = rules.unit_atoms[(_key(surface), "denominator")]
+            canonical, role = rules.unit_atoms[(_unit_key(surface), "denominator")]
             parts.append(canonical)
             roles.append(role)
     if "per_sample" in roles or (base_role == "volume" and "per_time" in roles):

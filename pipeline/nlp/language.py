@@ -2,6 +2,7 @@
 and abbreviation detector, followed by TrialGraph's own components."""
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
@@ -9,11 +10,13 @@ from functools import lru_cache
 import spacy
 from scispacy.custom_tokenizer import combined_rule_tokenizer
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
 import pipeline.nlp.extensions  # noqa: F401  (declares the ._ attributes)
 import scispacy.abbreviation  # noqa: F401  (registers the abbreviation_detector factory)
 from pipeline.document import Document
+from pipeline.resources import read_word_list
 
 COMPONENTS = (
     "trialgraph_sentences",
@@ -29,13 +32,23 @@ MAX_DOCUMENT_CHARS = 5_000_000
 warnings.filterwarnings("ignore", message=r"\[W036\]")
 
 
+def trialgraph_tokenizer(nlp: Language) -> Tokenizer:
+    """scispaCy's tokenizer, also splitting "-induced", "-related"... off the word before them
+    (models/rules/hyphen_suffixes.txt), so "doxorubicin-induced" yields the drug as a token."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)  # a regex warning inside scispaCy's tokenizer rules
+        tokenizer = combined_rule_tokenizer(nlp)
+    words = "|".join(sorted(re.escape(w) for w in read_word_list("rules/hyphen_suffixes.txt")))
+    split_suffix = rf"(?<=[^\W_])-(?=(?i:{words})\b)"
+    tokenizer.infix_finditer = re.compile(f"{split_suffix}|{tokenizer.infix_finditer.__self__.pattern}").finditer
+    return tokenizer
+
+
 def build_nlp(components: Iterable[str] = COMPONENTS) -> Language:
     """A new pipeline with the given components, in the given order."""
     nlp = spacy.blank("en")
     nlp.max_length = MAX_DOCUMENT_CHARS
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", FutureWarning)  # a regex warning inside scispaCy's tokenizer rules
-        nlp.tokenizer = combined_rule_tokenizer(nlp)
+    nlp.tokenizer = trialgraph_tokenizer(nlp)
     for name in components:
         nlp.add_pipe(name)
     return nlp

@@ -1,15 +1,22 @@
 """Lexicon-based recognition: DRUG, DRUG_CLASS, DISEASE and ENDPOINT mentions with identifiers.
 
 Abbreviations defined in the document ("metastatic renal cell carcinoma (mRCC)", found by scispaCy's
-abbreviation detector) take the concept of their long form wherever the short form appears.
+abbreviation detector, or a match followed by a parenthesized acronym) take the concept of their long
+form wherever the short form appears. A match that is part of a lab-analyte phrase ("alanine" in
+"alanine aminotransferase") is dropped: analytes are neither drugs nor diseases.
 """
 from __future__ import annotations
 
 from spacy.tokens import Doc, Span
 
 from pipeline.lexicons import Concept, Lexicon, load_lexicon
+from pipeline.lexicons.sources import CURATED_DIR
+from pipeline.lexicons.normalize import fold
+from pipeline.resources import read_word_list
 
 SOURCE = "lexicon"
+_ANALYTE_REACH = 2  # tokens an analyte phrase may extend beyond a match on either side
+_ACRONYM_MAX_CHARS = 8
 
 
 class LexiconRecognizer:
@@ -17,12 +24,15 @@ class LexiconRecognizer:
 
     def __init__(self, lexicon_dir: str | None = None, lexicon: Lexicon | None = None) -> None:
         self.lexicon = lexicon or load_lexicon(lexicon_dir)
+        self.analytes = frozenset(fold(w) for w in read_word_list(CURATED_DIR / "analytes_and_proteins.txt"))
 
     def __call__(self, doc: Doc) -> Doc:
         words = [t.text for t in doc]
         spaces = [bool(t.whitespace_) for t in doc]
         found: dict[tuple[int, int], Concept] = {
-            (m.start, m.end): m.concept for m in self.lexicon.match(words, spaces)
+            (m.start, m.end): m.concept
+            for m in self.lexicon.match(words, spaces)
+            if not self._inside_analyte(words, m.start, m.end)
         }
         found.update(self._abbreviations(doc, found))
         taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
@@ -39,16 +49,29 @@ class LexiconRecognizer:
         doc.ents = sorted(spans, key=lambda s: s.start)
         return doc
 
+    def _inside_analyte(self, words: list[str], start: int, end: int) -> bool:
+        """Whether the tokens around a match form a lab-analyte phrase of the curated list."""
+        for before in range(_ANALYTE_REACH + 1):
+            for after in range(_ANALYTE_REACH + 1):
+                lo, hi = start - before, end + after
+                if (before or after) and lo >= 0 and hi <= len(words) and fold("".join(words[lo:hi])) in self.analytes:
+                    return True
+        return False
+
     @staticmethod
     def _abbreviations(doc: Doc, found: dict[tuple[int, int], Concept]) -> dict[tuple[int, int], Concept]:
-        """Short forms whose long form ends in a lexicon match get that match's concept."""
+        """Short forms defined in the document take the concept of their long form, everywhere they occur."""
         by_end = {end: (start, concept) for (start, end), concept in found.items()}
-        out: dict[tuple[int, int], Concept] = {}
+        defined: dict[str, Concept] = {}
         for short in getattr(doc._, "abbreviations", None) or []:
             long_form = short._.long_form
-            if not isinstance(long_form, Span):
-                continue
-            match = by_end.get(long_form.end)
-            if match and match[0] >= long_form.start:
-                out[(short.start, short.end)] = match[1]
-        return out
+            if isinstance(long_form, Span):
+                match = by_end.get(long_form.end)
+                if match and match[0] >= long_form.start:
+                    defined[short.text] = match[1]
+        for (start, end), concept in found.items():  # "abacavir (ABC)", also where scispaCy finds no definition
+            if end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text.startswith(")"):
+                short = doc[end + 1].text
+                if short.isupper() and len(short) <= _ACRONYM_MAX_CHARS and short not in defined:
+                    defined[short] = concept
+        return {(t.i, t.i + 1): defined[t.text] for t in doc if t.text in defined}

@@ -22,6 +22,7 @@ The reader works on positioned words, page by page:
 from __future__ import annotations
 
 import io
+import logging
 import re
 import statistics
 from collections import Counter
@@ -35,6 +36,10 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from pipeline.document import Document, Section, Table, TextBuilder, content_id, find_nct_ids
 from pipeline.readers.errors import ReaderError
+
+# pdfminer logs recoverable oddities of real PDFs ("Cannot set non-stroke color") at WARNING level;
+# they say nothing a user can act on, and unreadable files raise ReaderError instead.
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+)", re.I)
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi|medium|\.B$", re.I)

@@ -305,6 +305,9 @@ def build_diseases(report: Report) -> tuple[list[Concept], list[sources.CtcaeTer
     return concepts, ctcae
 
 
+NAMES_ITS_CAUSE = re.compile(r"\w[-\s](?:induced|associated|related)\b", re.IGNORECASE)
+
+
 def _uninvert(mesh_heading: str) -> str:
     """'carcinoma, renal cell' -> 'renal cell carcinoma' (MeSH inverted headings)."""
     head, comma, rest = mesh_heading.partition(", ")
@@ -334,6 +337,8 @@ def _drop_reason(text: str, origin: str, concept: Concept, stops: StopLists) -> 
         return "unit"
     if key in stops.analytes:
         return "analyte_or_protein"
+    if concept.label == "DISEASE" and NAMES_ITS_CAUSE.search(text):
+        return "names_its_cause"  # "doxorubicin-induced cardiomyopathy": drug and disease are found apart
     if QUALIFIER_WITH_NUMBER.match(text):
         return "qualifier_with_number"
     if cased_acronym or not key.isalpha() or " " in text.strip():

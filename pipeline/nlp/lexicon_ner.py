@@ -7,14 +7,18 @@ form wherever the short form appears. A match that is part of a lab-analyte phra
 """
 from __future__ import annotations
 
+import json
+
+from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
 from pipeline.lexicons import Concept, Lexicon, load_lexicon
 from pipeline.lexicons.sources import CURATED_DIR
 from pipeline.lexicons.normalize import fold
-from pipeline.resources import read_word_list
+from pipeline.resources import model_path, read_word_list
 
 SOURCE = "lexicon"
+PATTERN_CONCEPT = Concept(id="", name="", label="DISEASE", curies=())
 _ANALYTE_REACH = 2  # tokens an analyte phrase may extend beyond a match on either side
 _ACRONYM_MAX_CHARS = 8
 
@@ -25,6 +29,14 @@ class LexiconRecognizer:
     def __init__(self, lexicon_dir: str | None = None, lexicon: Lexicon | None = None) -> None:
         self.lexicon = lexicon or load_lexicon(lexicon_dir)
         self.analytes = frozenset(fold(w) for w in read_word_list(CURATED_DIR / "analytes_and_proteins.txt"))
+        self.patterns: Matcher | None = None  # built on the first Doc, when the vocab is known
+
+    def _event_patterns(self, doc: Doc) -> Matcher:
+        if self.patterns is None:
+            data = json.loads(model_path("rules/adverse_event_patterns.json").read_text(encoding="utf-8"))
+            self.patterns = Matcher(doc.vocab, validate=True)
+            self.patterns.add("DISEASE", data["patterns"])
+        return self.patterns
 
     def __call__(self, doc: Doc) -> Doc:
         words = [t.text for t in doc]
@@ -35,14 +47,16 @@ class LexiconRecognizer:
             if not self._inside_analyte(words, m.start, m.end)
         }
         found.update(self._abbreviations(doc, found))
+        for _, start, end in self._event_patterns(doc)(doc):
+            found.setdefault((start, end), PATTERN_CONCEPT)
         taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
         spans = list(doc.ents)
-        for (start, end), concept in sorted(found.items()):
+        for (start, end), concept in sorted(found.items(), key=lambda item: (item[0][0] - item[0][1], item[0][0])):
             if any(i in taken for i in range(start, end)):
-                continue
+                continue  # longest first: a shorter overlapping match gives way
             span = Span(doc, start, end, label=concept.label)
             span._.norm = list(concept.curies)
-            span._.concept = concept.name
+            span._.concept = concept.name or span.text.lower()
             span._.source = SOURCE
             spans.append(span)
             taken.update(range(start, end))

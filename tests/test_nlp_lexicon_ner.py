@@ -1,0 +1,59 @@
+"""The lexicon recognizer inside the full pipeline, on real sentences from the corpora."""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.document import Document, Section
+from pipeline.nlp.language import annotate_documents
+
+
+def _ents(nlp, text):
+    return [(e.text, e.label_) for e in nlp(text).ents]
+
+
+def test_lexicon_ner_drug_variants_share_one_identifier(full_nlp):
+    # corpus/seeds/002 and its noisy copy 001
+    doc = full_nlp("rIL-21 plus sorafenib; IL 21 and interleukin-21 with Nexavar.")
+    norms = {e.text: e._.norm[0] for e in doc.ents if e.label_ == "DRUG"}
+    assert norms["rIL-21"] == norms["IL 21"] == norms["interleukin-21"]
+    assert norms["sorafenib"] == norms["Nexavar"] == "MESH:D000077157"
+
+
+def test_lexicon_ner_acronym_defined_in_parentheses_takes_its_long_form(full_nlp):
+    # after corpus/ctgov/NCT02028676.json: "Arm A: abacavir (ABC)+lamivudine (3TC)+NNRTI: ABC [abacavir]"
+    doc = full_nlp("Arm A: abacavir (ABC) + lamivudine (3TC) + NNRTI: ABC [abacavir]")
+    abc = [e for e in doc.ents if e.text == "ABC"]
+    assert len(abc) == 2 and all(e.label_ == "DRUG" and e._.concept == "abacavir" for e in abc)
+
+
+def test_lexicon_ner_analyte_phrase_is_not_a_drug(full_nlp):
+    # corpus/ctgov/NCT02028676.json, eligibility
+    ents = _ents(full_nlp, "aspartate transaminase (AST) or alanine transaminase (ALT) >5 x the upper limit of normal")
+    assert not [t for t, label in ents if label == "DRUG"]
+
+
+@pytest.mark.parametrize("text, event", [
+    ("Fatal pulmonary toxicity after amiodarone.", "pulmonary toxicity"),
+    ("Methotrexate hepatotoxicity in psoriasis.", "hepatotoxicity"),
+    ("Carbamazepine-induced hypersensitivity syndrome.", "hypersensitivity syndrome"),
+    ("Haloperidol caused QT prolongation.", "QT prolongation"),
+])
+def test_lexicon_ner_event_patterns_find_regular_wordings(full_nlp, text, event):
+    # wordings of ADE-Corpus-V2 case reports
+    assert (event, "ADVERSE_EVENT") in _ents(full_nlp, text)
+
+
+def test_lexicon_ner_splits_induced_off_the_drug(full_nlp):
+    ents = _ents(full_nlp, "Doxorubicin-induced cardiomyopathy was observed.")
+    assert ("Doxorubicin", "DRUG") in ents
+
+
+def test_lexicon_ner_ignores_reference_lists(full_nlp):
+    text = "Sorafenib caused rash.\n\n1. Smith J. Sorafenib in renal cancer. J Clin Oncol 2007."
+    cut = text.index("1. Smith")
+    sections = [Section("Results", "results", 0, cut - 2, text[: cut - 2]),
+                Section("References", "references", cut, len(text), text[cut:])]
+    document = Document(id="doc-x", source_path="x.txt", format="text", title="x", text=text, sections=sections)
+    _, doc = next(annotate_documents(full_nlp, [document]))
+    assert all(e.end_char <= cut for e in doc.ents)
+    assert ("Sorafenib", "DRUG") in [(e.text, e.label_) for e in doc.ents]

@@ -63,3 +63,11 @@ def test_context_dose_limiting_toxicity_flag(sentence_nlp):
                     [("skin rash", "DISEASE"), ("IL-21", "DRUG")])
     rash = find_entity(doc, "skin rash")
     assert rash.label_ == "ADVERSE_EVENT" and rash._.dlt and rash._.grade == "3"
+
+
+def test_context_condition_cue_reaches_only_the_nearby_disease(sentence_nlp):
+    # ADE-Corpus-V2 style case report
+    doc = _annotate(sentence_nlp, "A patient with psoriasis developed hepatotoxicity after methotrexate.",
+                    [("psoriasis", "DISEASE"), ("hepatotoxicity", "DISEASE"), ("methotrexate", "DRUG")])
+    assert find_entity(doc, "psoriasis").label_ == "CONDITION"
+    assert find_entity(doc, "hepatotoxicity").label_ == "ADVERSE_EVENT"

@@ -19,6 +19,7 @@ from pipeline.resources import model_path
 _GRADE = re.compile(
     r"\bgrades?\s*(?P<grade>(?:[≥>]=?\s*)?[1-5](?:\s*(?:-|–|/|or|and|to)\s*[1-5])?|iv|iii|ii|i)\s*$", re.I
 )
+_CONDITION_CUE_REACH = 3  # words: "patients with [metastatic] X", not "a patient with psoriasis developed X"
 _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5"}
 _LIST_KEYS = (
     "negation_before", "negation_after", "scope_breaks", "prior_therapy", "historical", "hypothetical",
@@ -154,7 +155,7 @@ class ContextAnnotator:
             return "ADVERSE_EVENT"
         if ent._.context in ("eligibility", "historical"):
             return "CONDITION"
-        if self.rules.condition_cues.search(before):
+        if self.rules.condition_cues.search(" ".join(before.split()[-_CONDITION_CUE_REACH:])):
             return "CONDITION"
         last_word = ent[-1].lower_
         if last_word in self.rules.condition_heads and not self.rules.adverse_event_cues.search(before):

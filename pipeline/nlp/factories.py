@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from spacy.language import Language
 
+import pipeline.nlp.extensions  # noqa: F401  (declares the Doc/Span attributes the components set)
+
 
 @Language.factory("trialgraph_sentences")
 def make_sentences(nlp: Language, name: str):

@@ -126,12 +126,7 @@ class Document:
 
     def section_at(self, offset: int) -> Section | None:
         """The innermost section containing character `offset`, if any."""
-        best = None
-        for section in self.sections:
-            if section.start <= offset < section.end:
-                if best is None or section.end - section.start < best.end - best.start:
-                    best = section
-        return best
+        return innermost_section(self.sections, offset)
 
     def table(self, table_id: str) -> Table:
         for table in self.tables:
@@ -157,6 +152,12 @@ class Document:
             trial["outcomes"] = [Outcome(**o) for o in trial.get("outcomes", [])]
             data["trial"] = TrialRecord(**trial)
         return cls(**data)
+
+
+def innermost_section(sections: list[Section], offset: int) -> Section | None:
+    """The smallest of `sections` containing character `offset`, if any (sections may nest)."""
+    containing = [s for s in sections if s.start <= offset < s.end]
+    return min(containing, key=lambda s: s.end - s.start, default=None)
 
 
 def content_id(raw: bytes) -> str:

@@ -4,7 +4,6 @@ patients have or the trial targets). Cues are data: models/rules/context.json.
 """
 from __future__ import annotations
 
-import bisect
 import json
 import re
 from dataclasses import dataclass
@@ -12,7 +11,7 @@ from pathlib import Path
 
 from spacy.tokens import Doc, Span
 
-from pipeline.document import ELIGIBILITY_KINDS
+from pipeline.document import ELIGIBILITY_KINDS, innermost_section
 from pipeline.nlp.extensions import copy_span
 from pipeline.resources import model_path
 
@@ -83,10 +82,10 @@ class ContextAnnotator:
 
     def __call__(self, doc: Doc) -> Doc:
         sections = doc._.sections or []
-        starts = [s.start for s in sections]
         new_ents = []
         for ent in doc.ents:
-            section = _section_kind(sections, starts, ent.start_char)
+            found = innermost_section(sections, ent.start_char)
+            section = found.kind if found else None
             if section in self.rules.ignored_sections:
                 continue
             ent._.section = section
@@ -176,12 +175,3 @@ class ContextAnnotator:
         ent._.serious = bool(self.rules.serious_cues.search(before))
         ent._.dlt = bool(self.rules.dlt_cues.search(sentence))
 
-
-def _section_kind(sections: list, starts: list[int], offset: int) -> str | None:
-    """Kind of the last-starting section that contains `offset` (sections may nest)."""
-    i = bisect.bisect_right(starts, offset) - 1
-    while i >= 0:
-        if sections[i].start <= offset < sections[i].end:
-            return sections[i].kind
-        i -= 1
-    return None

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from typing import IO, Any
 
 from pipeline.atomic import atomic_write
+from pipeline.nlp.serialize import doc_annotations
 
 
 def _parse(line_number: int, line: str) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
@@ -24,8 +25,6 @@ def _parse(line_number: int, line: str) -> tuple[dict[str, Any] | None, dict[str
 
 
 def _annotate_one(nlp: Any, text: str) -> dict[str, Any]:
-    from pipeline.nlp.serialize import doc_annotations
-
     try:
         return doc_annotations(nlp(text))
     except Exception as exc:
@@ -44,7 +43,6 @@ def _output(path: str) -> Iterator[IO[str]]:
 def annotate_jsonl(input_path: str, output_path: str, batch_size: int = 64) -> int:
     """Annotate every line; returns how many lines could not be processed."""
     from pipeline.nlp.language import default_nlp
-    from pipeline.nlp.serialize import doc_annotations
 
     nlp = default_nlp()
     source = sys.stdin if input_path == "-" else open(input_path, encoding="utf-8")

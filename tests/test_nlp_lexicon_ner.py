@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.document import Document, Section
-from pipeline.nlp.language import annotate_documents
+from pipeline.nlp.language import annotate_document
 
 
 def _ents(nlp, text):
@@ -54,6 +54,6 @@ def test_lexicon_ner_ignores_reference_lists(full_nlp):
     sections = [Section("Results", "results", 0, cut - 2, text[: cut - 2]),
                 Section("References", "references", cut, len(text), text[cut:])]
     document = Document(id="doc-x", source_path="x.txt", format="text", title="x", text=text, sections=sections)
-    _, doc = next(annotate_documents(full_nlp, [document]))
+    doc = annotate_document(full_nlp, document)
     assert all(e.end_char <= cut for e in doc.ents)
     assert ("Sorafenib", "DRUG") in [(e.text, e.label_) for e in doc.ents]

@@ -7,17 +7,19 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from tqdm import tqdm
 
 from pipeline.atomic import atomic_write
 from pipeline.graph.build import build_graph
 from pipeline.graph.export import write_graph
+from pipeline.graph.query import top_drug_event_pairs
 from pipeline.readers import ReaderError, read_document
+from pipeline.store import Store, StoredDocument
 
 STORE_NAME = "trialgraph.db"
 _NOT_DOCUMENTS = ("readme", "provenance", "license", "licence")
@@ -35,6 +37,7 @@ class RunReport:
     seconds: float = 0.0
     counts: dict[str, Any] = field(default_factory=dict)
     graph: dict[str, Any] = field(default_factory=dict)
+    top_pairs: list[dict[str, Any]] = field(default_factory=list)
     outputs: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -49,6 +52,7 @@ class RunReport:
             "words_per_second": round(self.words / self.seconds) if self.seconds else None,
             "store": self.counts,
             "graph": self.graph,
+            "top_drug_event_pairs": self.top_pairs,
             "outputs": self.outputs,
         }
 
@@ -64,6 +68,9 @@ class RunReport:
             lines.append(f"{kind}: {text}")
         lines.append(f"graph: {self.graph.get('nodes', 0)} nodes, {self.graph.get('edges', 0)} edges "
                      + "(" + ", ".join(f"{t} {n}" for t, n in self.graph.get("node_types", {}).items()) + ")")
+        if self.top_pairs:
+            lines.append("top drug–event pairs (documents):")
+            lines += [f"  {p['drug']:<28} {p['event']:<36} {p['documents']}" for p in self.top_pairs]
         for path, error in self.failures:
             lines.append(f"FAILED {error}" if error.startswith(path) else f"FAILED {path}: {error}")
         return lines
@@ -87,9 +94,8 @@ def collect_inputs(paths: Iterable[str | Path]) -> list[Path]:
 
 def run(paths: Iterable[str | Path], output_dir: str | Path, progress: bool = True) -> RunReport:
     """Process every input into the store under `output_dir`, then rebuild the graph and its exports."""
-    from pipeline.nlp.language import annotate_documents, default_nlp, pipeline_version
+    from pipeline.nlp.language import annotate_document, default_nlp, pipeline_version
     from pipeline.nlp.serialize import doc_annotations
-    from pipeline.store import Store
 
     started = time.perf_counter()
     output_dir = Path(output_dir)
@@ -99,35 +105,38 @@ def run(paths: Iterable[str | Path], output_dir: str | Path, progress: bool = Tr
     version = pipeline_version(nlp)
     with Store(output_dir / STORE_NAME) as store:
         bar = tqdm(files, desc="trialgraph run", unit="doc", delay=1.0, disable=not progress)
+
+        def fail(path: Path, error: str) -> None:
+            store.record_failure(str(path), error)
+            report.failures.append((str(path), error))
+
         for path in bar:
             try:
                 document = read_document(path)
             except ReaderError as exc:
-                store.record_failure(str(path), str(exc))
-                report.failures.append((str(path), str(exc)))
+                fail(path, str(exc))
                 continue
             if store.processed_version(document.id) == version:
                 report.unchanged += 1
                 continue
             try:
-                _, doc = next(annotate_documents(nlp, [document]))
+                doc = annotate_document(nlp, document)
                 annotations = doc_annotations(doc)
             except Exception as exc:  # one document must not stop the batch
-                error = f"{path}: extraction failed: {type(exc).__name__}: {exc}"
-                store.record_failure(str(path), error)
-                report.failures.append((str(path), error))
+                fail(path, f"{path}: extraction failed: {type(exc).__name__}: {exc}")
                 continue
             store.save(document, annotations, version)
             report.processed += 1
             report.words += sum(1 for t in doc if not t.is_space and not t.is_punct)
             bar.set_postfix(failed=len(report.failures))
         report.counts = store.counts()
-        graph = build_graph(store)
+        annotations_path = output_dir / "annotations.jsonl"
+        with atomic_write(annotations_path) as handle:
+            graph = build_graph(_written_annotations(store.documents(), handle))
         report.outputs = {k: str(v) for k, v in write_graph(graph, output_dir).items()}
-        report.outputs["store"] = str(store.path)
-        _write_annotations(store, output_dir / "annotations.jsonl")
-        report.outputs["annotations"] = str(output_dir / "annotations.jsonl")
+        report.outputs.update(store=str(store.path), annotations=str(annotations_path))
     report.graph = _graph_summary(graph)
+    report.top_pairs = top_drug_event_pairs(graph)
     report.seconds = time.perf_counter() - started
     summary_path = output_dir / "run_report.json"
     with atomic_write(summary_path) as handle:
@@ -147,10 +156,10 @@ def _graph_summary(graph) -> dict[str, Any]:
             "node_types": dict(sorted(node_types.items())), "edge_labels": dict(sorted(edge_labels.items()))}
 
 
-def _write_annotations(store, path: Path) -> None:
-    """Every stored document's mentions and relations, one JSON line per document."""
-    with atomic_write(path) as handle:
-        for stored in store.documents():
-            record = {"id": stored.document.id, "source_path": stored.document.source_path,
-                      "title": stored.document.title, "entities": stored.entities, "relations": stored.relations}
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+def _written_annotations(stored_documents: Iterable[StoredDocument], handle: IO[str]) -> Iterator[StoredDocument]:
+    """Pass stored documents through, writing each one's mentions and relations as a JSON line."""
+    for stored in stored_documents:
+        record = {"id": stored.document.id, "source_path": stored.document.source_path,
+                  "title": stored.document.title, "entities": stored.entities, "relations": stored.relations}
+        handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        yield stored

@@ -88,25 +88,9 @@ def _run(args: argparse.Namespace) -> int:
         print(json.dumps(report.to_dict(), indent=1))
     else:
         print("\n".join(report.summary_lines()))
-        _print_top_pairs(Path(args.output))
     if report.failures:
         return EXIT_SOME_FAILED
     return EXIT_OK
-
-
-def _print_top_pairs(output: Path, limit: int = 10) -> None:
-    from pipeline.graph.export import read_graph_json
-
-    graph = read_graph_json(output / "graph.json")
-    pairs: dict[tuple[str, str], set[str]] = {}
-    for u, v, data in graph.edges(data=True):
-        if data.get("label") == "HAS_ADVERSE_EVENT":
-            pairs.setdefault((graph.nodes[u]["name"], graph.nodes[v]["name"]), set()).add(data["document"])
-    if not pairs:
-        return
-    print("top drug–event pairs (documents):")
-    for (drug, event), docs in sorted(pairs.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:limit]:
-        print(f"  {drug:<28} {event:<36} {len(docs)}")
 
 
 def _annotate(args: argparse.Namespace) -> int:

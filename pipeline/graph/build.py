@@ -7,12 +7,13 @@ mention offsets, extractor, confidence and the numbers the mention holds (grade,
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 import networkx as nx
 
 from pipeline.document import Document
-from pipeline.store import Store, StoredDocument
+from pipeline.store import StoredDocument
 
 NODE_TYPES = {
     "DRUG": "Drug",
@@ -55,10 +56,10 @@ def own_trial_id(document: Document) -> str | None:
     return None
 
 
-def build_graph(store: Store) -> nx.MultiDiGraph:
-    """The whole graph from every stored document."""
+def build_graph(stored_documents: Iterable[StoredDocument]) -> nx.MultiDiGraph:
+    """The whole graph from stored documents (`Store.documents()`)."""
     graph = nx.MultiDiGraph()
-    for stored in store.documents():
+    for stored in stored_documents:
         add_document(graph, stored)
     return graph
 

@@ -81,6 +81,16 @@ def _grouped(graph: nx.MultiDiGraph, edges: list[tuple[str, str, dict]], group_b
     return sorted(groups.values(), key=lambda e: (-len(e["documents"]), -len(e["evidence"]), e["name"] or ""))
 
 
+def top_drug_event_pairs(graph: nx.MultiDiGraph, limit: int = 10) -> list[dict[str, Any]]:
+    """Drug–adverse event pairs reported by the most documents."""
+    pairs: dict[tuple[str, str], set[str]] = {}
+    for u, v, data in graph.edges(data=True):
+        if data.get("label") == "HAS_ADVERSE_EVENT":
+            pairs.setdefault((graph.nodes[u]["name"], graph.nodes[v]["name"]), set()).add(data["document"])
+    ranked = sorted(pairs.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:limit]
+    return [{"drug": drug, "event": event, "documents": len(docs)} for (drug, event), docs in ranked]
+
+
 def _edges_from(graph: nx.MultiDiGraph, nodes: list[str], label: str, documents: set[str]) -> list[tuple[str, str, dict]]:
     """Out-edges with `label` of any of `nodes`, from the given documents only."""
     return [(u, v, d) for node in nodes for u, v, d in graph.out_edges(node, data=True)

@@ -301,10 +301,8 @@ class _Rules:
             re.I,
         )
         # Clause and sentence ends; the period of an abbreviation ("i.v.", "b.i.d.") ends neither.
-        self.break_re = re.compile(
-            r"\n|;|(?<!\.[A-Za-z])\.(?=\s+[A-Z(\[]|\s*$)|\s(?i:plus|\+|versus|vs\.?|followed by)\s"
-        )
         self.sentence_re = re.compile(r"\n|;|(?<!\.[A-Za-z])\.(?=\s+[A-Z(\[]|\s*$)")
+        self.break_re = re.compile(self.sentence_re.pattern + r"|\s(?i:plus|\+|versus|vs\.?|followed by)\s")
         self.copula_re = re.compile(
             r"\b(?:was|were|is|are)\s+(?:(?:determined|identified|established|defined|found|confirmed|set|selected|"
             r"chosen)\s+(?:to\s+be|as|at)\s+)?(?:the\s+)?$",

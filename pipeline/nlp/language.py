@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from functools import lru_cache
 
 import spacy
@@ -76,15 +76,6 @@ def make_doc(nlp: Language, document: Document) -> Doc:
     return doc
 
 
-def annotate_documents(nlp: Language, documents: Iterable[Document]) -> Iterator[tuple[Document, Doc]]:
-    """Run the pipeline over documents, section-aware; yields each document with its annotated Doc."""
-    for document in documents:
-        doc = make_doc(nlp, document)
-        for _, component in nlp.pipeline:
-            doc = component(doc)
-        yield document, doc
-
-
-def annotate_texts(nlp: Language, texts: Iterable[str], batch_size: int = 64) -> Iterator[Doc]:
-    """Run the pipeline over plain texts (no sections)."""
-    yield from nlp.pipe(texts, batch_size=batch_size)
+def annotate_document(nlp: Language, document: Document) -> Doc:
+    """Run the pipeline over one document, section-aware."""
+    return nlp(make_doc(nlp, document))

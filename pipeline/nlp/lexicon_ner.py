@@ -13,9 +13,9 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
 from pipeline.lexicons import Concept, Lexicon, load_lexicon
-from pipeline.lexicons.sources import CURATED_DIR
+from pipeline.lexicons.sources import CURATED_DIR, read_word_list
 from pipeline.lexicons.normalize import fold
-from pipeline.resources import model_path, read_word_list
+from pipeline.resources import model_path
 
 SOURCE = "lexicon"
 PATTERN_CONCEPT = Concept(id="", name="", label="DISEASE", curies=())

@@ -8,7 +8,6 @@ for input it cannot read.
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 

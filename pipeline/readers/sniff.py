@@ -45,7 +45,7 @@ def decode_text(raw: bytes, path: str) -> str:
 def detect_format(raw: bytes, path: str) -> str:
     """One of `pdf`, `ctgov_json`, `ctgov_xml`, `ctgov_page`, `text`, decided from the bytes."""
     head = raw[:1024].lstrip()
-    if head.startswith(b"%PDF-") or raw[:1024].find(b"%PDF-") != -1:
+    if b"%PDF-" in raw[:1024]:
         return "pdf"
     if not raw.strip():
         raise ReaderError(path, "empty file")

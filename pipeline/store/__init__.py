@@ -140,12 +140,6 @@ class Store:
                 "INSERT OR REPLACE INTO failures VALUES (?,?,?)", (source_path, error, time.time())
             )
 
-    def failures(self) -> list[tuple[str, str]]:
-        return self.connection.execute("SELECT source_path, error FROM failures ORDER BY source_path").fetchall()
-
-    def document_ids(self) -> list[str]:
-        return [row[0] for row in self.connection.execute("SELECT id FROM documents ORDER BY id")]
-
     def documents(self) -> Iterator[StoredDocument]:
         """Every stored document with its mentions and relations, in id order."""
         for doc_id, doc_json, version in self.connection.execute(

@@ -62,7 +62,7 @@ class RunReport:
             f"{len(self.failures)} failed  ({self.seconds:.1f} s)",
             f"store: {self.counts.get('documents', {}).get('total', 0)} documents",
         ]
-        for kind in ("mentions", "relations"):
+        for kind in ("mentions", "relations", "facts"):
             per_label = self.counts.get(kind, {})
             text = ", ".join(f"{label} {n}" for label, n in per_label.items()) or "none"
             lines.append(f"{kind}: {text}")
@@ -94,8 +94,8 @@ def collect_inputs(paths: Iterable[str | Path]) -> list[Path]:
 
 def run(paths: Iterable[str | Path], output_dir: str | Path, progress: bool = True) -> RunReport:
     """Process every input into the store under `output_dir`, then rebuild the graph and its exports."""
-    from pipeline.nlp.language import annotate_document, default_nlp, pipeline_version
-    from pipeline.nlp.serialize import doc_annotations
+    from pipeline.extract import extract_document
+    from pipeline.nlp.language import default_nlp, pipeline_version
 
     started = time.perf_counter()
     output_dir = Path(output_dir)
@@ -120,14 +120,13 @@ def run(paths: Iterable[str | Path], output_dir: str | Path, progress: bool = Tr
                 report.unchanged += 1
                 continue
             try:
-                doc = annotate_document(nlp, document)
-                annotations = doc_annotations(doc)
+                annotations = extract_document(nlp, document)
             except Exception as exc:  # one document must not stop the batch
                 fail(path, f"{path}: extraction failed: {type(exc).__name__}: {exc}")
                 continue
             store.save(document, annotations, version)
             report.processed += 1
-            report.words += sum(1 for t in doc if not t.is_space and not t.is_punct)
+            report.words += annotations["words"]
             bar.set_postfix(failed=len(report.failures))
         report.counts = store.counts()
         annotations_path = output_dir / "annotations.jsonl"

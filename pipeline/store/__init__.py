@@ -1,4 +1,4 @@
-"""The SQLite store under outputs/: documents, mentions, relations and failures.
+"""The SQLite store under outputs/: documents, mentions, relations, table facts and failures.
 
 Each document is written in one transaction (its old rows replaced), so a store never holds half a
 document, and a run killed at any point leaves every finished document intact.
@@ -9,13 +9,13 @@ import json
 import sqlite3
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pipeline.document import Document
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (
@@ -53,6 +53,13 @@ CREATE TABLE IF NOT EXISTS relations (
     extractor TEXT NOT NULL,
     PRIMARY KEY (document_id, head, tail, label)
 );
+CREATE TABLE IF NOT EXISTS facts (
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    PRIMARY KEY (document_id, idx)
+);
 CREATE TABLE IF NOT EXISTS failures (
     source_path TEXT PRIMARY KEY,
     error TEXT NOT NULL,
@@ -64,12 +71,17 @@ _MENTION_COLUMNS = ("label", "start", "end", "text", "norm", "concept", "negated
 
 @dataclass
 class StoredDocument:
-    """A document row with its annotations, as read back from the store."""
+    """A document row with its annotations, as read back from the store.
+
+    `facts` are the numbers read from the document's tables (see `pipeline.tables`), one dict each
+    with at least a `kind` ("incidence", "response", ...).
+    """
 
     document: Document
     pipeline_version: str
     entities: list[dict[str, Any]]
     relations: list[dict[str, Any]]
+    facts: list[dict[str, Any]] = field(default_factory=list)
 
 
 class Store:
@@ -107,8 +119,12 @@ class Store:
         return row[0] if row else None
 
     def save(self, document: Document, annotations: dict[str, Any], pipeline_version: str) -> None:
-        """Replace everything stored for `document` in one transaction; clears an earlier failure of its file."""
+        """Replace everything stored for `document` in one transaction; clears an earlier failure of its file.
+
+        `annotations` holds "entities" and "relations" (the annotate contract's shape) and optionally "facts".
+        """
         entities, relations = annotations["entities"], annotations["relations"]
+        facts = annotations.get("facts", [])
         with self.connection:
             # the same content, or an older version of the same file, is replaced
             self.connection.execute(
@@ -132,6 +148,10 @@ class Store:
             self.connection.executemany(
                 "INSERT OR REPLACE INTO relations VALUES (?,?,?,?,?,?)",
                 [(document.id, r["head"], r["tail"], r["label"], r["confidence"], r["extractor"]) for r in relations],
+            )
+            self.connection.executemany(
+                "INSERT INTO facts VALUES (?,?,?,?)",
+                [(document.id, i, f["kind"], json.dumps(f, ensure_ascii=False)) for i, f in enumerate(facts)],
             )
 
     def record_failure(self, source_path: str, error: str) -> None:
@@ -164,13 +184,20 @@ class Store:
                     (doc_id,),
                 )
             ]
-            yield StoredDocument(Document.from_dict(json.loads(doc_json)), version, entities, relations)
+            facts = [
+                json.loads(payload)
+                for (payload,) in self.connection.execute(
+                    "SELECT payload FROM facts WHERE document_id=? ORDER BY idx", (doc_id,)
+                )
+            ]
+            yield StoredDocument(Document.from_dict(json.loads(doc_json)), version, entities, relations, facts)
 
     def counts(self) -> dict[str, dict[str, int]]:
-        """Mentions and relations per label, and documents."""
+        """Mentions and relations per label, table facts per kind, and documents."""
         mentions = dict(self.connection.execute("SELECT label, COUNT(*) FROM mentions GROUP BY label ORDER BY label"))
         relations = dict(
             self.connection.execute("SELECT label, COUNT(*) FROM relations GROUP BY label ORDER BY label")
         )
+        facts = dict(self.connection.execute("SELECT kind, COUNT(*) FROM facts GROUP BY kind ORDER BY kind"))
         documents = self.connection.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
-        return {"documents": {"total": documents}, "mentions": mentions, "relations": relations}
+        return {"documents": {"total": documents}, "mentions": mentions, "relations": relations, "facts": facts}

@@ -12,6 +12,7 @@ Span._.serious       bool            a serious adverse event
 Span._.dlt           bool            named as a dose-limiting toxicity
 Span._.dose          Dose | None     structured dose attributes of a DOSE mention
 Span._.source        str | None      lexicon | rule | model: which extractor produced the mention
+Span._.result        dict | None     value stated for an ENDPOINT: value, unit, ci, n, total, text
 """
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ _SPAN_ATTRIBUTES = {
     "dlt": False,
     "dose": None,
     "source": None,
+    "result": None,
 }
 
 

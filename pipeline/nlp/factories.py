@@ -43,6 +43,14 @@ def make_context(nlp: Language, name: str):
     return ContextAnnotator()
 
 
+@Language.factory("trialgraph_endpoint_results")
+def make_endpoint_results(nlp: Language, name: str):
+    """The value, unit and 95% CI stated for each ENDPOINT mention ("ORR was 21% [95% CI: 9, 38.9]")."""
+    from pipeline.nlp.endpoint_results import EndpointResultReader
+
+    return EndpointResultReader()
+
+
 @Language.factory("trialgraph_relations")
 def make_relations(nlp: Language, name: str):
     """HAS_DOSE, HAS_ADVERSE_EVENT, TREATS and HAS_ENDPOINT relations between mentions."""

@@ -24,6 +24,7 @@ COMPONENTS = (
     "trialgraph_lexicon",
     "trialgraph_doses",
     "trialgraph_context",
+    "trialgraph_endpoint_results",
     "trialgraph_relations",
 )
 MAX_DOCUMENT_CHARS = 5_000_000

@@ -1,0 +1,65 @@
+"""Values stated for endpoints: "the objective response rate was 21% [95% CI: 9, 38.9]" sets, on the ENDPOINT
+span, `Span._.result = {"value": 21.0, "unit": "%", "ci": [9.0, 38.9], "n": None, "total": None, "text": ...}`.
+
+The value must follow the endpoint within its sentence, after a linking word ("was", "of", ":"), with at most a
+few words between ("median PFS in phase 2 was 5.6 months"); the phrasing lives in models/rules/endpoint_results.json.
+"""
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from spacy.tokens import Doc, Span
+
+from pipeline.resources import model_path
+
+_NUMBER = r"\d+(?:\.\d+)?"
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+class EndpointResultReader:
+    """Attach the stated value (with unit, n/N and 95% CI when given) to each ENDPOINT mention."""
+
+    def __init__(self, rules_path: str | None = None) -> None:
+        path = rules_path or model_path("rules/endpoint_results.json")
+        with open(path, encoding="utf-8") as handle:
+            rules = json.load(handle)
+        self.units: dict[str, str] = rules["units"]
+        gap = rf"(?:[^\s.;%\d()\[\]]+\s+|\d+\s+(?![%\d])){{0,{int(rules['max_gap_words'])}}}?"
+        units = _alternation(list(self.units))
+        self.pattern = re.compile(
+            rf"^\s*(?:\([A-Za-z0-9-]{{2,12}}\)\s*)?{gap}(?:{_alternation(rules['linkers'])})\s+"
+            rf"(?:(?:{_alternation(rules['qualifiers'])})\s+)?"
+            rf"(?P<value>{_NUMBER})\s*(?P<unit>{units})(?![A-Za-z])"
+            rf"(?:\s*\((?P<n>\d+)\s*/\s*(?P<total>\d+)\))?"
+            rf"(?:\s*[\[(]\s*95\s*%\s*CI\s*[:,]?\s*(?P<low>{_NUMBER})\s*(?:,|-|–|to)\s*(?P<high>{_NUMBER})\s*[\])])?",
+        )
+
+    def __call__(self, doc: Doc) -> Doc:
+        endpoints = [ent for ent in doc.ents if ent.label_ == "ENDPOINT"]
+        for index, ent in enumerate(endpoints):
+            # the text up to the next endpoint of the sentence, looking past an abbreviation in brackets
+            later = [e for e in endpoints[index + 1 :] if e.sent == ent.sent
+                     and doc.text[ent.end_char : e.start_char].strip() != "("]
+            limit = later[0].start_char if later else ent.sent.end_char
+            ent._.result = self.read(ent, doc.text[ent.end_char : limit])
+        return doc
+
+    def read(self, ent: Span, following: str) -> dict[str, Any] | None:
+        """The result stated in `following` (the text after the endpoint), or None."""
+        match = self.pattern.match(following)
+        if match is None:
+            return None
+        low, high = match["low"], match["high"]
+        return {
+            "value": float(match["value"]),
+            "unit": self.units[match["unit"]],
+            "ci": [float(low), float(high)] if low is not None else None,
+            "n": int(match["n"]) if match["n"] else None,
+            "total": int(match["total"]) if match["total"] else None,
+            "text": ent.text + following[: match.end()],
+        }

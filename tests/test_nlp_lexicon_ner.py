@@ -21,9 +21,12 @@ def test_lexicon_ner_drug_variants_share_one_identifier(full_nlp):
 
 def test_lexicon_ner_acronym_defined_in_parentheses_takes_its_long_form(full_nlp):
     # after corpus/ctgov/NCT02028676.json: "Arm A: abacavir (ABC)+lamivudine (3TC)+NNRTI: ABC [abacavir]"
-    doc = full_nlp("Arm A: abacavir (ABC) + lamivudine (3TC) + NNRTI: ABC [abacavir]")
-    abc = [e for e in doc.ents if e.text == "ABC"]
-    assert len(abc) == 2 and all(e.label_ == "DRUG" and e._.concept == "abacavir" for e in abc)
+    for text in ("Arm A: abacavir (ABC) + lamivudine (3TC) + NNRTI: ABC [abacavir]",
+                 "Arm A: abacavir (ABC)+lamivudine (3TC)+NNRTI: ABC [abacavir]"):  # as the record writes it
+        doc = full_nlp(text)
+        abc = [e for e in doc.ents if e.text == "ABC"]
+        assert len(abc) == 2 and all(e.label_ == "DRUG" and e._.concept == "abacavir" for e in abc), text
+        assert [e.text for e in doc.ents if e._.concept == "lamivudine"] == ["lamivudine", "3TC"]
 
 
 def test_lexicon_ner_analyte_phrase_is_not_a_drug(full_nlp):

@@ -35,13 +35,23 @@ warnings.filterwarnings("ignore", message=r"\[W036\]")
 
 def trialgraph_tokenizer(nlp: Language) -> Tokenizer:
     """scispaCy's tokenizer, also splitting "-induced", "-related"... off the word before them
-    (models/rules/hyphen_suffixes.txt), so "doxorubicin-induced" yields the drug as a token."""
+    (models/rules/hyphen_suffixes.txt), so "doxorubicin-induced" yields the drug as a token, and
+    "(ABC)+lamivudine" into "(", "ABC", ")", "+", "lamivudine"."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FutureWarning)  # a regex warning inside scispaCy's tokenizer rules
         tokenizer = combined_rule_tokenizer(nlp)
     words = "|".join(sorted(re.escape(w) for w in read_word_list("rules/hyphen_suffixes.txt")))
     split_suffix = rf"(?<=[^\W_])-(?=(?i:{words})\b)"
-    tokenizer.infix_finditer = re.compile(f"{split_suffix}|{tokenizer.infix_finditer.__self__.pattern}").finditer
+    # "abacavir (ABC)+lamivudine (3TC)+NNRTI": the bracket and the plus of a regimen are tokens of their own
+    split_regimen_plus = r"(?<=\w\w)\)(?=\+\w)|(?<=\w\))\+(?=\w)"
+    # "lopinavir/ritonavir", "urticaria/angioedema": each word names its own mention
+    split_slash = r"(?<=[^\W_])/(?=[^\W\d_])"
+    tokenizer.infix_finditer = re.compile(
+        f"{split_suffix}|{split_regimen_plus}|{split_slash}|{tokenizer.infix_finditer.__self__.pattern}"
+    ).finditer
+    tokenizer.prefix_search = re.compile(
+        rf"\((?=\w{{2,12}}\)\+\w)|{tokenizer.prefix_search.__self__.pattern}"
+    ).search
     return tokenizer
 
 

@@ -46,3 +46,22 @@ def test_relations_carry_drugs_to_next_sentence_of_paragraph(sentence_nlp):
         [("IL-21", "DRUG"), ("sorafenib", "DRUG"), ("fatigue", "DISEASE"), ("Fatigue", "DISEASE")],
     )
     assert found == {("IL-21", "HAS_ADVERSE_EVENT", "fatigue"), ("sorafenib", "HAS_ADVERSE_EVENT", "fatigue")}
+
+
+def test_relations_amount_of_a_named_dose_level_goes_to_that_levels_drug():
+    # corpus/seeds/002, abstract: the MTD is IL-21's although sorafenib stands nearer to the amount
+    from pipeline.nlp.language import build_nlp
+
+    nlp = build_nlp(("trialgraph_sentences", "trialgraph_doses"))
+    text = ("The maximum tolerated dose for IL-21 with the standard dose of sorafenib was determined "
+            "to be 30 mcg/kg/day.")
+    doc = nlp(text)
+    doses = [(e.start_char, e.end_char) for e in doc.ents]
+    drugs = [(text.index(name), text.index(name) + len(name)) for name in ("IL-21", "sorafenib")]
+    doc.ents = [doc.char_span(s, e, label="DRUG") for s, e in drugs] + [e for e in doc.ents]
+    doc = relations(context(doc))
+    ents = list(doc.ents)
+    found = {(ents[r.head].text, ents[r.tail].text) for r in doc._.relations if r.label == "HAS_DOSE"}
+    assert ("IL-21", "30 mcg/kg/day") in found and ("sorafenib", "standard dose") in found
+    assert ("sorafenib", "30 mcg/kg/day") not in found
+    assert len(doses) == 3

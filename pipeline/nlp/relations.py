@@ -1,7 +1,8 @@
 """Rule-based relations between the entities of a Doc.
 
-Within a sentence: each DOSE goes to its nearest DRUG (HAS_DOSE); every drug is paired with every
-adverse event (HAS_ADVERSE_EVENT), condition (TREATS) and endpoint (HAS_ENDPOINT), which handles
+Within a sentence: each DOSE goes to its nearest DRUG, or to the drug of the dose level it states
+(HAS_DOSE); every drug is paired with every adverse event (HAS_ADVERSE_EVENT), condition (TREATS) and
+endpoint (HAS_ENDPOINT), which handles
 combination regimens ("IL-21 plus sorafenib" gives both drugs). Across sentences: a sentence that
 names adverse events or endpoints but no drug inherits the drugs of the previous sentence in the same
 paragraph. Mentions that are negated or only in eligibility, prior-therapy, historical, hypothetical
@@ -57,11 +58,14 @@ class RelationExtractor:
 
     @staticmethod
     def _doses(ents: list[Span], members: list[int], drugs: list[int]) -> list[Relation]:
-        """Each dose to the nearest drug, preferring the drug before it at equal distance."""
-        out = []
-        for i in members:
-            if ents[i].label_ != "DOSE" or not drugs:
-                continue
+        """Each dose to the nearest drug, preferring the drug before it at equal distance. An amount stated
+        for a named dose level goes to the drug of that level's own mention: in "the maximum tolerated dose
+        for IL-21 with the standard dose of sorafenib was 30 mcg/kg/day", 30 mcg/kg/day is IL-21's."""
+        doses = [i for i in members if ents[i].label_ == "DOSE"]
+        if not drugs or not doses:
+            return []
+
+        def nearest(i: int) -> int:
             dose = ents[i]
 
             def distance(d: int) -> tuple[int, int]:
@@ -69,5 +73,16 @@ class RelationExtractor:
                 gap = dose.start - drug.end if drug.end <= dose.start else drug.start - dose.end
                 return (gap, 0 if drug.end <= dose.start else 1)
 
-            out.append(Relation(min(drugs, key=distance), i, "HAS_DOSE", _SAME_SENTENCE, EXTRACTOR))
+            return min(drugs, key=distance)
+
+        drug_of_level: dict[str, int] = {}
+        for i in doses:
+            attributes = ents[i]._.dose
+            if attributes is not None and attributes.level and attributes.amount is None and attributes.amount_low is None:
+                drug_of_level.setdefault(attributes.level, nearest(i))
+        out = []
+        for i in doses:
+            level = ents[i]._.dose.level if ents[i]._.dose is not None else None
+            drug = drug_of_level.get(level) if level else None
+            out.append(Relation(nearest(i) if drug is None else drug, i, "HAS_DOSE", _SAME_SENTENCE, EXTRACTOR))
         return out

@@ -676,8 +676,13 @@ def _aligned_grid(lines: list[_Line]) -> list[list[str]]:
             target = 0 if line.words[0].x0 < label_end else _nearest_column(columns, line.words[0])
             cells[target] = line.words
         else:
-            for word in line.words:
-                cells[0 if word.x1 <= label_end else _nearest_column(columns, word)].append(word)
+            for segment in segments:
+                first = segment.words[0]
+                if first.x1 > label_end and first.text[:1].isalpha():  # a header spanning columns stays whole
+                    cells[_nearest_column(columns, first)] += segment.words
+                    continue
+                for word in segment.words:
+                    cells[0 if word.x1 <= label_end else _nearest_column(columns, word)].append(word)
         grid.append([_join_words(cell) for cell in cells])
     return grid
 
@@ -698,12 +703,15 @@ def _is_data_row(row: list[str]) -> bool:
 
 
 def _merge_wrapped_labels(rows: list[list[str]]) -> list[list[str]]:
-    """Join a row label that wrapped onto its own line (only the first cell, lower-case start) to the row above."""
+    """Join a row label that wrapped onto its own line (only the first cell, lower-case start) to the row above,
+    and values printed on their own line beside a wrapped label to that label."""
     merged: list[list[str]] = []
     for row in rows:
         label = row[0] if row else ""
         alone = label and not any(row[1:])
-        if merged and alone and (label[0].islower() or label[0].isdigit() or label[0] in "(≥≤<>[") and merged[-1][0]:
+        if merged and not label and any(row[1:]) and merged[-1][0] and not any(merged[-1][1:]):
+            merged[-1][1:] = row[1:]  # values set beside the middle of a label that wraps over several lines
+        elif merged and alone and (label[0].islower() or label[0].isdigit() or label[0] in "(≥≤<>[") and merged[-1][0]:
             above = merged[-1][0]
             merged[-1][0] = above + label if above.endswith(_HYPHENS) else f"{above} {label}"
         else:

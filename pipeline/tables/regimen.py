@@ -1,0 +1,111 @@
+"""The regimen of a table column: drugs named in its header (lexicon), the registry interventions of the arm
+it names, or, for a table about one treatment group, the drugs of its caption."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pipeline.document import Document, Intervention
+from pipeline.lexicons import Lexicon
+from pipeline.lexicons.normalize import fold
+
+_TOKEN = re.compile(r"[A-Za-z0-9]+|[^\sA-Za-z0-9]")
+_DOSE_AFTER = re.compile(r"^\s*\(([^()]*\d[^()]*)\)")
+# Column names that are treatment arms even without a drug name in them.
+_DRUG_TYPES = frozenset({"drug", "biological", "combination product", ""})
+_ARM_WORDS = re.compile(r"\b(?:placebo|control|vehicle|sham|arm|group|cohort|standard (?:of )?care|usual care|dose level)\b", re.I)
+
+
+def drugs_in(lexicon: Lexicon, text: str) -> list[dict[str, Any]]:
+    """Drugs the lexicon finds in `text`, as written, each with its CURIEs and the dose in parentheses after it."""
+    tokens = list(_TOKEN.finditer(text))
+    found: list[dict[str, Any]] = []
+    for match in lexicon.match([token.group() for token in tokens]):
+        if match.concept.label != "DRUG":
+            continue
+        start, end = tokens[match.start].start(), tokens[match.end - 1].end()
+        drug: dict[str, Any] = {"name": text[start:end], "norm": list(match.concept.curies)}
+        dose = _DOSE_AFTER.match(text[end:])
+        if dose:
+            drug["dose"] = dose.group(1).strip()
+        if not any(_same(drug, other) for other in found):
+            found.append(drug)
+    return found
+
+
+def _same(one: dict[str, Any], other: dict[str, Any]) -> bool:
+    return fold(one["name"]) == fold(other["name"]) or bool(set(one["norm"]) & set(other["norm"]))
+
+
+class Regimens:
+    """Regimens of a document's table columns."""
+
+    def __init__(self, document: Document, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        self.interventions: list[Intervention] = document.trial.interventions if document.trial else []
+
+    def of_arm(self, label: str) -> list[dict[str, Any]]:
+        """Drugs of the arm a column header names: drugs in the header, then the drugs of the registry
+        interventions given in that arm group or named in the header."""
+        regimen = drugs_in(self.lexicon, label)
+        unidentified = []  # registry names the lexicon does not know; kept only when nothing else is known
+        for intervention in self._interventions_of(label):
+            for drug in self._intervention_drugs(intervention):
+                if not drug["norm"]:
+                    unidentified.append(drug)
+                elif not any(_same(drug, other) for other in regimen):
+                    regimen.append(drug)
+        return regimen or unidentified
+
+    def names_arm(self, label: str) -> bool:
+        """Whether a column name is a treatment arm (a drug, a registry arm, or an arm word like "placebo")."""
+        return bool(_ARM_WORDS.search(label) or self._interventions_of(label) or drugs_in(self.lexicon, label))
+
+    def of_caption(self, caption: str) -> list[dict[str, Any]]:
+        """Drugs named in a caption ("... treated with IL-21 (30 mcg/kg) plus sorafenib"); the registry's
+        interventions when the caption names none and the trial has one arm."""
+        regimen = drugs_in(self.lexicon, caption)
+        if regimen or not self.interventions:
+            return regimen
+        arms = {group for intervention in self.interventions for group in intervention.arm_groups}
+        if len(arms) <= 1:
+            return [drug for intervention in self.interventions for drug in self._intervention_drugs(intervention)]
+        return []
+
+    def _interventions_of(self, label: str) -> list[Intervention]:
+        key = _words(label)
+        if not key.strip():
+            return []
+        found = []
+        for intervention in self.interventions:
+            groups = [_words(group) for group in intervention.arm_groups if group.strip()]
+            names = [_words(name) for name in [intervention.name, *intervention.other_names] if name.strip()]
+            in_group = any(group == key or (len(group) > 5 and (group in key or key in group)) for group in groups)
+            named = any(name in key for name in names)
+            if in_group or named:
+                found.append(intervention)
+        return found
+
+    def _intervention_drugs(self, intervention: Intervention) -> list[dict[str, Any]]:
+        """The drugs of a registry intervention: the lexicon drug its name or other names are, else the drugs
+        its name mentions ("Arm A: abacavir+lamivudine"), else the name itself for a drug-type intervention."""
+        for name in [intervention.name, *intervention.other_names]:
+            concepts = [concept for concept in self.lexicon.lookup(name) if concept.label == "DRUG"]
+            if concepts:
+                return [{"name": intervention.name, "norm": list(concepts[0].curies)}]
+        drugs = drugs_in(self.lexicon, intervention.name)
+        if drugs:
+            return drugs
+        if intervention.type.lower() in _DRUG_TYPES:
+            return [{"name": intervention.name, "norm": []}]
+        return []
+
+
+def _words(text: str) -> str:
+    """" placebo qw ": lower-case words separated and surrounded by single spaces, for whole-word containment."""
+    return " " + " ".join(re.findall(r"\w+", text.lower())) + " "
+
+
+def arm_name(regimen: list[dict[str, Any]]) -> str | None:
+    """"IL-21 + sorafenib" for a regimen read from a caption."""
+    return " + ".join(drug["name"] for drug in regimen) or None

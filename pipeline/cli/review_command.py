@@ -1,0 +1,59 @@
+"""`trialgraph review [--store DIR] [--host H] [--port N]`: the curation web app over a run's store;
+`--export DIR` writes the curated annotations as training data instead."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from pipeline.cli.common import DEFAULT_OUTPUT, EXIT_ERROR, EXIT_OK
+
+DEFAULT_PORT = 8765
+
+
+def register(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    review = commands.add_parser(
+        "review", help="review extractions in a local web app: accept, reject, correct; export curated data",
+        description="Start the curation web app on the store of a run and print its address. Decisions are kept "
+        "in the store with who and when, survive re-runs, and rebuild the graph exports that `query` reads.")
+    review.add_argument("--store", default=DEFAULT_OUTPUT, help="output folder of a run (default: %(default)s)")
+    review.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s, this machine only)")
+    review.add_argument("--port", type=int, default=DEFAULT_PORT, help="port (default: %(default)s; 0 picks a free one)")
+    review.add_argument("--curator", default=None, help="name decisions are signed with (default: your login name; "
+                        "each curator can change it in the page header)")
+    review.add_argument("--export", metavar="DIR", default=None,
+                        help="do not serve: write curated.jsonl and curated.spacy (DocBin) training data into DIR")
+    return review
+
+
+def execute(args: argparse.Namespace) -> int:
+    from pipeline.batch.run import STORE_NAME
+
+    store_path = Path(args.store) / STORE_NAME
+    if not store_path.is_file():
+        print(f"trialgraph review: no store at {store_path}; run `trialgraph run PATH -o {args.store}` first",
+              file=sys.stderr)
+        return EXIT_ERROR
+    if args.export:
+        from pipeline.review.export import export_training_data
+        from pipeline.store import Store
+
+        with Store(store_path) as store:
+            written = export_training_data(store, args.export)
+        print(f"exported {written['documents']} curated documents ({written['entities']} entities): "
+              f"{written['jsonl']}, {written['docbin']}")
+        return EXIT_OK
+    from pipeline.review.app import create_app, serve
+
+    try:
+        server = serve(create_app(args.store, curator=args.curator), args.host, args.port)
+    except OSError as exc:
+        print(f"trialgraph review: cannot listen on {args.host}:{args.port} ({exc.strerror}); "
+              "choose another --port", file=sys.stderr)
+        return EXIT_ERROR
+    print(f"TrialGraph review: http://{args.host}:{server.port}/  (store {store_path}; Ctrl+C to stop)", flush=True)
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+    return EXIT_OK

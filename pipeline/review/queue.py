@@ -1,0 +1,191 @@
+"""The review queue: every extracted mention, relation and table fact as an item, with its decision,
+filterable, most uncertain and most consequential first."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from pipeline.store import StoredDocument
+from pipeline.store.curation import Decision, fact_key, mention_key, relation_key, relation_record
+
+PAGE_SIZE = 50
+
+
+@dataclass
+class ReviewItem:
+    """One extracted item as the extractor found it (`original`), with the current decision on it."""
+
+    kind: str
+    key: str
+    label: str
+    text: str
+    detail: str
+    stored: StoredDocument
+    original: dict[str, Any]
+    position: int
+    confidence: float | None
+    priority: float
+    drugs: list[str] = field(default_factory=list)
+    events: list[str] = field(default_factory=list)
+    decision: Decision | None = None
+
+    @property
+    def document_id(self) -> str:
+        return self.stored.document.id
+
+    @property
+    def source_path(self) -> str:
+        return self.stored.document.source_path
+
+    @property
+    def status(self) -> str:
+        return self.decision.status if self.decision else "pending"
+
+    @property
+    def version(self) -> int:
+        return self.decision.version if self.decision else 0
+
+    def trials(self) -> list[str]:
+        document = self.stored.document
+        own = [document.trial.nct_id] if document.trial else []
+        return list(dict.fromkeys(own + document.nct_ids))
+
+
+def grade_weight(grade: Any) -> float:
+    """1 for grade 3 or worse (severe, life-threatening, fatal), 0.3 for a lower known grade, else 0."""
+    numbers = [int(n) for n in re.findall(r"[1-5]", str(grade or ""))]
+    if not numbers:
+        return 0.0
+    return 1.0 if min(numbers) >= 3 else 0.3
+
+
+def _names(entity: dict[str, Any]) -> list[str]:
+    return [n for n in (entity["text"], entity.get("concept"), *entity["norm"]) if n]
+
+
+def _mention_item(stored: StoredDocument, entity: dict[str, Any]) -> ReviewItem:
+    doubt = 0.0 if entity["norm"] else 0.5
+    consequence = grade_weight(entity.get("grade")) + 0.5 * bool(entity.get("serious")) + 0.5 * bool(entity.get("dlt"))
+    detail = ", ".join(filter(None, [entity.get("concept"), " ".join(entity["norm"][:2]) or "no identifier"]))
+    return ReviewItem(
+        "mention", mention_key(entity), entity["label"], entity["text"], detail, stored, entity, entity["start"],
+        None, doubt + consequence,
+        drugs=_names(entity) if entity["label"] == "DRUG" else [],
+        events=_names(entity) if entity["label"] == "ADVERSE_EVENT" else [],
+    )
+
+
+def _relation_item(stored: StoredDocument, relation: dict[str, Any]) -> ReviewItem:
+    head, tail = stored.entities[relation["head"]], stored.entities[relation["tail"]]
+    record = relation_record(relation, stored.entities)
+    confidence = relation.get("confidence")
+    doubt = 1.0 - confidence if confidence is not None else 0.5
+    consequence = grade_weight(tail.get("grade")) + 0.5 * bool(tail.get("serious")) + 0.25 * (
+        relation["label"] == "HAS_ADVERSE_EVENT")
+    return ReviewItem(
+        "relation", relation_key(record["label"], record["head"], record["tail"]), relation["label"],
+        f"{head['text']} → {tail['text']}", f"{head['label']} → {tail['label']}", stored, record, tail["start"],
+        confidence, doubt + consequence,
+        drugs=[n for e in (head, tail) if e["label"] == "DRUG" for n in _names(e)],
+        events=[n for e in (head, tail) if e["label"] == "ADVERSE_EVENT" for n in _names(e)],
+    )
+
+
+def _fact_item(stored: StoredDocument, fact: dict[str, Any], key: str) -> ReviewItem:
+    name = fact.get("event") or fact.get("category") or fact.get("endpoint") or ""
+    percent = fact.get("percent")
+    doubt = min(1.0, 0.5 * len(fact.get("warnings") or []))
+    consequence = grade_weight(fact.get("grade")) + (percent / 100 if isinstance(percent, (int, float)) else 0.0)
+    numbers = " ".join(f"{k}={fact[k]}" for k in ("n", "total", "percent", "grade") if fact.get(k) is not None)
+    detail = ", ".join(filter(None, [fact.get("arm"), numbers, f"{fact['table']} row {fact['row']}"]))
+    regimen = [r["name"] for r in fact.get("regimen") or []]
+    return ReviewItem(
+        "fact", key, fact["kind"], f"{name}: {fact.get('cell', '')}", detail, stored, fact, len(stored.document.text),
+        None, doubt + consequence,
+        drugs=regimen + ([fact["arm"]] if fact.get("arm") else []),
+        events=[n for n in (fact.get("event"), fact.get("concept"), *(fact.get("norm") or [])) if n],
+    )
+
+
+def document_items(stored: StoredDocument, decisions: Mapping[str, Decision]) -> list[ReviewItem]:
+    """The items of one document as extracted (`Store.documents(curated=False)`), with its decisions by item key."""
+    items = [_mention_item(stored, e) for e in stored.entities]
+    items += [_relation_item(stored, r) for r in stored.relations]
+    for fact in stored.facts:
+        key = fact_key(fact)
+        if key is not None:
+            items.append(_fact_item(stored, fact, key))
+    seen = {item.key for item in items}
+    for key, decision in decisions.items():
+        # decided items the extractor no longer finds stay reviewable
+        if key not in seen and decision.status != "pending":
+            if decision.kind == "mention":
+                items.append(_mention_item(stored, decision.original))
+            elif decision.kind == "fact":
+                items.append(_fact_item(stored, decision.original, key))
+    for item in items:
+        item.decision = decisions.get(item.key)
+    return items
+
+
+def review_items(documents: Iterable[StoredDocument], decisions: Mapping[tuple[str, str], Decision]) -> list[ReviewItem]:
+    """All items, pending first, then by priority (doubt plus consequence), then document order.
+
+    `decisions` are `Curation.decisions()`, by (source path, item key)."""
+    by_document: dict[str, dict[str, Decision]] = {}
+    for (source_path, key), decision in decisions.items():
+        by_document.setdefault(source_path, {})[key] = decision
+    items = [item for stored in documents
+             for item in document_items(stored, by_document.get(stored.document.source_path, {}))]
+    items.sort(key=lambda i: (i.status != "pending", -i.priority, i.document_id, i.position, i.key))
+    return items
+
+
+def _matches_name(wanted: str, names: list[str]) -> bool:
+    wanted = wanted.strip().lower()
+    return any(wanted in name.lower() for name in names)
+
+
+@dataclass
+class QueueFilter:
+    """What a curator narrowed the queue to; empty fields match everything."""
+
+    document: str = ""
+    trial: str = ""
+    drug: str = ""
+    event: str = ""
+    label: str = ""
+    kind: str = ""
+    status: str = ""
+    max_confidence: str = ""
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> QueueFilter:
+        return cls(**{f.name: args.get(f.name, "").strip() for f in fields(cls)})
+
+    def args(self) -> dict[str, str]:
+        """The non-empty fields, for links that keep the filter."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name)}
+
+    def confidence_limit(self) -> float | None:
+        try:
+            return float(self.max_confidence) if self.max_confidence else None
+        except ValueError:
+            return None
+
+    def matches(self, item: ReviewItem) -> bool:
+        document = item.stored.document
+        limit = self.confidence_limit()
+        return (
+            (not self.document or self.document in (document.id, document.source_path)
+             or self.document.lower() in document.source_path.lower())
+            and (not self.trial or self.trial.upper() in item.trials())
+            and (not self.drug or _matches_name(self.drug, item.drugs))
+            and (not self.event or _matches_name(self.event, item.events))
+            and (not self.label or self.label == item.label)
+            and (not self.kind or self.kind == item.kind)
+            and (not self.status or self.status == item.status)
+            and (limit is None or (item.confidence is not None and item.confidence <= limit))
+        )

@@ -1,0 +1,59 @@
+"""Shared by the review tests: a small real store, a table document, and the review app served on a free port."""
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from pipeline.batch.run import STORE_NAME, run
+from pipeline.document import Document, Table
+from pipeline.review.app import create_app, serve
+from pipeline.store import Store
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "review"
+NOTE_TEXT = (FIXTURES / "sorafenib_rash_note.txt").read_text(encoding="utf-8")
+TABLE_SOURCE = "tables/sorafenib_adverse_events.txt"
+INCIDENCE = {"kind": "incidence", "table": "T2", "row": 0, "column": 1, "cell": "31 (94)", "event": "Rash",
+             "norm": ["MESH:D005076"], "concept": "rash", "grade": "any", "n": 31, "total": 33, "percent": 94.0,
+             "arm": "Sorafenib", "regimen": [{"name": "sorafenib", "norm": ["MESH:D000077157"]}], "dose": None,
+             "serious": None, "warnings": []}
+
+
+def build_store(directory: Path) -> Path:
+    """`trialgraph run` over the review fixtures (one short note about sorafenib) into `directory`."""
+    run([FIXTURES], directory, progress=False, workers=1)
+    return directory
+
+
+def add_table_document(directory: Path) -> str:
+    """Store a document whose adverse-event table gave one incidence fact; returns its id."""
+    table = Table(id="T2", caption="Adverse events <i>any grade</i>", header_rows=[["Event", "Sorafenib (n=33)"]],
+                  rows=[["Rash", "31 (94)"], ["Diarrhoea", "10 (30)"]])
+    document = Document(id="doc-table0000000001", source_path=TABLE_SOURCE, format="text",
+                        title="Sorafenib adverse events", text="Table 2 lists adverse events by arm.",
+                        tables=[table])
+    with Store(directory / STORE_NAME) as store:
+        store.save(document, {"entities": [], "relations": [], "facts": [INCIDENCE]}, "test")
+    return document.id
+
+
+def span(phrase: str, occurrence: int = 0) -> tuple[int, int]:
+    """Offsets of the `occurrence`-th `phrase` in the fixture note."""
+    start = -1
+    for _ in range(occurrence + 1):
+        start = NOTE_TEXT.index(phrase, start + 1)
+    return start, start + len(phrase)
+
+
+@contextmanager
+def running_app(output_dir: Path, curator: str = "tester") -> Iterator[str]:
+    """The review app on 127.0.0.1 and a free port, in a thread; yields its base URL."""
+    server = serve(create_app(output_dir, curator=curator), "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.port}"
+    finally:
+        server.shutdown()
+        server.server_close()

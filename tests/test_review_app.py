@@ -1,0 +1,187 @@
+"""The review app over a real store (built by `trialgraph run`), through Flask's test client."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from review_fixtures import INCIDENCE, TABLE_SOURCE, add_table_document, build_store, span
+
+from pipeline.cli import main
+from pipeline.review.app import create_app
+from pipeline.store import Store
+from pipeline.store.curation import Curation
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    return build_store(tmp_path_factory.mktemp("review_built"))
+
+
+@pytest.fixture
+def out(built, tmp_path):
+    shutil.copytree(built, tmp_path / "out")
+    return tmp_path / "out"
+
+
+@pytest.fixture
+def client(out):
+    return create_app(out, curator="ana").test_client()
+
+
+def _token(client) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', client.get("/").get_data(as_text=True))[1]
+
+
+def _queue_keys(client, query: str = "") -> list[str]:
+    page = client.get("/" + query).get_data(as_text=True)
+    return [parse_qs(urlparse(href.replace("&amp;", "&")).query)["key"][0]
+            for href in re.findall(r'data-href="([^"]+)"', page)]
+
+
+def _note(out):
+    with Store(out / "trialgraph.db") as store:
+        return next(s.document for s in store.documents() if s.document.source_path.endswith("rash_note.txt"))
+
+
+def _document_id(out) -> str:
+    return _note(out).id
+
+
+def _relation(label: str, head: tuple[int, int], tail: tuple[int, int]) -> str:
+    return f"relation:{label}:{head[0]}-{head[1]}>{tail[0]}-{tail[1]}"
+
+
+def _events(out, drug: str) -> dict:
+    return {e["name"].lower(): e for e in _query(out, "events", drug)["events"]}
+
+
+def _query(out, kind: str, name: str) -> dict:
+    import contextlib
+    import io
+
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        assert main(["query", kind, name, "--json", "--store", str(out)]) == 0
+    return json.loads(buffer.getvalue())
+
+
+def _decide(client, out, key: str, status: str, version: int = 0, **fields):
+    form = {"csrf_token": _token(client), "doc": _document_id(out), "key": key, "decision": status,
+            "version": str(version), **fields}
+    return client.post("/decide", data=form)
+
+
+def test_review_app_queue_puts_the_grade_3_event_first(client):
+    keys = _queue_keys(client)
+    hypertension, treated_with = span("hypertension"), span("sorafenib", 2)
+    assert keys[0] == _relation("HAS_ADVERSE_EVENT", treated_with, hypertension)
+    assert keys[1] == f"mention:ADVERSE_EVENT:{hypertension[0]}-{hypertension[1]}"
+    assert len(keys) == len(set(keys)) > 15
+
+
+def test_review_app_queue_filters_by_event_label_kind_and_status(client, out):
+    rash = span("rash")
+    assert set(_queue_keys(client, "?event=rash")) == {
+        f"mention:ADVERSE_EVENT:{rash[0]}-{rash[1]}", _relation("HAS_ADVERSE_EVENT", span("sorafenib", 1), rash)}
+    events = _queue_keys(client, "?kind=mention&label=ADVERSE_EVENT")
+    assert {k.split(":")[1] for k in events} == {"ADVERSE_EVENT"}
+    assert {f"mention:ADVERSE_EVENT:{s}-{e}" for s, e in (span("diarrhea"), span("fatigue"))} <= set(events)
+    interleukin = _queue_keys(client, "?drug=interleukin&kind=relation")
+    assert interleukin and all(k.startswith("relation:TREATS:{}-{}>".format(*span("interleukin-21")))
+                               for k in interleukin)
+    assert _queue_keys(client, "?status=rejected") == []
+    _decide(client, out, f"mention:ADVERSE_EVENT:{rash[0]}-{rash[1]}", "rejected")
+    assert _queue_keys(client, "?status=rejected") == [f"mention:ADVERSE_EVENT:{rash[0]}-{rash[1]}"]
+    assert _queue_keys(client, "?max_confidence=0.5") == []
+
+
+def test_review_app_shows_document_text_as_text(client, out):
+    doc = _document_id(out)
+    chart = span("sorafenib", 3)
+    for page in (client.get(f"/document/{doc}"),
+                 client.get(f"/item?doc={doc}&key=mention:DRUG:{chart[0]}-{chart[1]}"),
+                 client.get("/?drug=sorafenib&kind=mention")):
+        html = page.get_data(as_text=True)
+        assert page.status_code == 200
+        assert "&lt;script&gt;document.title=&#34;pwned&#34;&lt;/script&gt;" in html
+        assert "<script>document.title" not in html
+        assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+
+
+def test_review_app_refuses_a_decision_without_the_csrf_token(client, out):
+    rash = span("rash")
+    response = client.post("/decide", data={"doc": _document_id(out), "key": f"mention:ADVERSE_EVENT:{rash[0]}-{rash[1]}",
+                                            "decision": "rejected", "version": "0", "csrf_token": "forged"})
+    assert response.status_code == 400 and "security token" in response.get_data(as_text=True)
+    with Store(out / "trialgraph.db") as store:
+        assert Curation(store).decisions() == {}
+
+
+def test_review_app_rejection_and_correction_reach_trialgraph_query(client, out):
+    before = _events(out, "sorafenib")
+    assert {"rash", "diarrhea", "hypertension"} <= set(before)
+    rash_relation = _relation("HAS_ADVERSE_EVENT", span("sorafenib", 1), span("rash"))
+    response = _decide(client, out, rash_relation, "rejected", comment="listed, not attributed")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/item?")
+    hypertension = span("hypertension")
+    response = _decide(client, out, f"mention:ADVERSE_EVENT:{hypertension[0]}-{hypertension[1]}", "corrected",
+                       c_label="ADVERSE_EVENT", c_start=str(span("Grade 3 hypertension")[0]), c_end=str(hypertension[1]),
+                       c_norm="MEDDRA:10020772", c_concept="Hypertension")
+    assert response.status_code == 302
+    after = _events(out, "sorafenib")
+    assert "rash" not in after and "diarrhea" in after
+    assert after["hypertension"]["norm"][0] == "MEDDRA:10020772"
+    assert _query(out, "drugs", "MEDDRA:10020772")["drugs"][0]["name"].lower() == "sorafenib"
+
+
+def test_review_app_second_curator_on_a_stale_version_sees_the_first_decision(client, out):
+    rash = f"mention:ADVERSE_EVENT:{span('rash')[0]}-{span('rash')[1]}"
+    assert _decide(client, out, rash, "accepted", comment="a harm of sorafenib").status_code == 302
+    other = create_app(out, curator="ben").test_client()
+    response = _decide(other, out, rash, "rejected", version=0)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "ana marked it <b>accepted</b>" in html and "a harm of sorafenib" in html
+    assert 'name="version" value="1"' in html
+    with Store(out / "trialgraph.db") as store:
+        assert Curation(store).decision(_note(out).source_path, rash).status == "accepted"
+
+
+def test_review_app_invalid_correction_is_explained_and_not_saved(client, out):
+    rash = span("rash")
+    response = _decide(client, out, f"mention:ADVERSE_EVENT:{rash[0]}-{rash[1]}", "corrected",
+                       c_label="ADVERSE_EVENT", c_start=str(rash[0]), c_end=str(rash[1]), c_norm="skin rash")
+    assert response.status_code == 400 and "CURIEs" in response.get_data(as_text=True)
+    with Store(out / "trialgraph.db") as store:
+        assert Curation(store).decisions() == {}
+
+
+def test_review_app_fact_shows_its_table_cell_and_takes_corrected_numbers(client, out):
+    document_id = add_table_document(out)
+    page = client.get(f"/item?doc={document_id}&key=fact:T2:0:1").get_data(as_text=True)
+    assert re.search(r'<td class="cell-marked" id="cell-marked">31 \(94\)</td>', page)
+    assert "Adverse events &lt;i&gt;any grade&lt;/i&gt;" in page
+    response = client.post("/decide", data={
+        "csrf_token": _token(client), "doc": document_id, "key": "fact:T2:0:1", "decision": "corrected", "version": "0",
+        "c_event": "Rash", "c_grade": "any", "c_n": "30", "c_total": "33", "c_percent": "91", "c_arm": "Sorafenib"})
+    assert response.status_code == 302
+    with Store(out / "trialgraph.db") as store:
+        fact = next(s for s in store.documents() if s.document.source_path == TABLE_SOURCE).facts[0]
+        decision = Curation(store).decision(TABLE_SOURCE, "fact:T2:0:1")
+    assert (fact["n"], fact["total"], fact["percent"]) == (30, 33, 91.0)
+    assert decision.correction == {"n": 30, "percent": 91.0} and decision.original == INCIDENCE
+
+
+def test_review_app_undo_from_the_audit_trail_brings_the_item_back(client, out):
+    rash_relation = _relation("HAS_ADVERSE_EVENT", span("sorafenib", 1), span("rash"))
+    _decide(client, out, rash_relation, "rejected")
+    assert "rash" not in _events(out, "sorafenib")
+    audit = client.get("/audit").get_data(as_text=True)
+    (entry,) = re.findall(r'action="/undo/(\d+)"', audit)
+    response = client.post(f"/undo/{entry}", data={"csrf_token": _token(client), "next": "/audit"})
+    assert response.status_code == 302
+    assert "rash" in _events(out, "sorafenib")
+    assert "undo #" in client.get("/audit").get_data(as_text=True)

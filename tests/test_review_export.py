@@ -1,0 +1,99 @@
+"""Curated annotations exported as training data, and the `trialgraph review` command line."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+import urllib.request
+
+import pytest
+from review_fixtures import build_store, span
+from spacy.tokens import DocBin
+
+from pipeline.cli import main
+from pipeline.nlp.language import build_nlp
+from pipeline.review.queue import QueueFilter, review_items
+from pipeline.store import Store
+from pipeline.store.curation import Curation
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    return build_store(tmp_path_factory.mktemp("review_export"))
+
+
+@pytest.fixture
+def out(built, tmp_path):
+    shutil.copytree(built, tmp_path / "out")
+    return tmp_path / "out"
+
+
+def _decide(out, kind: str, text: str, status: str, correction=None, occurrence: int = 0) -> None:
+    with Store(out / "trialgraph.db") as store:
+        items = review_items(store.documents(curated=False), {})
+        start, end = span(text, occurrence)
+        item = next(i for i in items if i.kind == kind and (i.original["start"], i.original["end"]) == (start, end))
+        Curation(store).decide(item.source_path, item.key, kind, status, item.original, curator="ana",
+                               expected_version=0, correction=correction)
+
+
+def test_review_export_writes_curated_jsonl_and_docbin(out, tmp_path):
+    _decide(out, "mention", "rash", "rejected")
+    _decide(out, "mention", "fatigue", "accepted")
+    start, end = span("Grade 3 hypertension")
+    _decide(out, "mention", "hypertension", "corrected", {"start": start, "norm": ["MEDDRA:10020772"]})
+    assert main(["review", "--store", str(out), "--export", str(tmp_path / "train")]) == 0
+
+    (record,) = [json.loads(line) for line in (tmp_path / "train" / "curated.jsonl").read_text().splitlines()]
+    entities = {e["text"]: e for e in record["entities"]}
+    assert "rash" not in entities and record["rejected"] == [
+        {"start": span("rash")[0], "end": span("rash")[1], "label": "ADVERSE_EVENT", "text": "rash"}]
+    assert entities["fatigue"]["curation"] == "accepted" and entities["diarrhea"]["curation"] is None
+    assert entities["Grade 3 hypertension"] == {"start": start, "end": end, "label": "ADVERSE_EVENT",
+                                                "text": "Grade 3 hypertension", "norm": ["MEDDRA:10020772"],
+                                                "negated": False, "curation": "corrected"}
+    for entity in record["entities"]:
+        assert record["text"][entity["start"] : entity["end"]] == entity["text"]
+    for relation in record["relations"]:
+        assert record["entities"][relation["head"]]["label"] == "DRUG"
+
+    docs = list(DocBin().from_disk(tmp_path / "train" / "curated.spacy").get_docs(build_nlp(components=()).vocab))
+    (doc,) = docs
+    assert doc.text == record["text"] and doc.user_data["id"] == record["id"]
+    ents = {(e.text, e.label_) for e in doc.ents}
+    assert ("Grade 3 hypertension", "ADVERSE_EVENT") in ents and ("rash", "ADVERSE_EVENT") not in ents
+    assert [(s.text, s.label_) for s in doc.spans["rejected"]] == [("rash", "ADVERSE_EVENT")]
+
+
+def test_review_export_without_decisions_writes_nothing_to_learn(out, tmp_path, capsys):
+    assert main(["review", "--store", str(out), "--export", str(tmp_path / "train")]) == 0
+    assert "exported 0 curated documents" in capsys.readouterr().out
+    assert (tmp_path / "train" / "curated.jsonl").read_text() == ""
+
+
+def test_review_command_without_a_store_says_how_to_make_one(tmp_path, capsys):
+    assert main(["review", "--store", str(tmp_path / "nothing")]) == 2
+    assert "run `trialgraph run PATH -o" in capsys.readouterr().err
+
+
+def test_review_queue_filter_by_trial_and_document(out):
+    with Store(out / "trialgraph.db") as store:
+        items = review_items(store.documents(curated=False), {})
+    assert len(items) > 15
+    assert all(QueueFilter(trial="nct00389285").matches(i) for i in items)
+    assert all(QueueFilter(document="rash_note").matches(i) for i in items)
+    assert not [i for i in items if QueueFilter(trial="NCT01065844").matches(i)]
+    assert not [i for i in items if QueueFilter(document="other.txt").matches(i)]
+
+
+def test_review_command_serves_the_queue_and_prints_its_address(out):
+    command = [sys.executable, "-m", "pipeline.cli", "review", "--store", str(out), "--port", "0"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as server:
+        try:
+            address = re.search(r"http://127\.0\.0\.1:\d+/", server.stdout.readline())[0]
+            page = urllib.request.urlopen(address, timeout=30).read().decode()
+        finally:
+            server.terminate()
+    assert "sorafenib → hypertension" in page

@@ -1,133 +1,91 @@
-"""`trialgraph run`: read -> annotate -> store -> graph -> exports, over files and folders.
+"""`trialgraph run`: read -> annotate -> store -> graph -> exports, over files, folders and lists of them.
 
-Incremental: a document already stored with the same content and pipeline version is skipped.
-A file that cannot be read or annotated is recorded with its error and the run goes on.
+Documents are processed in parallel (worker processes here, or a Dask cluster); only this process
+writes the store, one transaction per document. Incremental: a document already stored with the same
+content and pipeline version is skipped, so a run killed at any point is finished by running it again.
+A document that cannot be read or annotated, or runs past the time limit, is recorded with its error
+and the run goes on.
 """
 from __future__ import annotations
 
 import json
+import os
 import time
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
 from tqdm import tqdm
 
 from pipeline.atomic import atomic_write
+from pipeline.batch.cluster import DaskPool
+from pipeline.batch.inputs import collect_inputs, count_input_files, iter_input_files
+from pipeline.batch.local import LocalPool
+from pipeline.batch.report import RunReport
+from pipeline.batch.work import Task
+from pipeline.document import content_id
 from pipeline.graph.build import build_graph
 from pipeline.graph.export import write_graph
 from pipeline.graph.query import top_drug_event_pairs
-from pipeline.readers import ReaderError, read_document
+from pipeline.readers import ReaderError, read_file_bytes, split_sources
 from pipeline.store import Store, StoredDocument
 
+__all__ = ["run", "RunReport", "collect_inputs", "STORE_NAME", "DEFAULT_TIME_LIMIT", "available_cores"]
+
 STORE_NAME = "trialgraph.db"
-_NOT_DOCUMENTS = ("readme", "provenance", "license", "licence")
+DEFAULT_TIME_LIMIT = 600.0
 
 
-@dataclass
-class RunReport:
-    """What a run did, for people (`summary_lines`) and programs (`to_dict`)."""
-
-    inputs: int = 0
-    processed: int = 0
-    unchanged: int = 0
-    failures: list[tuple[str, str]] = field(default_factory=list)
-    words: int = 0
-    seconds: float = 0.0
-    counts: dict[str, Any] = field(default_factory=dict)
-    graph: dict[str, Any] = field(default_factory=dict)
-    top_pairs: list[dict[str, Any]] = field(default_factory=list)
-    outputs: dict[str, str] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "inputs": self.inputs,
-            "processed": self.processed,
-            "unchanged": self.unchanged,
-            "failed": len(self.failures),
-            "failures": [{"path": p, "error": e} for p, e in self.failures],
-            "words": self.words,
-            "seconds": round(self.seconds, 2),
-            "words_per_second": round(self.words / self.seconds) if self.seconds else None,
-            "store": self.counts,
-            "graph": self.graph,
-            "top_drug_event_pairs": self.top_pairs,
-            "outputs": self.outputs,
-        }
-
-    def summary_lines(self) -> list[str]:
-        lines = [
-            f"documents: {self.inputs} inputs, {self.processed} processed, {self.unchanged} unchanged, "
-            f"{len(self.failures)} failed  ({self.seconds:.1f} s)",
-            f"store: {self.counts.get('documents', {}).get('total', 0)} documents",
-        ]
-        for kind in ("mentions", "relations", "facts"):
-            per_label = self.counts.get(kind, {})
-            text = ", ".join(f"{label} {n}" for label, n in per_label.items()) or "none"
-            lines.append(f"{kind}: {text}")
-        lines.append(f"graph: {self.graph.get('nodes', 0)} nodes, {self.graph.get('edges', 0)} edges "
-                     + "(" + ", ".join(f"{t} {n}" for t, n in self.graph.get("node_types", {}).items()) + ")")
-        if self.top_pairs:
-            lines.append("top drug–event pairs (documents):")
-            lines += [f"  {p['drug']:<28} {p['event']:<36} {p['documents']}" for p in self.top_pairs]
-        for path, error in self.failures:
-            lines.append(f"FAILED {error}" if error.startswith(path) else f"FAILED {path}: {error}")
-        return lines
+def available_cores() -> int:
+    """CPU cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def collect_inputs(paths: Iterable[str | Path]) -> list[Path]:
-    """Files named directly, and every file under named folders (hidden files and READMEs skipped)."""
-    out: list[Path] = []
-    for path in map(Path, paths):
-        if path.is_dir():
-            out += sorted(
-                p for p in path.rglob("*")
-                if p.is_file()
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-                and not p.name.lower().startswith(_NOT_DOCUMENTS)
-            )
-        else:
-            out.append(path)
-    return out
+def run(
+    paths: Iterable[str | Path],
+    output_dir: str | Path,
+    progress: bool = True,
+    *,
+    from_lists: Iterable[str | Path] = (),
+    workers: int | None = None,
+    time_limit: float | None = DEFAULT_TIME_LIMIT,
+    dask: str | None = None,
+) -> RunReport:
+    """Process every input into the store under `output_dir`, then rebuild the graph and its exports.
 
-
-def run(paths: Iterable[str | Path], output_dir: str | Path, progress: bool = True) -> RunReport:
-    """Process every input into the store under `output_dir`, then rebuild the graph and its exports."""
-    from pipeline.extract import extract_document
-    from pipeline.nlp.language import default_nlp, pipeline_version
-
+    `paths` are files or folders (`-` reads paths from standard input), `from_lists` files listing paths
+    one per line; `workers` local worker processes (default: the cores available), or `dask` the address
+    of a Dask scheduler; `time_limit` seconds per document (None: no limit).
+    """
     started = time.perf_counter()
+    paths, from_lists = list(paths), list(from_lists)
     output_dir = Path(output_dir)
-    files = collect_inputs(paths)
-    report = RunReport(inputs=len(files))
-    nlp = default_nlp()
-    version = pipeline_version(nlp)
-    with Store(output_dir / STORE_NAME) as store:
-        bar = tqdm(files, desc="trialgraph run", unit="doc", delay=1.0, disable=not progress)
+    report = RunReport()
+    total = count_input_files(paths, from_lists) if progress else None
+    pool = DaskPool(dask, time_limit) if dask else LocalPool(workers or available_cores(), time_limit)
+    with Store(output_dir / STORE_NAME) as store, pool:
+        report.pipeline_version = pool.pipeline_version
+        report.workers = (f"a Dask cluster at {dask} ({pool.size} threads)" if dask
+                          else f"{pool.size} local worker process{'es' if pool.size > 1 else ''}")
+        bar = tqdm(total=total, desc="trialgraph run", unit="doc", delay=1.0, disable=not progress)
 
-        def fail(path: Path, error: str) -> None:
-            store.record_failure(str(path), error)
-            report.failures.append((str(path), error))
+        def fail(path: str, error: str) -> None:
+            store.record_failure(path, error)
+            report.failures.append((path, error))
+            bar.set_postfix(failed=len(report.failures), refresh=False)
+            bar.update(1)
 
-        for path in bar:
-            try:
-                document = read_document(path)
-            except ReaderError as exc:
-                fail(path, str(exc))
+        tasks = _tasks(iter_input_files(paths, from_lists), store, report, bar, fail)
+        for outcome in pool.map(tasks):
+            if outcome.error is not None:
+                fail(outcome.source_path, outcome.error)
                 continue
-            if store.processed_version(document.id) == version:
-                report.unchanged += 1
-                continue
-            try:
-                annotations = extract_document(nlp, document)
-            except Exception as exc:  # one document must not stop the batch
-                fail(path, f"{path}: extraction failed: {type(exc).__name__}: {exc}")
-                continue
-            store.save(document, annotations, version)
+            store.save(outcome.document, outcome.annotations, outcome.pipeline_version)
             report.processed += 1
-            report.words += annotations["words"]
-            bar.set_postfix(failed=len(report.failures))
+            report.words += outcome.annotations["words"]
+            bar.update(1)
+        bar.close()
+        report.processing_seconds = time.perf_counter() - started
         report.counts = store.counts()
         annotations_path = output_dir / "annotations.jsonl"
         with atomic_write(annotations_path) as handle:
@@ -142,6 +100,35 @@ def run(paths: Iterable[str | Path], output_dir: str | Path, progress: bool = Tr
         json.dump(report.to_dict(), handle, indent=1)
     report.outputs["report"] = str(summary_path)
     return report
+
+
+def _tasks(files: Iterable[Path], store: Store, report: RunReport, bar: tqdm,
+           fail: Callable[[str, str], None]) -> Iterator[Task]:
+    """The documents of `files` that need processing; the others are counted unchanged on the way.
+
+    A document is unchanged when the store holds its content id with this pipeline version; within one
+    run, a second path with the same content (or the same path twice) is unchanged as well.
+    """
+    seen: set[str] = set()
+    for path in files:
+        report.inputs += 1
+        try:
+            for index, (source_path, raw) in enumerate(split_sources(read_file_bytes(path), str(path))):
+                if index and bar.total is not None:
+                    bar.total += 1  # a file holding several documents (a PubMed set)
+                document_id = content_id(raw)
+                if document_id in seen or source_path in seen or (
+                    store.processed_version(document_id) == report.pipeline_version
+                ):
+                    report.unchanged += 1
+                    bar.update(1)
+                    continue
+                seen.update((document_id, source_path))
+                yield Task(source_path, raw)
+        except ReaderError as exc:
+            fail(str(path), str(exc))
+        except Exception as exc:  # a reader bug must not stop the batch
+            fail(str(path), f"{path}: reading failed: {type(exc).__name__}: {exc}")
 
 
 def _graph_summary(graph) -> dict[str, Any]:

@@ -17,6 +17,13 @@ _CTGOV_PAGE_MARKERS = (
 _CTGOV_PAGE_FIELDS = re.compile(
     r"(Primary Outcome Measures?|Eligibility Criteria|Condition or disease|Intervention/treatment|Study Type\s*:)", re.I
 )
+# Root elements of PubMed XML and PubMed Central (JATS) XML; a JATS <article> also has <front>.
+_PUBMED_ROOT = re.compile(rb"<(PubmedArticleSet|PubmedArticle|pmc-articleset|article)[\s>]")
+
+
+def _is_pubmed(head: bytes) -> bool:
+    found = _PUBMED_ROOT.search(head)
+    return bool(found) and (found.group(1) != b"article" or b"<front" in head)
 
 
 def decode_text(raw: bytes, path: str) -> str:
@@ -43,7 +50,7 @@ def decode_text(raw: bytes, path: str) -> str:
 
 
 def detect_format(raw: bytes, path: str) -> str:
-    """One of `pdf`, `ctgov_json`, `ctgov_xml`, `ctgov_page`, `text`, decided from the bytes."""
+    """One of `pdf`, `ctgov_json`, `ctgov_xml`, `pubmed`, `ctgov_page`, `text`, decided from the bytes."""
     head = raw[:1024].lstrip()
     if b"%PDF-" in raw[:1024]:
         return "pdf"
@@ -60,9 +67,11 @@ def detect_format(raw: bytes, path: str) -> str:
     if head.startswith(b"<"):
         if b"<clinical_study" in raw[:4096]:
             return "ctgov_xml"
+        if _is_pubmed(raw[:8192]):
+            return "pubmed"
         if head.startswith((b"<?xml", b"<!DOCTYPE")) or re.match(rb"<[A-Za-z_][\w.-]*[\s>]", head):
             if not re.search(rb"<html\b", raw[:4096], re.I):
-                raise ReaderError(path, "XML that is not a ClinicalTrials.gov <clinical_study> record")
+                raise ReaderError(path, "XML that is neither a ClinicalTrials.gov <clinical_study> record nor PubMed/PMC XML")
     text = decode_text(raw, path)
     markers = sum(1 for marker in _CTGOV_PAGE_MARKERS if marker.search(text))
     if markers and _CTGOV_PAGE_FIELDS.search(text):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,29 +84,28 @@ class ContextAnnotator:
     def __call__(self, doc: Doc) -> Doc:
         sections = doc._.sections or []
         new_ents = []
-        for ent in doc.ents:
+        for ent, sent in _with_sentences(doc):
             found = innermost_section(sections, ent.start_char)
             section = found.kind if found else None
             if section in self.rules.ignored_sections:
                 continue
             ent._.section = section
-            before, after = self._windows(ent)
+            before, after = self._windows(ent, sent)
             ent._.negated = bool(self._last_cue(self.rules.negation_before, before)) or bool(
                 self.rules.negation_after.match(after.lstrip())
             )
-            ent._.context = self._context(ent, section, before)
+            ent._.context = self._context(ent, sent, section, before)
             if ent.label_ == "DISEASE":
-                ent = copy_span(ent, self._disease_role(ent, section, before))
+                ent = copy_span(ent, self._disease_role(ent, sent, section, before))
             if ent.label_ == "ADVERSE_EVENT":
-                self._adverse_event_attributes(ent, before)
+                self._adverse_event_attributes(ent, sent, before)
             new_ents.append(ent)
         doc.ents = new_ents
         return doc
 
-    def _windows(self, ent: Span) -> tuple[str, str]:
+    def _windows(self, ent: Span, sent: Span) -> tuple[str, str]:
         """Lowercased sentence text before the mention (within `window` tokens, cut at a scope break)
         and after it (within `window` tokens)."""
-        sent = ent.sent
         lo = max(sent.start, ent.start - self.rules.window)
         hi = min(sent.end, ent.end + self.rules.window)
         before = ent.doc[lo : ent.start].text.lower() if lo < ent.start else ""
@@ -122,11 +122,11 @@ class ContextAnnotator:
             pass
         return last
 
-    def _context(self, ent: Span, section: str | None, before: str) -> str | None:
+    def _context(self, ent: Span, sent: Span, section: str | None, before: str) -> str | None:
         if section in ELIGIBILITY_KINDS:
             return "eligibility"
-        sentence = ent.sent.text.lower()
-        if ent.label_ in ("DRUG", "DRUG_CLASS") and self._prior_therapy(ent, before):
+        sentence = sent.text.lower()
+        if ent.label_ in ("DRUG", "DRUG_CLASS") and self._prior_therapy(sent, before):
             return "prior_therapy"
         if self.rules.historical.search(before):
             return "historical"
@@ -136,18 +136,18 @@ class ContextAnnotator:
             return "other_study"
         return None
 
-    def _prior_therapy(self, ent: Span, before: str) -> bool:
+    def _prior_therapy(self, sent: Span, before: str) -> bool:
         """A prior-therapy cue reaches the drug across filler words and other drug mentions only."""
         cue = self._last_cue(self.rules.prior_therapy, before)
         if cue is None:
             return False
         drug_words = {
-            w for e in ent.sent.ents if e.label_ in ("DRUG", "DRUG_CLASS") for w in _WORD.findall(e.text.lower())
+            w for e in sent.ents if e.label_ in ("DRUG", "DRUG_CLASS") for w in _WORD.findall(e.text.lower())
         }
         gap = _WORD.findall(before[cue.end() :])
         return all(w in self.rules.prior_therapy_fillers or w in drug_words for w in gap)
 
-    def _disease_role(self, ent: Span, section: str | None, before: str) -> str:
+    def _disease_role(self, ent: Span, sentence: Span, section: str | None, before: str) -> str:
         if section in self.rules.condition_sections:
             return "CONDITION"
         if section in self.rules.adverse_event_sections:
@@ -159,19 +159,26 @@ class ContextAnnotator:
         last_word = ent[-1].lower_
         if last_word in self.rules.condition_heads and not self.rules.adverse_event_cues.search(before):
             return "CONDITION"
-        sentence = ent.sent
         has_drug = any(e.label_ == "DRUG" for e in sentence.ents)
         if has_drug or self.rules.adverse_event_cues.search(sentence.text.lower()):
             return "ADVERSE_EVENT"
         return "CONDITION"
 
-    def _adverse_event_attributes(self, ent: Span, before: str) -> None:
+    def _adverse_event_attributes(self, ent: Span, sent: Span, before: str) -> None:
         grade = _GRADE.search(before)
         if grade:
             value = re.sub(r"\s+", "", grade.group("grade").lower())
             value = _ROMAN.get(value, value).replace("≥", ">=").replace("–", "-")
             ent._.grade = ">=" + value.lstrip(">=") if value.startswith((">", "≥")) else value
-        sentence = ent.sent.text.lower()
+        sentence = sent.text.lower()
         ent._.serious = bool(self.rules.serious_cues.search(before))
         ent._.dlt = bool(self.rules.dlt_cues.search(sentence))
 
+
+def _with_sentences(doc: Doc) -> Iterator[tuple[Span, Span]]:
+    """Each entity with its sentence, walking both in order (`Span.sent` rescans the whole doc)."""
+    ents, cursor = list(doc.ents), 0
+    for sentence in doc.sents:
+        while cursor < len(ents) and ents[cursor].start < sentence.end:
+            yield ents[cursor], sentence
+            cursor += 1

@@ -42,10 +42,11 @@ class EndpointResultReader:
     def __call__(self, doc: Doc) -> Doc:
         endpoints = [ent for ent in doc.ents if ent.label_ == "ENDPOINT"]
         for index, ent in enumerate(endpoints):
+            sentence_end = ent.sent.end_char
             # the text up to the next endpoint of the sentence, looking past an abbreviation in brackets
-            later = [e for e in endpoints[index + 1 :] if e.sent == ent.sent
+            later = [e for e in endpoints[index + 1 :] if e.start_char < sentence_end
                      and doc.text[ent.end_char : e.start_char].strip() != "("]
-            limit = later[0].start_char if later else ent.sent.end_char
+            limit = later[0].start_char if later else sentence_end
             ent._.result = self.read(ent, doc.text[ent.end_char : limit])
         return doc
 

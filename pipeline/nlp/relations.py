@@ -34,11 +34,12 @@ class RelationExtractor:
         previous_drugs: list[int] = []
         previous_end_char = -1
         ents = list(doc.ents)
-        by_sentence: dict[int, list[int]] = {}
-        for index, ent in enumerate(ents):
-            by_sentence.setdefault(ent.sent.start, []).append(index)
+        cursor = 0  # entities are in order: walk them along the sentences (Span.sent rescans the doc)
         for sentence in doc.sents:
-            members = [i for i in by_sentence.get(sentence.start, []) if takes_part(ents[i])]
+            first = cursor
+            while cursor < len(ents) and ents[cursor].start < sentence.end:
+                cursor += 1
+            members = [i for i in range(first, cursor) if takes_part(ents[i])]
             drugs = [i for i in members if ents[i].label_ == "DRUG"]
             relations += self._doses(ents, members, drugs)
             heads, confidence = drugs, _SAME_SENTENCE

@@ -1,18 +1,26 @@
 """Assemble the drug–event knowledge graph (networkx) from the store.
 
-Nodes are keyed by normalized identity (`Drug:MESH:D000077157`), not by string, so every spelling
-of a drug meets in one node. Relation edges carry their evidence: document, section, sentence and
-mention offsets, extractor, confidence and the numbers the mention holds (grade, dose).
+Nodes are keyed by normalized identity (`Drug:MESH:D000077157`), not by string, so every spelling of a
+drug meets in one node. A `Regimen` node is the set of drugs given together (`Regimen:<drug keys joined
+by +>`, with `HAS_COMPONENT` edges to each drug); adverse-event incidence read from tables attaches to the
+regimen, never to a drug named only as prior therapy or in eligibility criteria.
+
+Every evidence edge carries where it was read (document, section, sentence offsets or table cell), by what
+(extractor, pipeline version, confidence) and the numbers (n/N, percent, grade, dose, endpoint value). Node
+ids and edge keys are derived from content, so building twice gives the same graph and `add_document`
+replaces a document's part of the graph without a rebuild.
 """
 from __future__ import annotations
 
+import gc
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import networkx as nx
 
-from pipeline.document import Document
+from pipeline.document import Document, Table
 from pipeline.store import StoredDocument
 
 NODE_TYPES = {
@@ -22,18 +30,25 @@ NODE_TYPES = {
     "ENDPOINT": "Endpoint",
     "DOSE": "Dose",
 }
+# a drug in these contexts is not what the trial gave: no events, never an intervention
+BLOCKING_CONTEXTS = frozenset({"eligibility", "prior_therapy"})
+TABLE_EXTRACTOR = "tables"
 _REGISTRATION = re.compile(r"(registration|registered|identifier|clinicaltrials\.gov)[^.\n]{0,60}$", re.I)
 _INTERVENTION_SECTIONS = frozenset({"interventions", "arms", "title"})
 _CONDITION_SECTIONS = frozenset({"conditions", "title"})
 _OUTCOME_SECTIONS = {"primary_outcomes": "primary", "secondary_outcomes": "secondary", "other_outcomes": "other",
                      "outcomes": "unspecified"}
+_RESULT_KEYS = ("value", "unit", "ci", "n", "total", "text")
+# sections where a paper reports its own results (background and discussion cite other studies)
+_RESULT_SECTIONS = frozenset({"abstract", "summary", "results", "conclusions", "adverse_events", "outcomes",
+                              "primary_outcomes", "secondary_outcomes", "other_outcomes"})
 
 
 def concept_key(entity: dict[str, Any]) -> str:
     """Identity of the concept a mention names: its best identifier, else its lowercased name."""
     if entity["norm"]:
         return entity["norm"][0]
-    name = entity.get("concept") or entity["text"]
+    name = entity.get("concept") or entity.get("text") or entity.get("name") or ""
     return "name:" + re.sub(r"\s+", " ", name.lower()).strip()
 
 
@@ -42,6 +57,11 @@ def node_id(entity: dict[str, Any], document_id: str, index: int) -> str:
     if entity["label"] == "DOSE":
         return f"Dose:{document_id}:{index}"
     return f"{node_type}:{concept_key(entity)}"
+
+
+def regimen_id(drug_nodes: Iterable[str]) -> str:
+    """`Regimen:<sorted drug keys joined by +>` for the drug node ids given together."""
+    return "Regimen:" + "+".join(sorted({node.split(":", 1)[1] for node in drug_nodes}))
 
 
 def own_trial_id(document: Document) -> str | None:
@@ -56,88 +76,296 @@ def own_trial_id(document: Document) -> str | None:
     return None
 
 
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while millions of small dicts are made (none of them cyclic
+    garbage): without it, loading or building a graph of a million edges spends most of its time in GC."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def build_graph(stored_documents: Iterable[StoredDocument]) -> nx.MultiDiGraph:
     """The whole graph from stored documents (`Store.documents()`)."""
     graph = nx.MultiDiGraph()
-    for stored in stored_documents:
-        add_document(graph, stored)
+    with paused_gc():
+        for stored in stored_documents:
+            add_document(graph, stored)
     return graph
 
 
+def remove_document(graph: nx.MultiDiGraph, document_id: str) -> None:
+    """Take one document's edges out of the graph, and the nodes only it supported."""
+    doc_node = f"Document:{document_id}"
+    if doc_node not in graph:
+        return
+    doomed = [(u, v, k) for u, v, k, d in graph.edges(keys=True, data=True) if d.get("document") == document_id]
+    touched = {n for u, v, _ in doomed for n in (u, v)}
+    graph.remove_edges_from(doomed)
+    graph.remove_node(doc_node)
+    graph.remove_nodes_from([n for n in touched if n in graph and graph.degree(n) == 0])
+
+
 def add_document(graph: nx.MultiDiGraph, stored: StoredDocument) -> None:
-    """Add one document's nodes and edges (idempotent: keys are stable)."""
+    """Add one document's nodes and edges; a document already in the graph is replaced, so this is idempotent."""
     document = stored.document
-    doc_node = f"Document:{document.id}"
-    graph.add_node(doc_node, type="Document", name=document.title, path=document.source_path, format=document.format)
-    trial = own_trial_id(document)
-    if trial:
-        trial_node = f"Trial:{trial}"
-        title = document.trial.title if document.trial else ""
-        if trial_node not in graph or (title and not graph.nodes[trial_node].get("registry_title")):
-            graph.add_node(trial_node, type="Trial", name=trial, registry_title=title or "")
-        graph.add_edge(trial_node, doc_node, key=document.id, label="REPORTED_IN")
-    for index, entity in enumerate(stored.entities):
-        if entity["label"] not in NODE_TYPES:
-            continue
-        node = node_id(entity, document.id, index)
-        if node not in graph:
-            graph.add_node(node, type=NODE_TYPES[entity["label"]], name=entity.get("concept") or entity["text"],
-                           norm=list(entity["norm"]))
-        if entity["label"] == "DOSE":
-            graph.nodes[node].update(_dose_attributes(entity))
-        if trial and not entity["negated"]:
-            _link_trial(graph, f"Trial:{trial}", node, entity, document.id, index)
-    for relation in stored.relations:
-        head, tail = stored.entities[relation["head"]], stored.entities[relation["tail"]]
-        if head["label"] not in NODE_TYPES or tail["label"] not in NODE_TYPES:
-            continue
-        graph.add_edge(
-            node_id(head, document.id, relation["head"]),
-            node_id(tail, document.id, relation["tail"]),
-            key=f"{document.id}:{relation['head']}:{relation['tail']}:{relation['label']}",
-            **_evidence(relation, head, tail, document),
+    remove_document(graph, document.id)
+    builder = _DocumentBuilder(graph, stored)
+    builder.add_mentions()
+    builder.add_relations()
+    builder.add_facts()
+
+
+class _DocumentBuilder:
+    """Adds one stored document to the graph."""
+
+    def __init__(self, graph: nx.MultiDiGraph, stored: StoredDocument) -> None:
+        self.graph = graph
+        self.stored = stored
+        self.document = stored.document
+        self.doc_node = f"Document:{self.document.id}"
+        self.trial = own_trial_id(self.document)
+        self.trial_node = f"Trial:{self.trial}" if self.trial else None
+        self.blocked_drugs = self._blocked_drugs()
+        graph.add_node(self.doc_node, type="Document", name=self.document.title, path=self.document.source_path,
+                       format=self.document.format)
+        if self.trial_node:
+            title = self.document.trial.title if self.document.trial else ""
+            if self.trial_node not in graph or (title and not graph.nodes[self.trial_node].get("registry_title")):
+                graph.add_node(self.trial_node, type="Trial", name=self.trial, registry_title=title or "")
+            graph.add_edge(self.trial_node, self.doc_node, key=self.document.id, label="REPORTED_IN",
+                           document=self.document.id)
+
+    def _provenance(self, extractor: str, confidence: float) -> dict[str, Any]:
+        return {"document": self.document.id, "extractor": extractor, "version": self.stored.pipeline_version,
+                "confidence": confidence}
+
+    def _concept_node(self, label: str, entity: dict[str, Any]) -> str:
+        node = f"{NODE_TYPES[label]}:{concept_key(entity)}"
+        if node not in self.graph:
+            name = entity.get("concept") or entity.get("text") or entity.get("name")
+            self.graph.add_node(node, type=NODE_TYPES[label], name=name, norm=list(entity["norm"]))
+        return node
+
+    # mentions -------------------------------------------------------------------------------------------
+
+    def add_mentions(self) -> None:
+        """A node per concept mentioned, a `MENTIONS` edge per document and concept, and the trial's links."""
+        mentioned: dict[str, dict[str, Any]] = {}
+        for index, entity in enumerate(self.stored.entities):
+            if entity["label"] not in NODE_TYPES:
+                continue
+            if entity["label"] == "DOSE":
+                node = node_id(entity, self.document.id, index)
+                self.graph.add_node(node, type="Dose", name=entity["text"], norm=[], **_dose_attributes(entity))
+            else:
+                node = self._concept_node(entity["label"], entity)
+            seen = mentioned.setdefault(node, {"label": "MENTIONS", "document": self.document.id, "count": 0,
+                                               "start": entity["start"], "end": entity["end"], "contexts": []})
+            seen["count"] += 1
+            context = entity.get("context") or "none"
+            if context not in seen["contexts"]:
+                seen["contexts"].append(context)
+            if self.trial_node and not entity["negated"]:
+                self._link_trial(node, entity, index)
+            if (entity["label"] == "ENDPOINT" and entity.get("result") and entity.get("context") is None
+                    and entity.get("section") in _RESULT_SECTIONS):
+                self._add_text_result(node, entity, index)
+        for node, attributes in mentioned.items():
+            self.graph.add_edge(self.doc_node, node, key=self.document.id, **attributes)
+
+    def _link_trial(self, node: str, entity: dict[str, Any], index: int) -> None:
+        section, context = entity.get("section"), entity.get("context")
+        where = {"document": self.document.id, "start": entity["start"], "end": entity["end"]}
+        key = f"{self.document.id}:{index}"
+        if entity["label"] == "DRUG" and context in BLOCKING_CONTEXTS:
+            self.graph.add_edge(self.trial_node, node, key=key, label="MENTIONS_DRUG", role=context, **where)
+        elif context is not None:
+            return
+        elif entity["label"] == "DRUG" and section in _INTERVENTION_SECTIONS:
+            self.graph.add_edge(self.trial_node, node, key=key, label="HAS_INTERVENTION", **where)
+        elif entity["label"] == "CONDITION" and section in _CONDITION_SECTIONS:
+            self.graph.add_edge(self.trial_node, node, key=key, label="STUDIES", **where)
+        elif entity["label"] == "ENDPOINT" and section in _OUTCOME_SECTIONS:
+            self.graph.add_edge(self.trial_node, node, key=key, label="MEASURES", kind=_OUTCOME_SECTIONS[section],
+                                **where)
+
+    def _add_text_result(self, node: str, entity: dict[str, Any], index: int) -> None:
+        result = entity["result"]
+        self.graph.add_edge(
+            self.doc_node, node, key=f"{self.document.id}:{index}", label="HAS_RESULT",
+            **{k: result.get(k) for k in _RESULT_KEYS}, **self._sentence_evidence(entity),
+            **self._provenance("endpoint_results", 0.8), regimen=[],
         )
 
+    # relations ------------------------------------------------------------------------------------------
 
-def _link_trial(graph: nx.MultiDiGraph, trial_node: str, node: str, entity: dict, document_id: str, index: int) -> None:
-    section, context = entity.get("section"), entity.get("context")
-    if entity["label"] == "DRUG" and context in ("eligibility", "prior_therapy"):
-        graph.add_edge(trial_node, node, key=f"{document_id}:{index}", label="MENTIONS_DRUG",
-                       role=context, document=document_id)
-    elif context is not None:
-        return
-    elif entity["label"] == "DRUG" and section in _INTERVENTION_SECTIONS:
-        graph.add_edge(trial_node, node, key=f"{document_id}:{index}", label="HAS_INTERVENTION",
-                       document=document_id, start=entity["start"], end=entity["end"])
-    elif entity["label"] == "CONDITION" and section in _CONDITION_SECTIONS:
-        graph.add_edge(trial_node, node, key=f"{document_id}:{index}", label="STUDIES",
-                       document=document_id, start=entity["start"], end=entity["end"])
-    elif entity["label"] == "ENDPOINT" and section in _OUTCOME_SECTIONS:
-        graph.add_edge(trial_node, node, key=f"{document_id}:{index}", label="MEASURES",
-                       document=document_id, kind=_OUTCOME_SECTIONS[section], start=entity["start"], end=entity["end"])
+    def add_relations(self) -> None:
+        """One evidence edge per extracted relation; events of a prior-therapy or eligibility drug are dropped."""
+        entities = self.stored.entities
+        drugs_by_event = self._drugs_by_event()
+        for relation in self.stored.relations:
+            head, tail = entities[relation["head"]], entities[relation["tail"]]
+            if head["label"] not in NODE_TYPES or tail["label"] not in NODE_TYPES:
+                continue
+            if relation["label"] == "HAS_ADVERSE_EVENT" and head.get("context") in BLOCKING_CONTEXTS:
+                continue
+            evidence = {
+                "label": relation["label"],
+                **self._sentence_evidence(tail),
+                "head_text": head["text"], "head_start": head["start"], "head_end": head["end"],
+                "tail_text": tail["text"], "tail_start": tail["start"], "tail_end": tail["end"],
+                **self._provenance(relation["extractor"], relation["confidence"]),
+            }
+            if tail.get("grade"):
+                evidence["grade"] = tail["grade"]
+            if relation["label"] == "HAS_ADVERSE_EVENT":
+                evidence["regimen"] = drugs_by_event.get(relation["tail"], [])
+                if tail.get("serious") is not None:
+                    evidence["serious"] = tail["serious"]
+            if relation["label"] == "HAS_DOSE" and tail.get("dose"):
+                evidence["dose"] = tail["text"]
+            self.graph.add_edge(
+                node_id(head, self.document.id, relation["head"]),
+                node_id(tail, self.document.id, relation["tail"]),
+                key=f"{self.document.id}:{relation['head']}:{relation['tail']}:{relation['label']}",
+                **evidence,
+            )
+
+    def _drugs_by_event(self) -> dict[int, list[str]]:
+        """For each event mention, the drugs (names) reported with it: the regimen of a text relation."""
+        names: dict[int, set[str]] = {}
+        for relation in self.stored.relations:
+            head = self.stored.entities[relation["head"]]
+            if relation["label"] == "HAS_ADVERSE_EVENT" and head.get("context") not in BLOCKING_CONTEXTS:
+                names.setdefault(relation["tail"], set()).add(head.get("concept") or head["text"])
+        return {index: sorted(found) for index, found in names.items()}
+
+    def _sentence_evidence(self, entity: dict[str, Any]) -> dict[str, Any]:
+        sentence = entity.get("sentence") or [entity["start"], entity["end"]]
+        return {
+            "section": entity.get("section") or "",
+            "sentence_start": sentence[0],
+            "sentence_end": sentence[1],
+            "sentence": self.document.text[sentence[0] : sentence[1]].strip(),
+        }
+
+    # table facts ----------------------------------------------------------------------------------------
+
+    def add_facts(self) -> None:
+        """Incidence facts attach to their regimen; response and outcome results to the document's endpoints."""
+        for fact in self.stored.facts:
+            kind = fact.get("kind")
+            if kind == "incidence":
+                self._add_incidence(fact)
+            elif kind in ("response", "outcome_result"):
+                self._add_table_result(fact)
+
+    def _cell_evidence(self, fact: dict[str, Any]) -> dict[str, Any]:
+        table = self._table(fact.get("table"))
+        return {
+            "section": (table.section if table else None) or "",
+            "table": fact.get("table"), "row": fact.get("row"), "column": fact.get("column"),
+            "cell": fact.get("cell"), "caption": table.caption if table else "",
+            "arm": fact.get("arm"), "warnings": list(fact.get("warnings") or []),
+            **self._provenance(TABLE_EXTRACTOR, 0.7 if fact.get("warnings") else 0.9),
+        }
+
+    def _table(self, table_id: str | None) -> Table | None:
+        try:
+            return self.document.table(table_id) if table_id else None
+        except KeyError:
+            return None
+
+    def _regimen(self, fact: dict[str, Any]) -> str | None:
+        """The regimen node of a fact's arm (created with its components), or None when no drug is known.
+
+        Drugs the document names only as prior therapy or in eligibility criteria are left out; an arm
+        without a stated regimen is taken to be the document's interventions."""
+        components = [{"norm": list(d.get("norm") or []), "name": d["name"]} for d in fact.get("regimen") or []]
+        drugs = {self._concept_node("DRUG", d) for d in components}
+        drugs = sorted(d for d in drugs if d not in self.blocked_drugs) or self._intervention_drugs()
+        if not drugs:
+            return None
+        regimen = regimen_id(drugs)
+        if regimen not in self.graph:
+            names = sorted(self.graph.nodes[d].get("name") or d for d in drugs)
+            self.graph.add_node(regimen, type="Regimen", name=" + ".join(names), norm=[], components=drugs)
+        for drug in drugs:
+            self.graph.add_edge(regimen, drug, key=self.document.id, label="HAS_COMPONENT",
+                                document=self.document.id)
+        arm = fact.get("arm") or ""
+        self.graph.add_edge(self.doc_node, regimen, key=f"{self.document.id}:{arm}", label="USES_REGIMEN",
+                            document=self.document.id, arm=arm, dose=fact.get("dose"))
+        return regimen
+
+    def _blocked_drugs(self) -> set[str]:
+        """Drug nodes this document names only as prior therapy or in eligibility criteria."""
+        contexts: dict[str, set[str | None]] = {}
+        for index, entity in enumerate(self.stored.entities):
+            if entity["label"] == "DRUG":
+                contexts.setdefault(node_id(entity, self.document.id, index), set()).add(entity.get("context"))
+        return {node for node, found in contexts.items() if found <= BLOCKING_CONTEXTS}
+
+    def _intervention_drugs(self) -> list[str]:
+        """Drugs the document gives as its interventions (registry interventions, or the title of a paper)."""
+        return sorted({
+            node_id(e, self.document.id, i) for i, e in enumerate(self.stored.entities)
+            if e["label"] == "DRUG" and e.get("context") is None and not e["negated"]
+            and e.get("section") in _INTERVENTION_SECTIONS
+        })
+
+    def _regimen_names(self, regimen: str | None) -> list[str]:
+        if regimen is None:
+            return []
+        return sorted(self.graph.nodes[d].get("name") or d for d in self.graph.nodes[regimen]["components"])
+
+    def _add_incidence(self, fact: dict[str, Any]) -> None:
+        regimen = self._regimen(fact)
+        if regimen is None:
+            return
+        event = self._concept_node("ADVERSE_EVENT", {"norm": list(fact.get("norm") or []),
+                                                     "concept": fact.get("concept"), "text": fact["event"]})
+        self.graph.add_edge(
+            regimen, event, key=f"{self.document.id}:{fact['table']}:{fact['row']}:{fact['column']}",
+            label="HAS_ADVERSE_EVENT", **self._cell_evidence(fact),
+            event_text=fact["event"], grade=fact.get("grade"), n=fact.get("n"), total=fact.get("total"),
+            percent=fact.get("percent"), dose=fact.get("dose"), serious=fact.get("serious"),
+            regimen=self._regimen_names(regimen),
+        )
+
+    def _add_table_result(self, fact: dict[str, Any]) -> None:
+        regimen = self._regimen(fact)
+        if fact["kind"] == "response":
+            name, value, unit = fact["category"], fact.get("percent"), "%"
+            ci = None
+        else:
+            name, value, unit, ci = fact["endpoint"], fact.get("value"), fact.get("unit"), fact.get("ci")
+        endpoint = self._endpoint_named(name)
+        self.graph.add_edge(
+            self.doc_node, endpoint, key=f"{self.document.id}:{fact['table']}:{fact['row']}:{fact['column']}",
+            label="HAS_RESULT", **self._cell_evidence(fact), value=value, unit=unit, ci=ci, n=fact.get("n"),
+            total=fact.get("total"), text=fact.get("cell"), code=fact.get("code"),
+            regimen=self._regimen_names(regimen),
+        )
+
+    def _endpoint_named(self, name: str) -> str:
+        """The endpoint node of a mention of `name` in this document, else a node for the name itself."""
+        wanted = _squash(name)
+        for entity in self.stored.entities:
+            if entity["label"] == "ENDPOINT" and wanted in (_squash(entity["text"]), _squash(entity.get("concept") or "")):
+                return self._concept_node("ENDPOINT", entity)
+        return self._concept_node("ENDPOINT", {"norm": [], "text": name})
+
+
+def _squash(name: str) -> str:
+    return re.sub(r"[^0-9a-z]+", "", name.lower())
 
 
 def _dose_attributes(entity: dict[str, Any]) -> dict[str, Any]:
     dose = entity.get("dose") or {}
     return {"text": entity["text"], **{k: v for k, v in dose.items() if v is not None}}
-
-
-def _evidence(relation: dict, head: dict, tail: dict, document: Document) -> dict[str, Any]:
-    sentence = tail.get("sentence") or [tail["start"], tail["end"]]
-    evidence = {
-        "label": relation["label"],
-        "document": document.id,
-        "section": tail.get("section") or "",
-        "sentence_start": sentence[0],
-        "sentence_end": sentence[1],
-        "sentence": document.text[sentence[0] : sentence[1]].strip(),
-        "head_text": head["text"],
-        "tail_text": tail["text"],
-        "tail_start": tail["start"],
-        "tail_end": tail["end"],
-        "extractor": relation["extractor"],
-        "confidence": relation["confidence"],
-    }
-    if tail.get("grade"):
-        evidence["grade"] = tail["grade"]
-    return evidence

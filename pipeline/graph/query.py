@@ -1,38 +1,143 @@
 """Queries over the knowledge graph, returning the JSON shapes of ../shared/CONTRACT.md.
 
 Names are resolved through node names, identifiers and the lexicon's synonyms, so `IL-21`,
-`interleukin-21`, `Nexavar` and `MESH:D000077157` all find their drug.
+`interleukin-21`, `Nexavar` and `MESH:D000077157` all find their drug. A drug's adverse events are
+those reported for it in text and those of every regimen it is a component of (table incidence).
+Every query takes `Filters` (document, trial, minimum evidence, minimum grade).
 """
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+import weakref
+from collections import defaultdict, deque
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import PurePath
 from typing import Any
 
 import networkx as nx
 
 _BLOCKING_ROLES = ("eligibility", "prior_therapy")
+# node types a name may denote, in the order `neighbourhood` tries them
+_NAMED_TYPES = ("Drug", "AdverseEvent", "Condition", "Endpoint", "Regimen", "Trial")
+# evidence holders, not concepts: a neighbourhood does not walk through them
+_NOT_TRAVERSED = frozenset({"Document"})
 
 
 class NotFound(LookupError):
     """A name that matches no node of the wanted type."""
 
 
+@dataclass(frozen=True)
+class Filters:
+    """Which evidence a query counts.
+
+    `document`: a document id or file name; `trial`: an NCT id (evidence from the documents reporting on it);
+    `min_evidence`: drop results backed by fewer evidence edges; `min_grade`: keep only adverse-event evidence
+    of at least this grade (3 keeps grade 3, 4, 5, ">=3" and "3-4")."""
+
+    document: str | None = None
+    trial: str | None = None
+    min_evidence: int = 1
+    min_grade: int | None = None
+
+    def allowed_documents(self, graph: nx.MultiDiGraph) -> set[str] | None:
+        """Document ids evidence may come from, or None for all."""
+        allowed: set[str] | None = None
+        if self.document:
+            allowed = set(_documents_named(graph, self.document))
+        if self.trial:
+            node = f"Trial:{self.trial.upper()}"
+            reporting = {d["document"] for _, _, d in graph.out_edges(node, data=True)
+                         if d.get("label") == "REPORTED_IN"} if node in graph else set()
+            allowed = reporting if allowed is None else allowed & reporting
+        return allowed
+
+    def keeps(self, edge: dict[str, Any], documents: set[str] | None) -> bool:
+        if documents is not None and edge.get("document") not in documents:
+            return False
+        if self.min_grade is not None and edge.get("label") == "HAS_ADVERSE_EVENT":
+            floor = reported_grade(edge)
+            return floor is not None and floor >= self.min_grade
+        return True
+
+
+NO_FILTERS = Filters()
+
+
+def grade_floor(grade: str | None) -> int | None:
+    """The lowest grade a grade label covers: "3" -> 3, ">=3" -> 3, "3-4" -> 3, "any" -> 0, unknown -> None."""
+    if grade is None:
+        return None
+    if str(grade).lower() == "any":
+        return 0
+    found = re.search(r"\d", str(grade))
+    return int(found.group()) if found else None
+
+
+def reported_grade(edge: dict[str, Any]) -> int | None:
+    """The grade floor an edge reports, or None when it has none or counts no patient at that grade
+    (a table cell of 0 or "—" in the grade 4 column says grade 4 did not occur)."""
+    if edge.get("n") == 0 or edge.get("percent") == 0:
+        return None
+    return grade_floor(edge.get("grade"))
+
+
+def _documents_named(graph: nx.MultiDiGraph, name: str) -> list[str]:
+    found = []
+    for node, data in graph.nodes(data=True):
+        if data.get("type") != "Document":
+            continue
+        doc_id, path = node.split(":", 1)[1], data.get("path") or ""
+        if name in (doc_id, path, PurePath(path).name):
+            found.append(doc_id)
+    if not found:
+        raise NotFound(f"no document {name!r} in the graph; give a document id (doc-...) or a file name")
+    return found
+
+
+# name resolution ----------------------------------------------------------------------------------------
+
 def _squash(name: str) -> str:
     return re.sub(r"[^0-9a-z]+", "", name.lower())
 
 
+class _NameIndex:
+    """Node ids by type, by identifier and by squashed name."""
+
+    def __init__(self, graph: nx.MultiDiGraph) -> None:
+        self.size = graph.number_of_nodes()
+        self.by_norm: dict[tuple[str, str], list[str]] = defaultdict(list)
+        self.by_name: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for node, data in graph.nodes(data=True):
+            node_type = data.get("type")
+            for curie in data.get("norm") or ():
+                self.by_norm[node_type, curie.upper()].append(node)
+            self.by_name[node_type, _squash(data.get("name") or "")].append(node)
+
+
+_INDEXES: weakref.WeakKeyDictionary[nx.MultiDiGraph, _NameIndex] = weakref.WeakKeyDictionary()
+
+
+def _index(graph: nx.MultiDiGraph) -> _NameIndex:
+    """The graph's name index, rebuilt when nodes were added or removed since it was made."""
+    index = _INDEXES.get(graph)
+    if index is None or index.size != graph.number_of_nodes():
+        index = _INDEXES[graph] = _NameIndex(graph)
+    return index
+
+
 def resolve(graph: nx.MultiDiGraph, name: str, node_type: str, lexicon: Any = None) -> list[str]:
-    """Node ids of `node_type` that `name` denotes (identifier, name, or lexicon synonym)."""
-    candidates = [n for n, d in graph.nodes(data=True) if d.get("type") == node_type]
-    wanted = {name, f"{node_type}:{name}"}
-    found = [n for n in candidates if n in wanted or name.upper() in (c.upper() for c in graph.nodes[n].get("norm", []))]
+    """Node ids of `node_type` that `name` denotes (node id, identifier, name, or lexicon synonym)."""
+    index = _index(graph)
+    found = {n for n in (name, f"{node_type}:{name}") if graph.nodes.get(n, {}).get("type") == node_type}
+    found.update(index.by_norm.get((node_type, name.upper()), ()))
     if not found:
-        key = _squash(name)
-        found = [n for n in candidates if _squash(graph.nodes[n].get("name", "")) == key]
+        found.update(index.by_name.get((node_type, _squash(name)), ()))
     if not found and lexicon is not None:
-        curies = {c.upper() for concept in lexicon.lookup(name) for c in concept.curies}
-        found = [n for n in candidates if curies & {c.upper() for c in graph.nodes[n].get("norm", [])}]
+        for concept in lexicon.lookup(name):
+            for curie in concept.curies:
+                found.update(index.by_norm.get((node_type, curie.upper()), ()))
     if not found:
         raise NotFound(f"no {node_type} named {name!r} in the graph; try another name, a synonym or an identifier")
     return sorted(found)
@@ -43,72 +148,207 @@ def _summary(graph: nx.MultiDiGraph, node: str) -> dict[str, Any]:
     return {"name": data.get("name"), "norm": list(data.get("norm", []))}
 
 
-def _incidence(edge: dict[str, Any], regimen: list[str]) -> dict[str, Any] | None:
+# evidence -----------------------------------------------------------------------------------------------
+
+def _incidence(edge: dict[str, Any]) -> dict[str, Any] | None:
     if not any(edge.get(k) is not None for k in ("percent", "n", "grade")):
         return None
-    return {
+    incidence = {
         "percent": edge.get("percent"),
         "n": edge.get("n"),
         "total": edge.get("total"),
         "grade": edge.get("grade"),
-        "regimen": regimen,
+        "regimen": list(edge.get("regimen") or []),
         "document": edge["document"],
     }
+    for key in ("arm", "dose", "table", "cell"):
+        if edge.get(key) is not None:
+            incidence[key] = edge[key]
+    return incidence
 
 
-def _regimen(graph: nx.MultiDiGraph, edge: dict[str, Any]) -> list[str]:
-    """Drugs named with the event in the same sentence: the regimen the event is reported under."""
-    names = set()
-    for u, _, data in graph.in_edges(edge.get("_tail"), data=True):
-        if (data.get("label") == "HAS_ADVERSE_EVENT" and data.get("document") == edge["document"]
-                and data.get("sentence_start") == edge.get("sentence_start")):
-            names.add(graph.nodes[u].get("name"))
-    return sorted(n for n in names if n)
+def evidence_record(graph: nx.MultiDiGraph, source: str, edge: dict[str, Any]) -> dict[str, Any]:
+    """One edge's evidence as a flat record: where (document, sentence or table cell), by what, and the numbers."""
+    document = graph.nodes.get(f"Document:{edge['document']}", {})
+    record: dict[str, Any] = {
+        "document": edge["document"],
+        "path": document.get("path"),
+        "source": "table_cell" if edge.get("table") is not None else "sentence",
+        "section": edge.get("section"),
+        "via": graph.nodes[source].get("name") if graph.nodes[source].get("type") == "Regimen" else None,
+    }
+    keys = ("table", "row", "column", "cell", "caption", "arm") if record["source"] == "table_cell" else (
+        "sentence", "sentence_start", "sentence_end", "head_text", "head_start", "head_end", "tail_text",
+        "tail_start", "tail_end")
+    record.update({k: edge.get(k) for k in keys})
+    record.update({k: edge.get(k) for k in ("grade", "n", "total", "percent", "dose", "regimen", "extractor",
+                                            "version", "confidence", "warnings")})
+    return record
 
 
-def _grouped(graph: nx.MultiDiGraph, edges: list[tuple[str, str, dict]], group_by_tail: bool) -> list[dict[str, Any]]:
+def _grouped(graph: nx.MultiDiGraph, edges: list[tuple[str, str, dict]], group_by_tail: bool,
+             filters: Filters = NO_FILTERS) -> list[dict[str, Any]]:
     groups: dict[str, dict[str, Any]] = {}
+    grades: dict[str, list[int]] = defaultdict(list)
     for u, v, data in edges:
         other = v if group_by_tail else u
-        entry = groups.setdefault(other, {**_summary(graph, other), "documents": [], "incidence": [], "evidence": []})
+        entry = groups.setdefault(other, {**_summary(graph, other), "id": other, "documents": [], "incidence": [],
+                                          "evidence": []})
         if data["document"] not in entry["documents"]:
             entry["documents"].append(data["document"])
-        incidence = _incidence(data, _regimen(graph, {**data, "_tail": v}))
+        incidence = _incidence(data)
         if incidence and incidence not in entry["incidence"]:
             entry["incidence"].append(incidence)
+        floor = reported_grade(data)
+        if floor:
+            grades[other].append(floor)
         entry["evidence"].append({"document": data["document"], "section": data.get("section"),
-                                  "sentence": data.get("sentence"), "confidence": data.get("confidence")})
-    return sorted(groups.values(), key=lambda e: (-len(e["documents"]), -len(e["evidence"]), e["name"] or ""))
+                                  "sentence": data.get("sentence"), "table": data.get("table"),
+                                  "cell": data.get("cell"), "confidence": data.get("confidence")})
+    for node, entry in groups.items():
+        entry["highest_grade"] = max(grades[node], default=None)
+    kept = [e for e in groups.values() if len(e["evidence"]) >= filters.min_evidence]
+    return sorted(kept, key=lambda e: (-len(e["documents"]), -len(e["evidence"]), e["name"] or ""))
 
+
+def regimens_of(graph: nx.MultiDiGraph, drugs: Iterable[str]) -> list[str]:
+    """Regimen nodes the drugs are components of."""
+    return sorted({u for drug in drugs for u, _, d in graph.in_edges(drug, data=True)
+                   if d.get("label") == "HAS_COMPONENT"})
+
+
+def _event_edges_of_drugs(graph: nx.MultiDiGraph, drugs: list[str], filters: Filters) -> list[tuple[str, str, dict]]:
+    """Adverse-event edges of the drugs themselves (text) and of every regimen they belong to (tables)."""
+    documents = filters.allowed_documents(graph)
+    sources = list(drugs) + regimens_of(graph, drugs)
+    return [(u, v, d) for source in sources for u, v, d in graph.out_edges(source, data=True)
+            if d.get("label") == "HAS_ADVERSE_EVENT" and filters.keeps(d, documents)]
+
+
+def _drug_edges_of_events(graph: nx.MultiDiGraph, events: list[str], filters: Filters) -> list[tuple[str, str, dict]]:
+    """(drug, event, evidence) for the events: text edges as they are, a regimen's edges once per component."""
+    documents = filters.allowed_documents(graph)
+    out = []
+    for event in events:
+        for u, v, d in graph.in_edges(event, data=True):
+            if d.get("label") != "HAS_ADVERSE_EVENT" or not filters.keeps(d, documents):
+                continue
+            if graph.nodes[u].get("type") == "Regimen":
+                out += [(drug, v, d) for drug in graph.nodes[u].get("components", ()) if drug in graph]
+            else:
+                out.append((u, v, d))
+    return out
+
+
+# the queries --------------------------------------------------------------------------------------------
 
 def top_drug_event_pairs(graph: nx.MultiDiGraph, limit: int = 10) -> list[dict[str, Any]]:
-    """Drug–adverse event pairs reported by the most documents."""
+    """Drug–adverse event pairs reported by the most documents (through regimens too)."""
     pairs: dict[tuple[str, str], set[str]] = {}
-    for u, v, data in graph.edges(data=True):
-        if data.get("label") == "HAS_ADVERSE_EVENT":
-            pairs.setdefault((graph.nodes[u]["name"], graph.nodes[v]["name"]), set()).add(data["document"])
+    events = [n for n, d in graph.nodes(data=True) if d.get("type") == "AdverseEvent"]
+    for drug, event, data in _drug_edges_of_events(graph, events, NO_FILTERS):
+        pairs.setdefault((graph.nodes[drug]["name"], graph.nodes[event]["name"]), set()).add(data["document"])
     ranked = sorted(pairs.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:limit]
     return [{"drug": drug, "event": event, "documents": len(docs)} for (drug, event), docs in ranked]
 
 
-def _edges_from(graph: nx.MultiDiGraph, nodes: list[str], label: str, documents: set[str]) -> list[tuple[str, str, dict]]:
+def events_for_drug(graph: nx.MultiDiGraph, drug: str, lexicon: Any = None,
+                    filters: Filters = NO_FILTERS) -> dict[str, Any]:
+    """Adverse events linked to a drug, in text or through a regimen it belongs to."""
+    nodes = resolve(graph, drug, "Drug", lexicon)
+    edges = _event_edges_of_drugs(graph, nodes, filters)
+    return {"drug": _summary(graph, nodes[0]), "events": _grouped(graph, edges, True, filters)}
+
+
+def drugs_for_event(graph: nx.MultiDiGraph, event: str, lexicon: Any = None,
+                    filters: Filters = NO_FILTERS) -> dict[str, Any]:
+    """Drugs linked to an adverse event."""
+    nodes = resolve(graph, event, "AdverseEvent", lexicon)
+    edges = _drug_edges_of_events(graph, nodes, filters)
+    return {"event": _summary(graph, nodes[0]), "drugs": _grouped(graph, edges, False, filters)}
+
+
+def compare_drugs(graph: nx.MultiDiGraph, event: str, drugs: list[str], lexicon: Any = None,
+                  filters: Filters = NO_FILTERS) -> dict[str, Any]:
+    """Several drugs side by side on one adverse event; a drug without evidence for it gets an empty row."""
+    events = resolve(graph, event, "AdverseEvent", lexicon)
+    rows = []
+    for name in drugs:
+        nodes = resolve(graph, name, "Drug", lexicon)
+        edges = [e for e in _event_edges_of_drugs(graph, nodes, filters) if e[1] in events]
+        found = _grouped(graph, [(nodes[0], v, d) for _, v, d in edges], False, NO_FILTERS)
+        row = found[0] if found else {**_summary(graph, nodes[0]), "id": nodes[0], "documents": [], "incidence": [],
+                                      "evidence": [], "highest_grade": None}
+        rows.append({**row, "query": name})
+    return {"event": _summary(graph, events[0]), "drugs": rows}
+
+
+def edge_evidence(graph: nx.MultiDiGraph, drug: str, event: str, lexicon: Any = None,
+                  filters: Filters = NO_FILTERS) -> dict[str, Any]:
+    """Every piece of evidence that links a drug to an adverse event: sentences and table cells."""
+    drugs = resolve(graph, drug, "Drug", lexicon)
+    events = set(resolve(graph, event, "AdverseEvent", lexicon))
+    records = [evidence_record(graph, u, d) for u, v, d in _event_edges_of_drugs(graph, drugs, filters) if v in events]
+    records.sort(key=lambda r: (r["document"], r["source"], r.get("table") or "", r.get("row") or 0,
+                                r.get("column") or 0, r.get("sentence_start") or 0))
+    return {"drug": _summary(graph, drugs[0]), "event": _summary(graph, sorted(events)[0]), "evidence": records}
+
+
+def resolve_any(graph: nx.MultiDiGraph, name: str, lexicon: Any = None) -> str:
+    """The node `name` denotes, trying a node id first, then drugs, events, conditions, endpoints, regimens, trials."""
+    if name in graph:
+        return name
+    if f"Trial:{name.upper()}" in graph:
+        return f"Trial:{name.upper()}"
+    for node_type in _NAMED_TYPES:
+        try:
+            return resolve(graph, name, node_type, lexicon)[0]
+        except NotFound:
+            continue
+    raise NotFound(f"nothing named {name!r} in the graph; try a drug, event, condition, endpoint or NCT id")
+
+
+def neighbourhood(graph: nx.MultiDiGraph, name: str, depth: int = 1, lexicon: Any = None,
+                  filters: Filters = NO_FILTERS, limit: int = 200) -> dict[str, Any]:
+    """Nodes within `depth` edges of a node (documents are evidence, not walked through), at most `limit`."""
+    center = resolve_any(graph, name, lexicon)
+    documents = filters.allowed_documents(graph)
+    distance = {center: 0}
+    links: dict[tuple[str, str, str], dict[str, Any]] = {}
+    queue, truncated = deque([center]), False
+    while queue:
+        node = queue.popleft()
+        if distance[node] >= depth:
+            continue
+        incident = [(u, v, d) for u, v, d in graph.out_edges(node, data=True)]
+        incident += [(u, v, d) for u, v, d in graph.in_edges(node, data=True)]
+        for u, v, d in incident:
+            other = v if u == node else u
+            if graph.nodes[other].get("type") in _NOT_TRAVERSED or not filters.keeps(d, documents):
+                continue
+            if other not in distance:
+                if len(distance) >= limit:
+                    truncated = True
+                    continue
+                distance[other] = distance[node] + 1
+                queue.append(other)
+            link = links.setdefault((u, v, d["label"]), {"source": u, "target": v, "label": d["label"],
+                                                         "evidence": 0, "documents": []})
+            link["evidence"] += 1
+            if d.get("document") and d["document"] not in link["documents"]:
+                link["documents"].append(d["document"])
+    edges = [e for e in links.values() if e["evidence"] >= filters.min_evidence]
+    nodes = [{"id": n, "type": graph.nodes[n].get("type"), **_summary(graph, n), "distance": k}
+             for n, k in sorted(distance.items(), key=lambda kv: (kv[1], kv[0]))]
+    return {"center": {"id": center, "type": graph.nodes[center].get("type"), **_summary(graph, center)},
+            "depth": depth, "truncated": truncated, "nodes": nodes,
+            "edges": sorted(edges, key=lambda e: (e["source"], e["target"], e["label"]))}
+
+
+def _edges_from(graph: nx.MultiDiGraph, nodes: Iterable[str], label: str, documents: set[str]) -> list[tuple[str, str, dict]]:
     """Out-edges with `label` of any of `nodes`, from the given documents only."""
     return [(u, v, d) for node in nodes for u, v, d in graph.out_edges(node, data=True)
             if d.get("label") == label and d.get("document") in documents]
-
-
-def events_for_drug(graph: nx.MultiDiGraph, drug: str, lexicon: Any = None) -> dict[str, Any]:
-    """Adverse events linked to a drug."""
-    nodes = resolve(graph, drug, "Drug", lexicon)
-    edges = [(u, v, d) for n in nodes for u, v, d in graph.out_edges(n, data=True) if d.get("label") == "HAS_ADVERSE_EVENT"]
-    return {"drug": _summary(graph, nodes[0]), "events": _grouped(graph, edges, group_by_tail=True)}
-
-
-def drugs_for_event(graph: nx.MultiDiGraph, event: str, lexicon: Any = None) -> dict[str, Any]:
-    """Drugs linked to an adverse event."""
-    nodes = resolve(graph, event, "AdverseEvent", lexicon)
-    edges = [(u, v, d) for n in nodes for u, v, d in graph.in_edges(n, data=True) if d.get("label") == "HAS_ADVERSE_EVENT"]
-    return {"event": _summary(graph, nodes[0]), "drugs": _grouped(graph, edges, group_by_tail=False)}
 
 
 def trial(graph: nx.MultiDiGraph, trial_id: str) -> dict[str, Any]:
@@ -146,13 +386,10 @@ def trial(graph: nx.MultiDiGraph, trial_id: str) -> dict[str, Any]:
             if entry not in doses:
                 doses.append(entry)
         result["interventions"].append({**_summary(graph, drug), "doses": doses})
-    endpoints: dict[str, dict[str, Any]] = {}
-    for v, d in by_label["MEASURES"]:
-        endpoints.setdefault(v, {**_summary(graph, v), "kind": d.get("kind"), "results": []})
-    ae_edges = _edges_from(graph, interventions, "HAS_ADVERSE_EVENT", in_trial)
-    for _, v, _ in _edges_from(graph, interventions, "HAS_ENDPOINT", in_trial):
-        endpoints.setdefault(v, {**_summary(graph, v), "kind": None, "results": []})
-    result["endpoints"] = sorted(endpoints.values(), key=lambda e: e["name"] or "")
+    result["endpoints"] = _trial_endpoints(graph, by_label["MEASURES"], interventions, in_trial)
+    doc_nodes = [f"Document:{d}" for d in documents]
+    regimens = sorted({v for _, v, _ in _edges_from(graph, doc_nodes, "USES_REGIMEN", in_trial)})
+    ae_edges = _edges_from(graph, interventions + regimens, "HAS_ADVERSE_EVENT", in_trial)
     result["adverse_events"] = [
         {k: e[k] for k in ("name", "norm", "incidence", "documents")} for e in _grouped(graph, ae_edges, True)
     ]
@@ -162,3 +399,23 @@ def trial(graph: nx.MultiDiGraph, trial_id: str) -> dict[str, Any]:
             seen.add(v)
             result["other_drugs"].append({"name": graph.nodes[v].get("name"), "role": d.get("role")})
     return result
+
+
+def _trial_endpoints(graph: nx.MultiDiGraph, measures: list[tuple[str, dict]], interventions: list[str],
+                     in_trial: set[str]) -> list[dict[str, Any]]:
+    """Registered endpoints, endpoints the trial's drugs are reported with, and every endpoint with a result."""
+    endpoints: dict[str, dict[str, Any]] = {}
+    for v, d in measures:
+        endpoints.setdefault(v, {**_summary(graph, v), "kind": d.get("kind"), "results": []})
+    for _, v, _ in _edges_from(graph, interventions, "HAS_ENDPOINT", in_trial):
+        endpoints.setdefault(v, {**_summary(graph, v), "kind": None, "results": []})
+    for _, v, d in _edges_from(graph, [f"Document:{doc}" for doc in sorted(in_trial)], "HAS_RESULT", in_trial):
+        entry = endpoints.setdefault(v, {**_summary(graph, v), "kind": None, "results": []})
+        result = {"value": d.get("value"), "unit": d.get("unit"), "ci": d.get("ci"), "text": d.get("text"),
+                  "document": d["document"]}
+        for key in ("n", "total", "arm", "regimen", "table", "cell"):
+            if d.get(key) not in (None, []):
+                result[key] = d[key]
+        if result not in entry["results"]:
+            entry["results"].append(result)
+    return sorted(endpoints.values(), key=lambda e: e["name"] or "")

@@ -13,6 +13,9 @@ _TOKEN = re.compile(r"[A-Za-z0-9]+|[^\sA-Za-z0-9]")
 _DOSE_AFTER = re.compile(r"^\s*\(([^()]*\d[^()]*)\)")
 # Column names that are treatment arms even without a drug name in them.
 _DRUG_TYPES = frozenset({"drug", "biological", "combination product", ""})
+# An intervention name that can stand for a drug the lexicon does not know ("GSK123456", "study drug X"),
+# unlike an arm description ("Arm B: ZDV+ABC+3TC+NNRTI->ABC+3TC maintenance").
+_PLAIN_NAME = re.compile(r"[\w-]+(?: [\w-]+){0,3}")
 _ARM_WORDS = re.compile(r"\b(?:placebo|control|vehicle|sham|arm|group|cohort|standard (?:of )?care|usual care|dose level)\b", re.I)
 
 
@@ -88,15 +91,18 @@ class Regimens:
 
     def _intervention_drugs(self, intervention: Intervention) -> list[dict[str, Any]]:
         """The drugs of a registry intervention: the lexicon drug its name or other names are, else the drugs
-        its name mentions ("Arm A: abacavir+lamivudine"), else the name itself for a drug-type intervention."""
+        its name and other names mention ("Arm B: ZDV+ABC+3TC" with "ZDV: zidovudine, Retrovir"), else, for a
+        drug-type intervention with a plain name, the name itself."""
         for name in [intervention.name, *intervention.other_names]:
             concepts = [concept for concept in self.lexicon.lookup(name) if concept.label == "DRUG"]
             if concepts:
                 return [{"name": intervention.name, "norm": list(concepts[0].curies)}]
-        drugs = drugs_in(self.lexicon, intervention.name)
+        drugs: list[dict[str, Any]] = []
+        for name in [intervention.name, *intervention.other_names]:
+            drugs += [drug for drug in drugs_in(self.lexicon, name) if not any(_same(drug, d) for d in drugs)]
         if drugs:
             return drugs
-        if intervention.type.lower() in _DRUG_TYPES:
+        if intervention.type.lower() in _DRUG_TYPES and _PLAIN_NAME.fullmatch(intervention.name.strip()):
             return [{"name": intervention.name, "norm": []}]
         return []
 

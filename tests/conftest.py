@@ -23,3 +23,11 @@ def full_nlp():
     from pipeline.nlp.language import default_nlp
 
     return default_nlp()
+
+
+@pytest.fixture(scope="session")
+def lexicon_nlp():
+    """The annotation pipeline without the trained model: lexicons and rules only."""
+    from pipeline.nlp.language import COMPONENTS, build_nlp
+
+    return build_nlp(components=tuple(c for c in COMPONENTS if c != "trialgraph_trained_ner"))

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 
 # Subcommand modules under pipeline/cli/, in the order `trialgraph --help` lists them.
-SUBCOMMANDS = ("run", "annotate", "query", "lexicons")
+SUBCOMMANDS = ("run", "annotate", "query", "plot", "review", "tables", "lexicons", "train")
 
 
 def _modules():

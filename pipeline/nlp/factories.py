@@ -57,3 +57,23 @@ def make_relations(nlp: Language, name: str):
     from pipeline.nlp.relations import RelationExtractor
 
     return RelationExtractor()
+
+
+@Language.factory(
+    "trialgraph_trained_ner",
+    default_config={"model_dir": None, "keep_lexicon": ["DRUG", "DISEASE"], "lexicon_wins": []},
+)
+def make_trained_ner(nlp: Language, name: str, model_dir: str | None, keep_lexicon: list[str], lexicon_wins: list[str]):
+    """DRUG and DISEASE mentions from the NER model trained by `trialgraph train` (models/ner/model),
+    merged with the lexicon matches before it."""
+    from pipeline.nlp.trained_ner import TrainedRecognizer
+
+    return TrainedRecognizer.from_disk(model_dir, keep_lexicon=keep_lexicon, lexicon_wins=lexicon_wins)
+
+
+@Language.factory("trialgraph_relation_scorer", default_config={"model_path": None})
+def make_relation_scorer(nlp: Language, name: str, model_path: str | None):
+    """Keeps the rule HAS_ADVERSE_EVENT relations of free text that the trained relation model accepts."""
+    from pipeline.nlp.trained_relations import RelationModel, RelationScorer
+
+    return RelationScorer(RelationModel.load(model_path))

@@ -1,5 +1,7 @@
 """The TrialGraph annotation pipeline: a blank English spaCy pipeline with scispaCy's tokenizer
-and abbreviation detector, followed by TrialGraph's own components."""
+and abbreviation detector, followed by TrialGraph's own components: lexicon matches, then the NER model
+trained by `trialgraph train` (models/ner) merged with them, doses, context, rule relations and the
+trained check on free-text adverse-event relations."""
 from __future__ import annotations
 
 import re
@@ -22,10 +24,12 @@ COMPONENTS = (
     "trialgraph_sentences",
     "abbreviation_detector",
     "trialgraph_lexicon",
+    "trialgraph_trained_ner",
     "trialgraph_doses",
     "trialgraph_context",
     "trialgraph_endpoint_results",
     "trialgraph_relations",
+    "trialgraph_relation_scorer",
 )
 MAX_DOCUMENT_CHARS = 5_000_000
 # scispaCy's abbreviation detector calls a Matcher that has no patterns when a text defines no

@@ -65,6 +65,32 @@ CREATE TABLE IF NOT EXISTS failures (
     error TEXT NOT NULL,
     failed_at REAL NOT NULL
 );
+-- curators' decisions (pipeline/store/curation.py): keyed on the document's source path and the item's
+-- stable identity (label and offsets, table cell), never deleted by `save`, applied when documents are read
+CREATE TABLE IF NOT EXISTS decisions (
+    source_path TEXT NOT NULL,
+    item TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    status TEXT NOT NULL,
+    correction TEXT,
+    comment TEXT NOT NULL,
+    curator TEXT NOT NULL,
+    decided_at REAL NOT NULL,
+    version INTEGER NOT NULL,
+    original TEXT NOT NULL,
+    PRIMARY KEY (source_path, item)
+);
+CREATE TABLE IF NOT EXISTS decision_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    source_path TEXT NOT NULL,
+    item TEXT NOT NULL,
+    action TEXT NOT NULL,
+    before TEXT,
+    after TEXT NOT NULL,
+    curator TEXT NOT NULL,
+    at REAL NOT NULL,
+    undoes INTEGER REFERENCES decision_log(id)
+);
 """
 _MENTION_COLUMNS = ("label", "start", "end", "text", "norm", "concept", "negated", "context", "section")
 
@@ -160,8 +186,12 @@ class Store:
                 "INSERT OR REPLACE INTO failures VALUES (?,?,?)", (source_path, error, time.time())
             )
 
-    def documents(self) -> Iterator[StoredDocument]:
-        """Every stored document with its mentions and relations, in id order."""
+    def documents(self, curated: bool = True) -> Iterator[StoredDocument]:
+        """Every stored document with its mentions and relations, in id order; with curators' decisions
+        applied (rejected items dropped, corrections in place) unless `curated` is False."""
+        from pipeline.store.curation import apply_decisions, decisions_by_source
+
+        decisions = decisions_by_source(self.connection) if curated else {}
         for doc_id, doc_json, version in self.connection.execute(
             "SELECT id, document, pipeline_version FROM documents ORDER BY id"
         ).fetchall():
@@ -190,7 +220,8 @@ class Store:
                     "SELECT payload FROM facts WHERE document_id=? ORDER BY idx", (doc_id,)
                 )
             ]
-            yield StoredDocument(Document.from_dict(json.loads(doc_json)), version, entities, relations, facts)
+            stored = StoredDocument(Document.from_dict(json.loads(doc_json)), version, entities, relations, facts)
+            yield apply_decisions(stored, decisions.get(stored.document.source_path, []))
 
     def counts(self) -> dict[str, dict[str, int]]:
         """Mentions and relations per label, table facts per kind, and documents."""

@@ -1,0 +1,103 @@
+"""Lexicon-only vs trained vs combined pipelines on the dev splits the NER model never trained on.
+
+    .venv/bin/python bench/train_score.py [--shared ../shared] [--pipelines lexicon,trained,combined]
+
+Dev splits (pipeline/train/corpora.py): BC5CDR's development file; the ADE-Corpus-V2 PMIDs and TAC
+2017 drug labels that hash into the dev fifth. Their gold files are written to bench/results/train/gold/
+so that ../shared/tools/score.py scores them as it scores the full sets (strict spans). Prints a
+Markdown table and writes bench/results/train/scores.json.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+OUT = ROOT / "bench" / "results" / "train"
+
+_LEARNED = ("trialgraph_trained_ner", "trialgraph_relation_scorer")
+PIPELINES = {  # component lists, from the default pipeline's
+    "lexicon": lambda components: tuple(c for c in components if c not in _LEARNED),
+    # the model's spans alone (normalized through the lexicon), no lexicon matches
+    "trained": lambda components: tuple(c for c in components if c != "trialgraph_lexicon"),
+    "combined": lambda components: components,
+    # the combined entities with the rule relations only: what the relation model adds
+    "combined_rule_relations": lambda components: tuple(c for c in components if c != "trialgraph_relation_scorer"),
+}
+ROWS = [  # (gold, report group, label, table name)
+    ("ade", "entities", "DRUG", "ADE dev | DRUG"),
+    ("ade", "entities", "ADVERSE_EVENT", "ADE dev | ADVERSE_EVENT"),
+    ("ade", "entities", "DOSE", "ADE dev | DOSE"),
+    ("ade", "relations", "HAS_ADVERSE_EVENT", "ADE dev | HAS_ADVERSE_EVENT"),
+    ("ade", "relations_with_negatives", "HAS_ADVERSE_EVENT", "ADE dev | HAS_ADVERSE_EVENT, negatives counted"),
+    ("ade", "relations", "HAS_DOSE", "ADE dev | HAS_DOSE"),
+    ("bc5cdr", "entities_strict", "Chemical", "BC5CDR dev | Chemical"),
+    ("bc5cdr", "entities_strict", "Disease", "BC5CDR dev | Disease"),
+    ("tac", "entities_strict", "ADVERSE_EVENT", "TAC dev | ADVERSE_EVENT"),
+]
+
+
+def dev_gold(shared: Path) -> dict[str, Path]:
+    """Gold files of the dev splits, in the layouts score.py reads."""
+    from pipeline.train.corpora import split_of
+
+    corpora = shared / "corpora"
+    ade = OUT / "gold" / "ade_dev"
+    ade.mkdir(parents=True, exist_ok=True)
+    for name, pmid_of in (("DRUG-AE.rel", lambda l: l.split("|", 1)[0]), ("DRUG-DOSE.rel", lambda l: l.split("|", 1)[0]),
+                          ("ADE-NEG.txt", lambda l: l.split(" ", 1)[0])):
+        lines = (corpora / "ade_corpus_v2" / name).read_text(encoding="utf-8", errors="replace").splitlines()
+        kept = [line for line in lines if line.strip() and split_of("ade", pmid_of(line)) == "dev"]
+        (ade / name).write_text("\n".join(kept) + "\n", encoding="utf-8")
+    tac = OUT / "gold" / "tac_dev"
+    tac.mkdir(parents=True, exist_ok=True)
+    for path in sorted((corpora / "tac2017_adr" / "train_xml").glob("*.xml")):
+        if split_of("tac", path.stem) == "dev":
+            (tac / path.name).write_bytes(path.read_bytes())
+    return {"ade": ade, "bc5cdr": corpora / "bc5cdr" / "CDR_DevelopmentSet.PubTator.txt", "tac": tac}
+
+
+def score(shared: Path, gold_kind: str, gold: Path, nlp, name: str) -> dict:
+    from pipeline.nlp.serialize import doc_annotations
+
+    scorer = [sys.executable, str(shared / "tools" / "score.py")]
+    inputs = [json.loads(line) for line in subprocess.run(
+        [*scorer, "inputs", gold_kind, str(gold)], check=True, capture_output=True, text=True).stdout.splitlines()]
+    pred = OUT / f"{gold_kind}.{name}.pred.jsonl"
+    with pred.open("w", encoding="utf-8") as handle:
+        for record, doc in zip(inputs, nlp.pipe((r["text"] for r in inputs), batch_size=64)):
+            handle.write(json.dumps({"id": record["id"], **doc_annotations(doc)}, ensure_ascii=False) + "\n")
+    report = subprocess.run([*scorer, gold_kind, str(gold), str(pred)], check=True, capture_output=True, text=True)
+    return json.loads(report.stdout)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    parser.add_argument("--pipelines", default=",".join(PIPELINES))
+    args = parser.parse_args()
+    from pipeline.nlp.language import COMPONENTS, build_nlp
+
+    golds = dev_gold(args.shared)
+    reports: dict[str, dict[str, dict]] = {}
+    for name in args.pipelines.split(","):
+        nlp = build_nlp(components=PIPELINES[name](COMPONENTS))
+        reports[name] = {kind: score(args.shared, kind, gold, nlp, name) for kind, gold in golds.items()}
+    (OUT / "scores.json").write_text(json.dumps(reports, indent=1) + "\n", encoding="utf-8")
+    names = list(reports)
+    print("| corpus | label | " + " | ".join(f"{n} P / R / F1" for n in names) + " |")
+    print("|---|---|" + "---|" * len(names))
+    for kind, group, label, title in ROWS:
+        cells = []
+        for n in names:
+            s = reports[n][kind].get(group, {}).get(label)
+            cells.append(f"{s['p']:.3f} / {s['r']:.3f} / **{s['f1']:.3f}**" if s else "–")
+        print(f"| {title} | " + " | ".join(cells) + " |")
+
+
+if __name__ == "__main__":
+    main()

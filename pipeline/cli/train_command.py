@@ -1,0 +1,55 @@
+"""`trialgraph train --corpora DIR`: train the NER model (models/ner/model) and the HAS_ADVERSE_EVENT
+relation model (models/ner/relations) from the raw gold corpora."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from pipeline.cli.common import EXIT_ERROR, EXIT_OK
+
+
+def register(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    from pipeline.train.ner import DEFAULT_CONFIG, DEFAULT_OUTPUT, DEFAULT_WORK_DIR
+
+    train = commands.add_parser(
+        "train", help="train the NER model from the gold corpora (ADE-Corpus-V2, BC5CDR, TAC 2017)",
+        description="Convert the raw gold files to spaCy DocBins (document-level train/valid/dev splits), train "
+        "the NER pipeline with fixed seeds on one CPU thread, and package the best checkpoint with a record of its "
+        "data (training.json); then fit the HAS_ADVERSE_EVENT relation model on ADE-Corpus-V2 candidates. "
+        "The dev split is never trained on; score it with bench/train_score.py.")
+    train.add_argument("--corpora", required=True, type=Path, metavar="DIR",
+                       help="folder holding ade_corpus_v2/, bc5cdr/ and tac2017_adr/ (raw gold files)")
+    train.add_argument("-o", "--output", type=Path, default=DEFAULT_OUTPUT,
+                       help="folder of the packaged pipeline (default: %(default)s)")
+    train.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="spaCy config (default: %(default)s)")
+    train.add_argument("--work-dir", type=Path, default=DEFAULT_WORK_DIR,
+                       help="DocBins and checkpoints (default: %(default)s)")
+    train.add_argument("--max-epochs", type=int, metavar="N", help="override training.max_epochs of the config")
+    train.add_argument("--only", choices=("ner", "relations"),
+                       help="train one model (relations uses the NER model already in place)")
+    return train
+
+
+def execute(args: argparse.Namespace) -> int:
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    from pipeline.train.ner import train_ner
+    from pipeline.train.relations import train_relations
+
+    if not args.corpora.is_dir():
+        print(f"trialgraph train: no such folder: {args.corpora}", file=sys.stderr)
+        return EXIT_ERROR
+    overrides = {"training.max_epochs": args.max_epochs} if args.max_epochs is not None else {}
+    report = {}
+    try:
+        if args.only != "relations":
+            report["ner"] = train_ner(args.corpora, args.output, args.work_dir, args.config, overrides)["valid_scores"]
+        if args.only != "ner":
+            report["relations"] = train_relations(args.corpora)
+    except FileNotFoundError as exc:
+        print(f"trialgraph train: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    print(json.dumps(report, indent=1))
+    return EXIT_OK

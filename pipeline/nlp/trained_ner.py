@@ -1,0 +1,131 @@
+"""Statistical DRUG and DISEASE mentions from the NER pipeline trained by `trialgraph train`, combined
+with the lexicon matches already in `doc.ents`.
+
+The model runs on a copy of the Doc's tokens, then the two sources are merged:
+- a model span equal to a lexicon match keeps the lexicon's label and identifiers;
+- a model span overlapping DRUG or DISEASE matches replaces them (the model learned the gold span
+  boundaries), unless their label is in `lexicon_wins`; one overlapping any other label (DRUG_CLASS,
+  ENDPOINT) gives way;
+- a model span is normalized through the lexicon: the whole span's name, else the match inside it
+  (the head of "worsening of her psoriasis");
+- a DRUG or DISEASE match the model does not overlap is kept if its label is in `keep_lexicon`;
+  other lexicon labels are kept;
+- a model span inside a lab-analyte phrase ("aspartate transaminase") is dropped, as the lexicon does.
+The context component then turns DISEASE into ADVERSE_EVENT or CONDITION, for both sources alike.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import minibatch
+
+from pipeline.lexicons import Concept, Lexicon, load_lexicon
+from pipeline.lexicons.normalize import fold
+from pipeline.lexicons.sources import CURATED_DIR, read_word_list
+from pipeline.resources import model_path
+
+SOURCE = "model"
+DEFAULT_MODEL_DIR = "ner/model"
+ANALYTES = CURATED_DIR / "analytes_and_proteins.txt"
+_ANALYTE_REACH = 2  # tokens an analyte phrase may extend beyond a model span on either side
+# model label -> lexicon labels it may replace or take identifiers from
+_COMPATIBLE = {"DRUG": ("DRUG", "DRUG_CLASS"), "DISEASE": ("DISEASE",)}
+
+
+def load_model(model_dir: str | Path | None = None) -> Language:
+    """The trained tok2vec + NER pipeline (default models/ner/model)."""
+    path = model_path(model_dir or DEFAULT_MODEL_DIR)
+    if not (path / "config.cfg").exists():
+        raise FileNotFoundError(
+            f"no trained NER pipeline in {path}: run `trialgraph train --corpora DIR` to build it, "
+            "or leave 'trialgraph_trained_ner' out of the pipeline"
+        )
+    return spacy.load(path)
+
+
+class TrainedRecognizer:
+    """Merges the trained model's DRUG/DISEASE spans into `doc.ents` (see the module docstring)."""
+
+    def __init__(
+        self,
+        model: Language,
+        lexicon: Lexicon,
+        keep_lexicon: Iterable[str] = ("DRUG", "DISEASE"),
+        lexicon_wins: Iterable[str] = (),
+        analytes: Iterable[str] = (),
+    ) -> None:
+        self.model = model
+        self.lexicon = lexicon
+        self.analytes = frozenset(fold(a) for a in analytes)
+        self.keep_lexicon = frozenset(keep_lexicon)
+        self.lexicon_wins = frozenset(lexicon_wins)
+
+    @classmethod
+    def from_disk(cls, model_dir: str | Path | None = None, lexicon_dir: str | None = None, **options) -> TrainedRecognizer:
+        return cls(load_model(model_dir), load_lexicon(lexicon_dir), analytes=read_word_list(ANALYTES), **options)
+
+    def __call__(self, doc: Doc) -> Doc:
+        return self._merge(doc, self.model(self._copy(doc)))
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
+        for batch in minibatch(docs, size=batch_size):
+            predicted = self.model.pipe([self._copy(doc) for doc in batch], batch_size=batch_size)
+            yield from (self._merge(doc, copy) for doc, copy in zip(batch, predicted))
+
+    def _copy(self, doc: Doc) -> Doc:
+        return Doc(self.model.vocab, words=[t.text for t in doc], spaces=[bool(t.whitespace_) for t in doc])
+
+    def _merge(self, doc: Doc, predicted: Doc) -> Doc:
+        existing = list(doc.ents)
+        owner = {i: ent for ent in existing for i in range(ent.start, ent.end)}
+        kept: list[Span] = []
+        agreed: set[tuple[int, int]] = set()
+        taken: set[int] = set()
+        words = [t.text for t in doc]
+        for found in predicted.ents:
+            if self._inside_analyte(words, found.start, found.end):
+                continue
+            overlapped = {(e.start, e.end): e for i in range(found.start, found.end) if (e := owner.get(i)) is not None}
+            if (found.start, found.end) in overlapped:
+                agreed.add((found.start, found.end))  # the lexicon agrees: its label and identifiers stay
+            elif all(e.label_ in _COMPATIBLE and e.label_ not in self.lexicon_wins for e in overlapped.values()):
+                kept.append(self._model_span(doc, found.start, found.end, found.label_, list(overlapped.values())))
+                taken.update(range(found.start, found.end))
+        for ent in existing:
+            if taken.intersection(range(ent.start, ent.end)):
+                continue
+            if (ent.start, ent.end) in agreed or ent.label_ not in _COMPATIBLE or ent.label_ in self.keep_lexicon:
+                kept.append(ent)
+        doc.ents = sorted(kept, key=lambda s: s.start)
+        return doc
+
+    def _inside_analyte(self, words: list[str], start: int, end: int) -> bool:
+        """Whether the span, or a phrase around it, is a lab analyte of the curated list ("aspartate" in
+        "aspartate transaminase"): analytes are neither drugs nor diseases, as in the lexicon component."""
+        for lo in range(max(0, start - _ANALYTE_REACH), start + 1):
+            for hi in range(end, min(len(words), end + _ANALYTE_REACH) + 1):
+                if fold("".join(words[lo:hi])) in self.analytes:
+                    return True
+        return False
+
+    def _model_span(self, doc: Doc, start: int, end: int, label: str, inside: list[Span]) -> Span:
+        """A model span with identifiers from the lexicon: its own name first, else a match inside it."""
+        span = Span(doc, start, end, label=label)
+        concept = self._concept(span.text, label)
+        if concept is not None:
+            span = Span(doc, start, end, label=concept.label)
+            span._.norm, span._.concept = list(concept.curies), concept.name or span.text.lower()
+        else:
+            heads = [e for e in inside if e.label_ in _COMPATIBLE[label] and e._.norm]
+            head = heads[-1] if heads else None
+            span._.norm = list(head._.norm) if head is not None else []
+            span._.concept = head._.concept if head is not None else span.text.lower()
+        span._.source = SOURCE
+        return span
+
+    def _concept(self, text: str, label: str) -> Concept | None:
+        return next((c for c in self.lexicon.lookup(text) if c.label in _COMPATIBLE[label]), None)

@@ -1,0 +1,105 @@
+"""A learned check on HAS_ADVERSE_EVENT relations in free text.
+
+The rule component pairs every drug of a sentence with every adverse event in it. In prose that
+over-reaches ("treated with X for Y", a drug named beside an unrelated event), so each such pair in a
+free-text section (or a text without sections) is scored by a logistic model over words and positions
+(models/ner/relations/has_adverse_event.json.gz, trained on ADE-Corpus-V2 by `trialgraph train`);
+pairs under the model's threshold are dropped, the others take its probability as confidence.
+Relations in structured sections (registry adverse-event tables, arms, interventions) keep the rules.
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import math
+from pathlib import Path
+
+from spacy.tokens import Doc, Span
+
+from pipeline.resources import model_path
+
+EXTRACTOR = "model"
+DEFAULT_MODEL = "ner/relations/has_adverse_event.json.gz"
+FREE_TEXT_SECTIONS = ("title", "abstract", "summary", "description", "background", "methods", "results",
+                      "discussion", "conclusions", "other")
+_GAP_BUCKETS = (0, 1, 2, 3, 5, 8, 12, 20)
+_MAX_BETWEEN = 12
+
+
+def _bucket(value: int, edges: tuple[int, ...] = _GAP_BUCKETS) -> str:
+    return str(next((e for e in edges if value <= e), f">{edges[-1]}"))
+
+
+def pair_features(drug: Span, event: Span) -> list[str]:
+    """Feature names of a (drug, adverse event) pair in one sentence."""
+    doc, sentence = drug.doc, event.sent
+    first, second = (drug, event) if drug.start < event.start else (event, drug)
+    order = "drug_first" if first is drug else "event_first"
+    gap = max(0, second.start - first.end)
+    between = [t.lower_ for t in doc[first.end : second.start] if not t.is_space]
+    features = [f"order={order}", f"gap={_bucket(gap)}", f"order_gap={order}_{_bucket(gap)}"]
+    if len(between) <= _MAX_BETWEEN:
+        features += [f"between={w}" for w in between]
+        features += [f"between2={a}_{b}" for a, b in zip(between, between[1:])]
+    else:
+        features += [f"between_near={w}" for w in between[:3] + between[-3:]]
+    features.append(f"before={doc[first.start - 1].lower_ if first.start > sentence.start else '<s>'}")
+    features.append(f"after={doc[second.end].lower_ if second.end < sentence.end else '</s>'}")
+    features.append(f"event_last={event[-1].lower_}")
+    others = [e.label_ for e in sentence.ents if first.end <= e.start and e.end <= second.start]
+    features += [f"between_ent={label}" for label in others]
+    drugs = sum(e.label_ == "DRUG" for e in sentence.ents)
+    events = sum(e.label_ == "ADVERSE_EVENT" for e in sentence.ents)
+    features += [f"drugs={min(drugs, 4)}", f"events={min(events, 4)}"]
+    features += [f"sentence={t.lower_}" for t in sentence if t.is_alpha and len(t) > 2]
+    return features
+
+
+class RelationModel:
+    """A logistic model over feature names: `weights`, `bias` and a decision `threshold`."""
+
+    def __init__(self, weights: dict[str, float], bias: float, threshold: float) -> None:
+        self.weights, self.bias, self.threshold = weights, bias, threshold
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> RelationModel:
+        path = model_path(path or DEFAULT_MODEL)
+        if not path.exists():
+            raise FileNotFoundError(f"no relation model at {path}: run `trialgraph train --corpora DIR --only relations` to build it")
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            data = json.load(handle)
+        return cls(data["weights"], data["bias"], data["threshold"])
+
+    def save(self, path: Path, record: dict) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = {**record, "bias": self.bias, "threshold": self.threshold, "weights": self.weights}
+        with gzip.open(path, "wt", encoding="utf-8") as handle:
+            json.dump(data, handle, sort_keys=True)
+
+    def probability(self, features: list[str]) -> float:
+        score = self.bias + sum(self.weights.get(f, 0.0) for f in set(features))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, score))))
+
+
+class RelationScorer:
+    """Filters and rescores the rule HAS_ADVERSE_EVENT relations of free-text sentences."""
+
+    def __init__(self, model: RelationModel, free_text_sections: tuple[str, ...] = FREE_TEXT_SECTIONS) -> None:
+        self.model = model
+        self.free_text_sections = frozenset(free_text_sections)
+
+    def __call__(self, doc: Doc) -> Doc:
+        ents = list(doc.ents)
+        kept = []
+        for relation in doc._.relations or []:
+            drug, event = ents[relation.head], ents[relation.tail]
+            in_prose = event._.section is None or event._.section in self.free_text_sections
+            if relation.label != "HAS_ADVERSE_EVENT" or not in_prose or drug.sent != event.sent:
+                kept.append(relation)
+                continue
+            probability = self.model.probability(pair_features(drug, event))
+            if probability >= self.model.threshold:
+                relation.confidence, relation.extractor = round(probability, 3), EXTRACTOR
+                kept.append(relation)
+        doc._.relations = kept
+        return doc

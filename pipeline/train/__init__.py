@@ -1,0 +1,1 @@
+"""Training of TrialGraph's statistical models from the raw gold corpora (`trialgraph train`)."""

@@ -1,0 +1,66 @@
+"""Gold texts as spaCy Docs, tokenized and split into sentences exactly as the annotation pipeline does.
+
+A gold span that does not fall on token boundaries is left unknown (its tokens carry no annotation).
+In a partial text, lexicon matches that no gold span overlaps are unknown too: ADE-Corpus-V2 does not
+annotate a drug that caused nothing, which is no reason to teach the model that it is not a drug.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc, DocBin, Span
+from spacy.util import filter_spans
+
+from pipeline.train.corpora import SPLITS, GoldText
+
+_PARTIAL_LABELS = frozenset({"DRUG", "DRUG_CLASS", "DISEASE"})
+
+
+def gold_doc(nlp: Language, gold: GoldText, stats: Counter | None = None) -> Doc:
+    """The text tokenized by `nlp` (sentences and lexicon matches included), with gold entities set."""
+    stats = stats if stats is not None else Counter()
+    doc = nlp(gold.text)
+    found = list(doc.ents)
+    spans, unknown = [], []
+    for start, end, label in gold.spans:
+        span = doc.char_span(start, end, label=label)
+        if span is None:
+            stats["misaligned"] += 1
+            unknown.append(doc.char_span(start, end, alignment_mode="expand"))
+        else:
+            spans.append(span)
+    kept = filter_spans(spans)
+    stats["entities"] += len(kept)
+    stats["nested"] += len(spans) - len(kept)
+    unknown += [doc.char_span(s, e, alignment_mode="expand") for s, e in gold.unknown]
+    taken = {i for span in kept for i in range(span.start, span.end)}
+    if gold.partial:
+        for ent in found:
+            if ent.label_ in _PARTIAL_LABELS and not taken.intersection(range(ent.start, ent.end)):
+                unknown.append(ent)
+                stats["unknown_lexicon_matches"] += 1
+    unknown = [Span(doc, u.start, u.end) for u in unknown if u is not None and len(u)]
+    unknown = [u for u in unknown if not taken.intersection(range(u.start, u.end))]
+    doc.set_ents(kept, missing=filter_spans(unknown), default="outside")
+    return doc
+
+
+def write_docbins(nlp: Language, golds: Iterable[GoldText], out_dir: Path) -> dict[str, dict[str, int]]:
+    """`{split}.spacy` files of sentence Docs in `out_dir`; returns counts per split and corpus."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    bins = {split: DocBin(attrs=["ORTH", "SPACY", "ENT_IOB", "ENT_TYPE"]) for split in SPLITS}
+    stats: dict[str, Counter] = {}
+    for gold in golds:
+        counter = stats.setdefault(f"{gold.split}/{gold.corpus}", Counter())
+        doc = gold_doc(nlp, gold, counter)
+        counter["texts"] += 1
+        counter["words"] += sum(not t.is_space for t in doc)
+        for sentence in doc.sents:  # one example per sentence: spaCy batches by words
+            if not all(t.is_space for t in sentence):
+                bins[gold.split].add(sentence.as_doc())
+    for split, docbin in bins.items():
+        docbin.to_disk(out_dir / f"{split}.spacy")
+    return {key: dict(sorted(counter.items())) for key, counter in sorted(stats.items())}

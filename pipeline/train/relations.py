@@ -1,0 +1,138 @@
+"""Train the HAS_ADVERSE_EVENT relation model (pipeline/nlp/trained_relations.py) on ADE-Corpus-V2.
+
+Candidates are the rule relations the annotation pipeline proposes (its own entities, so training sees
+what inference sees) in the sentences of the `train` and `valid` PMIDs: positive sentences (DRUG-AE.rel)
+and negative ones (ADE-NEG.txt, every candidate a negative). A candidate is positive when its drug and
+event texts form a gold pair of the sentence. Logistic regression (scikit-learn, fixed seed) is fitted
+on `train`; the threshold that maximizes the sum of two F1 on `valid` is kept: over the positive
+sentences only (the scorer's HAS_ADVERSE_EVENT) and with negative sentences counted. The
+`dev` PMIDs are never read here.
+
+    python -m pipeline.train.relations --corpora ../shared/corpora
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline.resources import model_path
+from pipeline.train.corpora import ADE_DIR, split_of
+
+DEFAULT_OUTPUT = model_path("ner/relations/has_adverse_event.json.gz")
+SEED = 0
+REGULARIZATION = 1.0
+_PRUNE_BELOW = 1e-4
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text.strip().lower())
+
+
+@dataclass
+class Sentence:
+    pmid: str
+    text: str
+    pairs: set[tuple[str, str]] = field(default_factory=set)  # (drug, event), normalized texts
+    negative: bool = False  # from ADE-NEG.txt: no adverse event is stated
+
+
+def read_ade_sentences(folder: Path) -> list[Sentence]:
+    """Positive sentences with their gold drug-event pairs, then the negative sentences (no pairs)."""
+    sentences: dict[tuple[str, str], Sentence] = {}
+    for line in (folder / "DRUG-AE.rel").read_text(encoding="utf-8", errors="replace").splitlines():
+        parts = line.split("|")
+        if len(parts) >= 8:
+            sentence = sentences.setdefault((parts[0], parts[1]), Sentence(parts[0], parts[1]))
+            sentence.pairs.add((_norm(parts[5]), _norm(parts[2])))
+    for line in (folder / "ADE-NEG.txt").read_text(encoding="utf-8", errors="replace").splitlines():
+        m = re.match(r"(\d+) NEG (.*)", line)
+        if m:
+            sentences.setdefault((m.group(1), m.group(2)), Sentence(m.group(1), m.group(2), negative=True))
+    return list(sentences.values())
+
+
+def candidates(nlp, sentences: list[Sentence]) -> list[tuple[Sentence, list[str], bool]]:
+    """(sentence, features, is_gold_pair) for every rule HAS_ADVERSE_EVENT relation within a sentence."""
+    from pipeline.nlp.trained_relations import pair_features
+
+    out = []
+    for sentence, doc in zip(sentences, nlp.pipe((s.text for s in sentences), batch_size=64)):
+        ents = list(doc.ents)
+        for relation in doc._.relations or []:
+            drug, event = ents[relation.head], ents[relation.tail]
+            if relation.label == "HAS_ADVERSE_EVENT" and drug.sent == event.sent:
+                gold = (_norm(drug.text), _norm(event.text)) in sentence.pairs
+                out.append((sentence, pair_features(drug, event), gold))
+    return out
+
+
+def _f1(probabilities, golds, missed: int, threshold: float) -> float:
+    tp = sum(p >= threshold and g for p, g in zip(probabilities, golds))
+    fp = sum(p >= threshold and not g for p, g in zip(probabilities, golds))
+    fn = sum(g and p < threshold for p, g in zip(probabilities, golds)) + missed
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
+def train_relations(corpora_dir: Path, output: Path = DEFAULT_OUTPUT) -> dict[str, Any]:
+    """Fit, choose the threshold, save the model; returns its training record."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    from pipeline.nlp.language import COMPONENTS, build_nlp
+    from pipeline.nlp.trained_relations import RelationModel
+
+    folder = Path(corpora_dir) / ADE_DIR
+    sentences = [s for s in read_ade_sentences(folder) if split_of("ade", s.pmid) in ("train", "valid")]
+    nlp = build_nlp(components=tuple(c for c in COMPONENTS if c != "trialgraph_relation_scorer"))
+    found = candidates(nlp, sentences)
+    parts = {split: [c for c in found if split_of("ade", c[0].pmid) == split] for split in ("train", "valid")}
+    vectorizer = DictVectorizer()
+    x_train = vectorizer.fit_transform([dict.fromkeys(f, 1) for _, f, _ in parts["train"]])
+    classifier = LogisticRegression(C=REGULARIZATION, max_iter=2000, random_state=SEED)
+    classifier.fit(x_train, [g for _, _, g in parts["train"]])
+    weights = {name: round(float(w), 4) for name, w in zip(vectorizer.get_feature_names_out(), classifier.coef_[0])
+               if abs(w) >= _PRUNE_BELOW}
+    model = RelationModel(weights, round(float(classifier.intercept_[0]), 4), 0.5)
+    valid = parts["valid"]
+    probabilities = [model.probability(f) for _, f, _ in valid]
+    golds = [g for _, _, g in valid]
+    positive = [not s.negative for s, _, _ in valid]
+    valid_pairs = sum(len(s.pairs) for s in sentences if split_of("ade", s.pmid) == "valid")
+    missed = valid_pairs - sum(golds)  # gold pairs the pipeline proposed no candidate for
+
+    def both_f1(threshold: float) -> tuple[float, float]:
+        in_positive = [(p, g) for p, g, pos in zip(probabilities, golds, positive) if pos]
+        return (_f1([p for p, _ in in_positive], [g for _, g in in_positive], missed, threshold),
+                _f1(probabilities, golds, missed, threshold))
+
+    thresholds = [t / 20 for t in range(1, 19)]
+    model.threshold = max(thresholds, key=lambda t: (sum(both_f1(t)), -abs(t - 0.5)))
+    record = {
+        "seed": SEED,
+        "regularization": REGULARIZATION,
+        "source": {name: hashlib.sha256((folder / name).read_bytes()).hexdigest()[:16]
+                   for name in ("DRUG-AE.rel", "ADE-NEG.txt")},
+        "candidates": {split: {"all": len(c), "gold": sum(g for *_, g in c)} for split, c in parts.items()},
+        # F1 of the valid pairs: (positive sentences only, negative sentences counted)
+        "valid_f1_at_threshold": [round(f, 4) for f in both_f1(model.threshold)],
+        "valid_f1_rules_only": [round(f, 4) for f in both_f1(0.0)],
+    }
+    model.save(Path(output), record)
+    return {**record, "threshold": model.threshold, "features": len(weights)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpora", type=Path, required=True, help="folder holding ade_corpus_v2/")
+    parser.add_argument("-o", "--output", type=Path, default=DEFAULT_OUTPUT)
+    args = parser.parse_args()
+    print(json.dumps(train_relations(args.corpora, args.output), indent=1))
+
+
+if __name__ == "__main__":
+    main()

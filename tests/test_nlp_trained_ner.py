@@ -1,0 +1,117 @@
+"""The trained NER component: merging with lexicon matches (on a rule-based stand-in model, so the
+expected spans are known) and the packaged model in models/ner/model."""
+from __future__ import annotations
+
+import pytest
+import spacy
+
+from pipeline.lexicons import load_lexicon
+from pipeline.nlp.trained_ner import TrainedRecognizer, load_model
+
+PSORIASIS = "She had worsening of her psoriasis after lithium and systemic corticosteroids."
+THYROID = "A 48-year-old woman who was treated for thyrotoxicosis with methimazole developed agranulocytosis."
+
+
+def stand_in_model(patterns: list[tuple[str, str]]) -> spacy.language.Language:
+    """A real spaCy pipeline whose entities are known in advance: an entity ruler."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("entity_ruler").add_patterns(
+        [{"label": label, "pattern": [{"TEXT": w} for w in phrase.split()]} for phrase, label in patterns])
+    return nlp
+
+
+@pytest.fixture(scope="module")
+def lexicon_nlp():
+    from pipeline.nlp.language import build_nlp
+
+    return build_nlp(components=("trialgraph_sentences", "trialgraph_lexicon"))
+
+
+def merged(lexicon_nlp, text: str, patterns: list[tuple[str, str]], **options):
+    recognizer = TrainedRecognizer(stand_in_model(patterns), load_lexicon(), **options)
+    return {e.text: e for e in recognizer(lexicon_nlp(text)).ents}
+
+
+def test_nlp_trained_ner_agreeing_span_keeps_lexicon_identifiers(lexicon_nlp):
+    ents = merged(lexicon_nlp, THYROID, [("methimazole", "DRUG")])
+    assert ents["methimazole"]._.source == "lexicon"
+    assert ents["methimazole"]._.norm[0] == "DRUGBANK:DB00763"
+
+
+def test_nlp_trained_ner_longer_model_span_replaces_match_and_takes_its_identifiers(lexicon_nlp):
+    ents = merged(lexicon_nlp, PSORIASIS, [("worsening of her psoriasis", "DISEASE")])
+    span = ents["worsening of her psoriasis"]
+    assert "psoriasis" not in ents
+    assert (span.label_, span._.source, span._.concept) == ("DISEASE", "model", "psoriasis")
+    assert span._.norm[0] == "MESH:D011565"
+
+
+def test_nlp_trained_ner_drug_class_match_wins_over_model_drug(lexicon_nlp):
+    ents = merged(lexicon_nlp, PSORIASIS, [("systemic corticosteroids", "DRUG")])
+    assert ents["corticosteroids"].label_ == "DRUG_CLASS"
+    assert "systemic corticosteroids" not in ents
+
+
+def test_nlp_trained_ner_lexicon_wins_option_keeps_match_boundaries(lexicon_nlp):
+    ents = merged(lexicon_nlp, PSORIASIS, [("worsening of her psoriasis", "DISEASE")], lexicon_wins=["DISEASE"])
+    assert "psoriasis" in ents and "worsening of her psoriasis" not in ents
+
+
+def test_nlp_trained_ner_unconfirmed_matches_kept_or_dropped_by_label(lexicon_nlp):
+    kept = merged(lexicon_nlp, THYROID, [("methimazole", "DRUG")])
+    assert {"thyrotoxicosis", "agranulocytosis"} <= set(kept)
+    dropped = merged(lexicon_nlp, THYROID, [("methimazole", "DRUG")], keep_lexicon=["DRUG"])
+    assert set(dropped) == {"methimazole"}
+
+
+def test_nlp_trained_ner_unknown_name_is_a_model_mention_without_identifiers(lexicon_nlp):
+    ents = merged(lexicon_nlp, "Hepatotoxicity after xylofenib treatment.", [("xylofenib", "DRUG")])
+    assert (ents["xylofenib"].label_, ents["xylofenib"]._.norm, ents["xylofenib"]._.concept) == ("DRUG", [], "xylofenib")
+
+
+def test_nlp_trained_ner_model_span_is_normalized_by_its_name_without_lexicon_matches():
+    from pipeline.nlp.language import build_nlp
+
+    recognizer = TrainedRecognizer(stand_in_model([("methimazole", "DRUG")]), load_lexicon())
+    doc = recognizer(build_nlp(components=("trialgraph_sentences",))(THYROID))
+    (drug,) = doc.ents
+    assert (drug.text, drug._.source, drug._.norm[0]) == ("methimazole", "model", "DRUGBANK:DB00763")
+
+
+def test_nlp_trained_ner_missing_model_says_how_to_build_it(tmp_path):
+    with pytest.raises(FileNotFoundError, match="trialgraph train"):
+        load_model(tmp_path)
+
+
+# Real sentences of ADE-Corpus-V2 dev PMIDs (never trained on): names no lexicon holds.
+UNSEEN = [
+    ("We report here a case of cardiovascular and neurological depression induced by oxymetalzoline in a toddler.",
+     "oxymetalzoline", "DRUG"),  # misspelled oxymetazoline
+    ("Triazolam-induced nocturnal bingeing with amnesia.", "nocturnal bingeing", "ADVERSE_EVENT"),
+    ("Cessation of D-Pen and the start of corticosteroid therapy were followed by recovery from bicytopenia.",
+     "D-Pen", "DRUG"),
+]
+
+
+@pytest.mark.parametrize(("text", "mention", "label"), UNSEEN)
+def test_nlp_trained_ner_packaged_model_finds_what_the_lexicon_cannot(full_nlp, lexicon_nlp, text, mention, label):
+    start = text.index(mention)
+    end = start + len(mention)
+    assert not [e for e in lexicon_nlp(text).ents if e.start_char < end and start < e.end_char]
+    found = {(e.text, e.label_, e._.source) for e in full_nlp(text).ents}
+    assert (mention, label, "model") in found
+
+
+def test_nlp_trained_ner_packaged_model_loads_with_its_labels():
+    model = load_model()
+    assert model.pipe_names == ["tok2vec", "ner"]
+    assert set(model.get_pipe("ner").labels) == {"DRUG", "DISEASE"}
+
+
+def test_nlp_trained_ner_model_span_inside_analyte_phrase_is_dropped(lexicon_nlp):
+    from pipeline.lexicons.sources import CURATED_DIR, read_word_list
+
+    text = "aspartate transaminase (AST) or alanine transaminase (ALT) >5 x the upper limit of normal"
+    recognizer = TrainedRecognizer(stand_in_model([("aspartate", "DRUG"), ("normal", "DISEASE")]), load_lexicon(),
+                                   analytes=read_word_list(CURATED_DIR / "analytes_and_proteins.txt"))
+    assert [e.text for e in recognizer(lexicon_nlp(text)).ents if e._.source == "model"] == ["normal"]

@@ -1,0 +1,61 @@
+"""The HAS_ADVERSE_EVENT relation scorer: pair features, filtering in free text, rules kept in structured text."""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.document import Section
+from pipeline.nlp.trained_relations import RelationModel, RelationScorer, pair_features
+
+TEXT = "A 48-year-old woman who was treated for thyrotoxicosis with methimazole developed agranulocytosis."
+
+
+@pytest.fixture(scope="module")
+def rules_nlp():
+    from pipeline.nlp.language import build_nlp
+
+    return build_nlp(components=("trialgraph_sentences", "trialgraph_lexicon", "trialgraph_context",
+                                 "trialgraph_relations"))
+
+
+def ents_by_text(doc):
+    return {e.text: e for e in doc.ents}
+
+
+def test_nlp_trained_relations_pair_features_describe_order_gap_and_words_between(rules_nlp):
+    doc = rules_nlp(TEXT)
+    ents = ents_by_text(doc)
+    features = pair_features(ents["methimazole"], ents["agranulocytosis"])
+    assert {"order=drug_first", "gap=1", "between=developed", "after=.", "before=with"} <= set(features)
+    assert "sentence=woman" in features
+
+
+def test_nlp_trained_relations_scorer_drops_pairs_under_threshold_and_rescores_the_rest(rules_nlp):
+    doc = rules_nlp(TEXT)
+    ents = list(doc.ents)
+    pairs = {(ents[r.head].text, ents[r.tail].text) for r in doc._.relations if r.label == "HAS_ADVERSE_EVENT"}
+    assert ("methimazole", "agranulocytosis") in pairs
+    model = RelationModel({"between=developed": 4.0, "event_last=agranulocytosis": -9.0}, bias=0.0, threshold=0.5)
+    scored = RelationScorer(model)(rules_nlp(TEXT))
+    assert not [r for r in scored._.relations if r.label == "HAS_ADVERSE_EVENT"]
+    model = RelationModel({"between=developed": 4.0}, bias=-1.0, threshold=0.5)
+    scored = RelationScorer(model)(rules_nlp(TEXT))
+    (kept,) = [r for r in scored._.relations if r.label == "HAS_ADVERSE_EVENT"]
+    assert (kept.extractor, kept.confidence) == ("model", round(1 / (1 + 2.718281828459045 ** -3.0), 3))
+
+
+def test_nlp_trained_relations_structured_sections_keep_rule_relations(rules_nlp):
+    text = "Methimazole: agranulocytosis"
+    doc = rules_nlp.make_doc(text)
+    doc._.sections = [Section(name="Adverse events", kind="adverse_events", start=0, end=len(text), text=text)]
+    for _, component in rules_nlp.pipeline:
+        doc = component(doc)
+    before = [(r.head, r.tail, r.label, r.extractor) for r in doc._.relations]
+    assert any(label == "HAS_ADVERSE_EVENT" for _, _, label, _ in before)
+    rejecting = RelationModel({}, bias=-20.0, threshold=0.5)
+    assert [(r.head, r.tail, r.label, r.extractor) for r in RelationScorer(rejecting)(doc)._.relations] == before
+
+
+def test_nlp_trained_relations_packaged_model_loads_with_a_threshold():
+    model = RelationModel.load()
+    assert 0.0 < model.threshold < 1.0
+    assert len(model.weights) > 1000

@@ -1,0 +1,107 @@
+"""Gold corpora to training Docs: labels, document-level splits, partial annotation."""
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from pipeline.train.corpora import read_ade, read_all, read_bc5cdr, read_tac, source_digests, split_of
+
+CORPORA = Path(__file__).parent / "fixtures" / "train"
+
+
+def test_train_corpora_ade_locates_drugs_and_effects_in_their_sentence():
+    golds = {g.text: g for g in read_ade(CORPORA / "ade_corpus_v2")}
+    gold = golds["Intravenous azithromycin-induced ototoxicity."]
+    assert sorted((gold.text[s:e], label) for s, e, label in gold.spans) == [
+        ("azithromycin", "DRUG"), ("ototoxicity", "DISEASE")]
+    assert gold.partial and gold.group == "10030778"
+
+
+def test_train_corpora_ade_dose_lines_add_only_their_drug():
+    golds = read_ade(CORPORA / "ade_corpus_v2")
+    gold = next(g for g in golds if g.group == "10458196")
+    assert [(gold.text[s:e], label) for s, e, label in gold.spans] == [("brimonidine", "DRUG")]
+
+
+def test_train_corpora_bc5cdr_maps_chemical_and_disease_and_keeps_dev_file_apart():
+    golds = {g.group: g for g in read_bc5cdr(CORPORA / "bc5cdr")}
+    dev = golds["10565806"]
+    assert dev.split == "dev" and not dev.partial
+    assert [(dev.text[s:e], label) for s, e, label in dev.spans][:2] == [("Hypomania", "DISEASE"), ("olanzapine", "DRUG")]
+    assert all(g.split in ("train", "valid") for key, g in golds.items() if key != "10565806")
+
+
+def test_train_corpora_tac_reads_adverse_reactions_only():
+    (gold,) = read_tac(CORPORA / "tac2017_adr" / "train_xml")
+    found = [gold.text[s:e] for s, e, _ in gold.spans]
+    assert found[:3] == ["hypersensitivity reactions", "dizziness", "rash"]
+    assert "Serious" not in found  # a Severity mention
+    assert gold.partial and gold.group == "ADREVIEW"
+
+
+def test_train_corpora_groups_never_straddle_splits():
+    splits = defaultdict(set)
+    for gold in read_all(CORPORA):
+        splits[(gold.corpus, gold.group)].add(gold.split)
+    assert all(len(s) == 1 for s in splits.values())
+    assert {s for (corpus, _), found in splits.items() for s in found} == {"train", "valid", "dev"}
+
+
+def test_train_corpora_split_is_stable_and_respects_given_split():
+    assert split_of("ade", "10030778") == split_of("ade", "10030778") == "train"
+    assert split_of("bc5cdr", "10565806", "dev") == "dev"
+
+
+def test_train_corpora_missing_corpus_says_which():
+    with pytest.raises(FileNotFoundError, match="bc5cdr"):
+        read_all(CORPORA / "tac2017_adr")
+
+
+def test_train_corpora_source_digests_name_every_file():
+    digests = source_digests(CORPORA)
+    assert set(digests) == {"ade_corpus_v2/DRUG-AE.rel", "ade_corpus_v2/DRUG-DOSE.rel",
+                            "bc5cdr/CDR_TrainingSet.PubTator.txt", "bc5cdr/CDR_DevelopmentSet.PubTator.txt",
+                            "tac2017_adr/train_xml/ADREVIEW.xml"}
+    assert all(len(d) == 16 for d in digests.values())
+
+
+@pytest.fixture(scope="module")
+def lexicon_nlp():
+    from pipeline.nlp.language import build_nlp
+
+    return build_nlp(components=("trialgraph_sentences", "trialgraph_lexicon"))
+
+
+def test_train_docbins_unannotated_lexicon_match_is_unknown_in_partial_text(lexicon_nlp):
+    from pipeline.train.docbins import gold_doc
+
+    gold = next(g for g in read_ade(CORPORA / "ade_corpus_v2") if g.group == "10560960")
+    doc = gold_doc(lexicon_nlp, gold)
+    iob = {t.text: t.ent_iob_ for t in doc}
+    assert [(e.text, e.label_) for e in doc.ents] == [("methimazole", "DRUG"), ("agranulocytosis", "DISEASE")]
+    assert iob["thyrotoxicosis"] == ""  # a disease the corpus does not annotate: no lesson either way
+    assert iob["woman"] == "O"
+
+
+def test_train_docbins_complete_text_keeps_other_tokens_outside_and_misaligned_spans_unknown(lexicon_nlp):
+    from pipeline.train.docbins import gold_doc
+
+    gold = next(g for g in read_bc5cdr(CORPORA / "bc5cdr") if g.group == "10565806")
+    doc = gold_doc(lexicon_nlp, gold)
+    assert [e.text for e in doc.ents] == ["olanzapine", "psychotic disorder", "hypomania", "olanzapine"]
+    assert doc[0].text == "Hypomania-like" and doc[0].ent_iob_ == ""  # gold "Hypomania" is half a token
+    assert all(t.ent_iob_ in ("B", "I", "O") for t in doc[1:])
+
+
+def test_train_docbins_writes_one_sentence_doc_per_sentence(lexicon_nlp, tmp_path):
+    from spacy.tokens import DocBin
+
+    from pipeline.train.docbins import write_docbins
+
+    counts = write_docbins(lexicon_nlp, read_all(CORPORA), tmp_path)
+    docs = list(DocBin().from_disk(tmp_path / "dev.spacy").get_docs(lexicon_nlp.vocab))
+    assert "Hypomania-like syndrome induced by olanzapine." in [d.text.strip() for d in docs]
+    assert counts["dev/bc5cdr"] == {"entities": 4, "misaligned": 1, "nested": 0, "texts": 1, "words": 35}
+    assert {"train/ade", "valid/ade", "train/tac", "train/bc5cdr", "valid/bc5cdr"} <= set(counts)

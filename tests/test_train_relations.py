@@ -1,0 +1,27 @@
+"""The relation model trained end to end on the tiny ADE-Corpus-V2 slice of tests/fixtures/train."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.train.relations import read_ade_sentences
+
+ADE = Path(__file__).parent / "fixtures" / "train" / "ade_corpus_v2"
+
+
+def test_train_relations_reads_gold_pairs_and_negative_sentences():
+    sentences = {s.text: s for s in read_ade_sentences(ADE)}
+    assert sentences["Intravenous azithromycin-induced ototoxicity."].pairs == {("azithromycin", "ototoxicity")}
+    negative = sentences["Two patients received blood products."]
+    assert negative.negative and not negative.pairs
+    assert not sentences["Taxane-induced glaucoma."].negative
+
+
+def test_train_relations_fits_saves_and_reloads_a_model(tmp_path):
+    from pipeline.nlp.trained_relations import RelationModel
+    from pipeline.train.relations import train_relations
+
+    record = train_relations(ADE.parent, tmp_path / "rel.json.gz")
+    model = RelationModel.load(tmp_path / "rel.json.gz")
+    assert model.threshold == record["threshold"] and 0.0 < model.threshold < 1.0
+    assert record["candidates"]["train"]["gold"] > 0 and record["candidates"]["train"]["all"] > record["candidates"]["train"]["gold"]
+    assert model.weights and all(isinstance(w, float) for w in model.weights.values())

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from spacy.tokens import Doc, Span
 
 from pipeline.document import ELIGIBILITY_KINDS, innermost_section
 from pipeline.nlp.extensions import copy_span
+from pipeline.nlp.sentences import entity_sentences
 from pipeline.resources import model_path
 
 _GRADE = re.compile(
@@ -84,7 +84,7 @@ class ContextAnnotator:
     def __call__(self, doc: Doc) -> Doc:
         sections = doc._.sections or []
         new_ents = []
-        for ent, sent in _with_sentences(doc):
+        for ent, sent in zip(doc.ents, entity_sentences(doc)):
             found = innermost_section(sections, ent.start_char)
             section = found.kind if found else None
             if section in self.rules.ignored_sections:
@@ -173,12 +173,3 @@ class ContextAnnotator:
         sentence = sent.text.lower()
         ent._.serious = bool(self.rules.serious_cues.search(before))
         ent._.dlt = bool(self.rules.dlt_cues.search(sentence))
-
-
-def _with_sentences(doc: Doc) -> Iterator[tuple[Span, Span]]:
-    """Each entity with its sentence, walking both in order (`Span.sent` rescans the whole doc)."""
-    ents, cursor = list(doc.ents), 0
-    for sentence in doc.sents:
-        while cursor < len(ents) and ents[cursor].start < sentence.end:
-            yield ents[cursor], sentence
-            cursor += 1

@@ -12,6 +12,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Span
 
+from pipeline.nlp.sentences import entity_sentences
 from pipeline.resources import model_path
 
 _NUMBER = r"\d+(?:\.\d+)?"
@@ -40,11 +41,12 @@ class EndpointResultReader:
         )
 
     def __call__(self, doc: Doc) -> Doc:
-        endpoints = [ent for ent in doc.ents if ent.label_ == "ENDPOINT"]
-        for index, ent in enumerate(endpoints):
-            sentence_end = ent.sent.end_char
+        endpoints = [(ent, sentence) for ent, sentence in zip(doc.ents, entity_sentences(doc))
+                     if ent.label_ == "ENDPOINT"]
+        for index, (ent, sentence) in enumerate(endpoints):
+            sentence_end = sentence.end_char
             # the text up to the next endpoint of the sentence, looking past an abbreviation in brackets
-            later = [e for e in endpoints[index + 1 :] if e.start_char < sentence_end
+            later = [e for e, _ in endpoints[index + 1 :] if e.start_char < sentence_end
                      and doc.text[ent.end_char : e.start_char].strip() != "("]
             limit = later[0].start_char if later else sentence_end
             ent._.result = self.read(ent, doc.text[ent.end_char : limit])

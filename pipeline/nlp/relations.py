@@ -13,6 +13,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span
 
 from pipeline.nlp.extensions import Relation
+from pipeline.nlp.sentences import entity_sentences
 
 EXTRACTOR = "rules"
 _TAIL_RELATION = {"ADVERSE_EVENT": "HAS_ADVERSE_EVENT", "CONDITION": "TREATS", "ENDPOINT": "HAS_ENDPOINT"}
@@ -34,12 +35,11 @@ class RelationExtractor:
         previous_drugs: list[int] = []
         previous_end_char = -1
         ents = list(doc.ents)
-        cursor = 0  # entities are in order: walk them along the sentences (Span.sent rescans the doc)
+        by_sentence: dict[int, list[int]] = {}
+        for index, sentence in enumerate(entity_sentences(doc)):
+            by_sentence.setdefault(sentence.start, []).append(index)
         for sentence in doc.sents:
-            first = cursor
-            while cursor < len(ents) and ents[cursor].start < sentence.end:
-                cursor += 1
-            members = [i for i in range(first, cursor) if takes_part(ents[i])]
+            members = [i for i in by_sentence.get(sentence.start, []) if takes_part(ents[i])]
             drugs = [i for i in members if ents[i].label_ == "DRUG"]
             relations += self._doses(ents, members, drugs)
             heads, confidence = drugs, _SAME_SENTENCE

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from pipeline.resources import read_word_list
 
@@ -54,3 +54,16 @@ class SentenceSplitter:
             return True
         first = nxt[0]
         return first.isupper() or first.isdigit() or nxt in _BULLETS or first in "([“\""
+
+
+def entity_sentences(doc: Doc) -> list[Span]:
+    """The sentence of each of `doc.ents`, in order, from one walk over `doc.sents`.
+
+    Components call this once per doc instead of `Span.sent`, which checks the whole doc for sentence
+    boundaries on every call (quadratic on long documents).
+    """
+    ents, sentences = doc.ents, []
+    for sentence in doc.sents:
+        while len(sentences) < len(ents) and ents[len(sentences)].start < sentence.end:
+            sentences.append(sentence)
+    return sentences

@@ -6,8 +6,10 @@ from typing import Any
 
 from spacy.tokens import Doc, Span
 
+from pipeline.nlp.sentences import entity_sentences
 
-def entity_record(ent: Span) -> dict[str, Any]:
+
+def entity_record(ent: Span, sentence: Span) -> dict[str, Any]:
     """One entity: the contract's fields first, then TrialGraph's extra attributes."""
     record: dict[str, Any] = {
         "start": ent.start_char,
@@ -20,7 +22,7 @@ def entity_record(ent: Span) -> dict[str, Any]:
         "context": ent._.context,
         "section": ent._.section,
         "source": ent._.source,
-        "sentence": [ent.sent.start_char, ent.sent.end_char],
+        "sentence": [sentence.start_char, sentence.end_char],
     }
     if ent.label_ == "ADVERSE_EVENT":
         record.update(grade=ent._.grade, serious=bool(ent._.serious), dlt=bool(ent._.dlt))
@@ -34,7 +36,7 @@ def entity_record(ent: Span) -> dict[str, Any]:
 def doc_annotations(doc: Doc) -> dict[str, Any]:
     """`{"entities": [...], "relations": [...]}` for one annotated Doc."""
     return {
-        "entities": [entity_record(ent) for ent in doc.ents],
+        "entities": [entity_record(ent, sentence) for ent, sentence in zip(doc.ents, entity_sentences(doc))],
         "relations": [
             {"head": r.head, "tail": r.tail, "label": r.label, "confidence": r.confidence, "extractor": r.extractor}
             for r in (doc._.relations or [])

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from spacy.tokens import Doc, Span
 
+from pipeline.nlp.sentences import entity_sentences
 from pipeline.resources import model_path
 
 EXTRACTOR = "model"
@@ -30,9 +31,9 @@ def _bucket(value: int, edges: tuple[int, ...] = _GAP_BUCKETS) -> str:
     return str(next((e for e in edges if value <= e), f">{edges[-1]}"))
 
 
-def pair_features(drug: Span, event: Span) -> list[str]:
-    """Feature names of a (drug, adverse event) pair in one sentence."""
-    doc, sentence = drug.doc, event.sent
+def pair_features(drug: Span, event: Span, sentence: Span | None = None) -> list[str]:
+    """Feature names of a (drug, adverse event) pair in one sentence (the event's, found if not given)."""
+    doc, sentence = drug.doc, sentence or event.sent
     first, second = (drug, event) if drug.start < event.start else (event, drug)
     order = "drug_first" if first is drug else "event_first"
     gap = max(0, second.start - first.end)
@@ -89,15 +90,15 @@ class RelationScorer:
         self.free_text_sections = frozenset(free_text_sections)
 
     def __call__(self, doc: Doc) -> Doc:
-        ents = list(doc.ents)
+        ents, sentences = list(doc.ents), entity_sentences(doc)
         kept = []
         for relation in doc._.relations or []:
-            drug, event = ents[relation.head], ents[relation.tail]
+            drug, event, sentence = ents[relation.head], ents[relation.tail], sentences[relation.tail]
             in_prose = event._.section is None or event._.section in self.free_text_sections
-            if relation.label != "HAS_ADVERSE_EVENT" or not in_prose or drug.sent != event.sent:
+            if relation.label != "HAS_ADVERSE_EVENT" or not in_prose or sentences[relation.head] != sentence:
                 kept.append(relation)
                 continue
-            probability = self.model.probability(pair_features(drug, event))
+            probability = self.model.probability(pair_features(drug, event, sentence))
             if probability >= self.model.threshold:
                 relation.confidence, relation.extractor = round(probability, 3), EXTRACTOR
                 kept.append(relation)

@@ -1,6 +1,7 @@
 """Lexicon-only vs trained vs combined pipelines on the dev splits the NER model never trained on.
 
     .venv/bin/python bench/train_score.py [--shared ../shared] [--pipelines lexicon,trained,combined]
+        [--corpora ade,bc5cdr,tac] [--ner-model DIR] [--tag NAME]
 
 Dev splits (pipeline/train/corpora.py): BC5CDR's development file; the ADE-Corpus-V2 PMIDs and TAC
 2017 drug labels that hash into the dev fifth. Their gold files are written to bench/results/train/gold/
@@ -79,19 +80,27 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--pipelines", default=",".join(PIPELINES))
+    parser.add_argument("--corpora", default="ade,bc5cdr,tac", help="which dev splits to score")
+    parser.add_argument("--ner-model", help="a trained NER pipeline other than models/ner/model (a candidate)")
+    parser.add_argument("--tag", default="", help="suffix of the output files, to keep candidates apart")
     args = parser.parse_args()
     from pipeline.nlp.language import COMPONENTS, build_nlp
 
-    golds = dev_gold(args.shared)
+    golds = {kind: gold for kind, gold in dev_gold(args.shared).items() if kind in args.corpora.split(",")}
     reports: dict[str, dict[str, dict]] = {}
     for name in args.pipelines.split(","):
         nlp = build_nlp(components=PIPELINES[name](COMPONENTS))
-        reports[name] = {kind: score(args.shared, kind, gold, nlp, name) for kind, gold in golds.items()}
-    (OUT / "scores.json").write_text(json.dumps(reports, indent=1) + "\n", encoding="utf-8")
+        if args.ner_model and "trialgraph_trained_ner" in nlp.pipe_names:
+            nlp.replace_pipe("trialgraph_trained_ner", "trialgraph_trained_ner", config={"model_dir": args.ner_model})
+        label = f"{name}{args.tag}"
+        reports[label] = {kind: score(args.shared, kind, gold, nlp, label) for kind, gold in golds.items()}
+    (OUT / f"scores{args.tag}.json").write_text(json.dumps(reports, indent=1) + "\n", encoding="utf-8")
     names = list(reports)
     print("| corpus | label | " + " | ".join(f"{n} P / R / F1" for n in names) + " |")
     print("|---|---|" + "---|" * len(names))
     for kind, group, label, title in ROWS:
+        if kind not in golds:
+            continue
         cells = []
         for n in names:
             s = reports[n][kind].get(group, {}).get(label)

@@ -61,3 +61,34 @@ def test_lexicon_ner_ignores_reference_lists(full_nlp):
     doc = annotate_document(full_nlp, document)
     assert all(e.end_char <= cut for e in doc.ents)
     assert ("Sorafenib", "DRUG") in [(e.text, e.label_) for e in doc.ents]
+
+
+def test_lexicon_ner_hyphenated_drugs_are_each_a_mention(lexicon_nlp):
+    # ADE-Corpus-V2 wordings: two drugs hyphenated, and a participle the suffix list names; a combination
+    # the lexicon knows stays one mention
+    ents = _ents(lexicon_nlp, "Dermatitis from cetrimide-chlorhexidine and lithium-effectuated tremor.")
+    assert [t for t, label in ents if label == "DRUG"] == ["cetrimide", "chlorhexidine", "lithium"]
+    ents = _ents(lexicon_nlp, "Pneumonitis after trimethoprim-sulfamethoxazole.")
+    assert [t for t, label in ents if label == "DRUG"] == ["trimethoprim-sulfamethoxazole"]
+
+
+@pytest.mark.parametrize("text, modifier", [
+    ("An anaphylactic reaction to recombinant insulin-like growth factor-I.", "insulin"),
+    ("Retinal hemorrhage and cotton-wool spots often occur.", "cotton"),
+    ("Rhabdomyolysis in patients with defective calcium-activated K+ channels.", "calcium"),
+])
+def test_lexicon_ner_drug_modifying_a_hyphenated_word_is_not_a_mention(lexicon_nlp, text, modifier):
+    # ADE-Corpus-V2 sentences: the drug word only qualifies the word it is hyphenated to
+    assert modifier not in [t for t, label in _ents(lexicon_nlp, text) if label == "DRUG"]
+
+
+def test_lexicon_ner_short_form_defined_as_a_measurement_is_no_term(full_nlp):
+    # "MAP" is a disease acronym in the lexicon; here the text defines it as a blood pressure
+    doc = full_nlp("Mean arterial pressure (MAP) fell after propofol. MAP recovered within 10 minutes.")
+    assert [e.text for e in doc.ents] == ["propofol"]
+
+
+def test_lexicon_ner_drug_has_a_mesh_id_from_annotated_names(lexicon_nlp):
+    # cocaine: DrugBank and UNII from the drug sources, MeSH from BC5CDR training annotation
+    cocaine = next(e for e in lexicon_nlp("Cocaine-induced myocardial infarction.").ents if e.text == "Cocaine")
+    assert cocaine._.norm[0] == "DRUGBANK:DB00907" and "MESH:D003042" in cocaine._.norm

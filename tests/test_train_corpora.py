@@ -85,14 +85,30 @@ def test_train_docbins_unannotated_lexicon_match_is_unknown_in_partial_text(lexi
     assert iob["woman"] == "O"
 
 
-def test_train_docbins_complete_text_keeps_other_tokens_outside_and_misaligned_spans_unknown(lexicon_nlp):
+def test_train_docbins_complete_text_keeps_other_tokens_outside(lexicon_nlp):
     from pipeline.train.docbins import gold_doc
 
     gold = next(g for g in read_bc5cdr(CORPORA / "bc5cdr") if g.group == "10565806")
     doc = gold_doc(lexicon_nlp, gold)
-    assert [e.text for e in doc.ents] == ["olanzapine", "psychotic disorder", "hypomania", "olanzapine"]
-    assert doc[0].text == "Hypomania-like" and doc[0].ent_iob_ == ""  # gold "Hypomania" is half a token
-    assert all(t.ent_iob_ in ("B", "I", "O") for t in doc[1:])
+    assert [e.text for e in doc.ents] == ["Hypomania", "olanzapine", "psychotic disorder", "hypomania", "olanzapine"]
+    assert [t.text for t in doc[:3]] == ["Hypomania", "-", "like"]  # the hyphen splits "Hypomania-like"
+    assert all(t.ent_iob_ in ("B", "I", "O") for t in doc)
+
+
+def test_train_docbins_misaligned_span_is_unknown(lexicon_nlp):
+    from collections import Counter
+
+    from pipeline.train.corpora import GoldText
+    from pipeline.train.docbins import gold_doc
+
+    # BC5CDR 14657095: gold "AmB" ends inside the sentence-final token "AmB."
+    text = "It is important to recognize the rare and potentially reversible toxicity of AmB."
+    start = text.index("AmB")
+    stats: Counter = Counter()
+    doc = gold_doc(lexicon_nlp, GoldText("bc5cdr", "14657095", text, spans=[(start, start + 3, "DRUG")]), stats)
+    assert stats["misaligned"] == 1 and not doc.ents
+    assert doc[-1].text == "AmB." and doc[-1].ent_iob_ == ""
+    assert doc[0].ent_iob_ == "O"
 
 
 def test_train_docbins_writes_one_sentence_doc_per_sentence(lexicon_nlp, tmp_path):
@@ -103,5 +119,5 @@ def test_train_docbins_writes_one_sentence_doc_per_sentence(lexicon_nlp, tmp_pat
     counts = write_docbins(lexicon_nlp, read_all(CORPORA), tmp_path)
     docs = list(DocBin().from_disk(tmp_path / "dev.spacy").get_docs(lexicon_nlp.vocab))
     assert "Hypomania-like syndrome induced by olanzapine." in [d.text.strip() for d in docs]
-    assert counts["dev/bc5cdr"] == {"entities": 4, "misaligned": 1, "nested": 0, "texts": 1, "words": 35}
+    assert counts["dev/bc5cdr"] == {"entities": 5, "nested": 0, "texts": 1, "words": 39}
     assert {"train/ade", "valid/ade", "train/tac", "train/bc5cdr", "valid/bc5cdr"} <= set(counts)

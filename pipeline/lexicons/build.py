@@ -308,6 +308,31 @@ def build_diseases(report: Report) -> tuple[list[Concept], list[sources.CtcaeTer
 NAMES_ITS_CAUSE = re.compile(r"\w[-\s](?:induced|associated|related)\b", re.IGNORECASE)
 
 
+def add_annotated_mesh(concepts: list[Concept], names: list[sources.AnnotatedName], report: Report) -> None:
+    """Gives a MeSH id, from gold annotation (BC5CDR training mentions), to the drug or disease concepts
+    a mention's text names when they have none: the drug sources keep MeSH ids for few drugs
+    (cocaine has DrugBank and UNII ids only), and document-level relations are compared by MeSH id.
+    The id goes after the concept's own identifiers, so concept ids stay what the sources make them."""
+    by_key: dict[tuple[str, str], list[Concept]] = defaultdict(list)
+    for concept in concepts:
+        if concept.label in ("DRUG", "DISEASE"):
+            for text, _ in concept.terms:
+                by_key[(concept.label, fold(text))].append(concept)
+    counts = report.counts["DRUG"], report.counts["DISEASE"]
+    for counter in counts:
+        counter.setdefault("annotated_mesh_ids_added", 0)
+        counter.setdefault("annotated_names_unmatched", 0)
+    for name in names:
+        matched = by_key.get((name.label, fold(name.text)), [])
+        counter = report.counts[name.label]
+        if not matched:
+            counter["annotated_names_unmatched"] += 1
+        for concept in matched:
+            if not any(c.startswith("MESH:") for c in concept.curies):
+                concept.add_curie(f"MESH:{name.mesh}")
+                counter["annotated_mesh_ids_added"] += 1
+
+
 def _uninvert(mesh_heading: str) -> str:
     """'carcinoma, renal cell' -> 'renal cell carcinoma' (MeSH inverted headings)."""
     head, comma, rest = mesh_heading.partition(", ")
@@ -463,6 +488,7 @@ def build(out_dir: Path = LEXICON_DIR) -> dict:
     stops = StopLists.load()
     diseases, ctcae = build_diseases(report)
     concepts = build_endpoints() + build_classes() + build_drugs(stops, report) + diseases
+    add_annotated_mesh(concepts, sources.bc5cdr_training_mesh(), report)
     concepts.sort(key=lambda c: LABEL_ORDER.index(c.label))
     lexicon = assemble(concepts, stops, report)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -485,7 +511,12 @@ def build(out_dir: Path = LEXICON_DIR) -> dict:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=LEXICON_DIR, help="output directory (default: models/lexicons)")
-    build(parser.parse_args(argv).out)
+    parser.add_argument("--bc5cdr-training", type=Path, metavar="FILE",
+                        help="first refresh sources/bc5cdr_training_mesh.tsv.gz from BC5CDR's CDR_TrainingSet.PubTator.txt")
+    args = parser.parse_args(argv)
+    if args.bc5cdr_training:
+        print(f"{sources.write_bc5cdr_training_mesh(args.bc5cdr_training)} annotated names -> {sources.BC5CDR_TRAINING_MESH}")
+    build(args.out)
 
 
 if __name__ == "__main__":

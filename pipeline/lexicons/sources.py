@@ -13,6 +13,7 @@ import gzip
 import importlib.util
 import pickle
 import re
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -217,3 +218,50 @@ def cdisc_units() -> list[str]:
         units.append(row["submission_value"])
         units.extend(part.strip() for part in row["synonyms"].split(";") if part.strip())
     return units
+
+
+BC5CDR_TRAINING_MESH = SOURCES_DIR / "bc5cdr_training_mesh.tsv.gz"
+_BC5CDR_TYPES = {"Chemical": "DRUG", "Disease": "DISEASE"}
+
+
+@dataclass(frozen=True)
+class AnnotatedName:
+    """A mention text annotated in a gold corpus with one MeSH id, and how often."""
+
+    label: str  # DRUG or DISEASE
+    text: str
+    mesh: str  # "D003042" or "C076029"
+    count: int
+
+
+def summarize_bc5cdr_mentions(pubtator: Path) -> list[AnnotatedName]:
+    """Each (type, mention text) of a BC5CDR PubTator file with its most frequent single MeSH id;
+    mentions annotated "-1" (no id) or with composite ids ("D1|D2") are left out."""
+    counts: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    for line in pubtator.read_text(encoding="utf-8").splitlines():
+        fields = line.split("\t")
+        if len(fields) >= 6 and fields[1].isdigit() and fields[4] in _BC5CDR_TYPES:
+            mesh = fields[5].strip()
+            if re.fullmatch(r"[CD]\d{6,9}", mesh):
+                counts[(_BC5CDR_TYPES[fields[4]], fields[3])][mesh] += 1
+    names = []
+    for (label, text), ids in sorted(counts.items()):
+        mesh, count = sorted(ids.items(), key=lambda item: (-item[1], item[0]))[0]
+        names.append(AnnotatedName(label, text, mesh, sum(ids.values())))
+    return names
+
+
+def write_bc5cdr_training_mesh(pubtator: Path, out: Path = BC5CDR_TRAINING_MESH) -> int:
+    """Writes the summary of BC5CDR's *training* file (never its development file: that one is
+    scored) as the lexicon source ``sources/bc5cdr_training_mesh.tsv.gz``; returns the row count."""
+    if "Development" in pubtator.name or "Test" in pubtator.name:
+        raise ValueError(f"{pubtator.name} is a BC5CDR evaluation file: build the lexicon from CDR_TrainingSet only")
+    rows = ["label\ttext\tmesh\tcount"] + [
+        f"{n.label}\t{n.text}\t{n.mesh}\t{n.count}" for n in summarize_bc5cdr_mentions(pubtator)]
+    out.write_bytes(gzip.compress(("\n".join(rows) + "\n").encode("utf-8"), mtime=0))
+    return len(rows) - 1
+
+
+def bc5cdr_training_mesh() -> list[AnnotatedName]:
+    """The rows of ``sources/bc5cdr_training_mesh.tsv.gz``."""
+    return [AnnotatedName(r["label"], r["text"], r["mesh"], int(r["count"])) for r in read_tsv(BC5CDR_TRAINING_MESH)]

@@ -38,25 +38,40 @@ warnings.filterwarnings("ignore", message=r"\[W036\]")
 
 
 def trialgraph_tokenizer(nlp: Language) -> Tokenizer:
-    """scispaCy's tokenizer, also splitting "-induced", "-related"... off the word before them
-    (models/rules/hyphen_suffixes.txt), so "doxorubicin-induced" yields the drug as a token, and
-    "(ABC)+lamivudine" into "(", "ABC", ")", "+", "lamivudine"."""
+    """scispaCy's tokenizer, also splitting hyphens between words ("trimethoprim-sulfamethoxazole"),
+    "-induced", "-related"... off any word before them (models/rules/hyphen_suffixes.txt), so
+    "doxorubicin-induced" and "5-FU-induced" yield the drug as a token, and "(ABC)+lamivudine" into
+    "(", "ABC", ")", "+", "lamivudine"."""
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", FutureWarning)  # a regex warning inside scispaCy's tokenizer rules
+        warnings.simplefilter("ignore", FutureWarning)  # regex warnings about scispaCy's tokenizer rules
         tokenizer = combined_rule_tokenizer(nlp)
+        _add_trialgraph_rules(tokenizer)
+    return tokenizer
+
+
+def _add_trialgraph_rules(tokenizer: Tokenizer) -> None:
+    """Adds TrialGraph's infix, prefix and suffix rules in front of scispaCy's."""
     words = "|".join(sorted(re.escape(w) for w in read_word_list("rules/hyphen_suffixes.txt")))
     split_suffix = rf"(?<=[^\W_])-(?=(?i:{words})\b)"
+    # "trimethoprim-sulfamethoxazole", "anti-cocaine", "arthralgia-myalgia", "(PTU)-induced": a hyphen
+    # between letters, or after a bracket, separates words that each may name a mention (the lexicon
+    # matches across the hyphen token, so "non-small cell lung cancer" is still one term)
+    split_word_hyphen = r"(?<=[^\W\d_])-(?=[^\W\d_])|(?<=\w\))-(?=[^\W\d_])"
     # "abacavir (ABC)+lamivudine (3TC)+NNRTI": the bracket and the plus of a regimen are tokens of their own
-    split_regimen_plus = r"(?<=\w\w)\)(?=\+\w)|(?<=\w\))\+(?=\w)"
+    # and so are those of "(5-FU)-induced"
+    split_regimen_plus = r"(?<=\w\w)\)(?=\+\w)|(?<=\w\))\+(?=\w)|(?<=\w)\)(?=-[^\W\d_])"
     # "lopinavir/ritonavir", "urticaria/angioedema": each word names its own mention
     split_slash = r"(?<=[^\W_])/(?=[^\W\d_])"
     tokenizer.infix_finditer = re.compile(
-        f"{split_suffix}|{split_regimen_plus}|{split_slash}|{tokenizer.infix_finditer.__self__.pattern}"
+        f"{split_suffix}|{split_word_hyphen}|{split_regimen_plus}|{split_slash}|{tokenizer.infix_finditer.__self__.pattern}"
     ).finditer
     tokenizer.prefix_search = re.compile(
-        rf"\((?=\w{{2,12}}\)\+\w)|{tokenizer.prefix_search.__self__.pattern}"
+        rf"\((?=[^()\s]{{2,12}}\)[+-][^\W\d_])|\((?:[+-]|\+/-|±)\)-(?=[^\W\d_])|{tokenizer.prefix_search.__self__.pattern}"
     ).search
-    return tokenizer
+    # "digitalis- and ouabain-induced": the hyphen of a shared suffix leaves the word
+    tokenizer.suffix_search = re.compile(
+        rf"(?<=[^\W\d_]{{3}})-$|{tokenizer.suffix_search.__self__.pattern}"
+    ).search
 
 
 def build_nlp(components: Iterable[str] = COMPONENTS) -> Language:

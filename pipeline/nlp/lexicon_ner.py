@@ -2,8 +2,12 @@
 
 Abbreviations defined in the document ("metastatic renal cell carcinoma (mRCC)", found by scispaCy's
 abbreviation detector, or a match followed by a parenthesized acronym) take the concept of their long
-form wherever the short form appears. A match that is part of a lab-analyte phrase ("alanine" in
-"alanine aminotransferase") is dropped: analytes are neither drugs nor diseases.
+form wherever the short form appears; one whose long form names no drug or disease ("mean arterial
+pressure (MAP)") matches nothing in that document. A match that is part of a lab-analyte phrase ("alanine" in
+"alanine aminotransferase") is dropped: analytes are neither drugs nor diseases. So is a drug match
+that only modifies the word it is hyphenated to ("insulin-like", "calcium-activated"), unless that
+word is a suffix of models/rules/hyphen_suffixes.txt ("doxorubicin-induced") or a match itself
+("trimethoprim-sulfamethoxazole").
 """
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
 from pipeline.lexicons import Concept, Lexicon, load_lexicon
+from pipeline.nlp.abbreviations import foreign_short_forms
 from pipeline.lexicons.sources import CURATED_DIR, read_word_list
 from pipeline.lexicons.normalize import fold
 from pipeline.resources import model_path
@@ -29,6 +34,7 @@ class LexiconRecognizer:
     def __init__(self, lexicon_dir: str | None = None, lexicon: Lexicon | None = None) -> None:
         self.lexicon = lexicon or load_lexicon(lexicon_dir)
         self.analytes = frozenset(fold(w) for w in read_word_list(CURATED_DIR / "analytes_and_proteins.txt"))
+        self.suffixes = frozenset(read_word_list(model_path("rules/hyphen_suffixes.txt")))
         self.patterns: Matcher | None = None  # built on the first Doc, when the vocab is known
 
     def _event_patterns(self, doc: Doc) -> Matcher:
@@ -47,6 +53,10 @@ class LexiconRecognizer:
             if not self._inside_analyte(words, m.start, m.end)
         }
         found.update(self._abbreviations(doc, found))
+        found = self._without_compound_modifiers(doc, found)
+        foreign = foreign_short_forms(doc, found)
+        if foreign:
+            found = {(start, end): c for (start, end), c in found.items() if doc[start:end].text not in foreign}
         for _, start, end in self._event_patterns(doc)(doc):
             found.setdefault((start, end), PATTERN_CONCEPT)
         taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
@@ -62,6 +72,18 @@ class LexiconRecognizer:
             taken.update(range(start, end))
         doc.ents = sorted(spans, key=lambda s: s.start)
         return doc
+
+    def _without_compound_modifiers(self, doc: Doc, found: dict[tuple[int, int], Concept]) -> dict[tuple[int, int], Concept]:
+        """Drops DRUG matches glued by a hyphen to a following word that is neither a listed suffix nor a match."""
+        starts = {start for start, _ in found}
+        kept = {}
+        for (start, end), concept in found.items():
+            hyphen = doc[end] if end + 1 < len(doc) else None
+            glued = hyphen is not None and hyphen.text == "-" and not doc[end - 1].whitespace_ and not hyphen.whitespace_
+            if concept.label == "DRUG" and glued and end + 1 not in starts and doc[end + 1].lower_ not in self.suffixes:
+                continue
+            kept[(start, end)] = concept
+        return kept
 
     def _inside_analyte(self, words: list[str], start: int, end: int) -> bool:
         """Whether the tokens around a match form a lab-analyte phrase of the curated list."""

@@ -10,7 +10,8 @@ The model runs on a copy of the Doc's tokens, then the two sources are merged:
   (the head of "worsening of her psoriasis");
 - a DRUG or DISEASE match the model does not overlap is kept if its label is in `keep_lexicon`;
   other lexicon labels are kept;
-- a model span inside a lab-analyte phrase ("aspartate transaminase") is dropped, as the lexicon does.
+- a model span inside a lab-analyte phrase ("aspartate transaminase") is dropped, as the lexicon does,
+  and so is a short form the document defines as something else ("mean arterial pressure (MAP)").
 The context component then turns DISEASE into ADVERSE_EVENT or CONDITION, for both sources alike.
 """
 from __future__ import annotations
@@ -26,6 +27,7 @@ from spacy.util import minibatch
 from pipeline.lexicons import Concept, Lexicon, load_lexicon
 from pipeline.lexicons.normalize import fold
 from pipeline.lexicons.sources import CURATED_DIR, read_word_list
+from pipeline.nlp.abbreviations import foreign_short_forms
 from pipeline.resources import model_path
 
 SOURCE = "model"
@@ -86,8 +88,9 @@ class TrainedRecognizer:
         agreed: set[tuple[int, int]] = set()
         taken: set[int] = set()
         words = [t.text for t in doc]
+        foreign = foreign_short_forms(doc, [(e.start, e.end) for e in (*existing, *predicted.ents)])
         for found in predicted.ents:
-            if self._inside_analyte(words, found.start, found.end):
+            if self._inside_analyte(words, found.start, found.end) or found.text in foreign:
                 continue
             overlapped = {(e.start, e.end): e for i in range(found.start, found.end) if (e := owner.get(i)) is not None}
             if (found.start, found.end) in overlapped:

@@ -71,3 +71,13 @@ def test_context_condition_cue_reaches_only_the_nearby_disease(sentence_nlp):
                     [("psoriasis", "DISEASE"), ("hepatotoxicity", "DISEASE"), ("methotrexate", "DRUG")])
     assert find_entity(doc, "psoriasis").label_ == "CONDITION"
     assert find_entity(doc, "hepatotoxicity").label_ == "ADVERSE_EVENT"
+
+
+def test_context_disease_induced_by_a_drug_is_adverse_event_despite_treatment_cue(sentence_nlp):
+    # ADE-Corpus-V2: "treatment of" would make a condition, but the drug before "-induced" names the cause
+    doc = _annotate(sentence_nlp, "There is no consensus on the treatment of ticlopidine-induced marrow aplasia.",
+                    [("ticlopidine", "DRUG"), ("marrow aplasia", "DISEASE")])
+    assert find_entity(doc, "marrow aplasia").label_ == "ADVERSE_EVENT"
+    doc = _annotate(sentence_nlp, "Patients with age-related macular degeneration received ranibizumab.",
+                    [("macular degeneration", "DISEASE"), ("ranibizumab", "DRUG")])
+    assert find_entity(doc, "macular degeneration").label_ == "CONDITION"

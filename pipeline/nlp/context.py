@@ -25,6 +25,7 @@ _LIST_KEYS = (
     "negation_before", "negation_after", "scope_breaks", "prior_therapy", "historical", "hypothetical",
     "other_study", "adverse_event_cues", "condition_cues", "condition_heads", "condition_sections",
     "adverse_event_sections", "serious_cues", "dlt_cues", "prior_therapy_fillers", "ignored_sections",
+    "caused_by_suffixes", "cause_words",
 )
 _WORD = re.compile(r"[\w+/-]+|[(),]")
 
@@ -55,6 +56,8 @@ class ContextRules:
     dlt_cues: re.Pattern[str]
     prior_therapy_fillers: frozenset[str]
     ignored_sections: frozenset[str]
+    caused_by_suffixes: frozenset[str]
+    cause_words: frozenset[str]
 
     @classmethod
     def load(cls, path: str | Path = "rules/context.json") -> ContextRules:
@@ -67,7 +70,7 @@ class ContextRules:
             if not isinstance(data[key], list) or not all(isinstance(w, str) and w for w in data[key]):
                 raise ValueError(f"{path}: {key!r} must be a list of non-empty strings")
         sets = {"condition_heads", "condition_sections", "adverse_event_sections", "prior_therapy_fillers",
-                "ignored_sections"}
+                "ignored_sections", "caused_by_suffixes", "cause_words"}
         return cls(
             window=int(data["window"]),
             **{k: frozenset(w.lower() for w in data[k]) if k in sets else _phrases(data[k]) for k in _LIST_KEYS},
@@ -147,7 +150,18 @@ class ContextAnnotator:
         gap = _WORD.findall(before[cue.end() :])
         return all(w in self.rules.prior_therapy_fillers or w in drug_words for w in gap)
 
+    def _caused_by_drug(self, ent: Span) -> bool:
+        """Whether a drug names the mention's cause right before it: "heparin-induced thrombocytopenia",
+        "drug-induced liver injury" (not "age-related macular degeneration")."""
+        doc, i = ent.doc, ent.start
+        if i < 3 or doc[i - 1].lower_ not in self.rules.caused_by_suffixes or doc[i - 2].text not in ("-", "‐", "‑"):
+            return False
+        cause = doc[i - 3]
+        return cause.ent_type_ in ("DRUG", "DRUG_CLASS") or cause.lower_ in self.rules.cause_words
+
     def _disease_role(self, ent: Span, sentence: Span, section: str | None, before: str) -> str:
+        if section not in ELIGIBILITY_KINDS and section != "conditions" and self._caused_by_drug(ent):
+            return "ADVERSE_EVENT"
         if section in self.rules.condition_sections:
             return "CONDITION"
         if section in self.rules.adverse_event_sections:

@@ -160,3 +160,11 @@ def test_graph_query_corpus_drug_events_trial_and_other_drugs(corpus_graph, tmp_
     # stated in the abstract; the background's "ORR of 21% (4/17)" is another study's
     assert [(r["value"], r["text"]) for r in results["objective response rate"]] == [
         (21.0, "objective response rate was 21%")]
+
+
+def test_graph_query_top_pairs_rank_by_documents_then_evidence(graph):
+    pairs = query.top_drug_event_pairs(graph, limit=100)
+    order = [(-p["documents"], -p["evidence"]) for p in pairs]
+    assert order == sorted(order)
+    # Fatigue has three table cells (any grade, grade 3, grade 4) under the regimen; a text-only pair has one
+    assert (pairs[0]["event"], pairs[0]["evidence"]) == ("Fatigue", 3) and pairs[-1]["evidence"] == 1

@@ -59,8 +59,8 @@ class RunReport:
         lines.append(f"graph: {self.graph.get('nodes', 0)} nodes, {self.graph.get('edges', 0)} edges "
                      + "(" + ", ".join(f"{t} {n}" for t, n in self.graph.get("node_types", {}).items()) + ")")
         if self.top_pairs:
-            lines.append("top drug–event pairs (documents):")
-            lines += [f"  {p['drug']:<28} {p['event']:<36} {p['documents']}" for p in self.top_pairs]
+            lines.append("top drug–event pairs (documents, pieces of evidence):")
+            lines += [f"  {p['drug']:<28} {p['event']:<36} {p['documents']:>3} {p['evidence']:>4}" for p in self.top_pairs]
         for path, error in self.failures:
             lines.append(f"FAILED {error}" if error.startswith(path) else f"FAILED {path}: {error}")
         return lines

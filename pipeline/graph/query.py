@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import weakref
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -243,13 +243,19 @@ def _drug_edges_of_events(graph: nx.MultiDiGraph, events: list[str], filters: Fi
 # the queries --------------------------------------------------------------------------------------------
 
 def top_drug_event_pairs(graph: nx.MultiDiGraph, limit: int = 10) -> list[dict[str, Any]]:
-    """Drug–adverse event pairs reported by the most documents (through regimens too)."""
-    pairs: dict[tuple[str, str], set[str]] = {}
+    """Drug–adverse event pairs reported by the most documents (through regimens too), then by the most
+    pieces of evidence (sentences and table cells), so a pair stated in text and in a table ranks above
+    one table row."""
+    documents: dict[tuple[str, str], set[str]] = {}
+    evidence: Counter[tuple[str, str]] = Counter()
     events = [n for n, d in graph.nodes(data=True) if d.get("type") == "AdverseEvent"]
     for drug, event, data in _drug_edges_of_events(graph, events, NO_FILTERS):
-        pairs.setdefault((graph.nodes[drug]["name"], graph.nodes[event]["name"]), set()).add(data["document"])
-    ranked = sorted(pairs.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:limit]
-    return [{"drug": drug, "event": event, "documents": len(docs)} for (drug, event), docs in ranked]
+        pair = (graph.nodes[drug]["name"], graph.nodes[event]["name"])
+        documents.setdefault(pair, set()).add(data["document"])
+        evidence[pair] += 1
+    ranked = sorted(documents, key=lambda pair: (-len(documents[pair]), -evidence[pair], pair))[:limit]
+    return [{"drug": drug, "event": event, "documents": len(documents[(drug, event)]),
+             "evidence": evidence[(drug, event)]} for drug, event in ranked]
 
 
 def events_for_drug(graph: nx.MultiDiGraph, drug: str, lexicon: Any = None,

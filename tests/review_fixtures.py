@@ -1,10 +1,13 @@
 """Shared by the review tests: a small real store, a table document, and the review app served on a free port."""
 from __future__ import annotations
 
+import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+import pytest
 
 from pipeline.batch.run import STORE_NAME, run
 from pipeline.document import Document, Table
@@ -24,6 +27,19 @@ def build_store(directory: Path) -> Path:
     """`trialgraph run` over the review fixtures (one short note about sorafenib) into `directory`."""
     run([FIXTURES], directory, progress=False, workers=1)
     return directory
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """The review store, built once per test module; tests change only their copy (`out`)."""
+    return build_store(tmp_path_factory.mktemp("review_built"))
+
+
+@pytest.fixture
+def out(built: Path, tmp_path: Path) -> Path:
+    """A fresh copy of the review store for one test."""
+    shutil.copytree(built, tmp_path / "out")
+    return tmp_path / "out"
 
 
 def add_table_document(directory: Path) -> str:

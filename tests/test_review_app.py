@@ -3,27 +3,15 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from review_fixtures import INCIDENCE, TABLE_SOURCE, add_table_document, build_store, span
+from review_fixtures import INCIDENCE, TABLE_SOURCE, add_table_document, built, out, span  # noqa: F401  (built: out's fixture)
 
 from pipeline.cli import main
 from pipeline.review.app import create_app
 from pipeline.store import Store
 from pipeline.store.curation import Curation
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    return build_store(tmp_path_factory.mktemp("review_built"))
-
-
-@pytest.fixture
-def out(built, tmp_path):
-    shutil.copytree(built, tmp_path / "out")
-    return tmp_path / "out"
 
 
 @pytest.fixture

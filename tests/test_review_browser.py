@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from review_fixtures import build_store, running_app, span
+from review_fixtures import built, out, running_app, span  # noqa: F401  (built: out's fixture)
 
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright is in the `test` extra: pip install -e '.[test]'")
 
@@ -27,15 +26,8 @@ def browser():
         browser.close()
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    return build_store(tmp_path_factory.mktemp("review_browser"))
-
-
 @pytest.fixture
-def served(built, tmp_path):
-    out = tmp_path / "out"
-    shutil.copytree(built, out)
+def served(out):
     with running_app(out) as base:
         yield base, out
 

@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 import sys
 import urllib.request
 
 import pytest
-from review_fixtures import build_store, span
+from review_fixtures import built, out, span  # noqa: F401  (built: out's fixture)
 from spacy.tokens import DocBin
 
 from pipeline.cli import main
@@ -17,17 +16,6 @@ from pipeline.nlp.language import build_nlp
 from pipeline.review.queue import QueueFilter, review_items
 from pipeline.store import Store
 from pipeline.store.curation import Curation
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    return build_store(tmp_path_factory.mktemp("review_export"))
-
-
-@pytest.fixture
-def out(built, tmp_path):
-    shutil.copytree(built, tmp_path / "out")
-    return tmp_path / "out"
 
 
 def _decide(out, kind: str, text: str, status: str, correction=None, occurrence: int = 0) -> None:

@@ -318,10 +318,8 @@ def add_annotated_mesh(concepts: list[Concept], names: list[sources.AnnotatedNam
         if concept.label in ("DRUG", "DISEASE"):
             for text, _ in concept.terms:
                 by_key[(concept.label, fold(text))].append(concept)
-    counts = report.counts["DRUG"], report.counts["DISEASE"]
-    for counter in counts:
-        counter.setdefault("annotated_mesh_ids_added", 0)
-        counter.setdefault("annotated_names_unmatched", 0)
+    for label in ("DRUG", "DISEASE"):
+        report.counts[label].update(annotated_mesh_ids_added=0, annotated_names_unmatched=0)
     for name in names:
         matched = by_key.get((name.label, fold(name.text)), [])
         counter = report.counts[name.label]

@@ -17,10 +17,9 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
 from pipeline.lexicons import Concept, Lexicon, load_lexicon
-from pipeline.nlp.abbreviations import foreign_short_forms
-from pipeline.lexicons.sources import CURATED_DIR, read_word_list
 from pipeline.lexicons.normalize import fold
-from pipeline.resources import model_path
+from pipeline.nlp.abbreviations import foreign_short_forms
+from pipeline.resources import model_path, read_word_list
 
 SOURCE = "lexicon"
 PATTERN_CONCEPT = Concept(id="", name="", label="DISEASE", curies=())
@@ -33,8 +32,8 @@ class LexiconRecognizer:
 
     def __init__(self, lexicon_dir: str | None = None, lexicon: Lexicon | None = None) -> None:
         self.lexicon = lexicon or load_lexicon(lexicon_dir)
-        self.analytes = frozenset(fold(w) for w in read_word_list(CURATED_DIR / "analytes_and_proteins.txt"))
-        self.suffixes = frozenset(read_word_list(model_path("rules/hyphen_suffixes.txt")))
+        self.analytes = frozenset(fold(w) for w in read_word_list("lexicons/curated/analytes_and_proteins.txt"))
+        self.suffixes = read_word_list("rules/hyphen_suffixes.txt")  # the tokenizer splits these off too
         self.patterns: Matcher | None = None  # built on the first Doc, when the vocab is known
 
     def _event_patterns(self, doc: Doc) -> Matcher:

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 OUT = ROOT / "bench" / "results" / "train"
 
-_LEARNED = ("trialgraph_trained_ner", "trialgraph_relation_scorer")
+_LEARNED = ("trialgraph_trained_ner", "trialgraph_event_roles", "trialgraph_relation_scorer")
 PIPELINES = {  # component lists, from the default pipeline's
     "lexicon": lambda components: tuple(c for c in components if c not in _LEARNED),
     # the model's spans alone (normalized through the lexicon), no lexicon matches

@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from pipeline.document import Section
-from pipeline.nlp.trained_relations import RelationModel, RelationScorer, pair_features
+from pipeline.nlp.linear import LinearModel
+from pipeline.nlp.trained_relations import RelationScorer, load_relation_model, pair_features
 
 TEXT = "A 48-year-old woman who was treated for thyrotoxicosis with methimazole developed agranulocytosis."
 
@@ -34,10 +35,10 @@ def test_nlp_trained_relations_scorer_drops_pairs_under_threshold_and_rescores_t
     ents = list(doc.ents)
     pairs = {(ents[r.head].text, ents[r.tail].text) for r in doc._.relations if r.label == "HAS_ADVERSE_EVENT"}
     assert ("methimazole", "agranulocytosis") in pairs
-    model = RelationModel({"between=developed": 4.0, "event_last=agranulocytosis": -9.0}, bias=0.0, threshold=0.5)
+    model = LinearModel({"between=developed": 4.0, "event_last=agranulocytosis": -9.0}, bias=0.0, threshold=0.5)
     scored = RelationScorer(model)(rules_nlp(TEXT))
     assert not [r for r in scored._.relations if r.label == "HAS_ADVERSE_EVENT"]
-    model = RelationModel({"between=developed": 4.0}, bias=-1.0, threshold=0.5)
+    model = LinearModel({"between=developed": 4.0}, bias=-1.0, threshold=0.5)
     scored = RelationScorer(model)(rules_nlp(TEXT))
     (kept,) = [r for r in scored._.relations if r.label == "HAS_ADVERSE_EVENT"]
     assert (kept.extractor, kept.confidence) == ("model", round(1 / (1 + 2.718281828459045 ** -3.0), 3))
@@ -51,11 +52,11 @@ def test_nlp_trained_relations_structured_sections_keep_rule_relations(rules_nlp
         doc = component(doc)
     before = [(r.head, r.tail, r.label, r.extractor) for r in doc._.relations]
     assert any(label == "HAS_ADVERSE_EVENT" for _, _, label, _ in before)
-    rejecting = RelationModel({}, bias=-20.0, threshold=0.5)
+    rejecting = LinearModel({}, bias=-20.0, threshold=0.5)
     assert [(r.head, r.tail, r.label, r.extractor) for r in RelationScorer(rejecting)(doc)._.relations] == before
 
 
 def test_nlp_trained_relations_packaged_model_loads_with_a_threshold():
-    model = RelationModel.load()
+    model = load_relation_model()
     assert 0.0 < model.threshold < 1.0
     assert len(model.weights) > 1000

@@ -17,11 +17,11 @@ def test_train_relations_reads_gold_pairs_and_negative_sentences():
 
 
 def test_train_relations_fits_saves_and_reloads_a_model(tmp_path):
-    from pipeline.nlp.trained_relations import RelationModel
+    from pipeline.nlp.trained_relations import load_relation_model
     from pipeline.train.relations import train_relations
 
     record = train_relations(ADE.parent, tmp_path / "rel.json.gz")
-    model = RelationModel.load(tmp_path / "rel.json.gz")
+    model = load_relation_model(tmp_path / "rel.json.gz")
     assert model.threshold == record["threshold"] and 0.0 < model.threshold < 1.0
     assert record["candidates"]["train"]["gold"] > 0 and record["candidates"]["train"]["all"] > record["candidates"]["train"]["gold"]
     assert model.weights and all(isinstance(w, float) for w in model.weights.values())

@@ -1,5 +1,6 @@
-"""`trialgraph train --corpora DIR`: train the NER model (models/ner/model) and the HAS_ADVERSE_EVENT
-relation model (models/ner/relations) from the raw gold corpora."""
+"""`trialgraph train --corpora DIR`: train the NER model (models/ner/model), the adverse-event-versus-condition
+model (models/ner/roles) and the HAS_ADVERSE_EVENT relation model (models/ner/relations) from the raw gold
+corpora, in that order: each later model is fitted on what the earlier ones find."""
 from __future__ import annotations
 
 import argparse
@@ -10,6 +11,8 @@ from pathlib import Path
 
 from pipeline.cli.common import EXIT_ERROR, EXIT_OK
 
+STEPS = ("ner", "roles", "relations")
+
 
 def register(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     from pipeline.train.ner import DEFAULT_CONFIG, DEFAULT_OUTPUT, DEFAULT_WORK_DIR
@@ -18,7 +21,8 @@ def register(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "train", help="train the NER model from the gold corpora (ADE-Corpus-V2, BC5CDR, TAC 2017)",
         description="Convert the raw gold files to spaCy DocBins (document-level train/valid/dev splits), train "
         "the NER pipeline with fixed seeds on one CPU thread, and package the best checkpoint with a record of its "
-        "data (training.json); then fit the HAS_ADVERSE_EVENT relation model on ADE-Corpus-V2 candidates. "
+        "data (training.json); then fit the adverse-event-versus-condition model on ADE-Corpus-V2 and TAC 2017 "
+        "mentions and the HAS_ADVERSE_EVENT relation model on ADE-Corpus-V2 candidates. "
         "The dev split is never trained on; score it with bench/train_score.py.")
     train.add_argument("--corpora", required=True, type=Path, metavar="DIR",
                        help="folder holding ade_corpus_v2/, bc5cdr/ and tac2017_adr/ (raw gold files)")
@@ -28,8 +32,8 @@ def register(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     train.add_argument("--work-dir", type=Path, default=DEFAULT_WORK_DIR,
                        help="DocBins and checkpoints (default: %(default)s)")
     train.add_argument("--max-epochs", type=int, metavar="N", help="override training.max_epochs of the config")
-    train.add_argument("--only", choices=("ner", "relations"),
-                       help="train one model (relations uses the NER model already in place)")
+    train.add_argument("--only", choices=STEPS,
+                       help="train one model (the others already in place are used as they are)")
     return train
 
 
@@ -37,6 +41,7 @@ def execute(args: argparse.Namespace) -> int:
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     from pipeline.train.ner import train_ner
     from pipeline.train.relations import train_relations
+    from pipeline.train.roles import train_roles
 
     if not args.corpora.is_dir():
         print(f"trialgraph train: no such folder: {args.corpora}", file=sys.stderr)
@@ -44,9 +49,12 @@ def execute(args: argparse.Namespace) -> int:
     overrides = {"training.max_epochs": args.max_epochs} if args.max_epochs is not None else {}
     report = {}
     try:
-        if args.only != "relations":
+        steps = (args.only,) if args.only else STEPS
+        if "ner" in steps:
             report["ner"] = train_ner(args.corpora, args.output, args.work_dir, args.config, overrides)["valid_scores"]
-        if args.only != "ner":
+        if "roles" in steps:
+            report["roles"] = train_roles(args.corpora)
+        if "relations" in steps:
             report["relations"] = train_relations(args.corpora)
     except FileNotFoundError as exc:
         print(f"trialgraph train: {exc}", file=sys.stderr)

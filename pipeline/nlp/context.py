@@ -77,6 +77,16 @@ class ContextRules:
         )
 
 
+def caused_by_drug(ent: Span, rules: ContextRules) -> bool:
+    """Whether a drug names the mention's cause right before it: "heparin-induced thrombocytopenia",
+    "drug-induced liver injury" (not "age-related macular degeneration")."""
+    doc, i = ent.doc, ent.start
+    if i < 3 or doc[i - 1].lower_ not in rules.caused_by_suffixes or doc[i - 2].text not in ("-", "‐", "‑"):
+        return False
+    cause = doc[i - 3]
+    return cause.ent_type_ in ("DRUG", "DRUG_CLASS") or cause.lower_ in rules.cause_words
+
+
 class ContextAnnotator:
     """Sets `._.negated`, `._.context`, `._.section`, `._.grade`, `._.serious`, `._.dlt` on every entity,
     turns DISEASE mentions into ADVERSE_EVENT or CONDITION, and drops mentions in ignored sections."""
@@ -100,7 +110,7 @@ class ContextAnnotator:
             ent._.context = self._context(ent, sent, section, before)
             if ent.label_ == "DISEASE":
                 ent = copy_span(ent, self._disease_role(ent, sent, section, before))
-            if ent.label_ == "ADVERSE_EVENT":
+            if ent.label_ in ("ADVERSE_EVENT", "CONDITION"):  # a later component may change the role
                 self._adverse_event_attributes(ent, sent, before)
             new_ents.append(ent)
         doc.ents = new_ents
@@ -150,17 +160,8 @@ class ContextAnnotator:
         gap = _WORD.findall(before[cue.end() :])
         return all(w in self.rules.prior_therapy_fillers or w in drug_words for w in gap)
 
-    def _caused_by_drug(self, ent: Span) -> bool:
-        """Whether a drug names the mention's cause right before it: "heparin-induced thrombocytopenia",
-        "drug-induced liver injury" (not "age-related macular degeneration")."""
-        doc, i = ent.doc, ent.start
-        if i < 3 or doc[i - 1].lower_ not in self.rules.caused_by_suffixes or doc[i - 2].text not in ("-", "‐", "‑"):
-            return False
-        cause = doc[i - 3]
-        return cause.ent_type_ in ("DRUG", "DRUG_CLASS") or cause.lower_ in self.rules.cause_words
-
     def _disease_role(self, ent: Span, sentence: Span, section: str | None, before: str) -> str:
-        if section not in ELIGIBILITY_KINDS and section != "conditions" and self._caused_by_drug(ent):
+        if section not in ELIGIBILITY_KINDS and section != "conditions" and caused_by_drug(ent, self.rules):
             return "ADVERSE_EVENT"
         if section in self.rules.condition_sections:
             return "CONDITION"

@@ -71,9 +71,17 @@ def make_trained_ner(nlp: Language, name: str, model_dir: str | None, keep_lexic
     return TrainedRecognizer.from_disk(model_dir, keep_lexicon=keep_lexicon, lexicon_wins=lexicon_wins)
 
 
+@Language.factory("trialgraph_event_roles", default_config={"model_path": None})
+def make_event_roles(nlp: Language, name: str, model_path: str | None):
+    """Adverse event or condition, for the disease mentions of prose, by the model trained by `trialgraph train`."""
+    from pipeline.nlp.event_roles import EventRoleClassifier, load_role_model
+
+    return EventRoleClassifier(load_role_model(model_path))
+
+
 @Language.factory("trialgraph_relation_scorer", default_config={"model_path": None})
 def make_relation_scorer(nlp: Language, name: str, model_path: str | None):
     """Keeps the rule HAS_ADVERSE_EVENT relations of free text that the trained relation model accepts."""
-    from pipeline.nlp.trained_relations import RelationModel, RelationScorer
+    from pipeline.nlp.trained_relations import RelationScorer, load_relation_model
 
-    return RelationScorer(RelationModel.load(model_path))
+    return RelationScorer(load_relation_model(model_path))

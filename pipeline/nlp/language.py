@@ -1,7 +1,7 @@
 """The TrialGraph annotation pipeline: a blank English spaCy pipeline with scispaCy's tokenizer
 and abbreviation detector, followed by TrialGraph's own components: lexicon matches, then the NER model
-trained by `trialgraph train` (models/ner) merged with them, doses, context, rule relations and the
-trained check on free-text adverse-event relations."""
+trained by `trialgraph train` (models/ner) merged with them, doses, context, the trained choice between
+adverse event and condition, rule relations and the trained check on free-text adverse-event relations."""
 from __future__ import annotations
 
 import re
@@ -27,6 +27,7 @@ COMPONENTS = (
     "trialgraph_trained_ner",
     "trialgraph_doses",
     "trialgraph_context",
+    "trialgraph_event_roles",
     "trialgraph_endpoint_results",
     "trialgraph_relations",
     "trialgraph_relation_scorer",

@@ -9,15 +9,12 @@ Relations in structured sections (registry adverse-event tables, arms, intervent
 """
 from __future__ import annotations
 
-import gzip
-import json
-import math
 from pathlib import Path
 
 from spacy.tokens import Doc, Span
 
+from pipeline.nlp.linear import LinearModel, bucket
 from pipeline.nlp.sentences import entity_sentences
-from pipeline.resources import model_path
 
 EXTRACTOR = "model"
 DEFAULT_MODEL = "ner/relations/has_adverse_event.json.gz"
@@ -27,8 +24,12 @@ _GAP_BUCKETS = (0, 1, 2, 3, 5, 8, 12, 20)
 _MAX_BETWEEN = 12
 
 
-def _bucket(value: int, edges: tuple[int, ...] = _GAP_BUCKETS) -> str:
-    return str(next((e for e in edges if value <= e), f">{edges[-1]}"))
+TRAIN_HINT = "trialgraph train --corpora DIR --only relations"
+
+
+def load_relation_model(path: str | Path | None = None) -> LinearModel:
+    """The HAS_ADVERSE_EVENT model (default models/ner/relations/has_adverse_event.json.gz)."""
+    return LinearModel.load(path or DEFAULT_MODEL, TRAIN_HINT)
 
 
 def pair_features(drug: Span, event: Span, sentence: Span | None = None) -> list[str]:
@@ -38,7 +39,7 @@ def pair_features(drug: Span, event: Span, sentence: Span | None = None) -> list
     order = "drug_first" if first is drug else "event_first"
     gap = max(0, second.start - first.end)
     between = [t.lower_ for t in doc[first.end : second.start] if not t.is_space]
-    features = [f"order={order}", f"gap={_bucket(gap)}", f"order_gap={order}_{_bucket(gap)}"]
+    features = [f"order={order}", f"gap={bucket(gap, _GAP_BUCKETS)}", f"order_gap={order}_{bucket(gap, _GAP_BUCKETS)}"]
     if len(between) <= _MAX_BETWEEN:
         features += [f"between={w}" for w in between]
         features += [f"between2={a}_{b}" for a, b in zip(between, between[1:])]
@@ -56,36 +57,10 @@ def pair_features(drug: Span, event: Span, sentence: Span | None = None) -> list
     return features
 
 
-class RelationModel:
-    """A logistic model over feature names: `weights`, `bias` and a decision `threshold`."""
-
-    def __init__(self, weights: dict[str, float], bias: float, threshold: float) -> None:
-        self.weights, self.bias, self.threshold = weights, bias, threshold
-
-    @classmethod
-    def load(cls, path: str | Path | None = None) -> RelationModel:
-        path = model_path(path or DEFAULT_MODEL)
-        if not path.exists():
-            raise FileNotFoundError(f"no relation model at {path}: run `trialgraph train --corpora DIR --only relations` to build it")
-        with gzip.open(path, "rt", encoding="utf-8") as handle:
-            data = json.load(handle)
-        return cls(data["weights"], data["bias"], data["threshold"])
-
-    def save(self, path: Path, record: dict) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        data = {**record, "bias": self.bias, "threshold": self.threshold, "weights": self.weights}
-        with gzip.open(path, "wt", encoding="utf-8") as handle:
-            json.dump(data, handle, sort_keys=True)
-
-    def probability(self, features: list[str]) -> float:
-        score = self.bias + sum(self.weights.get(f, 0.0) for f in set(features))
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, score))))
-
-
 class RelationScorer:
     """Filters and rescores the rule HAS_ADVERSE_EVENT relations of free-text sentences."""
 
-    def __init__(self, model: RelationModel, free_text_sections: tuple[str, ...] = FREE_TEXT_SECTIONS) -> None:
+    def __init__(self, model: LinearModel, free_text_sections: tuple[str, ...] = FREE_TEXT_SECTIONS) -> None:
         self.model = model
         self.free_text_sections = frozenset(free_text_sections)
 

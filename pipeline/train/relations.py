@@ -22,11 +22,10 @@ from typing import Any
 
 from pipeline.resources import model_path
 from pipeline.train.corpora import ADE_DIR, split_of
+from pipeline.train.linear import SEED, fit_linear
 
 DEFAULT_OUTPUT = model_path("ner/relations/has_adverse_event.json.gz")
-SEED = 0
 REGULARIZATION = 1.0
-_PRUNE_BELOW = 1e-4
 
 
 def _norm(text: str) -> str:
@@ -81,24 +80,14 @@ def _f1(probabilities, golds, missed: int, threshold: float) -> float:
 
 def train_relations(corpora_dir: Path, output: Path = DEFAULT_OUTPUT) -> dict[str, Any]:
     """Fit, choose the threshold, save the model; returns its training record."""
-    from sklearn.feature_extraction import DictVectorizer
-    from sklearn.linear_model import LogisticRegression
-
     from pipeline.nlp.language import COMPONENTS, build_nlp
-    from pipeline.nlp.trained_relations import RelationModel
 
     folder = Path(corpora_dir) / ADE_DIR
     sentences = [s for s in read_ade_sentences(folder) if split_of("ade", s.pmid) in ("train", "valid")]
     nlp = build_nlp(components=tuple(c for c in COMPONENTS if c != "trialgraph_relation_scorer"))
     found = candidates(nlp, sentences)
     parts = {split: [c for c in found if split_of("ade", c[0].pmid) == split] for split in ("train", "valid")}
-    vectorizer = DictVectorizer()
-    x_train = vectorizer.fit_transform([dict.fromkeys(f, 1) for _, f, _ in parts["train"]])
-    classifier = LogisticRegression(C=REGULARIZATION, max_iter=2000, random_state=SEED)
-    classifier.fit(x_train, [g for _, _, g in parts["train"]])
-    weights = {name: round(float(w), 4) for name, w in zip(vectorizer.get_feature_names_out(), classifier.coef_[0])
-               if abs(w) >= _PRUNE_BELOW}
-    model = RelationModel(weights, round(float(classifier.intercept_[0]), 4), 0.5)
+    model = fit_linear([f for _, f, _ in parts["train"]], [g for _, _, g in parts["train"]], REGULARIZATION)
     valid = parts["valid"]
     probabilities = [model.probability(f) for _, f, _ in valid]
     golds = [g for _, _, g in valid]
@@ -124,7 +113,7 @@ def train_relations(corpora_dir: Path, output: Path = DEFAULT_OUTPUT) -> dict[st
         "valid_f1_rules_only": [round(f, 4) for f in both_f1(0.0)],
     }
     model.save(Path(output), record)
-    return {**record, "threshold": model.threshold, "features": len(weights)}
+    return {**record, "threshold": model.threshold, "features": len(model.weights)}
 
 
 def main() -> None:

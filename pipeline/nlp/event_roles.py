@@ -1,0 +1,91 @@
+"""A learned decision between ADVERSE_EVENT and CONDITION for disease mentions in prose.
+
+The context component decides each disease mention's role by cues ("patients with X" is a condition,
+a disease in a sentence with a drug is an adverse event). Those cues miss much of real prose: "a patient
+with schizophrenia treated with clozapine" names a condition beside a drug, "hepatitis developed" an
+event without a cue. This component rescores the cue decision of every ADVERSE_EVENT or CONDITION
+mention in free text (or a text without sections) with a logistic model over the mention's words, its
+neighbours, the drugs of its sentence and the cue decision itself (models/ner/roles/event_role.json.gz,
+trained on ADE-Corpus-V2 and TAC 2017 by `trialgraph train`). Mentions whose role a section, the
+eligibility criteria, the patient's history or a named cause ("heparin-induced") decides keep it.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from spacy.tokens import Doc, Span
+
+from pipeline.nlp.context import ContextRules, caused_by_drug
+from pipeline.nlp.extensions import copy_span
+from pipeline.nlp.linear import LinearModel, bucket
+from pipeline.nlp.sentences import entity_sentences
+from pipeline.nlp.trained_relations import FREE_TEXT_SECTIONS
+
+DEFAULT_MODEL = "ner/roles/event_role.json.gz"
+TRAIN_HINT = "trialgraph train --corpora DIR --only roles"
+ROLES = ("ADVERSE_EVENT", "CONDITION")
+FIXED_CONTEXTS = ("eligibility", "historical")  # the context component's role for these stands
+_NEIGHBOURS = 3  # tokens on either side named by position
+_WINDOW = 8  # tokens on either side counted as a bag of words
+_DISTANCE_BUCKETS = (0, 1, 2, 3, 5, 8, 12, 20)
+
+
+def load_role_model(path: str | Path | None = None) -> LinearModel:
+    """The adverse-event-versus-condition model (default models/ner/roles/event_role.json.gz)."""
+    return LinearModel.load(path or DEFAULT_MODEL, TRAIN_HINT)
+
+
+def decided_by_model(ent: Span, rules: ContextRules) -> bool:
+    """Whether the model decides this mention's role: a disease mention in prose, outside eligibility
+    criteria and history, not named as caused by a drug ("aspirin-induced asthma")."""
+    in_prose = ent._.section is None or ent._.section in FREE_TEXT_SECTIONS
+    return (ent.label_ in ROLES and in_prose and ent._.context not in FIXED_CONTEXTS
+            and not caused_by_drug(ent, rules))
+
+
+def role_features(ent: Span, sentence: Span) -> list[str]:
+    """Feature names of a disease mention (labelled by the context component) in its sentence."""
+    doc = ent.doc
+    words = [t.lower_ for t in ent]
+    features = [f"cue_role={ent.label_}", f"text={' '.join(words)}", f"first={words[0]}", f"last={words[-1]}",
+                f"length={min(len(words), 4)}", f"negated={ent._.negated}", f"context={ent._.context}"]
+    features += [f"word={w}" for w in words]
+    for offset in range(1, _NEIGHBOURS + 1):
+        i, j = ent.start - offset, ent.end + offset - 1
+        features.append(f"before{offset}={doc[i].lower_ if i >= sentence.start else '<s>'}")
+        features.append(f"after{offset}={doc[j].lower_ if j < sentence.end else '</s>'}")
+    features += [f"near_before={t.lower_}" for t in doc[max(sentence.start, ent.start - _WINDOW) : ent.start] if t.is_alpha]
+    features += [f"near_after={t.lower_}" for t in doc[ent.end : min(sentence.end, ent.end + _WINDOW)] if t.is_alpha]
+    features.append(f"position={bucket(ent.start - sentence.start, _DISTANCE_BUCKETS)}")
+    drugs = [e for e in sentence.ents if e.label_ in ("DRUG", "DRUG_CLASS")]
+    features.append(f"drugs={min(len(drugs), 3)}")
+    if drugs:
+        nearest = min(drugs, key=lambda d: min(abs(d.start - ent.end), abs(ent.start - d.end)))
+        side = "before" if nearest.end <= ent.start else "after"
+        gap = ent.start - nearest.end if side == "before" else nearest.start - ent.end
+        features.append(f"drug_{side}={bucket(max(gap, 0), _DISTANCE_BUCKETS)}")
+    others = sum(e.label_ in ROLES for e in sentence.ents) - 1
+    features.append(f"other_diseases={min(others, 3)}")
+    features += [f"sentence={t.lower_}" for t in sentence if t.is_alpha and len(t) > 2]
+    return features
+
+
+class EventRoleClassifier:
+    """Sets ADVERSE_EVENT or CONDITION on the disease mentions of prose by the role model."""
+
+    def __init__(self, model: LinearModel, rules: ContextRules | None = None) -> None:
+        self.model = model
+        self.rules = rules or ContextRules.load()
+
+    def __call__(self, doc: Doc) -> Doc:
+        ents = list(doc.ents)
+        changed = False
+        for index, (ent, sentence) in enumerate(zip(ents, entity_sentences(doc))):
+            if not decided_by_model(ent, self.rules):
+                continue
+            role = ROLES[0] if self.model.accepts(role_features(ent, sentence)) else ROLES[1]
+            if role != ent.label_:
+                ents[index], changed = copy_span(ent, role), True
+        if changed:
+            doc.ents = ents
+        return doc

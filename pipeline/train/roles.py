@@ -1,0 +1,108 @@
+"""Train the adverse-event-versus-condition model (pipeline/nlp/event_roles.py).
+
+Examples are the disease mentions the annotation pipeline finds (lexicon, NER model, context cues: what
+inference sees) in the `train` and `valid` texts of two corpora that annotate adverse events fully:
+- ADE-Corpus-V2 positive sentences: a mention overlapping an annotated adverse effect is an adverse
+  event; any other disease mention in such a sentence is not ("a patient with schizophrenia");
+- TAC 2017 label sections: a mention overlapping an AdverseReaction is one; others (indications,
+  "patients with renal impairment") are not. Mentions touching a discontiguous gold mention are left out.
+Logistic regression (scikit-learn, fixed seed) is fitted on `train`; the threshold with the best
+adverse-event F1 on `valid` is kept. The `dev` texts are never read here.
+
+    python -m pipeline.train.roles --corpora ../shared/corpora
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from pipeline.resources import model_path
+from pipeline.train.corpora import ADE_DIR, TAC_DIR, GoldText, read_ade, read_tac
+from pipeline.train.linear import SEED, fit_linear
+
+DEFAULT_OUTPUT = model_path("ner/roles/event_role.json.gz")
+REGULARIZATION = 0.5
+_UNTIL = "trialgraph_context"  # the pipeline up to the cue decision the model rescores
+
+
+def gold_texts(corpora_dir: Path) -> list[GoldText]:
+    """ADE-Corpus-V2 sentences that annotate an adverse effect and TAC 2017 sections, `train` and `valid` only."""
+    corpora_dir = Path(corpora_dir)
+    tac = corpora_dir / TAC_DIR
+    if (tac / "train_xml").is_dir():
+        tac = tac / "train_xml"
+    ade = [g for g in read_ade(corpora_dir / ADE_DIR) if any(label == "DISEASE" for *_, label in g.spans)]
+    return [g for g in ade + read_tac(tac) if g.split in ("train", "valid")]
+
+
+def examples(nlp, texts: list[GoldText]) -> list[tuple[GoldText, list[str], bool]]:
+    """(text, features, is_adverse_event) for every disease mention whose role the model decides."""
+    from pipeline.nlp.context import ContextRules
+    from pipeline.nlp.event_roles import decided_by_model, role_features
+    from pipeline.nlp.sentences import entity_sentences
+
+    rules, out = ContextRules.load(), []
+    for gold, doc in zip(texts, nlp.pipe((g.text for g in texts), batch_size=32)):
+        events = [(s, e) for s, e, label in gold.spans if label == "DISEASE"]
+        drugs = [(s, e) for s, e, label in gold.spans if label == "DRUG"]
+        for ent, sentence in zip(doc.ents, entity_sentences(doc)):
+            if not decided_by_model(ent, rules):
+                continue
+            span = (ent.start_char, ent.end_char)
+            if _overlaps(span, gold.unknown) or _overlaps(span, drugs):
+                continue
+            out.append((gold, role_features(ent, sentence), _overlaps(span, events)))
+    return out
+
+
+def _overlaps(span: tuple[int, int], ranges: list[tuple[int, int]]) -> bool:
+    return any(span[0] < end and start < span[1] for start, end in ranges)
+
+
+def _f1(probabilities: list[float], golds: list[bool], threshold: float) -> float:
+    tp = sum(p >= threshold and g for p, g in zip(probabilities, golds))
+    wrong = sum((p >= threshold) != g for p, g in zip(probabilities, golds))
+    return 2 * tp / (2 * tp + wrong) if tp else 0.0
+
+
+def train_roles(corpora_dir: Path, output: Path = DEFAULT_OUTPUT) -> dict[str, Any]:
+    """Fit, choose the threshold, save the model; returns its training record."""
+    from pipeline.nlp.language import COMPONENTS, build_nlp
+
+    nlp = build_nlp(components=COMPONENTS[: COMPONENTS.index(_UNTIL) + 1])
+    found = examples(nlp, gold_texts(corpora_dir))
+    parts = {split: [x for x in found if x[0].split == split] for split in ("train", "valid")}
+    model = fit_linear([f for _, f, _ in parts["train"]], [g for *_, g in parts["train"]], REGULARIZATION)
+    probabilities = [model.probability(f) for _, f, _ in parts["valid"]]
+    golds = [g for *_, g in parts["valid"]]
+    cue_roles = [float("cue_role=ADVERSE_EVENT" in f) for _, f, _ in parts["valid"]]
+    thresholds = [t / 20 for t in range(1, 20)]
+    model.threshold = max(thresholds, key=lambda t: (_f1(probabilities, golds, t), -abs(t - 0.5)))
+    corpora_dir = Path(corpora_dir)
+    sources = [corpora_dir / ADE_DIR / "DRUG-AE.rel", *sorted((corpora_dir / TAC_DIR).rglob("*.xml"))]
+    record = {
+        "seed": SEED,
+        "regularization": REGULARIZATION,
+        "sources": hashlib.sha256(b"".join(hashlib.sha256(p.read_bytes()).digest() for p in sources)).hexdigest()[:16],
+        "examples": {split: {"all": len(x), "adverse_event": sum(g for *_, g in x)} for split, x in parts.items()},
+        # adverse-event F1 over the valid mentions: the model at its threshold, and the context cues alone
+        "valid_f1": round(_f1(probabilities, golds, model.threshold), 4),
+        "valid_f1_cues_only": round(_f1(cue_roles, golds, 0.5), 4),
+    }
+    model.save(Path(output), record)
+    return {**record, "threshold": model.threshold, "features": len(model.weights)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpora", type=Path, required=True, help="folder holding ade_corpus_v2/ and tac2017_adr/")
+    parser.add_argument("-o", "--output", type=Path, default=DEFAULT_OUTPUT)
+    args = parser.parse_args()
+    print(json.dumps(train_roles(args.corpora, args.output), indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Span
 from pipeline.lexicons import Concept, Lexicon, load_lexicon
 from pipeline.lexicons.normalize import fold
 from pipeline.nlp.abbreviations import foreign_short_forms
+from pipeline.nlp.sentences import words_and_spaces
 from pipeline.resources import model_path, read_word_list
 
 SOURCE = "lexicon"
@@ -44,8 +45,7 @@ class LexiconRecognizer:
         return self.patterns
 
     def __call__(self, doc: Doc) -> Doc:
-        words = [t.text for t in doc]
-        spaces = [bool(t.whitespace_) for t in doc]
+        words, spaces = words_and_spaces(doc)
         found: dict[tuple[int, int], Concept] = {
             (m.start, m.end): m.concept
             for m in self.lexicon.match(words, spaces)

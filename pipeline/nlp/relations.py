@@ -13,7 +13,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span
 
 from pipeline.nlp.extensions import Relation
-from pipeline.nlp.sentences import entity_sentences
+from pipeline.nlp.sentences import entity_sentences, sentence_spans
 
 EXTRACTOR = "rules"
 _TAIL_RELATION = {"ADVERSE_EVENT": "HAS_ADVERSE_EVENT", "CONDITION": "TREATS", "ENDPOINT": "HAS_ENDPOINT"}
@@ -38,7 +38,7 @@ class RelationExtractor:
         by_sentence: dict[int, list[int]] = {}
         for index, sentence in enumerate(entity_sentences(doc)):
             by_sentence.setdefault(sentence.start, []).append(index)
-        for sentence in doc.sents:
+        for sentence in sentence_spans(doc):
             members = [i for i in by_sentence.get(sentence.start, []) if takes_part(ents[i])]
             drugs = [i for i in members if ents[i].label_ == "DRUG"]
             relations += self._doses(ents, members, drugs)

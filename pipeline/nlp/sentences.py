@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy
+from spacy.attrs import SENT_START
 from spacy.tokens import Doc, Span
 
 from pipeline.resources import read_word_list
@@ -56,14 +58,34 @@ class SentenceSplitter:
         return first.isupper() or first.isdigit() or nxt in _BULLETS or first in "([“\""
 
 
+def sentence_spans(doc: Doc) -> list[Span]:
+    """`list(doc.sents)`, read from the SENT_START array instead of one Token object per token (several
+    components ask for it; a document without boundaries is one sentence)."""
+    if not len(doc):
+        return []
+    starts = numpy.flatnonzero(doc.to_array(SENT_START) == 1).tolist()
+    if not starts or starts[0] != 0:
+        starts.insert(0, 0)
+    return [doc[start:end] for start, end in zip(starts, [*starts[1:], len(doc)])]
+
+
 def entity_sentences(doc: Doc) -> list[Span]:
-    """The sentence of each of `doc.ents`, in order, from one walk over `doc.sents`.
+    """The sentence of each of `doc.ents`, in order.
 
     Components call this once per doc instead of `Span.sent`, which checks the whole doc for sentence
     boundaries on every call (quadratic on long documents).
     """
     ents, sentences = doc.ents, []
-    for sentence in doc.sents:
+    for sentence in sentence_spans(doc):
         while len(sentences) < len(ents) and ents[len(sentences)].start < sentence.end:
             sentences.append(sentence)
     return sentences
+
+
+def words_and_spaces(doc: Doc) -> tuple[list[str], list[bool]]:
+    """The token texts and whether each is followed by a space, in one walk over the tokens."""
+    words, spaces = [], []
+    for token in doc:
+        words.append(token.text)
+        spaces.append(bool(token.whitespace_))
+    return words, spaces

@@ -28,6 +28,7 @@ from pipeline.lexicons import Concept, Lexicon, load_lexicon
 from pipeline.lexicons.normalize import fold
 from pipeline.lexicons.sources import CURATED_DIR, read_word_list
 from pipeline.nlp.abbreviations import foreign_short_forms
+from pipeline.nlp.sentences import words_and_spaces
 from pipeline.resources import model_path
 
 SOURCE = "model"
@@ -79,7 +80,8 @@ class TrainedRecognizer:
             yield from (self._merge(doc, copy) for doc, copy in zip(batch, predicted))
 
     def _copy(self, doc: Doc) -> Doc:
-        return Doc(self.model.vocab, words=[t.text for t in doc], spaces=[bool(t.whitespace_) for t in doc])
+        words, spaces = words_and_spaces(doc)
+        return Doc(self.model.vocab, words=words, spaces=spaces)
 
     def _merge(self, doc: Doc, predicted: Doc) -> Doc:
         existing = list(doc.ents)
@@ -87,10 +89,9 @@ class TrainedRecognizer:
         kept: list[Span] = []
         agreed: set[tuple[int, int]] = set()
         taken: set[int] = set()
-        words = [t.text for t in doc]
         foreign = foreign_short_forms(doc, [(e.start, e.end) for e in (*existing, *predicted.ents)])
         for found in predicted.ents:
-            if self._inside_analyte(words, found.start, found.end) or found.text in foreign:
+            if self._inside_analyte(doc, found.start, found.end) or found.text in foreign:
                 continue
             overlapped = {(e.start, e.end): e for i in range(found.start, found.end) if (e := owner.get(i)) is not None}
             if (found.start, found.end) in overlapped:
@@ -106,12 +107,12 @@ class TrainedRecognizer:
         doc.ents = sorted(kept, key=lambda s: s.start)
         return doc
 
-    def _inside_analyte(self, words: list[str], start: int, end: int) -> bool:
+    def _inside_analyte(self, doc: Doc, start: int, end: int) -> bool:
         """Whether the span, or a phrase around it, is a lab analyte of the curated list ("aspartate" in
         "aspartate transaminase"): analytes are neither drugs nor diseases, as in the lexicon component."""
         for lo in range(max(0, start - _ANALYTE_REACH), start + 1):
-            for hi in range(end, min(len(words), end + _ANALYTE_REACH) + 1):
-                if fold("".join(words[lo:hi])) in self.analytes:
+            for hi in range(end, min(len(doc), end + _ANALYTE_REACH) + 1):
+                if fold("".join(t.text for t in doc[lo:hi])) in self.analytes:
                     return True
         return False
 

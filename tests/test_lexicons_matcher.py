@@ -115,3 +115,12 @@ def test_lexicons_match_unifies_spaced_and_hyphenated_biologic_names(lexicon, to
         ("rIL-21", "DRUG", "interleukin-21"),
         ("VEGFR-TKIs", "DRUG_CLASS", "VEGFR tyrosine kinase inhibitor"),
     ]
+
+
+def test_lexicons_stop_terms_keep_the_case_of_acronyms():
+    from pipeline.lexicons.sources import StopTerms
+
+    stop_terms = StopTerms.load()
+    assert "RECIST" in stop_terms and "sleep" in stop_terms and "Sleep" in stop_terms
+    assert "ALL" not in stop_terms  # acute lymphoblastic leukemia, though "all" is a stop word
+    assert "death" not in stop_terms  # annotated as a disease or adverse event in all three gold corpora

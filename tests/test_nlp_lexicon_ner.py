@@ -92,3 +92,10 @@ def test_lexicon_ner_drug_has_a_mesh_id_from_annotated_names(lexicon_nlp):
     # cocaine: DrugBank and UNII from the drug sources, MeSH from BC5CDR training annotation
     cocaine = next(e for e in lexicon_nlp("Cocaine-induced myocardial infarction.").ents if e.text == "Cocaine")
     assert cocaine._.norm[0] == "DRUGBANK:DB00907" and "MESH:D003042" in cocaine._.norm
+
+
+def test_lexicon_ner_stop_term_short_form_needs_its_whole_long_form(lexicon_nlp):
+    doc = lexicon_nlp("Tumour shrinkage was measured by Response Evaluation Criteria in Solid Tumors (RECIST). "
+                      "Patients with Parkinson's disease (PD) were excluded. PD and RECIST are short forms.")
+    short_forms = {(e.text, e._.concept) for e in doc.ents if e.text in ("RECIST", "PD")}
+    assert short_forms == {("PD", "Parkinson's disease")}

@@ -99,10 +99,10 @@ class StopLists:
 
     @classmethod
     def load(cls) -> "StopLists":
-        stop_words = sources.read_word_list(CURATED_DIR / "stop_terms.txt")
+        stop_terms = sources.StopTerms.load()
         return cls(
-            stop={fold(word) for word in stop_words},
-            stop_acronyms={case_form(word) for word in stop_words if word != word.lower()},
+            stop=set(stop_terms.keys),
+            stop_acronyms=set(stop_terms.acronyms),
             analytes={fold(word) for word in sources.read_word_list(CURATED_DIR / "analytes_and_proteins.txt")},
             units={fold(unit) for unit in sources.cdisc_units() if fold(unit)},
             salts={word.lower() for word in sources.read_word_list(CURATED_DIR / "salt_words.txt")},

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
+from pipeline.lexicons.normalize import case_form, fold
+
 LEXICON_DIR = Path(__file__).resolve().parents[2] / "models" / "lexicons"
 SOURCES_DIR = LEXICON_DIR / "sources"
 CURATED_DIR = LEXICON_DIR / "curated"
@@ -59,6 +61,23 @@ def read_word_list(path: Path) -> list[str]:
     """Non-empty, non-comment lines of a word-list file."""
     with open(path, encoding="utf-8") as handle:
         return [line.strip() for line in handle if line.strip() and not line.startswith("#")]
+
+
+@dataclass(frozen=True)
+class StopTerms:
+    """curated/stop_terms.txt: strings that are never a DRUG, DISEASE or ENDPOINT. `keys` are folded;
+    `acronyms` keep their case, so "RECIST" is a stop term and "ALL" (the leukemia) is not, though "all" is."""
+
+    keys: frozenset[str]
+    acronyms: frozenset[str]
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> StopTerms:
+        words = read_word_list(path or CURATED_DIR / "stop_terms.txt")
+        return cls(frozenset(fold(w) for w in words), frozenset(case_form(w) for w in words if w != w.lower()))
+
+    def __contains__(self, text: str) -> bool:
+        return case_form(text) in self.acronyms or (fold(text) in self.keys and not text.isupper())
 
 
 def drug_ner_concepts() -> list[RawConcept]:

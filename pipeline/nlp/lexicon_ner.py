@@ -17,6 +17,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
 from pipeline.lexicons import Concept, Lexicon, load_lexicon
+from pipeline.lexicons.sources import StopTerms
 from pipeline.lexicons.normalize import fold
 from pipeline.nlp.abbreviations import foreign_short_forms
 from pipeline.nlp.sentences import words_and_spaces
@@ -35,6 +36,7 @@ class LexiconRecognizer:
         self.lexicon = lexicon or load_lexicon(lexicon_dir)
         self.analytes = frozenset(fold(w) for w in read_word_list("lexicons/curated/analytes_and_proteins.txt"))
         self.suffixes = read_word_list("rules/hyphen_suffixes.txt")  # the tokenizer splits these off too
+        self.stop_terms = StopTerms.load()
         self.patterns: Matcher | None = None  # built on the first Doc, when the vocab is known
 
     def _event_patterns(self, doc: Doc) -> Matcher:
@@ -93,20 +95,25 @@ class LexiconRecognizer:
                     return True
         return False
 
-    @staticmethod
-    def _abbreviations(doc: Doc, found: dict[tuple[int, int], Concept]) -> dict[tuple[int, int], Concept]:
-        """Short forms defined in the document take the concept of their long form, everywhere they occur."""
+    def _abbreviations(self, doc: Doc, found: dict[tuple[int, int], Concept]) -> dict[tuple[int, int], Concept]:
+        """Short forms defined in the document take the concept of the match that ends their long form,
+        everywhere they occur. A short form that is a stop term ("RECIST", "PD") needs a match covering at
+        least half of its long form: "Parkinson's disease (PD)" is a disease, "Response Evaluation Criteria
+        in Solid Tumors (RECIST)" no tumour."""
         by_end = {end: (start, concept) for (start, end), concept in found.items()}
         defined: dict[str, Concept] = {}
         for short in getattr(doc._, "abbreviations", None) or []:
             long_form = short._.long_form
             if isinstance(long_form, Span):
                 match = by_end.get(long_form.end)
-                if match and match[0] >= long_form.start:
+                if match and match[0] >= long_form.start and (
+                    short.text not in self.stop_terms or 2 * (long_form.end - match[0]) >= len(long_form)
+                ):
                     defined[short.text] = match[1]
         for (start, end), concept in found.items():  # "abacavir (ABC)", also where scispaCy finds no definition
             if end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text.startswith(")"):
                 short = doc[end + 1].text
-                if short.isupper() and len(short) <= _ACRONYM_MAX_CHARS and short not in defined:
+                if (short.isupper() and len(short) <= _ACRONYM_MAX_CHARS and short not in defined
+                        and short not in self.stop_terms):
                     defined[short] = concept
         return {(t.i, t.i + 1): defined[t.text] for t in doc if t.text in defined}

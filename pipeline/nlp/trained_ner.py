@@ -11,7 +11,8 @@ The model runs on a copy of the Doc's tokens, then the two sources are merged:
 - a DRUG or DISEASE match the model does not overlap is kept if its label is in `keep_lexicon`;
   other lexicon labels are kept;
 - a model span inside a lab-analyte phrase ("aspartate transaminase") is dropped, as the lexicon does,
-  and so is a short form the document defines as something else ("mean arterial pressure (MAP)").
+  and so are a stop term of the lexicon build ("RECIST", "sleep") and a short form the document defines
+  as something else ("mean arterial pressure (MAP)").
 The context component then turns DISEASE into ADVERSE_EVENT or CONDITION, for both sources alike.
 """
 from __future__ import annotations
@@ -26,7 +27,7 @@ from spacy.util import minibatch
 
 from pipeline.lexicons import Concept, Lexicon, load_lexicon
 from pipeline.lexicons.normalize import fold
-from pipeline.lexicons.sources import CURATED_DIR, read_word_list
+from pipeline.lexicons.sources import CURATED_DIR, StopTerms, read_word_list
 from pipeline.nlp.abbreviations import foreign_short_forms
 from pipeline.nlp.sentences import words_and_spaces
 from pipeline.resources import model_path
@@ -60,16 +61,19 @@ class TrainedRecognizer:
         keep_lexicon: Iterable[str] = ("DRUG", "DISEASE"),
         lexicon_wins: Iterable[str] = (),
         analytes: Iterable[str] = (),
+        stop_terms: StopTerms | None = None,
     ) -> None:
         self.model = model
         self.lexicon = lexicon
         self.analytes = frozenset(fold(a) for a in analytes)
+        self.stop_terms = stop_terms or StopTerms(frozenset(), frozenset())
         self.keep_lexicon = frozenset(keep_lexicon)
         self.lexicon_wins = frozenset(lexicon_wins)
 
     @classmethod
     def from_disk(cls, model_dir: str | Path | None = None, lexicon_dir: str | None = None, **options) -> TrainedRecognizer:
-        return cls(load_model(model_dir), load_lexicon(lexicon_dir), analytes=read_word_list(ANALYTES), **options)
+        return cls(load_model(model_dir), load_lexicon(lexicon_dir), analytes=read_word_list(ANALYTES),
+                   stop_terms=StopTerms.load(), **options)
 
     def __call__(self, doc: Doc) -> Doc:
         return self._merge(doc, self.model(self._copy(doc)))
@@ -91,7 +95,7 @@ class TrainedRecognizer:
         taken: set[int] = set()
         foreign = foreign_short_forms(doc, [(e.start, e.end) for e in (*existing, *predicted.ents)])
         for found in predicted.ents:
-            if self._inside_analyte(doc, found.start, found.end) or found.text in foreign:
+            if found.text in self.stop_terms or self._inside_analyte(doc, found.start, found.end) or found.text in foreign:
                 continue
             overlapped = {(e.start, e.end): e for i in range(found.start, found.end) if (e := owner.get(i)) is not None}
             if (found.start, found.end) in overlapped:

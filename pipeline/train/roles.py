@@ -9,13 +9,11 @@ inference sees) in the `train` and `valid` texts of two corpora that annotate ad
 Logistic regression (scikit-learn, fixed seed) is fitted on `train`; the threshold with the best
 adverse-event F1 on `valid` is kept. The `dev` texts are never read here.
 
-    python -m pipeline.train.roles --corpora ../shared/corpora
+    trialgraph train --corpora ../shared/corpora --only roles
 """
 from __future__ import annotations
 
-import argparse
 import hashlib
-import json
 from pathlib import Path
 from typing import Any
 
@@ -95,14 +93,3 @@ def train_roles(corpora_dir: Path, output: Path = DEFAULT_OUTPUT) -> dict[str, A
     model.save(Path(output), record)
     return {**record, "threshold": model.threshold, "features": len(model.weights)}
 
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpora", type=Path, required=True, help="folder holding ade_corpus_v2/ and tac2017_adr/")
-    parser.add_argument("-o", "--output", type=Path, default=DEFAULT_OUTPUT)
-    args = parser.parse_args()
-    print(json.dumps(train_roles(args.corpora, args.output), indent=1))
-
-
-if __name__ == "__main__":
-    main()

@@ -91,8 +91,8 @@ def _ordered(curies: list[str], order: tuple[str, ...]) -> list[str]:
 class StopLists:
     """Keys that filters drop."""
 
-    stop: set[str]
-    stop_acronyms: set[str]
+    stop: frozenset[str]
+    stop_acronyms: frozenset[str]
     analytes: set[str]
     units: set[str]
     salts: set[str]
@@ -101,8 +101,8 @@ class StopLists:
     def load(cls) -> "StopLists":
         stop_terms = sources.StopTerms.load()
         return cls(
-            stop=set(stop_terms.keys),
-            stop_acronyms=set(stop_terms.acronyms),
+            stop=stop_terms.keys,
+            stop_acronyms=stop_terms.acronyms,
             analytes={fold(word) for word in sources.read_word_list(CURATED_DIR / "analytes_and_proteins.txt")},
             units={fold(unit) for unit in sources.cdisc_units() if fold(unit)},
             salts={word.lower() for word in sources.read_word_list(CURATED_DIR / "salt_words.txt")},

@@ -17,8 +17,8 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
 from pipeline.lexicons import Concept, Lexicon, load_lexicon
-from pipeline.lexicons.sources import StopTerms
 from pipeline.lexicons.normalize import fold
+from pipeline.lexicons.sources import StopTerms
 from pipeline.nlp.abbreviations import foreign_short_forms
 from pipeline.nlp.sentences import words_and_spaces
 from pipeline.resources import model_path, read_word_list

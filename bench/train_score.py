@@ -21,13 +21,13 @@ sys.path.insert(0, str(ROOT))
 OUT = ROOT / "bench" / "results" / "train"
 
 _LEARNED = ("trialgraph_trained_ner", "trialgraph_event_roles", "trialgraph_relation_scorer")
-PIPELINES = {  # component lists, from the default pipeline's
-    "lexicon": lambda components: tuple(c for c in components if c not in _LEARNED),
-    # the model's spans alone (normalized through the lexicon), no lexicon matches
-    "trained": lambda components: tuple(c for c in components if c != "trialgraph_lexicon"),
-    "combined": lambda components: components,
+PIPELINES = {  # (component lists, from the default pipeline's; options of the trained NER component)
+    "lexicon": (lambda components: tuple(c for c in components if c not in _LEARNED), {}),
+    # the model's spans alone: the lexicon matches are its input feature and its normalizer, no output
+    "trained": (lambda components: components, {"keep_lexicon": []}),
+    "combined": (lambda components: components, {}),
     # the combined entities with the rule relations only: what the relation model adds
-    "combined_rule_relations": lambda components: tuple(c for c in components if c != "trialgraph_relation_scorer"),
+    "combined_rule_relations": (lambda components: tuple(c for c in components if c != "trialgraph_relation_scorer"), {}),
 }
 ROWS = [  # (gold, report group, label, table name)
     ("ade", "entities", "DRUG", "ADE dev | DRUG"),
@@ -89,9 +89,11 @@ def main() -> None:
     golds = {kind: gold for kind, gold in dev_gold(args.shared).items() if kind in args.corpora.split(",")}
     reports: dict[str, dict[str, dict]] = {}
     for name in args.pipelines.split(","):
-        nlp = build_nlp(components=PIPELINES[name](COMPONENTS))
-        if args.ner_model and "trialgraph_trained_ner" in nlp.pipe_names:
-            nlp.replace_pipe("trialgraph_trained_ner", "trialgraph_trained_ner", config={"model_dir": args.ner_model})
+        components, ner_options = PIPELINES[name]
+        nlp = build_nlp(components=components(COMPONENTS))
+        ner_options = {**ner_options, **({"model_dir": args.ner_model} if args.ner_model else {})}
+        if ner_options and "trialgraph_trained_ner" in nlp.pipe_names:
+            nlp.replace_pipe("trialgraph_trained_ner", "trialgraph_trained_ner", config=ner_options)
         label = f"{name}{args.tag}"
         reports[label] = {kind: score(args.shared, kind, gold, nlp, label) for kind, gold in golds.items()}
     (OUT / f"scores{args.tag}.json").write_text(json.dumps(reports, indent=1) + "\n", encoding="utf-8")

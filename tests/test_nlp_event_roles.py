@@ -6,6 +6,7 @@ import pytest
 
 from pipeline.nlp.event_roles import EventRoleClassifier, load_role_model, role_features
 from pipeline.nlp.linear import LinearModel
+from pipeline.nlp.sentences import sentences_of_entities
 
 ACCEPT_ALL = LinearModel({}, bias=20.0, threshold=0.5)
 REJECT_ALL = LinearModel({}, bias=-20.0, threshold=0.5)
@@ -62,7 +63,7 @@ def test_event_roles_grade_survives_a_change_of_role(cue_nlp):
 
 def test_event_roles_features_name_the_cue_role_neighbours_and_drugs(cue_nlp):
     doc = cue_nlp("Heat stroke in schizophrenia during clozapine treatment.")
-    sentence = next(doc.sents)
-    features = role_features(next(e for e in doc.ents if e.text == "schizophrenia"), sentence)
+    index = next(i for i, e in enumerate(doc.ents) if e.text == "schizophrenia")
+    features = role_features(doc.ents[index], sentences_of_entities(doc)[index])
     assert {"text=schizophrenia", "before1=in", "after1=during", "drug_after=1", "drugs=1"} <= set(features)
     assert any(f.startswith("cue_role=") for f in features)

@@ -6,7 +6,7 @@ import pytest
 import spacy
 
 from pipeline.lexicons import load_lexicon
-from pipeline.nlp.trained_ner import TrainedRecognizer, load_model
+from pipeline.nlp.trained_ner import TrainedRecognizer, lexicon_tags, load_model
 
 PSORIASIS = "She had worsening of her psoriasis after lithium and systemic corticosteroids."
 THYROID = "A 48-year-old woman who was treated for thyrotoxicosis with methimazole developed agranulocytosis."
@@ -30,6 +30,22 @@ def lexicon_nlp():
 def merged(lexicon_nlp, text: str, patterns: list[tuple[str, str]], **options):
     recognizer = TrainedRecognizer(stand_in_model(patterns), load_lexicon(), **options)
     return {e.text: e for e in recognizer(lexicon_nlp(text)).ents}
+
+
+def test_nlp_trained_ner_lexicon_tags_mark_each_token_of_the_matches(lexicon_nlp):
+    doc = lexicon_nlp(PSORIASIS)
+    tags = dict(zip((t.text for t in doc), lexicon_tags(doc)))
+    assert (tags["psoriasis"], tags["lithium"], tags["her"]) == ("B-DISEASE", "B-DRUG", "O")
+    assert len(lexicon_tags(lexicon_nlp("Nausea and vomiting were mild."))) == 6
+
+
+def test_nlp_trained_ner_model_reads_the_lexicon_tags_of_its_input(lexicon_nlp):
+    """The stand-in model matches on TAG alone: it finds the span only if the copy carries the tags."""
+    model = spacy.blank("en")
+    model.add_pipe("entity_ruler").add_patterns(
+        [{"label": "DISEASE", "pattern": [{"TAG": "O", "LOWER": "her"}, {"TAG": "B-DISEASE"}]}])
+    ents = {e.text: e for e in TrainedRecognizer(model, load_lexicon())(lexicon_nlp(PSORIASIS)).ents}
+    assert ents["her psoriasis"]._.source == "model" and "psoriasis" not in ents
 
 
 def test_nlp_trained_ner_agreeing_span_keeps_lexicon_identifiers(lexicon_nlp):

@@ -5,6 +5,7 @@ import pytest
 
 from pipeline.document import Section
 from pipeline.nlp.linear import LinearModel
+from pipeline.nlp.sentences import sentences_of_entities
 from pipeline.nlp.trained_relations import RelationScorer, load_relation_model, pair_features
 
 TEXT = "A 48-year-old woman who was treated for thyrotoxicosis with methimazole developed agranulocytosis."
@@ -18,14 +19,11 @@ def rules_nlp():
                                  "trialgraph_relations"))
 
 
-def ents_by_text(doc):
-    return {e.text: e for e in doc.ents}
-
-
 def test_nlp_trained_relations_pair_features_describe_order_gap_and_words_between(rules_nlp):
     doc = rules_nlp(TEXT)
-    ents = ents_by_text(doc)
-    features = pair_features(ents["methimazole"], ents["agranulocytosis"])
+    ents, sentences = list(doc.ents), sentences_of_entities(doc)
+    drug, event = (next(i for i, e in enumerate(ents) if e.text == name) for name in ("methimazole", "agranulocytosis"))
+    features = pair_features(ents[drug], ents[event], sentences[event])
     assert {"order=drug_first", "gap=1", "between=developed", "after=.", "before=with"} <= set(features)
     assert "sentence=woman" in features
 

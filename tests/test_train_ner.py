@@ -42,6 +42,19 @@ def test_train_ner_records_data_versions_seed_and_counts(trained):
     assert record["overrides"]["training.max_epochs"] == 2
 
 
+def test_train_ner_examples_carry_the_lexicon_tags_the_model_reads(trained):
+    import spacy
+
+    from pipeline.train.docbins import lexicon_tagged_corpus
+
+    root, _ = trained
+    examples = list(lexicon_tagged_corpus(root / "work" / "corpus" / "train.spacy")(spacy.blank("en")))
+    predicted = [t.tag_ for eg in examples for t in eg.predicted]
+    assert predicted == [t.tag_ for eg in examples for t in eg.reference]
+    assert "B-DRUG" in predicted and "B-DISEASE" in predicted and "O" in predicted
+    assert not any(eg.predicted.has_annotation("ENT_IOB") for eg in examples)  # the gold stays gold
+
+
 def test_train_ner_is_reproducible_with_its_fixed_seed(trained, tmp_path):
     from pipeline.train.ner import train_ner
 

@@ -13,7 +13,7 @@ from spacy.tokens import Doc, Span
 
 from pipeline.document import ELIGIBILITY_KINDS, innermost_section
 from pipeline.nlp.extensions import copy_span
-from pipeline.nlp.sentences import entity_sentences
+from pipeline.nlp.sentences import EntitySentence, sentences_of_entities
 from pipeline.resources import model_path
 
 _GRADE = re.compile(
@@ -97,13 +97,13 @@ class ContextAnnotator:
     def __call__(self, doc: Doc) -> Doc:
         sections = doc._.sections or []
         new_ents = []
-        for ent, sent in zip(doc.ents, entity_sentences(doc)):
+        for ent, sent in zip(doc.ents, sentences_of_entities(doc)):
             found = innermost_section(sections, ent.start_char)
             section = found.kind if found else None
             if section in self.rules.ignored_sections:
                 continue
             ent._.section = section
-            before, after = self._windows(ent, sent)
+            before, after = self._windows(ent, sent.span)
             ent._.negated = bool(self._last_cue(self.rules.negation_before, before)) or bool(
                 self.rules.negation_after.match(after.lstrip())
             )
@@ -135,21 +135,20 @@ class ContextAnnotator:
             pass
         return last
 
-    def _context(self, ent: Span, sent: Span, section: str | None, before: str) -> str | None:
+    def _context(self, ent: Span, sent: EntitySentence, section: str | None, before: str) -> str | None:
         if section in ELIGIBILITY_KINDS:
             return "eligibility"
-        sentence = sent.text.lower()
         if ent.label_ in ("DRUG", "DRUG_CLASS") and self._prior_therapy(sent, before):
             return "prior_therapy"
         if self.rules.historical.search(before):
             return "historical"
         if self.rules.hypothetical.search(before):
             return "hypothetical"
-        if self.rules.other_study.search(sentence):
+        if self.rules.other_study.search(sent.lower):
             return "other_study"
         return None
 
-    def _prior_therapy(self, sent: Span, before: str) -> bool:
+    def _prior_therapy(self, sent: EntitySentence, before: str) -> bool:
         """A prior-therapy cue reaches the drug across filler words and other drug mentions only."""
         cue = self._last_cue(self.rules.prior_therapy, before)
         if cue is None:
@@ -160,7 +159,7 @@ class ContextAnnotator:
         gap = _WORD.findall(before[cue.end() :])
         return all(w in self.rules.prior_therapy_fillers or w in drug_words for w in gap)
 
-    def _disease_role(self, ent: Span, sentence: Span, section: str | None, before: str) -> str:
+    def _disease_role(self, ent: Span, sentence: EntitySentence, section: str | None, before: str) -> str:
         if section not in ELIGIBILITY_KINDS and section != "conditions" and caused_by_drug(ent, self.rules):
             return "ADVERSE_EVENT"
         if section in self.rules.condition_sections:
@@ -175,16 +174,16 @@ class ContextAnnotator:
         if last_word in self.rules.condition_heads and not self.rules.adverse_event_cues.search(before):
             return "CONDITION"
         has_drug = any(e.label_ == "DRUG" for e in sentence.ents)
-        if has_drug or self.rules.adverse_event_cues.search(sentence.text.lower()):
+        if has_drug or self.rules.adverse_event_cues.search(sentence.lower):
             return "ADVERSE_EVENT"
         return "CONDITION"
 
-    def _adverse_event_attributes(self, ent: Span, sent: Span, before: str) -> None:
+    def _adverse_event_attributes(self, ent: Span, sent: EntitySentence, before: str) -> None:
         grade = _GRADE.search(before)
         if grade:
             value = re.sub(r"\s+", "", grade.group("grade").lower())
             value = _ROMAN.get(value, value).replace("≥", ">=").replace("–", "-")
             ent._.grade = ">=" + value.lstrip(">=") if value.startswith((">", "≥")) else value
-        sentence = sent.text.lower()
         ent._.serious = bool(self.rules.serious_cues.search(before))
-        ent._.dlt = bool(self.rules.dlt_cues.search(sentence))
+        ent._.dlt = bool(self.rules.dlt_cues.search(sent.lower))
+

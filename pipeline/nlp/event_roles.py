@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span
 from pipeline.nlp.context import ContextRules, caused_by_drug
 from pipeline.nlp.extensions import copy_span
 from pipeline.nlp.linear import LinearModel, bucket
-from pipeline.nlp.sentences import entity_sentences
+from pipeline.nlp.sentences import EntitySentence, sentences_of_entities
 from pipeline.nlp.trained_relations import FREE_TEXT_SECTIONS
 
 DEFAULT_MODEL = "ner/roles/event_role.json.gz"
@@ -43,9 +43,9 @@ def decided_by_model(ent: Span, rules: ContextRules) -> bool:
             and not caused_by_drug(ent, rules))
 
 
-def role_features(ent: Span, sentence: Span) -> list[str]:
+def role_features(ent: Span, sent: EntitySentence) -> list[str]:
     """Feature names of a disease mention (labelled by the context component) in its sentence."""
-    doc = ent.doc
+    doc, sentence = ent.doc, sent.span
     words = [t.lower_ for t in ent]
     features = [f"cue_role={ent.label_}", f"text={' '.join(words)}", f"first={words[0]}", f"last={words[-1]}",
                 f"length={min(len(words), 4)}", f"negated={ent._.negated}", f"context={ent._.context}"]
@@ -57,16 +57,16 @@ def role_features(ent: Span, sentence: Span) -> list[str]:
     features += [f"near_before={t.lower_}" for t in doc[max(sentence.start, ent.start - _WINDOW) : ent.start] if t.is_alpha]
     features += [f"near_after={t.lower_}" for t in doc[ent.end : min(sentence.end, ent.end + _WINDOW)] if t.is_alpha]
     features.append(f"position={bucket(ent.start - sentence.start, _DISTANCE_BUCKETS)}")
-    drugs = [e for e in sentence.ents if e.label_ in ("DRUG", "DRUG_CLASS")]
+    drugs = [e for e in sent.ents if e.label_ in ("DRUG", "DRUG_CLASS")]
     features.append(f"drugs={min(len(drugs), 3)}")
     if drugs:
         nearest = min(drugs, key=lambda d: min(abs(d.start - ent.end), abs(ent.start - d.end)))
         side = "before" if nearest.end <= ent.start else "after"
         gap = ent.start - nearest.end if side == "before" else nearest.start - ent.end
         features.append(f"drug_{side}={bucket(max(gap, 0), _DISTANCE_BUCKETS)}")
-    others = sum(e.label_ in ROLES for e in sentence.ents) - 1
+    others = sum(e.label_ in ROLES for e in sent.ents) - 1
     features.append(f"other_diseases={min(others, 3)}")
-    features += [f"sentence={t.lower_}" for t in sentence if t.is_alpha and len(t) > 2]
+    features += [f"sentence={w}" for w in sent.words]
     return features
 
 
@@ -80,7 +80,7 @@ class EventRoleClassifier:
     def __call__(self, doc: Doc) -> Doc:
         ents = list(doc.ents)
         changed = False
-        for index, (ent, sentence) in enumerate(zip(ents, entity_sentences(doc))):
+        for index, (ent, sentence) in enumerate(zip(ents, sentences_of_entities(doc))):
             if not decided_by_model(ent, self.rules):
                 continue
             role = ROLES[0] if self.model.accepts(role_features(ent, sentence)) else ROLES[1]

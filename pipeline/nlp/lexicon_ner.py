@@ -53,7 +53,7 @@ class LexiconRecognizer:
             for m in self.lexicon.match(words, spaces)
             if not self._inside_analyte(words, m.start, m.end)
         }
-        found.update(self._abbreviations(doc, found))
+        found.update(self._abbreviations(doc, words, found))
         found = self._without_compound_modifiers(doc, found)
         foreign = foreign_short_forms(doc, found)
         if foreign:
@@ -95,7 +95,9 @@ class LexiconRecognizer:
                     return True
         return False
 
-    def _abbreviations(self, doc: Doc, found: dict[tuple[int, int], Concept]) -> dict[tuple[int, int], Concept]:
+    def _abbreviations(
+        self, doc: Doc, words: list[str], found: dict[tuple[int, int], Concept]
+    ) -> dict[tuple[int, int], Concept]:
         """Short forms defined in the document take the concept of the match that ends their long form,
         everywhere they occur. A short form that is a stop term ("RECIST", "PD") needs a match covering at
         least half of its long form: "Parkinson's disease (PD)" is a disease, "Response Evaluation Criteria
@@ -111,9 +113,9 @@ class LexiconRecognizer:
                 ):
                     defined[short.text] = match[1]
         for (start, end), concept in found.items():  # "abacavir (ABC)", also where scispaCy finds no definition
-            if end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text.startswith(")"):
-                short = doc[end + 1].text
+            if end + 2 < len(words) and words[end] == "(" and words[end + 2].startswith(")"):
+                short = words[end + 1]
                 if (short.isupper() and len(short) <= _ACRONYM_MAX_CHARS and short not in defined
                         and short not in self.stop_terms):
                     defined[short] = concept
-        return {(t.i, t.i + 1): defined[t.text] for t in doc if t.text in defined}
+        return {(i, i + 1): defined[word] for i, word in enumerate(words) if word in defined} if defined else {}

@@ -6,6 +6,7 @@ models/rules/sentence_abbreviations.txt ("et al.", "e.g.", "vs.").
 """
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path
 
 import numpy
@@ -26,33 +27,39 @@ class SentenceSplitter:
         self.abbreviations = read_word_list(abbreviations_path or "rules/sentence_abbreviations.txt")
 
     def __call__(self, doc: Doc) -> Doc:
+        words = [token.text for token in doc]
+        breaks = ["\n" in token.text or "\n" in token.whitespace_ for token in doc]
+        starts = numpy.full(len(doc), -1, dtype="int32")  # spaCy's SENT_START values: 1 starts, -1 does not
         starts_next = True
-        for i, token in enumerate(doc):
-            token.is_sent_start = starts_next
+        for i, word in enumerate(words):
+            if starts_next:
+                starts[i] = 1
             starts_next = False
-            if "\n" in token.text or "\n" in token.whitespace_:
+            if breaks[i]:
                 starts_next = True
-            elif token.text in _END_PUNCT or (token.text.endswith(".") and len(token.text) > 1):
-                starts_next = self._ends_sentence(doc, i)
-            elif token.text in _CLOSERS and i > 0 and doc[i - 1].text in _END_PUNCT:
-                starts_next = self._next_starts_sentence(doc, i)
+            elif word in _END_PUNCT or (word.endswith(".") and len(word) > 1):
+                starts_next = self._ends_sentence(words, i)
+            elif word in _CLOSERS and i > 0 and words[i - 1] in _END_PUNCT:
+                starts_next = self._next_starts_sentence(words, i)
+        if len(doc):
+            doc.from_array([SENT_START], starts.astype("uint64").reshape(-1, 1))
         return doc
 
-    def _ends_sentence(self, doc: Doc, i: int) -> bool:
-        token = doc[i]
-        word = token.text[:-1] if token.text != "." else (doc[i - 1].text if i > 0 else "")
-        if token.text.endswith(".") and word.lower().rstrip(".") in self.abbreviations:
+    def _ends_sentence(self, words: list[str], i: int) -> bool:
+        text = words[i]
+        word = text[:-1] if text != "." else (words[i - 1] if i > 0 else "")
+        if text.endswith(".") and word.lower().rstrip(".") in self.abbreviations:
             return False
-        if token.text not in _END_PUNCT and not token.text[:-1].replace(".", "").isalpha():
+        if text not in _END_PUNCT and not text[:-1].replace(".", "").isalpha():
             return False
-        return self._next_starts_sentence(doc, i)
+        return self._next_starts_sentence(words, i)
 
     @staticmethod
-    def _next_starts_sentence(doc: Doc, i: int) -> bool:
-        if i + 1 >= len(doc):
+    def _next_starts_sentence(words: list[str], i: int) -> bool:
+        if i + 1 >= len(words):
             return False
-        nxt = doc[i + 1].text
-        if doc[i + 1].is_space:
+        nxt = words[i + 1]
+        if nxt.isspace():
             return True
         first = nxt[0]
         return first.isupper() or first.isdigit() or nxt in _BULLETS or first in "([“\""
@@ -80,6 +87,35 @@ def entity_sentences(doc: Doc) -> list[Span]:
         while len(sentences) < len(ents) and ents[len(sentences)].start < sentence.end:
             sentences.append(sentence)
     return sentences
+
+
+class EntitySentence:
+    """A sentence as the entity components read it, built once and shared by the entities that start in
+    it: its span, those entities, and (computed on first use) its lowercased text and words."""
+
+    def __init__(self, span: Span, ents: list[Span]) -> None:
+        self.span = span
+        self.ents = ents
+
+    @cached_property
+    def lower(self) -> str:
+        return self.span.text.lower()
+
+    @cached_property
+    def words(self) -> list[str]:
+        """Its lowercased alphabetic words of three letters or more, in order."""
+        return [t.lower_ for t in self.span if t.is_alpha and len(t) > 2]
+
+
+def sentences_of_entities(doc: Doc) -> list[EntitySentence]:
+    """`entity_sentences` as `EntitySentence`s: one per entity, the same object for entities of one sentence."""
+    ents, spans = list(doc.ents), entity_sentences(doc)
+    built: dict[int, EntitySentence] = {}
+    for ent, span in zip(ents, spans):
+        if span.start not in built:
+            built[span.start] = EntitySentence(span, [])
+        built[span.start].ents.append(ent)
+    return [built[span.start] for span in spans]
 
 
 def words_and_spaces(doc: Doc) -> tuple[list[str], list[bool]]:

@@ -1,7 +1,9 @@
 """Statistical DRUG and DISEASE mentions from the NER pipeline trained by `trialgraph train`, combined
 with the lexicon matches already in `doc.ents`.
 
-The model runs on a copy of the Doc's tokens, then the two sources are merged:
+The model runs on a copy of the Doc's tokens whose TAG attribute holds each token's place in the lexicon
+matches (`lexicon_tags`: "B-DRUG", "I-DISEASE", "O"), one of the features its embedding reads, as in
+training. Then the two sources are merged:
 - a model span equal to a lexicon match keeps the lexicon's label and identifiers;
 - a model span overlapping DRUG or DISEASE matches replaces them (the model learned the gold span
   boundaries), unless their label is in `lexicon_wins`; one overlapping any other label (DRUG_CLASS,
@@ -40,6 +42,17 @@ _ANALYTE_REACH = 2  # tokens an analyte phrase may extend beyond a model span on
 _COMPATIBLE = {"DRUG": ("DRUG", "DRUG_CLASS"), "DISEASE": ("DISEASE",)}
 
 
+def lexicon_tags(doc: Doc) -> list[str]:
+    """Each token's place in the entities of `doc` ("B-DRUG", "I-DISEASE", "O"): the lexicon feature of the
+    NER model, computed the same way on training texts (pipeline/train/docbins.py) and here."""
+    tags = ["O"] * len(doc)
+    for ent in doc.ents:
+        tags[ent.start] = f"B-{ent.label_}"
+        for i in range(ent.start + 1, ent.end):
+            tags[i] = f"I-{ent.label_}"
+    return tags
+
+
 def load_model(model_dir: str | Path | None = None) -> Language:
     """The trained tok2vec + NER pipeline (default models/ner/model)."""
     path = model_path(model_dir or DEFAULT_MODEL_DIR)
@@ -66,6 +79,7 @@ class TrainedRecognizer:
         self.model = model
         self.lexicon = lexicon
         self.analytes = frozenset(fold(a) for a in analytes)
+        self._analyte_keys = "\n".join(sorted(self.analytes))  # a span's key that is no part of these is no analyte
         self.stop_terms = stop_terms or StopTerms(frozenset(), frozenset())
         self.keep_lexicon = frozenset(keep_lexicon)
         self.lexicon_wins = frozenset(lexicon_wins)
@@ -85,7 +99,7 @@ class TrainedRecognizer:
 
     def _copy(self, doc: Doc) -> Doc:
         words, spaces = words_and_spaces(doc)
-        return Doc(self.model.vocab, words=words, spaces=spaces)
+        return Doc(self.model.vocab, words=words, spaces=spaces, tags=lexicon_tags(doc))
 
     def _merge(self, doc: Doc, predicted: Doc) -> Doc:
         existing = list(doc.ents)
@@ -114,6 +128,9 @@ class TrainedRecognizer:
     def _inside_analyte(self, doc: Doc, start: int, end: int) -> bool:
         """Whether the span, or a phrase around it, is a lab analyte of the curated list ("aspartate" in
         "aspartate transaminase"): analytes are neither drugs nor diseases, as in the lexicon component."""
+        key = fold(doc[start:end].text)
+        if not key or key not in self._analyte_keys:
+            return False
         for lo in range(max(0, start - _ANALYTE_REACH), start + 1):
             for hi in range(end, min(len(doc), end + _ANALYTE_REACH) + 1):
                 if fold("".join(t.text for t in doc[lo:hi])) in self.analytes:

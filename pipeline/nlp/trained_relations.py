@@ -14,7 +14,7 @@ from pathlib import Path
 from spacy.tokens import Doc, Span
 
 from pipeline.nlp.linear import LinearModel, bucket
-from pipeline.nlp.sentences import entity_sentences
+from pipeline.nlp.sentences import EntitySentence, sentences_of_entities
 
 EXTRACTOR = "model"
 DEFAULT_MODEL = "ner/relations/has_adverse_event.json.gz"
@@ -32,9 +32,9 @@ def load_relation_model(path: str | Path | None = None) -> LinearModel:
     return LinearModel.load(path or DEFAULT_MODEL, TRAIN_HINT)
 
 
-def pair_features(drug: Span, event: Span, sentence: Span | None = None) -> list[str]:
-    """Feature names of a (drug, adverse event) pair in one sentence (the event's, found if not given)."""
-    doc, sentence = drug.doc, sentence or event.sent
+def pair_features(drug: Span, event: Span, sent: EntitySentence) -> list[str]:
+    """Feature names of a (drug, adverse event) pair in one sentence, the event's."""
+    doc, sentence = drug.doc, sent.span
     first, second = (drug, event) if drug.start < event.start else (event, drug)
     order = "drug_first" if first is drug else "event_first"
     gap = max(0, second.start - first.end)
@@ -48,12 +48,12 @@ def pair_features(drug: Span, event: Span, sentence: Span | None = None) -> list
     features.append(f"before={doc[first.start - 1].lower_ if first.start > sentence.start else '<s>'}")
     features.append(f"after={doc[second.end].lower_ if second.end < sentence.end else '</s>'}")
     features.append(f"event_last={event[-1].lower_}")
-    others = [e.label_ for e in sentence.ents if first.end <= e.start and e.end <= second.start]
+    others = [e.label_ for e in sent.ents if first.end <= e.start and e.end <= second.start]
     features += [f"between_ent={label}" for label in others]
-    drugs = sum(e.label_ == "DRUG" for e in sentence.ents)
-    events = sum(e.label_ == "ADVERSE_EVENT" for e in sentence.ents)
+    drugs = sum(e.label_ == "DRUG" for e in sent.ents)
+    events = sum(e.label_ == "ADVERSE_EVENT" for e in sent.ents)
     features += [f"drugs={min(drugs, 4)}", f"events={min(events, 4)}"]
-    features += [f"sentence={t.lower_}" for t in sentence if t.is_alpha and len(t) > 2]
+    features += [f"sentence={w}" for w in sent.words]
     return features
 
 
@@ -65,12 +65,12 @@ class RelationScorer:
         self.free_text_sections = frozenset(free_text_sections)
 
     def __call__(self, doc: Doc) -> Doc:
-        ents, sentences = list(doc.ents), entity_sentences(doc)
+        ents, sentences = list(doc.ents), sentences_of_entities(doc)
         kept = []
         for relation in doc._.relations or []:
             drug, event, sentence = ents[relation.head], ents[relation.tail], sentences[relation.tail]
             in_prose = event._.section is None or event._.section in self.free_text_sections
-            if relation.label != "HAS_ADVERSE_EVENT" or not in_prose or sentences[relation.head] != sentence:
+            if relation.label != "HAS_ADVERSE_EVENT" or not in_prose or sentences[relation.head] is not sentence:
                 kept.append(relation)
                 continue
             probability = self.model.probability(pair_features(drug, event, sentence))

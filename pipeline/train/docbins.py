@@ -1,5 +1,8 @@
 """Gold texts as spaCy Docs, tokenized and split into sentences exactly as the annotation pipeline does.
 
+Each token's TAG holds its place in the lexicon matches (`lexicon_tags`), a feature of the model; the
+corpus reader `trialgraph.LexiconTaggedCorpus.v1` hands it to the predicted Docs of training examples.
+
 A gold span that does not fall on token boundaries is left unknown (its tokens carry no annotation).
 In a partial text, lexicon matches that no gold span overlaps are unknown too: ADE-Corpus-V2 does not
 annotate a drug that caused nothing, which is no reason to teach the model that it is not a drug.
@@ -7,13 +10,16 @@ annotate a drug that caused nothing, which is no reason to teach the model that 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc, DocBin, Span
-from spacy.util import filter_spans
+from spacy.training import Corpus, Example
+from spacy.util import filter_spans, registry
 
+from pipeline.nlp.sentences import words_and_spaces
+from pipeline.nlp.trained_ner import lexicon_tags
 from pipeline.train.corpora import SPLITS, GoldText
 
 _PARTIAL_LABELS = frozenset({"DRUG", "DRUG_CLASS", "DISEASE"})
@@ -24,6 +30,8 @@ def gold_doc(nlp: Language, gold: GoldText, stats: Counter | None = None) -> Doc
     stats = stats if stats is not None else Counter()
     doc = nlp(gold.text)
     found = list(doc.ents)
+    for token, tag in zip(doc, lexicon_tags(doc)):
+        token.tag_ = tag
     spans, unknown = [], []
     for start, end, label in gold.spans:
         span = doc.char_span(start, end, label=label)
@@ -51,7 +59,7 @@ def gold_doc(nlp: Language, gold: GoldText, stats: Counter | None = None) -> Doc
 def write_docbins(nlp: Language, golds: Iterable[GoldText], out_dir: Path) -> dict[str, dict[str, int]]:
     """`{split}.spacy` files of sentence Docs in `out_dir`; returns counts per split and corpus."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    bins = {split: DocBin(attrs=["ORTH", "SPACY", "ENT_IOB", "ENT_TYPE"]) for split in SPLITS}
+    bins = {split: DocBin(attrs=["ORTH", "SPACY", "TAG", "ENT_IOB", "ENT_TYPE"]) for split in SPLITS}
     stats: dict[str, Counter] = {}
     for gold in golds:
         counter = stats.setdefault(f"{gold.split}/{gold.corpus}", Counter())
@@ -64,3 +72,18 @@ def write_docbins(nlp: Language, golds: Iterable[GoldText], out_dir: Path) -> di
     for split, docbin in bins.items():
         docbin.to_disk(out_dir / f"{split}.spacy")
     return {key: dict(sorted(counter.items())) for key, counter in sorted(stats.items())}
+
+
+@registry.readers("trialgraph.LexiconTaggedCorpus.v1")
+def lexicon_tagged_corpus(path: Path, limit: int = 0) -> Callable[[Language], Iterator[Example]]:
+    """spaCy's corpus reader on our DocBins, whose predicted Docs keep the lexicon tags (TAG) of the
+    gold Docs: the model sees the lexicon feature in training as it does at run time."""
+    corpus = Corpus(path, gold_preproc=True, limit=limit)
+
+    def read(nlp: Language) -> Iterator[Example]:
+        for example in corpus(nlp):
+            words, spaces = words_and_spaces(example.reference)
+            tags = [token.tag_ for token in example.reference]
+            yield Example(Doc(nlp.vocab, words=words, spaces=spaces, tags=tags), example.reference)
+
+    return read

@@ -28,7 +28,7 @@ def convert(corpora_dir: Path, work_dir: Path) -> dict[str, Any]:
     """Write the DocBins of every split into `work_dir/corpus`; returns their counts."""
     from pipeline.nlp.language import build_nlp
 
-    nlp = build_nlp(components=("trialgraph_sentences", "trialgraph_lexicon"))
+    nlp = build_nlp(components=("trialgraph_sentences", "abbreviation_detector", "trialgraph_lexicon"))
     return write_docbins(nlp, read_all(corpora_dir), work_dir / "corpus")
 
 

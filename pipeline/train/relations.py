@@ -57,15 +57,15 @@ def read_ade_sentences(folder: Path) -> list[Sentence]:
 
 def candidates(nlp, sentences: list[Sentence]) -> list[tuple[Sentence, list[str], bool]]:
     """(sentence, features, is_gold_pair) for every rule HAS_ADVERSE_EVENT relation within a sentence."""
-    from pipeline.nlp.sentences import entity_sentences
+    from pipeline.nlp.sentences import sentences_of_entities
     from pipeline.nlp.trained_relations import pair_features
 
     out = []
     for sentence, doc in zip(sentences, nlp.pipe((s.text for s in sentences), batch_size=64)):
-        ents, ent_sentences = list(doc.ents), entity_sentences(doc)
+        ents, ent_sentences = list(doc.ents), sentences_of_entities(doc)
         for relation in doc._.relations or []:
             drug, event, event_sentence = ents[relation.head], ents[relation.tail], ent_sentences[relation.tail]
-            if relation.label == "HAS_ADVERSE_EVENT" and ent_sentences[relation.head] == event_sentence:
+            if relation.label == "HAS_ADVERSE_EVENT" and ent_sentences[relation.head] is event_sentence:
                 gold = (_norm(drug.text), _norm(event.text)) in sentence.pairs
                 out.append((sentence, pair_features(drug, event, event_sentence), gold))
     return out

@@ -40,13 +40,13 @@ def examples(nlp, texts: list[GoldText]) -> list[tuple[GoldText, list[str], bool
     """(text, features, is_adverse_event) for every disease mention whose role the model decides."""
     from pipeline.nlp.context import ContextRules
     from pipeline.nlp.event_roles import decided_by_model, role_features
-    from pipeline.nlp.sentences import entity_sentences
+    from pipeline.nlp.sentences import sentences_of_entities
 
     rules, out = ContextRules.load(), []
     for gold, doc in zip(texts, nlp.pipe((g.text for g in texts), batch_size=32)):
         events = [(s, e) for s, e, label in gold.spans if label == "DISEASE"]
         drugs = [(s, e) for s, e, label in gold.spans if label == "DRUG"]
-        for ent, sentence in zip(doc.ents, entity_sentences(doc)):
+        for ent, sentence in zip(doc.ents, sentences_of_entities(doc)):
             if not decided_by_model(ent, rules):
                 continue
             span = (ent.start_char, ent.end_char)

@@ -43,13 +43,14 @@ class EndpointResultReader:
     def __call__(self, doc: Doc) -> Doc:
         endpoints = [(ent, sentence) for ent, sentence in zip(doc.ents, entity_sentences(doc))
                      if ent.label_ == "ENDPOINT"]
+        text = doc.text if endpoints else ""  # `doc.text` walks every token: read it once
         for index, (ent, sentence) in enumerate(endpoints):
             sentence_end = sentence.end_char
             # the text up to the next endpoint of the sentence, looking past an abbreviation in brackets
             later = [e for e, _ in endpoints[index + 1 :] if e.start_char < sentence_end
-                     and doc.text[ent.end_char : e.start_char].strip() != "("]
+                     and text[ent.end_char : e.start_char].strip() != "("]
             limit = later[0].start_char if later else sentence_end
-            ent._.result = self.read(ent, doc.text[ent.end_char : limit])
+            ent._.result = self.read(ent, text[ent.end_char : limit])
         return doc
 
     def read(self, ent: Span, following: str) -> dict[str, Any] | None:

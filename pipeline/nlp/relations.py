@@ -34,7 +34,7 @@ class RelationExtractor:
         relations: list[Relation] = []
         previous_drugs: list[int] = []
         previous_end_char = -1
-        ents = list(doc.ents)
+        ents, text = list(doc.ents), doc.text  # `doc.text` walks every token: read it once
         by_sentence: dict[int, list[int]] = {}
         for index, sentence in enumerate(entity_sentences(doc)):
             by_sentence.setdefault(sentence.start, []).append(index)
@@ -43,7 +43,7 @@ class RelationExtractor:
             drugs = [i for i in members if ents[i].label_ == "DRUG"]
             relations += self._doses(ents, members, drugs)
             heads, confidence = drugs, _SAME_SENTENCE
-            same_paragraph = previous_end_char >= 0 and "\n" not in doc.text[previous_end_char : sentence.start_char]
+            same_paragraph = previous_end_char >= 0 and "\n" not in text[previous_end_char : sentence.start_char]
             if not drugs and same_paragraph:
                 heads, confidence = previous_drugs, _PREVIOUS_SENTENCE
             for tail in members:

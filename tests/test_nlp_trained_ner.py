@@ -101,9 +101,9 @@ def test_nlp_trained_ner_missing_model_says_how_to_build_it(tmp_path):
 
 # Real sentences of ADE-Corpus-V2 dev PMIDs (never trained on): names no lexicon holds.
 UNSEEN = [
-    ("We report here a case of cardiovascular and neurological depression induced by oxymetalzoline in a toddler.",
-     "oxymetalzoline", "DRUG"),  # misspelled oxymetazoline
-    ("Triazolam-induced nocturnal bingeing with amnesia.", "nocturnal bingeing", "ADVERSE_EVENT"),
+    ("Here, we report a case of RFP-induced hypothyroidism without underlying thyroid disease.", "RFP", "DRUG"),
+    ("Hemodynamic collapse following labetalol administration in preeclampsia.", "Hemodynamic collapse",
+     "ADVERSE_EVENT"),
     ("Cessation of D-Pen and the start of corticosteroid therapy were followed by recovery from bicytopenia.",
      "D-Pen", "DRUG"),
 ]
@@ -116,6 +116,12 @@ def test_nlp_trained_ner_packaged_model_finds_what_the_lexicon_cannot(full_nlp, 
     assert not [e for e in lexicon_nlp(text).ents if e.start_char < end and start < e.end_char]
     found = {(e.text, e.label_, e._.source) for e in full_nlp(text).ents}
     assert (mention, label, "model") in found
+
+
+def test_nlp_trained_ner_packaged_model_leaves_the_doc_without_tags_or_tensor(full_nlp):
+    doc = full_nlp(PSORIASIS)
+    assert "lithium" in {e.text for e in doc.ents}
+    assert not doc.has_annotation("TAG") and doc.tensor.size == 0
 
 
 def test_nlp_trained_ner_packaged_model_loads_with_its_labels():

@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
+from spacy.vocab import Vocab
 
 CONTEXTS = ("eligibility", "prior_therapy", "historical", "hypothetical", "other_study")
 
@@ -62,9 +63,19 @@ def register_extensions() -> None:
 def copy_span(span: Span, label: str | None = None) -> Span:
     """A new span over the same tokens (optionally relabelled) carrying the same `._` attributes."""
     new = Span(span.doc, span.start, span.end, label=label or span.label_)
-    for name in _SPAN_ATTRIBUTES:
-        setattr(new._, name, getattr(span._, name))
+    if not _SAME_OFFSETS_SHARE_ATTRIBUTES:
+        for name in _SPAN_ATTRIBUTES:
+            setattr(new._, name, getattr(span._, name))
     return new
 
 
+def _same_offsets_share_attributes() -> bool:
+    """Whether spaCy keys `Span._` values by character offsets alone, so that a relabelled span over the
+    same tokens already carries them (spaCy 3.x does; checked rather than assumed)."""
+    doc = Doc(Vocab(), words=["x"])
+    Span(doc, 0, 1, label="A")._.source = "probe"
+    return Span(doc, 0, 1, label="B")._.source == "probe"
+
+
 register_extensions()
+_SAME_OFFSETS_SHARE_ATTRIBUTES = _same_offsets_share_attributes()

@@ -186,4 +186,3 @@ class ContextAnnotator:
             ent._.grade = ">=" + value.lstrip(">=") if value.startswith((">", "≥")) else value
         ent._.serious = bool(self.rules.serious_cues.search(before))
         ent._.dlt = bool(self.rules.dlt_cues.search(sent.lower))
-

@@ -27,15 +27,14 @@ class SentenceSplitter:
         self.abbreviations = read_word_list(abbreviations_path or "rules/sentence_abbreviations.txt")
 
     def __call__(self, doc: Doc) -> Doc:
-        words = [token.text for token in doc]
-        breaks = ["\n" in token.text or "\n" in token.whitespace_ for token in doc]
+        words = [token.text for token in doc]  # a token's trailing whitespace is " " or nothing: breaks are tokens
         starts = numpy.full(len(doc), -1, dtype="int32")  # spaCy's SENT_START values: 1 starts, -1 does not
         starts_next = True
         for i, word in enumerate(words):
             if starts_next:
                 starts[i] = 1
             starts_next = False
-            if breaks[i]:
+            if "\n" in word:
                 starts_next = True
             elif word in _END_PUNCT or (word.endswith(".") and len(word) > 1):
                 starts_next = self._ends_sentence(words, i)

@@ -144,7 +144,7 @@ class ContextAnnotator:
             return "historical"
         if self.rules.hypothetical.search(before):
             return "hypothetical"
-        if self.rules.other_study.search(sent.lower):
+        if sent.mentions(self.rules.other_study):
             return "other_study"
         return None
 
@@ -174,7 +174,7 @@ class ContextAnnotator:
         if last_word in self.rules.condition_heads and not self.rules.adverse_event_cues.search(before):
             return "CONDITION"
         has_drug = any(e.label_ == "DRUG" for e in sentence.ents)
-        if has_drug or self.rules.adverse_event_cues.search(sentence.lower):
+        if has_drug or sentence.mentions(self.rules.adverse_event_cues):
             return "ADVERSE_EVENT"
         return "CONDITION"
 
@@ -185,4 +185,4 @@ class ContextAnnotator:
             value = _ROMAN.get(value, value).replace("≥", ">=").replace("–", "-")
             ent._.grade = ">=" + value.lstrip(">=") if value.startswith((">", "≥")) else value
         ent._.serious = bool(self.rules.serious_cues.search(before))
-        ent._.dlt = bool(self.rules.dlt_cues.search(sent.lower))
+        ent._.dlt = sent.mentions(self.rules.dlt_cues)

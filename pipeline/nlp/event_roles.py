@@ -45,6 +45,11 @@ def decided_by_model(ent: Span, rules: ContextRules) -> bool:
 
 def role_features(ent: Span, sent: EntitySentence) -> list[str]:
     """Feature names of a disease mention (labelled by the context component) in its sentence."""
+    return mention_features(ent, sent) + sent.word_features
+
+
+def mention_features(ent: Span, sent: EntitySentence) -> list[str]:
+    """`role_features` but the sentence's words."""
     doc, sentence = ent.doc, sent.span
     words = [t.lower_ for t in ent]
     features = [f"cue_role={ent.label_}", f"text={' '.join(words)}", f"first={words[0]}", f"last={words[-1]}",
@@ -66,7 +71,6 @@ def role_features(ent: Span, sent: EntitySentence) -> list[str]:
         features.append(f"drug_{side}={bucket(max(gap, 0), _DISTANCE_BUCKETS)}")
     others = sum(e.label_ in ROLES for e in sent.ents) - 1
     features.append(f"other_diseases={min(others, 3)}")
-    features += [f"sentence={w}" for w in sent.words]
     return features
 
 
@@ -80,10 +84,14 @@ class EventRoleClassifier:
     def __call__(self, doc: Doc) -> Doc:
         ents = list(doc.ents)
         changed = False
+        sentence_weights: dict[EntitySentence, float] = {}
         for index, (ent, sentence) in enumerate(zip(ents, sentences_of_entities(doc))):
             if not decided_by_model(ent, self.rules):
                 continue
-            role = ROLES[0] if self.model.accepts(role_features(ent, sentence)) else ROLES[1]
+            if sentence not in sentence_weights:
+                sentence_weights[sentence] = self.model.weight(sentence.word_features)
+            probability = self.model.probability(mention_features(ent, sentence), sentence_weights[sentence])
+            role = ROLES[0] if probability >= self.model.threshold else ROLES[1]
             if role != ent.label_:
                 ents[index], changed = copy_span(ent, role), True
         if changed:

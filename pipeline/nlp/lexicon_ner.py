@@ -12,6 +12,7 @@ word is a suffix of models/rules/hyphen_suffixes.txt ("doxorubicin-induced") or 
 from __future__ import annotations
 
 import json
+import re
 
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
@@ -27,6 +28,7 @@ SOURCE = "lexicon"
 PATTERN_CONCEPT = Concept(id="", name="", label="DISEASE", curies=())
 _ANALYTE_REACH = 2  # tokens an analyte phrase may extend beyond a match on either side
 _ACRONYM_MAX_CHARS = 8
+EVENT_PATTERNS = "rules/adverse_event_patterns.json"
 
 
 class LexiconRecognizer:
@@ -37,13 +39,12 @@ class LexiconRecognizer:
         self.analytes = frozenset(fold(w) for w in read_word_list("lexicons/curated/analytes_and_proteins.txt"))
         self.suffixes = read_word_list("rules/hyphen_suffixes.txt")  # the tokenizer splits these off too
         self.stop_terms = StopTerms.load()
-        self.patterns: Matcher | None = None  # built on the first Doc, when the vocab is known
+        self.patterns: EventPatterns | None = None  # built on the first Doc, when the vocab is known
 
-    def _event_patterns(self, doc: Doc) -> Matcher:
+    def _event_patterns(self, doc: Doc) -> EventPatterns:
         if self.patterns is None:
-            data = json.loads(model_path("rules/adverse_event_patterns.json").read_text(encoding="utf-8"))
-            self.patterns = Matcher(doc.vocab, validate=True)
-            self.patterns.add("DISEASE", data["patterns"])
+            data = json.loads(model_path(EVENT_PATTERNS).read_text(encoding="utf-8"))
+            self.patterns = EventPatterns(doc.vocab, data["patterns"])
         return self.patterns
 
     def __call__(self, doc: Doc) -> Doc:
@@ -58,7 +59,7 @@ class LexiconRecognizer:
         foreign = foreign_short_forms(doc, found)
         if foreign:
             found = {(start, end): c for (start, end), c in found.items() if doc[start:end].text not in foreign}
-        for _, start, end in self._event_patterns(doc)(doc):
+        for start, end in self._event_patterns(doc).matches(doc, words):
             found.setdefault((start, end), PATTERN_CONCEPT)
         taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
         spans = list(doc.ents)
@@ -119,3 +120,59 @@ class LexiconRecognizer:
                         and short not in self.stop_terms):
                     defined[short] = concept
         return {(i, i + 1): defined[word] for i, word in enumerate(words) if word in defined} if defined else {}
+
+
+class EventPatterns:
+    """The adverse-event token patterns of models/rules/adverse_event_patterns.json on a spaCy Matcher, run
+    only around their anchors. A pattern's anchor is its required token with the fewest allowed LOWER
+    values (a list, a string or a regex); a match holds its anchor, so the Matcher reads the few tokens
+    within a pattern's length of an anchor word, not the whole Doc, and finds the same matches."""
+
+    def __init__(self, vocab, patterns: list[list[dict]]) -> None:
+        self.matcher = Matcher(vocab, validate=True)
+        self.matcher.add("DISEASE", patterns)
+        self.reach = max(len(pattern) for pattern in patterns) - 1
+        self.anchor_words: set[str] = set()
+        regexes = []
+        for number, pattern in enumerate(patterns, 1):
+            anchor = _anchor(pattern)
+            if anchor is None:
+                raise ValueError(
+                    f"{EVENT_PATTERNS}: pattern {number} has no required token with a LOWER value, list or regex "
+                    "to look for; give one of its tokens such a value and no 'OP'"
+                )
+            if isinstance(anchor, str):
+                regexes.append(anchor)
+            else:
+                self.anchor_words.update(anchor)
+        self.anchor_regex = re.compile("|".join(f"(?:{r})" for r in regexes)) if regexes else None
+
+    def matches(self, doc: Doc, words: list[str]) -> list[tuple[int, int]]:
+        """(start, end) token offsets of every pattern match in `doc`, whose token texts are `words`."""
+        windows: list[list[int]] = []
+        for i, word in enumerate(words):
+            lower = word.lower()
+            if lower in self.anchor_words or (self.anchor_regex is not None and self.anchor_regex.search(lower)):
+                lo, hi = max(0, i - self.reach), min(len(words), i + self.reach + 1)
+                if windows and lo <= windows[-1][1]:
+                    windows[-1][1] = hi
+                else:
+                    windows.append([lo, hi])
+        return [(lo + start, lo + end) for lo, hi in windows for _, start, end in self.matcher(doc[lo:hi])]
+
+
+def _anchor(pattern: list[dict]) -> frozenset[str] | str | None:
+    """The allowed lowercased values of the pattern's most selective required token: a set of words, or a
+    regex (used when no token lists its words); None when no required token constrains LOWER."""
+    words, regex = [], None
+    for token in pattern:
+        if "OP" in token or set(token) != {"LOWER"}:
+            continue
+        value = token["LOWER"]
+        if isinstance(value, str):
+            words.append(frozenset([value]))
+        elif set(value) == {"IN"}:
+            words.append(frozenset(value["IN"]))
+        elif set(value) == {"REGEX"}:
+            regex = value["REGEX"]
+    return min(words, key=len) if words else regex

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import json
 import math
+from collections.abc import Iterable
 from pathlib import Path
 
 from pipeline.resources import model_path
@@ -36,14 +37,16 @@ class LinearModel:
         with gzip.open(path, "wt", encoding="utf-8") as handle:
             json.dump(data, handle, sort_keys=True)
 
-    def probability(self, features: list[str]) -> float:
-        # distinct features in their given order: a set's order changes with the process's hash seed, and
-        # so would the float sum's last bits (and a rounded confidence) between batch workers
-        score = self.bias + sum(self.weights.get(f, 0.0) for f in dict.fromkeys(features))
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, score))))
+    def weight(self, features: Iterable[str]) -> float:
+        """The summed weights of the distinct features, in their given order (a set's order changes with
+        the process's hash seed, and so would the float sum's last bits between batch workers)."""
+        return sum(self.weights.get(f, 0.0) for f in dict.fromkeys(features))
 
-    def accepts(self, features: list[str]) -> bool:
-        return self.probability(features) >= self.threshold
+    def probability(self, features: Iterable[str], shared_weight: float = 0.0) -> float:
+        """sigmoid(bias + weight(features) + shared_weight); `shared_weight` is the `weight` of further
+        features, none among `features`, that many calls share (a sentence's words), summed once."""
+        score = self.bias + self.weight(features) + shared_weight
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, score))))
 
 
 def bucket(value: int, edges: tuple[int, ...]) -> str:

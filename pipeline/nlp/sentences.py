@@ -6,6 +6,7 @@ models/rules/sentence_abbreviations.txt ("et al.", "e.g.", "vs.").
 """
 from __future__ import annotations
 
+import re
 from functools import cached_property
 from pathlib import Path
 
@@ -90,11 +91,20 @@ def entity_sentences(doc: Doc) -> list[Span]:
 
 class EntitySentence:
     """A sentence as the entity components read it, built once and shared by the entities that start in
-    it: its span, those entities, and (computed on first use) its lowercased text and words."""
+    it: its span, those entities, and (computed on first use) its lowercased text and words, and whether
+    a cue pattern occurs in that text."""
 
     def __init__(self, span: Span, ents: list[Span]) -> None:
         self.span = span
         self.ents = ents
+        self._mentions: dict[re.Pattern[str], bool] = {}
+
+    def mentions(self, pattern: re.Pattern[str]) -> bool:
+        """Whether `pattern` occurs in the lowercased text, searched once per sentence and pattern."""
+        found = self._mentions.get(pattern)
+        if found is None:
+            found = self._mentions[pattern] = pattern.search(self.lower) is not None
+        return found
 
     @cached_property
     def lower(self) -> str:
@@ -104,6 +114,12 @@ class EntitySentence:
     def words(self) -> list[str]:
         """Its lowercased alphabetic words of three letters or more, in order."""
         return [t.lower_ for t in self.span if t.is_alpha and len(t) > 2]
+
+    @cached_property
+    def word_features(self) -> list[str]:
+        """Its `words` as features of the learned checks ("sentence=rash"), which add them to those of each
+        mention or pair in the sentence."""
+        return [f"sentence={w}" for w in self.words]
 
 
 def sentences_of_entities(doc: Doc) -> list[EntitySentence]:

@@ -28,6 +28,7 @@ from spacy.attrs import TAG
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import minibatch
+from thinc.api import NumpyOps
 
 from pipeline.lexicons import Concept, Lexicon, load_lexicon
 from pipeline.lexicons.normalize import fold
@@ -55,14 +56,27 @@ def lexicon_tags(doc: Doc) -> list[str]:
 
 
 def load_model(model_dir: str | Path | None = None) -> Language:
-    """The trained tok2vec + NER pipeline (default models/ner/model)."""
+    """The trained tok2vec + NER pipeline (default models/ner/model), its matrix products on numpy's BLAS
+    (`blas_ops`)."""
     path = model_path(model_dir or DEFAULT_MODEL_DIR)
     if not (path / "config.cfg").exists():
         raise FileNotFoundError(
             f"no trained NER pipeline in {path}: run `trialgraph train --corpora DIR` to build it, "
             "or leave 'trialgraph_trained_ner' out of the pipeline"
         )
-    return spacy.load(path)
+    model = spacy.load(path)
+    ops = blas_ops()
+    for _, component in model.pipeline:
+        for layer in component.model.walk():
+            layer.ops = ops
+    return model
+
+
+def blas_ops() -> NumpyOps:
+    """CPU ops whose matrix products go to numpy's BLAS (OpenBLAS in numpy's wheels) instead of thinc's
+    default blis: the model's tok2vec ran twice as fast on the CPU measured (bench/README.md); training
+    uses them too (pipeline/train/ner.py), so training and prediction compute alike."""
+    return NumpyOps(use_blis=False)
 
 
 class TrainedRecognizer:
@@ -126,7 +140,8 @@ class TrainedRecognizer:
         taken: set[int] = set()
         foreign = foreign_short_forms(doc, [(e.start, e.end) for e in (*existing, *predicted)])
         for found in predicted:
-            if found.text in self.stop_terms or self._inside_analyte(doc, found.start, found.end) or found.text in foreign:
+            text = found.text
+            if text in self.stop_terms or text in foreign or self._inside_analyte(doc, found.start, found.end, text):
                 continue
             overlapped = {(e.start, e.end): e for i in range(found.start, found.end) if (e := owner.get(i)) is not None}
             if (found.start, found.end) in overlapped:
@@ -144,10 +159,11 @@ class TrainedRecognizer:
         doc.ents = sorted(kept, key=lambda s: s.start)
         return doc
 
-    def _inside_analyte(self, doc: Doc, start: int, end: int) -> bool:
-        """Whether the span, or a phrase around it, is a lab analyte of the curated list ("aspartate" in
-        "aspartate transaminase"): analytes are neither drugs nor diseases, as in the lexicon component."""
-        key = fold(doc[start:end].text)
+    def _inside_analyte(self, doc: Doc, start: int, end: int, text: str) -> bool:
+        """Whether the span (tokens `start` to `end`, reading `text`), or a phrase around it, is a lab analyte
+        of the curated list ("aspartate" in "aspartate transaminase"): analytes are neither drugs nor diseases,
+        as in the lexicon component."""
+        key = fold(text)
         if not key or key not in self._analyte_keys:
             return False
         for lo in range(max(0, start - _ANALYTE_REACH), start + 1):

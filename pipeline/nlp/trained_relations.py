@@ -34,6 +34,11 @@ def load_relation_model(path: str | Path | None = None) -> LinearModel:
 
 def pair_features(drug: Span, event: Span, sent: EntitySentence) -> list[str]:
     """Feature names of a (drug, adverse event) pair in one sentence, the event's."""
+    return pair_own_features(drug, event, sent) + sent.word_features
+
+
+def pair_own_features(drug: Span, event: Span, sent: EntitySentence) -> list[str]:
+    """`pair_features` but the sentence's words."""
     doc, sentence = drug.doc, sent.span
     first, second = (drug, event) if drug.start < event.start else (event, drug)
     order = "drug_first" if first is drug else "event_first"
@@ -53,7 +58,6 @@ def pair_features(drug: Span, event: Span, sent: EntitySentence) -> list[str]:
     drugs = sum(e.label_ == "DRUG" for e in sent.ents)
     events = sum(e.label_ == "ADVERSE_EVENT" for e in sent.ents)
     features += [f"drugs={min(drugs, 4)}", f"events={min(events, 4)}"]
-    features += [f"sentence={w}" for w in sent.words]
     return features
 
 
@@ -67,13 +71,16 @@ class RelationScorer:
     def __call__(self, doc: Doc) -> Doc:
         ents, sentences = list(doc.ents), sentences_of_entities(doc)
         kept = []
+        sentence_weights: dict[EntitySentence, float] = {}
         for relation in doc._.relations or []:
             drug, event, sentence = ents[relation.head], ents[relation.tail], sentences[relation.tail]
             in_prose = event._.section is None or event._.section in self.free_text_sections
             if relation.label != "HAS_ADVERSE_EVENT" or not in_prose or sentences[relation.head] is not sentence:
                 kept.append(relation)
                 continue
-            probability = self.model.probability(pair_features(drug, event, sentence))
+            if sentence not in sentence_weights:
+                sentence_weights[sentence] = self.model.weight(sentence.word_features)
+            probability = self.model.probability(pair_own_features(drug, event, sentence), sentence_weights[sentence])
             if probability >= self.model.threshold:
                 relation.confidence, relation.extractor = round(probability, 3), EXTRACTOR
                 kept.append(relation)

@@ -42,6 +42,9 @@ def train_ner(
     """Convert, train and package; returns the record written to `output_dir/../training.json`."""
     from spacy.cli.train import train
     from spacy.util import load_config
+    from thinc.api import get_current_ops, set_current_ops
+
+    from pipeline.nlp.trained_ner import blas_ops
 
     started = time.time()
     counts = convert(corpora_dir, work_dir)
@@ -49,7 +52,12 @@ def train_ner(
     settings = {"paths.train": str(corpus / "train.spacy"), "paths.dev": str(corpus / "valid.spacy"), **(overrides or {})}
     training_dir = work_dir / "training"
     shutil.rmtree(training_dir, ignore_errors=True)
-    train(config_path, training_dir, use_gpu=-1, overrides=settings)
+    previous_ops = get_current_ops()
+    set_current_ops(blas_ops())  # the ops the component predicts with (pipeline/nlp/trained_ner.py:load_model)
+    try:
+        train(config_path, training_dir, use_gpu=-1, overrides=settings)
+    finally:
+        set_current_ops(previous_ops)
     best = training_dir / "model-best"
     shutil.rmtree(output_dir, ignore_errors=True)
     shutil.copytree(best, output_dir)

@@ -37,6 +37,7 @@ class LexiconRecognizer:
     def __init__(self, lexicon_dir: str | None = None, lexicon: Lexicon | None = None) -> None:
         self.lexicon = lexicon or load_lexicon(lexicon_dir)
         self.analytes = frozenset(fold(w) for w in read_word_list("lexicons/curated/analytes_and_proteins.txt"))
+        self._analyte_keys = "\n".join(sorted(self.analytes))  # a match's key that is no part of these is no analyte
         self.suffixes = read_word_list("rules/hyphen_suffixes.txt")  # the tokenizer splits these off too
         self.stop_terms = StopTerms.load()
         self.patterns: EventPatterns | None = None  # built on the first Doc, when the vocab is known
@@ -89,6 +90,8 @@ class LexiconRecognizer:
 
     def _inside_analyte(self, words: list[str], start: int, end: int) -> bool:
         """Whether the tokens around a match form a lab-analyte phrase of the curated list."""
+        if fold("".join(words[start:end])) not in self._analyte_keys:
+            return False
         for before in range(_ANALYTE_REACH + 1):
             for after in range(_ANALYTE_REACH + 1):
                 lo, hi = start - before, end + after

@@ -66,8 +66,9 @@ def _add_trialgraph_rules(tokenizer: Tokenizer) -> None:
     tokenizer.infix_finditer = re.compile(
         f"{split_suffix}|{split_word_hyphen}|{split_regimen_plus}|{split_slash}|{tokenizer.infix_finditer.__self__.pattern}"
     ).finditer
+    # (a prefix is found by `search`: each rule is anchored at the start, as spaCy's own are)
     tokenizer.prefix_search = re.compile(
-        rf"\((?=[^()\s]{{2,12}}\)[+-][^\W\d_])|\((?:[+-]|\+/-|±)\)-(?=[^\W\d_])|{tokenizer.prefix_search.__self__.pattern}"
+        rf"^\((?=[^()\s]{{2,12}}\)[+-][^\W\d_])|^\((?:[+-]|\+/-|±)\)-(?=[^\W\d_])|{tokenizer.prefix_search.__self__.pattern}"
     ).search
     # "digitalis- and ouabain-induced": the hyphen of a shared suffix leaves the word
     tokenizer.suffix_search = re.compile(

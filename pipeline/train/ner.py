@@ -44,7 +44,7 @@ def train_ner(
     from spacy.util import load_config
     from thinc.api import get_current_ops, set_current_ops
 
-    from pipeline.nlp.trained_ner import blas_ops
+    from pipeline.nlp.trained_ner import blas_ops, reuse_freed_memory
 
     started = time.time()
     counts = convert(corpora_dir, work_dir)
@@ -52,6 +52,7 @@ def train_ner(
     settings = {"paths.train": str(corpus / "train.spacy"), "paths.dev": str(corpus / "valid.spacy"), **(overrides or {})}
     training_dir = work_dir / "training"
     shutil.rmtree(training_dir, ignore_errors=True)
+    reuse_freed_memory()
     previous_ops = get_current_ops()
     set_current_ops(blas_ops())  # the ops the component predicts with (pipeline/nlp/trained_ner.py:load_model)
     try:

@@ -1,0 +1,22 @@
+"""The TrialGraph tokenizer: scispaCy's rules plus TrialGraph's splits around drugs."""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.nlp.language import build_nlp
+
+
+@pytest.fixture(scope="module")
+def tokenizer_nlp():
+    return build_nlp(components=())
+
+
+@pytest.mark.parametrize("text, tokens", [
+    ("(5-FU)-induced", ["(", "5-FU", ")", "-", "induced"]),
+    ("abacavir (ABC)+lamivudine", ["abacavir", "(", "ABC", ")", "+", "lamivudine"]),
+    ("the (+)-enantiomer", ["the", "(+)-", "enantiomer"]),
+    # a bracket inside a word is no prefix: BC5CDR's "15-F(2t)-IsoP" was cut into single letters
+    ("15-F(2t)-IsoP levels", ["15-F(2t", ")", "-", "IsoP", "levels"]),
+])
+def test_nlp_language_tokenizer_splits_brackets_of_regimens_only_at_a_word_start(tokenizer_nlp, text, tokens):
+    assert [t.text for t in tokenizer_nlp.make_doc(text)] == tokens

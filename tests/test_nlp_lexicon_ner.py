@@ -99,3 +99,29 @@ def test_lexicon_ner_stop_term_short_form_needs_its_whole_long_form(lexicon_nlp)
                       "Patients with Parkinson's disease (PD) were excluded. PD and RECIST are short forms.")
     short_forms = {(e.text, e._.concept) for e in doc.ents if e.text in ("RECIST", "PD")}
     assert short_forms == {("PD", "Parkinson's disease")}
+
+
+def test_lexicon_ner_event_patterns_around_anchors_find_what_the_whole_doc_gives(sentence_nlp):
+    import json
+
+    from pipeline.nlp.lexicon_ner import EVENT_PATTERNS, EventPatterns
+    from pipeline.nlp.sentences import words_and_spaces
+    from pipeline.resources import model_path
+
+    patterns = EventPatterns(sentence_nlp.vocab, json.loads(model_path(EVENT_PATTERNS).read_text())["patterns"])
+    # a regex anchor, list anchors at either end, optional tokens, matches close together, and none
+    expected = {"Fatal pulmonary toxicity after amiodarone and cardiotoxicity with doxorubicin.": 2,
+                "Liver enzyme abnormalities and prolongation of the QT interval were seen.": 4,  # overlapping too
+                "Infusion-related reactions, skin eruptions and central nervous system toxicity occurred.": 3,
+                "No adverse event was reported.": 0}
+    for text, count in expected.items():
+        doc = sentence_nlp(text)
+        whole_doc = sorted((start, end) for _, start, end in patterns.matcher(doc))
+        assert len(whole_doc) == count, (text, whole_doc)
+        assert sorted(patterns.matches(doc, words_and_spaces(doc)[0])) == whole_doc, text
+
+def test_lexicon_ner_event_pattern_without_anchor_is_refused(sentence_nlp):
+    from pipeline.nlp.lexicon_ner import EventPatterns
+
+    with pytest.raises(ValueError, match="pattern 2 has no required token"):
+        EventPatterns(sentence_nlp.vocab, [[{"LOWER": "rash"}], [{"LOWER": "severe", "OP": "?"}, {"IS_ALPHA": True}]])

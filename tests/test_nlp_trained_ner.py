@@ -128,6 +128,9 @@ def test_nlp_trained_ner_packaged_model_loads_with_its_labels():
     model = load_model()
     assert model.pipe_names == ["tok2vec", "ner"]
     assert set(model.get_pipe("ner").labels) == {"DRUG", "DISEASE"}
+    # its matrix products go to numpy's BLAS, as in training, not to thinc's default blis
+    layers = [layer for _, component in model.pipeline for layer in component.model.walk()]
+    assert layers and all(not layer.ops.use_blis for layer in layers)
 
 
 def test_nlp_trained_ner_model_span_inside_analyte_phrase_is_dropped(lexicon_nlp):

@@ -98,7 +98,7 @@ class ContextAnnotator:
         sections = doc._.sections or []
         new_ents = []
         for ent, sent in zip(doc.ents, sentences_of_entities(doc)):
-            found = innermost_section(sections, ent.start_char)
+            found = innermost_section(sections, ent.start_char) if sections else None
             section = found.kind if found else None
             if section in self.rules.ignored_sections:
                 continue

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
@@ -114,6 +115,14 @@ def _phrase(surface: str, case: str, gap: str = r"[\s\-]+", dose_word: bool = Fa
     return body if case == "i" else f"(?-i:{body})"
 
 
+def _first_characters(surfaces: Iterable[str]) -> str:
+    """A character class of the first characters of `surfaces` ("[eft]"; "#", a number's place, is a digit).
+    As a lookahead before their alternation it turns most word starts away at one character instead of
+    trying every alternative there."""
+    firsts = sorted({r"\d" if s[0] == "#" else re.escape(s[0]) for s in surfaces})
+    return "[" + "".join(firsts) + "]"
+
+
 def _alternation(patterns: list[tuple[str, str]]) -> str:
     """Alternation of (surface, regex) pairs, longest surface first so the longest form wins."""
     ordered = sorted(set(patterns), key=lambda p: (-len(p[0]), p[0]))
@@ -138,7 +147,8 @@ class _Rules:
         tens = sorted((w for w, v in self.number_words.items() if v % 10 == 0 and 20 <= v < 100), key=len, reverse=True)
         ones = sorted((w for w, v in self.number_words.items() if v < 10), key=len, reverse=True)
         singles = sorted(self.number_words, key=len, reverse=True)
-        word = rf"(?:(?:{'|'.join(tens)})[\s\-](?:{'|'.join(ones)})|{'|'.join(singles)})(?![\w])"
+        compound = rf"(?:{'|'.join(tens)})[\s\-](?:{'|'.join(ones)})"
+        word = rf"(?={_first_characters(singles)})(?:{compound}|{'|'.join(singles)})(?![\w])"
         self.number_word = word
         digits = r"(?:\d{1,3}(?:,\d{3})+(?![\d])|\d+)(?:\.\d+)?|\.\d+"
         self.number = rf"(?:{digits}|{word})"
@@ -235,7 +245,8 @@ class _Rules:
         alternation = _alternation(patterns)
         copies = iter(range(100))
         alternation = re.sub(r"\(\?P<level_number>", lambda _: f"(?P<level_number{next(copies)}>", alternation)
-        self.level = rf"(?<![\w'])(?:{alternation})(?![\w])(?:\s*\((?-i:[A-Z][A-Za-z0-9]{{1,6}})\))?"
+        first = _first_characters(surface for surface, _ in patterns)
+        self.level = rf"(?<![\w'])(?={first})(?:{alternation})(?![\w])(?:\s*\((?-i:[A-Z][A-Za-z0-9]{{1,6}})\))?"
         self.level_surface_re = re.compile(rf"(?:{alternation})", re.I)
 
     # -- schedules

@@ -101,7 +101,7 @@ def test_nlp_trained_ner_missing_model_says_how_to_build_it(tmp_path):
 
 # Real sentences of ADE-Corpus-V2 dev PMIDs (never trained on): names no lexicon holds.
 UNSEEN = [
-    ("Here, we report a case of RFP-induced hypothyroidism without underlying thyroid disease.", "RFP", "DRUG"),
+    ("Upon discontinuation of MTX, her ascites resolved, and her arthritis became more active.", "MTX", "DRUG"),
     ("Hemodynamic collapse following labetalol administration in preeclampsia.", "Hemodynamic collapse",
      "ADVERSE_EVENT"),
     ("Cessation of D-Pen and the start of corticosteroid therapy were followed by recovery from bicytopenia.",

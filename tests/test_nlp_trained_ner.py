@@ -134,9 +134,9 @@ def test_nlp_trained_ner_packaged_model_loads_with_its_labels():
 
 
 def test_nlp_trained_ner_model_span_inside_analyte_phrase_is_dropped(lexicon_nlp):
-    from pipeline.lexicons.sources import CURATED_DIR, read_word_list
+    from pipeline.nlp.analytes import AnalytePhrases
 
     text = "aspartate transaminase (AST) or alanine transaminase (ALT) >5 x the upper limit of normal"
     recognizer = TrainedRecognizer(stand_in_model([("aspartate", "DRUG"), ("normal", "DISEASE")]), load_lexicon(),
-                                   analytes=read_word_list(CURATED_DIR / "analytes_and_proteins.txt"))
+                                   analytes=AnalytePhrases.load())
     assert [e.text for e in recognizer(lexicon_nlp(text)).ents if e._.source == "model"] == ["normal"]

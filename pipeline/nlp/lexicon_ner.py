@@ -18,15 +18,14 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
 from pipeline.lexicons import Concept, Lexicon, load_lexicon
-from pipeline.lexicons.normalize import fold
 from pipeline.lexicons.sources import StopTerms
 from pipeline.nlp.abbreviations import foreign_short_forms
+from pipeline.nlp.analytes import AnalytePhrases
 from pipeline.nlp.sentences import words_and_spaces
 from pipeline.resources import model_path, read_word_list
 
 SOURCE = "lexicon"
 PATTERN_CONCEPT = Concept(id="", name="", label="DISEASE", curies=())
-_ANALYTE_REACH = 2  # tokens an analyte phrase may extend beyond a match on either side
 _ACRONYM_MAX_CHARS = 8
 EVENT_PATTERNS = "rules/adverse_event_patterns.json"
 
@@ -36,8 +35,7 @@ class LexiconRecognizer:
 
     def __init__(self, lexicon_dir: str | None = None, lexicon: Lexicon | None = None) -> None:
         self.lexicon = lexicon or load_lexicon(lexicon_dir)
-        self.analytes = frozenset(fold(w) for w in read_word_list("lexicons/curated/analytes_and_proteins.txt"))
-        self._analyte_keys = "\n".join(sorted(self.analytes))  # a match's key that is no part of these is no analyte
+        self.analytes = AnalytePhrases.load()
         self.suffixes = read_word_list("rules/hyphen_suffixes.txt")  # the tokenizer splits these off too
         self.stop_terms = StopTerms.load()
         self.patterns: EventPatterns | None = None  # built on the first Doc, when the vocab is known
@@ -53,7 +51,7 @@ class LexiconRecognizer:
         found: dict[tuple[int, int], Concept] = {
             (m.start, m.end): m.concept
             for m in self.lexicon.match(words, spaces)
-            if not self._inside_analyte(words, m.start, m.end)
+            if not self.analytes.around(words, m.start, m.end, mention_alone=False)
         }
         found.update(self._abbreviations(doc, words, found))
         found = self._without_compound_modifiers(doc, found)
@@ -87,17 +85,6 @@ class LexiconRecognizer:
                 continue
             kept[(start, end)] = concept
         return kept
-
-    def _inside_analyte(self, words: list[str], start: int, end: int) -> bool:
-        """Whether the tokens around a match form a lab-analyte phrase of the curated list."""
-        if fold("".join(words[start:end])) not in self._analyte_keys:
-            return False
-        for before in range(_ANALYTE_REACH + 1):
-            for after in range(_ANALYTE_REACH + 1):
-                lo, hi = start - before, end + after
-                if (before or after) and lo >= 0 and hi <= len(words) and fold("".join(words[lo:hi])) in self.analytes:
-                    return True
-        return False
 
     def _abbreviations(
         self, doc: Doc, words: list[str], found: dict[tuple[int, int], Concept]

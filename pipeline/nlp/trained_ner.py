@@ -33,15 +33,13 @@ from spacy.util import minibatch
 from thinc.api import NumpyOps
 
 from pipeline.lexicons import Concept, Lexicon, load_lexicon
-from pipeline.lexicons.normalize import fold
-from pipeline.lexicons.sources import CURATED_DIR, StopTerms, read_word_list
+from pipeline.lexicons.sources import StopTerms
 from pipeline.nlp.abbreviations import foreign_short_forms
+from pipeline.nlp.analytes import AnalytePhrases
 from pipeline.resources import model_path
 
 SOURCE = "model"
 DEFAULT_MODEL_DIR = "ner/model"
-ANALYTES = CURATED_DIR / "analytes_and_proteins.txt"
-_ANALYTE_REACH = 2  # tokens an analyte phrase may extend beyond a model span on either side
 # model label -> lexicon labels it may replace or take identifiers from
 _COMPATIBLE = {"DRUG": ("DRUG", "DRUG_CLASS"), "DISEASE": ("DISEASE",)}
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # mallopt parameters (glibc's malloc.h)
@@ -110,13 +108,12 @@ class TrainedRecognizer:
         lexicon: Lexicon,
         keep_lexicon: Iterable[str] = ("DRUG", "DISEASE"),
         lexicon_wins: Iterable[str] = (),
-        analytes: Iterable[str] = (),
+        analytes: AnalytePhrases | None = None,
         stop_terms: StopTerms | None = None,
     ) -> None:
         self.model = model
         self.lexicon = lexicon
-        self.analytes = frozenset(fold(a) for a in analytes)
-        self._analyte_keys = "\n".join(sorted(self.analytes))  # a span's key that is no part of these is no analyte
+        self.analytes = analytes or AnalytePhrases(())
         self.stop_terms = stop_terms or StopTerms(frozenset(), frozenset())
         self.keep_lexicon = frozenset(keep_lexicon)
         self.lexicon_wins = frozenset(lexicon_wins)
@@ -124,7 +121,7 @@ class TrainedRecognizer:
 
     @classmethod
     def from_disk(cls, model_dir: str | Path | None = None, lexicon_dir: str | None = None, **options) -> TrainedRecognizer:
-        return cls(load_model(model_dir), load_lexicon(lexicon_dir), analytes=read_word_list(ANALYTES),
+        return cls(load_model(model_dir), load_lexicon(lexicon_dir), analytes=AnalytePhrases.load(),
                    stop_terms=StopTerms.load(), **options)
 
     def __call__(self, doc: Doc) -> Doc:
@@ -163,7 +160,7 @@ class TrainedRecognizer:
         foreign = foreign_short_forms(doc, [(e.start, e.end) for e in (*existing, *predicted)])
         for found in predicted:
             text = found.text
-            if text in self.stop_terms or text in foreign or self._inside_analyte(doc, found.start, found.end, text):
+            if text in self.stop_terms or text in foreign or self.analytes.around(doc, found.start, found.end):
                 continue
             overlapped = {(e.start, e.end): e for i in range(found.start, found.end) if (e := owner.get(i)) is not None}
             if (found.start, found.end) in overlapped:
@@ -180,19 +177,6 @@ class TrainedRecognizer:
                 kept.append(ent)
         doc.ents = sorted(kept, key=lambda s: s.start)
         return doc
-
-    def _inside_analyte(self, doc: Doc, start: int, end: int, text: str) -> bool:
-        """Whether the span (tokens `start` to `end`, reading `text`), or a phrase around it, is a lab analyte
-        of the curated list ("aspartate" in "aspartate transaminase"): analytes are neither drugs nor diseases,
-        as in the lexicon component."""
-        key = fold(text)
-        if not key or key not in self._analyte_keys:
-            return False
-        for lo in range(max(0, start - _ANALYTE_REACH), start + 1):
-            for hi in range(end, min(len(doc), end + _ANALYTE_REACH) + 1):
-                if fold("".join(t.text for t in doc[lo:hi])) in self.analytes:
-                    return True
-        return False
 
     def _model_span(self, doc: Doc, start: int, end: int, label: str, inside: list[Span]) -> Span:
         """A model span with identifiers from the lexicon: its own name first, else a match inside it."""

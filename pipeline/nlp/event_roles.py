@@ -84,13 +84,10 @@ class EventRoleClassifier:
     def __call__(self, doc: Doc) -> Doc:
         ents = list(doc.ents)
         changed = False
-        sentence_weights: dict[EntitySentence, float] = {}
         for index, (ent, sentence) in enumerate(zip(ents, sentences_of_entities(doc))):
             if not decided_by_model(ent, self.rules):
                 continue
-            if sentence not in sentence_weights:
-                sentence_weights[sentence] = self.model.weight(sentence.word_features)
-            probability = self.model.probability(mention_features(ent, sentence), sentence_weights[sentence])
+            probability = self.model.probability(mention_features(ent, sentence), sentence.word_weight(self.model))
             role = ROLES[0] if probability >= self.model.threshold else ROLES[1]
             if role != ent.label_:
                 ents[index], changed = copy_span(ent, role), True

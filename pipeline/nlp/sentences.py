@@ -9,12 +9,16 @@ from __future__ import annotations
 import re
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy
 from spacy.attrs import SENT_START
 from spacy.tokens import Doc, Span
 
 from pipeline.resources import read_word_list
+
+if TYPE_CHECKING:
+    from pipeline.nlp.linear import LinearModel
 
 _END_PUNCT = frozenset({".", "!", "?"})
 _CLOSERS = frozenset({")", "]", '"', "'", "”", "’"})
@@ -98,6 +102,7 @@ class EntitySentence:
         self.span = span
         self.ents = ents
         self._mentions: dict[re.Pattern[str], bool] = {}
+        self._word_weights: dict[LinearModel, float] = {}
 
     def mentions(self, pattern: re.Pattern[str]) -> bool:
         """Whether `pattern` occurs in the lowercased text, searched once per sentence and pattern."""
@@ -120,6 +125,13 @@ class EntitySentence:
         """Its `words` as features of the learned checks ("sentence=rash"), which add them to those of each
         mention or pair in the sentence."""
         return [f"sentence={w}" for w in self.words]
+
+    def word_weight(self, model: LinearModel) -> float:
+        """`model.weight` of its `word_features`, summed once per sentence and model."""
+        weight = self._word_weights.get(model)
+        if weight is None:
+            weight = self._word_weights[model] = model.weight(self.word_features)
+        return weight
 
 
 def sentences_of_entities(doc: Doc) -> list[EntitySentence]:

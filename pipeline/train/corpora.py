@@ -39,7 +39,8 @@ _DEV_BUCKETS, _VALID_BUCKETS = 5, 10
 class GoldText:
     """One annotated text: `spans` are (start_char, end_char, label); `unknown` are character ranges
     whose annotation is missing (discontiguous mentions); `partial` marks texts that annotate only some
-    of the drugs and diseases they name."""
+    of the drugs and diseases they name. BC5CDR texts also give each span's MeSH ids (`mesh`, by span)
+    and the document's chemical-induced-disease pairs of MeSH ids (`induced`)."""
 
     corpus: str
     group: str
@@ -48,6 +49,8 @@ class GoldText:
     unknown: list[tuple[int, int]] = field(default_factory=list)
     partial: bool = False
     split: str = "train"
+    mesh: dict[tuple[int, int], frozenset[str]] = field(default_factory=dict)
+    induced: set[tuple[str, str]] = field(default_factory=set)
 
 
 def _bucket(name: str, buckets: int) -> int:
@@ -90,7 +93,8 @@ def read_ade(folder: Path) -> list[GoldText]:
 
 
 def read_bc5cdr(folder: Path) -> list[GoldText]:
-    """BC5CDR abstracts (title + " " + abstract, as the scorer builds them), both files."""
+    """BC5CDR abstracts (title + " " + abstract, as the scorer builds them), both files, with MeSH ids and
+    chemical-induced-disease pairs."""
     out = []
     for name, given in BC5CDR_FILES.items():
         blocks = (folder / name).read_text(encoding="utf-8").strip().split("\n\n")
@@ -102,7 +106,12 @@ def read_bc5cdr(folder: Path) -> list[GoldText]:
             for line in lines[2:]:
                 fields = line.split("\t")
                 if len(fields) >= 5 and fields[1].isdigit() and fields[4] in _BC5CDR_LABELS:
-                    gold.spans.append((int(fields[1]), int(fields[2]), _BC5CDR_LABELS[fields[4]]))
+                    start, end = int(fields[1]), int(fields[2])
+                    gold.spans.append((start, end, _BC5CDR_LABELS[fields[4]]))
+                    if len(fields) >= 6:
+                        gold.mesh[(start, end)] = frozenset(fields[5].split("|")) - {"-1"}
+                elif len(fields) >= 4 and fields[1] == "CID":
+                    gold.induced.add((fields[2], fields[3]))
             out.append(gold)
     return out
 

@@ -1,14 +1,18 @@
-"""Train the HAS_ADVERSE_EVENT relation model (pipeline/nlp/trained_relations.py) on ADE-Corpus-V2.
+"""Train the HAS_ADVERSE_EVENT relation model (pipeline/nlp/trained_relations.py) on ADE-Corpus-V2 and
+BC5CDR.
 
-Candidates are the rule relations the annotation pipeline proposes (its own entities, so training sees
-what inference sees) in the sentences of the `train` and `valid` PMIDs: positive sentences (DRUG-AE.rel)
-and negative ones (ADE-NEG.txt, every candidate a negative). A candidate is positive when its drug and
-event texts form a gold pair of the sentence. Logistic regression (scikit-learn, fixed seed) is fitted
-on `train`; the threshold that maximizes the sum of two F1 on `valid` is kept: over the positive
-sentences only (the scorer's HAS_ADVERSE_EVENT) and with negative sentences counted. The
+Candidates are the rule relations within a sentence that the annotation pipeline proposes (its own
+entities, so training sees what inference sees), in the `train` and `valid` documents of
+- ADE-Corpus-V2: positive sentences (DRUG-AE.rel) and negative ones (ADE-NEG.txt, every candidate a
+  negative). A candidate is positive when its drug and event texts form a gold pair of the sentence;
+- BC5CDR's training abstracts: a candidate is positive when the MeSH ids of the gold mentions under its
+  drug and its event form one of the abstract's chemical-induced-disease pairs.
+Logistic regression (scikit-learn, fixed seed) is fitted on `train`; the threshold that maximizes the
+sum of two F1 on ADE-Corpus-V2's `valid` pairs is kept: over the positive sentences only (the scorer's
+HAS_ADVERSE_EVENT) and with negative sentences counted. BC5CDR's development file and the ADE-Corpus-V2
 `dev` PMIDs are never read here.
 
-    python -m pipeline.train.relations --corpora ../shared/corpora
+    trialgraph train --corpora ../shared/corpora --only relations
 """
 from __future__ import annotations
 
@@ -21,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.resources import model_path
-from pipeline.train.corpora import ADE_DIR, split_of
+from pipeline.train.corpora import ADE_DIR, BC5CDR_DIR, GoldText, read_bc5cdr, split_of
 from pipeline.train.linear import SEED, fit_linear
 
 DEFAULT_OUTPUT = model_path("ner/relations/has_adverse_event.json.gz")
@@ -71,6 +75,29 @@ def candidates(nlp, sentences: list[Sentence]) -> list[tuple[Sentence, list[str]
     return out
 
 
+def induced_candidates(nlp, abstracts: list[GoldText]) -> list[tuple[GoldText, list[str], bool]]:
+    """(abstract, features, is_induced) for every rule HAS_ADVERSE_EVENT relation within a sentence of
+    BC5CDR abstracts: is the pair of its mentions' gold MeSH ids a chemical-induced disease of the abstract?"""
+    from pipeline.nlp.sentences import sentences_of_entities
+    from pipeline.nlp.trained_relations import pair_features
+
+    def gold_ids(abstract: GoldText, span, label: str) -> set[str]:
+        return {mesh for start, end, gold_label in abstract.spans
+                if gold_label == label and start < span.end_char and span.start_char < end
+                for mesh in abstract.mesh.get((start, end), ())}
+
+    out = []
+    for abstract, doc in zip(abstracts, nlp.pipe((a.text for a in abstracts), batch_size=16)):
+        ents, ent_sentences = list(doc.ents), sentences_of_entities(doc)
+        for relation in doc._.relations or []:
+            drug, event, event_sentence = ents[relation.head], ents[relation.tail], ent_sentences[relation.tail]
+            if relation.label == "HAS_ADVERSE_EVENT" and ent_sentences[relation.head] is event_sentence:
+                induced = any((chemical, disease) in abstract.induced for chemical in gold_ids(abstract, drug, "DRUG")
+                              for disease in gold_ids(abstract, event, "DISEASE"))
+                out.append((abstract, pair_features(drug, event, event_sentence), induced))
+    return out
+
+
 def _f1(probabilities, golds, missed: int, threshold: float) -> float:
     tp = sum(p >= threshold and g for p, g in zip(probabilities, golds))
     fp = sum(p >= threshold and not g for p, g in zip(probabilities, golds))
@@ -87,7 +114,11 @@ def train_relations(corpora_dir: Path, output: Path = DEFAULT_OUTPUT) -> dict[st
     nlp = build_nlp(components=tuple(c for c in COMPONENTS if c != "trialgraph_relation_scorer"))
     found = candidates(nlp, sentences)
     parts = {split: [c for c in found if split_of("ade", c[0].pmid) == split] for split in ("train", "valid")}
-    model = fit_linear([f for _, f, _ in parts["train"]], [g for _, _, g in parts["train"]], REGULARIZATION)
+    bc5cdr_dir = Path(corpora_dir) / BC5CDR_DIR
+    abstracts = [a for a in read_bc5cdr(bc5cdr_dir) if a.split in ("train", "valid")] if bc5cdr_dir.is_dir() else []
+    induced = induced_candidates(nlp, abstracts)
+    train = [(f, g) for _, f, g in parts["train"]] + [(f, g) for a, f, g in induced if a.split == "train"]
+    model = fit_linear([f for f, _ in train], [g for _, g in train], REGULARIZATION)
     valid = parts["valid"]
     probabilities = [model.probability(f) for _, f, _ in valid]
     golds = [g for _, _, g in valid]
@@ -105,9 +136,12 @@ def train_relations(corpora_dir: Path, output: Path = DEFAULT_OUTPUT) -> dict[st
     record = {
         "seed": SEED,
         "regularization": REGULARIZATION,
-        "source": {name: hashlib.sha256((folder / name).read_bytes()).hexdigest()[:16]
-                   for name in ("DRUG-AE.rel", "ADE-NEG.txt")},
+        "source": {name: hashlib.sha256(path.read_bytes()).hexdigest()[:16] for name, path in (
+            ("DRUG-AE.rel", folder / "DRUG-AE.rel"), ("ADE-NEG.txt", folder / "ADE-NEG.txt"),
+            ("CDR_TrainingSet.PubTator.txt", bc5cdr_dir / "CDR_TrainingSet.PubTator.txt")) if path.exists()},
         "candidates": {split: {"all": len(c), "gold": sum(g for *_, g in c)} for split, c in parts.items()},
+        "bc5cdr_candidates": {split: {"all": len(c), "induced": sum(g for *_, g in c)} for split, c in (
+            (split, [x for x in induced if x[0].split == split]) for split in ("train", "valid"))},
         # F1 of the valid pairs: (positive sentences only, negative sentences counted)
         "valid_f1_at_threshold": [round(f, 4) for f in both_f1(model.threshold)],
         "valid_f1_rules_only": [round(f, 4) for f in both_f1(0.0)],
@@ -118,7 +152,7 @@ def train_relations(corpora_dir: Path, output: Path = DEFAULT_OUTPUT) -> dict[st
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpora", type=Path, required=True, help="folder holding ade_corpus_v2/")
+    parser.add_argument("--corpora", type=Path, required=True, help="folder holding ade_corpus_v2/ and bc5cdr/")
     parser.add_argument("-o", "--output", type=Path, default=DEFAULT_OUTPUT)
     args = parser.parse_args()
     print(json.dumps(train_relations(args.corpora, args.output), indent=1))

@@ -20,13 +20,19 @@ import argparse
 import hashlib
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipeline.resources import model_path
 from pipeline.train.corpora import ADE_DIR, BC5CDR_DIR, GoldText, read_bc5cdr, split_of
 from pipeline.train.linear import SEED, fit_linear
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span
+
+    from pipeline.nlp.sentences import EntitySentence
 
 DEFAULT_OUTPUT = model_path("ner/relations/has_adverse_event.json.gz")
 REGULARIZATION = 1.0
@@ -59,42 +65,47 @@ def read_ade_sentences(folder: Path) -> list[Sentence]:
     return list(sentences.values())
 
 
+def _sentence_pairs(nlp, texts: list[str], batch_size: int) -> Iterator[tuple[int, Span, Span, EntitySentence]]:
+    """(text index, drug, event, the event's sentence) for every rule HAS_ADVERSE_EVENT relation the pipeline
+    proposes between two mentions of one sentence."""
+    from pipeline.nlp.sentences import sentences_of_entities
+
+    for index, doc in enumerate(nlp.pipe(texts, batch_size=batch_size)):
+        ents, ent_sentences = list(doc.ents), sentences_of_entities(doc)
+        for relation in doc._.relations or []:
+            event_sentence = ent_sentences[relation.tail]
+            if relation.label == "HAS_ADVERSE_EVENT" and ent_sentences[relation.head] is event_sentence:
+                yield index, ents[relation.head], ents[relation.tail], event_sentence
+
+
 def candidates(nlp, sentences: list[Sentence]) -> list[tuple[Sentence, list[str], bool]]:
     """(sentence, features, is_gold_pair) for every rule HAS_ADVERSE_EVENT relation within a sentence."""
-    from pipeline.nlp.sentences import sentences_of_entities
     from pipeline.nlp.trained_relations import pair_features
 
     out = []
-    for sentence, doc in zip(sentences, nlp.pipe((s.text for s in sentences), batch_size=64)):
-        ents, ent_sentences = list(doc.ents), sentences_of_entities(doc)
-        for relation in doc._.relations or []:
-            drug, event, event_sentence = ents[relation.head], ents[relation.tail], ent_sentences[relation.tail]
-            if relation.label == "HAS_ADVERSE_EVENT" and ent_sentences[relation.head] is event_sentence:
-                gold = (_norm(drug.text), _norm(event.text)) in sentence.pairs
-                out.append((sentence, pair_features(drug, event, event_sentence), gold))
+    for index, drug, event, event_sentence in _sentence_pairs(nlp, [s.text for s in sentences], 64):
+        sentence = sentences[index]
+        gold = (_norm(drug.text), _norm(event.text)) in sentence.pairs
+        out.append((sentence, pair_features(drug, event, event_sentence), gold))
     return out
 
 
 def induced_candidates(nlp, abstracts: list[GoldText]) -> list[tuple[GoldText, list[str], bool]]:
     """(abstract, features, is_induced) for every rule HAS_ADVERSE_EVENT relation within a sentence of
     BC5CDR abstracts: is the pair of its mentions' gold MeSH ids a chemical-induced disease of the abstract?"""
-    from pipeline.nlp.sentences import sentences_of_entities
     from pipeline.nlp.trained_relations import pair_features
 
-    def gold_ids(abstract: GoldText, span, label: str) -> set[str]:
+    def gold_ids(abstract: GoldText, span: Span, label: str) -> set[str]:
         return {mesh for start, end, gold_label in abstract.spans
                 if gold_label == label and start < span.end_char and span.start_char < end
                 for mesh in abstract.mesh.get((start, end), ())}
 
     out = []
-    for abstract, doc in zip(abstracts, nlp.pipe((a.text for a in abstracts), batch_size=16)):
-        ents, ent_sentences = list(doc.ents), sentences_of_entities(doc)
-        for relation in doc._.relations or []:
-            drug, event, event_sentence = ents[relation.head], ents[relation.tail], ent_sentences[relation.tail]
-            if relation.label == "HAS_ADVERSE_EVENT" and ent_sentences[relation.head] is event_sentence:
-                induced = any((chemical, disease) in abstract.induced for chemical in gold_ids(abstract, drug, "DRUG")
-                              for disease in gold_ids(abstract, event, "DISEASE"))
-                out.append((abstract, pair_features(drug, event, event_sentence), induced))
+    for index, drug, event, event_sentence in _sentence_pairs(nlp, [a.text for a in abstracts], 16):
+        abstract = abstracts[index]
+        induced = any((chemical, disease) in abstract.induced for chemical in gold_ids(abstract, drug, "DRUG")
+                      for disease in gold_ids(abstract, event, "DISEASE"))
+        out.append((abstract, pair_features(drug, event, event_sentence), induced))
     return out
 
 

@@ -318,10 +318,8 @@ def add_annotated_mesh(concepts: list[Concept], names: list[sources.AnnotatedNam
     by_key: dict[tuple[str, str], list[Concept]] = defaultdict(list)
     for concept in concepts:
         if concept.label in ("DRUG", "DISEASE"):
-            for text, _ in concept.terms:
-                key = (concept.label, fold(text))
-                if concept not in by_key[key]:
-                    by_key[key].append(concept)
+            for key in {(concept.label, fold(text)) for text, _ in concept.terms}:
+                by_key[key].append(concept)
     for label in ("DRUG", "DISEASE"):
         report.counts[label].update(annotated_mesh_ids_added=0, annotated_names_unmatched=0)
     report.counts["DISEASE"]["annotated_mesh_ids_replaced"] = 0

@@ -128,8 +128,9 @@ def train_relations(corpora_dir: Path, output: Path = DEFAULT_OUTPUT) -> dict[st
     bc5cdr_dir = Path(corpora_dir) / BC5CDR_DIR
     abstracts = [a for a in read_bc5cdr(bc5cdr_dir) if a.split in ("train", "valid")] if bc5cdr_dir.is_dir() else []
     induced = induced_candidates(nlp, abstracts)
-    train = [(f, g) for _, f, g in parts["train"]] + [(f, g) for a, f, g in induced if a.split == "train"]
-    model = fit_linear([f for f, _ in train], [g for _, g in train], REGULARIZATION)
+    induced_parts = {split: [c for c in induced if c[0].split == split] for split in ("train", "valid")}
+    train = parts["train"] + induced_parts["train"]
+    model = fit_linear([f for _, f, _ in train], [g for _, _, g in train], REGULARIZATION)
     valid = parts["valid"]
     probabilities = [model.probability(f) for _, f, _ in valid]
     golds = [g for _, _, g in valid]
@@ -151,8 +152,7 @@ def train_relations(corpora_dir: Path, output: Path = DEFAULT_OUTPUT) -> dict[st
             ("DRUG-AE.rel", folder / "DRUG-AE.rel"), ("ADE-NEG.txt", folder / "ADE-NEG.txt"),
             ("CDR_TrainingSet.PubTator.txt", bc5cdr_dir / "CDR_TrainingSet.PubTator.txt")) if path.exists()},
         "candidates": {split: {"all": len(c), "gold": sum(g for *_, g in c)} for split, c in parts.items()},
-        "bc5cdr_candidates": {split: {"all": len(c), "induced": sum(g for *_, g in c)} for split, c in (
-            (split, [x for x in induced if x[0].split == split]) for split in ("train", "valid"))},
+        "bc5cdr_candidates": {split: {"all": len(c), "induced": sum(g for *_, g in c)} for split, c in induced_parts.items()},
         # F1 of the valid pairs: (positive sentences only, negative sentences counted)
         "valid_f1_at_threshold": [round(f, 4) for f in both_f1(model.threshold)],
         "valid_f1_rules_only": [round(f, 4) for f in both_f1(0.0)],

@@ -51,9 +51,9 @@ def main() -> None:
     import spacy
 
     start = time.perf_counter()
-    from pipeline.nlp.language import build_nlp
+    from pipeline.nlp.language import default_nlp
 
-    nlp = build_nlp()
+    nlp = default_nlp()
     load_seconds = time.perf_counter() - start
     blank = spacy.blank("en")
     scispacy_tokens = build_nlp(components=())

@@ -9,6 +9,7 @@ of models/ner/model.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
 import time
@@ -33,15 +34,16 @@ def main() -> None:
 
     import spacy
 
-    from pipeline.nlp.language import COMPONENTS, build_nlp
+    from pipeline.nlp.language import COMPONENTS, build_nlp, default_nlp
     from pipeline.nlp.trained_ner import load_model
     from pipeline.resources import model_path
 
     start = time.perf_counter()
-    combined = build_nlp()
+    combined = default_nlp()  # the pipeline `trialgraph run` and `annotate` use
     load_combined = time.perf_counter() - start
     learned = ("trialgraph_trained_ner", "trialgraph_event_roles", "trialgraph_relation_scorer")
     lexicon_only = build_nlp(components=tuple(c for c in COMPONENTS if c not in learned))
+    gc.freeze()  # as default_nlp() froze the objects built before it
     start = time.perf_counter()
     model = load_model()
     load_model_seconds = time.perf_counter() - start

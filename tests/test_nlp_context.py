@@ -81,3 +81,10 @@ def test_context_disease_induced_by_a_drug_is_adverse_event_despite_treatment_cu
     doc = _annotate(sentence_nlp, "Patients with age-related macular degeneration received ranibizumab.",
                     [("macular degeneration", "DISEASE"), ("ranibizumab", "DRUG")])
     assert find_entity(doc, "macular degeneration").label_ == "CONDITION"
+
+
+def test_context_serious_word_inside_the_mention(sentence_nlp):
+    # a model span may hold the word itself, as ADE-Corpus-V2 annotates "fatal agranulocytosis"
+    doc = _annotate(sentence_nlp, "Fatal agranulocytosis was reported with clozapine.",
+                    [("Fatal agranulocytosis", "DISEASE"), ("clozapine", "DRUG")])
+    assert find_entity(doc, "Fatal agranulocytosis")._.serious

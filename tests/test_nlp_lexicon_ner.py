@@ -36,14 +36,14 @@ def test_lexicon_ner_analyte_phrase_is_not_a_drug(full_nlp):
 
 
 @pytest.mark.parametrize("text, event", [
-    ("Fatal pulmonary toxicity after amiodarone.", "pulmonary toxicity"),
+    ("Fatal pulmonary toxicity after amiodarone.", "Fatal pulmonary toxicity"),
     ("Methotrexate hepatotoxicity in psoriasis.", "hepatotoxicity"),
     ("Carbamazepine-induced hypersensitivity syndrome.", "hypersensitivity syndrome"),
     ("Haloperidol caused QT prolongation.", "QT prolongation"),
 ])
 def test_lexicon_ner_event_patterns_find_regular_wordings(lexicon_nlp, text, event):
-    # wordings of ADE-Corpus-V2 case reports; the lexicon's own spans (the trained model may widen them,
-    # as ADE-Corpus-V2 does: "Fatal pulmonary toxicity")
+    # wordings of ADE-Corpus-V2 case reports, found by the lexicon's patterns without the trained model
+    # ("Fatal" joins the event as a listed severity word, as ADE-Corpus-V2 annotates it)
     assert (event, "ADVERSE_EVENT") in _ents(lexicon_nlp, text)
 
 

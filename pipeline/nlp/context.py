@@ -184,5 +184,5 @@ class ContextAnnotator:
             value = re.sub(r"\s+", "", grade.group("grade").lower())
             value = _ROMAN.get(value, value).replace("≥", ">=").replace("–", "-")
             ent._.grade = ">=" + value.lstrip(">=") if value.startswith((">", "≥")) else value
-        ent._.serious = bool(self.rules.serious_cues.search(before))
+        ent._.serious = bool(self.rules.serious_cues.search(f"{before} {ent.text.lower()}"))  # "fatal hepatitis"
         ent._.dlt = sent.mentions(self.rules.dlt_cues)

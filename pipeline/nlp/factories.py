@@ -79,6 +79,14 @@ def make_event_roles(nlp: Language, name: str, model_path: str | None):
     return EventRoleClassifier(load_role_model(model_path))
 
 
+@Language.factory("trialgraph_event_modifiers")
+def make_event_modifiers(nlp: Language, name: str):
+    """Adverse-event mentions widened over the severity and course words before them ("severe hepatitis")."""
+    from pipeline.nlp.event_modifiers import EventModifiers
+
+    return EventModifiers()
+
+
 @Language.factory("trialgraph_relation_scorer", default_config={"model_path": None})
 def make_relation_scorer(nlp: Language, name: str, model_path: str | None):
     """Keeps the rule HAS_ADVERSE_EVENT relations of free text that the trained relation model accepts."""

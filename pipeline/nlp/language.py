@@ -1,9 +1,11 @@
 """The TrialGraph annotation pipeline: a blank English spaCy pipeline with scispaCy's tokenizer
 and abbreviation detector, followed by TrialGraph's own components: lexicon matches, then the NER model
 trained by `trialgraph train` (models/ner) merged with them, doses, context, the trained choice between
-adverse event and condition, rule relations and the trained check on free-text adverse-event relations."""
+adverse event and condition, adverse events widened over the severity words before them, rule relations and
+the trained check on free-text adverse-event relations."""
 from __future__ import annotations
 
+import gc
 import re
 import warnings
 from collections.abc import Iterable
@@ -28,6 +30,7 @@ COMPONENTS = (
     "trialgraph_doses",
     "trialgraph_context",
     "trialgraph_event_roles",
+    "trialgraph_event_modifiers",
     "trialgraph_endpoint_results",
     "trialgraph_relations",
     "trialgraph_relation_scorer",
@@ -88,8 +91,13 @@ def build_nlp(components: Iterable[str] = COMPONENTS) -> Language:
 
 @lru_cache(maxsize=1)
 def default_nlp() -> Language:
-    """The full pipeline, built once per process."""
-    return build_nlp()
+    """The full pipeline, built once per process. Its hundreds of thousands of long-lived objects (lexicon
+    entries, rules, model weights) are then frozen out of the garbage collector's reach (`gc.freeze`), so
+    full collections while documents are annotated no longer walk them each time (about 3% of annotation
+    time on the BC5CDR abstracts, bench/README.md)."""
+    nlp = build_nlp()
+    gc.freeze()
+    return nlp
 
 
 def pipeline_version(nlp: Language | None = None) -> str:

@@ -1,5 +1,5 @@
 """The lexicon build's handling of MeSH ids from BC5CDR's training annotation (pipeline/lexicons/build.py)."""
-from pipeline.lexicons.build import Concept, Report, add_annotated_mesh
+from pipeline.lexicons.build import Concept, Report, add_annotated_mesh, annotated_names_table
 from pipeline.lexicons.sources import AnnotatedName
 
 
@@ -39,3 +39,18 @@ def test_lexicons_build_annotated_mesh_takes_the_id_most_names_give():
              AnnotatedName("DISEASE", "seizure", "D004827", 5)]
     add_annotated_mesh([seizures], names, Report())
     assert seizures.curies == ["MESH:D012640"]
+
+
+def test_lexicons_build_annotated_names_table_holds_names_no_term_of_their_label_covers():
+    lexicon = {"concepts": [["MESH:D006973", "DISEASE", "hypertension", ["MESH:D006973"]],
+                            ["DRUGBANK:DB00316", "DRUG", "acetaminophen", ["DRUGBANK:DB00316"]]],
+               "terms": {"hypertension": 0, "acetaminophen": [[1, None]]}}
+    names = [AnnotatedName("DISEASE", "hypertension", "D006973", 51),
+             AnnotatedName("DISEASE", "Nephrotoxicity", "D007674", 2),
+             AnnotatedName("DISEASE", "nephrotoxicity", "D007674", 16),
+             AnnotatedName("DISEASE", "acetaminophen", "D000001", 1),  # a DRUG term does not cover a DISEASE name
+             AnnotatedName("DRUG", "acetaminophen", "D000082", 30)]
+    assert annotated_names_table(lexicon, names) == {
+        "nephrotoxicity": [["DISEASE", "MESH:D007674"]],
+        "acetaminophen": [["DISEASE", "MESH:D000001"]],
+    }

@@ -47,6 +47,12 @@ def test_lexicon_ner_event_patterns_find_regular_wordings(lexicon_nlp, text, eve
     assert (event, "ADVERSE_EVENT") in _ents(lexicon_nlp, text)
 
 
+def test_lexicon_ner_pattern_match_takes_the_mesh_id_gold_annotation_gives_its_name(lexicon_nlp):
+    # BC5CDR training title (PMID 7420681): an event pattern finds "nephrotoxicity", no lexicon term names it
+    ents = lexicon_nlp("Clinical nephrotoxicity of tobramycin and gentamicin.").ents
+    assert [(e.text, e._.norm) for e in ents if e.label_ == "ADVERSE_EVENT"] == [("nephrotoxicity", ["MESH:D007674"])]
+
+
 def test_lexicon_ner_splits_induced_off_the_drug(full_nlp):
     ents = _ents(full_nlp, "Doxorubicin-induced cardiomyopathy was observed.")
     assert ("Doxorubicin", "DRUG") in ents

@@ -94,6 +94,13 @@ def test_nlp_trained_ner_model_span_is_normalized_by_its_name_without_lexicon_ma
     assert (drug.text, drug._.source, drug._.norm[0]) == ("methimazole", "model", "DRUGBANK:DB00763")
 
 
+def test_nlp_trained_ner_model_span_named_only_by_gold_annotation_takes_its_mesh_id(lexicon_nlp):
+    # BC5CDR training abstract (PMID 227508), whose annotation gives "hypertensive" D006973; no lexicon term names it
+    text = "In unanesthetized, spontaneously hypertensive rats the decrease in blood pressure was inhibited by naloxone."
+    ents = merged(lexicon_nlp, text, [("hypertensive", "DISEASE")])
+    assert (ents["hypertensive"]._.norm, ents["hypertensive"]._.concept) == (["MESH:D006973"], "hypertensive")
+
+
 def test_nlp_trained_ner_missing_model_says_how_to_build_it(tmp_path):
     with pytest.raises(FileNotFoundError, match="trialgraph train"):
         load_model(tmp_path)

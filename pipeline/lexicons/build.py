@@ -348,6 +348,23 @@ def add_annotated_mesh(concepts: list[Concept], names: list[sources.AnnotatedNam
             report.counts[concept.label]["annotated_mesh_ids_replaced"] += 1
 
 
+def annotated_names_table(lexicon: dict, names: list[sources.AnnotatedName]) -> dict[str, list[list[str]]]:
+    """The annotated names no term of the assembled lexicon covers, by folded text: [[label, MeSH CURIE], ...].
+    They name no match (the matcher never reads them); they give identifiers to the trained model's mentions
+    that no concept names ("nephrotoxicity" MESH:D007674)."""
+    labels_of_key: dict[str, set[str]] = defaultdict(set)
+    for key, value in lexicon["terms"].items():
+        for index in ([value] if isinstance(value, int) else [entry[0] for entry in value]):
+            labels_of_key[key].add(lexicon["concepts"][index][1])
+    table: dict[str, list[list[str]]] = {}
+    for name in sorted(names, key=lambda n: (fold(n.text), n.label, -n.count, n.mesh)):
+        key = fold(name.text)
+        entries = table.setdefault(key, []) if key and name.label not in labels_of_key[key] else None
+        if entries is not None and name.label not in {label for label, _ in entries}:
+            entries.append([name.label, f"MESH:{name.mesh}"])
+    return {key: entries for key, entries in table.items() if entries}
+
+
 def _uninvert(mesh_heading: str) -> str:
     """'carcinoma, renal cell' -> 'renal cell carcinoma' (MeSH inverted headings)."""
     head, comma, rest = mesh_heading.partition(", ")
@@ -503,9 +520,11 @@ def build(out_dir: Path = LEXICON_DIR) -> dict:
     stops = StopLists.load()
     diseases, ctcae = build_diseases(report)
     concepts = build_endpoints() + build_classes() + build_drugs(stops, report) + diseases
-    add_annotated_mesh(concepts, sources.bc5cdr_training_mesh(), report)
+    annotated = sources.bc5cdr_training_mesh()
+    add_annotated_mesh(concepts, annotated, report)
     concepts.sort(key=lambda c: LABEL_ORDER.index(c.label))
     lexicon = assemble(concepts, stops, report)
+    lexicon["annotated_names"] = annotated_names_table(lexicon, annotated)
     out_dir.mkdir(parents=True, exist_ok=True)
     _write_gzip(out_dir / LEXICON_FILE, srsly.msgpack_dumps(lexicon))
     _write_gzip(out_dir / "concepts.tsv.gz", _concepts_tsv(lexicon))
@@ -516,6 +535,7 @@ def build(out_dir: Path = LEXICON_DIR) -> dict:
         "drop_examples": dict(sorted(report.examples.items())),
         "term_keys": len(lexicon["terms"]),
         "prefix_keys": len(lexicon["prefixes"]),
+        "annotated_names_without_term": len(lexicon["annotated_names"]),
     }
     (out_dir / "build_report.json").write_text(json.dumps(summary, indent=1, ensure_ascii=False) + "\n")
     print(f"built {len(lexicon['concepts'])} concepts, {len(lexicon['terms'])} term keys "

@@ -64,10 +64,14 @@ def _case_ok(rule: str | None, form: str) -> bool:
 class Lexicon:
     """The built lexicon: ``Lexicon.load()`` then ``match(words, spaces)`` or ``lookup(name)``."""
 
-    def __init__(self, concepts: list[list], terms: dict[str, object], prefixes: list[str]) -> None:
+    def __init__(
+        self, concepts: list[list], terms: dict[str, object], prefixes: list[str],
+        annotated_names: dict[str, list[list[str]]] | None = None,
+    ) -> None:
         self._raw_concepts = concepts
         self._terms = terms
         self._prefixes = frozenset(prefixes)
+        self._annotated_names = annotated_names or {}
         self._concepts: dict[int, Concept] = {}
         self._curie_index: dict[str, list[int]] | None = None
 
@@ -81,7 +85,7 @@ class Lexicon:
             data = srsly.msgpack_loads(handle.read(), use_list=True)
         if data.get("version") != FORMAT_VERSION:
             raise ValueError(f"{path} has format {data.get('version')}, expected {FORMAT_VERSION}: rebuild it")
-        return cls(data["concepts"], data["terms"], data["prefixes"])
+        return cls(data["concepts"], data["terms"], data["prefixes"], data.get("annotated_names"))
 
     def __len__(self) -> int:
         return len(self._raw_concepts)
@@ -159,6 +163,12 @@ class Lexicon:
         form = case_form(query)
         ordered = sorted(value, key=lambda entry: not _case_ok(entry[1], form))
         return list(dict.fromkeys(self.concept(index) for index, _ in ordered))
+
+    def annotated_curie(self, name: str, label: str) -> str | None:
+        """The MeSH CURIE that gold annotation (BC5CDR training mentions) gives a DRUG or DISEASE name that no
+        lexicon term covers; these names are looked up only, never matched in text."""
+        return next((curie for entry_label, curie in self._annotated_names.get(fold(name), ()) if entry_label == label),
+                    None)
 
     def _curies(self) -> dict[str, list[int]]:
         if self._curie_index is None:

@@ -66,13 +66,18 @@ class LexiconRecognizer:
             if any(i in taken for i in range(start, end)):
                 continue  # longest first: a shorter overlapping match gives way
             span = Span(doc, start, end, label=concept.label)
-            span._.norm = list(concept.curies)
+            span._.norm = list(concept.curies) if concept is not PATTERN_CONCEPT else self._annotated_ids(span.text)
             span._.concept = concept.name or span.text.lower()
             span._.source = SOURCE
             spans.append(span)
             taken.update(range(start, end))
         doc.ents = sorted(spans, key=lambda s: s.start)
         return doc
+
+    def _annotated_ids(self, text: str) -> list[str]:
+        """A pattern match's identifiers: the MeSH id gold annotation gives its name ("nephrotoxicity"), if any."""
+        curie = self.lexicon.annotated_curie(text, "DISEASE")
+        return [curie] if curie else []
 
     def _without_compound_modifiers(self, doc: Doc, found: dict[tuple[int, int], Concept]) -> dict[tuple[int, int], Concept]:
         """Drops DRUG matches glued by a hyphen to a following word that is neither a listed suffix nor a match."""

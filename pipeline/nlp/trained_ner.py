@@ -179,12 +179,15 @@ class TrainedRecognizer:
         return doc
 
     def _model_span(self, doc: Doc, start: int, end: int, label: str, inside: list[Span]) -> Span:
-        """A model span with identifiers from the lexicon: its own name first, else a match inside it."""
+        """A model span with identifiers from the lexicon: its own name first, else the MeSH id that gold
+        annotation gives the name ("nephrotoxicity"), else a match inside it."""
         span = Span(doc, start, end, label=label)
         concept = self._concept(span.text, label)
         if concept is not None:
             span = Span(doc, start, end, label=concept.label)
             span._.norm, span._.concept = list(concept.curies), concept.name or span.text.lower()
+        elif (annotated := self.lexicon.annotated_curie(span.text, label)) is not None:
+            span._.norm, span._.concept = [annotated], span.text.lower()
         else:
             heads = [e for e in inside if e.label_ in _COMPATIBLE[label] and e._.norm]
             head = heads[-1] if heads else None

@@ -51,7 +51,7 @@ def main() -> None:
     import spacy
 
     start = time.perf_counter()
-    from pipeline.nlp.language import default_nlp
+    from pipeline.nlp.language import build_nlp, default_nlp
 
     nlp = default_nlp()
     load_seconds = time.perf_counter() - start

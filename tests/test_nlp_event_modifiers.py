@@ -54,3 +54,12 @@ def test_event_modifiers_carry_the_mention_attributes():
     assert widened.text == "fatal agranulocytosis"
     assert (widened._.norm, widened._.concept, widened._.negated, widened._.grade) == (
         ["MESH:D000380"], "agranulocytosis", True, "4")
+
+
+def test_event_modifiers_word_list_is_a_factory_option(tmp_path):
+    words = tmp_path / "modifiers.txt"
+    words.write_text("# one word per line\nrecurrent\n", encoding="utf-8")
+    nlp = spacy.blank("en")
+    component = nlp.add_pipe("trialgraph_event_modifiers", config={"words_path": str(words)})
+    doc = _doc(["severe", "recurrent", "seizures"], [True, False, False], [(2, 3, "ADVERSE_EVENT")])
+    assert [e.text for e in component(doc).ents] == ["recurrent seizures"]

@@ -357,12 +357,14 @@ def annotated_names_table(lexicon: dict, names: list[sources.AnnotatedName]) -> 
         for index in ([value] if isinstance(value, int) else [entry[0] for entry in value]):
             labels_of_key[key].add(lexicon["concepts"][index][1])
     table: dict[str, list[list[str]]] = {}
-    for name in sorted(names, key=lambda n: (fold(n.text), n.label, -n.count, n.mesh)):
+    for name in sorted(names, key=lambda n: (fold(n.text), n.label, -n.count, n.mesh)):  # most frequent id first
         key = fold(name.text)
-        entries = table.setdefault(key, []) if key and name.label not in labels_of_key[key] else None
-        if entries is not None and name.label not in {label for label, _ in entries}:
+        if not key or name.label in labels_of_key[key]:
+            continue
+        entries = table.setdefault(key, [])
+        if name.label not in {label for label, _ in entries}:
             entries.append([name.label, f"MESH:{name.mesh}"])
-    return {key: entries for key, entries in table.items() if entries}
+    return table
 
 
 def _uninvert(mesh_heading: str) -> str:

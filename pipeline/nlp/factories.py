@@ -79,12 +79,12 @@ def make_event_roles(nlp: Language, name: str, model_path: str | None):
     return EventRoleClassifier(load_role_model(model_path))
 
 
-@Language.factory("trialgraph_event_modifiers")
-def make_event_modifiers(nlp: Language, name: str):
+@Language.factory("trialgraph_event_modifiers", default_config={"words_path": None})
+def make_event_modifiers(nlp: Language, name: str, words_path: str | None):
     """Adverse-event mentions widened over the severity and course words before them ("severe hepatitis")."""
-    from pipeline.nlp.event_modifiers import EventModifiers
+    from pipeline.nlp.event_modifiers import DEFAULT_WORDS, EventModifiers
 
-    return EventModifiers()
+    return EventModifiers(words_path or DEFAULT_WORDS)
 
 
 @Language.factory("trialgraph_relation_scorer", default_config={"model_path": None})

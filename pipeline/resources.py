@@ -14,16 +14,17 @@ def model_path(relative: str | Path) -> Path:
 
 
 @lru_cache(maxsize=None)
-def read_word_list(relative: str | Path) -> frozenset[str]:
-    """A one-entry-per-line list: lowercased, '#' comments and blank lines skipped."""
+def read_word_list(relative: str | Path, lowercase: bool = True) -> frozenset[str]:
+    """A one-entry-per-line list: '#' comments and blank lines skipped, lowercased unless the case matters
+    (stop-term acronyms)."""
     path = model_path(relative)
     if not path.exists():
         raise FileNotFoundError(f"missing data file {path}; is the models/ folder of the checkout complete?")
     words = set()
     for line in path.read_text(encoding="utf-8").splitlines():
-        line = line.split("#", 1)[0].strip().lower()
+        line = line.split("#", 1)[0].strip()
         if line:
-            words.add(line)
+            words.add(line.lower() if lowercase else line)
     return frozenset(words)
 
 

@@ -25,6 +25,7 @@ from pipeline.lexicons import sources
 from pipeline.lexicons.matcher import FORMAT_VERSION, LEXICON_FILE
 from pipeline.lexicons.normalize import SHORT_KEY_LENGTH, case_form, fold, is_acronym, prefix_keys
 from pipeline.lexicons.sources import CASED_ORIGINS, CURATED_DIR, LEXICON_DIR
+from pipeline.resources import read_word_list
 
 LABEL_ORDER = ("ENDPOINT", "DRUG_CLASS", "DRUG", "DISEASE")
 CURATED_ORIGINS = frozenset({"curated", "endpoint"})
@@ -103,9 +104,9 @@ class StopLists:
         return cls(
             stop=stop_terms.keys,
             stop_acronyms=stop_terms.acronyms,
-            analytes={fold(word) for word in sources.read_word_list(CURATED_DIR / "analytes_and_proteins.txt")},
+            analytes={fold(word) for word in read_word_list(CURATED_DIR / "analytes_and_proteins.txt")},
             units={fold(unit) for unit in sources.cdisc_units() if fold(unit)},
-            salts={word.lower() for word in sources.read_word_list(CURATED_DIR / "salt_words.txt")},
+            salts={word.lower() for word in read_word_list(CURATED_DIR / "salt_words.txt")},
         )
 
 

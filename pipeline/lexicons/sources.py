@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Iterator
 
 from pipeline.lexicons.normalize import case_form, fold
+from pipeline.resources import read_word_list
 
 LEXICON_DIR = Path(__file__).resolve().parents[2] / "models" / "lexicons"
 SOURCES_DIR = LEXICON_DIR / "sources"
@@ -57,12 +58,6 @@ def read_tsv(path: Path) -> Iterator[dict[str, str]]:
         yield from csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE)
 
 
-def read_word_list(path: Path) -> list[str]:
-    """Non-empty, non-comment lines of a word-list file."""
-    with open(path, encoding="utf-8") as handle:
-        return [line.strip() for line in handle if line.strip() and not line.startswith("#")]
-
-
 @dataclass(frozen=True)
 class StopTerms:
     """curated/stop_terms.txt: strings that are never a DRUG, DISEASE or ENDPOINT. `keys` are folded;
@@ -73,7 +68,7 @@ class StopTerms:
 
     @classmethod
     def load(cls, path: Path | None = None) -> StopTerms:
-        words = read_word_list(path or CURATED_DIR / "stop_terms.txt")
+        words = read_word_list(path or CURATED_DIR / "stop_terms.txt", lowercase=False)
         return cls(frozenset(fold(w) for w in words), frozenset(case_form(w) for w in words if w != w.lower()))
 
     def __contains__(self, text: str) -> bool:

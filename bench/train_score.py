@@ -18,11 +18,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from pipeline.nlp.language import COMPONENTS, TRAINED_COMPONENTS, build_nlp  # noqa: E402
+
 OUT = ROOT / "bench" / "results" / "train"
 
-_LEARNED = ("trialgraph_trained_ner", "trialgraph_event_roles", "trialgraph_relation_scorer")
 PIPELINES = {  # (component lists, from the default pipeline's; options of the trained NER component)
-    "lexicon": (lambda components: tuple(c for c in components if c not in _LEARNED), {}),
+    "lexicon": (lambda components: tuple(c for c in components if c not in TRAINED_COMPONENTS), {}),
     # the model's spans alone: the lexicon matches are its input feature and its normalizer, no output
     "trained": (lambda components: components, {"keep_lexicon": []}),
     "combined": (lambda components: components, {}),
@@ -84,8 +86,6 @@ def main() -> None:
     parser.add_argument("--ner-model", help="a trained NER pipeline other than models/ner/model (a candidate)")
     parser.add_argument("--tag", default="", help="suffix of the output files, to keep candidates apart")
     args = parser.parse_args()
-    from pipeline.nlp.language import COMPONENTS, build_nlp
-
     golds = {kind: gold for kind, gold in dev_gold(args.shared).items() if kind in args.corpora.split(",")}
     reports: dict[str, dict[str, dict]] = {}
     for name in args.pipelines.split(","):

@@ -34,15 +34,14 @@ def main() -> None:
 
     import spacy
 
-    from pipeline.nlp.language import COMPONENTS, build_nlp, default_nlp
+    from pipeline.nlp.language import COMPONENTS, TRAINED_COMPONENTS, build_nlp, default_nlp
     from pipeline.nlp.trained_ner import load_model
     from pipeline.resources import model_path
 
     start = time.perf_counter()
     combined = default_nlp()  # the pipeline `trialgraph run` and `annotate` use
     load_combined = time.perf_counter() - start
-    learned = ("trialgraph_trained_ner", "trialgraph_event_roles", "trialgraph_relation_scorer")
-    lexicon_only = build_nlp(components=tuple(c for c in COMPONENTS if c not in learned))
+    lexicon_only = build_nlp(components=tuple(c for c in COMPONENTS if c not in TRAINED_COMPONENTS))
     gc.freeze()  # as default_nlp() froze the objects built before it
     start = time.perf_counter()
     model = load_model()

@@ -35,6 +35,8 @@ COMPONENTS = (
     "trialgraph_relations",
     "trialgraph_relation_scorer",
 )
+# the components that read models trained by `trialgraph train` (models/ner); without them, the lexicon pipeline
+TRAINED_COMPONENTS = ("trialgraph_trained_ner", "trialgraph_event_roles", "trialgraph_relation_scorer")
 MAX_DOCUMENT_CHARS = 5_000_000
 # scispaCy's abbreviation detector calls a Matcher that has no patterns when a text defines no
 # abbreviation; spaCy warns about that (W036) on every such text.

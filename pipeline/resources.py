@@ -30,11 +30,18 @@ def read_word_list(relative: str | Path, lowercase: bool = True) -> frozenset[st
 
 @lru_cache(maxsize=1)
 def models_fingerprint() -> str:
-    """Short hash of the shipped data files (lexicons, rules), part of the pipeline version."""
+    """`data_fingerprint` of models/, once per process: part of the pipeline version."""
+    return data_fingerprint(MODELS_DIR)
+
+
+def data_fingerprint(directory: Path) -> str:
+    """Short hash of the data files under `directory` (lexicons, rules, trained models). Build sources and
+    documentation (`*.md`) are left out: editing a README re-processes nothing."""
     import hashlib
 
     digest = hashlib.sha256()
-    for path in sorted(p for p in MODELS_DIR.rglob("*") if p.is_file() and "sources" not in p.parts):
-        digest.update(str(path.relative_to(MODELS_DIR)).encode())
+    for path in sorted(p for p in directory.rglob("*")
+                       if p.is_file() and "sources" not in p.relative_to(directory).parts and p.suffix != ".md"):
+        digest.update(str(path.relative_to(directory)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]

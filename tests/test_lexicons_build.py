@@ -1,6 +1,8 @@
-"""The lexicon build's handling of MeSH ids from BC5CDR's training annotation (pipeline/lexicons/build.py)."""
-from pipeline.lexicons.build import Concept, Report, add_annotated_mesh, annotated_names_table
-from pipeline.lexicons.sources import AnnotatedName
+"""The lexicon build's MeSH ids: from BC5CDR's training annotation and MeSH's own names (pipeline/lexicons/build.py)."""
+from pipeline.lexicons.build import (
+    Concept, Report, add_annotated_mesh, add_mesh_by_name, annotated_names_table, correct_disease_mesh,
+)
+from pipeline.lexicons.sources import AnnotatedName, MeshName
 
 
 def _disease(name: str, curies: list[str], *synonyms: str) -> Concept:
@@ -54,3 +56,34 @@ def test_lexicons_build_annotated_names_table_holds_names_no_term_of_their_label
         "nephrotoxicity": [["DISEASE", "MESH:D007674"]],
         "acetaminophen": [["DISEASE", "MESH:D000001"]],
     }
+
+
+def _mesh(mesh: str, label: str, name: str, *synonyms: str) -> MeshName:
+    return MeshName(mesh, label, name, synonyms, ())
+
+
+def test_lexicons_build_mesh_by_name_fills_drugs_and_classes_without_an_id():
+    amlodipine = Concept("DRUG", "amlodipine", ["DRUGBANK:DB00381"], [("amlodipine", "test"), ("Norvasc", "test")])
+    anthracycline = Concept("DRUG_CLASS", "anthracycline", [], [("anthracycline", "test"), ("anthracyclines", "test")])
+    ambiguous = Concept("DRUG", "pcc", [], [("PCC", "test")])
+    records = [_mesh("D017311", "DRUG", "Amlodipine"), _mesh("D018943", "DRUG", "Anthracyclines"),
+               _mesh("C025667", "DRUG", "pyridinium chlorochromate", "PCC"), _mesh("D000001", "DRUG", "PCC")]
+    report = Report()
+    add_mesh_by_name([amlodipine, anthracycline, ambiguous], records, report)
+    assert amlodipine.curies == ["DRUGBANK:DB00381", "MESH:D017311"]
+    assert anthracycline.curies == ["MESH:D018943"]
+    assert ambiguous.curies == []  # two MeSH records name "PCC": no id is better than a guess
+    assert report.counts["DRUG"]["mesh_ids_added_by_name"] == 1
+
+
+def test_lexicons_build_correct_disease_mesh_replaces_an_id_naming_none_of_its_terms():
+    pain = _disease("pain", ["MESH:D010166", "HP:0012531"], "painful")  # D010166 is "Palliative Care"
+    ache = _disease("headache", ["MESH:D006261"], "cephalalgia")  # its id names it: kept
+    anxiety = _disease("generalized anxiety disorder", ["MESH:D000098647"])  # newer than the records: kept
+    records = [_mesh("D010146", "DISEASE", "Pain", "Ache"), _mesh("D010166", "DISEASE", "Palliative Care"),
+               _mesh("D006261", "DISEASE", "Headache", "Cephalalgia"),
+               _mesh("C000726808", "DISEASE", "generalized anxiety disorder")]
+    correct_disease_mesh([pain, ache, anxiety], records, Report())
+    assert pain.curies == ["MESH:D010146", "HP:0012531"]
+    assert ache.curies == ["MESH:D006261"]
+    assert anxiety.curies == ["MESH:D000098647"]

@@ -86,7 +86,7 @@ def test_tables_facts_opoku_rows_by_arm_population_and_grade() -> None:
         ("Moxidectin", "All participants", 321, 978, 33.0), ("Ivermectin", "All participants", 178, 494, 36.0),
         ("Moxidectin", "Adolescents (12–17 years)", 20, 55, 36.0),
         ("Ivermectin", "Adolescents (12–17 years)", 11, 24, 46.0)]
-    assert grade_4[0]["regimen"][0]["norm"] == ["DRUGBANK:DB11431", "UNII:NGU5H31YO9"]
+    assert grade_4[0]["regimen"][0]["norm"] == ["DRUGBANK:DB11431", "UNII:NGU5H31YO9", "MESH:C027837"]
     serious = [f for f in facts if f["event"] == "Serious adverse events"]
     assert {f["grade"] for f in serious} == {"any", "1", "2", "3", "4"} and all(f["serious"] for f in serious)
     below_one = next(f for f in serious if f["grade"] == "1" and f["column"] == 1)

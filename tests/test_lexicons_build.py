@@ -1,6 +1,6 @@
 """The lexicon build's MeSH ids: from BC5CDR's training annotation and MeSH's own names (pipeline/lexicons/build.py)."""
 from pipeline.lexicons.build import (
-    Concept, Report, add_annotated_mesh, add_mesh_by_name, annotated_names_table, correct_disease_mesh,
+    Concept, Report, add_annotated_mesh, add_mesh_by_name, annotated_names_table, correct_disease_mesh, mesh_ids_by_key,
 )
 from pipeline.lexicons.sources import AnnotatedName, MeshName
 
@@ -69,7 +69,7 @@ def test_lexicons_build_mesh_by_name_fills_drugs_and_classes_without_an_id():
     records = [_mesh("D017311", "DRUG", "Amlodipine"), _mesh("D018943", "DRUG", "Anthracyclines"),
                _mesh("C025667", "DRUG", "pyridinium chlorochromate", "PCC"), _mesh("D000001", "DRUG", "PCC")]
     report = Report()
-    add_mesh_by_name([amlodipine, anthracycline, ambiguous], records, report)
+    add_mesh_by_name([amlodipine, anthracycline, ambiguous], mesh_ids_by_key(records), report)
     assert amlodipine.curies == ["DRUGBANK:DB00381", "MESH:D017311"]
     assert anthracycline.curies == ["MESH:D018943"]
     assert ambiguous.curies == []  # two MeSH records name "PCC": no id is better than a guess
@@ -83,7 +83,7 @@ def test_lexicons_build_correct_disease_mesh_replaces_an_id_naming_none_of_its_t
     records = [_mesh("D010146", "DISEASE", "Pain", "Ache"), _mesh("D010166", "DISEASE", "Palliative Care"),
                _mesh("D006261", "DISEASE", "Headache", "Cephalalgia"),
                _mesh("C000726808", "DISEASE", "generalized anxiety disorder")]
-    correct_disease_mesh([pain, ache, anxiety], records, Report())
+    correct_disease_mesh([pain, ache, anxiety], mesh_ids_by_key(records), Report())
     assert pain.curies == ["MESH:D010146", "HP:0012531"]
     assert ache.curies == ["MESH:D006261"]
     assert anxiety.curies == ["MESH:D000098647"]

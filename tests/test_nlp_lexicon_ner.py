@@ -78,6 +78,21 @@ def test_lexicon_ner_hyphenated_drugs_are_each_a_mention(lexicon_nlp):
     assert [t for t, label in ents if label == "DRUG"] == ["trimethoprim-sulfamethoxazole"]
 
 
+def test_lexicon_ner_drug_combinations_are_one_drug_in_any_order(lexicon_nlp):
+    # MeSH's drug combinations (models/lexicons/README.md); ADE-Corpus-V2 annotates them as one drug
+    doc = lexicon_nlp("Hyperkalaemia by sulfamethoxazole-trimethoprim (TMP-SMX) and myopathy on ezetimibe/simvastatin.")
+    drugs = [(e.text, e._.norm[0]) for e in doc.ents if e.label_ == "DRUG"]
+    assert drugs == [("sulfamethoxazole-trimethoprim", "MESH:D015662"), ("TMP-SMX", "MESH:D015662"),
+                     ("ezetimibe/simvastatin", "MESH:D000069499")]
+
+
+def test_lexicon_ner_pharmacologic_classes_are_drug_classes(lexicon_nlp):
+    # MeSH files "anti-arrhythmia agents" under pharmacologic actions (D27): a class, not a drug
+    doc = lexicon_nlp("Hyponatremia in patients treated with lorcainide, a new antiarrhythmic drug.")
+    assert [(e.text, e.label_) for e in doc.ents if e.label_.startswith("DRUG")] == [
+        ("lorcainide", "DRUG"), ("antiarrhythmic drug", "DRUG_CLASS")]
+
+
 @pytest.mark.parametrize("text, modifier", [
     ("An anaphylactic reaction to recombinant insulin-like growth factor-I.", "insulin"),
     ("Retinal hemorrhage and cotton-wool spots often occur.", "cotton"),

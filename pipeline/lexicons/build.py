@@ -30,6 +30,8 @@ from pipeline.resources import read_word_list
 LABEL_ORDER = ("ENDPOINT", "DRUG_CLASS", "DRUG", "DISEASE")
 CURATED_ORIGINS = frozenset({"curated", "endpoint"})
 PROTEIN_MESH_BRANCHES = ("D08", "D12", "D13", "D23")  # enzymes, proteins, nucleic acids, biological factors
+COMBINATION_MESH_BRANCH = "D26.310."  # Drug Combinations: fixed-dose products ("TMP-SMX")
+ACTION_MESH_BRANCH = "D27"  # Chemical Actions and Uses: pharmacologic actions ("anti-arrhythmia agents")
 DISEASE_CURIE_ORDER = ("MESH", "MONDO", "DOID", "HP", "MEDDRA", "NCIT", "SYMP")
 DRUG_CURIE_ORDER = ("MESH", "DRUGBANK", "UNII")
 HPO_PHENOTYPE_ROOT = "HP:0000118"
@@ -414,6 +416,57 @@ def add_mesh_by_name(concepts: list[Concept], index: dict[tuple[str, str], set[s
             report.counts[concept.label]["mesh_ids_added_by_name"] += 1
 
 
+def _combination_names(name: str, salts: set[str]) -> list[str]:
+    """Hyphenated names of a MeSH drug combination from its descriptor name ("Trimethoprim, Sulfamethoxazole Drug
+    Combination" -> "trimethoprim-sulfamethoxazole", "sulfamethoxazole-trimethoprim"): both orders of two
+    ingredients, the listed order of more; salt words dropped. Hyphen, slash and space give one matching key."""
+    listed = name.removesuffix(" Drug Combination")
+    if listed == name or ", " not in listed:
+        return []
+    parts = [_strip_salt(part, salts) for part in listed.split(", ")]
+    orders = [parts, parts[::-1]] if len(parts) == 2 else [parts]
+    return ["-".join(order) for order in orders]
+
+
+def add_drug_combinations(concepts: list[Concept], records: list[sources.MeshName], salts: set[str],
+                          report: Report) -> None:
+    """Fixed-dose drug combinations (MeSH Drug Combinations, D26.310) are one drug each: their entry terms and
+    hyphenated names ("TMP-SMX", "sulfamethoxazole-trimethoprim") go to the drug that has their MeSH id, else
+    to a new drug, so "trimethoprim-sulfamethoxazole" is one mention rather than two ingredients."""
+    by_mesh = {concept.mesh: concept for concept in concepts if concept.label == "DRUG" and concept.mesh}
+    extended = added = 0
+    for record in records:
+        if not record.mesh.startswith("D") or not any(t.startswith(COMBINATION_MESH_BRANCH) for t in record.trees):
+            continue
+        names = [record.name, *record.synonyms, *_combination_names(record.name, salts)]
+        terms = [(name, "mesh") for name in names if ", " not in name]  # inverted entries ("Combination, ...")
+        concept = by_mesh.get(f"MESH:{record.mesh}")
+        if concept is None:
+            concept = Concept("DRUG", record.name.lower(), [f"MESH:{record.mesh}"], [],
+                              _local_id("DRUG", record.name))
+            concepts.append(concept)
+            added += 1
+        else:
+            extended += 1
+        concept.terms.extend(terms)
+    report.counts["DRUG"]["drug_combinations_extended"] = extended
+    report.counts["DRUG"]["drug_combinations_added"] = added
+
+
+def mark_pharmacologic_classes(concepts: list[Concept], records: list[sources.MeshName], report: Report) -> None:
+    """A drug whose MeSH descriptor sits only under Chemical Actions and Uses (D27: "anti-arrhythmia agents",
+    "cyclooxygenase 2 inhibitors") and that has no DrugBank or UNII id names a class of drugs: it becomes a
+    DRUG_CLASS, as the curated classes are."""
+    actions = {f"MESH:{r.mesh}" for r in records if r.trees and all(t.startswith(ACTION_MESH_BRANCH) for t in r.trees)}
+    marked = 0
+    for concept in concepts:
+        if concept.label == "DRUG" and concept.mesh in actions and not any(
+                curie.startswith(("DRUGBANK:", "UNII:")) for curie in concept.curies):
+            concept.label = "DRUG_CLASS"
+            marked += 1
+    report.counts["DRUG_CLASS"]["pharmacologic_action_descriptors"] = marked
+
+
 def annotated_names_table(lexicon: dict, names: list[sources.AnnotatedName]) -> dict[str, list[list[str]]]:
     """The annotated names no term of the assembled lexicon covers, by folded text: [[label, MeSH CURIE], ...].
     They name no match (the matcher never reads them); they give identifiers to the trained model's mentions
@@ -588,11 +641,14 @@ def build(out_dir: Path = LEXICON_DIR) -> dict:
     stops = StopLists.load()
     diseases, ctcae = build_diseases(report)
     concepts = build_endpoints() + build_classes() + build_drugs(stops, report) + diseases
-    mesh_index = mesh_ids_by_key(sources.mesh_names())
+    mesh_records = sources.mesh_names()
+    mesh_index = mesh_ids_by_key(mesh_records)
     correct_disease_mesh(concepts, mesh_index, report)
     annotated = sources.bc5cdr_training_mesh()
     add_annotated_mesh(concepts, annotated, report)
     add_mesh_by_name(concepts, mesh_index, report)
+    mark_pharmacologic_classes(concepts, mesh_records, report)
+    add_drug_combinations(concepts, mesh_records, stops.salts, report)
     concepts.sort(key=lambda c: LABEL_ORDER.index(c.label))
     lexicon = assemble(concepts, stops, report)
     lexicon["annotated_names"] = annotated_names_table(lexicon, annotated)

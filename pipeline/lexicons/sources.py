@@ -27,7 +27,7 @@ SOURCES_DIR = LEXICON_DIR / "sources"
 CURATED_DIR = LEXICON_DIR / "curated"
 
 # Term origins whose spelling keeps the case of the original (others are all lower or all upper case).
-CASED_ORIGINS = frozenset({"curated", "biolexica", "hpo", "ctcae", "endpoint"})
+CASED_ORIGINS = frozenset({"curated", "biolexica", "hpo", "ctcae", "endpoint", "mesh"})
 
 
 @dataclass

@@ -83,6 +83,22 @@ def test_context_disease_induced_by_a_drug_is_adverse_event_despite_treatment_cu
     assert find_entity(doc, "macular degeneration").label_ == "CONDITION"
 
 
+def test_context_reaction_naming_its_drug_is_adverse_event(sentence_nlp):
+    # ADE-Corpus-V2 titles: "for" and "patient with" would make conditions; the drug next to the reaction decides
+    doc = _annotate(sentence_nlp, "Fluorouracil for allergic reactions to capecitabine.",
+                    [("Fluorouracil", "DRUG"), ("allergic reactions", "DISEASE"), ("capecitabine", "DRUG")])
+    assert find_entity(doc, "allergic reactions").label_ == "ADVERSE_EVENT"
+    doc = _annotate(sentence_nlp, "A patient with CBDCA hypersensitivity was desensitized.",
+                    [("CBDCA", "DRUG"), ("hypersensitivity", "DISEASE")])
+    assert find_entity(doc, "hypersensitivity").label_ == "ADVERSE_EVENT"
+    doc = _annotate(sentence_nlp, "Patients with a history of hypersensitivity to penicillin were excluded.",
+                    [("hypersensitivity", "DISEASE"), ("penicillin", "DRUG")])
+    assert find_entity(doc, "hypersensitivity").label_ == "CONDITION"  # history decides first
+    doc = _annotate(sentence_nlp, "Patients with asthma due to pollen received montelukast.",
+                    [("asthma", "DISEASE"), ("montelukast", "DRUG")])
+    assert find_entity(doc, "asthma").label_ == "CONDITION"  # no reaction word
+
+
 def test_context_serious_word_inside_the_mention(sentence_nlp):
     # a model span may hold the word itself, as ADE-Corpus-V2 annotates "fatal agranulocytosis"
     doc = _annotate(sentence_nlp, "Fatal agranulocytosis was reported with clozapine.",

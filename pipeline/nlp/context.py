@@ -25,7 +25,7 @@ _LIST_KEYS = (
     "negation_before", "negation_after", "scope_breaks", "prior_therapy", "historical", "hypothetical",
     "other_study", "adverse_event_cues", "condition_cues", "condition_heads", "condition_sections",
     "adverse_event_sections", "serious_cues", "dlt_cues", "prior_therapy_fillers", "ignored_sections",
-    "caused_by_suffixes", "cause_words",
+    "caused_by_suffixes", "cause_words", "reaction_words", "reaction_links",
 )
 _WORD = re.compile(r"[\w+/-]+|[(),]")
 
@@ -58,6 +58,8 @@ class ContextRules:
     ignored_sections: frozenset[str]
     caused_by_suffixes: frozenset[str]
     cause_words: frozenset[str]
+    reaction_words: frozenset[str]
+    reaction_links: frozenset[str]
 
     @classmethod
     def load(cls, path: str | Path = "rules/context.json") -> ContextRules:
@@ -70,7 +72,7 @@ class ContextRules:
             if not isinstance(data[key], list) or not all(isinstance(w, str) and w for w in data[key]):
                 raise ValueError(f"{path}: {key!r} must be a list of non-empty strings")
         sets = {"condition_heads", "condition_sections", "adverse_event_sections", "prior_therapy_fillers",
-                "ignored_sections", "caused_by_suffixes", "cause_words"}
+                "ignored_sections", "caused_by_suffixes", "cause_words", "reaction_words", "reaction_links"}
         return cls(
             window=int(data["window"]),
             **{k: frozenset(w.lower() for w in data[k]) if k in sets else _phrases(data[k]) for k in _LIST_KEYS},
@@ -85,6 +87,18 @@ def caused_by_drug(ent: Span, rules: ContextRules) -> bool:
         return False
     cause = doc[i - 3]
     return cause.ent_type_ in ("DRUG", "DRUG_CLASS") or cause.lower_ in rules.cause_words
+
+
+def reaction_to_drug(ent: Span, rules: ContextRules) -> bool:
+    """Whether the mention is a reaction that names its drug next to it: "hypersensitivity to warfarin",
+    "allergic reactions to capecitabine", "CBDCA hypersensitivity", "fludarabine pulmonary toxicity"."""
+    if not any(token.lower_ in rules.reaction_words for token in ent):
+        return False
+    doc, before, after = ent.doc, ent.start - 1, ent.end
+    if before >= 0 and doc[before].ent_type_ in ("DRUG", "DRUG_CLASS"):
+        return True
+    return (after + 1 < len(doc) and doc[after].lower_ in rules.reaction_links
+            and doc[after + 1].ent_type_ in ("DRUG", "DRUG_CLASS"))
 
 
 class ContextAnnotator:
@@ -168,6 +182,8 @@ class ContextAnnotator:
             return "ADVERSE_EVENT"
         if ent._.context in ("eligibility", "historical"):
             return "CONDITION"
+        if reaction_to_drug(ent, self.rules):
+            return "ADVERSE_EVENT"
         if self.rules.condition_cues.search(" ".join(before.split()[-_CONDITION_CUE_REACH:])):
             return "CONDITION"
         last_word = ent[-1].lower_

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from spacy.tokens import Doc, Span
 
-from pipeline.nlp.context import ContextRules, caused_by_drug
+from pipeline.nlp.context import ContextRules, caused_by_drug, reaction_to_drug
 from pipeline.nlp.extensions import copy_span
 from pipeline.nlp.linear import LinearModel, bucket
 from pipeline.nlp.sentences import EntitySentence, sentences_of_entities
@@ -37,10 +37,10 @@ def load_role_model(path: str | Path | None = None) -> LinearModel:
 
 def decided_by_model(ent: Span, rules: ContextRules) -> bool:
     """Whether the model decides this mention's role: a disease mention in prose, outside eligibility
-    criteria and history, not named as caused by a drug ("aspirin-induced asthma")."""
+    criteria and history, not named as caused by a drug ("aspirin-induced asthma", "allergy to penicillin")."""
     in_prose = ent._.section is None or ent._.section in FREE_TEXT_SECTIONS
     return (ent.label_ in ROLES and in_prose and ent._.context not in FIXED_CONTEXTS
-            and not caused_by_drug(ent, rules))
+            and not caused_by_drug(ent, rules) and not reaction_to_drug(ent, rules))
 
 
 def role_features(ent: Span, sent: EntitySentence) -> list[str]:

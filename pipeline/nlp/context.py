@@ -28,6 +28,7 @@ _LIST_KEYS = (
     "caused_by_suffixes", "cause_words", "reaction_words", "reaction_links",
 )
 _WORD = re.compile(r"[\w+/-]+|[(),]")
+DRUG_LABELS = ("DRUG", "DRUG_CLASS")  # mentions that can name a cause or a prior therapy
 
 
 def _phrases(words: list[str]) -> re.Pattern[str]:
@@ -86,7 +87,7 @@ def caused_by_drug(ent: Span, rules: ContextRules) -> bool:
     if i < 3 or doc[i - 1].lower_ not in rules.caused_by_suffixes or doc[i - 2].text not in ("-", "‐", "‑"):
         return False
     cause = doc[i - 3]
-    return cause.ent_type_ in ("DRUG", "DRUG_CLASS") or cause.lower_ in rules.cause_words
+    return cause.ent_type_ in DRUG_LABELS or cause.lower_ in rules.cause_words
 
 
 def reaction_to_drug(ent: Span, rules: ContextRules) -> bool:
@@ -95,10 +96,10 @@ def reaction_to_drug(ent: Span, rules: ContextRules) -> bool:
     if not any(token.lower_ in rules.reaction_words for token in ent):
         return False
     doc, before, after = ent.doc, ent.start - 1, ent.end
-    if before >= 0 and doc[before].ent_type_ in ("DRUG", "DRUG_CLASS"):
+    if before >= 0 and doc[before].ent_type_ in DRUG_LABELS:
         return True
     return (after + 1 < len(doc) and doc[after].lower_ in rules.reaction_links
-            and doc[after + 1].ent_type_ in ("DRUG", "DRUG_CLASS"))
+            and doc[after + 1].ent_type_ in DRUG_LABELS)
 
 
 class ContextAnnotator:
@@ -152,7 +153,7 @@ class ContextAnnotator:
     def _context(self, ent: Span, sent: EntitySentence, section: str | None, before: str) -> str | None:
         if section in ELIGIBILITY_KINDS:
             return "eligibility"
-        if ent.label_ in ("DRUG", "DRUG_CLASS") and self._prior_therapy(sent, before):
+        if ent.label_ in DRUG_LABELS and self._prior_therapy(sent, before):
             return "prior_therapy"
         if self.rules.historical.search(before):
             return "historical"
@@ -168,7 +169,7 @@ class ContextAnnotator:
         if cue is None:
             return False
         drug_words = {
-            w for e in sent.ents if e.label_ in ("DRUG", "DRUG_CLASS") for w in _WORD.findall(e.text.lower())
+            w for e in sent.ents if e.label_ in DRUG_LABELS for w in _WORD.findall(e.text.lower())
         }
         gap = _WORD.findall(before[cue.end() :])
         return all(w in self.rules.prior_therapy_fillers or w in drug_words for w in gap)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from spacy.tokens import Doc, Span
 
-from pipeline.nlp.context import ContextRules, caused_by_drug, reaction_to_drug
+from pipeline.nlp.context import DRUG_LABELS, ContextRules, caused_by_drug, reaction_to_drug
 from pipeline.nlp.extensions import copy_span
 from pipeline.nlp.linear import LinearModel, bucket
 from pipeline.nlp.sentences import EntitySentence, sentences_of_entities
@@ -62,7 +62,7 @@ def mention_features(ent: Span, sent: EntitySentence) -> list[str]:
     features += [f"near_before={t.lower_}" for t in doc[max(sentence.start, ent.start - _WINDOW) : ent.start] if t.is_alpha]
     features += [f"near_after={t.lower_}" for t in doc[ent.end : min(sentence.end, ent.end + _WINDOW)] if t.is_alpha]
     features.append(f"position={bucket(ent.start - sentence.start, _DISTANCE_BUCKETS)}")
-    drugs = [e for e in sent.ents if e.label_ in ("DRUG", "DRUG_CLASS")]
+    drugs = [e for e in sent.ents if e.label_ in DRUG_LABELS]
     features.append(f"drugs={min(len(drugs), 3)}")
     if drugs:
         nearest = min(drugs, key=lambda d: min(abs(d.start - ent.end), abs(ent.start - d.end)))

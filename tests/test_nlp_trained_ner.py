@@ -147,3 +147,17 @@ def test_nlp_trained_ner_model_span_inside_analyte_phrase_is_dropped(lexicon_nlp
     recognizer = TrainedRecognizer(stand_in_model([("aspartate", "DRUG"), ("normal", "DISEASE")]), load_lexicon(),
                                    analytes=AnalytePhrases.load())
     assert [e.text for e in recognizer(lexicon_nlp(text)).ents if e._.source == "model"] == ["normal"]
+
+
+def test_nlp_trained_ner_short_form_of_a_model_span_is_the_same_mention(tmp_path):
+    from pipeline.nlp.language import build_nlp
+
+    # BC5CDR development abstract (PMID 8701013): the model finds the long form, the document defines its short form
+    text = ("A new vitamin D analogue, 22-oxacalcitriol (OCT), has been shown to suppress PTH. "
+            "OCT was given thrice weekly and OCT lowered PTH.")
+    tagging = build_nlp(components=("trialgraph_sentences", "abbreviation_detector", "trialgraph_lexicon"))
+    recognizer = TrainedRecognizer(stand_in_model([("22-oxacalcitriol", "DRUG"), ("OCT", "DISEASE")]), load_lexicon())
+    doc = recognizer(tagging(text))
+    short_forms = [e for e in doc.ents if e.text == "OCT"]
+    assert len(short_forms) == 3
+    assert all(e.label_ == "DRUG" and e._.source == "model" and e._.concept == "22-oxacalcitriol" for e in short_forms)

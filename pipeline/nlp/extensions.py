@@ -60,12 +60,13 @@ def register_extensions() -> None:
             Span.set_extension(name, default=default)
 
 
-def copy_span(span: Span, label: str | None = None, start: int | None = None) -> Span:
-    """A new span over the same tokens (optionally relabelled, or starting at another token) carrying the
-    same `._` attributes."""
+def copy_span(span: Span, label: str | None = None, start: int | None = None, end: int | None = None) -> Span:
+    """A new span over the same tokens (optionally relabelled, or over other tokens) carrying the same `._`
+    attributes."""
     start = span.start if start is None else start
-    new = Span(span.doc, start, span.end, label=label or span.label_)
-    if start != span.start or not _SAME_OFFSETS_SHARE_ATTRIBUTES:
+    end = span.end if end is None else end
+    new = Span(span.doc, start, end, label=label or span.label_)
+    if (start, end) != (span.start, span.end) or not _SAME_OFFSETS_SHARE_ATTRIBUTES:
         for name in _SPAN_ATTRIBUTES:
             setattr(new._, name, getattr(span._, name))
     return new

@@ -12,6 +12,7 @@ matches are set aside and each token's TAG holds its place in them (`lexicon_tag
   (the head of "worsening of her psoriasis");
 - a DRUG or DISEASE match the model does not overlap is kept if its label is in `keep_lexicon`;
   other lexicon labels are kept;
+- a short form the document defines for a model span's long form is that mention wherever it occurs;
 - a model span inside a lab-analyte phrase ("aspartate transaminase") is dropped, as the lexicon does,
   and so are a stop term of the lexicon build ("RECIST", "sleep") and a short form the document defines
   as something else ("mean arterial pressure (MAP)").
@@ -36,6 +37,7 @@ from pipeline.lexicons import Concept, Lexicon, load_lexicon
 from pipeline.lexicons.sources import StopTerms
 from pipeline.nlp.abbreviations import foreign_short_forms
 from pipeline.nlp.analytes import AnalytePhrases
+from pipeline.nlp.extensions import copy_span
 from pipeline.resources import model_path
 
 SOURCE = "model"
@@ -175,8 +177,37 @@ class TrainedRecognizer:
                 continue
             if (ent.start, ent.end) in agreed or ent.label_ not in _COMPATIBLE or ent.label_ in self.keep_lexicon:
                 kept.append(ent)
-        doc.ents = sorted(kept, key=lambda s: s.start)
+        doc.ents = sorted(self._with_short_forms(doc, kept), key=lambda s: s.start)
         return doc
+
+    def _with_short_forms(self, doc: Doc, ents: list[Span]) -> list[Span]:
+        """`ents` plus the short forms defined for a model span ("pregnenolone sulfate (PREGS)"), which take its
+        label, identifiers and concept wherever they stand as one token outside a mention of that label, as
+        the lexicon's own short forms do. A one-token mention of another label there gives way."""
+        model_by_end = {e.end: e for e in ents if e._.source == SOURCE}
+        defined: dict[str, Span] = {}
+        for short in getattr(doc._, "abbreviations", None) or []:
+            long_form = short._.long_form
+            if len(short) == 1 and isinstance(long_form, Span):
+                found = model_by_end.get(long_form.end)
+                if found is not None and found.start >= long_form.start and short.text not in self.stop_terms:
+                    defined.setdefault(short.text, found)
+        if not defined:
+            return ents
+        owner = {i: e for e in ents for i in range(e.start, e.end)}
+        replaced: set[tuple[int, int]] = set()
+        added = []
+        for token in doc:
+            long_form = defined.get(token.text)
+            if long_form is None:
+                continue
+            current = owner.get(token.i)
+            if current is not None:
+                if current.label_ == long_form.label_ or len(current) > 1:
+                    continue
+                replaced.add((current.start, current.end))
+            added.append(copy_span(long_form, start=token.i, end=token.i + 1))
+        return [e for e in ents if (e.start, e.end) not in replaced] + added
 
     def _model_span(self, doc: Doc, start: int, end: int, label: str, inside: list[Span]) -> Span:
         """A model span with identifiers from the lexicon: its own name first, else the MeSH id that gold

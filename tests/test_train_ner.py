@@ -11,7 +11,7 @@ from pipeline.cli import main
 
 CORPORA = Path(__file__).parent / "fixtures" / "train"
 TINY = {"training.max_epochs": 2, "training.eval_frequency": 4, "components.tok2vec.model.encode.width": 32,
-        "training.batcher.size.start": 200}
+        "training.batcher.size.start": 200, "pretraining.max_epochs": 2}
 
 
 @pytest.fixture(scope="module")
@@ -40,6 +40,27 @@ def test_train_ner_records_data_versions_seed_and_counts(trained):
     assert record["sources"]["tac2017_adr/train_xml/ADREVIEW.xml"] == hashlib.sha256(tac).hexdigest()[:16]
     assert record["texts"]["train/ade"]["texts"] == 12 and record["texts"]["dev/bc5cdr"]["texts"] == 1
     assert record["overrides"]["training.max_epochs"] == 2
+    assert record["texts"]["unlabeled"]["ade_negative"] == 11 and record["texts"]["unlabeled"]["words"] > 500
+    assert record["pretraining"]["epochs"] == 2 and record["pretraining"]["words_seen"] > 1000
+
+
+def test_train_ner_starts_from_the_pretrained_tok2vec(trained):
+    from spacy.util import load_config
+
+    root, _ = trained
+    initialized_with = load_config(root / "model" / "config.cfg", interpolate=True)["initialize"]["init_tok2vec"]
+    assert Path(initialized_with) == root / "work" / "pretraining" / "model-last.bin"
+    assert Path(initialized_with).stat().st_size > 0
+
+
+def test_train_ner_pretrained_start_changes_the_trained_tok2vec(trained, tmp_path):
+    from pipeline.train.ner import train_ner
+
+    root, _ = trained
+    record = train_ner(CORPORA, tmp_path / "model", tmp_path / "work", overrides={**TINY, "pretraining.max_epochs": 0})
+    assert record["pretraining"] is None and "unlabeled" not in record["texts"]
+    pretrained = (root / "model" / "tok2vec" / "model").read_bytes()
+    assert (tmp_path / "model" / "tok2vec" / "model").read_bytes() != pretrained
 
 
 def test_train_ner_examples_carry_the_lexicon_tags_the_model_reads(trained):
@@ -78,3 +99,12 @@ def test_train_ner_trained_component_runs_in_the_pipeline(trained):
 def test_train_cli_without_corpora_folder_is_a_usage_error(tmp_path, capsys):
     assert main(["train", "--corpora", str(tmp_path / "absent")]) == 2
     assert "no such folder" in capsys.readouterr().err
+
+
+def test_train_cli_epoch_options_reach_the_training_record(tmp_path):
+    args = ["train", "--corpora", str(CORPORA), "-o", str(tmp_path / "model"), "--work-dir", str(tmp_path / "work"),
+            "--only", "ner", "--max-epochs", "1", "--pretraining-epochs", "0"]
+    assert main(args) == 0
+    record = json.loads((tmp_path / "training.json").read_text())
+    assert record["overrides"] == {"training.max_epochs": 1, "pretraining.max_epochs": 0}
+    assert record["pretraining"] is None and "ents_f" in record["valid_scores"]

@@ -19,7 +19,8 @@ def register(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
     train = commands.add_parser(
         "train", help="train the NER model from the gold corpora (ADE-Corpus-V2, BC5CDR, TAC 2017)",
-        description="Convert the raw gold files to spaCy DocBins (document-level train/valid/dev splits), train "
+        description="Convert the raw gold files to spaCy DocBins (document-level train/valid/dev splits), pretrain "
+        "the NER's tok2vec on the unlabeled texts of the training groups, train "
         "the NER pipeline with fixed seeds on one CPU thread, and package the best checkpoint with a record of its "
         "data (training.json); then fit the adverse-event-versus-condition model on ADE-Corpus-V2 and TAC 2017 "
         "mentions and the HAS_ADVERSE_EVENT relation model on ADE-Corpus-V2 candidates. "
@@ -32,6 +33,8 @@ def register(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     train.add_argument("--work-dir", type=Path, default=DEFAULT_WORK_DIR,
                        help="DocBins and checkpoints (default: %(default)s)")
     train.add_argument("--max-epochs", type=int, metavar="N", help="override training.max_epochs of the config")
+    train.add_argument("--pretraining-epochs", type=int, metavar="N",
+                       help="override pretraining.max_epochs of the config (0 skips the tok2vec pretraining)")
     train.add_argument("--only", choices=STEPS,
                        help="train one model (the others already in place are used as they are)")
     return train
@@ -46,7 +49,8 @@ def execute(args: argparse.Namespace) -> int:
     if not args.corpora.is_dir():
         print(f"trialgraph train: no such folder: {args.corpora}", file=sys.stderr)
         return EXIT_ERROR
-    overrides = {"training.max_epochs": args.max_epochs} if args.max_epochs is not None else {}
+    overrides = {key: value for key, value in (("training.max_epochs", args.max_epochs),
+                                                 ("pretraining.max_epochs", args.pretraining_epochs)) if value is not None}
     report = {}
     try:
         steps = (args.only,) if args.only else STEPS

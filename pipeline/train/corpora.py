@@ -92,6 +92,16 @@ def read_ade(folder: Path) -> list[GoldText]:
     return list(sentences.values())
 
 
+def ade_negative_sentences(folder: Path) -> list[tuple[str, str]]:
+    """(PMID, sentence) of every line of ADE-Corpus-V2's ADE-NEG.txt: sentences that state no adverse event."""
+    out = []
+    for line in (folder / "ADE-NEG.txt").read_text(encoding="utf-8", errors="replace").splitlines():
+        m = re.match(r"(\d+) NEG (.*)", line)
+        if m:
+            out.append((m.group(1), m.group(2)))
+    return out
+
+
 def read_bc5cdr(folder: Path) -> list[GoldText]:
     """BC5CDR abstracts (title + " " + abstract, as the scorer builds them), both files, with MeSH ids and
     chemical-induced-disease pairs."""

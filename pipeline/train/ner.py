@@ -1,9 +1,10 @@
 """From the raw gold corpora to the packaged NER pipeline in models/ner/model, in one call.
 
 Steps: read the gold files (`pipeline.train.corpora`), write `train`/`valid`/`dev` DocBins tokenized
-by the annotation pipeline (`pipeline.train.docbins`), train with spaCy on `train` choosing the
-checkpoint on `valid`, copy the best pipeline to the output folder and record what it was made from
-in `training.json` beside it. `dev` is never seen by training: bench/train_score.py scores it.
+by the annotation pipeline (`pipeline.train.docbins`), pretrain the tok2vec on the unlabeled texts of the
+training groups when the config has a `[pretraining]` (`pipeline.train.pretrain`), train with spaCy on
+`train` choosing the checkpoint on `valid`, copy the best pipeline to the output folder and record what
+it was made from in `training.json` beside it. `dev` is never seen by training: bench/train_score.py scores it.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from typing import Any
 from pipeline.resources import model_path
 from pipeline.train.corpora import LABELS, read_all, source_digests
 from pipeline.train.docbins import write_docbins
+from pipeline.train.pretrain import pretrain_tok2vec, unlabeled_texts, write_unlabeled_docbin
 
 DEFAULT_CONFIG = model_path("ner/config.cfg")
 DEFAULT_OUTPUT = model_path("ner/model")
@@ -24,12 +26,26 @@ DEFAULT_WORK_DIR = Path("build/ner")
 RECORD_NAME = "training.json"
 
 
-def convert(corpora_dir: Path, work_dir: Path) -> dict[str, Any]:
-    """Write the DocBins of every split into `work_dir/corpus`; returns their counts."""
+def convert(corpora_dir: Path, work_dir: Path, unlabeled: bool = False) -> dict[str, Any]:
+    """Write the DocBins of every split into `work_dir/corpus`, and with `unlabeled` the pretraining texts
+    (`unlabeled.spacy`); returns their counts."""
     from pipeline.nlp.language import build_nlp
 
     nlp = build_nlp(components=("trialgraph_sentences", "abbreviation_detector", "trialgraph_lexicon"))
-    return write_docbins(nlp, read_all(corpora_dir), work_dir / "corpus")
+    golds = read_all(corpora_dir)
+    counts = write_docbins(nlp, golds, work_dir / "corpus")
+    if unlabeled:
+        texts = unlabeled_texts(corpora_dir, golds)
+        counts["unlabeled"] = write_unlabeled_docbin(nlp, texts, work_dir / "corpus" / "unlabeled.spacy")
+    return counts
+
+
+def pretraining_epochs(config_path: Path, overrides: dict[str, Any]) -> int:
+    """`pretraining.max_epochs` of the config (0 when it has no `[pretraining]`)."""
+    from spacy.util import load_config
+
+    config = load_config(config_path, overrides=overrides, interpolate=False)
+    return int((config.get("pretraining") or {}).get("max_epochs") or 0)
 
 
 def train_ner(
@@ -47,15 +63,22 @@ def train_ner(
     from pipeline.nlp.trained_ner import blas_ops, reuse_freed_memory
 
     started = time.time()
-    counts = convert(corpora_dir, work_dir)
+    overrides = overrides or {}
+    pretraining = pretraining_epochs(config_path, overrides) > 0
+    counts = convert(corpora_dir, work_dir, unlabeled=pretraining)
     corpus = work_dir / "corpus"
-    settings = {"paths.train": str(corpus / "train.spacy"), "paths.dev": str(corpus / "valid.spacy"), **(overrides or {})}
+    settings = {"paths.train": str(corpus / "train.spacy"), "paths.dev": str(corpus / "valid.spacy"),
+                "paths.raw_text": str(corpus / "unlabeled.spacy"), **overrides}
+    pretrained = None
     training_dir = work_dir / "training"
     shutil.rmtree(training_dir, ignore_errors=True)
     reuse_freed_memory()
     previous_ops = get_current_ops()
     set_current_ops(blas_ops())  # the ops the component predicts with (pipeline/nlp/trained_ner.py:load_model)
     try:
+        if pretraining:
+            weights, pretrained = pretrain_tok2vec(config_path, settings, work_dir / "pretraining")
+            settings["paths.init_tok2vec"] = str(weights)
         train(config_path, training_dir, use_gpu=-1, overrides=settings)
     finally:
         set_current_ops(previous_ops)
@@ -72,6 +95,7 @@ def train_ner(
         "overrides": {k: v for k, v in settings.items() if not k.startswith("paths.")},
         "sources": source_digests(corpora_dir),
         "texts": counts,
+        "pretraining": pretrained,
         "valid_scores": {k: meta["performance"].get(k) for k in ("ents_p", "ents_r", "ents_f", "ents_per_type")},
         "spacy_version": meta.get("spacy_version"),
         "minutes": round((time.time() - started) / 60, 1),

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline.resources import model_path
-from pipeline.train.corpora import ADE_DIR, BC5CDR_DIR, GoldText, read_bc5cdr, split_of
+from pipeline.train.corpora import ADE_DIR, BC5CDR_DIR, GoldText, ade_negative_sentences, read_bc5cdr, split_of
 from pipeline.train.linear import SEED, fit_linear
 
 if TYPE_CHECKING:
@@ -58,10 +58,8 @@ def read_ade_sentences(folder: Path) -> list[Sentence]:
         if len(parts) >= 8:
             sentence = sentences.setdefault((parts[0], parts[1]), Sentence(parts[0], parts[1]))
             sentence.pairs.add((_norm(parts[5]), _norm(parts[2])))
-    for line in (folder / "ADE-NEG.txt").read_text(encoding="utf-8", errors="replace").splitlines():
-        m = re.match(r"(\d+) NEG (.*)", line)
-        if m:
-            sentences.setdefault((m.group(1), m.group(2)), Sentence(m.group(1), m.group(2), negative=True))
+    for pmid, text in ade_negative_sentences(folder):
+        sentences.setdefault((pmid, text), Sentence(pmid, text, negative=True))
     return list(sentences.values())
 
 

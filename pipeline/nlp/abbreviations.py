@@ -6,9 +6,16 @@ the definitions (`doc._.abbreviations`, each short form with its `_.long_form`).
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from spacy.tokens import Doc, Span
+
+
+def definitions(doc: Doc) -> Iterator[tuple[Span, Span]]:
+    """(short form, long form) of every short-form occurrence the abbreviation detector tied to a definition."""
+    for short in getattr(doc._, "abbreviations", None) or []:
+        if isinstance(short._.long_form, Span):
+            yield short, short._.long_form
 
 
 def foreign_short_forms(doc: Doc, terms: Iterable[tuple[int, int]]) -> frozenset[str]:
@@ -17,10 +24,7 @@ def foreign_short_forms(doc: Doc, terms: Iterable[tuple[int, int]]) -> frozenset
     covered = {i for start, end in terms for i in range(start, end)}
     foreign: set[str] = set()
     defined: set[str] = set()
-    for short in getattr(doc._, "abbreviations", None) or []:
-        long_form = short._.long_form
-        if not isinstance(long_form, Span):
-            continue
+    for short, long_form in definitions(doc):
         if covered.intersection(range(long_form.start, long_form.end)):
             defined.add(short.text)
         else:

@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span
 
 from pipeline.lexicons import Concept, Lexicon, load_lexicon
 from pipeline.lexicons.sources import StopTerms
-from pipeline.nlp.abbreviations import foreign_short_forms
+from pipeline.nlp.abbreviations import definitions, foreign_short_forms
 from pipeline.nlp.analytes import AnalytePhrases
 from pipeline.nlp.sentences import words_and_spaces
 from pipeline.resources import model_path, read_word_list
@@ -100,14 +100,12 @@ class LexiconRecognizer:
         in Solid Tumors (RECIST)" no tumour."""
         by_end = {end: (start, concept) for (start, end), concept in found.items()}
         defined: dict[str, Concept] = {}
-        for short in getattr(doc._, "abbreviations", None) or []:
-            long_form = short._.long_form
-            if isinstance(long_form, Span):
-                match = by_end.get(long_form.end)
-                if match and match[0] >= long_form.start and (
-                    short.text not in self.stop_terms or 2 * (long_form.end - match[0]) >= len(long_form)
-                ):
-                    defined[short.text] = match[1]
+        for short, long_form in definitions(doc):
+            match = by_end.get(long_form.end)
+            if match and match[0] >= long_form.start and (
+                short.text not in self.stop_terms or 2 * (long_form.end - match[0]) >= len(long_form)
+            ):
+                defined[short.text] = match[1]
         for (start, end), concept in found.items():  # "abacavir (ABC)", also where scispaCy finds no definition
             if end + 2 < len(words) and words[end] == "(" and words[end + 2].startswith(")"):
                 short = words[end + 1]

@@ -35,7 +35,7 @@ from thinc.api import NumpyOps
 
 from pipeline.lexicons import Concept, Lexicon, load_lexicon
 from pipeline.lexicons.sources import StopTerms
-from pipeline.nlp.abbreviations import foreign_short_forms
+from pipeline.nlp.abbreviations import definitions, foreign_short_forms
 from pipeline.nlp.analytes import AnalytePhrases
 from pipeline.nlp.extensions import copy_span
 from pipeline.resources import model_path
@@ -186,12 +186,11 @@ class TrainedRecognizer:
         the lexicon's own short forms do. A one-token mention of another label there gives way."""
         model_by_end = {e.end: e for e in ents if e._.source == SOURCE}
         defined: dict[str, Span] = {}
-        for short in getattr(doc._, "abbreviations", None) or []:
-            long_form = short._.long_form
-            if len(short) == 1 and isinstance(long_form, Span):
-                found = model_by_end.get(long_form.end)
-                if found is not None and found.start >= long_form.start and short.text not in self.stop_terms:
-                    defined.setdefault(short.text, found)
+        for short, long_form in definitions(doc):
+            found = model_by_end.get(long_form.end)
+            if (len(short) == 1 and found is not None and found.start >= long_form.start
+                    and short.text not in self.stop_terms):
+                defined.setdefault(short.text, found)
         if not defined:
             return ents
         owner = {i: e for e in ents for i in range(e.start, e.end)}

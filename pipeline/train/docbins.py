@@ -28,10 +28,8 @@ _PARTIAL_LABELS = frozenset({"DRUG", "DRUG_CLASS", "DISEASE"})
 def gold_doc(nlp: Language, gold: GoldText, stats: Counter | None = None) -> Doc:
     """The text tokenized by `nlp` (sentences and lexicon matches included), with gold entities set."""
     stats = stats if stats is not None else Counter()
-    doc = nlp(gold.text)
+    doc = set_lexicon_tags(nlp(gold.text))
     found = list(doc.ents)
-    for token, tag in zip(doc, lexicon_tags(doc)):
-        token.tag_ = tag
     spans, unknown = [], []
     for start, end, label in gold.spans:
         span = doc.char_span(start, end, label=label)
@@ -56,6 +54,20 @@ def gold_doc(nlp: Language, gold: GoldText, stats: Counter | None = None) -> Doc
     return doc
 
 
+def set_lexicon_tags(doc: Doc) -> Doc:
+    """`doc` with each token's place in its lexicon matches as TAG (`lexicon_tags`), the model's feature."""
+    for token, tag in zip(doc, lexicon_tags(doc)):
+        token.tag_ = tag
+    return doc
+
+
+def sentence_docs(doc: Doc) -> Iterator[Doc]:
+    """Each sentence of `doc` that is not only whitespace, as a Doc of its own."""
+    for sentence in doc.sents:
+        if not all(t.is_space for t in sentence):
+            yield sentence.as_doc()
+
+
 def write_docbins(nlp: Language, golds: Iterable[GoldText], out_dir: Path) -> dict[str, dict[str, int]]:
     """`{split}.spacy` files of sentence Docs in `out_dir`; returns counts per split and corpus."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -66,9 +78,8 @@ def write_docbins(nlp: Language, golds: Iterable[GoldText], out_dir: Path) -> di
         doc = gold_doc(nlp, gold, counter)
         counter["texts"] += 1
         counter["words"] += sum(not t.is_space for t in doc)
-        for sentence in doc.sents:  # one example per sentence: spaCy batches by words
-            if not all(t.is_space for t in sentence):
-                bins[gold.split].add(sentence.as_doc())
+        for sentence in sentence_docs(doc):  # one example per sentence: spaCy batches by words
+            bins[gold.split].add(sentence)
     for split, docbin in bins.items():
         docbin.to_disk(out_dir / f"{split}.spacy")
     return {key: dict(sorted(counter.items())) for key, counter in sorted(stats.items())}

@@ -18,8 +18,8 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import DocBin
 
-from pipeline.nlp.trained_ner import lexicon_tags
 from pipeline.train.corpora import ADE_DIR, GoldText, ade_negative_sentences, split_of
+from pipeline.train.docbins import sentence_docs, set_lexicon_tags
 
 CHIA_DIR = "chia"
 
@@ -48,12 +48,9 @@ def write_unlabeled_docbin(nlp: Language, texts: dict[str, list[str]], path: Pat
     counts = {source: len(items) for source, items in texts.items()}
     words = 0
     for doc in nlp.pipe((text for items in texts.values() for text in items), batch_size=64):
-        for token, tag in zip(doc, lexicon_tags(doc)):
-            token.tag_ = tag
-        for sentence in doc.sents:
-            if not all(t.is_space for t in sentence):
-                docbin.add(sentence.as_doc())
-                words += sum(not t.is_space for t in sentence)
+        words += sum(not t.is_space for t in doc)
+        for sentence in sentence_docs(set_lexicon_tags(doc)):
+            docbin.add(sentence)
     path.parent.mkdir(parents=True, exist_ok=True)
     docbin.to_disk(path)
     return {**counts, "words": words}
@@ -73,6 +70,7 @@ def pretrain_tok2vec(config_path: Path, settings: dict[str, Any], output_dir: Pa
         old.unlink()
     (output_dir / "log.jsonl").unlink(missing_ok=True)
     pretrain(config, output_dir)
+    # one line per saved epoch, then one at the end whose epoch loss is already reset to 0
     log = list(srsly.read_jsonl(output_dir / "log.jsonl"))
     record = {
         "epochs": config["pretraining"]["max_epochs"],

@@ -79,3 +79,13 @@ def test_cli_annotate_contract_shape_and_bad_lines(tmp_path):
     assert ("IL-21", "HAS_ADVERSE_EVENT", "skin rash") in pairs
     negated = [e for e in out[3]["entities"] if e["text"] == "hypertension"]
     assert negated and negated[0]["negated"] is True
+
+
+def test_cli_output_reader_that_stops_early_is_no_error():
+    """`trialgraph ... | head`: the reader closes the pipe before the output is written."""
+    process = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "annotate", "-", "-o", "-"], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.close()
+    _, stderr = process.communicate(json.dumps({"id": "a", "text": "Nausea after cisplatin."}).encode() + b"\n", timeout=600)
+    assert process.returncode == 0
+    assert b"Traceback" not in stderr and b"BrokenPipeError" not in stderr

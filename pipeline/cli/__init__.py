@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -39,6 +40,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("trialgraph: interrupted; finished documents are kept in the store", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # the reader of the output stopped early ("trialgraph query ... | head"): not a failure; the rest of the
+        # output goes nowhere, so that the flush at exit does not fail again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -117,6 +117,14 @@ def test_lexicons_match_unifies_spaced_and_hyphenated_biologic_names(lexicon, to
     ]
 
 
+def test_lexicons_match_never_begins_or_ends_with_a_function_word(lexicon, tokenizer):
+    # term keys ignore spaces: "the in" folds to the caffeine synonym "thein", "at 10" to the brand "AT 10"
+    assert [c.name for c in lexicon.lookup("thein")] == ["caffeine"]
+    assert [c.name for c in lexicon.lookup("AT 10")] == ["dihydrotachysterol"]
+    found = matched(lexicon, tokenizer, "The in vitro rise was seen at 10 min in the arm in which caffeine was given.")
+    assert found == [("caffeine", "DRUG", "caffeine")]
+
+
 def test_lexicons_stop_terms_keep_the_case_of_acronyms():
     from pipeline.lexicons.sources import StopTerms
 

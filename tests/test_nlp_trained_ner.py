@@ -43,9 +43,10 @@ def test_nlp_trained_ner_model_reads_the_lexicon_tags_of_its_input(lexicon_nlp):
     """The stand-in model matches on TAG alone: it finds the span only if the copy carries the tags."""
     model = spacy.blank("en")
     model.add_pipe("entity_ruler").add_patterns(
-        [{"label": "DISEASE", "pattern": [{"TAG": "O", "LOWER": "her"}, {"TAG": "B-DISEASE"}]}])
+        [{"label": "DISEASE", "pattern": [{"TAG": "O", "LOWER": "worsening"}, {"TAG": "O"}, {"TAG": "O"},
+                                          {"TAG": "B-DISEASE"}]}])
     ents = {e.text: e for e in TrainedRecognizer(model, load_lexicon())(lexicon_nlp(PSORIASIS)).ents}
-    assert ents["her psoriasis"]._.source == "model" and "psoriasis" not in ents
+    assert ents["worsening of her psoriasis"]._.source == "model" and "psoriasis" not in ents
 
 
 def test_nlp_trained_ner_agreeing_span_keeps_lexicon_identifiers(lexicon_nlp):
@@ -83,6 +84,14 @@ def test_nlp_trained_ner_unconfirmed_matches_kept_or_dropped_by_label(lexicon_nl
 def test_nlp_trained_ner_unknown_name_is_a_model_mention_without_identifiers(lexicon_nlp):
     ents = merged(lexicon_nlp, "Hepatotoxicity after xylofenib treatment.", [("xylofenib", "DRUG")])
     assert (ents["xylofenib"].label_, ents["xylofenib"]._.norm, ents["xylofenib"]._.concept) == ("DRUG", [], "xylofenib")
+
+
+def test_nlp_trained_ner_model_span_loses_the_function_words_at_its_ends(lexicon_nlp):
+    ents = merged(lexicon_nlp, "Acute and severe agranulocytosis followed methimazole.",
+                  [("Acute and", "DISEASE"), ("methimazole", "DRUG")])
+    assert "Acute" in ents and "Acute and" not in ents
+    assert ents["Acute"]._.source == "model"
+    assert "and" not in merged(lexicon_nlp, "It was seen and then methimazole stopped.", [("and", "DISEASE")])
 
 
 def test_nlp_trained_ner_model_span_is_normalized_by_its_name_without_lexicon_matches():

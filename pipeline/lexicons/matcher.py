@@ -14,6 +14,7 @@ from pipeline.lexicons.normalize import case_form, fold
 
 DEFAULT_DIRECTORY = Path(__file__).resolve().parents[2] / "models" / "lexicons"
 LEXICON_FILE = "lexicon.msgpack.gz"
+FUNCTION_WORDS_FILE = "curated/function_words.txt"
 FORMAT_VERSION = 1
 # Tokens without letters or digits that may sit inside a match ("IL - 21", "Crohn ' s", "CDK4 / 6").
 JOINERS = frozenset({"-", "‐", "‑", "–", "/", "'", "’"})
@@ -46,6 +47,14 @@ class Match:
     alternatives: tuple[Concept, ...] = ()
 
 
+def _read_function_words(path: Path) -> frozenset[str]:
+    """The words of ``curated/function_words.txt`` ('#' comments), or none when the lexicon folder lacks it."""
+    if not path.exists():
+        return frozenset()
+    lines = (line.split("#", 1)[0].strip() for line in path.read_text(encoding="utf-8").splitlines())
+    return frozenset(line for line in lines if line)
+
+
 @lru_cache(maxsize=262_144)
 def _token_key(token: str) -> str:
     if token.isascii() and token.isalnum():
@@ -66,9 +75,10 @@ class Lexicon:
 
     def __init__(
         self, concepts: list[list], terms: dict[str, object], prefixes: list[str],
-        annotated_names: dict[str, list[list[str]]] | None = None,
+        annotated_names: dict[str, list[list[str]]] | None = None, function_words: frozenset[str] = frozenset(),
     ) -> None:
         self._raw_concepts = concepts
+        self._function_words = function_words
         self._terms = terms
         self._prefixes = frozenset(prefixes)
         self._annotated_names = annotated_names or {}
@@ -85,7 +95,8 @@ class Lexicon:
             data = srsly.msgpack_loads(handle.read(), use_list=True)
         if data.get("version") != FORMAT_VERSION:
             raise ValueError(f"{path} has format {data.get('version')}, expected {FORMAT_VERSION}: rebuild it")
-        return cls(data["concepts"], data["terms"], data["prefixes"], data.get("annotated_names"))
+        return cls(data["concepts"], data["terms"], data["prefixes"], data.get("annotated_names"),
+                   _read_function_words(Path(directory) / FUNCTION_WORDS_FILE))
 
     def __len__(self) -> int:
         return len(self._raw_concepts)
@@ -105,13 +116,15 @@ class Lexicon:
         return [index for index, rule in value if _case_ok(rule, form)]
 
     def match(self, words: Sequence[str], spaces: Sequence[bool] | None = None) -> list[Match]:
-        """Longest non-overlapping matches, left to right, on token indices.
+        """Longest non-overlapping matches, left to right, on token indices. A match of several tokens neither
+        begins nor ends with a function word ("the in" is not the caffeine synonym "thein").
 
         ``spaces`` (spaCy's ``whitespace_`` flags) is accepted for the token API; keys ignore spacing,
         so "IL-21", "IL 21" and "IL21" match alike.
         """
         terms, prefixes = self._terms, self._prefixes
         keys = [_token_key(word) for word in words]
+        function = [self.is_function_word(word) for word in words]
         matches: list[Match] = []
         count = len(words)
         start = 0
@@ -131,7 +144,7 @@ class Lexicon:
                     break
                 key += piece
                 value = terms.get(key)
-                if value is not None:
+                if value is not None and not (end - start > 1 and (function[start] or function[end - 1])):
                     found = self._resolve(value, words, start, end)
                     if found:
                         best_end, best = end, found
@@ -144,6 +157,10 @@ class Lexicon:
                                  tuple(self.concept(index) for index in best[1:])))
             start = best_end
         return matches
+
+    def is_function_word(self, word: str) -> bool:
+        """Whether ``word`` is one of ``curated/function_words.txt`` ("the", "in", "and"), in lower case unless capitals."""
+        return (word if word.isupper() else word.lower()) in self._function_words
 
     def lookup(self, name: str) -> list[Concept]:
         """Concepts named by a user's query: a name, synonym, abbreviation or CURIE ("MESH:D000077157")."""

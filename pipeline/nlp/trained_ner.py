@@ -13,6 +13,7 @@ matches are set aside and each token's TAG holds its place in them (`lexicon_tag
 - a DRUG or DISEASE match the model does not overlap is kept if its label is in `keep_lexicon`;
   other lexicon labels are kept;
 - a short form the document defines for a model span's long form is that mention wherever it occurs;
+- a model span loses the function words at its ends ("acute and" -> "acute");
 - a model span inside a lab-analyte phrase ("aspartate transaminase") is dropped, as the lexicon does,
   and so are a stop term of the lexicon build ("RECIST", "sleep") and a short form the document defines
   as something else ("mean arterial pressure (MAP)").
@@ -160,7 +161,7 @@ class TrainedRecognizer:
         agreed: set[tuple[int, int]] = set()
         taken: set[int] = set()
         foreign = foreign_short_forms(doc, [(e.start, e.end) for e in (*existing, *predicted)])
-        for found in predicted:
+        for found in filter(None, map(self._without_edge_function_words, predicted)):
             text = found.text
             if text in self.stop_terms or text in foreign or self.analytes.around(doc, found.start, found.end):
                 continue
@@ -179,6 +180,17 @@ class TrainedRecognizer:
                 kept.append(ent)
         doc.ents = sorted(self._with_short_forms(doc, kept), key=lambda s: s.start)
         return doc
+
+    def _without_edge_function_words(self, span: Span) -> Span | None:
+        """`span` without the function words at its ends ("acute and", "relapse of the"), None if nothing is left."""
+        start, end = span.start, span.end
+        while start < end and self.lexicon.is_function_word(span.doc[start].text):
+            start += 1
+        while end > start and self.lexicon.is_function_word(span.doc[end - 1].text):
+            end -= 1
+        if start == end:
+            return None
+        return span if (start, end) == (span.start, span.end) else Span(span.doc, start, end, label=span.label)
 
     def _with_short_forms(self, doc: Doc, ents: list[Span]) -> list[Span]:
         """`ents` plus the short forms defined for a model span ("pregnenolone sulfate (PREGS)"), which take its

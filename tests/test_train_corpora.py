@@ -54,6 +54,23 @@ def test_train_corpora_split_is_stable_and_respects_given_split():
     assert split_of("bc5cdr", "10565806", "dev") == "dev"
 
 
+def test_train_corpora_each_group_is_dev_in_exactly_one_cross_validation_fold():
+    groups = [f"label{i}" for i in range(40)]
+    for group in groups:
+        assert [split_of("tac", group, dev_fold=k) for k in range(5)].count("dev") == 1
+    assert [g for g in groups if split_of("tac", g, dev_fold=0) == "dev"] == [g for g in groups if split_of("tac", g) == "dev"]
+    with pytest.raises(ValueError, match="dev_fold must be 0 to 4"):
+        split_of("tac", "label0", dev_fold=5)
+
+
+def test_train_corpora_tac_dev_fold_holds_out_the_labels_of_that_fifth():
+    (gold,) = read_tac(CORPORA / "tac2017_adr" / "train_xml")
+    fold = next(k for k in range(5) if split_of("tac", gold.group, dev_fold=k) == "dev")
+    assert [g.split for g in read_tac(CORPORA / "tac2017_adr" / "train_xml", dev_fold=fold)] == ["dev"]
+    others = {g.split for k in range(5) if k != fold for g in read_all(CORPORA, tac_dev_fold=k) if g.corpus == "tac"}
+    assert others <= {"train", "valid"} and others
+
+
 def test_train_corpora_missing_corpus_says_which():
     with pytest.raises(FileNotFoundError, match="bc5cdr"):
         read_all(CORPORA / "tac2017_adr")

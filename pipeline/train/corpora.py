@@ -57,9 +57,13 @@ def _bucket(name: str, buckets: int) -> int:
     return int(hashlib.md5(name.encode("utf-8")).hexdigest(), 16) % buckets
 
 
-def split_of(corpus: str, group: str, given: str | None = None) -> str:
-    """`train`, `valid` or `dev` for a document group; `given` is the corpus's own split if it has one."""
-    split = given or ("dev" if _bucket(f"{corpus}:{group}", _DEV_BUCKETS) == 0 else "train")
+def split_of(corpus: str, group: str, given: str | None = None, dev_fold: int = 0) -> str:
+    """`train`, `valid` or `dev` for a document group; `given` is the corpus's own split if it has one. The
+    groups hashing into fifth `dev_fold` (0 to 4) are `dev`: 0 is the dev split, the others serve
+    cross-validation (bench/tac_crossval.py)."""
+    if not 0 <= dev_fold < _DEV_BUCKETS:
+        raise ValueError(f"dev_fold must be 0 to {_DEV_BUCKETS - 1}, not {dev_fold}")
+    split = given or ("dev" if _bucket(f"{corpus}:{group}", _DEV_BUCKETS) == dev_fold else "train")
     if split == "train" and _bucket(f"valid:{corpus}:{group}", _VALID_BUCKETS) == 0:
         return "valid"
     return split
@@ -126,13 +130,13 @@ def read_bc5cdr(folder: Path) -> list[GoldText]:
     return out
 
 
-def read_tac(folder: Path) -> list[GoldText]:
+def read_tac(folder: Path, dev_fold: int = 0) -> list[GoldText]:
     """Sections of the TAC 2017 drug labels with their AdverseReaction mentions; discontiguous mentions
-    are unknown ranges."""
+    are unknown ranges. The labels of fifth `dev_fold` are `dev` (`split_of`)."""
     out = []
     for path in sorted(folder.glob("*.xml")):
         root = ET.parse(path).getroot()
-        split = split_of("tac", path.stem)
+        split = split_of("tac", path.stem, dev_fold=dev_fold)
         sections = {
             s.get("id"): GoldText("tac", path.stem, s.text or "", partial=True, split=split) for s in root.iter("Section")
         }
@@ -151,16 +155,21 @@ def read_tac(folder: Path) -> list[GoldText]:
     return out
 
 
-def read_all(corpora_dir: Path) -> list[GoldText]:
-    """Every gold text of the three corpora under `corpora_dir` (the shared `corpora/` folder)."""
+def tac_folder(corpora_dir: Path) -> Path:
+    """The folder of the TAC 2017 label files under `corpora_dir`."""
+    tac = Path(corpora_dir) / TAC_DIR
+    return tac / "train_xml" if (tac / "train_xml").is_dir() else tac
+
+
+def read_all(corpora_dir: Path, tac_dev_fold: int = 0) -> list[GoldText]:
+    """Every gold text of the three corpora under `corpora_dir` (the shared `corpora/` folder); the TAC 2017
+    labels of fifth `tac_dev_fold` are `dev`."""
     corpora_dir = Path(corpora_dir)
     missing = [d for d in (ADE_DIR, BC5CDR_DIR, TAC_DIR) if not (corpora_dir / d).is_dir()]
     if missing:
         raise FileNotFoundError(f"{corpora_dir} lacks {', '.join(missing)}: pass the folder holding the gold corpora")
-    tac = corpora_dir / TAC_DIR
-    if (tac / "train_xml").is_dir():
-        tac = tac / "train_xml"
-    return read_ade(corpora_dir / ADE_DIR) + read_bc5cdr(corpora_dir / BC5CDR_DIR) + read_tac(tac)
+    return (read_ade(corpora_dir / ADE_DIR) + read_bc5cdr(corpora_dir / BC5CDR_DIR)
+            + read_tac(tac_folder(corpora_dir), tac_dev_fold))
 
 
 def source_digests(corpora_dir: Path) -> dict[str, str]:

@@ -26,13 +26,13 @@ DEFAULT_WORK_DIR = Path("build/ner")
 RECORD_NAME = "training.json"
 
 
-def convert(corpora_dir: Path, work_dir: Path, unlabeled: bool = False) -> dict[str, Any]:
+def convert(corpora_dir: Path, work_dir: Path, unlabeled: bool = False, tac_dev_fold: int = 0) -> dict[str, Any]:
     """Write the DocBins of every split into `work_dir/corpus`, and with `unlabeled` the pretraining texts
-    (`unlabeled.spacy`); returns their counts."""
+    (`unlabeled.spacy`); returns their counts. The TAC 2017 labels of fifth `tac_dev_fold` are `dev`."""
     from pipeline.nlp.language import build_nlp
 
     nlp = build_nlp(components=("trialgraph_sentences", "abbreviation_detector", "trialgraph_lexicon"))
-    golds = read_all(corpora_dir)
+    golds = read_all(corpora_dir, tac_dev_fold)
     counts = write_docbins(nlp, golds, work_dir / "corpus")
     if unlabeled:
         texts = unlabeled_texts(corpora_dir, golds)
@@ -54,8 +54,10 @@ def train_ner(
     work_dir: Path = DEFAULT_WORK_DIR,
     config_path: Path = DEFAULT_CONFIG,
     overrides: dict[str, Any] | None = None,
+    tac_dev_fold: int = 0,
 ) -> dict[str, Any]:
-    """Convert, train and package; returns the record written to `output_dir/../training.json`."""
+    """Convert, train and package; returns the record written to `output_dir/../training.json`.
+    `tac_dev_fold` holds out another fifth of the TAC 2017 labels, for cross-validation."""
     from spacy.cli.train import train
     from spacy.util import load_config
     from thinc.api import get_current_ops, set_current_ops
@@ -65,7 +67,7 @@ def train_ner(
     started = time.time()
     overrides = overrides or {}
     pretraining = pretraining_epochs(config_path, overrides) > 0
-    counts = convert(corpora_dir, work_dir, unlabeled=pretraining)
+    counts = convert(corpora_dir, work_dir, unlabeled=pretraining, tac_dev_fold=tac_dev_fold)
     corpus = work_dir / "corpus"
     settings = {"paths.train": str(corpus / "train.spacy"), "paths.dev": str(corpus / "valid.spacy"),
                 "paths.raw_text": str(corpus / "unlabeled.spacy"), **overrides}

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.resources import model_path
-from pipeline.train.corpora import ADE_DIR, TAC_DIR, GoldText, read_ade, read_tac
+from pipeline.train.corpora import ADE_DIR, TAC_DIR, GoldText, read_ade, read_tac, tac_folder
 from pipeline.train.linear import SEED, fit_linear
 
 DEFAULT_OUTPUT = model_path("ner/roles/event_role.json.gz")
@@ -26,14 +26,12 @@ REGULARIZATION = 0.5
 _UNTIL = "trialgraph_context"  # the pipeline up to the cue decision the model rescores
 
 
-def gold_texts(corpora_dir: Path) -> list[GoldText]:
-    """ADE-Corpus-V2 sentences that annotate an adverse effect and TAC 2017 sections, `train` and `valid` only."""
+def gold_texts(corpora_dir: Path, tac_dev_fold: int = 0) -> list[GoldText]:
+    """ADE-Corpus-V2 sentences that annotate an adverse effect and TAC 2017 sections, `train` and `valid` only
+    (the TAC labels of fifth `tac_dev_fold` are `dev`)."""
     corpora_dir = Path(corpora_dir)
-    tac = corpora_dir / TAC_DIR
-    if (tac / "train_xml").is_dir():
-        tac = tac / "train_xml"
     ade = [g for g in read_ade(corpora_dir / ADE_DIR) if any(label == "DISEASE" for *_, label in g.spans)]
-    return [g for g in ade + read_tac(tac) if g.split in ("train", "valid")]
+    return [g for g in ade + read_tac(tac_folder(corpora_dir), tac_dev_fold) if g.split in ("train", "valid")]
 
 
 def examples(nlp, texts: list[GoldText]) -> list[tuple[GoldText, list[str], bool]]:
@@ -66,12 +64,16 @@ def _f1(probabilities: list[float], golds: list[bool], threshold: float) -> floa
     return 2 * tp / (2 * tp + wrong) if tp else 0.0
 
 
-def train_roles(corpora_dir: Path, output: Path = DEFAULT_OUTPUT) -> dict[str, Any]:
-    """Fit, choose the threshold, save the model; returns its training record."""
+def train_roles(corpora_dir: Path, output: Path = DEFAULT_OUTPUT, tac_dev_fold: int = 0,
+                ner_model_dir: Path | None = None) -> dict[str, Any]:
+    """Fit, choose the threshold, save the model; returns its training record. `ner_model_dir` is the NER
+    pipeline whose mentions the examples are (default models/ner/model)."""
     from pipeline.nlp.language import COMPONENTS, build_nlp
 
     nlp = build_nlp(components=COMPONENTS[: COMPONENTS.index(_UNTIL) + 1])
-    found = examples(nlp, gold_texts(corpora_dir))
+    if ner_model_dir is not None:
+        nlp.replace_pipe("trialgraph_trained_ner", "trialgraph_trained_ner", config={"model_dir": str(ner_model_dir)})
+    found = examples(nlp, gold_texts(corpora_dir, tac_dev_fold))
     parts = {split: [x for x in found if x[0].split == split] for split in ("train", "valid")}
     model = fit_linear([f for _, f, _ in parts["train"]], [g for *_, g in parts["train"]], REGULARIZATION)
     probabilities = [model.probability(f) for _, f, _ in parts["valid"]]

@@ -8,9 +8,9 @@ dev_fold=k; fold 0 is the dev split of bench/train_score.py); ADE-Corpus-V2 and 
 each fold the NER model is trained with models/ner/config.cfg (the tok2vec pretraining off unless
 --pretraining-epochs says otherwise: it takes 16 minutes a fold), the role model is fitted on that model's
 mentions, and the combined pipeline with these two models annotates the held-out labels, scored by
-../shared/tools/score.py (strict spans). Each fold writes bench/results/tac_cv/fold{k}.json, so folds can
-run in separate processes (one per core) and an interrupted run keeps the folds it finished; the table at
-the end gathers every fold file present.
+../shared/tools/score.py (strict spans; `bench/train_score.py:score`). Each fold writes
+bench/results/tac_cv/fold{k}.json, so folds can run in separate processes (one per core) and an interrupted
+run keeps the folds it finished; the table at the end gathers every fold file present.
 """
 from __future__ import annotations
 
@@ -18,13 +18,15 @@ import argparse
 import json
 import os
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from train_score import score  # noqa: E402
 
 OUT = ROOT / "bench" / "results" / "tac_cv"
 
@@ -45,7 +47,6 @@ def held_out_gold(shared: Path, fold: int) -> Path:
 def run_fold(shared: Path, fold: int, work: Path, pretraining_epochs: int) -> dict:
     """Train the fold's NER and role models, score its held-out labels; returns the fold's record."""
     from pipeline.nlp.language import COMPONENTS, build_nlp
-    from pipeline.nlp.serialize import doc_annotations
     from pipeline.train.ner import train_ner
     from pipeline.train.roles import train_roles
 
@@ -60,15 +61,7 @@ def run_fold(shared: Path, fold: int, work: Path, pretraining_epochs: int) -> di
     nlp.replace_pipe("trialgraph_trained_ner", "trialgraph_trained_ner", config={"model_dir": str(ner_dir)})
     nlp.replace_pipe("trialgraph_event_roles", "trialgraph_event_roles", config={"model_path": str(role_path)})
     gold = held_out_gold(shared, fold)
-    scorer = [sys.executable, str(shared / "tools" / "score.py")]
-    inputs = [json.loads(line) for line in subprocess.run(
-        [*scorer, "inputs", "tac", str(gold)], check=True, capture_output=True, text=True).stdout.splitlines()]
-    pred = OUT / f"fold{fold}.pred.jsonl"
-    with pred.open("w", encoding="utf-8") as handle:
-        for record, doc in zip(inputs, nlp.pipe((r["text"] for r in inputs), batch_size=16)):
-            handle.write(json.dumps({"id": record["id"], **doc_annotations(doc)}, ensure_ascii=False) + "\n")
-    report = json.loads(subprocess.run([*scorer, "tac", str(gold), str(pred)], check=True, capture_output=True,
-                                       text=True).stdout)
+    report = score(shared, "tac", gold, nlp, f"tac_cv_fold{fold}")  # predictions in bench/results/train
     return {
         "fold": fold,
         "labels": len(list(gold.glob("*.xml"))),

@@ -11,6 +11,7 @@ from typing import Sequence
 import srsly
 
 from pipeline.lexicons.normalize import case_form, fold
+from pipeline.resources import read_word_list
 
 DEFAULT_DIRECTORY = Path(__file__).resolve().parents[2] / "models" / "lexicons"
 LEXICON_FILE = "lexicon.msgpack.gz"
@@ -45,14 +46,6 @@ class Match:
     end: int
     concept: Concept
     alternatives: tuple[Concept, ...] = ()
-
-
-def _read_function_words(path: Path) -> frozenset[str]:
-    """The words of ``curated/function_words.txt`` ('#' comments), or none when the lexicon folder lacks it."""
-    if not path.exists():
-        return frozenset()
-    lines = (line.split("#", 1)[0].strip() for line in path.read_text(encoding="utf-8").splitlines())
-    return frozenset(line for line in lines if line)
 
 
 @lru_cache(maxsize=262_144)
@@ -95,8 +88,9 @@ class Lexicon:
             data = srsly.msgpack_loads(handle.read(), use_list=True)
         if data.get("version") != FORMAT_VERSION:
             raise ValueError(f"{path} has format {data.get('version')}, expected {FORMAT_VERSION}: rebuild it")
+        function_words = Path(directory) / FUNCTION_WORDS_FILE  # a lexicon built elsewhere may come without it
         return cls(data["concepts"], data["terms"], data["prefixes"], data.get("annotated_names"),
-                   _read_function_words(Path(directory) / FUNCTION_WORDS_FILE))
+                   read_word_list(function_words) if function_words.exists() else frozenset())
 
     def __len__(self) -> int:
         return len(self._raw_concepts)

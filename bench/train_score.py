@@ -1,12 +1,14 @@
 """Lexicon-only vs trained vs combined pipelines on the dev splits the NER model never trained on.
 
     .venv/bin/python bench/train_score.py [--shared ../shared] [--pipelines lexicon,trained,combined]
-        [--corpora ade,bc5cdr,tac] [--ner-model DIR] [--tag NAME]
+        [--corpora ade,bc5cdr,tac] [--split dev|valid] [--ner-model DIR] [--tag NAME]
 
 Dev splits (pipeline/train/corpora.py): BC5CDR's development file; the ADE-Corpus-V2 PMIDs and TAC
 2017 drug labels that hash into the dev fifth. Their gold files are written to bench/results/train/gold/
 so that ../shared/tools/score.py scores them as it scores the full sets (strict spans). Prints a
-Markdown table and writes bench/results/train/scores.json.
+Markdown table and writes bench/results/train/scores.json. `--split valid` scores the `valid` groups
+instead (the tenth of the training groups that chooses checkpoints and thresholds), to compare training
+configs without looking at dev.
 """
 from __future__ import annotations
 
@@ -40,28 +42,34 @@ ROWS = [  # (gold, report group, label, table name)
     ("ade", "relations", "HAS_DOSE", "ADE dev | HAS_DOSE"),
     ("bc5cdr", "entities_strict", "Chemical", "BC5CDR dev | Chemical"),
     ("bc5cdr", "entities_strict", "Disease", "BC5CDR dev | Disease"),
+    ("bc5cdr", "relations", "CID", "BC5CDR dev | CID (document level, MeSH pairs)"),
     ("tac", "entities_strict", "ADVERSE_EVENT", "TAC dev | ADVERSE_EVENT"),
 ]
 
 
-def dev_gold(shared: Path) -> dict[str, Path]:
-    """Gold files of the dev splits, in the layouts score.py reads."""
-    from pipeline.train.corpora import split_of
+def split_gold(shared: Path, split: str = "dev") -> dict[str, Path]:
+    """Gold files of a split's groups (`dev` or `valid`), in the layouts score.py reads."""
+    from pipeline.train.corpora import BC5CDR_FILES, split_of
 
     corpora = shared / "corpora"
-    ade = OUT / "gold" / "ade_dev"
+    ade = OUT / "gold" / f"ade_{split}"
     ade.mkdir(parents=True, exist_ok=True)
     for name, pmid_of in (("DRUG-AE.rel", lambda l: l.split("|", 1)[0]), ("DRUG-DOSE.rel", lambda l: l.split("|", 1)[0]),
                           ("ADE-NEG.txt", lambda l: l.split(" ", 1)[0])):
         lines = (corpora / "ade_corpus_v2" / name).read_text(encoding="utf-8", errors="replace").splitlines()
-        kept = [line for line in lines if line.strip() and split_of("ade", pmid_of(line)) == "dev"]
+        kept = [line for line in lines if line.strip() and split_of("ade", pmid_of(line)) == split]
         (ade / name).write_text("\n".join(kept) + "\n", encoding="utf-8")
-    tac = OUT / "gold" / "tac_dev"
+    tac = OUT / "gold" / f"tac_{split}"
     tac.mkdir(parents=True, exist_ok=True)
     for path in sorted((corpora / "tac2017_adr" / "train_xml").glob("*.xml")):
-        if split_of("tac", path.stem) == "dev":
+        if split_of("tac", path.stem) == split:
             (tac / path.name).write_bytes(path.read_bytes())
-    return {"ade": ade, "bc5cdr": corpora / "bc5cdr" / "CDR_DevelopmentSet.PubTator.txt", "tac": tac}
+    bc5cdr = OUT / "gold" / f"bc5cdr_{split}.PubTator.txt"
+    blocks = [block for name, given in BC5CDR_FILES.items()
+              for block in (corpora / "bc5cdr" / name).read_text(encoding="utf-8").strip().split("\n\n")
+              if split_of("bc5cdr", block.split("|", 1)[0], given) == split]
+    bc5cdr.write_text("\n\n".join(blocks) + "\n", encoding="utf-8")
+    return {"ade": ade, "bc5cdr": bc5cdr, "tac": tac}
 
 
 def score(shared: Path, gold_kind: str, gold: Path, nlp, name: str) -> dict:
@@ -82,11 +90,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--pipelines", default=",".join(PIPELINES))
-    parser.add_argument("--corpora", default="ade,bc5cdr,tac", help="which dev splits to score")
+    parser.add_argument("--corpora", default="ade,bc5cdr,tac", help="which corpora to score")
+    parser.add_argument("--split", choices=("dev", "valid"), default="dev", help="which groups to score")
     parser.add_argument("--ner-model", help="a trained NER pipeline other than models/ner/model (a candidate)")
     parser.add_argument("--tag", default="", help="suffix of the output files, to keep candidates apart")
     args = parser.parse_args()
-    golds = {kind: gold for kind, gold in dev_gold(args.shared).items() if kind in args.corpora.split(",")}
+    golds = {kind: gold for kind, gold in split_gold(args.shared, args.split).items() if kind in args.corpora.split(",")}
+    suffix = "" if args.split == "dev" else f".{args.split}"
     reports: dict[str, dict[str, dict]] = {}
     for name in args.pipelines.split(","):
         components, ner_options = PIPELINES[name]
@@ -94,9 +104,9 @@ def main() -> None:
         ner_options = {**ner_options, **({"model_dir": args.ner_model} if args.ner_model else {})}
         if ner_options and "trialgraph_trained_ner" in nlp.pipe_names:
             nlp.replace_pipe("trialgraph_trained_ner", "trialgraph_trained_ner", config=ner_options)
-        label = f"{name}{args.tag}"
+        label = f"{name}{args.tag}{suffix}"
         reports[label] = {kind: score(args.shared, kind, gold, nlp, label) for kind, gold in golds.items()}
-    (OUT / f"scores{args.tag}.json").write_text(json.dumps(reports, indent=1) + "\n", encoding="utf-8")
+    (OUT / f"scores{args.tag}{suffix}.json").write_text(json.dumps(reports, indent=1) + "\n", encoding="utf-8")
     names = list(reports)
     print("| corpus | label | " + " | ".join(f"{n} P / R / F1" for n in names) + " |")
     print("|---|---|" + "---|" * len(names))
@@ -107,7 +117,7 @@ def main() -> None:
         for n in names:
             s = reports[n][kind].get(group, {}).get(label)
             cells.append(f"{s['p']:.3f} / {s['r']:.3f} / **{s['f1']:.3f}**" if s else "–")
-        print(f"| {title} | " + " | ".join(cells) + " |")
+        print(f"| {title.replace(' dev ', f' {args.split} ')} | " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":

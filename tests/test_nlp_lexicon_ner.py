@@ -146,3 +146,12 @@ def test_lexicon_ner_event_pattern_without_anchor_is_refused(sentence_nlp):
 
     with pytest.raises(ValueError, match="pattern 2 has no required token"):
         EventPatterns(sentence_nlp.vocab, [[{"LOWER": "rash"}], [{"LOWER": "severe", "OP": "?"}, {"IS_ALPHA": True}]])
+
+
+def test_lexicon_ner_mixed_case_acronym_in_brackets_takes_its_long_form(full_nlp):
+    # BC5CDR development abstract (PMID 6323692): the acronym's letters are not all in its long form
+    doc = full_nlp("Pretreatment with ammonium acetate (NH4Ac) raised blood ammonia. NH4Ac alone was given to rats.")
+    long_form = next(e for e in doc.ents if e.end_char == doc.text.index(" (NH4Ac)"))
+    short_forms = [e for e in doc.ents if e.text == "NH4Ac"]
+    assert len(short_forms) == 2
+    assert all(e.label_ == "DRUG" and e._.concept == long_form._.concept for e in short_forms)

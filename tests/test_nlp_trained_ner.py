@@ -170,3 +170,18 @@ def test_nlp_trained_ner_short_form_of_a_model_span_is_the_same_mention(tmp_path
     short_forms = [e for e in doc.ents if e.text == "OCT"]
     assert len(short_forms) == 3
     assert all(e.label_ == "DRUG" and e._.source == "model" and e._.concept == "22-oxacalcitriol" for e in short_forms)
+
+
+def test_nlp_trained_ner_bracketed_short_form_the_detector_misses_follows_the_model_span():
+    from pipeline.nlp.language import build_nlp
+
+    # after BC5CDR development abstract PMID 3431591 ("... acid (CB 3717)"): the long form holds no "C", "B" and
+    # "3717" in order, so scispaCy defines nothing
+    text = ("The thymidylate synthase inhibitor N10-propargyl-5,8-dideazafolic acid (CB3717) was given. "
+            "CB3717 caused renal damage.")
+    tagging = build_nlp(components=("trialgraph_sentences", "abbreviation_detector", "trialgraph_lexicon"))
+    recognizer = TrainedRecognizer(stand_in_model([("N10-propargyl-5,8-dideazafolic acid", "DRUG")]), load_lexicon())
+    doc = tagging(text)
+    assert not [s for s in doc._.abbreviations if s.text == "CB3717"]
+    short_forms = [e for e in recognizer(doc).ents if e.text == "CB3717"]
+    assert len(short_forms) == 2 and all(e.label_ == "DRUG" and e._.source == "model" for e in short_forms)

@@ -76,6 +76,32 @@ def test_train_ner_examples_carry_the_lexicon_tags_the_model_reads(trained):
     assert not any(eg.predicted.has_annotation("ENT_IOB") for eg in examples)  # the gold stays gold
 
 
+def test_train_ner_lexicon_dropout_hides_whole_matches_in_the_predicted_docs_only(trained):
+    import spacy
+
+    from pipeline.train.docbins import lexicon_tagged_corpus
+
+    root, _ = trained
+    path = root / "work" / "corpus" / "train.spacy"
+
+    def tags(dropout, seed=0):
+        examples = list(lexicon_tagged_corpus(path, lexicon_dropout=dropout, seed=seed)(spacy.blank("en")))
+        return [[t.tag_ for t in eg.predicted] for eg in examples], [[t.tag_ for t in eg.reference] for eg in examples]
+
+    hidden, reference = tags(0.5)
+    assert hidden == tags(0.5)[0] != tags(0.5, seed=1)[0]  # drawn from the seed
+    assert tags(0.0)[0] == reference
+    shown = [h for doc, ref in zip(hidden, reference) for h, r in zip(doc, ref) if r != "O"]
+    assert "O" in shown and any(tag != "O" for tag in shown)
+    for doc, ref in zip(hidden, reference):  # a match is hidden whole: its I- tags go with its B- tag
+        for i, (h, r) in enumerate(zip(doc, ref)):
+            if r.startswith("I-"):
+                assert (h == "O") == (doc[i - 1] == "O")
+            assert h in ("O", r)
+    with pytest.raises(ValueError, match="lexicon_dropout"):
+        lexicon_tagged_corpus(path, lexicon_dropout=1.0)
+
+
 def test_train_ner_is_reproducible_with_its_fixed_seed(trained, tmp_path):
     from pipeline.train.ner import train_ner
 

@@ -19,14 +19,13 @@ from spacy.tokens import Doc, Span
 
 from pipeline.lexicons import Concept, Lexicon, load_lexicon
 from pipeline.lexicons.sources import StopTerms
-from pipeline.nlp.abbreviations import definitions, foreign_short_forms
+from pipeline.nlp.abbreviations import definitions, foreign_short_forms, parenthesized_short_form
 from pipeline.nlp.analytes import AnalytePhrases
 from pipeline.nlp.sentences import words_and_spaces
 from pipeline.resources import model_path, read_word_list
 
 SOURCE = "lexicon"
 PATTERN_CONCEPT = Concept(id="", name="", label="DISEASE", curies=())
-_ACRONYM_MAX_CHARS = 8
 EVENT_PATTERNS = "rules/adverse_event_patterns.json"
 
 
@@ -107,11 +106,9 @@ class LexiconRecognizer:
             ):
                 defined[short.text] = match[1]
         for (start, end), concept in found.items():  # "abacavir (ABC)", also where scispaCy finds no definition
-            if end + 2 < len(words) and words[end] == "(" and words[end + 2].startswith(")"):
-                short = words[end + 1]
-                if (short.isupper() and len(short) <= _ACRONYM_MAX_CHARS and short not in defined
-                        and short not in self.stop_terms):
-                    defined[short] = concept
+            short = parenthesized_short_form(words, end)
+            if short is not None and short not in defined and short not in self.stop_terms:
+                defined[short] = concept
         return {(i, i + 1): defined[word] for i, word in enumerate(words) if word in defined} if defined else {}
 
 

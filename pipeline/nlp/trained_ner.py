@@ -36,7 +36,7 @@ from thinc.api import NumpyOps
 
 from pipeline.lexicons import Concept, Lexicon, load_lexicon
 from pipeline.lexicons.sources import StopTerms
-from pipeline.nlp.abbreviations import definitions, foreign_short_forms
+from pipeline.nlp.abbreviations import definitions, foreign_short_forms, parenthesized_short_form
 from pipeline.nlp.analytes import AnalytePhrases
 from pipeline.nlp.extensions import copy_span
 from pipeline.resources import model_path
@@ -203,6 +203,11 @@ class TrainedRecognizer:
             if (len(short) == 1 and found is not None and found.start >= long_form.start
                     and short.text not in self.stop_terms):
                 defined.setdefault(short.text, found)
+        words = [t.text for t in doc] if model_by_end else []
+        for found in model_by_end.values():  # "ammonium acetate (NH4Ac)", where scispaCy finds no definition
+            short_text = parenthesized_short_form(words, found.end)
+            if short_text is not None and short_text not in self.stop_terms:
+                defined.setdefault(short_text, found)
         if not defined:
             return ents
         owner = {i: e for e in ents for i in range(e.start, e.end)}

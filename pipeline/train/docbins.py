@@ -9,6 +9,7 @@ annotate a drug that caused nothing, which is no reason to teach the model that 
 """
 from __future__ import annotations
 
+import random
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -86,15 +87,37 @@ def write_docbins(nlp: Language, golds: Iterable[GoldText], out_dir: Path) -> di
 
 
 @registry.readers("trialgraph.LexiconTaggedCorpus.v1")
-def lexicon_tagged_corpus(path: Path, limit: int = 0) -> Callable[[Language], Iterator[Example]]:
+def lexicon_tagged_corpus(path: Path, limit: int = 0, lexicon_dropout: float = 0.0,
+                          seed: int = 0) -> Callable[[Language], Iterator[Example]]:
     """spaCy's corpus reader on our DocBins, whose predicted Docs keep the lexicon tags (TAG) of the
-    gold Docs: the model sees the lexicon feature in training as it does at run time."""
+    gold Docs: the model sees the lexicon feature in training as it does at run time. With
+    `lexicon_dropout`, each lexicon match is hidden (its tags set to "O") with that probability, drawn anew
+    at every pass from a generator seeded by `seed`: the model meets names the lexicon does not know, as it
+    will in new text, instead of learning to trust the lexicon alone."""
+    if not 0.0 <= lexicon_dropout < 1.0:
+        raise ValueError(f"lexicon_dropout must be at least 0 and below 1, not {lexicon_dropout}")
     corpus = Corpus(path, gold_preproc=True, limit=limit)
+    draws = random.Random(seed)
 
     def read(nlp: Language) -> Iterator[Example]:
         for example in corpus(nlp):
             words, spaces = words_and_spaces(example.reference)
             tags = [token.tag_ for token in example.reference]
+            if lexicon_dropout:
+                tags = hide_matches(tags, lexicon_dropout, draws)
             yield Example(Doc(nlp.vocab, words=words, spaces=spaces, tags=tags), example.reference)
 
     return read
+
+
+def hide_matches(tags: list[str], probability: float, draws: random.Random) -> list[str]:
+    """`tags` (`lexicon_tags`) with each match ("B-X" and the "I-X" after it) set to "O" with `probability`."""
+    out, hiding = list(tags), False
+    for i, tag in enumerate(tags):
+        if tag.startswith("B-"):
+            hiding = draws.random() < probability
+        elif tag == "O":
+            hiding = False
+        if hiding:
+            out[i] = "O"
+    return out

@@ -33,17 +33,17 @@ PIPELINES = {  # (component lists, from the default pipeline's; options of the t
     # the combined entities with the rule relations only: what the relation model adds
     "combined_rule_relations": (lambda components: tuple(c for c in components if c != "trialgraph_relation_scorer"), {}),
 }
-ROWS = [  # (gold, report group, label, table name)
-    ("ade", "entities", "DRUG", "ADE dev | DRUG"),
-    ("ade", "entities", "ADVERSE_EVENT", "ADE dev | ADVERSE_EVENT"),
-    ("ade", "entities", "DOSE", "ADE dev | DOSE"),
-    ("ade", "relations", "HAS_ADVERSE_EVENT", "ADE dev | HAS_ADVERSE_EVENT"),
-    ("ade", "relations_with_negatives", "HAS_ADVERSE_EVENT", "ADE dev | HAS_ADVERSE_EVENT, negatives counted"),
-    ("ade", "relations", "HAS_DOSE", "ADE dev | HAS_DOSE"),
-    ("bc5cdr", "entities_strict", "Chemical", "BC5CDR dev | Chemical"),
-    ("bc5cdr", "entities_strict", "Disease", "BC5CDR dev | Disease"),
-    ("bc5cdr", "relations", "CID", "BC5CDR dev | CID (document level, MeSH pairs)"),
-    ("tac", "entities_strict", "ADVERSE_EVENT", "TAC dev | ADVERSE_EVENT"),
+ROWS = [  # (gold, report group, label, table name with the split scored)
+    ("ade", "entities", "DRUG", "ADE {split} | DRUG"),
+    ("ade", "entities", "ADVERSE_EVENT", "ADE {split} | ADVERSE_EVENT"),
+    ("ade", "entities", "DOSE", "ADE {split} | DOSE"),
+    ("ade", "relations", "HAS_ADVERSE_EVENT", "ADE {split} | HAS_ADVERSE_EVENT"),
+    ("ade", "relations_with_negatives", "HAS_ADVERSE_EVENT", "ADE {split} | HAS_ADVERSE_EVENT, negatives counted"),
+    ("ade", "relations", "HAS_DOSE", "ADE {split} | HAS_DOSE"),
+    ("bc5cdr", "entities_strict", "Chemical", "BC5CDR {split} | Chemical"),
+    ("bc5cdr", "entities_strict", "Disease", "BC5CDR {split} | Disease"),
+    ("bc5cdr", "relations", "CID", "BC5CDR {split} | CID (document level, MeSH pairs)"),
+    ("tac", "entities_strict", "ADVERSE_EVENT", "TAC {split} | ADVERSE_EVENT"),
 ]
 
 
@@ -117,7 +117,7 @@ def main() -> None:
         for n in names:
             s = reports[n][kind].get(group, {}).get(label)
             cells.append(f"{s['p']:.3f} / {s['r']:.3f} / **{s['f1']:.3f}**" if s else "–")
-        print(f"| {title.replace(' dev ', f' {args.split} ')} | " + " | ".join(cells) + " |")
+        print(f"| {title.format(split=args.split)} | " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":

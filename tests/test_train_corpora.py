@@ -1,12 +1,14 @@
 """Gold corpora to training Docs: labels, document-level splits, partial annotation."""
 from __future__ import annotations
 
+import shutil
 from collections import defaultdict
 from pathlib import Path
 
 import pytest
 
-from pipeline.train.corpora import read_ade, read_all, read_bc5cdr, read_tac, source_digests, split_of
+from pipeline.train.corpora import (corpus_choice, read_ade, read_all, read_bc5cdr, read_tac, source_digests,
+                                    split_of)
 
 CORPORA = Path(__file__).parent / "fixtures" / "train"
 
@@ -76,6 +78,30 @@ def test_train_corpora_missing_corpus_says_which():
         read_all(CORPORA / "tac2017_adr")
 
 
+def test_train_corpora_a_chosen_subset_needs_and_reads_only_its_folders(tmp_path):
+    shutil.copytree(CORPORA / "bc5cdr", tmp_path / "bc5cdr")
+    golds = read_all(tmp_path, corpora=["bc5cdr"])
+    assert golds and {g.corpus for g in golds} == {"bc5cdr"}
+    assert [g.group for g in golds] == [g.group for g in read_bc5cdr(CORPORA / "bc5cdr")]
+    assert set(source_digests(tmp_path, ["bc5cdr"])) == {"bc5cdr/CDR_TrainingSet.PubTator.txt",
+                                                         "bc5cdr/CDR_DevelopmentSet.PubTator.txt"}
+    with pytest.raises(FileNotFoundError, match="ade_corpus_v2, tac2017_adr"):
+        read_all(tmp_path)
+
+
+def test_train_corpora_unknown_or_empty_choice_lists_the_names():
+    with pytest.raises(ValueError, match="unknown corpus cdr: choose among ade, bc5cdr, tac"):
+        read_all(CORPORA, corpora=["bc5cdr", "cdr"])
+    with pytest.raises(ValueError, match="none given"):
+        read_all(CORPORA, corpora=[])
+
+
+def test_train_corpora_choice_reads_names_and_repeat_counts_in_corpus_order():
+    assert corpus_choice("tac, bc5cdr:3,ade") == {"ade": 1, "bc5cdr": 3, "tac": 1}
+    with pytest.raises(ValueError, match="whole number above 0"):
+        corpus_choice("bc5cdr:two")
+
+
 def test_train_corpora_source_digests_name_every_file():
     digests = source_digests(CORPORA)
     assert set(digests) == {"ade_corpus_v2/DRUG-AE.rel", "ade_corpus_v2/DRUG-DOSE.rel",
@@ -138,3 +164,20 @@ def test_train_docbins_writes_one_sentence_doc_per_sentence(lexicon_nlp, tmp_pat
     assert "Hypomania-like syndrome induced by olanzapine." in [d.text.strip() for d in docs]
     assert counts["dev/bc5cdr"] == {"entities": 5, "nested": 0, "texts": 1, "words": 39}
     assert {"train/ade", "valid/ade", "train/tac", "train/bc5cdr", "valid/bc5cdr"} <= set(counts)
+
+
+def test_train_docbins_repeat_a_corpus_in_train_only(lexicon_nlp, tmp_path):
+    from spacy.tokens import DocBin
+
+    from pipeline.train.docbins import write_docbins
+
+    golds = read_all(CORPORA, corpora=["bc5cdr"])
+    write_docbins(lexicon_nlp, golds, tmp_path / "once")
+    counts = write_docbins(lexicon_nlp, golds, tmp_path / "twice", {"bc5cdr": 2})
+
+    def texts(folder, split):
+        return [d.text for d in DocBin().from_disk(tmp_path / folder / f"{split}.spacy").get_docs(lexicon_nlp.vocab)]
+
+    assert sorted(texts("twice", "train")) == sorted(texts("once", "train") * 2)
+    assert texts("twice", "valid") == texts("once", "valid") and texts("twice", "dev") == texts("once", "dev")
+    assert counts["train/bc5cdr"]["repeats"] == 2 and "repeats" not in counts["dev/bc5cdr"]

@@ -134,3 +134,21 @@ def test_train_cli_epoch_options_reach_the_training_record(tmp_path):
     record = json.loads((tmp_path / "training.json").read_text())
     assert record["overrides"] == {"training.max_epochs": 1, "pretraining.max_epochs": 0}
     assert record["pretraining"] is None and "ents_f" in record["valid_scores"]
+
+
+def test_train_cli_ner_corpora_trains_and_records_the_chosen_corpora_only(tmp_path):
+    args = ["train", "--corpora", str(CORPORA), "-o", str(tmp_path / "model"), "--work-dir", str(tmp_path / "work"),
+            "--only", "ner", "--max-epochs", "1", "--pretraining-epochs", "0", "--ner-corpora", "tac, bc5cdr:2"]
+    assert main(args) == 0
+    record = json.loads((tmp_path / "training.json").read_text())
+    assert record["corpora"] == {"bc5cdr": 2, "tac": 1}
+    assert record["texts"]["train/bc5cdr"]["repeats"] == 2 and "repeats" not in record["texts"]["train/tac"]
+    assert {key.split("/")[1] for key in record["texts"]} == {"bc5cdr", "tac"}
+    assert not any(path.startswith("ade_corpus_v2/") for path in record["sources"])
+
+
+def test_train_cli_unknown_ner_corpus_or_bad_repeat_is_a_usage_error(capsys):
+    assert main(["train", "--corpora", str(CORPORA), "--ner-corpora", "cdr"]) == 2
+    assert "choose among ade, bc5cdr, tac" in capsys.readouterr().err
+    assert main(["train", "--corpora", str(CORPORA), "--ner-corpora", "ade:0"]) == 2
+    assert "whole number above 0" in capsys.readouterr().err

@@ -38,6 +38,12 @@ def test_train_pretrain_unlabeled_texts_hold_negatives_and_chia_but_no_dev_group
     assert len(texts["ade"]) == sum(g.corpus == "ade" and g.split != "dev" for g in golds)
 
 
+def test_train_pretrain_unlabeled_texts_of_a_subset_leave_out_ade_negatives(tmp_path):
+    corpora = _corpora_with_extras(tmp_path)
+    texts = unlabeled_texts(corpora, read_all(corpora, corpora=["bc5cdr", "tac"]))
+    assert set(texts) == {"bc5cdr", "tac", "chia"}
+
+
 def test_train_pretrain_docbin_keeps_lexicon_tags_one_doc_per_sentence(tmp_path):
     from pipeline.nlp.language import build_nlp
 

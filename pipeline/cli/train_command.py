@@ -15,6 +15,7 @@ STEPS = ("ner", "roles", "relations")
 
 
 def register(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    from pipeline.train.corpora import CORPORA
     from pipeline.train.ner import DEFAULT_CONFIG, DEFAULT_OUTPUT, DEFAULT_WORK_DIR
 
     train = commands.add_parser(
@@ -35,6 +36,10 @@ def register(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     train.add_argument("--max-epochs", type=int, metavar="N", help="override training.max_epochs of the config")
     train.add_argument("--pretraining-epochs", type=int, metavar="N",
                        help="override pretraining.max_epochs of the config (0 skips the tok2vec pretraining)")
+    train.add_argument("--ner-corpora", default=",".join(CORPORA), metavar="NAMES",
+                       help=f"comma-separated gold corpora the NER model trains on, among {', '.join(CORPORA)}; "
+                       "NAME:N sees a corpus's training texts N times per epoch (default: all, once; the role and "
+                       "relation models keep theirs)")
     train.add_argument("--only", choices=STEPS,
                        help="train one model (the others already in place are used as they are)")
     return train
@@ -42,6 +47,7 @@ def register(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 def execute(args: argparse.Namespace) -> int:
     os.environ.setdefault("OMP_NUM_THREADS", "1")
+    from pipeline.train.corpora import corpus_choice
     from pipeline.train.ner import train_ner
     from pipeline.train.relations import train_relations
     from pipeline.train.roles import train_roles
@@ -49,13 +55,19 @@ def execute(args: argparse.Namespace) -> int:
     if not args.corpora.is_dir():
         print(f"trialgraph train: no such folder: {args.corpora}", file=sys.stderr)
         return EXIT_ERROR
+    try:
+        corpora = corpus_choice(args.ner_corpora)
+    except ValueError as exc:
+        print(f"trialgraph train: --ner-corpora: {exc}", file=sys.stderr)
+        return EXIT_ERROR
     overrides = {key: value for key, value in (("training.max_epochs", args.max_epochs),
                                                  ("pretraining.max_epochs", args.pretraining_epochs)) if value is not None}
     report = {}
     try:
         steps = (args.only,) if args.only else STEPS
         if "ner" in steps:
-            report["ner"] = train_ner(args.corpora, args.output, args.work_dir, args.config, overrides)["valid_scores"]
+            report["ner"] = train_ner(args.corpora, args.output, args.work_dir, args.config, overrides,
+                                      corpora=corpora)["valid_scores"]
         if "roles" in steps:
             report["roles"] = train_roles(args.corpora)
         if "relations" in steps:

@@ -23,13 +23,14 @@ from __future__ import annotations
 import hashlib
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 LABELS = ("DRUG", "DISEASE")
 SPLITS = ("train", "valid", "dev")
 ADE_DIR, BC5CDR_DIR, TAC_DIR = "ade_corpus_v2", "bc5cdr", "tac2017_adr"
+CORPORA = {"ade": ADE_DIR, "bc5cdr": BC5CDR_DIR, "tac": TAC_DIR}  # name -> folder under the corpora folder
 BC5CDR_FILES = {"CDR_TrainingSet.PubTator.txt": "train", "CDR_DevelopmentSet.PubTator.txt": "dev"}
 _BC5CDR_LABELS = {"Chemical": "DRUG", "Disease": "DISEASE"}
 _DEV_BUCKETS, _VALID_BUCKETS = 5, 10
@@ -161,24 +162,47 @@ def tac_folder(corpora_dir: Path) -> Path:
     return tac / "train_xml" if (tac / "train_xml").is_dir() else tac
 
 
-def read_all(corpora_dir: Path, tac_dev_fold: int = 0) -> list[GoldText]:
-    """Every gold text of the three corpora under `corpora_dir` (the shared `corpora/` folder); the TAC 2017
-    labels of fifth `tac_dev_fold` are `dev`."""
-    corpora_dir = Path(corpora_dir)
-    missing = [d for d in (ADE_DIR, BC5CDR_DIR, TAC_DIR) if not (corpora_dir / d).is_dir()]
+def corpus_names(names: Iterable[str]) -> tuple[str, ...]:
+    """`names` checked against `CORPORA` and put in its order; a clear error for an unknown or empty choice."""
+    chosen = set(names)
+    unknown = sorted(chosen - set(CORPORA))
+    if unknown or not chosen:
+        raise ValueError(f"unknown corpus {', '.join(unknown) or '(none given)'}: choose among {', '.join(CORPORA)}")
+    return tuple(name for name in CORPORA if name in chosen)
+
+
+def corpus_choice(text: str) -> dict[str, int]:
+    """The corpora to train on and how many times each one's training texts are seen per epoch, from a list such
+    as "ade,bc5cdr:2,tac" (a name alone counts once)."""
+    repeats: dict[str, int] = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        name, _, times = item.partition(":")
+        if times and not (times.isdigit() and int(times) > 0):
+            raise ValueError(f"{item!r}: the repeat count after ':' must be a whole number above 0")
+        repeats[name.strip()] = int(times or 1)
+    return {name: repeats[name] for name in corpus_names(repeats)}
+
+
+def read_all(corpora_dir: Path, tac_dev_fold: int = 0, corpora: Iterable[str] = tuple(CORPORA)) -> list[GoldText]:
+    """Every gold text of `corpora` (default all three) under `corpora_dir` (the shared `corpora/` folder); the
+    TAC 2017 labels of fifth `tac_dev_fold` are `dev`."""
+    corpora_dir, names = Path(corpora_dir), corpus_names(corpora)
+    missing = [CORPORA[name] for name in names if not (corpora_dir / CORPORA[name]).is_dir()]
     if missing:
         raise FileNotFoundError(f"{corpora_dir} lacks {', '.join(missing)}: pass the folder holding the gold corpora")
-    return (read_ade(corpora_dir / ADE_DIR) + read_bc5cdr(corpora_dir / BC5CDR_DIR)
-            + read_tac(tac_folder(corpora_dir), tac_dev_fold))
+    readers = {"ade": lambda: read_ade(corpora_dir / ADE_DIR), "bc5cdr": lambda: read_bc5cdr(corpora_dir / BC5CDR_DIR),
+               "tac": lambda: read_tac(tac_folder(corpora_dir), tac_dev_fold)}
+    return [gold for name in names for gold in readers[name]()]
 
 
-def source_digests(corpora_dir: Path) -> dict[str, str]:
-    """sha256 (first 16 hex digits) of every gold file read, keyed by its path below `corpora_dir`."""
-    corpora_dir = Path(corpora_dir)
-    files = [corpora_dir / ADE_DIR / n for n in ("DRUG-AE.rel", "DRUG-DOSE.rel")]
-    files += [corpora_dir / BC5CDR_DIR / n for n in BC5CDR_FILES]
-    files += sorted((corpora_dir / TAC_DIR).rglob("*.xml"))
+def source_digests(corpora_dir: Path, corpora: Iterable[str] = tuple(CORPORA)) -> dict[str, str]:
+    """sha256 (first 16 hex digits) of every gold file `read_all` reads for `corpora`, keyed by its path below
+    `corpora_dir`."""
+    corpora_dir, names = Path(corpora_dir), corpus_names(corpora)
+    files = {"ade": [corpora_dir / ADE_DIR / n for n in ("DRUG-AE.rel", "DRUG-DOSE.rel")],
+             "bc5cdr": [corpora_dir / BC5CDR_DIR / n for n in BC5CDR_FILES],
+             "tac": sorted((corpora_dir / TAC_DIR).rglob("*.xml"))}
     digest = {}
-    for path in files:
+    for path in (path for name in names for path in files[name]):
         digest[str(path.relative_to(corpora_dir))] = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
     return digest

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from spacy.language import Language
@@ -69,8 +69,10 @@ def sentence_docs(doc: Doc) -> Iterator[Doc]:
             yield sentence.as_doc()
 
 
-def write_docbins(nlp: Language, golds: Iterable[GoldText], out_dir: Path) -> dict[str, dict[str, int]]:
-    """`{split}.spacy` files of sentence Docs in `out_dir`; returns counts per split and corpus."""
+def write_docbins(nlp: Language, golds: Iterable[GoldText], out_dir: Path,
+                  repeats: Mapping[str, int] | None = None) -> dict[str, dict[str, int]]:
+    """`{split}.spacy` files of sentence Docs in `out_dir`; returns counts per split and corpus. The `train` texts
+    of a corpus go in `repeats[corpus]` times (default once), to weigh it against the others."""
     out_dir.mkdir(parents=True, exist_ok=True)
     bins = {split: DocBin(attrs=["ORTH", "SPACY", "TAG", "ENT_IOB", "ENT_TYPE"]) for split in SPLITS}
     stats: dict[str, Counter] = {}
@@ -79,8 +81,12 @@ def write_docbins(nlp: Language, golds: Iterable[GoldText], out_dir: Path) -> di
         doc = gold_doc(nlp, gold, counter)
         counter["texts"] += 1
         counter["words"] += sum(not t.is_space for t in doc)
+        times = (repeats or {}).get(gold.corpus, 1) if gold.split == "train" else 1
+        if times > 1:
+            counter["repeats"] = times
         for sentence in sentence_docs(doc):  # one example per sentence: spaCy batches by words
-            bins[gold.split].add(sentence)
+            for _ in range(times):
+                bins[gold.split].add(sentence)
     for split, docbin in bins.items():
         docbin.to_disk(out_dir / f"{split}.spacy")
     return {key: dict(sorted(counter.items())) for key, counter in sorted(stats.items())}

@@ -12,28 +12,33 @@ import hashlib
 import json
 import shutil
 import time
+from collections.abc import Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from pipeline.resources import model_path
-from pipeline.train.corpora import LABELS, read_all, source_digests
+from pipeline.train.corpora import CORPORA, LABELS, corpus_names, read_all, source_digests
 from pipeline.train.docbins import write_docbins
 from pipeline.train.pretrain import pretrain_tok2vec, unlabeled_texts, write_unlabeled_docbin
 
 DEFAULT_CONFIG = model_path("ner/config.cfg")
 DEFAULT_OUTPUT = model_path("ner/model")
 DEFAULT_WORK_DIR = Path("build/ner")
+ALL_ONCE = MappingProxyType(dict.fromkeys(CORPORA, 1))  # every corpus, its training texts seen once per epoch
 RECORD_NAME = "training.json"
 
 
-def convert(corpora_dir: Path, work_dir: Path, unlabeled: bool = False, tac_dev_fold: int = 0) -> dict[str, Any]:
-    """Write the DocBins of every split into `work_dir/corpus`, and with `unlabeled` the pretraining texts
-    (`unlabeled.spacy`); returns their counts. The TAC 2017 labels of fifth `tac_dev_fold` are `dev`."""
+def convert(corpora_dir: Path, work_dir: Path, unlabeled: bool = False, tac_dev_fold: int = 0,
+            corpora: Mapping[str, int] = ALL_ONCE) -> dict[str, Any]:
+    """Write the DocBins of every split of `corpora` (name -> times its training texts are seen per epoch) into
+    `work_dir/corpus`, and with `unlabeled` the pretraining texts (`unlabeled.spacy`); returns their counts. The
+    TAC 2017 labels of fifth `tac_dev_fold` are `dev`."""
     from pipeline.nlp.language import build_nlp
 
     nlp = build_nlp(components=("trialgraph_sentences", "abbreviation_detector", "trialgraph_lexicon"))
-    golds = read_all(corpora_dir, tac_dev_fold)
-    counts = write_docbins(nlp, golds, work_dir / "corpus")
+    golds = read_all(corpora_dir, tac_dev_fold, corpora)
+    counts = write_docbins(nlp, golds, work_dir / "corpus", corpora)
     if unlabeled:
         texts = unlabeled_texts(corpora_dir, golds)
         counts["unlabeled"] = write_unlabeled_docbin(nlp, texts, work_dir / "corpus" / "unlabeled.spacy")
@@ -55,9 +60,12 @@ def train_ner(
     config_path: Path = DEFAULT_CONFIG,
     overrides: dict[str, Any] | None = None,
     tac_dev_fold: int = 0,
+    corpora: Mapping[str, int] = ALL_ONCE,
 ) -> dict[str, Any]:
     """Convert, train and package; returns the record written to `output_dir/../training.json`.
-    `tac_dev_fold` holds out another fifth of the TAC 2017 labels, for cross-validation."""
+    `tac_dev_fold` holds out another fifth of the TAC 2017 labels, for cross-validation; `corpora` maps the
+    gold corpora trained on to the times their training texts are seen per epoch (default: all three, once;
+    other choices serve studies of their annotation conventions, models/ner/README.md)."""
     from spacy.cli.train import train
     from spacy.util import load_config
     from thinc.api import get_current_ops, set_current_ops
@@ -67,7 +75,8 @@ def train_ner(
     started = time.time()
     overrides = overrides or {}
     pretraining = pretraining_epochs(config_path, overrides) > 0
-    counts = convert(corpora_dir, work_dir, unlabeled=pretraining, tac_dev_fold=tac_dev_fold)
+    corpora = {name: corpora[name] for name in corpus_names(corpora)}
+    counts = convert(corpora_dir, work_dir, unlabeled=pretraining, tac_dev_fold=tac_dev_fold, corpora=corpora)
     corpus = work_dir / "corpus"
     settings = {"paths.train": str(corpus / "train.spacy"), "paths.dev": str(corpus / "valid.spacy"),
                 "paths.raw_text": str(corpus / "unlabeled.spacy"), **overrides}
@@ -95,7 +104,8 @@ def train_ner(
         "config": Path(config_path).name,
         "config_sha256": hashlib.sha256(Path(config_path).read_bytes()).hexdigest()[:16],
         "overrides": {k: v for k, v in settings.items() if not k.startswith("paths.")},
-        "sources": source_digests(corpora_dir),
+        "corpora": corpora,
+        "sources": source_digests(corpora_dir, corpora),
         "texts": counts,
         "pretraining": pretrained,
         "valid_scores": {k: meta["performance"].get(k) for k in ("ents_p", "ents_r", "ents_f", "ents_per_type")},

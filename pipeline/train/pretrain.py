@@ -26,15 +26,19 @@ CHIA_DIR = "chia"
 
 def unlabeled_texts(corpora_dir: Path, golds: Iterable[GoldText]) -> dict[str, list[str]]:
     """The texts of the training groups, by source: the gold texts outside `dev`, ADE-Corpus-V2's negative
-    sentences of training PMIDs and the Chia criteria files (when `corpora_dir/chia` exists)."""
+    sentences of training PMIDs (when `golds` hold ADE-Corpus-V2) and the Chia criteria files (when
+    `corpora_dir/chia` exists)."""
     corpora_dir = Path(corpora_dir)
     texts: dict[str, list[str]] = {}
+    read = set()
     for gold in golds:
+        read.add(gold.corpus)
         if gold.split != "dev":
             texts.setdefault(gold.corpus, []).append(gold.text)
-    texts["ade_negative"] = [
-        text for pmid, text in ade_negative_sentences(corpora_dir / ADE_DIR) if split_of("ade", pmid) != "dev"
-    ]
+    if "ade" in read:
+        texts["ade_negative"] = [
+            text for pmid, text in ade_negative_sentences(corpora_dir / ADE_DIR) if split_of("ade", pmid) != "dev"
+        ]
     chia = corpora_dir / CHIA_DIR
     if chia.is_dir():
         texts["chia"] = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(chia.glob("*.txt"))]

@@ -48,8 +48,14 @@ ROWS = [  # (gold, report group, label, table name with the split scored)
 
 
 def split_gold(shared: Path, split: str = "dev") -> dict[str, Path]:
-    """Gold files of a split's groups (`dev` or `valid`), in the layouts score.py reads."""
+    """Gold files of a split's groups (`dev` or `valid`), in the layouts score.py reads. Each file is replaced
+    whole (`atomic_write`), so processes scoring side by side never read one half-written."""
+    from pipeline.atomic import atomic_write
     from pipeline.train.corpora import BC5CDR_FILES, split_of
+
+    def write(path: Path, data: bytes) -> None:
+        with atomic_write(path, binary=True) as handle:
+            handle.write(data)
 
     corpora = shared / "corpora"
     ade = OUT / "gold" / f"ade_{split}"
@@ -58,17 +64,17 @@ def split_gold(shared: Path, split: str = "dev") -> dict[str, Path]:
                           ("ADE-NEG.txt", lambda l: l.split(" ", 1)[0])):
         lines = (corpora / "ade_corpus_v2" / name).read_text(encoding="utf-8", errors="replace").splitlines()
         kept = [line for line in lines if line.strip() and split_of("ade", pmid_of(line)) == split]
-        (ade / name).write_text("\n".join(kept) + "\n", encoding="utf-8")
+        write(ade / name, ("\n".join(kept) + "\n").encode("utf-8"))
     tac = OUT / "gold" / f"tac_{split}"
     tac.mkdir(parents=True, exist_ok=True)
     for path in sorted((corpora / "tac2017_adr" / "train_xml").glob("*.xml")):
         if split_of("tac", path.stem) == split:
-            (tac / path.name).write_bytes(path.read_bytes())
+            write(tac / path.name, path.read_bytes())
     bc5cdr = OUT / "gold" / f"bc5cdr_{split}.PubTator.txt"
     blocks = [block for name, given in BC5CDR_FILES.items()
               for block in (corpora / "bc5cdr" / name).read_text(encoding="utf-8").strip().split("\n\n")
               if split_of("bc5cdr", block.split("|", 1)[0], given) == split]
-    bc5cdr.write_text("\n\n".join(blocks) + "\n", encoding="utf-8")
+    write(bc5cdr, ("\n\n".join(blocks) + "\n").encode("utf-8"))
     return {"ade": ade, "bc5cdr": bc5cdr, "tac": tac}
 
 

@@ -4,7 +4,7 @@
         [--work build/ner_variants] [--table] [--split dev|valid]
 
 Each variant trains the NER model of models/ner/config.cfg with its corpora (`trialgraph train --only ner
---ner-corpora ...`) and config overrides, without the tok2vec pretraining (2 to 7 minutes a variant on one
+--ner-corpora ...`) and config overrides, without the tok2vec pretraining (2 to 8 minutes a variant on one
 core); then the combined pipeline with that model, and the committed role and relation models, annotates the dev
 and the `valid` groups of all three corpora, scored by ../shared/tools/score.py (strict spans;
 `bench/train_score.py:score`). A variant writes bench/results/ner_variants/{variant}.json, so variants can run in

@@ -48,8 +48,9 @@ VARIANTS: dict[str, tuple[str, dict]] = {  # name -> (--ner-corpora, config over
 }
 
 
-def run_variant(shared: Path, name: str, work: Path) -> dict:
-    """Train the variant's NER model and score the dev and `valid` groups with it; returns the variant's record."""
+def run_variant(shared: Path, name: str, work: Path, golds: dict[str, dict[str, Path]]) -> dict:
+    """Train the variant's NER model and score the gold files of `golds` (split -> corpus -> path, from
+    `split_gold`) with it; returns the variant's record."""
     from pipeline.nlp.language import COMPONENTS, build_nlp
     from pipeline.train.corpora import corpus_choice
     from pipeline.train.ner import train_ner
@@ -62,7 +63,7 @@ def run_variant(shared: Path, name: str, work: Path) -> dict:
     nlp = build_nlp(components=COMPONENTS)
     nlp.replace_pipe("trialgraph_trained_ner", "trialgraph_trained_ner", config={"model_dir": str(model_dir)})
     reports = {split: {kind: score(shared, kind, gold, nlp, f"ner_variants_{name}_{split}")
-                       for kind, gold in split_gold(shared, split).items()} for split in ("dev", "valid")}
+                       for kind, gold in paths.items()} for split, paths in golds.items()}
     return {"variant": name, "ner_corpora": corpora, "overrides": overrides,
             "ner_valid_f1": round(ner["valid_scores"]["ents_f"], 4), "reports": reports,
             "minutes": round((time.time() - started) / 60, 1)}
@@ -91,10 +92,13 @@ def main() -> None:
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     OUT.mkdir(parents=True, exist_ok=True)
     if not args.table:
-        for name in args.variants.split(","):
-            if name not in VARIANTS:
-                parser.error(f"unknown variant {name!r}: choose among {', '.join(VARIANTS)}")
-            record = run_variant(args.shared, name, args.work)
+        names = args.variants.split(",")
+        unknown = [name for name in names if name not in VARIANTS]
+        if unknown:
+            parser.error(f"unknown variant {unknown[0]!r}: choose among {', '.join(VARIANTS)}")
+        golds = {split: split_gold(args.shared, split) for split in ("dev", "valid")}
+        for name in names:
+            record = run_variant(args.shared, name, args.work, golds)
             (OUT / f"{name}.json").write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
             print(json.dumps({k: v for k, v in record.items() if k != "reports"}), flush=True)
     print(table(args.split))

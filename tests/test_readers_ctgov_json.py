@@ -198,10 +198,14 @@ def test_ctgov_json_truncated_file_is_an_error(tmp_path: Path) -> None:
 
 def test_ctgov_json_not_a_study_is_an_error(tmp_path: Path) -> None:
     raw, path = write_json(tmp_path, {"studies": []})
-    with pytest.raises(ReaderError, match="neither protocolSection .* nor FullStudiesResponse"):
+    with pytest.raises(ReaderError, match="a list of ClinicalTrials.gov studies with no study in it"):
         ctgov_json.read(raw, path)
-    raw, path = write_json(tmp_path, [{"protocolSection": {}}])
-    with pytest.raises(ReaderError, match="top level is a list"):
+    raw, path = write_json(tmp_path, {"study": {"protocolSection": {}}, "total": 1})
+    with pytest.raises(ReaderError, match=r"not a ClinicalTrials.gov study record \(no protocolSection\) "
+                       r"\(top-level keys: 'study', 'total'\)"):
+        ctgov_json.read(raw, path)
+    raw, path = write_json(tmp_path, [{"id": 1}])
+    with pytest.raises(ReaderError, match="a JSON array whose first item is not a ClinicalTrials.gov study"):
         ctgov_json.read(raw, path)
 
 

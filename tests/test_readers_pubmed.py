@@ -99,7 +99,7 @@ def test_readers_pubmed_detect_format_and_errors(tmp_path):
     assert detect_format(PUBMED_SET.read_bytes(), "x") == "pubmed"
     assert detect_format(PMC_ARTICLE.read_bytes(), "x") == "pubmed"
     page = b"<!DOCTYPE html><html><body><article><p>Sorafenib 400 mg.</p></article></body></html>"
-    assert detect_format(page, "page.html") == "text"
+    assert detect_format(page, "page.html") == "html"  # read by the HTML reader, not as a JATS <article>
     broken = tmp_path / "broken.xml"
     broken.write_bytes(PUBMED_SET.read_bytes()[:-40])
     with pytest.raises(ReaderError, match="malformed XML"):

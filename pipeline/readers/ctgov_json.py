@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
+from itertools import islice
 from typing import Any
 
 from pipeline.document import Document, Intervention, Outcome, TrialRecord
@@ -33,7 +35,9 @@ from pipeline.readers.ctgov_common import (
     one_line,
     parse_enrollment,
 )
+from pipeline.readers import json_sets
 from pipeline.readers.errors import ReaderError
+from pipeline.readers.parts import Source, UniqueKeys
 from pipeline.readers.sniff import decode_text
 
 FORMAT = "ctgov_json"
@@ -48,14 +52,44 @@ _V2_ENUM_LABELS = {
 }
 
 
-def read(raw: bytes, path: str) -> Document:
-    """Read a ClinicalTrials.gov API v2 or classic v1 JSON record into a `Document`."""
+_NCT_KEY = re.compile(r'"(?:nctId|NCTId)"\s*:\s*"(NCT\d{8})"')
+
+
+def split(raw: bytes, path: str) -> Iterator[Source]:
+    """Each study of the file as a `Source` (`FILE#NCT...`); a file holding one study keeps its own path."""
     text = decode_text(raw, path)
+    if json_sets.layout(text, path) == json_sets.RECORD:
+        yield Source(path, raw)
+        return
+    keys = UniqueKeys(path, "study")
+    held: Source | None = None
+    count = 0
+    for count, study in enumerate(json_sets.studies(text, path), start=1):
+        if held is not None:
+            yield held
+        found = _NCT_KEY.search(study)
+        held = keys.source(found.group(1) if found else f"study-{count}", count, study.encode("utf-8"))
+    if held is None:
+        raise ReaderError(path, "a list of ClinicalTrials.gov studies with no study in it")
+    yield Source(path, held.raw, held.error) if count == 1 else held
+
+
+def read(raw: bytes, path: str) -> Document:
+    """Read a ClinicalTrials.gov API v2 or classic v1 JSON record into a `Document` (a file listing one study
+    is read as that study)."""
+    parts = list(islice(split(raw, path), 2))
+    if len(parts) > 1:
+        raise ReaderError(path, "holds several studies; read it with pipeline.readers.read_documents")
+    if parts[0].error:
+        raise ReaderError(path, parts[0].error)
+    text = decode_text(parts[0].raw, path)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         ending = " (the file ends too early; is it truncated?)" if exc.pos >= len(text.rstrip()) else ""
         raise ReaderError(path, f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}{ending}") from exc
+    except RecursionError as exc:
+        raise ReaderError(path, "JSON nested too deeply to read; refused") from exc
     if not isinstance(data, dict):
         raise ReaderError(path, f"JSON top level is a {type(data).__name__}, not a ClinicalTrials.gov study object")
     if "protocolSection" in data:

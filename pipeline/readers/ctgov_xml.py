@@ -9,7 +9,6 @@ the table footnotes, like the group totals of the JSON formats.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from xml.parsers import expat
 
 from pipeline.document import Document, Intervention, Outcome, TrialRecord
 from pipeline.readers.ctgov_common import (
@@ -32,23 +31,16 @@ from pipeline.readers.ctgov_common import (
     unwrap_textblock,
 )
 from pipeline.readers.errors import ReaderError
+from pipeline.readers.safe_xml import parse_xml
 
 FORMAT = "ctgov_xml"
-_TRUNCATION_ERRORS = {expat.errors.codes[expat.errors.XML_ERROR_NO_ELEMENTS],
-                      expat.errors.codes[expat.errors.XML_ERROR_UNCLOSED_TOKEN]}
 
 
 def read(raw: bytes, path: str) -> Document:
     """Read a legacy `<clinical_study>` XML record into a `Document`."""
     if not raw.strip():
         raise ReaderError(path, "empty file")
-    try:
-        root = ET.fromstring(raw)
-    except ET.ParseError as exc:
-        line, column = exc.position
-        ending = " (the file ends too early; is it truncated?)" if exc.code in _TRUNCATION_ERRORS else ""
-        reason = str(exc).split(":")[0]
-        raise ReaderError(path, f"malformed XML at line {line} column {column}: {reason}{ending}") from exc
+    root = parse_xml(raw, path)  # defused: no entity declarations, no external references
     if root.tag != "clinical_study":
         raise ReaderError(
             path, f"XML root element is <{root.tag}>, not <clinical_study>; not a ClinicalTrials.gov record"

@@ -13,8 +13,15 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import iterparse
+
 from pipeline.document import Document, Table, TextBuilder, content_id
+from pipeline.readers.encodings import xml_as_utf8
 from pipeline.readers.errors import ReaderError
+from pipeline.readers.parts import Source, UniqueKeys
+from pipeline.readers.safe_xml import MAX_XML_DEPTH, parse_xml, xml_failure
+from pipeline.readers.safe_xml import local_name as _local
 from pipeline.readers.text import add_parent_section, clip_title, heading_kind, ordered_nct_ids
 
 FORMAT = "pubmed"
@@ -26,35 +33,50 @@ _ADVERSE_EVENT_CAPTION = re.compile(r"adverse (events?|reactions?|effects?)|toxi
 _NOT_PROSE = {"title", "label", "table-wrap", "fig", "sec", "ref-list", "supplementary-material"}
 
 
-def split(raw: bytes, path: str) -> Iterator[tuple[str, bytes]]:
-    """Each article of the file as `(source_path, standalone XML)`; a single-article file is passed through.
+def split(raw: bytes, path: str) -> Iterator[Source]:
+    """Each article of the file as a `Source` (`FILE#PMID`, standalone XML); a single-article file is passed
+    through. An article nested too deeply or repeating an earlier article's PMID comes with its error, and
+    the rest of the set is still read.
 
     Articles are parsed one at a time and dropped once yielded, so a large set is never held as a tree.
     """
-    events = ET.iterparse(io.BytesIO(raw), events=("start", "end"))
-    held: tuple[str, bytes] | None = None
+    events = iterparse(io.BytesIO(xml_as_utf8(raw)), events=("start", "end"))
+    held: Source | None = None
+    keys = UniqueKeys(path, "article")
     count = depth = 0
+    too_deep = False
     try:
         _, root = next(events)
         if _local(root.tag) in _ARTICLE_TAGS:
-            yield path, raw
+            yield Source(path, raw)
             return
         if _local(root.tag) not in _SET_TAGS:
             raise ReaderError(path, f"XML root <{_local(root.tag)}> is not a PubMed or PMC article set")
+        depth = 1
         for event, element in events:
             depth += 1 if event == "start" else -1
-            if event == "start" or depth != 0 or _local(element.tag) not in _ARTICLE_TAGS:
+            if depth > MAX_XML_DEPTH:
+                too_deep = True
+            if event == "start" or depth != 1 or _local(element.tag) not in _ARTICLE_TAGS:
                 continue
             count += 1
             if held is not None:
                 yield held
-            held = (f"{path}#{_article_key(element, count)}", ET.tostring(element, encoding="utf-8"))
+            if too_deep:
+                held = Source(f"{path}#article-{count}", error=f"article {count}: nested more than {MAX_XML_DEPTH} "
+                              "elements deep; refused (the other articles of the set are read)")
+            else:
+                held = keys.source(_article_key(element, count), count, ET.tostring(element, encoding="utf-8"))
+            too_deep = False
             root.clear()
-    except ET.ParseError as exc:
-        raise ReaderError(path, f"malformed XML: {exc}") from exc
+    except (ET.ParseError, DefusedXmlException) as exc:
+        if held is not None:
+            yield held
+        after = f" (after article {count} of the set, which {'were' if count > 1 else 'was'} read)" if count else ""
+        raise ReaderError(path, xml_failure(exc) + after) from exc
     if held is None:
         raise ReaderError(path, "an article set with no <PubmedArticle> or <article> in it")
-    yield (path, held[1]) if count == 1 else held
+    yield Source(path, held.raw, held.error) if count == 1 else held
 
 
 def read(raw: bytes, path: str) -> Document:
@@ -64,18 +86,13 @@ def read(raw: bytes, path: str) -> Document:
         parts.append(part)
         if len(parts) > 1:
             raise ReaderError(path, "holds several articles; read it with pipeline.readers.read_documents")
-    source_path, article_xml = parts[0]
-    try:
-        article = ET.fromstring(article_xml)
-    except ET.ParseError as exc:
-        raise ReaderError(path, f"malformed XML: {exc}") from exc
+    if parts[0].error:
+        raise ReaderError(path, parts[0].error)
+    source_path, article_xml = parts[0].path, parts[0].raw
+    article = parse_xml(article_xml, path)
     if _local(article.tag) == "PubmedArticle":
         return _read_pubmed(article, article_xml, source_path)
     return _read_jats(article, article_xml, source_path)
-
-
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
 
 
 def _text(element: ET.Element | None) -> str:

@@ -1,10 +1,19 @@
-"""Choose a reader from a file's content, and decode text with errors that say what is wrong."""
+"""Choose a reader from a file's content, and decode text with errors that say what is wrong.
+
+Text is decoded by its byte-order mark (UTF-8, UTF-16, UTF-32; UTF-16 and UTF-32 also recognised without one
+from the zero bytes around the first ASCII characters), else as UTF-8. What decodes but is no text is refused
+with its reason: a file holding only a byte-order mark, a bare JSON value such as `null`, text made mostly of
+control characters, text without a single letter.
+"""
 from __future__ import annotations
 
 import json
 import re
 
+from pipeline.readers import json_sets
+from pipeline.readers.encodings import CODEC_NAMES, text_encoding
 from pipeline.readers.errors import ReaderError
+from pipeline.readers.safe_xml import xml_root_name
 
 # Phrases that only ClinicalTrials.gov record pages carry, in one or another of their layouts.
 _CTGOV_PAGE_MARKERS = (
@@ -17,62 +26,116 @@ _CTGOV_PAGE_MARKERS = (
 _CTGOV_PAGE_FIELDS = re.compile(
     r"(Primary Outcome Measures?|Eligibility Criteria|Condition or disease|Intervention/treatment|Study Type\s*:)", re.I
 )
-# Root elements of PubMed XML and PubMed Central (JATS) XML; a JATS <article> also has <front>.
-_PUBMED_ROOT = re.compile(rb"<(PubmedArticleSet|PubmedArticle|pmc-articleset|article)[\s>]")
-
-
-def _is_pubmed(head: bytes) -> bool:
-    found = _PUBMED_ROOT.search(head)
-    return bool(found) and (found.group(1) != b"article" or b"<front" in head)
+# Root elements of PubMed XML and PubMed Central (JATS) XML.
+PUBMED_ROOTS = frozenset({"PubmedArticleSet", "PubmedArticle", "pmc-articleset", "article"})
+# C0 controls other than tab, line feed, form feed and carriage return, and DEL
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+MAX_CONTROL_SHARE = 0.05  # more control characters than this share of a text: binary content
+_LETTER = re.compile(r"[^\W\d_]")
+_HTML_START = re.compile(r"<(?:!doctype\s+html|html|head|body)\b", re.I)
 
 
 def decode_text(raw: bytes, path: str) -> str:
-    """Decode UTF-8 (or UTF-16 with a byte-order mark); reject binary data and other encodings clearly."""
-    if not raw.strip():
-        raise ReaderError(path, "empty file")
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+    """The text of `raw` with line breaks as `\\n`; `ReaderError` for binary data, other encodings, and files
+    that hold no text (see the module docstring)."""
+    codec, mark = text_encoding(raw)
+    body = raw[mark:]
+    if codec == "utf-8":
+        if not body.strip():
+            raise ReaderError(path, "no text: the file holds only a byte-order mark" if mark else "empty file")
+        sample = body[:4096]
+        if b"\x00" in sample or len(_CONTROL_BYTES.findall(sample)) > len(sample) * MAX_CONTROL_SHARE:
+            raise ReaderError(path, "binary data, not a text, PDF, JSON or XML document")
         try:
-            return raw.decode("utf-16")
+            text = body.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise ReaderError(path, f"broken UTF-16 text at byte {exc.start}") from exc
-    sample = raw[:4096]
-    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
-    if b"\x00" in sample or controls > len(sample) * 0.05:
-        raise ReaderError(path, "binary data, not a text, PDF, JSON or XML document")
+            raise ReaderError(
+                path,
+                f"not UTF-8 text (byte 0x{body[exc.start]:02x} at offset {exc.start + mark}); re-save the file as UTF-8",
+            ) from exc
+    else:
+        try:
+            text = body.decode(codec)
+        except UnicodeDecodeError as exc:
+            raise ReaderError(path, f"broken {CODEC_NAMES[codec]} text at byte {exc.start + mark}") from exc
+        if not text.strip():
+            raise ReaderError(path, "no text: the file holds only a byte-order mark" if mark else "empty file")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    _check_is_text(text, path)
+    return text
+
+
+def _check_is_text(text: str, path: str) -> None:
+    controls = len(_CONTROL_CHARACTERS.findall(text))
+    if controls > len(text) * MAX_CONTROL_SHARE:
+        raise ReaderError(path, f"binary content: {controls:,} of {len(text):,} characters are control characters")
+    if not _LETTER.search(text):
+        raise ReaderError(path, "no text: not a single letter in it")
+
+
+def _head(raw: bytes, chars: int = 4096) -> str:
+    """The first characters of `raw` decoded leniently, leading white space removed (for sniffing only)."""
+    codec, mark = text_encoding(raw)
+    unit = {"utf-8": 1, "utf-16-le": 2, "utf-16-be": 2}.get(codec, 4)
+    return raw[mark : mark + chars * unit].decode(codec, errors="ignore").lstrip()
+
+
+def _is_pdf(raw: bytes) -> bool:
+    """A `%PDF-` header at the start, or within the first kilobyte after bytes that do not open JSON or XML."""
+    found = raw[:1024].find(b"%PDF-")
+    if found < 0:
+        return False
+    return not raw[:found].strip() or raw.lstrip()[:1] not in (b"{", b"[", b"<")
+
+
+def _bare_json_value(head: str, raw: bytes) -> str | None:
+    """`null`, `true`, a number or a string as the whole file: the JSON value, else None."""
+    if len(raw) > 256 or head[:1] not in set('"-0123456789tfn'):
+        return None
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ReaderError(
-            path,
-            f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); re-save the file as UTF-8",
-        ) from exc
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+        value = json.loads(head)
+    except ValueError:
+        return None
+    return None if isinstance(value, (dict, list)) else json.dumps(value)
 
 
 def detect_format(raw: bytes, path: str) -> str:
-    """One of `pdf`, `ctgov_json`, `ctgov_xml`, `pubmed`, `ctgov_page`, `text`, decided from the bytes."""
-    head = raw[:1024].lstrip()
-    if b"%PDF-" in raw[:1024]:
+    """One of `pdf`, `ctgov_json`, `ctgov_xml`, `pubmed`, `html`, `ctgov_page`, `text`, decided from the bytes."""
+    if text_encoding(raw)[0] == "utf-8" and _is_pdf(raw):
         return "pdf"
-    if not raw.strip():
-        raise ReaderError(path, "empty file")
-    if head[:1] in (b"{", b"["):
-        try:
-            data = json.loads(decode_text(raw, path))
-        except json.JSONDecodeError as exc:
-            raise ReaderError(path, f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from exc
-        if isinstance(data, dict) and ("protocolSection" in data or "FullStudiesResponse" in data):
-            return "ctgov_json"
-        raise ReaderError(path, "JSON that is not a ClinicalTrials.gov study record (no protocolSection)")
-    if head.startswith(b"<"):
-        if b"<clinical_study" in raw[:4096]:
+    head = _head(raw)
+    if head[:1] in ("{", "["):
+        json_sets.layout(decode_text(raw, path), path)
+        return "ctgov_json"
+    if head.startswith("<"):
+        if _HTML_START.match(head):
+            return "html"
+        root = xml_root_name(raw, path)
+        if root == "clinical_study":
             return "ctgov_xml"
-        if _is_pubmed(raw[:8192]):
+        if root in PUBMED_ROOTS:
             return "pubmed"
-        if head.startswith((b"<?xml", b"<!DOCTYPE")) or re.match(rb"<[A-Za-z_][\w.-]*[\s>]", head):
-            if not re.search(rb"<html\b", raw[:4096], re.I):
-                raise ReaderError(path, "XML that is neither a ClinicalTrials.gov <clinical_study> record nor PubMed/PMC XML")
+        if root == "html":
+            return "html"
+        if root is not None:
+            raise ReaderError(path, f"XML with root <{root}>: neither a ClinicalTrials.gov <clinical_study> record "
+                              "nor PubMed/PMC XML")
+        if re.search(r"<html\b", head, re.I):
+            return "html"
+        if head.startswith(("<?xml", "<!DOCTYPE", "<!--")) or re.match(r"<[A-Za-z_][\w.-]*[\s>/]", head):
+            from pipeline.readers.safe_xml import parse_xml
+
+            parse_xml(raw, path)  # raises the parse error with its line and column
+    value = _bare_json_value(head, raw)
+    if value is not None:
+        raise ReaderError(path, f"no text: a bare JSON value ({value[:40]}), not a document")
     text = decode_text(raw, path)
+    return text_format(text)
+
+
+def text_format(text: str) -> str:
+    """`ctgov_page` for a saved ClinicalTrials.gov record page, else `text`."""
     markers = sum(1 for marker in _CTGOV_PAGE_MARKERS if marker.search(text))
     if markers and _CTGOV_PAGE_FIELDS.search(text):
         return "ctgov_page"

@@ -1,6 +1,7 @@
 """One document's extraction: text annotations (mentions, relations) plus the facts read from its tables.
 
-This is the per-document unit of work of a batch run; its result is what `Store.save` takes.
+This is the per-document unit of work of a batch run; its result is what `Store.save` takes. A text longer
+than `piece_characters` is annotated in pieces (`pipeline.nlp.pieces`), so memory stays bounded.
 """
 from __future__ import annotations
 
@@ -9,15 +10,23 @@ from typing import Any
 from spacy.language import Language
 
 from pipeline.document import Document
+from pipeline.limits import DocumentLimits
 from pipeline.nlp.language import annotate_document
+from pipeline.nlp.pieces import annotate_in_pieces
 from pipeline.nlp.serialize import doc_annotations
 from pipeline.tables import table_facts
 
+PIECE_CHARACTERS = DocumentLimits().piece_characters
 
-def extract_document(nlp: Language, document: Document) -> dict[str, Any]:
+
+def extract_document(nlp: Language, document: Document, piece_characters: int = PIECE_CHARACTERS) -> dict[str, Any]:
     """`{"entities", "relations", "facts", "words"}` for one document."""
-    doc = annotate_document(nlp, document)
-    annotations = doc_annotations(doc)
+    if len(document.text) > piece_characters:
+        annotations, words = annotate_in_pieces(nlp, document, piece_characters)
+    else:
+        doc = annotate_document(nlp, document)
+        annotations = doc_annotations(doc)
+        words = sum(1 for token in doc if not token.is_space and not token.is_punct)
     annotations["facts"] = table_facts(document)
-    annotations["words"] = sum(1 for token in doc if not token.is_space and not token.is_punct)
+    annotations["words"] = words
     return annotations

@@ -1,17 +1,59 @@
-"""The same per-document work on a Dask cluster: `trialgraph run --dask tcp://scheduler:8786`.
+"""The same per-document work on a Dask cluster: `trialgraph run --dask tls://scheduler:8786`.
 
 Workers need TrialGraph installed (`pip install trialgraph`); each worker process loads the pipeline
 once. Tasks carry the input bytes, so workers need no access to the input files, and results come back
 to the one process that writes the store. At most two tasks per worker thread are in flight.
+
+Trust: Dask sends tasks and results as pickles, and unpickling runs code, so whoever can talk to the
+scheduler can run code on the workers and in this process. On anything but this machine, use TLS with
+certificates (`DaskSecurity`: Dask's `Security` with `require_encryption`), so that only holders of a
+certificate signed by the cluster's CA can join or submit.
 """
 from __future__ import annotations
 
+import ipaddress
 import time
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
 
 from pipeline.batch.work import Outcome, Task, pipeline_version_here, process_here
 
 TASKS_PER_THREAD = 2
+
+
+@dataclass(frozen=True)
+class DaskSecurity:
+    """TLS files for `trialgraph run --dask tls://...`: the CA certificate that signed the cluster's
+    certificates, and this client's certificate and private key (PEM; the key may sit in the certificate file)."""
+
+    ca_file: str
+    cert: str
+    key: str | None = None
+
+    def problems(self) -> list[str]:
+        """Files that are missing, one line each."""
+        named = (("--dask-tls-ca-file", self.ca_file), ("--dask-tls-cert", self.cert), ("--dask-tls-key", self.key))
+        return [f"{option} {path}: no such file" for option, path in named if path and not Path(path).is_file()]
+
+    def to_dask(self):
+        """Dask's `distributed.security.Security` for a client, encryption required."""
+        from distributed.security import Security
+
+        return Security(tls_ca_file=self.ca_file, tls_client_cert=self.cert, tls_client_key=self.key,
+                        require_encryption=True)
+
+
+def is_loopback(address: str) -> bool:
+    """Whether a scheduler address (`tcp://127.0.0.1:8786`, `tls://[::1]:8786`, `localhost:8786`) is this machine."""
+    host = urlsplit(address if "://" in address else f"tcp://{address}").hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 class DaskPool:
@@ -21,9 +63,10 @@ class DaskPool:
     as failed and its result discarded; Dask cannot stop a running task, so its worker thread runs on.
     """
 
-    def __init__(self, address: str, time_limit: float | None = None) -> None:
+    def __init__(self, address: str, time_limit: float | None = None, security: DaskSecurity | None = None) -> None:
         self.address = address
         self.time_limit = time_limit
+        self.security = security
         self.pipeline_version = ""
         self.client = None
         self.size = 0
@@ -31,11 +74,19 @@ class DaskPool:
     def __enter__(self) -> DaskPool:
         from distributed import Client
 
+        if self.address.startswith("tls://") and self.security is None:
+            raise RuntimeError(f"{self.address} needs TLS certificates: give --dask-tls-ca-file, --dask-tls-cert "
+                               "and --dask-tls-key")
+        security = self.security.to_dask() if self.security else None
         try:
-            self.client = Client(self.address, timeout="30s")
-        except OSError as exc:
-            raise RuntimeError(f"cannot reach the Dask scheduler at {self.address}: {exc}; "
-                               "is `dask scheduler` running there?") from exc
+            self.client = Client(self.address, timeout="30s", security=security)
+        except (OSError, TimeoutError) as exc:
+            hint = ("; check that the scheduler was started with TLS and these certificates"
+                    if security else "; is `dask scheduler` running there?")
+            raise RuntimeError(f"cannot reach the Dask scheduler at {self.address}: {exc}{hint}") from exc
+        except Exception as exc:  # an unreadable certificate or key (ssl.SSLError, ValueError)
+            raise RuntimeError(f"cannot connect to the Dask scheduler at {self.address}: "
+                               f"{type(exc).__name__}: {exc}") from exc
         try:
             self.size = sum(self.client.nthreads().values())
             if not self.size:

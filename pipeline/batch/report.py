@@ -13,6 +13,9 @@ class RunReport:
     processed: int = 0
     unchanged: int = 0
     failures: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # left out on purpose: (path, reason)
+    cuts: list[tuple[str, str]] = field(default_factory=list)  # what the document limits cut: (path, what)
+    exports_rewritten: bool = False
     words: int = 0
     seconds: float = 0.0
     counts: dict[str, Any] = field(default_factory=dict)
@@ -30,6 +33,9 @@ class RunReport:
             "unchanged": self.unchanged,
             "failed": len(self.failures),
             "failures": [{"path": p, "error": e} for p, e in self.failures],
+            "skipped": [{"path": p, "reason": r} for p, r in self.skipped],
+            "cut": [{"path": p, "cut": c} for p, c in self.cuts],
+            "exports_rewritten": self.exports_rewritten,
             "words": self.words,
             "seconds": round(self.seconds, 2),
             "processing_seconds": round(self.processing_seconds, 2),
@@ -47,7 +53,7 @@ class RunReport:
     def summary_lines(self) -> list[str]:
         lines = [
             f"documents: {self.inputs} inputs, {self.processed} processed, {self.unchanged} unchanged, "
-            f"{len(self.failures)} failed  ({self.seconds:.1f} s)",
+            f"{len(self.failures)} failed, {len(self.skipped)} skipped  ({self.seconds:.1f} s)",
             f"throughput: {_rate(self.processed, self.processing_seconds) or 0} documents/s, "
             f"{_rate(self.words, self.processing_seconds, digits=0) or 0:.0f} words/s on {self.workers}",
             f"store: {self.counts.get('documents', {}).get('total', 0)} documents",
@@ -61,6 +67,12 @@ class RunReport:
         if self.top_pairs:
             lines.append("top drug–event pairs (documents, pieces of evidence):")
             lines += [f"  {p['drug']:<28} {p['event']:<36} {p['documents']:>3} {p['evidence']:>4}" for p in self.top_pairs]
+        if not self.exports_rewritten:
+            lines.append("exports: unchanged (the store did not change)")
+        for path, reason in self.skipped:
+            lines.append(f"SKIPPED {path}: {reason}")
+        for path, cut in self.cuts:
+            lines.append(f"CUT {path}: {cut}")
         for path, error in self.failures:
             lines.append(f"FAILED {error}" if error.startswith(path) else f"FAILED {path}: {error}")
         return lines

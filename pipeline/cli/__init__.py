@@ -16,11 +16,12 @@ from collections.abc import Sequence
 SUBCOMMANDS = ("run", "annotate", "query", "plot", "review", "tables", "lexicons", "train")
 
 
-def _modules():
-    return [importlib.import_module(f"pipeline.cli.{name}_command") for name in SUBCOMMANDS]
+def _modules(names: Sequence[str] = SUBCOMMANDS):
+    return [importlib.import_module(f"pipeline.cli.{name}_command") for name in names]
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser; with `command`, only that subcommand's module is imported (some import spaCy)."""
     parser = argparse.ArgumentParser(
         prog="trialgraph",
         description="Mine clinical-trial documents for drugs, doses, adverse events, conditions and endpoints, "
@@ -28,13 +29,17 @@ def _parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 success, 1 some inputs failed, 2 usage error or nothing could be done.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in _modules():
+    for module in _modules([command] if command in SUBCOMMANDS else SUBCOMMANDS):
         module.register(commands).set_defaults(execute=module.execute)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    for stream in (sys.stdout, sys.stderr):  # a name the terminal cannot show is escaped, never a crash
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = _parser(next((a for a in argv if not a.startswith("-")), None)).parse_args(argv)
     try:
         return args.execute(args)
     except KeyboardInterrupt:

@@ -1,53 +1,127 @@
-"""Write the graph in standard formats, atomically: GraphML, node-link JSON, and CSV files for
-`neo4j-admin database import full` (one node file per type, one relationship file per label)."""
+"""Write the graph in standard formats: GraphML, node-link JSON, and CSV files for
+`neo4j-admin database import full` (one node file per type, one relationship file per label).
+
+Whatever the document text held, every file parses with a standard parser: characters XML 1.0 cannot hold
+(control characters, U+FFFE/U+FFFF, lone surrogates) are left out of GraphML, control characters and line
+breaks become spaces in CSV fields, and JSON escapes what it must.
+
+An export set is written into a temporary folder beside the outputs (`export_set`) and swapped in by
+renames, so a process killed while exporting leaves the previous files, never half-written ones or an
+`import.txt` naming CSV files that are not there; `recover_exports` tidies what a killed export left.
+"""
 from __future__ import annotations
 
 import csv
 import gc
 import json
+import os
 import re
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
-from pipeline.atomic import atomic_write
+from pipeline.atomic import _TEMPORARY, atomic_write, remove_stale_temporaries, temporary_prefix
 from pipeline.graph.build import paused_gc
 
 NEO4J_FOLDER = "neo4j"
+GRAPH_FILES = ("graph.graphml", "graph.json", NEO4J_FOLDER)
 _ARRAY_DELIMITER = ";"
 _SAFE_NAME = re.compile(r"[^0-9A-Za-z_]+")
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_NOT_ONE_CSV_LINE = re.compile(r"[\s\x00-\x1f\x7f]+")
+
+
+def xml_safe(text: str) -> str:
+    """`text` without the characters XML 1.0 cannot hold."""
+    return _NOT_XML.sub("", text)
 
 
 def _scalar(value: Any) -> Any:
-    """GraphML holds only scalars: lists and dicts become JSON text."""
+    """GraphML holds only scalars: lists and dicts become JSON text; strings lose what XML cannot hold."""
     if isinstance(value, (list, tuple, dict)):
-        return json.dumps(value, ensure_ascii=False)
-    return value
+        value = json.dumps(value, ensure_ascii=False)
+    return xml_safe(value) if isinstance(value, str) else value
 
 
 def graphml_ready(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """A copy with None attributes dropped and containers as JSON strings."""
+    """A copy with None attributes dropped, containers as JSON strings, and only characters XML can hold."""
     out = nx.MultiDiGraph()
     for node, data in graph.nodes(data=True):
-        out.add_node(node, **{k: _scalar(v) for k, v in data.items() if v is not None})
+        out.add_node(_scalar(node), **{xml_safe(k): _scalar(v) for k, v in data.items() if v is not None})
     for u, v, key, data in graph.edges(keys=True, data=True):
-        out.add_edge(u, v, key=key, **{k: _scalar(val) for k, val in data.items() if val is not None})
+        out.add_edge(_scalar(u), _scalar(v), key=_scalar(key),
+                     **{xml_safe(k): _scalar(val) for k, val in data.items() if val is not None})
     return out
 
 
-def write_graph(graph: nx.MultiDiGraph, directory: Path) -> dict[str, Path]:
-    """`graph.graphml`, `graph.json` (node-link) and `neo4j/*.csv` in `directory`; returns their paths."""
+@contextmanager
+def export_set(directory: Path) -> Iterator[Path]:
+    """A temporary folder in `directory`; when the block ends without error, what was written into it
+    replaces the same names in `directory` (files by one rename each, folders by two)."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    paths = {"graphml": directory / "graph.graphml", "json": directory / "graph.json"}
+    staging = Path(tempfile.mkdtemp(prefix=temporary_prefix("exports"), suffix=".tmp", dir=directory))
+    try:
+        yield staging
+        for entry in sorted(staging.iterdir(), key=lambda e: e.is_dir()):  # files first, then folders
+            target = directory / entry.name
+            if entry.is_dir():
+                if target.exists():
+                    aside = Path(tempfile.mkdtemp(prefix=temporary_prefix(f"{entry.name}-old"), suffix=".tmp",
+                                                  dir=directory))
+                    os.replace(target, aside / entry.name)
+                    os.replace(entry, target)
+                    shutil.rmtree(aside, ignore_errors=True)
+                else:
+                    os.replace(entry, target)
+            else:
+                os.replace(entry, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def recover_exports(directory: Path) -> list[Path]:
+    """After a killed export: a folder moved aside but not replaced goes back; stale temporaries are removed."""
+    directory = Path(directory)
+    for aside in directory.glob(".*-old.*.tmp"):
+        found = _TEMPORARY.match(aside.name)
+        name = aside.name[1:].split("-old.", 1)[0]
+        if found and aside.is_dir() and (aside / name).is_dir() and not (directory / name).exists():
+            try:
+                os.kill(int(found.group(1)), 0)
+            except ProcessLookupError:
+                os.replace(aside / name, directory / name)
+            except PermissionError:
+                pass
+    return remove_stale_temporaries(directory)
+
+
+def write_graph(graph: nx.MultiDiGraph, directory: Path) -> dict[str, Path]:
+    """`graph.graphml`, `graph.json` (node-link) and `neo4j/*.csv` in `directory`, swapped in together;
+    returns their paths."""
+    directory = Path(directory)
+    with export_set(directory) as staging:
+        write_graph_files(graph, staging)
+    return {"graphml": directory / "graph.graphml", "json": directory / "graph.json",
+            "neo4j": directory / NEO4J_FOLDER}
+
+
+def write_graph_files(graph: nx.MultiDiGraph, folder: Path) -> dict[str, Path]:
+    """The graph files written straight into `folder` (a staging folder of `export_set`)."""
+    folder = Path(folder)
+    paths = {"graphml": folder / "graph.graphml", "json": folder / "graph.json"}
     with paused_gc():
         with atomic_write(paths["graphml"], binary=True) as handle:
             nx.write_graphml(graphml_ready(graph), handle)
         data = nx.node_link_data(graph, edges="edges")
         with atomic_write(paths["json"]) as handle:
             json.dump(data, handle, ensure_ascii=False, indent=1, sort_keys=True)
-        paths["neo4j"] = write_neo4j_csv(graph, directory / NEO4J_FOLDER)
+        paths["neo4j"] = write_neo4j_csv(graph, folder / NEO4J_FOLDER)
     return paths
 
 
@@ -104,12 +178,12 @@ def _neo4j_cell(value: Any, column_type: str) -> str:
     if value is None:
         return ""
     if column_type == "string[]":
-        return _ARRAY_DELIMITER.join(x.replace(_ARRAY_DELIMITER, ",") for x in value)
+        return _ARRAY_DELIMITER.join(_NOT_ONE_CSV_LINE.sub(" ", x).replace(_ARRAY_DELIMITER, ",") for x in value)
     if column_type == "boolean":
         return "true" if value else "false"
     if isinstance(value, (list, tuple, dict)):
         value = json.dumps(value, ensure_ascii=False)
-    return re.sub(r"\s+", " ", str(value)) if isinstance(value, str) else str(value)
+    return _NOT_ONE_CSV_LINE.sub(" ", value) if isinstance(value, str) else str(value)
 
 
 def _property_columns(records: list[dict[str, Any]], reserved: set[str]) -> list[tuple[str, str, str]]:
@@ -133,17 +207,18 @@ def _write_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:
 def write_neo4j_csv(graph: nx.MultiDiGraph, folder: Path) -> Path:
     """`nodes_<Type>.csv` (`id:ID`, `:LABEL`, properties) and `relationships_<LABEL>.csv` (`:START_ID`,
     `:END_ID`, `:TYPE`, `key`, properties) for `neo4j-admin database import full --nodes=... --relationships=...`
-    (default `;` array delimiter); `import.txt` holds the command. Returns the folder."""
+    (default `;` array delimiter); `import.txt` holds the command. Returns the folder.
+
+    Call it on a new folder (`write_graph` does, inside its export set): CSV files already there are kept."""
     folder.mkdir(parents=True, exist_ok=True)
-    for stale in folder.glob("*.csv"):
-        stale.unlink()
     by_type: dict[str, list[tuple[str, dict]]] = {}
     for node, data in graph.nodes(data=True):
         by_type.setdefault(data.get("type") or "Node", []).append((node, data))
     arguments = []
     for node_type, nodes in sorted(by_type.items()):
         columns = _property_columns([d for _, d in nodes], {"type", "id"})
-        rows = [[node, node_type] + [_neo4j_cell(d.get(a), t) for a, _, t in columns] for node, d in nodes]
+        rows = [[_neo4j_cell(node, "string"), node_type] + [_neo4j_cell(d.get(a), t) for a, _, t in columns]
+                for node, d in nodes]
         name = f"nodes_{_SAFE_NAME.sub('_', node_type)}.csv"
         _write_csv(folder / name, ["id:ID", ":LABEL"] + [h for _, h, _ in columns], rows)
         arguments.append(f"--nodes={name}")
@@ -152,7 +227,8 @@ def write_neo4j_csv(graph: nx.MultiDiGraph, folder: Path) -> Path:
         by_label.setdefault(data.get("label") or "RELATED_TO", []).append((u, v, key, data))
     for label, edges in sorted(by_label.items()):
         columns = _property_columns([d for *_, d in edges], {"label", "key"})
-        rows = [[u, v, label, str(key)] + [_neo4j_cell(d.get(a), t) for a, _, t in columns] for u, v, key, d in edges]
+        rows = [[_neo4j_cell(u, "string"), _neo4j_cell(v, "string"), label, _neo4j_cell(str(key), "string")]
+                + [_neo4j_cell(d.get(a), t) for a, _, t in columns] for u, v, key, d in edges]
         name = f"relationships_{_SAFE_NAME.sub('_', label)}.csv"
         _write_csv(folder / name, [":START_ID", ":END_ID", ":TYPE", "key"] + [h for _, h, _ in columns], rows)
         arguments.append(f"--relationships={name}")

@@ -20,23 +20,12 @@ from spacy.tokens import Doc
 import pipeline.nlp.extensions  # noqa: F401  (declares the ._ attributes)
 import scispacy.abbreviation  # noqa: F401  (registers the abbreviation_detector factory)
 from pipeline.document import Document
+from pipeline.nlp.components import COMPONENTS, TRAINED_COMPONENTS, version_of
 from pipeline.resources import read_word_list
 
-COMPONENTS = (
-    "trialgraph_sentences",
-    "abbreviation_detector",
-    "trialgraph_lexicon",
-    "trialgraph_trained_ner",
-    "trialgraph_doses",
-    "trialgraph_context",
-    "trialgraph_event_roles",
-    "trialgraph_event_modifiers",
-    "trialgraph_endpoint_results",
-    "trialgraph_relations",
-    "trialgraph_relation_scorer",
-)
-# the components that read models trained by `trialgraph train` (models/ner); without them, the lexicon pipeline
-TRAINED_COMPONENTS = ("trialgraph_trained_ner", "trialgraph_event_roles", "trialgraph_relation_scorer")
+__all__ = ["COMPONENTS", "TRAINED_COMPONENTS", "MAX_DOCUMENT_CHARS", "build_nlp", "default_nlp", "pipeline_version",
+           "make_doc", "annotate_document", "trialgraph_tokenizer"]
+
 MAX_DOCUMENT_CHARS = 5_000_000
 # scispaCy's abbreviation detector calls a Matcher that has no patterns when a text defines no
 # abbreviation; spaCy warns about that (W036) on every such text.
@@ -104,11 +93,7 @@ def default_nlp() -> Language:
 
 def pipeline_version(nlp: Language | None = None) -> str:
     """Identifies the extraction code and data; stored with results so changed pipelines re-process."""
-    from pipeline import __version__
-    from pipeline.resources import models_fingerprint
-
-    names = ",".join((nlp or default_nlp()).pipe_names)
-    return f"{__version__}+{models_fingerprint()}:{names}"
+    return version_of((nlp or default_nlp()).pipe_names)
 
 
 def make_doc(nlp: Language, document: Document) -> Doc:

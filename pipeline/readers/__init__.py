@@ -19,7 +19,8 @@ import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from pipeline.document import Document
+from pipeline.document import Document, Section, content_id
+from pipeline.limits import DocumentLimits
 from pipeline.readers import ctgov_json, ctgov_page, ctgov_xml, html, pdf, pubmed, text
 from pipeline.readers.errors import ReaderError
 from pipeline.readers.parts import Source
@@ -27,7 +28,7 @@ from pipeline.readers.sniff import decode_text, detect_format
 
 __all__ = [
     "ReaderError", "Source", "read_document", "read_documents", "read_bytes", "read_file_bytes", "iter_sources",
-    "split_sources", "detect_format", "decode_text", "file_kind", "READERS", "SPLITTERS",
+    "split_sources", "read_within_limits", "detect_format", "decode_text", "file_kind", "READERS", "SPLITTERS",
 ]
 
 READERS: dict[str, Callable[[bytes, str], Document]] = {
@@ -50,6 +51,48 @@ def read_bytes(raw: bytes, path: str) -> Document:
     """Read `raw` (the content of `path`) with the reader its content calls for."""
     fmt = detect_format(raw, path)
     return READERS[fmt](raw, path)
+
+
+def read_within_limits(raw: bytes, path: str, limits: DocumentLimits) -> tuple[Document, list[str]]:
+    """`read_bytes` held to `limits`: a PDF over the page limit is read for its first pages and a text over
+    the character limit is cut; returns the document (its id that of `raw`, the cuts among its warnings)
+    and the cuts, one line each."""
+    from pipeline.readers.pdf_pages import first_pages
+
+    fmt = detect_format(raw, path)
+    cuts: list[str] = []
+    readable = raw
+    if fmt == "pdf":
+        shortened = first_pages(raw, limits.max_pdf_pages)
+        if shortened is not None:
+            readable, total = shortened
+            cuts.append(f"PDF read for its first {limits.max_pdf_pages:,} of {total:,} pages "
+                        "(the page limit, --max-pdf-pages)")
+    document = READERS[fmt](readable, path)
+    document.id = content_id(raw)
+    if len(document.text) > limits.max_characters:
+        length = len(document.text)
+        cut_text(document, limits.max_characters)
+        cuts.append(f"text cut from {length:,} to {len(document.text):,} characters "
+                    f"(the limit of {limits.max_characters:,}, --max-characters)")
+    document.warnings = document.warnings + cuts
+    return document, cuts
+
+
+def cut_text(document: Document, limit: int) -> None:
+    """Cut `document.text` to at most `limit` characters, at the last paragraph break, else line break, else
+    white space in its second half; sections beyond the cut are dropped, the one across it shortened."""
+    text = document.text
+    end = limit
+    for separator in ("\n\n", "\n", " "):
+        found = text.rfind(separator, limit // 2, limit)
+        if found >= 0:
+            end = found
+            break
+    document.text = text[:end].rstrip()
+    end = len(document.text)
+    document.sections = [Section(s.name, s.kind, s.start, min(s.end, end), text[s.start : min(s.end, end)])
+                         for s in document.sections if s.start < end]
 
 
 def iter_sources(raw: bytes, path: str) -> Iterator[Source]:

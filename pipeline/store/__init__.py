@@ -5,6 +5,7 @@ document, and a run killed at any point leaves every finished document intact.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 import time
@@ -222,6 +223,25 @@ class Store:
             ]
             stored = StoredDocument(Document.from_dict(json.loads(doc_json)), version, entities, relations, facts)
             yield apply_decisions(stored, decisions.get(stored.document.source_path, []))
+
+    def state(self) -> str:
+        """A digest of what the exports are made from: every stored document (id, pipeline version, when it was
+        stored) and every curation decision. Equal digests, equal exports."""
+        digest = hashlib.sha256()
+        for row in self.connection.execute("SELECT id, pipeline_version, processed_at FROM documents ORDER BY id"):
+            digest.update(repr(row).encode())
+        digest.update(repr(self.connection.execute("SELECT COUNT(*), MAX(id) FROM decision_log").fetchone()).encode())
+        digest.update(repr(self.connection.execute("SELECT COUNT(*), MAX(decided_at) FROM decisions").fetchone()).encode())
+        return digest.hexdigest()
+
+    def meta(self, key: str) -> Any:
+        """A JSON value kept in the store's meta table, or None."""
+        row = self.connection.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def set_meta(self, key: str, value: Any) -> None:
+        with self.connection:
+            self.connection.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, json.dumps(value)))
 
     def counts(self) -> dict[str, dict[str, int]]:
         """Mentions and relations per label, table facts per kind, and documents."""

@@ -174,3 +174,39 @@ def test_review_app_undo_from_the_audit_trail_brings_the_item_back(client, out):
     assert response.status_code == 302
     assert "rash" in _events(out, "sorafenib")
     assert "undo #" in client.get("/audit").get_data(as_text=True)
+
+
+def test_review_app_numeric_parameters_are_bounded(client, out):
+    rash_relation = _relation("HAS_ADVERSE_EVENT", span("sorafenib", 1), span("rash"))
+    _decide(client, out, rash_relation, "rejected")
+    huge = "99999999999999999999"
+    for url in (f"/audit?limit={huge}", "/audit?limit=-1", "/audit?limit=0", "/audit?limit=ten", f"/?page={huge}",
+                f"/document/{_document_id(out)}?row={huge}&column=1&table=T2"):
+        response = client.get(url)
+        assert response.status_code == 400, url
+        assert "must be a whole number from" in response.get_data(as_text=True)
+    assert client.get("/audit?limit=1").status_code == 200
+    assert len(re.findall(r'action="/undo/(\d+)"', client.get("/audit?limit=1").get_data(as_text=True))) == 1
+    assert client.post(f"/undo/{huge}", data={"csrf_token": _token(client), "next": "/audit"}).status_code == 404
+    assert client.post("/undo/-1", data={"csrf_token": _token(client), "next": "/audit"}).status_code == 404
+    response = _decide(client, out, f"mention:ADVERSE_EVENT:{span('rash')[0]}-{span('rash')[1]}", "accepted",
+                       version=huge)
+    assert response.status_code == 400 and "version must be a whole number" in response.get_data(as_text=True)
+    with Store(out / "trialgraph.db") as store:
+        assert store.connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert len(Curation(store).log()) == 1
+
+
+def test_review_app_answers_only_the_host_names_it_was_started_for(out):
+    from pipeline.review.app import allowed_host_names
+
+    client = create_app(out, curator="ana", allowed_hosts=allowed_host_names("127.0.0.1")).test_client()
+    for host in ("127.0.0.1:8765", "localhost:8765", "[::1]:8765", "LOCALHOST"):
+        assert client.get("/", headers={"Host": host}).status_code == 200, host
+    for host in ("attacker.example", "attacker.example:8765", "127.0.0.1.attacker.example", ""):
+        response = client.get("/", headers={"Host": host})
+        assert response.status_code == 400, host
+        assert "--allowed-host" in response.get_data(as_text=True)
+    named = create_app(out, allowed_hosts=allowed_host_names("127.0.0.1", ["review.lab.example"])).test_client()
+    assert named.get("/", headers={"Host": "review.lab.example:8765"}).status_code == 200
+    assert named.get("/", headers={"Host": "other.lab.example:8765"}).status_code == 400

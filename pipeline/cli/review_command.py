@@ -18,6 +18,9 @@ def register(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "in the store with who and when, survive re-runs, and rebuild the graph exports that `query` reads.")
     review.add_argument("--store", default=DEFAULT_OUTPUT, help="output folder of a run (default: %(default)s)")
     review.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s, this machine only)")
+    review.add_argument("--allowed-host", action="append", default=[], metavar="NAME",
+                        help="a host name the app answers to besides the address it listens on and the loopback "
+                        "names (may be repeated; requests naming any other Host are refused, against DNS rebinding)")
     review.add_argument("--port", type=int, default=DEFAULT_PORT, help="port (default: %(default)s; 0 picks a free one)")
     review.add_argument("--curator", default=None, help="name decisions are signed with (default: your login name; "
                         "each curator can change it in the page header)")
@@ -43,10 +46,15 @@ def execute(args: argparse.Namespace) -> int:
         print(f"exported {written['documents']} curated documents ({written['entities']} entities): "
               f"{written['jsonl']}, {written['docbin']}")
         return EXIT_OK
-    from pipeline.review.app import create_app, serve
+    from pipeline.review.app import allowed_host_names, create_app, serve
 
+    if not 0 <= args.port <= 65535:
+        print(f"trialgraph review: --port must be from 0 to 65535, not {args.port}", file=sys.stderr)
+        return EXIT_ERROR
     try:
-        server = serve(create_app(args.store, curator=args.curator), args.host, args.port)
+        app = create_app(args.store, curator=args.curator,
+                         allowed_hosts=allowed_host_names(args.host, args.allowed_host))
+        server = serve(app, args.host, args.port)
     except OSError as exc:
         print(f"trialgraph review: cannot listen on {args.host}:{args.port} ({exc.strerror}); "
               "choose another --port", file=sys.stderr)

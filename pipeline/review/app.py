@@ -3,15 +3,22 @@ accept / reject / correct decisions that are stored with who and when and rebuil
 
 Every page is rendered server-side by Jinja2 with autoescaping, so document text is always shown as text;
 state-changing requests carry a per-session CSRF token; decisions carry the version the curator saw.
+Only requests whose `Host` header names one of the host names the app was started for are answered (a page
+on another site cannot reach a loopback app through DNS rebinding), and every number a request carries is
+checked against its range (a bad one is a 400 saying the range, never a 500).
 """
 from __future__ import annotations
 
 import getpass
 import hmac
+import ipaddress
+import math
 import re
 import secrets
+import socket
 import threading
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -28,6 +35,7 @@ from pipeline.review.queue import PAGE_SIZE, QueueFilter, ReviewItem, document_i
 from pipeline.review.render import Segment, segments, sentence_span, table_view
 from pipeline.store import Store, StoredDocument
 from pipeline.store.curation import (
+    MAX_LOG_ENTRIES,
     STATUSES,
     Conflict,
     Curation,
@@ -41,13 +49,45 @@ MENTION_LABELS = ("DRUG", "DOSE", "ADVERSE_EVENT", "CONDITION", "ENDPOINT", "DRU
 RELATION_LABELS = ("HAS_ADVERSE_EVENT", "HAS_DOSE", "TREATS", "HAS_ENDPOINT")
 DECISIONS = {"accepted": "Accepted", "rejected": "Rejected", "corrected": "Corrected"}
 _SNIPPET_REACH = 70  # characters of context either side of an item in the queue
+MAX_ID = 2**63 - 1  # SQLite's largest integer
+MAX_CELL_INDEX = 1_000_000
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
 _CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; "
         "base-uri 'none'; frame-ancestors 'none'")
 
 
-def create_app(output_dir: str | Path, curator: str | None = None) -> Flask:
-    """The app over the store in `output_dir`; `curator` is the default name decisions are signed with."""
+def allowed_host_names(listen_host: str, extra: Iterable[str] = ()) -> frozenset[str]:
+    """The `Host` names an app listening on `listen_host` answers to: the loopback names, the address itself,
+    this machine's names and addresses when it listens on all interfaces, and `extra`."""
+    names = {*LOOPBACK_NAMES, listen_host, *extra}
+    if listen_host in ("", "0.0.0.0", "::"):
+        names |= {socket.gethostname(), socket.getfqdn()}
+        try:
+            names |= {info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None)}
+        except OSError:
+            pass
+    return frozenset(name.lower().strip("[]") for name in names if name)
+
+
+def _host_name(host_header: str) -> str:
+    """The name of a `Host` header without its port (`[::1]:8765` -> `::1`)."""
+    host = host_header.strip().lower()
+    if host.startswith("["):
+        return host[1:].split("]", 1)[0]
+    if host.count(":") == 1:
+        return host.split(":", 1)[0]
+    try:
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        return host
+
+
+def create_app(output_dir: str | Path, curator: str | None = None,
+               allowed_hosts: Iterable[str] = LOOPBACK_NAMES) -> Flask:
+    """The app over the store in `output_dir`; `curator` is the default name decisions are signed with;
+    `allowed_hosts` the host names requests may be addressed to (see `allowed_host_names`)."""
     output_dir = Path(output_dir)
+    allowed = frozenset(name.lower().strip("[]") for name in allowed_hosts)
     store_path = output_dir / STORE_NAME
     if not store_path.is_file():
         raise FileNotFoundError(f"no store at {store_path}; run `trialgraph run PATH -o {output_dir}` first")
@@ -94,6 +134,13 @@ def create_app(output_dir: str | Path, curator: str | None = None) -> Flask:
             write_graph(build_graph(store().documents()), output_dir)
 
     @app.before_request
+    def check_host() -> None:
+        name = _host_name(request.headers.get("Host", ""))
+        if name not in allowed:
+            abort(400, f"this app answers only requests addressed to {', '.join(sorted(allowed))}, not {name!r}; "
+                  "start it with --allowed-host NAME to add a name")
+
+    @app.before_request
     def check_csrf() -> None:
         if request.method == "POST":
             sent, expected = request.form.get("csrf_token", ""), session.get("csrf", "")
@@ -124,7 +171,7 @@ def create_app(output_dir: str | Path, curator: str | None = None) -> Flask:
         everything = all_items()
         items = [i for i in everything if wanted.matches(i)]
         pages = max(1, -(-len(items) // PAGE_SIZE))
-        page = min(max(1, _int(request.args.get("page"), 1)), pages)
+        page = min(_number_arg(request.args, "page", 1, 1, MAX_ID), pages)
         shown = items[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
         docs = documents.get(store())
         return render_template(
@@ -172,7 +219,7 @@ def create_app(output_dir: str | Path, curator: str | None = None) -> Flask:
                                                  curated(item))
             curation.decide(item.source_path, item.key, item.kind, status, item.original,
                             curator=session.get("curator", default_curator),
-                            expected_version=_int(request.form.get("version"), -1),
+                            expected_version=_number_arg(request.form, "version", -1, 0, MAX_ID),
                             correction=correction, comment=request.form.get("comment", ""))
         except Conflict as conflict:
             item.decision = conflict.current
@@ -183,7 +230,7 @@ def create_app(output_dir: str | Path, curator: str | None = None) -> Flask:
         flash(f"{DECISIONS[status]} {item.label} “{item.text}”.")
         return redirect(_next_pending(all_items(), wanted) or url_for("queue", **wanted.args()))
 
-    @app.post("/undo/<int:entry_id>")
+    @app.post(f"/undo/<int(min=1, max={MAX_ID}):entry_id>")
     def undo(entry_id: int):
         back = request.form.get("next", "")
         back = back if back.startswith("/") and not back.startswith("//") else url_for("audit")
@@ -201,7 +248,7 @@ def create_app(output_dir: str | Path, curator: str | None = None) -> Flask:
     @app.get("/audit")
     def audit():
         by_path = {s.document.source_path: s.document.id for s in documents.get(store())}
-        entries = Curation(store()).log(limit=_int(request.args.get("limit"), 500))
+        entries = Curation(store()).log(limit=_number_arg(request.args, "limit", 500, 1, MAX_LOG_ENTRIES))
         return render_template("audit.html", entries=entries, by_path=by_path)
 
     @app.get("/document/<document_id>")
@@ -212,13 +259,14 @@ def create_app(output_dir: str | Path, curator: str | None = None) -> Flask:
         view = apply_decisions(stored, decisions_by_source(store().connection).get(stored.document.source_path, []))
         text = view.document.text
         focus = set()
-        match = re.fullmatch(r"(\d+)-(\d+)", request.args.get("focus", ""))
+        match = re.fullmatch(r"(\d{1,12})-(\d{1,12})", request.args.get("focus", ""))
         if match:
             focus.add((int(match[1]), int(match[2])))
         return render_template(
             "document.html", stored=view, text_segments=segments(text, 0, len(text), view.entities, focus),
             tables=[table_view(view.document, t.id) for t in view.document.tables],
-            marked=(request.args.get("table"), _int(request.args.get("row"), -1), _int(request.args.get("column"), -1)),
+            marked=(request.args.get("table"), _number_arg(request.args, "row", -1, 0, MAX_CELL_INDEX),
+                    _number_arg(request.args, "column", -1, 0, MAX_CELL_INDEX)),
         )
 
     @app.post("/curator")
@@ -249,11 +297,15 @@ class _DocumentCache:
             return self._documents
 
 
-def _int(value: str | None, default: int) -> int:
-    try:
-        return int(value) if value not in (None, "") else default
-    except ValueError:
+def _number_arg(values, name: str, default: int, low: int, high: int) -> int:
+    """The whole number `name` of a query or form, `default` when absent or empty; a 400 saying the range when
+    it is not a whole number from `low` to `high`."""
+    raw = (values.get(name) or "").strip()
+    if not raw:
         return default
+    if re.fullmatch(r"[+-]?\d{1,19}", raw) and low <= int(raw) <= high:
+        return int(raw)
+    abort(400, f"{name} must be a whole number from {low:,} to {high:,}, not {raw[:40]!r}")
 
 
 def _when(timestamp: float) -> str:
@@ -382,7 +434,7 @@ def _read_correction(item: ReviewItem, form) -> dict[str, Any]:
     elif item.kind == "relation":
         changed("label", form.get("c_label", original["label"]))
         for end_name in ("head", "tail"):
-            match = re.fullmatch(r"(\d+)-(\d+)", form.get(f"c_{end_name}", ""))
+            match = re.fullmatch(r"(\d{1,12})-(\d{1,12})", form.get(f"c_{end_name}", ""))
             if match:
                 changed(end_name, [int(match[1]), int(match[2])])
     else:
@@ -394,10 +446,16 @@ def _read_correction(item: ReviewItem, form) -> dict[str, Any]:
 
 
 def _number(raw: str, kind: type, name: str) -> Any:
+    """A corrected field: text as given, a number only when it is a finite one of at most 30 characters."""
+    if kind is str:
+        return raw
     try:
-        return kind(raw)
+        value = kind(raw) if len(raw) <= 30 else None
     except ValueError:
-        raise InvalidCorrection(f"{name} must be a number, not {raw!r}") from None
+        value = None
+    if value is None or not math.isfinite(value):
+        raise InvalidCorrection(f"{name} must be a number, not {raw[:40]!r}")
+    return value
 
 
 def serve(app: Flask, host: str, port: int) -> BaseWSGIServer:

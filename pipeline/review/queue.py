@@ -2,6 +2,7 @@
 filterable, most uncertain and most consequential first."""
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
@@ -171,9 +172,10 @@ class QueueFilter:
 
     def confidence_limit(self) -> float | None:
         try:
-            return float(self.max_confidence) if self.max_confidence else None
+            limit = float(self.max_confidence) if self.max_confidence else None
         except ValueError:
             return None
+        return limit if limit is not None and math.isfinite(limit) else None
 
     def matches(self, item: ReviewItem) -> bool:
         document = item.stored.document

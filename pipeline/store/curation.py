@@ -19,6 +19,8 @@ from pipeline.store import Store, StoredDocument
 
 STATUSES = ("pending", "accepted", "rejected", "corrected")
 KINDS = ("mention", "relation", "fact")
+MAX_PATIENTS = 1_000_000_000  # a corrected n or total above it is refused
+MAX_LOG_ENTRIES = 10_000  # the most audit entries one read returns
 # what a correction may change, per kind of item
 CORRECTABLE = {
     "mention": ("start", "end", "label", "norm", "concept"),
@@ -248,9 +250,9 @@ def validate_correction(kind: str, correction: dict[str, Any], original: dict[st
                     raise InvalidCorrection(f"the relation's {end_name} must be a mention of this document")
     else:
         for name in ("n", "total"):
-            if out.get(name) is not None and (not isinstance(out[name], int) or out[name] < 0):
-                raise InvalidCorrection(f"{name} must be a whole number of patients, 0 or more")
-        if out.get("percent") is not None and not 0 <= float(out["percent"]) <= 100:
+            if out.get(name) is not None and (not isinstance(out[name], int) or not 0 <= out[name] <= MAX_PATIENTS):
+                raise InvalidCorrection(f"{name} must be a whole number of patients from 0 to {MAX_PATIENTS:,}")
+        if out.get("percent") is not None and not 0 <= float(out["percent"]) <= 100:  # NaN fails too
             raise InvalidCorrection("percent must be between 0 and 100")
         if out.get("grade") is not None and not _GRADE.match(str(out["grade"])):
             raise InvalidCorrection("grade must be any, 1 to 5, >=N or N-M (for example >=3 or 3-4)")
@@ -309,7 +311,10 @@ class Curation:
         return decision
 
     def log(self, source_path: str | None = None, item: str | None = None, limit: int = 500) -> list[LogEntry]:
-        """The audit trail, newest first, optionally for one document or one item."""
+        """The audit trail, newest first, optionally for one document or one item; at most `limit` entries
+        (1 to `MAX_LOG_ENTRIES`)."""
+        if not 1 <= limit <= MAX_LOG_ENTRIES:
+            raise ValueError(f"limit must be from 1 to {MAX_LOG_ENTRIES:,}, not {limit}")
         query, params = "SELECT * FROM decision_log", []
         if source_path is not None:
             query += " WHERE source_path=?" + (" AND item=?" if item is not None else "")
@@ -318,6 +323,8 @@ class Curation:
         return [self._log_entry(row) for row in rows]
 
     def _entry(self, entry_id: int) -> LogEntry:
+        if not 1 <= entry_id < 2**63:
+            raise KeyError(f"no audit entry {entry_id}")
         row = self.connection.execute("SELECT * FROM decision_log WHERE id=?", (entry_id,)).fetchone()
         if row is None:
             raise KeyError(f"no audit entry {entry_id}")

@@ -82,3 +82,37 @@ def test_batch_incremental_new_pipeline_version_reprocesses(first_run):
     after = stored(out)
     assert after[target][1] == again.pipeline_version != "0.0.1+old"
     assert after[target][3] == len(old.entities)
+
+
+def _export_stamps(out: Path) -> dict[str, tuple[int, int]]:
+    names = ["annotations.jsonl", "graph.json", "graph.graphml", "neo4j", "neo4j/import.txt"]
+    return {name: ((out / name).stat().st_ino, (out / name).stat().st_mtime_ns) for name in names}
+
+
+def test_batch_incremental_unchanged_rerun_starts_no_worker_and_rewrites_no_export(first_run, monkeypatch):
+    import subprocess
+
+    from pipeline.batch.local import LocalPool
+
+    inputs, out, report = first_run
+    assert report.exports_rewritten
+    stamps = _export_stamps(out)
+    finished = subprocess.Popen(["true"])
+    finished.wait()
+    stale = out / f".graph.json.{finished.pid}.k1ll3d.tmp"  # left by a run killed while exporting
+    stale.write_text("{")
+
+    def no_workers(self):
+        raise AssertionError("a worker was started for unchanged inputs")
+
+    monkeypatch.setattr(LocalPool, "__enter__", no_workers)
+    again = run([inputs], out, progress=False, workers=2)
+    assert (again.processed, again.unchanged, again.exports_rewritten) == (0, 5, False)
+    assert "none started" in again.workers
+    assert _export_stamps(out) == stamps and not stale.exists()
+    assert again.graph == report.graph and again.top_pairs == report.top_pairs
+    assert "exports: unchanged" in "\n".join(again.summary_lines())
+    monkeypatch.undo()
+    (out / "graph.graphml").unlink()  # an export gone: all are written again
+    third = run([inputs], out, progress=False, workers=1)
+    assert third.exports_rewritten and (out / "graph.graphml").exists() and third.graph == report.graph

@@ -14,7 +14,7 @@ class RunReport:
     unchanged: int = 0
     failures: list[tuple[str, str]] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # left out on purpose: (path, reason)
-    cuts: list[tuple[str, str]] = field(default_factory=list)  # what the document limits cut: (path, what)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # what a limit cut or was replaced: (path, what)
     exports_rewritten: bool = False
     words: int = 0
     seconds: float = 0.0
@@ -34,7 +34,7 @@ class RunReport:
             "failed": len(self.failures),
             "failures": [{"path": p, "error": e} for p, e in self.failures],
             "skipped": [{"path": p, "reason": r} for p, r in self.skipped],
-            "cut": [{"path": p, "cut": c} for p, c in self.cuts],
+            "warnings": [{"path": p, "warning": w} for p, w in self.warnings],
             "exports_rewritten": self.exports_rewritten,
             "words": self.words,
             "seconds": round(self.seconds, 2),
@@ -71,8 +71,8 @@ class RunReport:
             lines.append("exports: unchanged (the store did not change)")
         for path, reason in self.skipped:
             lines.append(f"SKIPPED {path}: {reason}")
-        for path, cut in self.cuts:
-            lines.append(f"CUT {path}: {cut}")
+        for path, warning in self.warnings:
+            lines.append(f"WARNING {path}: {warning}")
         for path, error in self.failures:
             lines.append(f"FAILED {error}" if error.startswith(path) else f"FAILED {path}: {error}")
         return lines

@@ -107,7 +107,7 @@ def run(
                 store.save(outcome.document, outcome.annotations, outcome.pipeline_version)
                 report.processed += 1
                 report.words += outcome.annotations["words"]
-                report.cuts += [(outcome.source_path, cut) for cut in outcome.warnings]
+                report.warnings += [(outcome.source_path, warning) for warning in outcome.warnings]
                 bar.update(1)
 
         inputs = iter_inputs(paths, from_lists)

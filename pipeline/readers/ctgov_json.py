@@ -87,7 +87,8 @@ def read(raw: bytes, path: str) -> Document:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         ending = " (the file ends too early; is it truncated?)" if exc.pos >= len(text.rstrip()) else ""
-        raise ReaderError(path, f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}{ending}") from exc
+        raise ReaderError(path, f"invalid JSON at line {exc.lineno} column {exc.colno}: "
+                         f"{exc.msg.removesuffix(' at')}{ending}") from exc
     except RecursionError as exc:
         raise ReaderError(path, "JSON nested too deeply to read; refused") from exc
     if not isinstance(data, dict):

@@ -26,7 +26,8 @@ def _skip(text: str, at: int) -> int:
 
 def _invalid(path: str, text: str, exc: json.JSONDecodeError) -> ReaderError:
     ending = " (the file ends too early; is it truncated?)" if exc.pos >= len(text.rstrip()) else ""
-    return ReaderError(path, f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}{ending}")
+    return ReaderError(path, f"invalid JSON at line {exc.lineno} column {exc.colno}: "
+                         f"{exc.msg.removesuffix(' at')}{ending}")
 
 
 def _members(text: str, at: int, path: str) -> Iterator[tuple[str, int]]:

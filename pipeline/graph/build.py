@@ -310,10 +310,26 @@ class _DocumentBuilder:
             kind = fact.get("kind")
             if kind in ("intervention", "condition", "outcome"):
                 self._add_registered(fact)
+            elif kind == "cell_mention":
+                self._add_cell_mention(fact)
             elif kind == "incidence":
                 self._add_incidence(fact)
             elif kind in ("response", "outcome_result"):
                 self._add_table_result(fact)
+
+    def _add_cell_mention(self, fact: dict[str, Any]) -> None:
+        """A drug a table cell names: mentioned by the document, and, in a prior-therapy or baseline cell, one
+        of the trial's other drugs with that role (never an intervention)."""
+        if fact["label"] != "DRUG":
+            return
+        node = self._concept_node("DRUG", fact)
+        cell = {"document": self.document.id, "table": fact["table"], "row": fact["row"], "column": fact["column"]}
+        self.graph.add_edge(self.doc_node, node, key=f"{self.document.id}:{fact['table']}:{fact['row']}:{fact['column']}:"
+                            f"{fact['start']}", label="MENTIONS", count=1, contexts=[fact["role"] or "none"],
+                            wordings=[fact["text"].lower()], norm=list(fact["norm"]), **cell)
+        if self.trial_node and fact["role"] and not fact["negated"]:
+            self.graph.add_edge(self.trial_node, node, key=f"{self.document.id}:{fact['table']}:{fact['row']}:"
+                                f"{fact['column']}:{fact['start']}", label="MENTIONS_DRUG", role=fact["role"], **cell)
 
     def _add_registered(self, fact: dict[str, Any]) -> None:
         """A registered intervention (each of its drugs, or the intervention itself when it is no drug),
@@ -388,6 +404,8 @@ class _DocumentBuilder:
         """The regimen of an arm that gets no drug: "Regimen:placebo" for a placebo arm, else one of the trial's
         own named by the arm ("Regimen:NCT01174550:anatomic diagnostic test"); its counts reach no drug."""
         if kind == "placebo":
+            if "Regimen:placebo" not in self.graph:
+                self.graph.add_node("Regimen:placebo", type="Regimen", name="placebo", norm=[], components=[])
             return "Regimen:placebo"
         owner = self.trial or self.document.id
         return f"Regimen:{owner}:{' '.join(arm.lower().split())}"
@@ -398,6 +416,9 @@ class _DocumentBuilder:
         for index, entity in enumerate(self.stored.entities):
             if entity["label"] == "DRUG":
                 contexts.setdefault(node_id(entity, self.document.id, index), set()).add(entity.get("context"))
+        for fact in self.stored.facts:
+            if fact.get("kind") == "cell_mention" and fact["label"] == "DRUG" and fact["role"]:
+                contexts.setdefault(node_id(fact, self.document.id, -1), set()).add("prior_therapy")
         return {node for node, found in contexts.items() if found <= BLOCKING_CONTEXTS}
 
     def _intervention_drugs(self) -> list[str]:
@@ -413,9 +434,11 @@ class _DocumentBuilder:
         })
 
     def _regimen_names(self, regimen: str | None) -> list[str]:
+        """The drug names of a regimen; an arm that gets no drug is named as itself ("placebo")."""
         if regimen is None:
             return []
-        return sorted(self.graph.nodes[d].get("name") or d for d in self.graph.nodes[regimen]["components"])
+        data = self.graph.nodes[regimen]
+        return sorted(self.graph.nodes[d].get("name") or d for d in data["components"]) or [data["name"]]
 
     def _add_incidence(self, fact: dict[str, Any]) -> None:
         if any(warning.startswith("duplicate row") for warning in fact.get("warnings") or ()):

@@ -404,9 +404,7 @@ def trial(graph: nx.MultiDiGraph, trial_id: str) -> dict[str, Any]:
             dose = graph.nodes[dose_node]
             if all(dose.get(k) is None for k in ("amount", "amount_low", "amount_high", "schedule")):
                 continue  # "standard dose", "dose reductions": a dose level, not a dose
-            entry = {k: dose.get(k) for k in ("text", "amount", "unit", "route", "frequency", "schedule")}
-            if entry not in doses:
-                doses.append(entry)
+            _add_dose(doses, {k: dose.get(k) for k in _DOSE_FIELDS})
         entry = {**_summary(graph, drug), "doses": doses}
         if graph.nodes[drug].get("type") == "Intervention":  # a device, procedure or behaviour, no drug
             entry["type"] = graph.nodes[drug].get("kind")
@@ -424,6 +422,27 @@ def trial(graph: nx.MultiDiGraph, trial_id: str) -> dict[str, Any]:
             seen.add(v)
             result["other_drugs"].append({"name": graph.nodes[v].get("name"), "role": d.get("role")})
     return result
+
+
+_DOSE_FIELDS = ("text", "amount", "amount_low", "amount_high", "upper_bound", "unit", "route", "frequency", "schedule")
+_DOSE_AMOUNT = ("amount", "amount_low", "amount_high", "upper_bound", "unit")  # "up to 400 mg" is not "400 mg"
+_DOSE_DETAILS = ("route", "frequency", "schedule")
+
+
+def _add_dose(doses: list[dict[str, Any]], dose: dict[str, Any]) -> None:
+    """Adds a dose to a drug's list, merged into one already there that states the same amount and unit and
+    nothing that contradicts it ("400 mg twice daily" and "400 mg orally twice daily" are one dose, taken
+    orally); the wording that states the most is kept as its text."""
+    for kept in doses:
+        if all(kept[k] == dose[k] for k in _DOSE_AMOUNT) and all(
+                kept[k] is None or dose[k] is None or kept[k] == dose[k] for k in _DOSE_DETAILS):
+            stated = sum(dose[k] is not None for k in _DOSE_DETAILS) > sum(kept[k] is not None for k in _DOSE_DETAILS)
+            for key in _DOSE_DETAILS:
+                kept[key] = kept[key] if kept[key] is not None else dose[key]
+            if stated:
+                kept["text"] = dose["text"]
+            return
+    doses.append(dose)
 
 
 def _trial_endpoints(graph: nx.MultiDiGraph, measures: list[tuple[str, dict]], interventions: list[str],

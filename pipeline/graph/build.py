@@ -21,9 +21,8 @@ from typing import Any
 import networkx as nx
 
 from pipeline.document import Document, Table
-from pipeline.lexicons.concepts import GenericEventWords, canonical_id, display_name
+from pipeline.lexicons.concepts import GenericEventWords, canonical_id, condition_keys, display_name, word_bag
 from pipeline.lexicons.normalize import fold
-from pipeline.resources import read_word_list
 from pipeline.store import StoredDocument
 
 NODE_TYPES = {
@@ -36,7 +35,6 @@ NODE_TYPES = {
 # a drug in these contexts is not what the trial gave: no events, never an intervention
 BLOCKING_CONTEXTS = frozenset({"eligibility", "prior_therapy"})
 TABLE_EXTRACTOR = "tables"
-CONDITION_QUALIFIERS = "lexicons/curated/condition_qualifiers.txt"
 _REGISTRATION = re.compile(r"(registration|registered|identifier|clinicaltrials\.gov)[^.\n]{0,60}$", re.I)
 _INTERVENTION_SECTIONS = frozenset({"interventions", "arms", "title"})
 _CONDITION_SECTIONS = frozenset({"conditions", "title"})
@@ -164,7 +162,7 @@ class _DocumentBuilder:
         return node
 
     def _studied_conditions(self) -> tuple[set[str], set[str]]:
-        """Identifiers and word bags (`_word_bag`) of the conditions the document's trial studies: its registered
+        """Identifiers and name keys (`condition_keys`) of the conditions the document's trial studies: its registered
         conditions and the conditions named in its title."""
         curies: set[str] = set()
         names: set[str] = set()
@@ -177,7 +175,7 @@ class _DocumentBuilder:
             if fact.get("kind") == "condition":
                 curies.update(fact["norm"])
                 names.add(fact["name"])
-        return curies, {_word_bag(n) for name in names for n in (name, _without_qualifiers(name)) if n}
+        return curies, {key for name in names for key in condition_keys(name)}
 
     def is_event(self, norm: list[str], *names: str | None) -> bool:
         """Whether a mention or table row is a specific adverse event: not a word that names no event
@@ -186,7 +184,7 @@ class _DocumentBuilder:
             return False
         if self.studied_curies.intersection(norm):
             return False
-        return not any(name and _word_bag(name) in self.studied_names for name in names)
+        return not any(name and word_bag(name) in self.studied_names for name in names)
 
     # mentions -------------------------------------------------------------------------------------------
 
@@ -483,21 +481,6 @@ class _DocumentBuilder:
             if entity["label"] == "ENDPOINT" and wanted in (_squash(entity["text"]), _squash(entity.get("concept") or "")):
                 return self._concept_node("ENDPOINT", entity)
         return self._concept_node("ENDPOINT", {"norm": [], "text": name})
-
-
-def _word_bag(name: str) -> str:
-    """A name's folded words in alphabetical order: MedDRA's "Dermatitis atopic" is "atopic dermatitis"."""
-    return " ".join(sorted(fold(word) for word in name.split() if fold(word)))
-
-
-def _without_qualifiers(name: str) -> str:
-    """A condition's name without the stage, extent and course words it starts with
-    (models/lexicons/curated/condition_qualifiers.txt): "metastatic renal cell carcinoma" -> "renal cell carcinoma"."""
-    words = name.split()
-    qualifiers = read_word_list(CONDITION_QUALIFIERS)
-    while len(words) > 1 and words[0].lower().strip(",") in qualifiers:
-        words = words[1:]
-    return " ".join(words)
 
 
 def _squash(name: str) -> str:

@@ -17,6 +17,8 @@ from typing import Any
 
 import networkx as nx
 
+from pipeline.lexicons.concepts import condition_keys, word_bag
+
 _BLOCKING_ROLES = ("eligibility", "prior_therapy")
 # node types a name may denote, in the order `neighbourhood` tries them
 _NAMED_TYPES = ("Drug", "AdverseEvent", "Condition", "Endpoint", "Regimen", "Trial")
@@ -413,8 +415,10 @@ def trial(graph: nx.MultiDiGraph, trial_id: str) -> dict[str, Any]:
     doc_nodes = [f"Document:{d}" for d in documents]
     regimens = sorted({v for _, v, _ in _edges_from(graph, doc_nodes, "USES_REGIMEN", in_trial)})
     ae_edges = _edges_from(graph, interventions + regimens, "HAS_ADVERSE_EVENT", in_trial)
+    studied = _studied(graph, [v for v, _ in by_label["STUDIES"]])
     result["adverse_events"] = [
         {k: e[k] for k in ("name", "norm", "incidence", "documents")} for e in _grouped(graph, ae_edges, True)
+        if not _is_studied(e, studied)
     ]
     seen = set(interventions)
     for v, d in by_label["MENTIONS_DRUG"]:
@@ -443,6 +447,19 @@ def _add_dose(doses: list[dict[str, Any]], dose: dict[str, Any]) -> None:
                 kept["text"] = dose["text"]
             return
     doses.append(dose)
+
+
+def _studied(graph: nx.MultiDiGraph, conditions: list[str]) -> tuple[set[str], set[str]]:
+    """Identifiers and name keys of a trial's conditions under study."""
+    curies = {curie for node in conditions for curie in graph.nodes[node].get("norm") or ()}
+    names = {key for node in conditions for key in condition_keys(graph.nodes[node].get("name") or "")}
+    return curies, names
+
+
+def _is_studied(event: dict[str, Any], studied: tuple[set[str], set[str]]) -> bool:
+    """Whether an event of a trial is one of its conditions under study, whichever document reported it."""
+    curies, names = studied
+    return bool(curies.intersection(event["norm"])) or word_bag(event["name"] or "") in names
 
 
 def _trial_endpoints(graph: nx.MultiDiGraph, measures: list[tuple[str, dict]], interventions: list[str],

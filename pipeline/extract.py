@@ -1,4 +1,6 @@
-"""One document's extraction: text annotations (mentions, relations) plus the facts read from its tables.
+"""One document's extraction: text annotations (mentions, relations) plus the facts read from its tables and,
+for a registry record, its registered interventions, conditions and outcomes; and the drugs its paper tables name
+(prior therapy, baseline), found by the same pipeline.
 
 This is the per-document unit of work of a batch run; its result is what `Store.save` takes. A text longer
 than `piece_characters` is annotated in pieces (`pipeline.nlp.pieces`), so memory stays bounded.
@@ -14,7 +16,8 @@ from pipeline.limits import DocumentLimits
 from pipeline.nlp.language import annotate_document
 from pipeline.nlp.pieces import annotate_in_pieces
 from pipeline.nlp.serialize import doc_annotations
-from pipeline.tables import table_facts
+from pipeline.tables import registry_facts, table_facts
+from pipeline.tables.mentions import table_cell_mentions
 
 PIECE_CHARACTERS = DocumentLimits().piece_characters
 
@@ -27,6 +30,6 @@ def extract_document(nlp: Language, document: Document, piece_characters: int = 
         doc = annotate_document(nlp, document)
         annotations = doc_annotations(doc)
         words = sum(1 for token in doc if not token.is_space and not token.is_punct)
-    annotations["facts"] = table_facts(document)
+    annotations["facts"] = table_facts(document) + registry_facts(document) + table_cell_mentions(nlp, document)
     annotations["words"] = words
     return annotations

@@ -1,7 +1,9 @@
-"""Atomic file writes: write to a temporary file beside the target, then rename over it.
+"""Atomic file writes: write to a temporary file beside the target, then rename over it; and sets of files
+(`export_set`) written into a temporary folder and swapped in by renames.
 
 Temporary names carry the writing process's id (`.NAME.PID.RANDOM.tmp`), so `remove_stale_temporaries`
-can tell one left by a killed process from one being written right now.
+can tell one left by a killed process from one being written right now. Nothing here imports more than the
+standard library: a run that has nothing to do tidies its output folder without loading the graph code.
 """
 from __future__ import annotations
 
@@ -69,3 +71,45 @@ def remove_stale_temporaries(folder: Path) -> list[Path]:
             entry.unlink(missing_ok=True)
         removed.append(entry)
     return removed
+
+
+@contextmanager
+def export_set(directory: Path) -> Iterator[Path]:
+    """A temporary folder in `directory`; when the block ends without error, what was written into it
+    replaces the same names in `directory` (files by one rename each, folders by two)."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=temporary_prefix("exports"), suffix=".tmp", dir=directory))
+    try:
+        yield staging
+        for entry in sorted(staging.iterdir(), key=lambda e: e.is_dir()):  # files first, then folders
+            target = directory / entry.name
+            if entry.is_dir():
+                if target.exists():
+                    aside = Path(tempfile.mkdtemp(prefix=temporary_prefix(f"{entry.name}-old"), suffix=".tmp",
+                                                  dir=directory))
+                    os.replace(target, aside / entry.name)
+                    os.replace(entry, target)
+                    shutil.rmtree(aside, ignore_errors=True)
+                else:
+                    os.replace(entry, target)
+            else:
+                os.replace(entry, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def recover_exports(directory: Path) -> list[Path]:
+    """After a killed export: a folder moved aside but not replaced goes back; stale temporaries are removed."""
+    directory = Path(directory)
+    for aside in directory.glob(".*-old.*.tmp"):
+        found = _TEMPORARY.match(aside.name)
+        name = aside.name[1:].split("-old.", 1)[0]
+        if found and aside.is_dir() and (aside / name).is_dir() and not (directory / name).exists():
+            try:
+                os.kill(int(found.group(1)), 0)
+            except ProcessLookupError:
+                os.replace(aside / name, directory / name)
+            except PermissionError:
+                pass
+    return remove_stale_temporaries(directory)

@@ -13,7 +13,7 @@ import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from pipeline.graph.export import recover_exports
+from pipeline.atomic import recover_exports
 
 ROOT = Path(__file__).resolve().parent.parent
 WRITER = textwrap.dedent("""

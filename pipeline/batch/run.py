@@ -22,7 +22,7 @@ from typing import IO, Any
 
 from tqdm import tqdm
 
-from pipeline.atomic import atomic_write
+from pipeline.atomic import atomic_write, export_set, recover_exports
 from pipeline.batch.inputs import InputFile, collect_inputs, count_input_files, iter_inputs
 from pipeline.batch.report import RunReport
 from pipeline.batch.work import Task
@@ -82,8 +82,6 @@ def run(
     of a Dask scheduler (`dask_security`: a `DaskSecurity` for TLS); `time_limit` seconds per document
     (None: no limit); `limits` what one document may cost.
     """
-    from pipeline.graph.export import recover_exports
-
     started = time.perf_counter()
     paths, from_lists = list(paths), list(from_lists)
     output_dir = Path(output_dir)
@@ -156,7 +154,7 @@ def _refresh_exports(store: Store, output_dir: Path, report: RunReport) -> None:
         report.graph, report.top_pairs = made["graph"], made["top_pairs"]
         return
     from pipeline.graph.build import build_graph
-    from pipeline.graph.export import export_set, write_graph_files
+    from pipeline.graph.export import write_graph_files
     from pipeline.graph.query import top_drug_event_pairs
 
     with export_set(output_dir) as staging:

@@ -6,26 +6,22 @@ Whatever the document text held, every file parses with a standard parser: chara
 breaks become spaces in CSV fields, and JSON escapes what it must.
 
 An export set is written into a temporary folder beside the outputs (`export_set`) and swapped in by
-renames, so a process killed while exporting leaves the previous files, never half-written ones or an
-`import.txt` naming CSV files that are not there; `recover_exports` tidies what a killed export left.
+renames (`pipeline.atomic.export_set`), so a process killed while exporting leaves the previous files, never
+half-written ones or an `import.txt` naming CSV files that are not there; `recover_exports` tidies what a
+killed export left.
 """
 from __future__ import annotations
 
 import csv
 import gc
 import json
-import os
 import re
-import shutil
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
-from pipeline.atomic import _TEMPORARY, atomic_write, remove_stale_temporaries, temporary_prefix
+from pipeline.atomic import atomic_write, export_set
 from pipeline.graph.build import paused_gc
 
 NEO4J_FOLDER = "neo4j"
@@ -57,48 +53,6 @@ def graphml_ready(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
         out.add_edge(_scalar(u), _scalar(v), key=_scalar(key),
                      **{xml_safe(k): _scalar(val) for k, val in data.items() if val is not None})
     return out
-
-
-@contextmanager
-def export_set(directory: Path) -> Iterator[Path]:
-    """A temporary folder in `directory`; when the block ends without error, what was written into it
-    replaces the same names in `directory` (files by one rename each, folders by two)."""
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=temporary_prefix("exports"), suffix=".tmp", dir=directory))
-    try:
-        yield staging
-        for entry in sorted(staging.iterdir(), key=lambda e: e.is_dir()):  # files first, then folders
-            target = directory / entry.name
-            if entry.is_dir():
-                if target.exists():
-                    aside = Path(tempfile.mkdtemp(prefix=temporary_prefix(f"{entry.name}-old"), suffix=".tmp",
-                                                  dir=directory))
-                    os.replace(target, aside / entry.name)
-                    os.replace(entry, target)
-                    shutil.rmtree(aside, ignore_errors=True)
-                else:
-                    os.replace(entry, target)
-            else:
-                os.replace(entry, target)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-
-
-def recover_exports(directory: Path) -> list[Path]:
-    """After a killed export: a folder moved aside but not replaced goes back; stale temporaries are removed."""
-    directory = Path(directory)
-    for aside in directory.glob(".*-old.*.tmp"):
-        found = _TEMPORARY.match(aside.name)
-        name = aside.name[1:].split("-old.", 1)[0]
-        if found and aside.is_dir() and (aside / name).is_dir() and not (directory / name).exists():
-            try:
-                os.kill(int(found.group(1)), 0)
-            except ProcessLookupError:
-                os.replace(aside / name, directory / name)
-            except PermissionError:
-                pass
-    return remove_stale_temporaries(directory)
 
 
 def write_graph(graph: nx.MultiDiGraph, directory: Path) -> dict[str, Path]:

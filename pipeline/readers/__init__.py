@@ -21,7 +21,7 @@ from pathlib import Path
 
 from pipeline.document import Document, Section, content_id
 from pipeline.limits import DocumentLimits
-from pipeline.readers import ctgov_json, ctgov_page, ctgov_xml, html, pdf, pubmed, text
+from pipeline.readers import ctgov_json, ctgov_page, ctgov_xml, html, pubmed, text
 from pipeline.readers.errors import ReaderError
 from pipeline.readers.parts import Source
 from pipeline.readers.sniff import decode_text, detect_format
@@ -31,8 +31,18 @@ __all__ = [
     "split_sources", "read_within_limits", "detect_format", "decode_text", "file_kind", "READERS", "SPLITTERS",
 ]
 
+
+
+def _read_pdf(raw: bytes, path: str) -> Document:
+    """The PDF reader, imported on first use (pdfplumber and pdfminer take a tenth of a second to import,
+    which a run over unchanged inputs need not pay)."""
+    from pipeline.readers import pdf
+
+    return pdf.read(raw, path)
+
+
 READERS: dict[str, Callable[[bytes, str], Document]] = {
-    "pdf": pdf.read,
+    "pdf": _read_pdf,
     "ctgov_json": ctgov_json.read,
     "ctgov_xml": ctgov_xml.read,
     "ctgov_page": ctgov_page.read,

@@ -57,10 +57,14 @@ def read(raw: bytes, path: str, settings: PdfSettings = DEFAULT_SETTINGS) -> Doc
     running_keys = {normalized(line) for line in running_text.splitlines()}
     title = title_lines(layouts[0], out_of_text[0], running_keys, settings)
     out_of_text[0] |= {id(word) for line in title for word in line.words}
+    title_top = min((line.top for line in title), default=0.0)
     flow, notes, figure_captions = [], [], []
     for layout, page, skip in zip(layouts, regions, out_of_text):
         figure_captions += [r.caption_text for r in page if r.kind == "figure" and r.caption_text]
         blocks = page_blocks(layout, skip, panels(layout, [r.box for r in page], settings), style.size, settings)
+        if layout.number == 1:  # mastheads above the title (journal name, article type) are not its text
+            notes += [b for b in blocks.flow if b[-1].bottom <= title_top]
+            blocks.flow = [b for b in blocks.flow if b[-1].bottom > title_top]
         flow += blocks.flow
         notes += blocks.notes
 

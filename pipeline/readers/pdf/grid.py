@@ -135,7 +135,8 @@ def _header_cells(parts: list[Line], columns: list[list[float]], label_end: floa
     """A header line's cells, and whether one spans several columns (it goes whole into the first it covers)."""
     cells: list[list[Word]] = [[] for _ in columns]
     spanning = False
-    for part in parts:
+    starts = [c[0] for c in columns[1:]]
+    for part in _split_at_column_starts(parts, starts):
         if part.x0 < label_end and len(columns) > 1:
             label = [w for w in part.words if w.x1 <= label_end]
             rest = [w for w in part.words if w.x1 > label_end]
@@ -150,6 +151,22 @@ def _header_cells(parts: list[Line], columns: list[list[float]], label_end: floa
         target = covered[0] if covered else (between[0] if between else _nearest_column(columns, center))
         cells[target] += part.words
     return cells, spanning
+
+
+def _split_at_column_starts(parts: list[Line], starts: list[float]) -> list[Line]:
+    """Split header parts where a word starts where a value column starts: cells of narrow columns set
+    closer together than a cell gap ("Any grade" "Grade" over two left-aligned columns)."""
+    split: list[Line] = []
+    for part in parts:
+        current = [part.words[0]]
+        for word in part.words[1:]:
+            left = " ".join(w.text for w in current)
+            if any(abs(word.x0 - start) <= 1.5 for start in starts) and current[-1].spaced and left.count("(") == left.count(")"):
+                split.append(Line(current))
+                current = []
+            current.append(word)
+        split.append(Line(current))
+    return split
 
 
 def _body_cells(parts: list[Line], columns: list[list[float]], label_end: float, settings: PdfSettings) -> list[str]:

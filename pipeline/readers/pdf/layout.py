@@ -163,8 +163,11 @@ class BodyStyle:
     size_change: float = 0.8
 
     def emphasised(self, line: Line) -> bool:
-        """Set apart from body text: bold, larger, or in another font."""
-        return line.bold or line.size >= self.size + self.size_change or line.font != self.font
+        """Set apart from body text: bold, larger, or mostly in another font."""
+        if line.bold or line.size >= self.size + self.size_change:
+            return True
+        body = sum(len(w.text) for w in line.words if w.font == self.font)
+        return 2 * body < sum(len(w.text) for w in line.words)
 
 
 def body_style(layouts: Iterable[PageLayout], settings: PdfSettings) -> BodyStyle:
@@ -481,7 +484,12 @@ class _WordBuilder:
                     x1 = max(x1, box.right - left)
                 continue
             get_box(textpage, index, box)
-            if not chars or box.top != box_top or box.bottom != box_bottom:
+            char_x0 = box.left - left
+            spaced = bool(chars) and (
+                (char_x0 - x1 > -overlap_ratio * size if inferred_space else char_x0 - x1 > gap_ratio * size)
+                or char_x0 < last_x0 - 0.5 * size  # drawn back to the left: another line or column
+            )
+            if not chars or spaced or box.top != box_top or box.bottom != box_bottom:
                 box_top, box_bottom = box.top, box.bottom
                 handle = object_address(textpage, index)
                 if handle != current_object:
@@ -492,14 +500,8 @@ class _WordBuilder:
             if not upright or size <= 0:
                 self.rotated += 1
                 continue
-            char_x0 = box.left - left
             char_baseline = top_edge - (box.bottom + descent)
             if chars:
-                gap = char_x0 - x1
-                spaced = (
-                    (gap > -overlap_ratio * size if inferred_space else gap > gap_ratio * size)
-                    or char_x0 < last_x0 - 0.5 * size  # drawn back to the left: another line or column
-                )
                 if (
                     spaced
                     or abs(char_baseline - baseline) > baseline_tolerance  # a superscript, or another line

@@ -86,16 +86,17 @@ class PdfSettings:
     prose_min_words: int = 6  # a line of running words, not cells...
     prose_alpha_share: float = 0.6  # ... mostly words ...
     prose_width_share: float = 0.45  # ... across most of the region
-    prose_column_width_share: float = 0.6  # a body-size line this wide in a text column is running text
+    prose_column_width_share: float = 0.6  # a body-size line this wide in a text column is running text...
+    prose_gap_spread_ratio: float = 0.35  # ... when its word gaps differ by less than this (evenly spaced)
     header_rule_share: float = 0.8  # the rule under a header runs across this share of the table
     ruled_rows_share: float = 0.5  # where rules separate more than this share of rows, none marks the header
     rule_align: float = 12.0  # rules of one table start and end within this of each other
     shade_row_gap_ratio: float = 3.0  # zebra shades of one table are at most this many sizes apart
     lattice_snap: float = 3.0  # ruled grids: edges this close are one edge
     lattice_min_area_share: float = 0.5  # a ruled grid covers at least this share of its region
+    note_size_delta: float = 0.3  # table notes are set at least this much smaller than its rows (or marked)
     footnote_gap_ratio: float = 1.2  # table notes below a region follow each other within this gap
     footnote_opening_gap_ratio: float = 0.3  # notes inside a region start after a gap at least this high
-    continuation_zone_share: float = 0.2  # a caption-less table part starting this near a column top continues one
 
     @property
     def cell_gap(self) -> float:

@@ -59,29 +59,28 @@ class _PageTables:
 
 
 def text_columns(lines: list[Line], style: BodyStyle, settings: PdfSettings, width: float) -> list[tuple[float, float]]:
-    """The x ranges of a page's text columns, from where its lines of running text start and end."""
-    starts: list[list[tuple[float, float]]] = []
+    """The x ranges of a page's text columns: where its lines of running text start and (justified) end.
+    A frame that holds narrower ones side by side (a full-width abstract over two columns) is not a column."""
+    clusters: list[list[tuple[float, float]]] = []
     for line in lines:
         if abs(line.size - style.size) > settings.small_print_delta:
             continue
         for part in segments(line, settings.cell_gap_ratio * line.size):
             if len(part.words) >= 5 and part.x1 - part.x0 >= 15 * line.size:
-                for cluster in starts:
-                    if abs(cluster[0][0] - part.x0) <= 8:
+                for cluster in clusters:
+                    if abs(cluster[0][0] - part.x0) <= 8 and abs(cluster[0][1] - part.x1) <= 8:
                         cluster.append((part.x0, part.x1))
                         break
                 else:
-                    starts.append([(part.x0, part.x1)])
-    columns = []
-    for cluster in starts:
-        if len(cluster) >= 3:
-            ends = sorted(x1 for _, x1 in cluster)
-            columns.append((min(x0 for x0, _ in cluster), ends[int(0.9 * (len(ends) - 1))]))
+                    clusters.append([(part.x0, part.x1)])
+    found = [(min(x0 for x0, _ in c), max(x1 for _, x1 in c)) for c in clusters if len(c) >= 3]
+    columns = [f for f in found
+               if sum(1 for g in found if g != f and g[0] >= f[0] - 8 and g[1] <= f[1] + 8 and g[1] - g[0] < f[1] - f[0]) < 2]
     columns.sort()
     merged: list[tuple[float, float]] = []
-    for column in columns:  # indented paragraph starts make a second cluster inside the same column
+    for column in columns:  # frames overlapping each other (indents, ragged ends) are one column
         if merged and column[0] < merged[-1][1] - 20:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], column[1]))
+            merged[-1] = (min(merged[-1][0], column[0]), max(merged[-1][1], column[1]))
         else:
             merged.append(column)
     if not merged:
@@ -311,7 +310,6 @@ def _walk(state: _PageTables, caption: Caption | None, x0: float, x1: float, top
     between them, until running text, a wide gap, another caption or the page's end."""
     settings = state.settings
     style = state.style
-    column_width = min(c[1] - c[0] for c in state.columns)
     lines = _scope_lines(state, x0, x1, top)
     if caption is not None:
         caption_ids = caption.word_ids
@@ -326,8 +324,7 @@ def _walk(state: _PageTables, caption: Caption | None, x0: float, x1: float, top
             break
         if caption_start(line, settings) is not None:
             break
-        parts = segments(line, settings.cell_gap_ratio * size)
-        if _running_text(parts, size, column_width, style, settings):
+        if running_text(line, state.columns, style, settings):
             break
         taken.append(line)
         previous_bottom = line.bottom
@@ -337,6 +334,12 @@ def _walk(state: _PageTables, caption: Caption | None, x0: float, x1: float, top
     rows, tail = taken[: multi[-1] + 1], taken[multi[-1] + 1 :]
     width = max(l.x1 for l in rows) - min(l.x0 for l in rows)
     notes = _tail_notes(tail, rows, width, style, settings)
+    if not notes:  # group labels in the rows' type after the last row: the table goes on after them
+        row_size = statistics.median(l.size for l in rows)
+        for line in tail:
+            if abs(line.size - row_size) > settings.note_size_delta:
+                break
+            rows.append(line)
     return rows, notes
 
 
@@ -345,7 +348,7 @@ def _tail_notes(tail: list[Line], rows: list[Line], width: float, style: BodySty
     row_size = statistics.median(l.size for l in rows)
     notes: list[Line] = []
     for line in tail:
-        small = line.size <= min(row_size, style.size - settings.small_print_delta) + 0.1
+        small = line.size < row_size - settings.note_size_delta
         text = line.text_with(settings)
         if small or _NOTE_START.match(text) or _is_prose(line, width, settings) and line.size < style.size - 0.3:
             notes.append(line)
@@ -354,18 +357,22 @@ def _tail_notes(tail: list[Line], rows: list[Line], width: float, style: BodySty
     return notes
 
 
-def _running_text(parts: list[Line], size: float, column_width: float, style: BodyStyle, settings: PdfSettings) -> bool:
-    """A line of the page's running text: a part of body size, many words, across most of a column."""
-    if size < style.size - settings.small_print_delta:
+def running_text(line: Line, columns: list[tuple[float, float]], style: BodyStyle, settings: PdfSettings) -> bool:
+    """Whether a line (or its part in one of the page's text columns) is running text: body size, many
+    words spaced evenly (justified or not) across most of the column. Table rows have uneven gaps,
+    numbers and short cells."""
+    if line.size < style.size - settings.small_print_delta:
         return False
-    for part in parts:
-        words = [w.text for w in part.words]
-        alphabetic = sum(1 for w in words if re.search(r"[A-Za-z]{2}", w))
-        if (
-            len(words) >= settings.prose_min_words
-            and alphabetic >= settings.prose_alpha_share * len(words)
-            and part.x1 - part.x0 >= settings.prose_column_width_share * column_width
-        ):
+    for x0, x1 in columns:
+        words = [w for w in line.words if x0 - 2 <= w.center <= x1 + 2]
+        if len(words) < settings.prose_min_words:
+            continue
+        if words[-1].x1 - words[0].x0 < settings.prose_column_width_share * (x1 - x0):
+            continue
+        alphabetic = sum(1 for w in words if re.search(r"[A-Za-z]{2}", w.text))
+        gaps = [b.x0 - a.x1 for a, b in zip(words, words[1:]) if a.spaced]
+        even = not gaps or max(gaps) - min(gaps) <= settings.prose_gap_spread_ratio * line.size
+        if alphabetic >= settings.prose_alpha_share * len(words) and even:
             return True
     return False
 
@@ -378,10 +385,8 @@ def _runs_across(state: _PageTables, body: tuple[list[Line], list[Line]], x1: fl
               if w.center > x1 + 2 and top - 1 <= w.top and w.bottom <= bottom + 1 and id(w) not in state.taken]
     if not beside:
         return False
-    column_width = min(c[1] - c[0] for c in state.columns)
     for line in group_lines(beside, state.settings):
-        parts = segments(line, state.settings.cell_gap_ratio * line.size)
-        if _running_text(parts, line.size, column_width, state.style, state.settings):
+        if running_text(line, state.columns, state.style, state.settings):
             return False
     row_tops = [l.top for l in rows]
     shared = sum(1 for line in group_lines(beside, state.settings) if any(abs(line.top - t) < 1.5 for t in row_tops))
@@ -407,12 +412,13 @@ def _continuations(state: _PageTables, regions: list[Region], open_table: bool) 
         before = [r for r in regions + found if r.kind == "table" and r.column == index - 1]
         if not (index == 0 and open_table or before and reaches_foot(state.layout, before[-1], settings)):
             continue
-        column_lines = _scope_lines(state, x0, x1, 0.0)
+        gutters = [(a[1], b[0]) for a, b in zip(state.columns, state.columns[1:]) if b[0] - a[1] > 2]
+        wide = {id(w) for line in state.lines
+                if any(g0 + 1 < w.x1 and w.x0 < g1 - 1 for w in line.words for g0, g1 in gutters) for w in line.words}
+        column_lines = [l for l in _scope_lines(state, x0, x1, 0.0) if not any(id(w) in wide for w in l.words)]
         if not column_lines:
             continue
-        first = column_lines[0]
-        if first.top > settings.continuation_zone_share * state.layout.height:
-            continue
+        first = column_lines[0]  # the column's first line of its own (under any full-width block)
         if any(r.box.top - 1 <= first.top <= r.box.bottom + 1 and r.box.x0 - 2 <= first.x0 <= r.box.x1 for r in regions):
             continue
         body = _walk(state, None, x0, x1, first.top - 1)
@@ -481,6 +487,9 @@ def build_tables(
         part.id = f"T{len(tables) + 1}"
         tables.append(part)
         warnings.append(f"table part on page {part.page} has no caption")
+    for table in tables:
+        while len(table.rows) > 1 and table.rows[-1][0] and not any(table.rows[-1][1:]):
+            table.rows.pop()  # a table does not end with a group label: that line was not the table's
     return tables
 
 
@@ -517,8 +526,6 @@ def _without_stray_rows(grid: Grid, caption: str, settings: PdfSettings) -> Grid
     rows = [row for row in grid.rows if any(row) and not CONTINUATION_NOTE.match(" ".join(row).strip())]
     while rows and sum(1 for cell in rows[-1] if cell) == 1 and len(" ".join(rows[-1]).split()) >= 8:
         rows.pop()
-    while rows and rows[-1][0] and not any(rows[-1][1:]) and len(rows) > 1:
-        rows.pop()  # a table does not end with a group label: that line was not the table's
     if caption:
         key = normalized(caption)[:20]
         rows = [row for row in rows if not normalized(" ".join(row)).startswith(key)]

@@ -91,6 +91,7 @@ class Article:
         self.running_head = running_head
         self.doi = doi
         self.cursor: list[float] = []
+        self._wrapped: dict[tuple[str, float], list[str]] = {}
         self.new_page()
 
     # --- pages and columns ---
@@ -152,10 +153,12 @@ class Article:
         if lines <= 0:
             return
         self.pdf.set_font("Times", size=BODY_SIZE)
-        x, width = self.box(column)
-        words = (text * 40).split()
-        chunk = self.pdf.multi_cell(width, BODY_SIZE * 1.2, " ".join(words), align="J", dry_run=True, output="LINES")
-        self.paragraph(" ".join(chunk[:lines]), column)
+        _, width = self.box(column)
+        key = (text, width)
+        if key not in self._wrapped:  # wrapping is slow in fpdf2: once per text and width
+            self._wrapped[key] = self.pdf.multi_cell(width, BODY_SIZE * 1.2, text * 12, align="J", dry_run=True,
+                                                     output="LINES")
+        self.paragraph(" ".join(self._wrapped[key][:lines]), column)
 
     def boxed(self, heading: str, text: str, column: int) -> None:
         """A framed panel ("Key messages") in a column."""

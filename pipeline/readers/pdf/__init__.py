@@ -20,74 +20,107 @@ Every threshold is a field of `PdfSettings` (`settings`).
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from pipeline.document import Document, content_id, find_nct_ids
 from pipeline.readers.errors import ReaderError
 from pipeline.readers.pdf.identifiers import article_doi
-from pipeline.readers.pdf.layout import OpenedPdf, PageLayout, body_style, join_words
-from pipeline.readers.pdf.paragraphs import Vocabulary, assemble, paragraphs
+from pipeline.readers.pdf.layout import BodyStyle, OpenedPdf, PageLayout, body_style, join_words
+from pipeline.readers.pdf.paragraphs import TextLine, Vocabulary, assemble, paragraphs, text_lines
 from pipeline.readers.pdf.reading_order import page_blocks, panels, title_lines
-from pipeline.readers.pdf.running import drop_running_lines, normalized
+from pipeline.readers.pdf.running import drop_running_lines, running_keys
 from pipeline.readers.pdf.settings import DEFAULT_SETTINGS, PdfSettings
-from pipeline.readers.pdf.tables import Region, build_tables, page_regions, reaches_foot
+from pipeline.readers.pdf.tables import TableAssembler, page_regions, reaches_foot
 
 __all__ = ["PdfSettings", "read"]
 
 
 def read(raw: bytes, path: str, settings: PdfSettings = DEFAULT_SETTINGS) -> Document:
-    """Read a PDF article: text in reading order, sections, tables, NCT ids and DOI."""
+    """Read a PDF article: text in reading order, sections, tables, NCT ids and DOI.
+
+    Pages stream through: running heads and the body style are learnt from the first
+    `settings.running_sample_pages` pages, then each page is read and only its text lines are kept.
+    """
     with OpenedPdf(raw, path) as pdf:
-        layouts = list(pdf.pages(settings))
-    if not any(layout.words for layout in layouts):
+        pages = pdf.pages(settings)
+        sample = [layout for _, layout in zip(range(settings.running_sample_pages), pages)]
+        keys = running_keys(sample, settings)
+        front_text = join_words(sample[0].words, settings)
+        running = [text for layout in sample for text in drop_running_lines(layout, keys, settings)]
+        reader = _PageReader(body_style(sample, settings), keys, settings)
+        while sample:
+            reader.add(sample.pop(0))
+        for layout in pages:
+            running += drop_running_lines(layout, keys, settings)
+            reader.add(layout)
+    if not reader.any_text:
         raise ReaderError(path, "no extractable text (scanned image?); run OCR first")
-    warnings = [_empty_page_warning(layout) for layout in layouts if not layout.words]
-    front_text = join_words(layouts[0].words, settings)
-    running_text = drop_running_lines(layouts, settings)
-    style = body_style(layouts, settings)
-
-    regions: list[list[Region]] = []
-    open_table = False
-    for layout in layouts:
-        page = page_regions(layout, style, settings, open_table, warnings)
-        regions.append(page)
-        tables_here = [r for r in page if r.kind == "table"]
-        open_table = bool(tables_here) and reaches_foot(layout, tables_here[-1], settings)
-    tables = build_tables(regions, {layout.number: layout for layout in layouts}, settings, warnings)
-
-    out_of_text = [{word_id for region in page for word_id in region.word_ids} for page in regions]
-    running_keys = {normalized(line) for line in running_text.splitlines()}
-    title = title_lines(layouts[0], out_of_text[0], running_keys, settings)
-    out_of_text[0] |= {id(word) for line in title for word in line.words}
-    title_top = min((line.top for line in title), default=0.0)
-    flow, notes, figure_captions = [], [], []
-    for layout, page, skip in zip(layouts, regions, out_of_text):
-        figure_captions += [r.caption_text for r in page if r.kind == "figure" and r.caption_text]
-        blocks = page_blocks(layout, skip, panels(layout, [r.box for r in page], settings), style.size, settings)
-        if layout.number == 1:  # mastheads above the title (journal name, article type) are not its text
-            notes += [b for b in blocks.flow if b[-1].bottom <= title_top]
-            blocks.flow = [b for b in blocks.flow if b[-1].bottom > title_top]
-        flow += blocks.flow
-        notes += blocks.notes
-
-    vocabulary = Vocabulary(flow + notes + [title], settings)
-    title_text = vocabulary.join_lines(title)
-    text, sections = assemble(
-        title_text, paragraphs(flow, style, settings), [vocabulary.join_lines(lines) for lines in notes],
-        figure_captions, vocabulary,
-    )
+    running_text = "\n".join(running)
+    tables = reader.tables.finish()
+    title = reader.vocabulary.join_lines(reader.title)
+    text, sections = assemble(title, paragraphs(reader.flow, settings), reader.notes, reader.figure_captions,
+                              reader.vocabulary)
     references = "\n".join(s.text for s in sections if s.kind == "references")
     doi = article_doi(running_text, front_text, references, text)
     return Document(
         id=content_id(raw),
         source_path=path,
         format="pdf",
-        title=title_text,
+        title=title,
         text=text,
         sections=sections,
         tables=tables,
         nct_ids=find_nct_ids(text + "\n" + running_text),
         publication_ids={"doi": doi} if doi else {},
-        warnings=warnings,
+        warnings=reader.warnings,
     )
+
+
+class _PageReader:
+    """Reads pages one by one into tables, text lines in reading order, notes and figure captions."""
+
+    def __init__(self, style: BodyStyle, running: set[str], settings: PdfSettings) -> None:
+        self.style = style
+        self.running = running
+        self.settings = settings
+        self.warnings: list[str] = []
+        self.tables = TableAssembler(settings, self.warnings)
+        self.vocabulary = Vocabulary(settings)
+        self.title: list[TextLine] = []
+        self.flow: list[list[TextLine]] = []
+        self.notes: list[list[TextLine]] = []
+        self.figure_captions: list[str] = []
+        self.any_text = False
+        self._open_table = False
+
+    def add(self, layout: PageLayout) -> None:
+        settings, style = self.settings, self.style
+        if not layout.words:
+            self.warnings.append(_empty_page_warning(layout))
+            self._open_table = False
+            return
+        self.any_text = True
+        regions = page_regions(layout, style, settings, self._open_table, self.warnings)
+        self.tables.add(regions, layout)
+        tables_here = [r for r in regions if r.kind == "table"]
+        self._open_table = bool(tables_here) and reaches_foot(layout, tables_here[-1], settings)
+        skip = {word_id for region in regions for word_id in region.word_ids}
+        title_top = 0.0
+        if layout.number == 1:
+            title = title_lines(layout, skip, self.running, settings)
+            skip |= {id(word) for line in title for word in line.words}
+            title_top = min((line.top for line in title), default=0.0)
+            self.vocabulary.add([title])
+            self.title = text_lines(title, style, settings)
+        self.figure_captions += [r.caption_text for r in regions if r.kind == "figure" and r.caption_text]
+        blocks = page_blocks(layout, skip, panels(layout, [r.box for r in regions], settings), style.size, settings)
+        flow, notes = blocks.flow, blocks.notes
+        if layout.number == 1:  # mastheads above the title (journal name, article type) are not its text
+            notes = [b for b in flow if b[-1].bottom <= title_top] + notes
+            flow = [b for b in flow if b[-1].bottom > title_top]
+        self.vocabulary.add(flow + notes)
+        self.flow += [text_lines(block, style, settings) for block in flow]
+        self.notes += [text_lines(block, style, settings) for block in notes]
 
 
 def _empty_page_warning(layout: PageLayout) -> str:

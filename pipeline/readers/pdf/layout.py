@@ -29,10 +29,17 @@ _PDFIUM_HYPHEN_MARKS = {0xFFFE: "-", 0x02: "-"}
 _SKIPPED_CODES = frozenset({0x0D, 0x0A, 0x00, 0xFFFF})
 _WHITESPACE = frozenset({0x20, 0x09, 0xA0, 0x2002, 0x2003, 0x2009, 0x200A, 0x202F, 0x3000})
 _BREAKS = _SKIPPED_CODES | _WHITESPACE
-# FPDFText_GetTextObject returning the object's address as an int, for cheap comparison glyph by glyph
-_TEXT_OBJECT_ADDRESS = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(
-    ctypes.cast(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p).value
-)
+
+
+def _by_address(function: object, restype: object, *argtypes: object) -> object:
+    """The same pdfium function called with plain addresses (ints): no argument conversion per glyph."""
+    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(function, ctypes.c_void_p).value)
+
+
+# called once or twice per glyph: the text object's address (compared glyph by glyph) and the glyph's box
+_TEXT_OBJECT_ADDRESS = _by_address(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
+_LOOSE_CHAR_BOX = _by_address(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)
+_IS_GENERATED = _by_address(pdfium_c.FPDFText_IsGenerated, ctypes.c_int, ctypes.c_void_p, ctypes.c_int)
 
 _SUPERSCRIPT_SOURCE = "0123456789+-−=()abcdefin"
 _SUPERSCRIPTS = str.maketrans(_SUPERSCRIPT_SOURCE, "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠⁱⁿ")
@@ -112,31 +119,26 @@ class PageLayout:
     rotated_glyphs: int = 0  # glyphs not set upright (skipped)
 
 
-@dataclass(slots=True)
 class Line:
-    """Words on one line, left to right."""
+    """Words on one line, left to right; built once, its extent and text are worked out when first asked for."""
 
-    words: list[Word]
+    __slots__ = ("words", "x0", "x1", "top", "bottom", "_size", "_font", "_text")
 
-    @property
-    def x0(self) -> float:
-        return min(w.x0 for w in self.words)
-
-    @property
-    def x1(self) -> float:
-        return max(w.x1 for w in self.words)
-
-    @property
-    def top(self) -> float:
-        return min(w.top for w in self.words)
-
-    @property
-    def bottom(self) -> float:
-        return max(w.bottom for w in self.words)
+    def __init__(self, words: list[Word]) -> None:
+        self.words = words
+        self.x0 = min(w.x0 for w in words)
+        self.x1 = max(w.x1 for w in words)
+        self.top = min(w.top for w in words)
+        self.bottom = max(w.bottom for w in words)
+        self._size: float | None = None
+        self._font: str | None = None
+        self._text: str | None = None
 
     @property
     def size(self) -> float:
-        return statistics.median(w.size for w in self.words)
+        if self._size is None:
+            self._size = statistics.median(w.size for w in self.words)
+        return self._size
 
     @property
     def bold(self) -> bool:
@@ -145,13 +147,20 @@ class Line:
     @property
     def font(self) -> str:
         """The font most of the line's characters are set in."""
-        counts: Counter[str] = Counter()
-        for word in self.words:
-            counts[word.font] += len(word.text)
-        return counts.most_common(1)[0][0]
+        if self._font is None:
+            counts: Counter[str] = Counter()
+            for word in self.words:
+                counts[word.font] += len(word.text)
+            self._font = counts.most_common(1)[0][0]
+        return self._font
 
     def text_with(self, settings: PdfSettings) -> str:
-        return join_words(self.words, settings)
+        if self._text is None:
+            self._text = join_words(self.words, settings)
+        return self._text
+
+    def __repr__(self) -> str:
+        return f"Line({' '.join(w.text for w in self.words)!r})"
 
 
 @dataclass(frozen=True)
@@ -213,31 +222,41 @@ def _superscript(word: Word, previous: Word) -> bool:
 
 def group_lines(words: Iterable[Word], settings: PdfSettings) -> list[Line]:
     """Group words into lines (top to bottom, words left to right); superscripts stay on their line."""
-    lines: list[Line] = []
     above, below = settings.line_reach_above_ratio, settings.line_reach_below_ratio
+    groups: list[list[Word]] = []
+    extents: list[list[float]] = []  # [top, bottom] of each group so far
     for word in sorted(words, key=lambda w: (w.top, w.x0)):
-        middle = word.middle
-        for line in reversed(lines[-3:]):
-            if line.top - above * word.size <= middle <= line.bottom + below * word.size:
-                line.words.append(word)
+        middle = (word.top + word.bottom) / 2
+        reach_up, reach_down = above * word.size, below * word.size
+        for index in range(len(groups) - 1, max(len(groups) - 4, -1), -1):
+            extent = extents[index]
+            if extent[0] - reach_up <= middle <= extent[1] + reach_down:
+                groups[index].append(word)
+                if word.top < extent[0]:
+                    extent[0] = word.top
+                if word.bottom > extent[1]:
+                    extent[1] = word.bottom
                 break
         else:
-            lines.append(Line([word]))
-    for line in lines:
-        line.words.sort(key=lambda w: w.x0)
+            groups.append([word])
+            extents.append([word.top, word.bottom])
+    lines = [Line(sorted(group, key=lambda w: w.x0)) for group in groups]
     lines.sort(key=lambda line: line.top)
     return lines
 
 
 def segments(line: Line, gap: float) -> list[Line]:
     """Split a line where the space between two words is wider than `gap`."""
-    parts = [Line([line.words[0]])]
-    for word in line.words[1:]:
-        if word.x0 - parts[-1].words[-1].x1 > gap:
-            parts.append(Line([word]))
+    words = line.words
+    parts: list[list[Word]] = [[words[0]]]
+    for previous, word in zip(words, words[1:]):
+        if word.x0 - previous.x1 > gap:
+            parts.append([word])
         else:
-            parts[-1].words.append(word)
-    return parts
+            parts[-1].append(word)
+    if len(parts) == 1:
+        return [line]
+    return [Line(part) for part in parts]
 
 
 class OpenedPdf:
@@ -440,14 +459,15 @@ class _WordBuilder:
         self.rotated = 0
 
     def build(self, codes: array) -> tuple[list[Word], int]:
-        textpage = self.textpage
+        textpage = ctypes.cast(self.textpage, ctypes.c_void_p).value
         settings = self.settings
         box = pdfium_c.FS_RECTF()
+        box_address = ctypes.addressof(box)
         matrix = pdfium_c.FS_MATRIX()
         origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
-        get_box = pdfium_c.FPDFText_GetLooseCharBox
+        loose_box = _LOOSE_CHAR_BOX
         object_address = _TEXT_OBJECT_ADDRESS
-        is_generated = pdfium_c.FPDFText_IsGenerated
+        is_generated = _IS_GENERATED
         ligatures = LIGATURE_LETTERS
         breaks = _BREAKS
         left, top_edge = self.page.left, self.page.top_edge
@@ -468,7 +488,7 @@ class _WordBuilder:
                     inferred_space = True  # pdfium saw a word space: glyphs that do not overlap are two words
                     continue
                 if code == 0x20 and in_ligature:
-                    get_box(textpage, index, box)  # a space drawn inside a ligature's box is no word break
+                    loose_box(textpage, index, box_address)  # a space drawn inside a ligature's box is no word break
                     if box.right - left <= x1 + space_slack * word[0]:
                         continue
                 if chars:
@@ -480,10 +500,10 @@ class _WordBuilder:
             if hyphen_mark is not None:  # its box is not a glyph's: it only ends the word before it
                 if chars:
                     chars.append(hyphen_mark)
-                    get_box(textpage, index, box)
+                    loose_box(textpage, index, box_address)
                     x1 = max(x1, box.right - left)
                 continue
-            get_box(textpage, index, box)
+            loose_box(textpage, index, box_address)
             char_x0 = box.left - left
             spaced = bool(chars) and (
                 (char_x0 - x1 > -overlap_ratio * size if inferred_space else char_x0 - x1 > gap_ratio * size)
@@ -495,7 +515,7 @@ class _WordBuilder:
                 if handle != current_object:
                     current_object = handle
                     font, bold, size, upright = self._object_style(index, matrix)
-                    pdfium_c.FPDFText_GetCharOrigin(textpage, index, origin_x, origin_y)
+                    pdfium_c.FPDFText_GetCharOrigin(self.textpage, index, origin_x, origin_y)
                     descent = origin_y.value - box.bottom
             if not upright or size <= 0:
                 self.rotated += 1

@@ -50,9 +50,41 @@ _RUN_IN_HEADINGS = re.compile(
 )
 
 
+@dataclass(frozen=True, slots=True)
+class TextLine:
+    """What paragraphs and headings need of a line, kept once its page is done (the words are let go)."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    font: str
+    bold: bool
+    emphasised: bool  # set apart from the body style (bold, larger, another font)
+    bold_lead: int  # how many of its first words are bold (a run-in heading such as "Methods")
+    words: int
+    bold_text: str  # those bold first words
+
+    @classmethod
+    def of(cls, line: Line, style: BodyStyle, settings: PdfSettings) -> TextLine:
+        lead = 0
+        for word in line.words:
+            if not word.bold:
+                break
+            lead += 1
+        return cls(line.text_with(settings), line.x0, line.x1, line.top, line.bottom, line.size, line.font, line.bold,
+                   style.emphasised(line), lead, len(line.words), " ".join(w.text for w in line.words[:lead]))
+
+
+def text_lines(lines: list[Line], style: BodyStyle, settings: PdfSettings) -> list[TextLine]:
+    return [TextLine.of(line, style, settings) for line in lines]
+
+
 @dataclass
 class Paragraph:
-    lines: list[Line]
+    lines: list[TextLine]
     heading: bool = False  # the whole paragraph is a heading line
     run_in: str | None = None  # bold run-in heading at its start, e.g. "Methods"
 
@@ -64,10 +96,13 @@ class Paragraph:
 class Vocabulary:
     """Words the document spells whole, to decide whether a line-end hyphen belongs to the word."""
 
-    def __init__(self, blocks: list[list[Line]], settings: PdfSettings) -> None:
+    def __init__(self, settings: PdfSettings) -> None:
         self.settings = settings
         self.words: set[str] = set()
         self.hyphenated: set[str] = set()
+
+    def add(self, blocks: list[list[Line]]) -> None:
+        """Learn the words inside the lines of `blocks` (first and last words of a line may be broken)."""
         for lines in blocks:
             for line in lines:
                 for word in line.words[1:-1]:
@@ -99,14 +134,14 @@ class Vocabulary:
             return text + following
         return f"{text} {following}"
 
-    def join_lines(self, lines: list[Line]) -> str:
+    def join_lines(self, lines: list[TextLine]) -> str:
         text = ""
         for line in lines:
-            text = self.join(text, line.text_with(self.settings))
+            text = self.join(text, line.text)
         return text
 
 
-def paragraphs(blocks: list[list[Line]], style: BodyStyle, settings: PdfSettings) -> list[Paragraph]:
+def paragraphs(blocks: list[list[TextLine]], settings: PdfSettings) -> list[Paragraph]:
     """Split blocks into paragraphs and rejoin paragraphs that a column or page break cut in two."""
     found: list[Paragraph] = []
     for lines in blocks:
@@ -114,35 +149,31 @@ def paragraphs(blocks: list[list[Line]], style: BodyStyle, settings: PdfSettings
         block_x1 = max(line.x1 for line in lines)
         first = True
         for previous, line in zip([None, *lines], lines):
-            if previous is None or _starts_paragraph(previous, line, block_x0, block_x1, style, settings):
+            if previous is None or _starts_paragraph(previous, line, block_x0, block_x1, settings):
                 paragraph = Paragraph([line])
-                _classify(paragraph, style, settings)
+                _classify(paragraph, settings)
                 if first and found and _continues(found[-1], paragraph, settings):
                     found[-1].lines.append(line)
                 else:
                     found.append(paragraph)
             else:
                 found[-1].lines.append(line)
-                _classify(found[-1], style, settings)
+                _classify(found[-1], settings)
             first = False
     return found
 
 
-def _starts_paragraph(
-    previous: Line, line: Line, block_x0: float, block_x1: float, style: BodyStyle, settings: PdfSettings
-) -> bool:
+def _starts_paragraph(previous: TextLine, line: TextLine, block_x0: float, block_x1: float, settings: PdfSettings) -> bool:
     """Whether `line` opens a new paragraph after `previous` in the same block."""
     size = line.size
     if line.top - previous.bottom > settings.paragraph_gap_ratio * size:
         return True
     if abs(line.size - previous.size) > settings.size_change or line.bold != previous.bold:
         return True
-    if line.font != previous.font and (style.emphasised(line) or style.emphasised(previous)):
+    if line.font != previous.font and (line.emphasised or previous.emphasised):
         return True
     indented = line.x0 - block_x0 > settings.indent_ratio * size and previous.x0 - block_x0 < settings.flush_ratio * size
-    short_before = previous.x1 < block_x1 - settings.short_line_ratio * size and bool(
-        _SENTENCE_END.search(previous.text_with(settings))
-    )
+    short_before = previous.x1 < block_x1 - settings.short_line_ratio * size and bool(_SENTENCE_END.search(previous.text))
     return indented or short_before
 
 
@@ -150,15 +181,15 @@ def _continues(before: Paragraph, after: Paragraph, settings: PdfSettings) -> bo
     """Whether `after` (first paragraph of a block) carries on the sentence that `before` left open."""
     if before.heading or after.heading or after.run_in:
         return False
-    ending = before.lines[-1].text_with(settings)
+    ending = before.lines[-1].text
     return not _SENTENCE_END.search(ending) and abs(before.size - after.size) < settings.size_change
 
 
-def _classify(paragraph: Paragraph, style: BodyStyle, settings: PdfSettings) -> None:
+def _classify(paragraph: Paragraph, settings: PdfSettings) -> None:
     """Mark a paragraph as a heading line, or note its bold run-in heading."""
-    text = " ".join(line.text_with(settings) for line in paragraph.lines)
+    text = " ".join(line.text for line in paragraph.lines)
     words = text.split()
-    emphasised = all(style.emphasised(line) for line in paragraph.lines)
+    emphasised = all(line.emphasised for line in paragraph.lines)
     paragraph.heading = (
         emphasised
         and len(paragraph.lines) <= settings.heading_max_lines
@@ -169,14 +200,9 @@ def _classify(paragraph: Paragraph, style: BodyStyle, settings: PdfSettings) -> 
     )
     paragraph.run_in = None
     if not paragraph.heading:
-        first_line = paragraph.lines[0].words
-        bold_run = []
-        for word in first_line:
-            if not word.bold:
-                break
-            bold_run.append(word.text)
-        label = " ".join(bold_run).strip().rstrip(":.")
-        if 0 < len(bold_run) < len(first_line) and _RUN_IN_HEADINGS.match(label):
+        first = paragraph.lines[0]
+        label = first.bold_text.strip().rstrip(":.")
+        if 0 < first.bold_lead < first.words and _RUN_IN_HEADINGS.match(label):
             paragraph.run_in = label
 
 
@@ -191,7 +217,7 @@ def heading_kind(name: str) -> str:
 def assemble(
     title: str,
     found: list[Paragraph],
-    notes: list[str],
+    notes: list[list[TextLine]],
     figure_captions: list[str],
     vocabulary: Vocabulary,
 ) -> tuple[str, list[Section]]:
@@ -245,7 +271,8 @@ def assemble(
     close(open_sub, last_end)
     close(open_top, last_end)
 
-    for name, kind, blocks in (("Margin notes and boxes", "metadata", notes), ("Figure captions", "other", figure_captions)):
+    note_texts = [vocabulary.join_lines(lines) for lines in notes]
+    for name, kind, blocks in (("Margin notes and boxes", "metadata", note_texts), ("Figure captions", "other", figure_captions)):
         added = [builder.add(block) for block in blocks if block.strip()]
         if added:
             spans.append((name, kind, added[0][0], added[-1][1]))
@@ -260,4 +287,4 @@ def _heading_style(paragraph: Paragraph) -> tuple[str, float]:
 
 
 def _plain(paragraph: Paragraph, settings: PdfSettings) -> str:
-    return " ".join(line.text_with(settings) for line in paragraph.lines).strip()
+    return " ".join(line.text for line in paragraph.lines).strip()

@@ -15,30 +15,34 @@ def normalized(text: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"\d+", "#", text.lower())).strip()
 
 
-def drop_running_lines(layouts: list[PageLayout], settings: PdfSettings) -> str:
-    """Remove running heads/feet and page numbers from each page; return their text (for DOIs and ids).
+def _zone_segments(layout: PageLayout, settings: PdfSettings) -> list[tuple[Line, str]]:
+    """Parts of the lines in a page's head and foot zones, with their page-independent text."""
+    found = []
+    for line in group_lines(layout.words, settings):
+        if line.bottom < settings.running_top_share * layout.height or line.top > settings.running_bottom_share * layout.height:
+            for segment in segments(line, settings.running_segment_ratio * line.size):
+                found.append((segment, normalized(segment.text_with(settings))))
+    return found
+
+
+def running_keys(layouts: list[PageLayout], settings: PdfSettings) -> set[str]:
+    """The texts (as `normalized`) of running heads and feet: in the head or foot zone of enough pages."""
+    pages_with = Counter(key for layout in layouts for key in {key for _, key in _zone_segments(layout, settings)})
+    threshold = max(settings.running_min_pages, round(settings.running_page_share * len(layouts)))
+    return {key for key, count in pages_with.items() if count >= threshold}
+
+
+def drop_running_lines(layout: PageLayout, keys: set[str], settings: PdfSettings) -> list[str]:
+    """Remove a page's running heads/feet and page number; return their text (for DOIs and trial ids).
 
     A page whose every line would go (a page that repeats the same short text as the others) keeps its
     lines: it is text, not furniture.
     """
-    candidates: list[tuple[PageLayout, Line, str]] = []
-    for layout in layouts:
-        for line in group_lines(layout.words, settings):
-            if line.bottom < settings.running_top_share * layout.height or line.top > settings.running_bottom_share * layout.height:
-                for segment in segments(line, settings.running_segment_ratio * line.size):
-                    candidates.append((layout, segment, normalized(segment.text_with(settings))))
-    pages_with = Counter(key for _, key in {(layout.number, key) for layout, _, key in candidates})
-    threshold = max(settings.running_min_pages, round(settings.running_page_share * len(layouts)))
-    dropped: dict[int, list[Line]] = {}
-    for layout, segment, key in candidates:
-        if pages_with[key] >= threshold or _PAGE_NUMBER.fullmatch(key):
-            dropped.setdefault(layout.number, []).append(segment)
-    running: list[str] = []
-    for layout in layouts:
-        page_segments = dropped.get(layout.number, [])
-        remove = {id(word) for segment in page_segments for word in segment.words}
-        kept = [w for w in layout.words if id(w) not in remove]
-        if kept or not layout.words:
-            layout.words = kept
-            running += [segment.text_with(settings) for segment in page_segments]
-    return "\n".join(running)
+    dropped = [(segment, key) for segment, key in _zone_segments(layout, settings)
+               if key in keys or _PAGE_NUMBER.fullmatch(key)]
+    remove = {id(word) for segment, _ in dropped for word in segment.words}
+    kept = [w for w in layout.words if id(w) not in remove]
+    if not kept:
+        return []
+    layout.words = kept
+    return [segment.text_with(settings) for segment, _ in dropped]

@@ -40,6 +40,7 @@ class PdfSettings:
     running_segment_ratio: float = 4.0  # a running line is split into parts at gaps this wide
     running_page_share: float = 0.4  # text in the head/foot zone of at least this share of pages is running
     running_min_pages: int = 2
+    running_sample_pages: int = 40  # running heads and the body style are learnt from this many first pages
 
     # --- lines and reading order ---
     line_reach_above_ratio: float = 0.2  # a word joins a line whose box reaches its middle, with this slack

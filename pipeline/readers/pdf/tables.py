@@ -447,50 +447,59 @@ def reaches_foot(layout: PageLayout, region: Region, settings: PdfSettings) -> b
     return not any(w.top > box.bottom and box.x0 - 2 <= w.center <= box.x1 + 2 for w in layout.words)
 
 
-def build_tables(
-    regions_by_page: list[list[Region]], layouts: dict[int, PageLayout], settings: PdfSettings, warnings: list[str]
-) -> list[Table]:
-    """The document's tables from its table regions in reading order, continued parts merged."""
-    tables: list[Table] = []
-    by_number: dict[str, Table] = {}
-    pending: list[Table] = []  # first parts of tables that say they continue in the next frame
-    for page_regions in regions_by_page:
-        for region in page_regions:
-            if region.kind != "table":
-                continue
-            table = region_table(region, layouts[region.page], settings)
-            if region.continues:
-                pending.append(table)
-                continue
-            if pending and _same_width(pending[-1], table):
-                first = pending.pop()
-                table.rows = first.rows + table.rows
-                table.footnotes = first.footnotes + table.footnotes
-                table.header_rows = table.header_rows or first.header_rows
-            number = region.caption.number if region.caption else None
-            earlier = by_number.get(number) if number else None
-            if region.caption and region.caption.continued and earlier is not None:
-                _append(earlier, table)
-                continue
-            if region.continuation:
-                if tables and _same_width(tables[-1], table):
-                    _append(tables[-1], table)
-                    continue
-                warnings.append(f"table part on page {region.page} has no caption")
-            table.id = f"T{len(tables) + 1}"
-            tables.append(table)
-            if number:
-                by_number.setdefault(number, table)
-            if not table.rows:
-                warnings.append(f"{table.caption[:40]!r} on page {region.page}: no cells recognised")
-    for part in pending:
-        part.id = f"T{len(tables) + 1}"
-        tables.append(part)
-        warnings.append(f"table part on page {part.page} has no caption")
-    for table in tables:
-        while len(table.rows) > 1 and table.rows[-1][0] and not any(table.rows[-1][1:]):
-            table.rows.pop()  # a table does not end with a group label: that line was not the table's
-    return tables
+class TableAssembler:
+    """The document's tables, page by page in reading order: each region's grid is read as its page comes
+    (so pages need not be kept), continued parts are merged into the table they carry on."""
+
+    def __init__(self, settings: PdfSettings, warnings: list[str]) -> None:
+        self.settings = settings
+        self.warnings = warnings
+        self.tables: list[Table] = []
+        self._by_number: dict[str, Table] = {}
+        self._pending: list[Table] = []  # first parts of tables that say they continue in the next frame
+
+    def add(self, regions: list[Region], layout: PageLayout) -> None:
+        for region in regions:
+            if region.kind == "table":
+                self._add(region, region_table(region, layout, self.settings))
+
+    def _add(self, region: Region, table: Table) -> None:
+        if region.continues:
+            self._pending.append(table)
+            return
+        if self._pending and _same_width(self._pending[-1], table):
+            first = self._pending.pop()
+            table.rows = first.rows + table.rows
+            table.footnotes = first.footnotes + table.footnotes
+            table.header_rows = table.header_rows or first.header_rows
+        number = region.caption.number if region.caption else None
+        earlier = self._by_number.get(number) if number else None
+        if region.caption and region.caption.continued and earlier is not None:
+            _append(earlier, table)
+            return
+        if region.continuation:
+            if self.tables and _same_width(self.tables[-1], table):
+                _append(self.tables[-1], table)
+                return
+            self.warnings.append(f"table part on page {region.page} has no caption")
+        table.id = f"T{len(self.tables) + 1}"
+        self.tables.append(table)
+        if number:
+            self._by_number.setdefault(number, table)
+        if not table.rows:
+            self.warnings.append(f"{table.caption[:40]!r} on page {region.page}: no cells recognised")
+
+    def finish(self) -> list[Table]:
+        """The tables, with parts that never found their caption kept as tables of their own."""
+        for part in self._pending:
+            part.id = f"T{len(self.tables) + 1}"
+            self.tables.append(part)
+            self.warnings.append(f"table part on page {part.page} has no caption")
+        self._pending = []
+        for table in self.tables:
+            while len(table.rows) > 1 and table.rows[-1][0] and not any(table.rows[-1][1:]):
+                table.rows.pop()  # a table does not end with a group label: that line was not the table's
+        return self.tables
 
 
 def _same_width(before: Table, after: Table) -> bool:

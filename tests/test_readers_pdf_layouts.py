@@ -198,3 +198,19 @@ def test_readers_pdf_layouts_scanned_page_says_so() -> None:
     read = pdf.read(bytes(document.output()), "half-scanned.pdf")
     assert "Page one has text about the trial of drug A." in read.text
     assert read.warnings == ["page 2 has no extractable text, only images (scanned?); run OCR for its text"]
+
+
+def test_readers_pdf_layouts_settings_reach_the_reader() -> None:
+    """Thresholds are fields of one frozen PdfSettings passed to `read`: with running heads never learnt
+    (no text repeats on enough pages), the running foot stays in the text."""
+    article = Article(doi="10.1234/jct.2024.0042")
+    article.title(TITLE)
+    article.paragraph(PROSE, 0)
+    article.new_page()
+    article.paragraph(PROSE, 0)
+    raw = article.bytes()
+    assert "doi:10.1234/jct.2024.0042" not in pdf.read(raw, "a.pdf").text
+    never_running = pdf.PdfSettings(running_min_pages=3)
+    assert "doi:10.1234/jct.2024.0042" in pdf.read(raw, "a.pdf", never_running).text
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        never_running.cell_gap_ratio = 1.0  # type: ignore[misc]

@@ -100,6 +100,9 @@ class _PageReader:
             self._open_table = False
             return
         self.any_text = True
+        if layout.rotated_glyphs > settings.rotated_warning_glyphs:
+            self.warnings.append(f"page {layout.number}: {layout.rotated_glyphs} characters set sideways were not read "
+                                 "(a table or figure turned on the page?)")
         regions = page_regions(layout, style, settings, self._open_table, self.warnings)
         self.tables.add(regions, layout)
         tables_here = [r for r in regions if r.kind == "table"]

@@ -75,15 +75,15 @@ def find_captions(layout: PageLayout, lines: list[Line], settings: PdfSettings, 
                 if follower.top > last.bottom:
                     break
                 continue  # another part of the same line (a column beside the caption)
-            if follower.top <= last.top + 0.5 * last.size or follower.x0 > last.x1 or follower.x1 < line.x0:
+            if follower.top <= last.bottom - 0.5 * last.size or follower.x0 > last.x1 or follower.x1 < line.x0:
                 continue  # the rest of the caption's line, or a column beside the caption
             if _rule_between(layout, last, follower, settings):
                 break
-            wraps = _wraps(last, follower, right_edges)
+            wraps = _wraps(last, follower, right_edges, settings)
             if (
                 abs(follower.x0 - line.x0) <= settings.caption_indent
                 and follower.words[0].font == style
-                and abs(follower.size - last.size) <= 0.3
+                and abs(follower.size - last.size) <= settings.caption_size_tolerance
                 and wraps
                 and caption_start(follower, settings) is None
             ):
@@ -96,17 +96,21 @@ def find_captions(layout: PageLayout, lines: list[Line], settings: PdfSettings, 
     return captions
 
 
-def _wraps(line: Line, follower: Line, right_edges: list[float]) -> bool:
-    """Whether `line` ends where the first word of `follower` would not have fitted before a right edge."""
-    edges = [edge for edge in right_edges if edge >= line.x1 - 2]
+def _wraps(line: Line, follower: Line, right_edges: list[float], settings: PdfSettings) -> bool:
+    """Whether `line` ends where the first word of `follower` (after a word space) would not have fitted
+    before a right edge."""
+    edges = [edge for edge in right_edges if edge >= line.x1 - settings.scope_slack]
     if not edges:
         return False
     first = follower.words[0]
-    return line.x1 + 0.5 * line.size + (first.x1 - first.x0) >= min(edges) - 1
+    space = settings.word_gap_ratio * line.size
+    return line.x1 + space + (first.x1 - first.x0) >= min(edges) - settings.edge_slack
 
 
 def _rule_between(layout: PageLayout, upper: Line, lower: Line, settings: PdfSettings) -> bool:
     """Whether a horizontal rule under `upper` separates it from `lower`."""
+    slack = settings.edge_slack
     return any(
-        upper.bottom - 1 <= rule.top <= lower.top + 1 and rule.x0 < upper.x1 and rule.x1 > upper.x0 for rule in layout.rules
+        upper.bottom - slack <= rule.top <= lower.top + slack and rule.x0 < upper.x1 and rule.x1 > upper.x0
+        for rule in layout.rules
     )

@@ -47,9 +47,9 @@ def table_grid(lines: list[Line], layout: PageLayout, box: Box, header_rule: flo
         first -= 1  # group labels above the first data line belong to the body
     body = split[first:] or split
     columns = _value_columns(body, gap, settings)
-    label_end = columns[0][0] - 0.5 * gap if columns else float("inf")
+    label_end = columns[0][0] - settings.label_gap_share * gap if columns else float("inf")
     columns.insert(0, [left, min(label_end, left)])
-    header = [_header_cells(parts, columns, label_end) for parts in split[:first]]
+    header = [_header_cells(parts, columns, label_end, settings) for parts in split[:first]]
     header_rows = _join_wrapped_header(header, lines[:first], settings)
     rows = [_body_cells(parts, columns, label_end, settings) for parts in split[first:]]
     rows = [row for row in rows if any(row)]
@@ -118,8 +118,9 @@ def _value_columns(split: list[list[Line]], gap: float, settings: PdfSettings) -
     return columns
 
 
-def _overlapping(columns: list[list[float]], x0: float, x1: float) -> list[int]:
-    return [i for i, (c0, c1) in enumerate(columns) if i > 0 and x0 <= c1 + 1 and x1 >= c0 - 1]
+def _overlapping(columns: list[list[float]], x0: float, x1: float, slack: float = 1.0) -> list[int]:
+    """Value columns (not the label column) that the x range [x0, x1] reaches, give or take `slack`."""
+    return [i for i, (c0, c1) in enumerate(columns) if i > 0 and x0 <= c1 + slack and x1 >= c0 - slack]
 
 
 def _nearest_column(columns: list[list[float]], x: float) -> int:
@@ -131,12 +132,14 @@ def _nearest_column(columns: list[list[float]], x: float) -> int:
     return min(range(len(columns)), key=lambda i: distance(columns[i]))
 
 
-def _header_cells(parts: list[Line], columns: list[list[float]], label_end: float) -> tuple[list[list[Word]], bool]:
+def _header_cells(
+    parts: list[Line], columns: list[list[float]], label_end: float, settings: PdfSettings
+) -> tuple[list[list[Word]], bool]:
     """A header line's cells, and whether one spans several columns (it goes whole into the first it covers)."""
     cells: list[list[Word]] = [[] for _ in columns]
     spanning = False
     starts = [c[0] for c in columns[1:]]
-    for part in _split_at_column_starts(parts, starts):
+    for part in _split_at_column_starts(parts, starts, settings.column_start_slack):
         if part.x0 < label_end and len(columns) > 1:
             label = [w for w in part.words if w.x1 <= label_end]
             rest = [w for w in part.words if w.x1 > label_end]
@@ -153,7 +156,7 @@ def _header_cells(parts: list[Line], columns: list[list[float]], label_end: floa
     return cells, spanning
 
 
-def _split_at_column_starts(parts: list[Line], starts: list[float]) -> list[Line]:
+def _split_at_column_starts(parts: list[Line], starts: list[float], slack: float) -> list[Line]:
     """Split header parts where a word starts where a value column starts: cells of narrow columns set
     closer together than a cell gap ("Any grade" "Grade" over two left-aligned columns)."""
     split: list[Line] = []
@@ -161,7 +164,8 @@ def _split_at_column_starts(parts: list[Line], starts: list[float]) -> list[Line
         current = [part.words[0]]
         for word in part.words[1:]:
             left = " ".join(w.text for w in current)
-            if any(abs(word.x0 - start) <= 1.5 for start in starts) and current[-1].spaced and left.count("(") == left.count(")"):
+            at_start = any(abs(word.x0 - start) <= slack for start in starts)
+            if at_start and current[-1].spaced and left.count("(") == left.count(")"):
                 split.append(Line(current))
                 current = []
             current.append(word)

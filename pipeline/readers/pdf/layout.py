@@ -203,19 +203,19 @@ def join_words(words: Iterable[Word], settings: PdfSettings) -> str:
             same_line = abs(word.top - previous.top) < max(word.size, previous.size)
             attached = not previous.spaced and same_line
             parts.append("" if attached else (" " if same_line else "\n"))
-            if attached and _superscript(word, previous):
+            if attached and _superscript(word, previous, settings):
                 text = text.translate(_SUPERSCRIPTS)
         parts.append(text)
         previous = word
     return "".join(parts)
 
 
-def _superscript(word: Word, previous: Word) -> bool:
+def _superscript(word: Word, previous: Word, settings: PdfSettings) -> bool:
     """A smaller word set above the baseline of the word it is attached to, in characters that have
     superscript forms ("m" "2" -> "m²", a note marker "MVPA" "1" -> "MVPA¹")."""
     return (
-        word.size <= 0.85 * previous.size
-        and word.bottom < previous.bottom - 0.15 * previous.size
+        word.size <= settings.superscript_size_share * previous.size
+        and word.bottom < previous.bottom - settings.superscript_rise_ratio * previous.size
         and all(c in _SUPERSCRIPT_SOURCE for c in word.text)
     )
 
@@ -373,7 +373,7 @@ class _PageReader:
             self._path(obj, form_matrix, layout)
         elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
             layout.images += 1
-        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < 8:
+        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < self.settings.max_form_depth:
             matrix = _compose(_object_matrix(obj), form_matrix)
             for index in range(pdfium_c.FPDFFormObj_CountObjects(obj)):
                 self._graphic(pdfium_c.FPDFFormObj_GetObject(obj, index), matrix, layout, depth + 1)
@@ -474,6 +474,8 @@ class _WordBuilder:
         gap_ratio, baseline_tolerance = settings.word_gap_ratio, settings.word_baseline_tolerance
         space_slack = settings.ligature_space_slack_ratio
         overlap_ratio = settings.inferred_space_overlap_ratio
+        backwards, size_tolerance = settings.backwards_ratio, settings.size_tolerance
+        same_box = settings.ligature_box_match
         current_object = None
         font, bold, size, upright, descent = "", False, 0.0, True, 0.0
         chars: list[str] = []
@@ -507,7 +509,7 @@ class _WordBuilder:
             char_x0 = box.left - left
             spaced = bool(chars) and (
                 (char_x0 - x1 > -overlap_ratio * size if inferred_space else char_x0 - x1 > gap_ratio * size)
-                or char_x0 < last_x0 - 0.5 * size  # drawn back to the left: another line or column
+                or char_x0 < last_x0 - backwards * size  # drawn back to the left: another line or column
             )
             if not chars or spaced or box.top != box_top or box.bottom != box_bottom:
                 box_top, box_bottom = box.top, box.bottom
@@ -526,12 +528,12 @@ class _WordBuilder:
                     spaced
                     or abs(char_baseline - baseline) > baseline_tolerance  # a superscript, or another line
                     or font != word[1]
-                    or abs(size - word[0]) > 0.05
+                    or abs(size - word[0]) > size_tolerance
                 ):
                     self._emit(chars, x0, x1, baseline, word, spaced)
                     chars = []
             if chars:
-                in_ligature = abs(char_x0 - last_x0) < 0.01  # pdfium gives each letter of a ligature its box
+                in_ligature = abs(char_x0 - last_x0) < same_box  # pdfium gives each letter of a ligature its box
                 char_x1 = box.right - left
                 if char_x1 > x1:
                     x1 = char_x1
@@ -570,7 +572,7 @@ class _WordBuilder:
         key = ctypes.cast(font_handle, ctypes.c_void_p).value or 0
         style = self.fonts.get(key)
         if style is None:
-            style = self.fonts[key] = _font_style(font_handle)
+            style = self.fonts[key] = _font_style(font_handle, self.settings)
         return style[0], style[1], round(size, 2), upright
 
 
@@ -581,7 +583,7 @@ def _join_letter_spacing(words: list[Word], settings: PdfSettings) -> list[Word]
     run: list[Word] = []
 
     def flush() -> None:
-        if len(run) >= 2 and sum(len(w.text) for w in run) >= 4:
+        if len(run) >= 2 and sum(len(w.text) for w in run) >= settings.letter_spacing_min_letters:
             first, last = run[0], run[-1]
             joined.append(Word("".join(w.text for w in run), first.x0, last.x1, first.top, first.bottom,
                                first.size, first.font, first.bold, last.spaced))
@@ -590,12 +592,12 @@ def _join_letter_spacing(words: list[Word], settings: PdfSettings) -> list[Word]
         run.clear()
 
     for word in words:
-        capitals = len(word.text) <= 3 and word.text.isalpha() and word.text.isupper()
+        capitals = len(word.text) <= settings.letter_spacing_max_piece and word.text.isalpha() and word.text.isupper()
         if capitals and run:
             last = run[-1]
             gap = word.x0 - last.x1
-            even = len(run) < 2 or abs(gap - (run[1].x0 - run[0].x1)) < 0.3
-            if not (word.font == last.font and abs(word.bottom - last.bottom) < 0.5
+            even = len(run) < 2 or abs(gap - (run[1].x0 - run[0].x1)) < settings.letter_spacing_evenness
+            if not (word.font == last.font and abs(word.bottom - last.bottom) < settings.letter_spacing_evenness
                     and 0 <= gap < settings.word_gap_ratio * word.size and even):
                 flush()
         if capitals:
@@ -607,7 +609,7 @@ def _join_letter_spacing(words: list[Word], settings: PdfSettings) -> list[Word]
     return joined
 
 
-def _font_style(font_handle: object) -> tuple[str, bool]:
+def _font_style(font_handle: object, settings: PdfSettings) -> tuple[str, bool]:
     """(name, bold) of a pdfium font: the base font name without its subset tag; bold by name or weight."""
     if not font_handle:
         return "", False
@@ -616,7 +618,7 @@ def _font_style(font_handle: object) -> tuple[str, bool]:
     name = buffer.raw[: max(length - 1, 0)].decode("latin-1", errors="replace")
     name = re.sub(r"^[A-Z]{6}\+", "", name)
     weight = pdfium_c.FPDFFont_GetWeight(font_handle)
-    return name, bool(BOLD_FONT.search(name)) or weight >= 600
+    return name, bool(BOLD_FONT.search(name)) or weight >= settings.bold_weight
 
 
 def _object_matrix(obj: object) -> tuple[float, ...]:

@@ -118,7 +118,9 @@ class Vocabulary:
             return False
         if head + tail in self.words:
             return True
-        return not (head in self.words and tail in self.words and len(head) >= 2 and len(tail) >= 3)
+        settings = self.settings
+        return not (head in self.words and tail in self.words
+                    and len(head) >= settings.hyphen_head_min and len(tail) >= settings.hyphen_tail_min)
 
     def join(self, text: str, following: str) -> str:
         """Append one line to the text before it, repairing a word broken by a hyphen at the line end."""
@@ -196,7 +198,7 @@ def _classify(paragraph: Paragraph, settings: PdfSettings) -> None:
         and 0 < len(words) <= settings.heading_max_words
         and not text.endswith(".")
         and bool(re.match(r"[A-Z0-9]", text) or all(line.bold for line in paragraph.lines))
-        and sum(c.isalpha() for c in text) >= 3
+        and sum(c.isalpha() for c in text) >= settings.heading_min_letters
     )
     paragraph.run_in = None
     if not paragraph.heading:

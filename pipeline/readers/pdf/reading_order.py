@@ -58,7 +58,7 @@ def page_blocks(
         first = lines[0].text_with(settings)
         if small and (width < settings.note_column_width_share * layout.width or front_page):
             notes.append(lines)
-        elif _FRONT_MATTER.match(first) and (small or len(lines) <= 3):
+        elif _FRONT_MATTER.match(first) and (small or len(lines) <= settings.front_matter_max_lines):
             notes.append(lines)
         else:
             flow.append(lines)
@@ -117,7 +117,8 @@ def _find_gutter(words: list[Word], min_gutter: float, settings: PdfSettings) ->
     for _, x in sorted(gaps, reverse=True):
         if x - left_edge < side or right_edge - x < side:
             continue
-        if _line_count(w for w in words if w.center < x) >= 2 and _line_count(w for w in words if w.center >= x) >= 2:
+        needed = settings.gutter_min_lines
+        if _line_count(w for w in words if w.center < x) >= needed and _line_count(w for w in words if w.center >= x) >= needed:
             return x
     return None
 

@@ -62,24 +62,26 @@ def text_columns(lines: list[Line], style: BodyStyle, settings: PdfSettings, wid
     """The x ranges of a page's text columns: where its lines of running text start and (justified) end.
     A frame that holds narrower ones side by side (a full-width abstract over two columns) is not a column."""
     clusters: list[list[tuple[float, float]]] = []
+    align = settings.column_align
     for line in lines:
         if abs(line.size - style.size) > settings.small_print_delta:
             continue
         for part in segments(line, settings.cell_gap_ratio * line.size):
-            if len(part.words) >= 5 and part.x1 - part.x0 >= 15 * line.size:
+            if len(part.words) >= settings.column_min_words and part.x1 - part.x0 >= settings.column_min_width_ratio * line.size:
                 for cluster in clusters:
-                    if abs(cluster[0][0] - part.x0) <= 8 and abs(cluster[0][1] - part.x1) <= 8:
+                    if abs(cluster[0][0] - part.x0) <= align and abs(cluster[0][1] - part.x1) <= align:
                         cluster.append((part.x0, part.x1))
                         break
                 else:
                     clusters.append([(part.x0, part.x1)])
-    found = [(min(x0 for x0, _ in c), max(x1 for _, x1 in c)) for c in clusters if len(c) >= 3]
-    columns = [f for f in found
-               if sum(1 for g in found if g != f and g[0] >= f[0] - 8 and g[1] <= f[1] + 8 and g[1] - g[0] < f[1] - f[0]) < 2]
+    found = [(min(x0 for x0, _ in c), max(x1 for _, x1 in c)) for c in clusters if len(c) >= settings.column_min_lines]
+    columns = [f for f in found  # a frame holding two narrower ones side by side is not a column
+               if sum(1 for g in found if g != f and g[0] >= f[0] - align and g[1] <= f[1] + align
+                      and g[1] - g[0] < f[1] - f[0]) < 2]
     columns.sort()
     merged: list[tuple[float, float]] = []
     for column in columns:  # frames overlapping each other (indents, ragged ends) are one column
-        if merged and column[0] < merged[-1][1] - 20:
+        if merged and column[0] < merged[-1][1] - settings.gutter_side_min / 2:
             merged[-1] = (min(merged[-1][0], column[0]), max(merged[-1][1], column[1]))
         else:
             merged.append(column)
@@ -97,7 +99,7 @@ def page_regions(
     page ran to its foot, so caption-less rows at the top of this page may continue it."""
     lines = group_lines(layout.words, settings)
     state = _PageTables(layout, style, settings, lines, text_columns(lines, style, settings, layout.width),
-                        rule_runs(layout.rules))
+                        rule_runs(layout.rules, settings))
     edges = [c[1] for c in state.columns] + [f.x1 for f in layout.frames] + [r.x1 for r in state.runs]
     captions = find_captions(layout, lines, settings, edges)
     regions: list[Region] = []
@@ -174,7 +176,7 @@ def _split_notes(lines: list[Line], width: float, settings: PdfSettings) -> tupl
     tail = lines[last_cells + 1 :]
     previous_bottom = lines[last_cells].bottom if last_cells >= 0 else (lines[0].top if lines else 0.0)
     for index, line in enumerate(tail):
-        opens_note = len(line.words) >= 4 and re.match(r"[A-Z*†‡§¶]", line.text_with(settings))
+        opens_note = len(line.words) >= settings.note_min_words and re.match(r"[A-Z*†‡§¶]", line.text_with(settings))
         if opens_note and line.top - previous_bottom > settings.footnote_opening_gap_ratio * line.size:
             if any(_is_prose(note, width, settings) for note in tail[index:]):
                 return lines[: last_cells + 1 + index], tail[index:]
@@ -186,11 +188,12 @@ def _split_notes(lines: list[Line], width: float, settings: PdfSettings) -> tupl
 def _notes_below(state: _PageTables, box: Box, bottom: float) -> list[Line]:
     """Small-print lines just under a table area (its notes)."""
     settings = state.settings
+    slack = settings.scope_slack
     below = [w for w in state.layout.words
-             if box.x0 - 2 <= w.x0 <= box.x1 and w.top >= bottom - 1 and id(w) not in state.taken]
+             if box.x0 - slack <= w.x0 <= box.x1 and w.top >= bottom - settings.edge_slack and id(w) not in state.taken]
     notes: list[Line] = []
     for line in group_lines(below, settings):
-        if line.top - bottom > settings.footnote_gap_ratio * line.size or line.size >= state.style.size - 0.3:
+        if line.top - bottom > settings.footnote_gap_ratio * line.size or line.size >= state.style.size - settings.note_size_delta:
             break
         if caption_start(line, settings) is not None:
             break
@@ -217,14 +220,15 @@ def _header_rule(layout: PageLayout, box: Box, rows: list[Line], settings: PdfSe
     if len(rows) < 2:
         return None
     extent = max(l.x1 for l in rows) - min(l.x0 for l in rows)
-    inside = [r for r in rule_runs(layout.rules) if r.x0 < box.x1 and r.x1 > box.x0
-              and r.width >= settings.header_rule_share * extent and rows[0].top - 1 <= r.top <= rows[-1].bottom + 1]
+    slack = settings.edge_slack
+    inside = [r for r in rule_runs(layout.rules, settings) if r.x0 < box.x1 and r.x1 > box.x0
+              and r.width >= settings.header_rule_share * extent and rows[0].top - slack <= r.top <= rows[-1].bottom + slack]
     ruled_gaps = sum(1 for upper, lower in zip(rows, rows[1:])
-                     if any(upper.bottom - 1 <= r.top <= lower.top + 1 for r in inside))
+                     if any(upper.bottom - slack <= r.top <= lower.top + slack for r in inside))
     if ruled_gaps > settings.ruled_rows_share * (len(rows) - 1):
         return None
     for rule in inside:
-        above = [line for line in rows if line.bottom <= rule.top + 1]
+        above = [line for line in rows if line.bottom <= rule.top + slack]
         if above and len(above) < len(rows):
             return rule.top
     return None
@@ -234,21 +238,22 @@ def _scope(state: _PageTables, box: Box) -> tuple[float, float, bool]:
     """(x0, x1, spanning) of the text column a caption or table part starts in; spanning when it is wider.
     A caption left of every column (a table set out into the margin) takes the first column it reaches."""
     columns = state.columns
+    align = state.settings.column_align
     for x0, x1 in columns:
-        if x0 - 8 <= box.x0 <= x1:
-            if box.x1 > x1 + 8:
-                return x0, max(c[1] for c in columns if c[0] >= x0 - 8), True
+        if x0 - align <= box.x0 <= x1:
+            if box.x1 > x1 + align:
+                return x0, max(c[1] for c in columns if c[0] >= x0 - align), True
             return x0, x1, False
-    reached = [x1 for x0, x1 in columns if x1 >= box.x1 - 8]
+    reached = [x1 for x0, x1 in columns if x1 >= box.x1 - align]
     return box.x0, min(reached) if reached else box.x1, False
 
 
-def rule_runs(rules: list[Box]) -> list[Box]:
+def rule_runs(rules: list[Box], settings: PdfSettings) -> list[Box]:
     """Horizontal rules with collinear pieces that touch joined (tables drawn with one rule piece per cell)."""
     runs: list[Box] = []
     for rule in sorted(rules, key=lambda r: (round(r.top), r.x0)):
         last = runs[-1] if runs else None
-        if last is not None and abs(last.top - rule.top) < 1 and rule.x0 <= last.x1 + 2:
+        if last is not None and abs(last.top - rule.top) < settings.edge_slack and rule.x0 <= last.x1 + settings.scope_slack:
             runs[-1] = Box(last.x0, min(last.top, rule.top), max(last.x1, rule.x1), max(last.bottom, rule.bottom))
         else:
             runs.append(rule)
@@ -266,8 +271,8 @@ def _captioned(state: _PageTables, caption: Caption, captions: list[Caption], wa
     x0, x1, spanning = _scope(state, box)
     size = caption.lines[0].size
     near = [r for r in state.runs
-            if box.top - 2 * size <= r.top <= box.bottom + settings.caption_search_ratio * size
-            and r.x0 - settings.rule_align <= box.x0 <= r.x1 and r.width >= 0.3 * (box.x1 - box.x0)]
+            if box.top - settings.caption_rule_reach_ratio * size <= r.top <= box.bottom + settings.caption_search_ratio * size
+            and r.x0 - settings.rule_align <= box.x0 <= r.x1 and r.width >= settings.rule_min_share * (box.x1 - box.x0)]
     if near:  # the table's rules give its width (they may run across both columns)
         x0, x1 = min(r.x0 for r in near), max(r.x1 for r in near)
         spanning = True
@@ -300,8 +305,9 @@ def _bounds(lines: list[Line]) -> Box:
 
 
 def _scope_lines(state: _PageTables, x0: float, x1: float, top: float) -> list[Line]:
+    slack = state.settings.scope_slack
     words = [w for w in state.layout.words
-             if x0 - 2 <= w.center <= x1 + 2 and w.top >= top - 1 and id(w) not in state.taken]
+             if x0 - slack <= w.center <= x1 + slack and w.top >= top - state.settings.edge_slack and id(w) not in state.taken]
     return group_lines(words, state.settings)
 
 
@@ -320,7 +326,7 @@ def _walk(state: _PageTables, caption: Caption | None, x0: float, x1: float, top
         size = line.size
         gap = line.top - previous_bottom
         limit = settings.caption_search_ratio if not taken else settings.row_gap_ratio
-        if gap > limit * max(size, 4.0):
+        if gap > limit * max(size, settings.min_row_size):
             break
         if caption_start(line, settings) is not None:
             break
@@ -350,7 +356,7 @@ def _tail_notes(tail: list[Line], rows: list[Line], width: float, style: BodySty
     for line in tail:
         small = line.size < row_size - settings.note_size_delta
         text = line.text_with(settings)
-        if small or _NOTE_START.match(text) or _is_prose(line, width, settings) and line.size < style.size - 0.3:
+        if small or _NOTE_START.match(text) or _is_prose(line, width, settings) and line.size < style.size - settings.note_size_delta:
             notes.append(line)
         else:
             break
@@ -364,7 +370,7 @@ def running_text(line: Line, columns: list[tuple[float, float]], style: BodyStyl
     if line.size < style.size - settings.small_print_delta:
         return False
     for x0, x1 in columns:
-        words = [w for w in line.words if x0 - 2 <= w.center <= x1 + 2]
+        words = [w for w in line.words if x0 - settings.scope_slack <= w.center <= x1 + settings.scope_slack]
         if len(words) < settings.prose_min_words:
             continue
         if words[-1].x1 - words[0].x0 < settings.prose_column_width_share * (x1 - x0):
@@ -380,23 +386,26 @@ def running_text(line: Line, columns: list[tuple[float, float]], style: BodyStyl
 def _runs_across(state: _PageTables, body: tuple[list[Line], list[Line]], x1: float) -> bool:
     """Whether the rows found in one column go on in the column beside it (cells, not running text)."""
     rows = body[0]
+    settings = state.settings
     top, bottom = rows[0].top, rows[-1].bottom
+    slack = settings.edge_slack
     beside = [w for w in state.layout.words
-              if w.center > x1 + 2 and top - 1 <= w.top and w.bottom <= bottom + 1 and id(w) not in state.taken]
+              if w.center > x1 + settings.scope_slack and top - slack <= w.top and w.bottom <= bottom + slack
+              and id(w) not in state.taken]
     if not beside:
         return False
     for line in group_lines(beside, state.settings):
         if running_text(line, state.columns, state.style, state.settings):
             return False
     row_tops = [l.top for l in rows]
-    shared = sum(1 for line in group_lines(beside, state.settings) if any(abs(line.top - t) < 1.5 for t in row_tops))
-    return shared >= max(2, len(rows) // 2)
+    shared = sum(1 for line in group_lines(beside, settings) if any(abs(line.top - t) < settings.word_baseline_tolerance for t in row_tops))
+    return shared >= max(settings.min_table_rows, settings.beside_row_share * len(rows))
 
 
 def _starts_block(state: _PageTables, caption: Caption) -> bool:
     """A roman caption without delimiter counts only where it starts a block (not mid-paragraph)."""
     first = caption.lines[0]
-    above = [l for l in state.lines if l.bottom <= first.top + 0.5 and l.x1 > first.x0 and l.x0 < first.x1]
+    above = [l for l in state.lines if l.bottom <= first.top + state.settings.edge_slack and l.x1 > first.x0 and l.x0 < first.x1]
     if not above:
         return True
     previous = max(above, key=lambda l: l.bottom)
@@ -412,20 +421,22 @@ def _continuations(state: _PageTables, regions: list[Region], open_table: bool) 
         before = [r for r in regions + found if r.kind == "table" and r.column == index - 1]
         if not (index == 0 and open_table or before and reaches_foot(state.layout, before[-1], settings)):
             continue
-        gutters = [(a[1], b[0]) for a, b in zip(state.columns, state.columns[1:]) if b[0] - a[1] > 2]
-        wide = {id(w) for line in state.lines
-                if any(g0 + 1 < w.x1 and w.x0 < g1 - 1 for w in line.words for g0, g1 in gutters) for w in line.words}
+        slack = settings.edge_slack
+        gutters = [(a[1], b[0]) for a, b in zip(state.columns, state.columns[1:]) if b[0] - a[1] > 2 * slack]
+        wide = {id(w) for line in state.lines  # lines running across a gutter (full-width blocks)
+                if any(g0 + slack < w.x1 and w.x0 < g1 - slack for w in line.words for g0, g1 in gutters) for w in line.words}
         column_lines = [l for l in _scope_lines(state, x0, x1, 0.0) if not any(id(w) in wide for w in l.words)]
         if not column_lines:
             continue
         first = column_lines[0]  # the column's first line of its own (under any full-width block)
-        if any(r.box.top - 1 <= first.top <= r.box.bottom + 1 and r.box.x0 - 2 <= first.x0 <= r.box.x1 for r in regions):
+        if any(r.box.top - slack <= first.top <= r.box.bottom + slack and r.box.x0 - settings.scope_slack <= first.x0 <= r.box.x1
+               for r in regions):
             continue
-        body = _walk(state, None, x0, x1, first.top - 1)
+        body = _walk(state, None, x0, x1, first.top - slack)
         if body is None:
             continue
         if _runs_across(state, body, x1):
-            body = _walk(state, None, x0, max(c[1] for c in state.columns), first.top - 1) or body
+            body = _walk(state, None, x0, max(c[1] for c in state.columns), first.top - slack) or body
         rows, notes = body
         region = Region("table", _bounds(rows + notes), state.layout.number, None, continuation=True, column=index)
         region.cell_lines, region.note_lines = rows, notes
@@ -443,8 +454,8 @@ def reaches_foot(layout: PageLayout, region: Region, settings: PdfSettings) -> b
         return True
     if region.kind != "table" or region.note_lines:
         return False
-    box = region.box
-    return not any(w.top > box.bottom and box.x0 - 2 <= w.center <= box.x1 + 2 for w in layout.words)
+    box, slack = region.box, settings.scope_slack
+    return not any(w.top > box.bottom and box.x0 - slack <= w.center <= box.x1 + slack for w in layout.words)
 
 
 class TableAssembler:
@@ -533,7 +544,7 @@ def region_table(region: Region, layout: PageLayout, settings: PdfSettings) -> T
 def _without_stray_rows(grid: Grid, caption: str, settings: PdfSettings) -> Grid:
     """Drop rows that are not cells: continuation notes, notes printed inside a ruled grid, caption repeats."""
     rows = [row for row in grid.rows if any(row) and not CONTINUATION_NOTE.match(" ".join(row).strip())]
-    while rows and sum(1 for cell in rows[-1] if cell) == 1 and len(" ".join(rows[-1]).split()) >= 8:
+    while rows and sum(1 for cell in rows[-1] if cell) == 1 and len(" ".join(rows[-1]).split()) >= settings.grid_note_min_words:
         rows.pop()
     if caption:
         key = normalized(caption)[:20]

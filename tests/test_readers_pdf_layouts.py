@@ -83,8 +83,9 @@ def test_readers_pdf_layouts_table_on_a_one_column_page(style: str) -> None:
     assert _incidence(document) == sorted(ADVERSE_EVENT_FACTS, key=str)
 
 
-@pytest.mark.parametrize("style", STYLES)
-def test_readers_pdf_layouts_table_continued_in_next_column_and_on_next_page(style: str) -> None:
+@pytest.mark.parametrize(("style", "continued"), list(zip(STYLES, (
+    "Table 2 (continued)", "Table 2 continued", "TABLE 2. (Continued)", "Table 2 (cont'd)"))))
+def test_readers_pdf_layouts_table_continued_in_next_column_and_on_next_page(style: str, continued: str) -> None:
     """Rows 1-5 at the foot of the left column under the caption, rows 6-8 at the top of the right column
     (no caption, no header), rows 9-10 and the notes on page 2 under "Table 2 (continued)"."""
     article = Article()
@@ -96,7 +97,7 @@ def test_readers_pdf_layouts_table_continued_in_next_column_and_on_next_page(sty
     article.table(spec, 1, rows=slice(5, 8), caption=None, header=False, notes=False)
     article.fill_column(1, BOTTOM)
     article.new_page()
-    article.table(spec, 0, rows=slice(8, None), caption="Table 2 (continued)")
+    article.table(spec, 0, rows=slice(8, None), caption=continued)
     article.fill_column(0, BOTTOM)
     document = pdf.read(article.bytes(), "continued.pdf")
     assert not document.warnings and len(document.tables) == 1

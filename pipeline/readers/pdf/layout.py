@@ -266,11 +266,13 @@ class OpenedPdf:
         self._raw = raw
         self._path = path
         self._document: pdfium.PdfDocument | None = None
+        self._locked = False
 
     def __enter__(self) -> OpenedPdf:
         if b"%PDF-" not in self._raw[:1024]:
             raise ReaderError(self._path, "damaged PDF: no %PDF- header")
         _PDFIUM_LOCK.acquire()
+        self._locked = True
         try:
             self._document = pdfium.PdfDocument(self._raw)
             pages = len(self._document)
@@ -286,7 +288,8 @@ class OpenedPdf:
         if self._document is not None:
             self._document.close()
             self._document = None
-        if _PDFIUM_LOCK.locked():
+        if self._locked:
+            self._locked = False
             _PDFIUM_LOCK.release()
 
     def __len__(self) -> int:

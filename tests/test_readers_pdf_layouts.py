@@ -187,6 +187,23 @@ def test_readers_pdf_layouts_pages_repeating_the_same_text(pages: int) -> None:
     assert not read.warnings
 
 
+def test_readers_pdf_layouts_scanned_page_with_running_head_says_so() -> None:
+    """A scanned page in a typeset article: only an image and the running head and foot stamped on it."""
+    article = Article()
+    article.title(TITLE)
+    article.paragraph(PROSE, 0)
+    scan = io.BytesIO()
+    Image.new("L", (60, 80), 200).save(scan, format="PNG")
+    for _ in range(2):
+        article.new_page()
+        article.pdf.image(scan, x=72, y=80, w=400)
+    article.new_page()
+    article.paragraph(PROSE, 0)
+    read = pdf.read(article.bytes(), "scanned-inside.pdf")
+    assert [w.split(" has ")[0] for w in read.warnings] == ["page 2", "page 3"]
+    assert all("only images (scanned?)" in w for w in read.warnings)
+
+
 def test_readers_pdf_layouts_scanned_page_says_so() -> None:
     document = FPDF(unit="pt", format="A4")
     document.add_page()

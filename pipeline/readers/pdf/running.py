@@ -36,13 +36,14 @@ def drop_running_lines(layout: PageLayout, keys: set[str], settings: PdfSettings
     """Remove a page's running heads/feet and page number; return their text (for DOIs and trial ids).
 
     A page whose every line would go (a page that repeats the same short text as the others) keeps its
-    lines: it is text, not furniture.
+    lines: it is text, not furniture; unless the page holds images (a scanned page with a running head
+    stamped on it has no text of its own).
     """
     dropped = [(segment, key) for segment, key in _zone_segments(layout, settings)
                if key in keys or _PAGE_NUMBER.fullmatch(key)]
     remove = {id(word) for segment, _ in dropped for word in segment.words}
     kept = [w for w in layout.words if id(w) not in remove]
-    if not kept:
+    if not kept and not layout.images:
         return []
     layout.words = kept
     return [segment.text_with(settings) for segment, _ in dropped]

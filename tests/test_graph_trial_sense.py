@@ -82,3 +82,18 @@ def test_graph_trial_sense_prior_therapy_tables_give_other_drugs(table):
     others = {d["name"]: d["role"] for d in trial["other_drugs"]}
     assert {others[name] for name in ("sunitinib", "temsirolimus", "pazopanib")} == {"prior_therapy"}
     assert {"sorafenib", "interleukin-21"} == {i["name"] for i in trial["interventions"]}
+
+
+def test_graph_trial_sense_papers_registered_outside_clinicaltrials_gov_are_trials():
+    from pipeline.document import Document
+    from pipeline.graph.build import own_trial_id
+
+    def paper(text: str) -> Document:
+        return Document("doc-x", "x.txt", "text", "", text)
+
+    assert own_trial_id(paper("The study is registered as an International Standard Randomised Controlled Trial, "
+                              "number ISRCTN99820519")) == "ISRCTN99820519"
+    assert own_trial_id(paper("Trial registration: ACTRN12612000516886")) == "ACTRN12612000516886"
+    assert own_trial_id(paper("Trial registration\n\nCurrent Controlled Trials ISRCTN48600346")) == "ISRCTN48600346"
+    # a registration number cited without registration wording is another trial's
+    assert own_trial_id(paper("As in the earlier trial (ISRCTN12345678), doses were fixed.")) is None

@@ -20,7 +20,7 @@ from typing import Any
 
 import networkx as nx
 
-from pipeline.document import Document, Table
+from pipeline.document import REGISTRATION_ID, Document, Table, registration_id
 from pipeline.lexicons.concepts import GenericEventWords, canonical_id, condition_keys, display_name, word_bag
 from pipeline.lexicons.normalize import fold
 from pipeline.store import StoredDocument
@@ -35,7 +35,8 @@ NODE_TYPES = {
 # a drug in these contexts is not what the trial gave: no events, never an intervention
 BLOCKING_CONTEXTS = frozenset({"eligibility", "prior_therapy"})
 TABLE_EXTRACTOR = "tables"
-_REGISTRATION = re.compile(r"(registration|registered|identifier|clinicaltrials\.gov)[^.\n]{0,60}$", re.I)
+_REGISTRATION = re.compile(r"(registration|registered|registry|identifier|clinicaltrials\.gov|current controlled trials)"
+                           r"[^.\n]{0,80}$", re.I)
 _INTERVENTION_SECTIONS = frozenset({"interventions", "arms", "title"})
 _CONDITION_SECTIONS = frozenset({"conditions", "title"})
 _OUTCOME_SECTIONS = {"primary_outcomes": "primary", "secondary_outcomes": "secondary", "other_outcomes": "other",
@@ -70,14 +71,18 @@ def regimen_id(drug_nodes: Iterable[str]) -> str:
 
 
 def own_trial_id(document: Document) -> str | None:
-    """The trial a document reports on: a registry record's own id, or the NCT id a paper gives as its
-    registration ("Trial registration: ClinicalTrials.gov Identifier: NCT00389285")."""
+    """The trial a document reports on: a registry record's own id, or the registration a paper gives as its
+    own ("Trial registration: ClinicalTrials.gov Identifier: NCT00389285"; "registered as an International
+    Standard Randomised Controlled Trial, number ISRCTN99820519"), an NCT id first."""
     if document.trial is not None:
         return document.trial.nct_id
     for nct in document.nct_ids:
         for match in re.finditer(nct, document.text):
-            if _REGISTRATION.search(document.text[max(0, match.start() - 80) : match.start()]):
+            if _REGISTRATION.search(document.text[max(0, match.start() - 100) : match.start()]):
                 return nct
+    for match in REGISTRATION_ID.finditer(document.text):
+        if _REGISTRATION.search(document.text[max(0, match.start() - 100) : match.start()]):
+            return registration_id(match.group())
     return None
 
 

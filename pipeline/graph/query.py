@@ -329,7 +329,7 @@ def resolve_any(graph: nx.MultiDiGraph, name: str, lexicon: Any = None) -> str:
             return resolve(graph, name, node_type, lexicon)[0]
         except NotFound:
             continue
-    raise NotFound(f"nothing named {name!r} in the graph; try a drug, event, condition, endpoint or NCT id")
+    raise NotFound(f"nothing named {name!r} in the graph; try a drug, event, condition, endpoint or trial registration number")
 
 
 def neighbourhood(graph: nx.MultiDiGraph, name: str, depth: int = 1, lexicon: Any = None,
@@ -379,7 +379,7 @@ def trial(graph: nx.MultiDiGraph, trial_id: str) -> dict[str, Any]:
     """Everything known about one trial, merged across the documents that report on it."""
     node = f"Trial:{trial_id.upper()}"
     if node not in graph:
-        raise NotFound(f"no trial {trial_id!r} in the graph; trial ids are NCT numbers such as NCT00389285")
+        raise NotFound(f"no trial {trial_id!r} in the graph; trial ids are registration numbers such as NCT00389285 or ISRCTN99820519")
     out_edges = list(graph.out_edges(node, data=True))
     documents = sorted(v.split(":", 1)[1] for _, v, d in out_edges if d["label"] == "REPORTED_IN")
     by_label: dict[str, list[tuple[str, dict]]] = defaultdict(list)

@@ -1,4 +1,5 @@
-"""One document's extraction: text annotations (mentions, relations) plus the facts read from its tables.
+"""One document's extraction: text annotations (mentions, relations) plus the facts read from its tables and,
+for a registry record, its registered interventions, conditions and outcomes.
 
 This is the per-document unit of work of a batch run; its result is what `Store.save` takes.
 """
@@ -11,13 +12,13 @@ from spacy.language import Language
 from pipeline.document import Document
 from pipeline.nlp.language import annotate_document
 from pipeline.nlp.serialize import doc_annotations
-from pipeline.tables import table_facts
+from pipeline.tables import registry_facts, table_facts
 
 
 def extract_document(nlp: Language, document: Document) -> dict[str, Any]:
     """`{"entities", "relations", "facts", "words"}` for one document."""
     doc = annotate_document(nlp, document)
     annotations = doc_annotations(doc)
-    annotations["facts"] = table_facts(document)
+    annotations["facts"] = table_facts(document) + registry_facts(document)
     annotations["words"] = sum(1 for token in doc if not token.is_space and not token.is_punct)
     return annotations

@@ -103,17 +103,30 @@ def _squash(name: str) -> str:
 
 
 class _NameIndex:
-    """Node ids by type, by identifier and by squashed name."""
+    """Node ids by type, by identifier and by squashed name: a node's own, and those its documents name it
+    by (the `wordings` and `norm` of their MENTIONS edges, the row label of a table's incidence edge), so
+    "skin rash" and "exanthem" find the node "Rash" wherever a document wrote them."""
 
     def __init__(self, graph: nx.MultiDiGraph) -> None:
         self.size = graph.number_of_nodes()
-        self.by_norm: dict[tuple[str, str], list[str]] = defaultdict(list)
-        self.by_name: dict[tuple[str, str], list[str]] = defaultdict(list)
+        by_norm: dict[tuple[str, str], set[str]] = defaultdict(set)
+        by_name: dict[tuple[str, str], set[str]] = defaultdict(set)
         for node, data in graph.nodes(data=True):
             node_type = data.get("type")
             for curie in data.get("norm") or ():
-                self.by_norm[node_type, curie.upper()].append(node)
-            self.by_name[node_type, _squash(data.get("name") or "")].append(node)
+                by_norm[node_type, curie.upper()].add(node)
+            by_name[node_type, _squash(data.get("name") or "")].add(node)
+        for _, node, data in graph.edges(data=True):
+            label = data.get("label")
+            if label not in ("MENTIONS", "HAS_ADVERSE_EVENT"):
+                continue
+            node_type = graph.nodes[node].get("type")
+            for wording in data.get("wordings") or ([data["event_text"]] if data.get("event_text") else []):
+                by_name[node_type, _squash(wording)].add(node)
+            for curie in data.get("norm") or () if label == "MENTIONS" else ():
+                by_norm[node_type, curie.upper()].add(node)
+        self.by_norm = {key: sorted(nodes) for key, nodes in by_norm.items()}
+        self.by_name = {key: sorted(nodes) for key, nodes in by_name.items()}
 
 
 _INDEXES: weakref.WeakKeyDictionary[nx.MultiDiGraph, _NameIndex] = weakref.WeakKeyDictionary()
@@ -135,9 +148,12 @@ def resolve(graph: nx.MultiDiGraph, name: str, node_type: str, lexicon: Any = No
     if not found:
         found.update(index.by_name.get((node_type, _squash(name)), ()))
     if not found and lexicon is not None:
-        for concept in lexicon.lookup(name):
-            for curie in concept.curies:
-                found.update(index.by_norm.get((node_type, curie.upper()), ()))
+        curies = [curie for concept in lexicon.lookup(name) for curie in concept.curies]
+        if node_type == "AdverseEvent":  # "fever", "ALT increased": the MedDRA preferred term they name
+            terms = [lexicon.preferred_term(name)] + [lexicon.preferred_term_of(c) for c in lexicon.lookup(name)]
+            curies = [term.curie for term in terms if term is not None] + curies
+        for curie in curies:
+            found.update(index.by_norm.get((node_type, curie.upper()), ()))
     if not found:
         raise NotFound(f"no {node_type} named {name!r} in the graph; try another name, a synonym or an identifier")
     return sorted(found)
@@ -161,7 +177,7 @@ def _incidence(edge: dict[str, Any]) -> dict[str, Any] | None:
         "regimen": list(edge.get("regimen") or []),
         "document": edge["document"],
     }
-    for key in ("arm", "dose", "table", "cell"):
+    for key in ("arm", "dose", "table", "row", "column", "cell"):
         if edge.get(key) is not None:
             incidence[key] = edge[key]
     return incidence
@@ -391,7 +407,10 @@ def trial(graph: nx.MultiDiGraph, trial_id: str) -> dict[str, Any]:
             entry = {k: dose.get(k) for k in ("text", "amount", "unit", "route", "frequency", "schedule")}
             if entry not in doses:
                 doses.append(entry)
-        result["interventions"].append({**_summary(graph, drug), "doses": doses})
+        entry = {**_summary(graph, drug), "doses": doses}
+        if graph.nodes[drug].get("type") == "Intervention":  # a device, procedure or behaviour, no drug
+            entry["type"] = graph.nodes[drug].get("kind")
+        result["interventions"].append(entry)
     result["endpoints"] = _trial_endpoints(graph, by_label["MEASURES"], interventions, in_trial)
     doc_nodes = [f"Document:{d}" for d in documents]
     regimens = sorted({v for _, v, _ in _edges_from(graph, doc_nodes, "USES_REGIMEN", in_trial)})

@@ -21,9 +21,8 @@ from typing import Any
 import networkx as nx
 
 from pipeline.document import Document, Table
-from pipeline.lexicons.concepts import GenericEventWords, canonical_id, display_name
+from pipeline.lexicons.concepts import GenericEventWords, canonical_id, condition_keys, display_name, word_bag
 from pipeline.lexicons.normalize import fold
-from pipeline.resources import read_word_list
 from pipeline.store import StoredDocument
 
 NODE_TYPES = {
@@ -36,7 +35,6 @@ NODE_TYPES = {
 # a drug in these contexts is not what the trial gave: no events, never an intervention
 BLOCKING_CONTEXTS = frozenset({"eligibility", "prior_therapy"})
 TABLE_EXTRACTOR = "tables"
-CONDITION_QUALIFIERS = "lexicons/curated/condition_qualifiers.txt"
 _REGISTRATION = re.compile(r"(registration|registered|identifier|clinicaltrials\.gov)[^.\n]{0,60}$", re.I)
 _INTERVENTION_SECTIONS = frozenset({"interventions", "arms", "title"})
 _CONDITION_SECTIONS = frozenset({"conditions", "title"})
@@ -164,7 +162,7 @@ class _DocumentBuilder:
         return node
 
     def _studied_conditions(self) -> tuple[set[str], set[str]]:
-        """Identifiers and word bags (`_word_bag`) of the conditions the document's trial studies: its registered
+        """Identifiers and name keys (`condition_keys`) of the conditions the document's trial studies: its registered
         conditions and the conditions named in its title."""
         curies: set[str] = set()
         names: set[str] = set()
@@ -177,7 +175,7 @@ class _DocumentBuilder:
             if fact.get("kind") == "condition":
                 curies.update(fact["norm"])
                 names.add(fact["name"])
-        return curies, {_word_bag(n) for name in names for n in (name, _without_qualifiers(name)) if n}
+        return curies, {key for name in names for key in condition_keys(name)}
 
     def is_event(self, norm: list[str], *names: str | None) -> bool:
         """Whether a mention or table row is a specific adverse event: not a word that names no event
@@ -186,7 +184,7 @@ class _DocumentBuilder:
             return False
         if self.studied_curies.intersection(norm):
             return False
-        return not any(name and _word_bag(name) in self.studied_names for name in names)
+        return not any(name and word_bag(name) in self.studied_names for name in names)
 
     # mentions -------------------------------------------------------------------------------------------
 
@@ -310,10 +308,26 @@ class _DocumentBuilder:
             kind = fact.get("kind")
             if kind in ("intervention", "condition", "outcome"):
                 self._add_registered(fact)
+            elif kind == "cell_mention":
+                self._add_cell_mention(fact)
             elif kind == "incidence":
                 self._add_incidence(fact)
             elif kind in ("response", "outcome_result"):
                 self._add_table_result(fact)
+
+    def _add_cell_mention(self, fact: dict[str, Any]) -> None:
+        """A drug a table cell names: mentioned by the document, and, in a prior-therapy or baseline cell, one
+        of the trial's other drugs with that role (never an intervention)."""
+        if fact["label"] != "DRUG":
+            return
+        node = self._concept_node("DRUG", fact)
+        cell = {"document": self.document.id, "table": fact["table"], "row": fact["row"], "column": fact["column"]}
+        self.graph.add_edge(self.doc_node, node, key=f"{self.document.id}:{fact['table']}:{fact['row']}:{fact['column']}:"
+                            f"{fact['start']}", label="MENTIONS", count=1, contexts=[fact["role"] or "none"],
+                            wordings=[fact["text"].lower()], norm=list(fact["norm"]), **cell)
+        if self.trial_node and fact["role"] and not fact["negated"]:
+            self.graph.add_edge(self.trial_node, node, key=f"{self.document.id}:{fact['table']}:{fact['row']}:"
+                                f"{fact['column']}:{fact['start']}", label="MENTIONS_DRUG", role=fact["role"], **cell)
 
     def _add_registered(self, fact: dict[str, Any]) -> None:
         """A registered intervention (each of its drugs, or the intervention itself when it is no drug),
@@ -388,6 +402,8 @@ class _DocumentBuilder:
         """The regimen of an arm that gets no drug: "Regimen:placebo" for a placebo arm, else one of the trial's
         own named by the arm ("Regimen:NCT01174550:anatomic diagnostic test"); its counts reach no drug."""
         if kind == "placebo":
+            if "Regimen:placebo" not in self.graph:
+                self.graph.add_node("Regimen:placebo", type="Regimen", name="placebo", norm=[], components=[])
             return "Regimen:placebo"
         owner = self.trial or self.document.id
         return f"Regimen:{owner}:{' '.join(arm.lower().split())}"
@@ -398,6 +414,9 @@ class _DocumentBuilder:
         for index, entity in enumerate(self.stored.entities):
             if entity["label"] == "DRUG":
                 contexts.setdefault(node_id(entity, self.document.id, index), set()).add(entity.get("context"))
+        for fact in self.stored.facts:
+            if fact.get("kind") == "cell_mention" and fact["label"] == "DRUG" and fact["role"]:
+                contexts.setdefault(node_id(fact, self.document.id, -1), set()).add("prior_therapy")
         return {node for node, found in contexts.items() if found <= BLOCKING_CONTEXTS}
 
     def _intervention_drugs(self) -> list[str]:
@@ -413,9 +432,11 @@ class _DocumentBuilder:
         })
 
     def _regimen_names(self, regimen: str | None) -> list[str]:
+        """The drug names of a regimen; an arm that gets no drug is named as itself ("placebo")."""
         if regimen is None:
             return []
-        return sorted(self.graph.nodes[d].get("name") or d for d in self.graph.nodes[regimen]["components"])
+        data = self.graph.nodes[regimen]
+        return sorted(self.graph.nodes[d].get("name") or d for d in data["components"]) or [data["name"]]
 
     def _add_incidence(self, fact: dict[str, Any]) -> None:
         if any(warning.startswith("duplicate row") for warning in fact.get("warnings") or ()):
@@ -460,21 +481,6 @@ class _DocumentBuilder:
             if entity["label"] == "ENDPOINT" and wanted in (_squash(entity["text"]), _squash(entity.get("concept") or "")):
                 return self._concept_node("ENDPOINT", entity)
         return self._concept_node("ENDPOINT", {"norm": [], "text": name})
-
-
-def _word_bag(name: str) -> str:
-    """A name's folded words in alphabetical order: MedDRA's "Dermatitis atopic" is "atopic dermatitis"."""
-    return " ".join(sorted(fold(word) for word in name.split() if fold(word)))
-
-
-def _without_qualifiers(name: str) -> str:
-    """A condition's name without the stage, extent and course words it starts with
-    (models/lexicons/curated/condition_qualifiers.txt): "metastatic renal cell carcinoma" -> "renal cell carcinoma"."""
-    words = name.split()
-    qualifiers = read_word_list(CONDITION_QUALIFIERS)
-    while len(words) > 1 and words[0].lower().strip(",") in qualifiers:
-        words = words[1:]
-    return " ".join(words)
 
 
 def _squash(name: str) -> str:

@@ -17,6 +17,8 @@ from typing import Any
 
 import networkx as nx
 
+from pipeline.lexicons.concepts import condition_keys, word_bag
+
 _BLOCKING_ROLES = ("eligibility", "prior_therapy")
 # node types a name may denote, in the order `neighbourhood` tries them
 _NAMED_TYPES = ("Drug", "AdverseEvent", "Condition", "Endpoint", "Regimen", "Trial")
@@ -404,9 +406,7 @@ def trial(graph: nx.MultiDiGraph, trial_id: str) -> dict[str, Any]:
             dose = graph.nodes[dose_node]
             if all(dose.get(k) is None for k in ("amount", "amount_low", "amount_high", "schedule")):
                 continue  # "standard dose", "dose reductions": a dose level, not a dose
-            entry = {k: dose.get(k) for k in ("text", "amount", "unit", "route", "frequency", "schedule")}
-            if entry not in doses:
-                doses.append(entry)
+            _add_dose(doses, {k: dose.get(k) for k in _DOSE_FIELDS})
         entry = {**_summary(graph, drug), "doses": doses}
         if graph.nodes[drug].get("type") == "Intervention":  # a device, procedure or behaviour, no drug
             entry["type"] = graph.nodes[drug].get("kind")
@@ -415,8 +415,10 @@ def trial(graph: nx.MultiDiGraph, trial_id: str) -> dict[str, Any]:
     doc_nodes = [f"Document:{d}" for d in documents]
     regimens = sorted({v for _, v, _ in _edges_from(graph, doc_nodes, "USES_REGIMEN", in_trial)})
     ae_edges = _edges_from(graph, interventions + regimens, "HAS_ADVERSE_EVENT", in_trial)
+    studied = _studied(graph, [v for v, _ in by_label["STUDIES"]])
     result["adverse_events"] = [
         {k: e[k] for k in ("name", "norm", "incidence", "documents")} for e in _grouped(graph, ae_edges, True)
+        if not _is_studied(e, studied)
     ]
     seen = set(interventions)
     for v, d in by_label["MENTIONS_DRUG"]:
@@ -424,6 +426,40 @@ def trial(graph: nx.MultiDiGraph, trial_id: str) -> dict[str, Any]:
             seen.add(v)
             result["other_drugs"].append({"name": graph.nodes[v].get("name"), "role": d.get("role")})
     return result
+
+
+_DOSE_FIELDS = ("text", "amount", "amount_low", "amount_high", "upper_bound", "unit", "route", "frequency", "schedule")
+_DOSE_AMOUNT = ("amount", "amount_low", "amount_high", "upper_bound", "unit")  # "up to 400 mg" is not "400 mg"
+_DOSE_DETAILS = ("route", "frequency", "schedule")
+
+
+def _add_dose(doses: list[dict[str, Any]], dose: dict[str, Any]) -> None:
+    """Adds a dose to a drug's list, merged into one already there that states the same amount and unit and
+    nothing that contradicts it ("400 mg twice daily" and "400 mg orally twice daily" are one dose, taken
+    orally); the wording that states the most is kept as its text."""
+    for kept in doses:
+        if all(kept[k] == dose[k] for k in _DOSE_AMOUNT) and all(
+                kept[k] is None or dose[k] is None or kept[k] == dose[k] for k in _DOSE_DETAILS):
+            stated = sum(dose[k] is not None for k in _DOSE_DETAILS) > sum(kept[k] is not None for k in _DOSE_DETAILS)
+            for key in _DOSE_DETAILS:
+                kept[key] = kept[key] if kept[key] is not None else dose[key]
+            if stated:
+                kept["text"] = dose["text"]
+            return
+    doses.append(dose)
+
+
+def _studied(graph: nx.MultiDiGraph, conditions: list[str]) -> tuple[set[str], set[str]]:
+    """Identifiers and name keys of a trial's conditions under study."""
+    curies = {curie for node in conditions for curie in graph.nodes[node].get("norm") or ()}
+    names = {key for node in conditions for key in condition_keys(graph.nodes[node].get("name") or "")}
+    return curies, names
+
+
+def _is_studied(event: dict[str, Any], studied: tuple[set[str], set[str]]) -> bool:
+    """Whether an event of a trial is one of its conditions under study, whichever document reported it."""
+    curies, names = studied
+    return bool(curies.intersection(event["norm"])) or word_bag(event["name"] or "") in names
 
 
 def _trial_endpoints(graph: nx.MultiDiGraph, measures: list[tuple[str, dict]], interventions: list[str],

@@ -20,9 +20,10 @@ from typing import Sequence
 from pipeline.lexicons.matcher import Concept, Lexicon
 from pipeline.lexicons.meddra import PreferredTerm
 from pipeline.lexicons.normalize import fold
-from pipeline.resources import read_rules_tsv
+from pipeline.resources import read_rules_tsv, read_word_list
 
 GENERIC_EVENT_WORDS = "lexicons/curated/generic_event_words.tsv"
+CONDITION_QUALIFIERS = "lexicons/curated/condition_qualifiers.txt"
 # the identifier that keys a concept, by label: the first of these prefixes a mention's identifiers hold
 CANONICAL_PREFIXES = {
     "ADVERSE_EVENT": ("MEDDRA",),
@@ -93,6 +94,22 @@ def singular(name: str) -> str | None:
         return None
     words[-1] = last[:-2] if lower.endswith(("ches", "shes", "xes", "zes", "ses")) else last[:-1]
     return " ".join(words)
+
+
+def word_bag(name: str) -> str:
+    """A name's folded words in alphabetical order: MedDRA's "Dermatitis atopic" is "atopic dermatitis"."""
+    return " ".join(sorted(key for word in name.split() if (key := fold(word))))
+
+
+def condition_keys(name: str) -> set[str]:
+    """The word bags a condition under study is known by: its name's, and that of its name without the stage,
+    extent and course words it starts with (models/lexicons/curated/condition_qualifiers.txt): "metastatic renal
+    cell carcinoma" is also "renal cell carcinoma", so a trial of it does not report that as a harm."""
+    words = name.split()
+    qualifiers = read_word_list(CONDITION_QUALIFIERS)
+    while len(words) > 1 and words[0].lower().strip(",") in qualifiers:
+        words = words[1:]
+    return {key for key in (word_bag(name), word_bag(" ".join(words))) if key}
 
 
 class ConceptNormalizer:

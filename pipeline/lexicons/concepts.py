@@ -162,11 +162,16 @@ class ConceptNormalizer:
         return None
 
     def named_concept(self, label: str, curies: Sequence[str]) -> Concept | None:
-        """The lexicon concept of `label` that holds the canonical identifier of `curies`, if there is one."""
+        """The lexicon concept of `label` whose own identifier is the canonical identifier of `curies`, or the
+        one concept that holds it; None when several hold it and none is keyed by it (MESH:D000431, ethanol, is
+        also a cross-reference of "benzyl alcohol")."""
         key = canonical_id(label, curies)
         lexicon_label = "DISEASE" if label in ("ADVERSE_EVENT", "CONDITION") else label
         found = [concept for concept in self.lexicon.lookup(key) if concept.label == lexicon_label] if key else []
-        return found[0] if found else None
+        keyed = [concept for concept in found if canonical_id(label, concept.curies) == key]
+        if len(keyed) == 1 or len(found) == 1:
+            return (keyed or found)[0]
+        return None
 
     def is_generic_event(self, text: str) -> bool:
         """Whether an event mention names no specific event ("toxicities", "grade 3 or higher AEs")."""

@@ -126,16 +126,17 @@ class ConceptNormalizer:
             found = self.lexicon.preferred_term(one)
         return found
 
-    def adverse_event(self, names: Sequence[str], concept: Concept | None = None) -> Concept | None:
+    def adverse_event(self, names: Sequence[str], concept: Concept | None = None,
+                      norm: Sequence[str] = ()) -> Concept | None:
         """The canonical concept of an adverse-event mention: the MedDRA preferred term one of `names` (best
         first: the mention, its concept's name) is, else the one the lexicon `concept` is, else `concept` with
-        the label ADVERSE_EVENT; None when nothing is known."""
+        the label ADVERSE_EVENT; None when nothing is known. The identifiers the mention had (`norm`, else the
+        concept's) follow as cross-references, unless its concept is another preferred term."""
         concept_term = self.lexicon.preferred_term_of(concept) if concept is not None else None
         for name in names:
             if name and (term := self.preferred_term(name)) is not None:
-                # the lexicon concept's identifiers are cross-references only when it is the same event
-                same = concept is not None and concept_term in (None, term)
-                return event_concept(term, concept.curies if same else ())
+                crossrefs = () if concept_term not in (None, term) else (norm or (concept.curies if concept else ()))
+                return event_concept(term, crossrefs)
         if concept is None:
             return None
         if concept_term is not None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from pipeline.errors import RulesError
+
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 
 
@@ -26,6 +28,33 @@ def read_word_list(relative: str | Path, lowercase: bool = True) -> frozenset[st
         if line:
             words.add(line.lower() if lowercase else line)
     return frozenset(words)
+
+
+def read_rules_tsv(relative: str | Path, columns: tuple[str, ...]) -> list[dict[str, str]]:
+    """The rows of a tab-separated rule file under models/ whose header names exactly `columns`: '#' comments
+    and blank lines skipped, every row checked to have one non-empty cell per column (`RulesError` with the
+    file and line otherwise)."""
+    path = model_path(relative)
+    if not path.exists():
+        raise FileNotFoundError(f"missing data file {path}; is the models/ folder of the checkout complete?")
+    rows: list[dict[str, str]] = []
+    header: list[str] | None = None
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = [cell.strip() for cell in line.split("\t")]
+        if header is None:
+            header = cells
+            if tuple(header) != columns:
+                raise RulesError(path, number, f"header is {header}, expected the columns {list(columns)}")
+            continue
+        if len(cells) != len(columns) or not all(cells):
+            raise RulesError(path, number, f"expected {len(columns)} non-empty tab-separated cells "
+                                           f"({', '.join(columns)}), found {len(cells)}: {line!r}")
+        rows.append(dict(zip(columns, cells)))
+    if header is None:
+        raise RulesError(path, 1, f"no header line; the first line that is not a comment names the columns {list(columns)}")
+    return rows
 
 
 @lru_cache(maxsize=1)

@@ -13,6 +13,7 @@ from typing import Any
 from pipeline.document import Document
 from pipeline.readers import read_document
 from pipeline.store import StoredDocument
+from pipeline.tables import registry_facts
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 ARTICLE = CORPUS / "seeds" / "002_1350d4869f79fc29.txt"
@@ -40,11 +41,18 @@ def mention(document: Document, phrase: str, label: str, after: int = 0, **attri
 
 @cache
 def _event_concept(label: str) -> tuple[list[str], str | None]:
-    """Identifiers and name of an event row label, from the lexicon (as the table reader gives them)."""
-    from pipeline.lexicons import load_lexicon
+    """Identifiers and name of an event row label, from the normaliser (as the table reader gives them)."""
+    from pipeline.lexicons import load_normalizer
+    from pipeline.tables.events import normalize_event
 
-    found = load_lexicon().lookup(label)
-    return (list(found[0].curies), found[0].name) if found else ([], None)
+    found = normalize_event(load_normalizer(), label)
+    return (list(found.curies), found.name) if found else ([], None)
+
+
+def event_mention(document: Document, phrase: str, after: int = 0, **attributes: Any) -> dict[str, Any]:
+    """An ADVERSE_EVENT mention of `phrase` with the concept the pipeline's normaliser gives it."""
+    norm, concept = _event_concept(phrase)
+    return mention(document, phrase, "ADVERSE_EVENT", after, norm=norm, concept=concept, **attributes)
 
 
 def _cell_numbers(cell: str) -> tuple[int | None, float | None]:
@@ -99,8 +107,7 @@ def article(facts: list[dict[str, Any]] | None = None) -> StoredDocument:
         mention(document, "Recombinant interleukin-21", "DRUG", norm=IL21["norm"], concept="interleukin-21"),
         mention(document, "sorafenib", "DRUG", norm=SORAFENIB["norm"], concept="sorafenib"),
         mention(document, "sorafenib", "DRUG", hfs_sentence, norm=SORAFENIB["norm"], concept="sorafenib"),
-        mention(document, "hand-foot syndrome", "ADVERSE_EVENT", hfs_sentence, norm=["MESH:D006232"],
-                concept="hand-foot syndrome", grade=None, serious=False),
+        event_mention(document, "hand-foot syndrome", hfs_sentence, grade=None, serious=False),
         mention(document, "bevacizumab", "DRUG", prior, norm=BEVACIZUMAB["norm"], concept="bevacizumab",
                 context="prior_therapy"),
         mention(document, "objective response rate", "ENDPOINT", norm=[], concept="objective response rate",
@@ -121,7 +128,7 @@ def registry() -> StoredDocument:
         mention(document, "sorafenib", "DRUG", document.text.index("Previously received"), norm=SORAFENIB["norm"],
                 concept="sorafenib", context="eligibility"),
     ]
-    return StoredDocument(document, VERSION, entities, [], [])
+    return StoredDocument(document, VERSION, entities, [], registry_facts(document))
 
 
 def trial_documents() -> list[StoredDocument]:

@@ -108,7 +108,7 @@ def test_batch_run_events_of_sorafenib_come_from_the_article(corpus_run):
     result = query.events_for_drug(graph, "sorafenib")
     assert "MESH:D000077157" in result["drug"]["norm"]
     events = {e["name"].lower() for e in result["events"]}
-    assert {"fatigue", "diarrhea"} <= events
+    assert {"fatigue", "diarrhoea"} <= events  # MedDRA preferred terms
 
 
 def test_batch_collect_inputs_skips_readmes_and_hidden_files(tmp_path):

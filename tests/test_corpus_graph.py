@@ -45,9 +45,9 @@ def test_corpus_graph_drug_events_carry_table_incidence_under_the_regimen(run_fo
     assert result["drug"]["name"] == "sorafenib"
     events = {e["name"].lower(): e for e in result["events"]}
     # seed 002, Table 2: "Palmar-plantar erythrodysesthesia (hand-foot syndrome) | 18 (55) | 8 (24) | —", N = 33
-    incidence = {(i["grade"], i["n"], i["total"], i["percent"]) for i in events["hand-foot syndrome"]["incidence"]}
+    incidence = {(i["grade"], i["n"], i["total"], i["percent"]) for i in events["palmar-plantar erythrodysaesthesia syndrome"]["incidence"]}
     assert {("any", 18, 33, 55.0), ("3", 8, 33, 24.0)} <= incidence
-    regimens = {tuple(sorted(i["regimen"])) for i in events["hand-foot syndrome"]["incidence"] if i["n"] == 18}
+    regimens = {tuple(sorted(i["regimen"])) for i in events["palmar-plantar erythrodysaesthesia syndrome"]["incidence"] if i["n"] == 18}
     assert regimens == {("interleukin-21", "sorafenib")}
 
 
@@ -62,7 +62,7 @@ def test_corpus_graph_registry_record_merged_with_its_paper(run_folder):
     pfs = [(r["value"], r["unit"]) for r in endpoints["progression-free survival"]["results"]]
     assert (5.6, "months") in pfs  # from the paper: "The median progression-free survival ... was 5.6 months"
     events = {e["name"].lower() for e in trial["adverse_events"]}
-    assert "hand-foot syndrome" in events
+    assert "palmar-plantar erythrodysaesthesia syndrome" in events
 
 
 def test_corpus_graph_eligibility_only_drug_is_not_an_intervention(run_folder):

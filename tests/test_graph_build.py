@@ -22,7 +22,7 @@ def test_graph_build_regimen_node_links_each_component_drug():
 def test_graph_build_table_incidence_reaches_drug_through_regimen():
     graph = build_graph(trial_documents())
     result = query.events_for_drug(graph, "sorafenib")
-    rash = next(e for e in result["events"] if e["name"] == "exanthem")  # the lexicon's concept for "Rash"
+    rash = next(e for e in result["events"] if e["name"] == "Rash")  # its MedDRA preferred term
     any_grade = next(i for i in rash["incidence"] if i["grade"] == "any")
     assert (any_grade["n"], any_grade["total"], any_grade["percent"]) == (31, 33, 94.0)
     assert any_grade["regimen"] == ["interleukin-21", "sorafenib"]
@@ -30,12 +30,12 @@ def test_graph_build_table_incidence_reaches_drug_through_regimen():
     # the same figures for the other component, and the text relation still there
     il21 = query.events_for_drug(graph, "MESH:D000098546")
     assert any(i["n"] == 23 for e in il21["events"] if e["name"] == "Fatigue" for i in e["incidence"])
-    assert "hand-foot syndrome" in {e["name"] for e in result["events"]}
+    assert "Palmar-plantar erythrodysaesthesia syndrome" in {e["name"] for e in result["events"]}
 
 
 def test_graph_build_edges_carry_table_cell_and_sentence_evidence():
     graph = build_graph(trial_documents())
-    cell = graph.edges["Regimen:MESH:D000077157+MESH:D000098546", "AdverseEvent:DOID:0050486",
+    cell = graph.edges["Regimen:MESH:D000077157+MESH:D000098546", "AdverseEvent:MEDDRA:10037844",
                        f"{article().document.id}:table-2:0:1"]
     assert (cell["table"], cell["row"], cell["column"], cell["cell"]) == ("table-2", 0, 1, "31 (94)")
     assert cell["caption"].startswith("Table 2 Common adverse events")
@@ -78,7 +78,7 @@ def test_graph_build_add_and_remove_update_the_graph_in_place():
     assert query.events_for_drug(graph, "sorafenib")["events"] == []
     stored = trial_documents()[0]
     add_document(graph, stored)
-    assert "exanthem" in {e["name"] for e in query.events_for_drug(graph, "sorafenib")["events"]}
+    assert "Rash" in {e["name"] for e in query.events_for_drug(graph, "sorafenib")["events"]}
     remove_document(graph, stored.document.id)
     assert query.events_for_drug(graph, "sorafenib")["events"] == []
     assert not any(n.startswith("Regimen:") for n in graph)
@@ -90,7 +90,7 @@ def test_graph_build_trial_merges_registry_interventions_with_paper_results():
     trial = query.trial(graph, "nct00389285")
     assert len(trial["documents"]) == 2
     assert {d["name"] for d in trial["interventions"]} == {"interleukin-21", "sorafenib"}
-    rash = next(e for e in trial["adverse_events"] if e["name"] == "exanthem")
+    rash = next(e for e in trial["adverse_events"] if e["name"] == "Rash")
     assert {(i["n"], i["grade"]) for i in rash["incidence"]} == {(31, "any"), (9, "3")}
     endpoints = {e["name"]: e for e in trial["endpoints"]}
     assert endpoints["objective response rate"]["results"][0]["value"] == 21.0
@@ -102,7 +102,8 @@ def test_graph_build_trial_merges_registry_interventions_with_paper_results():
 
 def test_graph_build_eligibility_only_drug_is_not_an_intervention():
     stored = registry()
-    stored.entities[1]["context"] = "eligibility"  # now sorafenib is named only in the criteria
+    # now sorafenib is registered in no intervention: its mention in the criteria makes it no intervention
+    stored.facts = [f for f in stored.facts if not (f["kind"] == "intervention" and "sorafenib" in f["name"])]
     trial = query.trial(build_graph([stored]), "NCT00389285")
     assert [d["name"] for d in trial["interventions"]] == ["interleukin-21"]
     assert trial["other_drugs"] == [{"name": "sorafenib", "role": "eligibility"}]

@@ -12,6 +12,7 @@ from pipeline.graph import query
 from pipeline.graph.api import KnowledgeGraph
 from pipeline.graph.build import build_graph
 from pipeline.graph.export import write_graph
+from pipeline.lexicons import load_lexicon
 from pipeline.store import StoredDocument
 
 
@@ -34,9 +35,9 @@ def trialgraph(*args: str) -> subprocess.CompletedProcess:
 def test_graph_query_min_grade_keeps_grade_three_and_up(graph):
     result = query.events_for_drug(graph, "sorafenib", filters=query.Filters(min_grade=3))
     names = {e["name"]: e for e in result["events"]}
-    assert set(names) == {"exanthem", "Fatigue", "diarrhea"}
+    assert set(names) == {"Rash", "Fatigue", "Diarrhoea"}
     assert {(i["n"], i["grade"]) for i in names["Fatigue"]["incidence"]} == {(2, "3"), (1, "4")}
-    assert names["Fatigue"]["highest_grade"] == 4 and names["exanthem"]["highest_grade"] == 3
+    assert names["Fatigue"]["highest_grade"] == 4 and names["Rash"]["highest_grade"] == 3
 
 
 def test_graph_query_zero_count_cell_is_not_a_reported_grade(graph):
@@ -46,7 +47,8 @@ def test_graph_query_zero_count_cell_is_not_a_reported_grade(graph):
 
 
 def test_graph_query_compare_drugs_on_one_event(graph):
-    result = query.compare_drugs(graph, "exanthem", ["sorafenib", "interleukin-21", "bevacizumab"])
+    # "exanthem" is a lexicon synonym of the table's "Rash": the lexicon finds its MedDRA preferred term
+    result = query.compare_drugs(graph, "exanthem", ["sorafenib", "interleukin-21", "bevacizumab"], load_lexicon())
     rows = {r["query"]: r for r in result["drugs"]}
     assert [r["query"] for r in result["drugs"]] == ["sorafenib", "interleukin-21", "bevacizumab"]
     assert {i["percent"] for i in rows["sorafenib"]["incidence"]} == {94.0, 29.0}
@@ -68,7 +70,7 @@ def test_graph_query_neighbourhood_to_depth(graph):
     types = {n["type"] for n in near["nodes"]}
     assert {"Regimen", "Trial"} <= types and "AdverseEvent" not in types  # events are reached via the regimen
     far = query.neighbourhood(graph, "interleukin-21", depth=2)
-    assert "exanthem" in {n["name"] for n in far["nodes"] if n["distance"] == 2}
+    assert "Rash" in {n["name"] for n in far["nodes"] if n["distance"] == 2}
     assert not any(n["type"] == "Document" for n in far["nodes"])
 
 
@@ -76,7 +78,7 @@ def test_graph_query_filters_by_document_trial_and_evidence(graph):
     registry_only = query.Filters(document=REGISTRY.name)
     assert query.events_for_drug(graph, "sorafenib", filters=registry_only)["events"] == []
     by_trial = query.events_for_drug(graph, "sorafenib", filters=query.Filters(trial="NCT00389285"))
-    assert "exanthem" in {e["name"] for e in by_trial["events"]}
+    assert "Rash" in {e["name"] for e in by_trial["events"]}
     assert query.events_for_drug(graph, "sorafenib", filters=query.Filters(trial="NCT99999999"))["events"] == []
     strong = query.events_for_drug(graph, "sorafenib", filters=query.Filters(min_evidence=3))
     assert {e["name"] for e in strong["events"]} == {"Fatigue"}  # any, grade 3, grade 4 cells
@@ -97,15 +99,15 @@ def test_graph_query_cli_table_and_json(store):
     events = trialgraph("query", "--store", str(store), "events", "sorafenib", "--min-grade", "3", "--json")
     assert events.returncode == 0, events.stderr
     data = json.loads(events.stdout)
-    rash = next(e for e in data["events"] if e["name"] == "exanthem")
+    rash = next(e for e in data["events"] if e["name"] == "Rash")
     assert rash["incidence"] == [{"percent": 29.0, "n": 9, "total": 33, "grade": "3",
                                   "regimen": ["interleukin-21", "sorafenib"], "document": rash["documents"][0],
                                   "arm": "IL-21 + sorafenib", "dose": "30 mcg/kg", "table": "table-2",
-                                  "cell": "9 (29)"}]
+                                  "row": 0, "column": 2, "cell": "9 (29)"}]
     table = trialgraph("query", "--store", str(store), "compare", "Rash", "sorafenib", "bevacizumab")
     assert table.returncode == 0, table.stderr
     lines = table.stdout.splitlines()
-    assert lines[0].startswith("exanthem [DOID:0050486, HP:4000054]: 2 drugs compared")
+    assert lines[0].startswith("Rash [MEDDRA:10037844, DOID:0050486]: 2 drugs compared")
     assert "31/33 (94%) grade any" in next(line for line in lines if line.startswith("sorafenib"))
     evidence = trialgraph("query", "--store", str(store), "evidence", "sorafenib", "Rash")
     assert "table table-2 row 0 column 1" in evidence.stdout and "cell '31 (94)' = 31/33 (94%)" in evidence.stdout
@@ -119,7 +121,7 @@ def test_graph_query_plot_writes_png_and_standalone_html(store, tmp_path):
     png, page = tmp_path / "sorafenib.png", tmp_path / "sorafenib.html"
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20_000
     html = page.read_text()
-    assert "<svg" in html and "exanthem" in html and "hand-foot syndrome" in html
+    assert "<svg" in html and "Rash" in html and "Palmar-plantar erythrodysaesthesia syndrome" in html
     assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "") and "https://" not in html
     assert "<script src" not in html and "<link" not in html
 

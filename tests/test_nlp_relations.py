@@ -65,3 +65,44 @@ def test_relations_amount_of_a_named_dose_level_goes_to_that_levels_drug():
     assert ("IL-21", "30 mcg/kg/day") in found and ("sorafenib", "standard dose") in found
     assert ("sorafenib", "30 mcg/kg/day") not in found
     assert len(doses) == 3
+
+
+def _dose_pairs(text: str, drug_names: tuple[str, ...]) -> set[tuple[str, str]]:
+    """HAS_DOSE pairs of `text` with the dose component's own DOSE spans and the given drugs."""
+    from pipeline.nlp.language import build_nlp
+
+    nlp = build_nlp(("trialgraph_sentences", "trialgraph_doses"))
+    doc = nlp(text)
+    spans, start = [], 0
+    for name in drug_names:
+        start = text.index(name, start)
+        spans.append(doc.char_span(start, start + len(name), label="DRUG"))
+        start += len(name)
+    doc.ents = sorted([*spans, *doc.ents], key=lambda span: span.start)
+    doc = relations(context(doc))
+    ents = list(doc.ents)
+    return {(ents[r.head].text, ents[r.tail].text) for r in doc._.relations if r.label == "HAS_DOSE"}
+
+
+def test_relations_dose_levels_listed_for_one_drug_are_its_own():
+    # corpus/seeds/002, results: the amounts stand right after "sorafenib:", yet they are IL-21's dose levels
+    found = _dose_pairs("Four dose levels of IL-21 were evaluated in combination with the standard dose of sorafenib: "
+                        "10 mcg/kg (n = 8), 30 mcg/kg (n = 4), 50 mcg/kg (n = 4), and 40 mcg/kg (n = 3).",
+                        ("IL-21", "sorafenib"))
+    assert {("IL-21", f"{n} mcg/kg") for n in (10, 30, 50, 40)} <= found
+    assert ("sorafenib", "standard dose") in found
+    assert not {pair for pair in found if pair[0] == "sorafenib" and "mcg" in pair[1]}
+
+
+def test_relations_dose_stays_in_its_part_of_the_regimen():
+    # corpus/seeds/000, interventions: the schedule belongs to rIL-21, the capped amount to sorafenib
+    found = _dose_pairs("Part 2: rIL-21 IV, Day 1-5 and 15-19 of each 6-week treatment course + sorafenib "
+                        "(up to 400 mg taken orally twice daily)", ("rIL-21", "sorafenib"))
+    assert found == {("rIL-21", "Day 1-5 and 15-19 of each 6-week treatment course"),
+                     ("sorafenib", "up to 400 mg taken orally twice daily")}
+
+
+def test_relations_dose_before_its_drug():
+    found = _dose_pairs("Patients treated with 30 mcg/kg IL-21 plus sorafenib (starting at 400 mg twice daily).",
+                        ("IL-21", "sorafenib"))
+    assert found == {("IL-21", "30 mcg/kg"), ("sorafenib", "400 mg twice daily")}

@@ -21,3 +21,21 @@ def test_resources_fingerprint_changes_with_data_not_with_documentation_or_sourc
     assert data_fingerprint(models) == before
     (models / "rules" / "routes.tsv").write_text("oral\tPO\nintravenous\tIV\n")
     assert data_fingerprint(models) != before
+
+
+def test_resources_rule_file_errors_name_the_file_and_line(tmp_path):
+    import pytest
+
+    from pipeline.errors import RulesError
+    from pipeline.resources import read_rules_tsv
+
+    good = tmp_path / "good.tsv"
+    good.write_text("# a comment\nbritish\tamerican\naem\tem\n\noea\tea\n")
+    assert read_rules_tsv(good, ("british", "american")) == [{"british": "aem", "american": "em"},
+                                                             {"british": "oea", "american": "ea"}]
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("british\tamerican\naem\tem\noea ea\n")
+    with pytest.raises(RulesError, match=r"bad\.tsv:3: expected 2 non-empty tab-separated cells"):
+        read_rules_tsv(bad, ("british", "american"))
+    with pytest.raises(RulesError, match=r"good\.tsv:2: header is"):
+        read_rules_tsv(good, ("word", "kind"))

@@ -49,7 +49,7 @@ def test_tables_facts_seed_adverse_event_rows(seed: Document) -> None:
     assert rash[1]["warnings"] == ["percent 29 does not match 9/33 (27.3)"]
     assert rash[0]["regimen"][1]["norm"][0] == "MESH:D000077157"
     hand_foot = _cell(facts, 5, 1)
-    assert (hand_foot["concept"], hand_foot["n"], hand_foot["percent"]) == ("hand-foot syndrome", 18, 55.0)
+    assert (hand_foot["concept"], hand_foot["n"], hand_foot["percent"]) == ("Palmar-plantar erythrodysaesthesia syndrome", 18, 55.0)
 
 
 def test_tables_facts_seed_laboratory_rows_overrides_and_duplicates(seed: Document) -> None:
@@ -59,7 +59,7 @@ def test_tables_facts_seed_laboratory_rows_overrides_and_duplicates(seed: Docume
     assert lipase["concept"] == "Lipase increased" and lipase["section"] == "Laboratory abnormality"
     assert lipase["warnings"] == ["row N 31 overrides 33"] and lipase["laboratory"] is True
     assert _cell(facts, 21, 1)["warnings"] == ["duplicate row (same as row 19)"]
-    assert _cell(facts, 19, 1)["warnings"] == [] and _cell(facts, 19, 1)["concept"] == "thrombocytopenia"
+    assert _cell(facts, 19, 1)["warnings"] == [] and _cell(facts, 19, 1)["concept"] == "Platelet count decreased"
     report = next(f for f in table_facts(seed) if f["kind"] == "table" and f["table"] == "table-2")
     assert report["classification"] == "adverse_events" and report["facts"] == 78
     assert "row 21: duplicate row (same as row 19) (columns 1, 2, 3)" in report["warnings"]
@@ -100,7 +100,8 @@ def test_tables_facts_registry_adverse_events_by_arm() -> None:
     conjunctivitis = [f for f in facts if f["event"] == "Conjunctivitis"]
     assert [(f["arm"], f["n"], f["total"], f["serious"]) for f in conjunctivitis] == [
         ("Placebo qw", 0, 97, False), ("Dupilumab 300 mg qw", 8, 97, False)]
-    assert conjunctivitis[1]["regimen"] == [{"name": "Dupilumab", "norm": ["DRUGBANK:DB12159", "UNII:420K487FSG"]}]
+    assert conjunctivitis[1]["regimen"] == [{"name": "Dupilumab", "norm": ["DRUGBANK:DB12159", "UNII:420K487FSG"],
+                                         "concept": "dupilumab"}]
     assert conjunctivitis[1]["dose"] == "300 mg qw" and conjunctivitis[1]["category"] == "Infections and infestations"
     assert all(f["serious"] for f in _facts(document, "incidence", "T1"))
     outcome = _facts(document, "outcome_result", "T6")
@@ -112,7 +113,7 @@ def test_tables_facts_registry_grades_in_labels_and_response_outcome() -> None:
     document = read_document(NELFINAVIR)
     incidence = _facts(document, "incidence", "T2")
     assert [(f["event"], f["grade"], f["n"], f["total"]) for f in incidence] == [
-        ("platelet count decreased", None, 1, 15), ("Investigations - Other, liver enzymes increased", "3", 2, 15),
+        ("platelet count decreased", "3", 1, 15), ("Investigations - Other, liver enzymes increased", "3", 2, 15),
         ("hyponatremia", "4", 1, 15), ("dizziness", "3", 1, 15)]
     response = _facts(document, "response", "T3")
     assert [(f["code"], f["n"], f["total"]) for f in response] == [("CR", 0, 11), ("PR", 0, 11), ("SD", 7, 11), ("PD", 4, 11)]
@@ -155,7 +156,7 @@ def test_tables_facts_text_table_spanning_header_markers_and_subheader() -> None
     ast = [f for f in facts if f["event"] == "AST high"]
     assert [(f["n"], f["total"]) for f in ast] == [(9, 36), (2, 36), (3, 36), (0, 36)]
     assert ast[0]["warnings"] == ["row N 36 overrides 40"] and ast[2]["warnings"] == ["row N 36 overrides 38"]
-    assert ast[0]["section"] == "Laboratory abnormality" and ast[0]["concept"].startswith("Elevated circulating aspartate")
+    assert ast[0]["section"] == "Laboratory abnormality" and ast[0]["concept"] == "Aspartate aminotransferase increased"
 
 
 def _pdf_with_table(rows: list[tuple[str, ...]], pages: int = 1) -> bytes:

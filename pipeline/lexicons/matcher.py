@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import gzip
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
 import srsly
 
-from pipeline.lexicons.normalize import case_form, fold
+from pipeline.lexicons.meddra import SECTION as MEDDRA_SECTION
+from pipeline.lexicons.meddra import PreferredTerm
+from pipeline.lexicons.normalize import case_form, fold, term_key
 from pipeline.resources import read_word_list
 
 DEFAULT_DIRECTORY = Path(__file__).resolve().parents[2] / "models" / "lexicons"
 LEXICON_FILE = "lexicon.msgpack.gz"
 FUNCTION_WORDS_FILE = "curated/function_words.txt"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 # Tokens without letters or digits that may sit inside a match ("IL - 21", "Crohn ' s", "CDK4 / 6").
 JOINERS = frozenset({"-", "‐", "‑", "–", "/", "'", "’"})
 
@@ -31,6 +33,7 @@ class Concept:
     name: str
     label: str
     curies: tuple[str, ...]
+    index: int = field(default=-1, compare=False)  # position in the lexicon; -1 for a concept made elsewhere
 
     @property
     def meddra(self) -> str | None:
@@ -69,6 +72,7 @@ class Lexicon:
     def __init__(
         self, concepts: list[list], terms: dict[str, object], prefixes: list[str],
         annotated_names: dict[str, list[list[str]]] | None = None, function_words: frozenset[str] = frozenset(),
+        meddra: dict | None = None,
     ) -> None:
         self._raw_concepts = concepts
         self._function_words = function_words
@@ -77,6 +81,10 @@ class Lexicon:
         self._annotated_names = annotated_names or {}
         self._concepts: dict[int, Concept] = {}
         self._curie_index: dict[str, list[int]] | None = None
+        meddra = meddra or {"terms": [], "keys": {}, "concepts": []}
+        self._preferred_terms = [PreferredTerm(*row) for row in meddra["terms"]]
+        self._preferred_term_keys: dict[str, int] = meddra["keys"]
+        self._concept_preferred_terms: list[int] = meddra["concepts"]
 
     @classmethod
     def load(cls, directory: Path | str = DEFAULT_DIRECTORY) -> "Lexicon":
@@ -90,7 +98,7 @@ class Lexicon:
             raise ValueError(f"{path} has format {data.get('version')}, expected {FORMAT_VERSION}: rebuild it")
         function_words = Path(directory) / FUNCTION_WORDS_FILE  # a lexicon built elsewhere may come without it
         return cls(data["concepts"], data["terms"], data["prefixes"], data.get("annotated_names"),
-                   read_word_list(function_words) if function_words.exists() else frozenset())
+                   read_word_list(function_words) if function_words.exists() else frozenset(), data.get(MEDDRA_SECTION))
 
     def __len__(self) -> int:
         return len(self._raw_concepts)
@@ -100,7 +108,7 @@ class Lexicon:
         concept = self._concepts.get(index)
         if concept is None:
             concept_id, label, name, curies = self._raw_concepts[index]
-            concept = self._concepts[index] = Concept(concept_id, name, label, tuple(curies))
+            concept = self._concepts[index] = Concept(concept_id, name, label, tuple(curies), index)
         return concept
 
     def _resolve(self, value: object, words: Sequence[str], start: int, end: int) -> list[int]:
@@ -174,6 +182,19 @@ class Lexicon:
         form = case_form(query)
         ordered = sorted(value, key=lambda entry: not _case_ok(entry[1], form))
         return list(dict.fromkeys(self.concept(index) for index, _ in ordered))
+
+    def preferred_term(self, name: str) -> PreferredTerm | None:
+        """The MedDRA preferred term that `name` is, or is a lowest level or CTCAE v5.0 term of (spelling- and
+        case-insensitive: "Fever", "pyrexia", "ALT increased"), else None."""
+        position = self._preferred_term_keys.get(term_key(name))
+        return None if position is None else self._preferred_terms[position]
+
+    def preferred_term_of(self, concept: Concept) -> PreferredTerm | None:
+        """The MedDRA preferred term a lexicon DISEASE concept is (models/lexicons/README.md), else None."""
+        if not 0 <= concept.index < len(self._concept_preferred_terms):
+            return None
+        position = self._concept_preferred_terms[concept.index]
+        return None if position < 0 else self._preferred_terms[position]
 
     def annotated_curie(self, name: str, label: str) -> str | None:
         """The MeSH CURIE that gold annotation (BC5CDR training mentions) gives a DRUG or DISEASE name that no

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
+
+from pipeline.resources import read_rules_tsv
 
 GREEK_NAMES = {
     "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "κ": "kappa",
@@ -20,6 +23,7 @@ _NON_ALNUM = re.compile(r"[\W_]+", re.UNICODE)
 # Pieces a tokenizer might cut a term into: letter runs, digit runs, single symbols.
 _PIECES = re.compile(r"[^\W\d_]+|\d+|[^\w\s]|_", re.UNICODE)
 
+SPELLING_VARIANTS = "lexicons/curated/spelling_variants.tsv"
 # Keys of at most this many characters are short: acronyms among them match in exact case.
 SHORT_KEY_LENGTH = 4
 
@@ -54,3 +58,19 @@ def is_acronym(text: str) -> bool:
     """Whether ``text`` is written with an upper-case letter and folds to a short key."""
     form = case_form(text)
     return len(form) <= SHORT_KEY_LENGTH and any(ch.isupper() for ch in form)
+
+
+@lru_cache(maxsize=1)
+def _spelling_rules() -> tuple[tuple[str, str], ...]:
+    rows = read_rules_tsv(SPELLING_VARIANTS, ("british", "american"))
+    return tuple(sorted(((row["british"], row["american"]) for row in rows), key=lambda rule: -len(rule[0])))
+
+
+def term_key(text: str) -> str:
+    """``fold(text)`` with British spellings made American (models/lexicons/curated/spelling_variants.tsv):
+    the key adverse-event terms are looked up by, so "Diarrhoea" and "diarrhea", "Anaemia" and "anemia" meet."""
+    key = fold(text)
+    for british, american in _spelling_rules():
+        if british in key:
+            key = key.replace(british, american)
+    return key

@@ -347,3 +347,51 @@ def mesh_names() -> list[MeshName]:
     """The rows of ``sources/mesh_names.tsv.gz``."""
     return [MeshName(r["mesh"], r["label"], r["name"], tuple(filter(None, r["synonyms"].split("|"))),
                      tuple(filter(None, r["trees"].split("|")))) for r in read_tsv(MESH_NAMES)]
+
+
+MEDDRA_TAC2017 = SOURCES_DIR / "meddra_tac2017.tsv.gz"
+
+
+@dataclass(frozen=True)
+class MeddraTerm:
+    """A MedDRA term with the preferred term (PT) it belongs to; a PT is its own PT (``code == pt_code``)."""
+
+    code: str
+    name: str
+    pt_code: str
+    pt_name: str
+
+
+def summarize_tac_meddra(train_xml: Path) -> list[MeddraTerm]:
+    """The MedDRA vocabulary of TAC 2017 ADR's normalizations (``<Normalization meddra_pt meddra_pt_id
+    meddra_llt meddra_llt_id>`` in every label XML of ``train_xml``): each preferred term, and each lowest
+    level term with its preferred term. Only the vocabulary is kept, never a mention text or offset."""
+    files = sorted(train_xml.glob("*.xml"))
+    if not files:
+        raise ValueError(f"{train_xml} holds no TAC 2017 label XML files (train_xml/*.xml)")
+    attribute = re.compile(r'(meddra_pt|meddra_pt_id|meddra_llt|meddra_llt_id)="([^"]*)"')
+    terms: set[MeddraTerm] = set()
+    for path in files:
+        for element in re.findall(r"<Normalization\b[^>]*>", path.read_text(encoding="utf-8")):
+            values = dict(attribute.findall(element))
+            pt_code, pt_name = values.get("meddra_pt_id", ""), values.get("meddra_pt", "").strip()
+            if not (pt_code.isdigit() and pt_name):
+                continue  # flag="unmapped"
+            terms.add(MeddraTerm(pt_code, pt_name, pt_code, pt_name))
+            llt_code, llt_name = values.get("meddra_llt_id", ""), values.get("meddra_llt", "").strip()
+            if llt_code.isdigit() and llt_name:
+                terms.add(MeddraTerm(llt_code, llt_name, pt_code, pt_name))
+    return sorted(terms, key=lambda term: (term.pt_code != term.code, int(term.code), term.name))
+
+
+def write_tac_meddra(train_xml: Path, out: Path = MEDDRA_TAC2017) -> int:
+    """Writes the lexicon source ``sources/meddra_tac2017.tsv.gz`` from TAC 2017's ``train_xml``; returns the row count."""
+    rows = ["code\tname\tpt_code\tpt_name"] + [
+        f"{t.code}\t{t.name}\t{t.pt_code}\t{t.pt_name}" for t in summarize_tac_meddra(train_xml)]
+    out.write_bytes(gzip.compress(("\n".join(rows) + "\n").encode("utf-8"), compresslevel=9, mtime=0))
+    return len(rows) - 1
+
+
+def tac_meddra_terms() -> list[MeddraTerm]:
+    """The rows of ``sources/meddra_tac2017.tsv.gz``."""
+    return [MeddraTerm(r["code"], r["name"], r["pt_code"], r["pt_name"]) for r in read_tsv(MEDDRA_TAC2017)]

@@ -93,3 +93,13 @@ def make_relation_scorer(nlp: Language, name: str, model_path: str | None):
     from pipeline.nlp.trained_relations import RelationScorer, load_relation_model
 
     return RelationScorer(load_relation_model(model_path))
+
+
+@Language.factory("trialgraph_concepts", default_config={"lexicon_dir": None})
+def make_concepts(nlp: Language, name: str, lexicon_dir: str | None):
+    """Adverse events keyed and named by their MedDRA preferred term, conditions by MeSH: the concepts table
+    row labels and registry terms take too."""
+    from pipeline.lexicons import load_normalizer
+    from pipeline.nlp.concepts import ConceptLinker
+
+    return ConceptLinker(load_normalizer(lexicon_dir))

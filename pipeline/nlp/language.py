@@ -34,6 +34,7 @@ COMPONENTS = (
     "trialgraph_endpoint_results",
     "trialgraph_relations",
     "trialgraph_relation_scorer",
+    "trialgraph_concepts",
 )
 # the components that read models trained by `trialgraph train` (models/ner); without them, the lexicon pipeline
 TRAINED_COMPONENTS = ("trialgraph_trained_ner", "trialgraph_event_roles", "trialgraph_relation_scorer")

@@ -1,6 +1,7 @@
 """Rule-based relations between the entities of a Doc.
 
-Within a sentence: each DOSE goes to its nearest DRUG, or to the drug of the dose level it states
+Within a sentence: each DOSE goes to the drug it belongs to (`dose_owner`: next to it, the drug of the dose
+level it states, the drug whose doses the sentence lists, else the nearest in its part of the regimen)
 (HAS_DOSE); every drug is paired with every adverse event (HAS_ADVERSE_EVENT), condition (TREATS) and
 endpoint (HAS_ENDPOINT), which handles
 combination regimens ("IL-21 plus sorafenib" gives both drugs). Across sentences: a sentence that
@@ -59,31 +60,87 @@ class RelationExtractor:
 
     @staticmethod
     def _doses(ents: list[Span], members: list[int], drugs: list[int]) -> list[Relation]:
-        """Each dose to the nearest drug, preferring the drug before it at equal distance. An amount stated
-        for a named dose level goes to the drug of that level's own mention: in "the maximum tolerated dose
-        for IL-21 with the standard dose of sorafenib was 30 mcg/kg/day", 30 mcg/kg/day is IL-21's."""
+        """Each dose to the drug it belongs to (`dose_owner`)."""
         doses = [i for i in members if ents[i].label_ == "DOSE"]
         if not drugs or not doses:
             return []
+        return [Relation(dose_owner(ents, i, drugs, doses), i, "HAS_DOSE", _SAME_SENTENCE, EXTRACTOR) for i in doses]
 
-        def nearest(i: int) -> int:
-            dose = ents[i]
 
-            def distance(d: int) -> tuple[int, int]:
-                drug = ents[d]
-                gap = dose.start - drug.end if drug.end <= dose.start else drug.start - dose.end
-                return (gap, 0 if drug.end <= dose.start else 1)
+def dose_owner(ents: list[Span], dose_index: int, drugs: list[int], doses: list[int]) -> int:
+    """The drug of a sentence that a dose belongs to, by the first rule that decides:
 
-            return min(drugs, key=distance)
-
-        drug_of_level: dict[str, int] = {}
+    1. a drug right next to the dose: "sorafenib 400 mg", "sorafenib (400 mg)", "IL-21 at 30 mcg/kg",
+       "30 mcg/kg IL-21", "400 mg of sorafenib";
+    2. the drug whose dose level the dose states: in "the maximum tolerated dose for IL-21 with the standard
+       dose of sorafenib was 30 mcg/kg/day", 30 mcg/kg/day is IL-21's (the level's own mention is nearest it);
+    3. the drug whose doses the sentence lists: "Four dose levels of IL-21 were evaluated with the standard
+       dose of sorafenib: 10 mcg/kg, 30 mcg/kg..." are IL-21's;
+    4. the nearest drug in the same part of a regimen ("Part 2: rIL-21 IV, Day 1-5 ... + sorafenib (...)": the
+       schedule is rIL-21's), leaving out a drug given at a named level only ("the standard dose of
+       sorafenib"), preferring the drug before the dose at equal distance.
+    """
+    dose = ents[dose_index]
+    for drug in drugs:
+        if _next_to(dose, ents[drug]):
+            return drug
+    attributes = dose._.dose
+    levelled = {_level_drug(ents, i, drugs) for i in doses if _level_only(ents[i])}
+    if attributes is not None and attributes.level and not _level_only(dose):
         for i in doses:
-            attributes = ents[i]._.dose
-            if attributes is not None and attributes.level and attributes.amount is None and attributes.amount_low is None:
-                drug_of_level.setdefault(attributes.level, nearest(i))
-        out = []
-        for i in doses:
-            level = ents[i]._.dose.level if ents[i]._.dose is not None else None
-            drug = drug_of_level.get(level) if level else None
-            out.append(Relation(nearest(i) if drug is None else drug, i, "HAS_DOSE", _SAME_SENTENCE, EXTRACTOR))
-        return out
+            if i != dose_index and _level_only(ents[i]) and ents[i]._.dose.level == attributes.level:
+                return _level_drug(ents, i, drugs)
+    if _level_only(dose):
+        return _level_drug(ents, dose_index, drugs)
+    owners = [d for d in drugs if _owns_doses(ents[d]) and d not in levelled]
+    if len(owners) == 1:
+        return owners[0]
+    candidates = [d for d in drugs if d not in levelled] or drugs
+    same_part = [d for d in candidates if not _regimen_break(dose, ents[d])]
+    return min(same_part or candidates, key=lambda d: _distance(dose, ents[d]))
+
+
+def _distance(dose: Span, drug: Span) -> tuple[int, int]:
+    gap = dose.start - drug.end if drug.end <= dose.start else drug.start - dose.end
+    return (gap, 0 if drug.end <= dose.start else 1)
+
+
+def _level_only(dose: Span) -> bool:
+    """A dose stated as a named level without an amount ("the standard dose", "the MTD")."""
+    attributes = dose._.dose
+    return attributes is not None and bool(attributes.level) and attributes.amount is None and attributes.amount_low is None
+
+
+def _level_drug(ents: list[Span], dose_index: int, drugs: list[int]) -> int:
+    """The drug a level-only dose names: the nearest one ("the standard dose of sorafenib")."""
+    return min(drugs, key=lambda d: _distance(ents[dose_index], ents[d]))
+
+
+# words that may stand between a drug and its dose when they are next to each other
+_BETWEEN_DRUG_AND_DOSE = frozenset({"(", "at", "of", ",", "-", "dose", "doses", "a", "was", "given", "iv", "po", "sc",
+                                    "oral", "orally", "intravenous", "intravenously", "subcutaneous", "subcutaneously"})
+_BETWEEN_DOSE_AND_DRUG = frozenset({"of", "oral", "intravenous", "iv", "po", "sc", "subcutaneous"})
+# tokens that end one part of a regimen and begin the next
+_REGIMEN_BREAKS = frozenset({"+", "plus", ";", "and", "with", "versus", "vs", "vs.", "or", "followed", "then"})
+_DOSE_OWNING_WORDS = frozenset({"dose", "doses", "levels", "level"})
+
+
+def _next_to(dose: Span, drug: Span) -> bool:
+    doc = dose.doc
+    if drug.end <= dose.start:
+        between = [t.lower_ for t in doc[drug.end : dose.start]]
+        return len(between) <= 3 and all(word in _BETWEEN_DRUG_AND_DOSE for word in between)
+    between = [t.lower_ for t in doc[dose.end : drug.start]]
+    return len(between) <= 2 and all(word in _BETWEEN_DOSE_AND_DRUG for word in between)
+
+
+def _owns_doses(drug: Span) -> bool:
+    """Whether the sentence names the drug as the one whose doses it lists: "dose levels of IL-21", "doses of X"."""
+    before = [t.lower_ for t in drug.doc[max(drug.sent.start, drug.start - 3) : drug.start]]
+    return len(before) >= 2 and before[-1] == "of" and before[-2] in _DOSE_OWNING_WORDS
+
+
+def _regimen_break(dose: Span, drug: Span) -> bool:
+    """Whether a word that separates the parts of a regimen ("+", "plus", "with") stands between dose and drug."""
+    lo, hi = (drug.end, dose.start) if drug.end <= dose.start else (dose.end, drug.start)
+    return any(t.lower_ in _REGIMEN_BREAKS for t in dose.doc[lo:hi])

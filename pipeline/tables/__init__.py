@@ -1,8 +1,10 @@
 """Table understanding: a document's tables read into facts (adverse-event incidence by grade and arm,
-response categories, registry outcome results), each with its table and cell coordinates.
+response categories, registry outcome results), each with its table and cell coordinates; and a registry
+record's interventions, conditions and outcomes as facts (pipeline/tables/registry.py).
 
-    from pipeline.tables import table_facts
+    from pipeline.tables import registry_facts, table_facts
     facts = table_facts(document)   # [{"kind": "table", ...}, {"kind": "incidence", ...}, ...]
+    facts += registry_facts(document)  # [{"kind": "intervention", ...}, {"kind": "condition", ...}, ...]
 
 The fact format is shared with pipeline/graph (see README: "Table facts"). Every table gives one "table"
 fact (its classification, how many facts it gave, its warnings) before its own facts.
@@ -12,24 +14,33 @@ from __future__ import annotations
 from typing import Any
 
 from pipeline.document import Document
-from pipeline.lexicons import load_lexicon
+from pipeline.lexicons import load_normalizer
 from pipeline.tables.classify import CLASSIFICATIONS, classify
 from pipeline.tables.facts import table_facts_of
 from pipeline.tables.regimen import Regimens
+from pipeline.tables.registry import registry_facts_of
 
-__all__ = ["CLASSIFICATIONS", "classify", "table_facts"]
+__all__ = ["CLASSIFICATIONS", "classify", "registry_facts", "table_facts"]
+
+
+def registry_facts(document: Document) -> list[dict[str, Any]]:
+    """The intervention, condition and outcome facts of a registry record; none for other documents."""
+    if document.trial is None:
+        return []
+    lexicon = load_normalizer().lexicon
+    return registry_facts_of(document, lexicon, Regimens(document, lexicon))
 
 
 def table_facts(document: Document) -> list[dict[str, Any]]:
     """The facts of every table in `document` (JSON-ready dicts with a `kind`); never raises for a bad table."""
     if not document.tables:
         return []
-    lexicon = load_lexicon()
-    regimens = Regimens(document, lexicon)
+    normalizer = load_normalizer()
+    regimens = Regimens(document, normalizer.lexicon)
     facts: list[dict[str, Any]] = []
     for table in document.tables:
         try:
-            facts += table_facts_of(document, table, lexicon, regimens)
+            facts += table_facts_of(document, table, normalizer, regimens)
         except Exception as exc:  # noqa: BLE001 - one unreadable table must not stop the document
             facts.append({
                 "kind": "table", "table": table.id, "caption": table.caption, "classification": "other",

@@ -1,10 +1,9 @@
-"""Adverse-event row labels normalized with the lexicon, like event mentions in text."""
+"""Adverse-event row labels normalized by the same normaliser as event mentions in text."""
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
-from pipeline.lexicons import Concept, Lexicon
+from pipeline.lexicons import Concept, ConceptNormalizer
 from pipeline.tables.vocabulary import event_name_variants
 
 _PARENTHESIS = re.compile(r"^(.*?)\s*\(([^()]+)\)\s*$")
@@ -27,15 +26,19 @@ def name_candidates(name: str) -> list[str]:
     return [candidate for candidate in dict.fromkeys(" ".join(n.split()) for n in names) if candidate]
 
 
-def normalize_event(lexicon: Lexicon, name: str) -> Concept | None:
-    """The lexicon concept an adverse-event row label names, if any: a whole-name lookup of one of its
-    candidate names, else a single lexicon match spanning every word of one."""
-    return _normalize(lexicon, name)
-
-
-@lru_cache(maxsize=8192)
-def _normalize(lexicon: Lexicon, name: str) -> Concept | None:
+def normalize_event(normalizer: ConceptNormalizer, name: str, registry: bool = False) -> Concept | None:
+    """The canonical adverse-event concept a row label names. A registry results term is taken as
+    registered (`ConceptNormalizer.registry_event`); a paper's row label is the MedDRA preferred term one of
+    its candidate names is, else that of the lexicon concept it names (a whole-name lookup of a candidate,
+    else a single lexicon match spanning every word of one)."""
+    if registry:
+        return normalizer.registry_event(name)
     candidates = name_candidates(name)
+    return normalizer.adverse_event(candidates, _lexicon_concept(normalizer, tuple(candidates)))
+
+
+def _lexicon_concept(normalizer: ConceptNormalizer, candidates: tuple[str, ...]) -> Concept | None:
+    lexicon = normalizer.lexicon
     for candidate in candidates:
         concepts = [concept for concept in lexicon.lookup(candidate) if concept.label in _EVENT_LABELS]
         if concepts:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pipeline.document import Document, Table
-from pipeline.lexicons import Lexicon
+from pipeline.lexicons import ConceptNormalizer
 from pipeline.tables.cells import CellValue, parse_cell, percent_mismatch, row_total, strip_markers
 from pipeline.tables.classify import classify
 from pipeline.tables.events import normalize_event
@@ -21,6 +21,7 @@ _CODE_IN_LABEL = re.compile(r"\(([A-Za-z]{2,3})\)\s*$")
 _SERIOUS = re.compile(r"\bserious\b", re.I)
 _NON_SERIOUS = re.compile(r"non-?\s?serious|\bother\b.*adverse", re.I)
 _UNIT = re.compile(r"^Unit of measure:\s*(.+)$")
+_OUTCOME_KIND = re.compile(r"^(primary|secondary|other|post-hoc)\b.*\boutcome measure$", re.I)
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class ColumnGroup:
     arm: str | None
     regimen: list[dict[str, Any]]
     column_label: str | None
+    arm_kind: str | None = None  # "placebo" or "no_drug" for an arm that gets no drug (Regimens.arm_kind)
 
 
 @dataclass
@@ -46,14 +48,15 @@ class _Row:
     warnings: list[str]
 
 
-def table_facts_of(document: Document, table: Table, lexicon: Lexicon, regimens: Regimens) -> list[dict[str, Any]]:
+def table_facts_of(document: Document, table: Table, normalizer: ConceptNormalizer,
+                   regimens: Regimens) -> list[dict[str, Any]]:
     """The "table" report of `table` followed by the facts read from its cells."""
     classification = classify(table)
     layout = read_layout(table)
     groups = _column_groups(document, table, layout, regimens)
     facts: list[dict[str, Any]] = []
     if classification in ("adverse_events", "laboratory"):
-        facts = _incidence_facts(table, layout, groups, lexicon, classification)
+        facts = _incidence_facts(table, layout, groups, normalizer, classification, is_registry_results(document, table))
     elif classification == "response":
         facts = _response_facts(table, layout, groups)
     if table.kind == "outcome_measures" and not facts:
@@ -84,12 +87,17 @@ def table_facts_of(document: Document, table: Table, lexicon: Lexicon, regimens:
     return [report, *facts]
 
 
+def is_registry_results(document: Document, table: Table) -> bool:
+    """Whether `table` is a registry record's results table (its columns are the registered groups)."""
+    return document.trial is not None and (table.section or "").startswith("results:")
+
+
 def _column_groups(document: Document, table: Table, layout: Layout, regimens: Regimens) -> dict[int, ColumnGroup]:
     """Arm and regimen of each count or value column."""
     columns = [column for column in layout.columns if column.role in ("count", "value")]
-    registry = document.trial is not None and (table.section or "").startswith("results:")
-    if registry:  # registry results: every group column is an arm (group title as registered)
-        return {c.index: ColumnGroup(c.header or None, regimens.of_arm(c.header), None) for c in columns}
+    if is_registry_results(document, table):  # registry results: every group column is an arm (group title as registered)
+        return {c.index: ColumnGroup(c.header or None, regimens.of_arm(c.header), None, regimens.arm_kind(c.header))
+                for c in columns}
     arm_layers = {c.index: next((layer for layer in reversed(c.layers) if regimens.names_arm(layer)), None) for c in columns}
     any_arm = any(arm_layers.values())
     caption_regimen = regimens.of_caption(table.caption)
@@ -98,7 +106,7 @@ def _column_groups(document: Document, table: Table, layout: Layout, regimens: R
         arm = arm_layers[column.index] or (column.layers[-1] if any_arm and column.layers else None)
         others = " / ".join(layer for layer in column.layers if layer != arm) or None
         if arm:
-            groups[column.index] = ColumnGroup(arm, regimens.of_arm(arm), others)
+            groups[column.index] = ColumnGroup(arm, regimens.of_arm(arm), others, regimens.arm_kind(arm))
         else:
             groups[column.index] = ColumnGroup(arm_name(caption_regimen), caption_regimen, others)
     return groups
@@ -181,7 +189,8 @@ def _serious(*texts: str | None) -> bool | None:
 
 
 def _incidence_facts(
-    table: Table, layout: Layout, groups: dict[int, ColumnGroup], lexicon: Lexicon, classification: str
+    table: Table, layout: Layout, groups: dict[int, ColumnGroup], normalizer: ConceptNormalizer, classification: str,
+    registry: bool,
 ) -> list[dict[str, Any]]:
     grades_in_rows = bool(re.search(r"\bgrades?\b|\bseverity\b", table.caption, re.I)) or any(
         grade_of(row[0]) for row in table.rows if row
@@ -189,7 +198,7 @@ def _incidence_facts(
     text_columns = [c.index for c in layout.columns if c.role == "text"]
     facts = []
     for row, columns, totals in _walk(table, layout, grades_in_rows):
-        concept = normalize_event(lexicon, row.event)
+        concept = normalize_event(normalizer, row.event, registry=registry)
         cells = table.rows[row.index]
         category = next((cells[i] for i in text_columns if i < len(cells) and cells[i]), None)
         for column in columns[1:]:
@@ -206,7 +215,7 @@ def _incidence_facts(
                 "cell": cells[column.index], "event": row.event,
                 "norm": list(concept.curies) if concept else [], "concept": concept.name if concept else None,
                 "grade": row.grade or column.grade, **counts,
-                "arm": group.arm, "regimen": group.regimen, "dose": column.dose,
+                "arm": group.arm, "arm_kind": group.arm_kind, "regimen": group.regimen, "dose": column.dose,
                 "serious": _serious(row.group, row.section, row.event, table.caption),
                 "warnings": row.warnings + warnings + count_warnings,
                 "column_label": group.column_label, "group": row.group, "section": row.section,
@@ -253,7 +262,8 @@ def _response_facts(table: Table, layout: Layout, groups: dict[int, ColumnGroup]
             facts.append({
                 "kind": "response", "table": table.id, "row": row.index, "column": column.index,
                 "cell": cells[column.index], "category": row.event, "code": code, **counts,
-                "arm": group.arm, "regimen": group.regimen, "warnings": row.warnings + warnings + count_warnings,
+                "arm": group.arm, "arm_kind": group.arm_kind, "regimen": group.regimen,
+                "warnings": row.warnings + warnings + count_warnings,
                 "column_label": group.column_label,
             })
     return facts
@@ -261,6 +271,8 @@ def _response_facts(table: Table, layout: Layout, groups: dict[int, ColumnGroup]
 
 def _outcome_facts(table: Table, layout: Layout, groups: dict[int, ColumnGroup]) -> list[dict[str, Any]]:
     unit = next((m.group(1).strip() for note in table.footnotes if (m := _UNIT.match(note))), None)
+    kind = next((m.group(1).lower() for note in table.footnotes if (m := _OUTCOME_KIND.match(note))), None)
+    outcome_kind = "other" if kind == "post-hoc" else kind
     measure = layout.columns[0].header if layout.columns else ""
     is_ci = bool(re.search(r"confidence interval", measure, re.I))
     facts = []
@@ -278,9 +290,10 @@ def _outcome_facts(table: Table, layout: Layout, groups: dict[int, ColumnGroup])
             group = groups[column.index]
             fact = {
                 "kind": "outcome_result", "table": table.id, "row": row.index, "column": column.index,
-                "cell": cells[column.index], "endpoint": table.caption, "value": number, "unit": unit,
+                "cell": cells[column.index], "endpoint": table.caption, "outcome_kind": outcome_kind,
+                "value": number, "unit": unit,
                 "ci": list(value.interval) if is_ci and value.interval else None,
-                "arm": group.arm, "regimen": group.regimen, "warnings": row.warnings,
+                "arm": group.arm, "arm_kind": group.arm_kind, "regimen": group.regimen, "warnings": row.warnings,
                 "measure": measure or None, "category": row.event if row.event and row.event != unit else None,
             }
             if value.spread is not None:

@@ -12,22 +12,26 @@ from pipeline.lexicons.normalize import fold
 _TOKEN = re.compile(r"[A-Za-z0-9]+|[^\sA-Za-z0-9]")
 _DOSE_AFTER = re.compile(r"^\s*\(([^()]*\d[^()]*)\)")
 # Column names that are treatment arms even without a drug name in them.
-_DRUG_TYPES = frozenset({"drug", "biological", "combination product", ""})
+# Intervention types that are drugs (ClinicalTrials.gov's InterventionType, lower case; "" when not given).
+DRUG_INTERVENTION_TYPES = frozenset({"drug", "biological", "combination product", "dietary supplement", ""})
 # An intervention name that can stand for a drug the lexicon does not know ("GSK123456", "study drug X"),
 # unlike an arm description ("Arm B: ZDV+ABC+3TC+NNRTI->ABC+3TC maintenance").
 _PLAIN_NAME = re.compile(r"[\w-]+(?: [\w-]+){0,3}")
+_PLACEBO = re.compile(r"\b(?:placebos?|vehicle|sham|dummy|mock)\b", re.I)
 _ARM_WORDS = re.compile(r"\b(?:placebo|control|vehicle|sham|arm|group|cohort|standard (?:of )?care|usual care|dose level)\b", re.I)
 
 
 def drugs_in(lexicon: Lexicon, text: str) -> list[dict[str, Any]]:
-    """Drugs the lexicon finds in `text`, as written, each with its CURIEs and the dose in parentheses after it."""
+    """Drugs the lexicon finds in `text`, as written, each with its CURIEs, its concept's name and the dose in
+    parentheses after it."""
     tokens = list(_TOKEN.finditer(text))
     found: list[dict[str, Any]] = []
     for match in lexicon.match([token.group() for token in tokens]):
         if match.concept.label != "DRUG":
             continue
         start, end = tokens[match.start].start(), tokens[match.end - 1].end()
-        drug: dict[str, Any] = {"name": text[start:end], "norm": list(match.concept.curies)}
+        drug: dict[str, Any] = {"name": text[start:end], "norm": list(match.concept.curies),
+                                "concept": match.concept.name}
         dose = _DOSE_AFTER.match(text[end:])
         if dose:
             drug["dose"] = dose.group(1).strip()
@@ -60,6 +64,21 @@ class Regimens:
                     regimen.append(drug)
         return regimen or unidentified
 
+    def arm_kind(self, label: str) -> str | None:
+        """"placebo" for a placebo arm (its name, or all the registry interventions it gets, are placebo),
+        "no_drug" for an arm whose registry interventions are none of them drugs (a device, a procedure,
+        behaviour), None otherwise."""
+        interventions = self._interventions_of(label)
+        if _PLACEBO.search(label) or (interventions and all(is_placebo(i) for i in interventions)):
+            return "placebo"
+        if interventions and all(i.type.lower() not in DRUG_INTERVENTION_TYPES for i in interventions if not is_placebo(i)):
+            return "no_drug"
+        return None
+
+    def intervention_drugs(self, intervention: Intervention) -> list[dict[str, Any]]:
+        """The drugs of a registry intervention (none for a placebo)."""
+        return self._intervention_drugs(intervention)
+
     def names_arm(self, label: str) -> bool:
         """Whether a column name is a treatment arm (a drug, a registry arm, or an arm word like "placebo")."""
         return bool(_ARM_WORDS.search(label) or self._interventions_of(label) or drugs_in(self.lexicon, label))
@@ -90,21 +109,34 @@ class Regimens:
         return found
 
     def _intervention_drugs(self, intervention: Intervention) -> list[dict[str, Any]]:
-        """The drugs of a registry intervention: the lexicon drug its name or other names are, else the drugs
-        its name and other names mention ("Arm B: ZDV+ABC+3TC" with "ZDV: zidovudine, Retrovir"), else, for a
-        drug-type intervention with a plain name, the name itself."""
+        """The drugs of a registry intervention: the lexicon drug its name is, else the drugs its name names when
+        they are several ("TMC114/RTV": darunavir and ritonavir, though its other name "TMC114" is darunavir
+        alone), else the lexicon drug an other name is, else the drugs its name and other names mention ("Arm
+        B: ZDV+ABC+3TC" with "ZDV: zidovudine, Retrovir"), else, for a drug-type intervention with a plain
+        name, the name itself. A placebo has none."""
+        if is_placebo(intervention):
+            return []
+        own = [concept for concept in self.lexicon.lookup(intervention.name) if concept.label == "DRUG"]
+        combination = drugs_in(self.lexicon, intervention.name) if not own else []
+        if len(combination) > 1:
+            return combination
         for name in [intervention.name, *intervention.other_names]:
             concepts = [concept for concept in self.lexicon.lookup(name) if concept.label == "DRUG"]
             if concepts:
-                return [{"name": intervention.name, "norm": list(concepts[0].curies)}]
+                return [{"name": intervention.name, "norm": list(concepts[0].curies), "concept": concepts[0].name}]
         drugs: list[dict[str, Any]] = []
         for name in [intervention.name, *intervention.other_names]:
             drugs += [drug for drug in drugs_in(self.lexicon, name) if not any(_same(drug, d) for d in drugs)]
         if drugs:
             return drugs
-        if intervention.type.lower() in _DRUG_TYPES and _PLAIN_NAME.fullmatch(intervention.name.strip()):
+        if intervention.type.lower() in DRUG_INTERVENTION_TYPES and _PLAIN_NAME.fullmatch(intervention.name.strip()):
             return [{"name": intervention.name, "norm": []}]
         return []
+
+
+def is_placebo(intervention: Intervention) -> bool:
+    """Whether a registry intervention is a placebo (by its type or name: "Placebo", "Matching placebo", "Vehicle")."""
+    return intervention.type.lower() == "placebo" or bool(_PLACEBO.search(intervention.name))
 
 
 def _words(text: str) -> str:

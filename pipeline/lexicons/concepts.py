@@ -1,0 +1,179 @@
+"""The one normaliser of mentions: a surface form (a text span, a table row label, a registry term) to one
+concept with a canonical identifier and name and its cross-references.
+
+- Adverse events are keyed and named by their MedDRA preferred term (`Lexicon.preferred_term`): "rash",
+  "Rash", "skin rash" and the lexicon concept "exanthem" are all `MEDDRA:10037844` "Rash"; the identifiers of
+  the lexicon concept (MeSH, HPO, DOID...) follow as cross-references.
+- Registry adverse-event terms are MedDRA preferred terms already: one is the PT of that name, or a concept
+  of its own named as registered, never a synonym of another vocabulary or another PT ("Lobar pneumonia"
+  stays "Lobar pneumonia").
+- Conditions are keyed by MeSH, then MONDO: the lexicon concept's identifiers with those first.
+- `is_generic_event` tells words that name no specific event ("toxicities", "serious adverse events").
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Sequence
+
+from pipeline.lexicons.matcher import Concept, Lexicon
+from pipeline.lexicons.meddra import PreferredTerm
+from pipeline.lexicons.normalize import fold
+from pipeline.resources import read_rules_tsv, read_word_list
+
+GENERIC_EVENT_WORDS = "lexicons/curated/generic_event_words.tsv"
+CONDITION_QUALIFIERS = "lexicons/curated/condition_qualifiers.txt"
+# the identifier that keys a concept, by label: the first of these prefixes a mention's identifiers hold
+CANONICAL_PREFIXES = {
+    "ADVERSE_EVENT": ("MEDDRA",),
+    "CONDITION": ("MESH", "MONDO"),
+    "DRUG": ("MESH", "DRUGBANK", "UNII"),
+}
+_WORD = re.compile(r"[^\W\d_][\w'-]*|\d+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class GenericEventWords:
+    """The words of models/lexicons/curated/generic_event_words.tsv (lower case)."""
+
+    heads: frozenset[str]
+    qualifiers: frozenset[str]
+
+    @classmethod
+    @lru_cache(maxsize=1)
+    def load(cls) -> "GenericEventWords":
+        rows = read_rules_tsv(GENERIC_EVENT_WORDS, ("word", "kind"))
+        words = {"head": set(), "qualifier": set()}
+        for row in rows:
+            if row["kind"] not in words:
+                raise ValueError(f"{GENERIC_EVENT_WORDS}: kind {row['kind']!r} of {row['word']!r} is neither head nor qualifier")
+            words[row["kind"]].add(row["word"].lower())
+        return cls(frozenset(words["head"]), frozenset(words["qualifier"]))
+
+    def __contains__(self, text: str) -> bool:
+        words = [word.lower() for word in _WORD.findall(text)]
+        if not words or words[-1] not in self.heads:
+            return False
+        return all(word in self.heads or word in self.qualifiers or word.isdigit() for word in words)
+
+
+def canonical_id(label: str, curies: Sequence[str]) -> str | None:
+    """The identifier that keys a concept of `label` with these identifiers: an adverse event's MedDRA
+    preferred term (first, as `event_concept` puts it), a condition's first MeSH, else MONDO, identifier, a
+    drug's first MeSH, else DrugBank, else UNII one; else the first of them; None when there is none. So
+    "zidovudine" (DRUGBANK:DB00495, UNII:..., MESH:D015215) and "ZDV" (MESH:D015215) are one drug."""
+    for prefix in CANONICAL_PREFIXES.get(label, ()):
+        found = next((curie for curie in curies if curie.startswith(prefix + ":")), None)
+        if found is not None:
+            return found
+    return curies[0] if curies else None
+
+
+def event_concept(term: PreferredTerm, crossrefs: Sequence[str] = ()) -> Concept:
+    """The adverse-event concept of a MedDRA preferred term, with other identifiers after its own."""
+    curies = (term.curie, *(curie for curie in dict.fromkeys(crossrefs) if curie != term.curie))
+    return Concept(term.curie, term.name, "ADVERSE_EVENT", curies)
+
+
+def display_name(name: str) -> str:
+    """An event name as MedDRA writes one: first letter upper case; a registry's all-capitals term
+    ("PYREXIA") in sentence case."""
+    name = " ".join(name.split())
+    if len(name) > 4 and name.isupper():
+        name = name.lower()
+    return name[:1].upper() + name[1:]
+
+
+def singular(name: str) -> str | None:
+    """`name` with its last word made singular ("Mazzotti reactions", "myalgias"), or None when it is not plural."""
+    words = name.rstrip().rsplit(" ", 1)
+    last = words[-1]
+    lower = last.lower()
+    if len(last) <= 4 or not lower.endswith("s") or lower.endswith(("ss", "us", "is")):
+        return None
+    words[-1] = last[:-2] if lower.endswith(("ches", "shes", "xes", "zes", "ses")) else last[:-1]
+    return " ".join(words)
+
+
+def word_bag(name: str) -> str:
+    """A name's folded words in alphabetical order: MedDRA's "Dermatitis atopic" is "atopic dermatitis"."""
+    return " ".join(sorted(key for word in name.split() if (key := fold(word))))
+
+
+def condition_keys(name: str) -> set[str]:
+    """The word bags a condition under study is known by: its name's, and that of its name without the stage,
+    extent and course words it starts with (models/lexicons/curated/condition_qualifiers.txt): "metastatic renal
+    cell carcinoma" is also "renal cell carcinoma", so a trial of it does not report that as a harm."""
+    words = name.split()
+    qualifiers = read_word_list(CONDITION_QUALIFIERS)
+    while len(words) > 1 and words[0].lower().strip(",") in qualifiers:
+        words = words[1:]
+    return {key for key in (word_bag(name), word_bag(" ".join(words))) if key}
+
+
+class ConceptNormalizer:
+    """Canonical concepts for mentions, over one lexicon (`ConceptNormalizer(load_lexicon())`)."""
+
+    def __init__(self, lexicon: Lexicon, generic: GenericEventWords | None = None) -> None:
+        self.lexicon = lexicon
+        self.generic = generic or GenericEventWords.load()
+
+    def preferred_term(self, name: str) -> PreferredTerm | None:
+        """The MedDRA preferred term `name` names, as written or with its last word singular."""
+        found = self.lexicon.preferred_term(name)
+        if found is None and (one := singular(name)) is not None:
+            found = self.lexicon.preferred_term(one)
+        return found
+
+    def adverse_event(self, names: Sequence[str], concept: Concept | None = None,
+                      norm: Sequence[str] = ()) -> Concept | None:
+        """The canonical concept of an adverse-event mention: the MedDRA preferred term one of `names` (best
+        first: the mention, its concept's name) is, else the one the lexicon `concept` is, else `concept` with
+        the label ADVERSE_EVENT; None when nothing is known. The identifiers the mention had (`norm`, else the
+        concept's) follow as cross-references, unless its concept is another preferred term."""
+        concept_term = self.lexicon.preferred_term_of(concept) if concept is not None else None
+        for name in names:
+            if name and (term := self.preferred_term(name)) is not None:
+                crossrefs = () if concept_term not in (None, term) else (norm or (concept.curies if concept else ()))
+                return event_concept(term, crossrefs)
+        if concept is None:
+            return None
+        if concept_term is not None:
+            return event_concept(concept_term, concept.curies)
+        return Concept(concept.id, display_name(concept.name), "ADVERSE_EVENT", concept.curies, concept.index)
+
+    def registry_event(self, term: str) -> Concept:
+        """A registry results term as a concept of its own: the MedDRA preferred term of that exact name, else
+        the registered name (`MEDDRA_TERM:<folded name>`, no cross-reference)."""
+        preferred = self.lexicon.preferred_term(term)
+        if preferred is not None and fold(term) in (fold(preferred.name), fold(preferred.ctcae)):
+            return event_concept(preferred)
+        name = display_name(term)
+        return Concept(f"MEDDRA_TERM:{fold(name)}", name, "ADVERSE_EVENT", ())
+
+
+    def concept_of(self, name: str, norm: Sequence[str]) -> Concept | None:
+        """The lexicon concept a mention was given (its concept name and identifiers), if it came from one."""
+        if not norm:
+            return None
+        for concept in self.lexicon.lookup(name):
+            if tuple(concept.curies) == tuple(norm):
+                return concept
+        return None
+
+    def named_concept(self, label: str, curies: Sequence[str]) -> Concept | None:
+        """The lexicon concept of `label` whose own identifier is the canonical identifier of `curies`, or the
+        one concept that holds it; None when several hold it and none is keyed by it (MESH:D000431, ethanol, is
+        also a cross-reference of "benzyl alcohol")."""
+        key = canonical_id(label, curies)
+        lexicon_label = "DISEASE" if label in ("ADVERSE_EVENT", "CONDITION") else label
+        found = [concept for concept in self.lexicon.lookup(key) if concept.label == lexicon_label] if key else []
+        keyed = [concept for concept in found if canonical_id(label, concept.curies) == key]
+        if len(keyed) == 1 or len(found) == 1:
+            return (keyed or found)[0]
+        return None
+
+    def is_generic_event(self, text: str) -> bool:
+        """Whether an event mention names no specific event ("toxicities", "grade 3 or higher AEs")."""
+        return text in self.generic

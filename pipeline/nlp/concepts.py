@@ -1,0 +1,37 @@
+"""Adverse-event and condition mentions take their canonical concept (pipeline/lexicons/concepts.py), the
+same one table row labels and registry terms take: an adverse event its MedDRA preferred term ("skin rash",
+"exanthem" -> MEDDRA:10037844 "Rash"); a condition that is a MedDRA term too gets that term as a
+cross-reference; a drug known only by an identifier ("ZDV") takes the name of the lexicon drug that has
+it ("zidovudine"). Runs last, once adverse event and condition are told apart; the identifiers the mention had
+before stay as cross-references."""
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from pipeline.lexicons import ConceptNormalizer
+
+
+class ConceptLinker:
+    """Sets `Span._.norm` and `Span._.concept` of ADVERSE_EVENT and CONDITION mentions to their canonical concept."""
+
+    def __init__(self, normalizer: ConceptNormalizer) -> None:
+        self.normalizer = normalizer
+
+    def __call__(self, doc: Doc) -> Doc:
+        for ent in doc.ents:
+            if ent.label_ not in ("ADVERSE_EVENT", "CONDITION", "DRUG"):
+                continue
+            norm = list(ent._.norm or [])
+            concept = self.normalizer.concept_of(ent._.concept or "", norm)
+            if ent.label_ == "DRUG":
+                if concept is None and norm and (named := self.normalizer.named_concept("DRUG", norm)) is not None:
+                    ent._.concept = named.name  # "ZDV" (MESH:D015215, from gold annotation) is zidovudine
+            elif ent.label_ == "ADVERSE_EVENT":
+                found = self.normalizer.adverse_event([ent.text, ent._.concept or ""], concept, norm)
+                if found is not None:
+                    ent._.norm, ent._.concept = list(found.curies), found.name
+            elif concept is not None and (term := self.normalizer.lexicon.preferred_term_of(concept)) is not None:
+                # a condition that is also a MedDRA term ("Dermatitis atopic") carries it as a cross-reference,
+                # so an adverse event of that term is known to be the condition
+                ent._.norm = [*norm, term.curie] if term.curie not in norm else norm
+        return doc

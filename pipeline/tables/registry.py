@@ -1,0 +1,52 @@
+"""A registry record's own lists as facts, so the graph takes a trial's interventions, conditions and outcomes
+from what was registered rather than from words found in its text:
+
+- "intervention": each registered intervention with its type, arms and drugs; `role` is "drug", "placebo" or
+  "non_drug" (a device, procedure or behaviour: an intervention of the trial, with no drug);
+- "condition": each registered condition, as registered, with the identifiers of the lexicon concept whose
+  whole name it is ("Squamous cell non-small cell lung cancer" stays that, never "lung non-small cell carcinoma");
+- "outcome": each registered outcome measure with its kind (primary, secondary, other).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from pipeline.document import Document
+from pipeline.lexicons import Concept, Lexicon
+from pipeline.lexicons.normalize import fold
+from pipeline.tables.regimen import DRUG_INTERVENTION_TYPES, Regimens, is_placebo
+
+
+def registry_facts_of(document: Document, lexicon: Lexicon, regimens: Regimens) -> list[dict[str, Any]]:
+    """The intervention, condition and outcome facts of a registry record (none for other documents)."""
+    trial = document.trial
+    if trial is None:
+        return []
+    facts: list[dict[str, Any]] = []
+    for intervention in trial.interventions:
+        if is_placebo(intervention):
+            role = "placebo"
+        elif intervention.type.lower() in DRUG_INTERVENTION_TYPES:
+            role = "drug"
+        else:
+            role = "non_drug"
+        facts.append({
+            "kind": "intervention", "name": intervention.name, "type": intervention.type, "role": role,
+            "arms": list(intervention.arm_groups), "other_names": list(intervention.other_names),
+            "drugs": regimens.intervention_drugs(intervention) if role == "drug" else [],
+        })
+    for condition in trial.conditions:
+        concept = whole_name_concept(lexicon, condition, "DISEASE")
+        facts.append({"kind": "condition", "name": condition, "norm": list(concept.curies) if concept else [],
+                      "concept": concept.name if concept else None})
+    for outcome in trial.outcomes:
+        facts.append({"kind": "outcome", "name": outcome.measure, "outcome_kind": outcome.kind,
+                      "time_frame": outcome.time_frame})
+    return facts
+
+
+def whole_name_concept(lexicon: Lexicon, name: str, label: str) -> Concept | None:
+    """The lexicon concept of `label` that `name` is a term of, as a whole (not a concept named inside it)."""
+    if not fold(name):
+        return None
+    return next((concept for concept in lexicon.lookup(name) if concept.label == label), None)

@@ -1,0 +1,123 @@
+"""What a trial's answers must never say (issue 24): placebo counts on a drug, a device trial without events,
+generic words or the disease treated as harms, prior therapy lost or taken for an intervention."""
+from pathlib import Path
+
+import pytest
+
+from graph_fixtures import VERSION, article, event_mention, incidence_facts, mention, trial_documents, IL21, SORAFENIB
+from pipeline.graph import query
+from pipeline.graph.build import build_graph
+from pipeline.readers import read_document
+from pipeline.store import StoredDocument
+from pipeline.tables import registry_facts, table_facts
+
+HERE = Path(__file__).resolve().parent
+FLUCONAZOLE = HERE.parent / "corpus" / "ctgov" / "NCT00734539.xml"  # fluconazole vs placebo, with AE results
+PROCEDURES = HERE / "fixtures" / "ctgov" / "NCT01174550.xml"  # diagnostic procedures, no drug, with AE results
+
+
+def _registry(path: Path) -> StoredDocument:
+    """A registry record as a run stores it, without text mentions: its table and registry facts."""
+    document = read_document(path)
+    return StoredDocument(document, VERSION, [], [], table_facts(document) + registry_facts(document))
+
+
+def test_graph_trial_sense_placebo_counts_never_reach_the_drug():
+    graph = build_graph([_registry(FLUCONAZOLE)])
+    events = query.events_for_drug(graph, "fluconazole")["events"]
+    incidence = [i for e in events for i in e["incidence"]]
+    assert incidence and {tuple(i["regimen"]) for i in incidence} == {("fluconazole",)}
+    assert {i["total"] for i in incidence} == {188}  # the fluconazole arm; the placebo arm has 173
+    trial = query.trial(graph, "NCT00734539")
+    placebo = [i for e in trial["adverse_events"] for i in e["incidence"] if i["arm"] == "Placebo"]
+    assert placebo and {tuple(i["regimen"]) for i in placebo} == {("placebo",)} and {i["total"] for i in placebo} == {173}
+    # the interventions are the registered drug, not the saline and simethicone of the placebo's description
+    assert [i["name"] for i in trial["interventions"]] == ["fluconazole"]
+
+
+def test_graph_trial_sense_procedure_trial_keeps_its_adverse_events():
+    graph = build_graph([_registry(PROCEDURES)])
+    trial = query.trial(graph, "NCT01174550")
+    assert {i.get("type") for i in trial["interventions"]} == {"Procedure"}
+    assert {i["name"] for i in trial["interventions"]} >= {"Coronary Angiography", "Stress Echocardiogram"}
+    arms = {i["arm"] for e in trial["adverse_events"] for i in e["incidence"]}
+    assert arms == {"Functional Diagnostic Tests", "Anatomic Diagnostic Test"}
+    assert not [n for n, d in graph.nodes(data=True) if d["type"] == "Drug"]
+
+
+def test_graph_trial_sense_generic_words_and_the_condition_studied_are_no_events():
+    stored = article(incidence_facts(read_document(article().document.source_path), [IL21, SORAFENIB], rows=range(1)))
+    document = stored.document
+    sentence = document.text.index("The majority of toxicities")
+    stored.entities += [
+        mention(document, "metastatic renal cell carcinoma", "CONDITION", norm=["NCIT:C150595"]),  # in the title
+        mention(document, "sorafenib", "DRUG", document.text.index("sorafenib", sentence), norm=SORAFENIB["norm"],
+                concept="sorafenib"),
+        event_mention(document, "toxicities", sentence),
+        event_mention(document, "Renal cell carcinoma", document.text.index("Keywords")),
+    ]
+    count = len(stored.entities)
+    stored.relations += [{"head": count - 3, "tail": count - 2, "label": "HAS_ADVERSE_EVENT", "confidence": 0.7,
+                          "extractor": "rules"},
+                         {"head": count - 3, "tail": count - 1, "label": "HAS_ADVERSE_EVENT", "confidence": 0.7,
+                          "extractor": "rules"}]
+    graph = build_graph([stored])
+    names = {e["name"].lower() for e in query.events_for_drug(graph, "sorafenib")["events"]}
+    assert "rash" in names and "toxicities" not in names and "renal cell carcinoma" not in names
+    assert not any(d["type"] == "AdverseEvent" and d["name"].lower() in ("toxicities", "renal cell carcinoma")
+                   for _, d in graph.nodes(data=True))
+
+
+@pytest.mark.parametrize("table", ["table-1", "table-4"])
+def test_graph_trial_sense_prior_therapy_tables_give_other_drugs(table):
+    from pipeline.nlp.language import default_nlp
+    from pipeline.tables.mentions import table_cell_mentions
+
+    stored, registry = trial_documents()
+    cells = [f for f in table_cell_mentions(default_nlp(), stored.document) if f["table"] == table]
+    assert {f["text"] for f in cells} >= {"Sunitinib", "Temsirolimus", "Pazopanib"}
+    assert {f["role"] for f in cells} == {"prior_therapy"}
+    stored.facts = stored.facts + cells
+    trial = query.trial(build_graph([stored, registry]), "NCT00389285")
+    others = {d["name"]: d["role"] for d in trial["other_drugs"]}
+    assert {others[name] for name in ("sunitinib", "temsirolimus", "pazopanib")} == {"prior_therapy"}
+    assert {"sorafenib", "interleukin-21"} == {i["name"] for i in trial["interventions"]}
+
+
+def test_graph_trial_sense_papers_registered_outside_clinicaltrials_gov_are_trials():
+    from pipeline.document import Document
+    from pipeline.graph.build import own_trial_id
+
+    def paper(text: str) -> Document:
+        return Document("doc-x", "x.txt", "text", "", text)
+
+    assert own_trial_id(paper("The study is registered as an International Standard Randomised Controlled Trial, "
+                              "number ISRCTN99820519")) == "ISRCTN99820519"
+    assert own_trial_id(paper("Trial registration: ACTRN12612000516886")) == "ACTRN12612000516886"
+    assert own_trial_id(paper("Trial registration\n\nCurrent Controlled Trials ISRCTN48600346")) == "ISRCTN48600346"
+    # a registration number cited without registration wording is another trial's
+    assert own_trial_id(paper("As in the earlier trial (ISRCTN12345678), doses were fixed.")) is None
+
+
+def test_graph_trial_sense_drugs_of_other_studies_and_negated_criteria_are_other_drugs():
+    stored, registry = trial_documents()
+    document = stored.document
+    discussion = document.text.index("That trial was discontinued")
+    stored.entities += [mention(document, "sunitinib", "DRUG", discussion, norm=["MESH:D000077210"], concept="sunitinib")]
+    # sorafenib registered in no intervention and named in a negated criterion ("no previous sorafenib")
+    registry.facts = [f for f in registry.facts if not (f["kind"] == "intervention" and "sorafenib" in f["name"])]
+    registry.entities[2]["negated"] = True
+    trial = query.trial(build_graph([stored, registry]), "NCT00389285")
+    assert {"name": "sunitinib", "role": "other_study"} in trial["other_drugs"]
+    registry_only = query.trial(build_graph([registry]), "NCT00389285")  # the paper's title names sorafenib
+    assert {"name": "sorafenib", "role": "eligibility"} in registry_only["other_drugs"]
+
+
+def test_graph_trial_sense_combination_intervention_gives_each_drug():
+    from pipeline.document import Intervention
+    from pipeline.lexicons import load_lexicon
+    from pipeline.tables.regimen import Regimens
+
+    regimens = Regimens(read_document(FLUCONAZOLE), load_lexicon())
+    drugs = regimens.intervention_drugs(Intervention("TMC114/RTV", "Drug", other_names=["TMC114"]))
+    assert [d["concept"] for d in drugs] == ["darunavir", "ritonavir"]

@@ -1,0 +1,61 @@
+"""The one normaliser of mentions (pipeline/lexicons/concepts.py) over the shipped lexicon."""
+import pytest
+
+from pipeline.lexicons import load_normalizer
+from pipeline.lexicons.concepts import canonical_id, display_name, singular
+from pipeline.tables.events import normalize_event
+
+
+@pytest.fixture(scope="module")
+def normalizer():
+    return load_normalizer()
+
+
+def test_lexicons_concepts_every_wording_of_rash_is_one_preferred_term(normalizer):
+    lexicon = normalizer.lexicon
+    exanthem = next(c for c in lexicon.lookup("exanthem") if c.name == "exanthem")
+    found = {normalizer.adverse_event([name]).id for name in ("rash", "Rash", "skin rash")}
+    found.add(normalizer.adverse_event(["grade 3 skin rashes", "exanthem"], exanthem).id)
+    found.add(normalize_event(normalizer, "Rash [†]").id)
+    assert found == {"MEDDRA:10037844"}
+    assert normalizer.adverse_event(["exanthem"], exanthem).name == "Rash"
+
+
+def test_lexicons_concepts_names_are_meddra_preferred_terms(normalizer):
+    names = {text: normalize_event(normalizer, text).name for text in (
+        "Fever", "Pyrexia", "ALT high", "Elevated circulating alanine aminotransferase concentration",
+        "Platelets low", "Flu like symptoms", "Diarrhea")}
+    assert names == {
+        "Fever": "Pyrexia", "Pyrexia": "Pyrexia", "ALT high": "Alanine aminotransferase increased",
+        "Elevated circulating alanine aminotransferase concentration": "Alanine aminotransferase increased",
+        "Platelets low": "Platelet count decreased", "Flu like symptoms": "Influenza like illness",
+        "Diarrhea": "Diarrhoea"}
+    # two preferred terms stay two, whatever synonym the lexicon gives them
+    assert normalize_event(normalizer, "Platelet count decreased").id != normalize_event(normalizer, "Thrombocytopenia").id
+
+
+def test_lexicons_concepts_registry_terms_are_never_renamed_or_merged(normalizer):
+    assert normalizer.registry_event("PYREXIA").name == "Pyrexia"
+    lobar, pneumonia = normalizer.registry_event("Lobar pneumonia"), normalizer.registry_event("Pneumonia")
+    assert (lobar.name, lobar.curies) == ("Lobar pneumonia", ())
+    assert pneumonia.id == "MEDDRA:10035664" and lobar.id != pneumonia.id
+    assert normalizer.registry_event("Iron overload").name == "Iron overload"
+    assert normalizer.registry_event("Cardiac failure").id != normalizer.registry_event("Cardiac failure congestive").id
+
+
+def test_lexicons_concepts_generic_words_name_no_event(normalizer):
+    for text in ("toxicities", "serious adverse events", "dermatologic and gastrointestinal symptoms",
+                 "grade 3 or higher AEs", "neoplasms", "Unrelated adverse events"):
+        assert normalizer.is_generic_event(text), text
+    for text in ("Mazzotti reactions", "infusion reactions", "flu-like symptoms", "hepatic toxicity", "rash"):
+        assert not normalizer.is_generic_event(text), text
+
+
+def test_lexicons_concepts_canonical_ids_and_names():
+    assert canonical_id("DRUG", ["DRUGBANK:DB00495", "UNII:4B9XT59T7S", "MESH:D015215"]) == "MESH:D015215"
+    assert canonical_id("CONDITION", ["NCIT:C1", "MONDO:2", "DOID:3"]) == "MONDO:2"
+    assert canonical_id("ADVERSE_EVENT", ["MESH:D1", "MEDDRA:10037844"]) == "MEDDRA:10037844"
+    assert canonical_id("DRUG", []) is None
+    assert (display_name("PYREXIA"), display_name("diarrhea"), display_name("ALT")) == ("Pyrexia", "Diarrhea", "ALT")
+    assert (singular("Mazzotti reactions"), singular("skin rashes"), singular("Pruritus")) == (
+        "Mazzotti reaction", "skin rash", None)

@@ -20,8 +20,6 @@ Every threshold is a field of `PdfSettings` (`settings`).
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from pipeline.document import Document, content_id, find_nct_ids
 from pipeline.readers.errors import ReaderError
 from pipeline.readers.pdf.identifiers import article_doi

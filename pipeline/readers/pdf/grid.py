@@ -23,10 +23,6 @@ class Grid:
     header_rows: list[list[str]]
     rows: list[list[str]]
 
-    @property
-    def width(self) -> int:
-        return max((len(row) for row in self.header_rows + self.rows), default=0)
-
 
 def table_grid(lines: list[Line], layout: PageLayout, box: Box, header_rule: float | None, settings: PdfSettings) -> Grid:
     """The grid of a table whose cell lines are `lines` (caption and notes already removed)."""

@@ -13,6 +13,11 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 NCT_ID = re.compile(r"\bNCT\d{8}\b")
+# Registration numbers of the other primary registries of the WHO ICTRP network that papers cite: ISRCTN,
+# ANZCTR (ACTRN), EU CTR (EudraCT), ChiCTR, CTRI, DRKS, the Netherlands (NTR), PACTR, Japan (UMIN, JPRN), Korea (KCT), Iran (IRCT)
+REGISTRATION_ID = re.compile(
+    r"\b(?:ISRCTN ?\d{8}|ACTRN ?\d{14}|EudraCT(?: number| No\.?)?:? ?\d{4}-\d{6}-\d{2}|ChiCTR-?[A-Z]{0,4}-?\d{8,}|"
+    r"CTRI/\d{4}/\d{2,3}/\d{6}|DRKS\d{8}|NTR\d{3,5}|PACTR\d{15}|UMIN\d{9}|JPRN-[A-Za-z]+\d+|KCT\d{7}|IRCT\d{8,}N\d+)\b")
 
 # Section kinds shared by all readers; downstream context rules key on these.
 SECTION_KINDS = (
@@ -163,6 +168,12 @@ def innermost_section(sections: list[Section], offset: int) -> Section | None:
 def content_id(raw: bytes) -> str:
     """Stable document id from the bytes of the input file."""
     return "doc-" + hashlib.sha256(raw).hexdigest()[:16]
+
+
+def registration_id(text: str) -> str:
+    """A registration number as an id: spaces and the "number" wording dropped ("ISRCTN 99820519" ->
+    "ISRCTN99820519", "EudraCT number: 2004-000407-22" -> "EUDRACT2004-000407-22")."""
+    return re.sub(r"(?i)\s|number|no\.|:", "", text).upper()
 
 
 def find_nct_ids(text: str) -> list[str]:

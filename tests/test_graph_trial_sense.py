@@ -82,3 +82,42 @@ def test_graph_trial_sense_prior_therapy_tables_give_other_drugs(table):
     others = {d["name"]: d["role"] for d in trial["other_drugs"]}
     assert {others[name] for name in ("sunitinib", "temsirolimus", "pazopanib")} == {"prior_therapy"}
     assert {"sorafenib", "interleukin-21"} == {i["name"] for i in trial["interventions"]}
+
+
+def test_graph_trial_sense_papers_registered_outside_clinicaltrials_gov_are_trials():
+    from pipeline.document import Document
+    from pipeline.graph.build import own_trial_id
+
+    def paper(text: str) -> Document:
+        return Document("doc-x", "x.txt", "text", "", text)
+
+    assert own_trial_id(paper("The study is registered as an International Standard Randomised Controlled Trial, "
+                              "number ISRCTN99820519")) == "ISRCTN99820519"
+    assert own_trial_id(paper("Trial registration: ACTRN12612000516886")) == "ACTRN12612000516886"
+    assert own_trial_id(paper("Trial registration\n\nCurrent Controlled Trials ISRCTN48600346")) == "ISRCTN48600346"
+    # a registration number cited without registration wording is another trial's
+    assert own_trial_id(paper("As in the earlier trial (ISRCTN12345678), doses were fixed.")) is None
+
+
+def test_graph_trial_sense_drugs_of_other_studies_and_negated_criteria_are_other_drugs():
+    stored, registry = trial_documents()
+    document = stored.document
+    discussion = document.text.index("That trial was discontinued")
+    stored.entities += [mention(document, "sunitinib", "DRUG", discussion, norm=["MESH:D000077210"], concept="sunitinib")]
+    # sorafenib registered in no intervention and named in a negated criterion ("no previous sorafenib")
+    registry.facts = [f for f in registry.facts if not (f["kind"] == "intervention" and "sorafenib" in f["name"])]
+    registry.entities[2]["negated"] = True
+    trial = query.trial(build_graph([stored, registry]), "NCT00389285")
+    assert {"name": "sunitinib", "role": "other_study"} in trial["other_drugs"]
+    registry_only = query.trial(build_graph([registry]), "NCT00389285")  # the paper's title names sorafenib
+    assert {"name": "sorafenib", "role": "eligibility"} in registry_only["other_drugs"]
+
+
+def test_graph_trial_sense_combination_intervention_gives_each_drug():
+    from pipeline.document import Intervention
+    from pipeline.lexicons import load_lexicon
+    from pipeline.tables.regimen import Regimens
+
+    regimens = Regimens(read_document(FLUCONAZOLE), load_lexicon())
+    drugs = regimens.intervention_drugs(Intervention("TMC114/RTV", "Drug", other_names=["TMC114"]))
+    assert [d["concept"] for d in drugs] == ["darunavir", "ritonavir"]

@@ -104,3 +104,12 @@ def test_context_serious_word_inside_the_mention(sentence_nlp):
     doc = _annotate(sentence_nlp, "Fatal agranulocytosis was reported with clozapine.",
                     [("Fatal agranulocytosis", "DISEASE"), ("clozapine", "DRUG")])
     assert find_entity(doc, "Fatal agranulocytosis")._.serious
+
+
+def test_context_concomitant_drug_is_neither_prior_therapy_nor_blocked(sentence_nlp):
+    # corpus/seeds/002, results: premedication, not what the trial tests
+    doc = _annotate(sentence_nlp, "Infusion reactions resolved after pre-medication with diphenhydramine and "
+                                  "acetaminophen in patients on sorafenib.",
+                    [("diphenhydramine", "DRUG"), ("acetaminophen", "DRUG"), ("sorafenib", "DRUG")])
+    assert [find_entity(doc, name)._.context for name in ("diphenhydramine", "acetaminophen", "sorafenib")] == [
+        "concomitant", "concomitant", None]

@@ -330,3 +330,17 @@ def test_nlp_doses_unit_written_without_space_or_with_spaces() -> None:
     # ADE-Corpus-V2: "... with the antracycline dose of at least 30 mg/sqm were used."
     doses = find_doses("with the antracycline dose of at least 30 mg/sqm were used. 2 mg/sq m daily")
     assert [(d.text, d.unit) for d in doses][-2:] == [("30 mg/sqm", "mg/m2"), ("2 mg/sq m daily", "mg/m2")]
+
+
+def test_doses_birth_weights_and_weight_bounds_are_no_doses():
+    # corpus/ctgov/NCT00734539.xml: infants "< 750 g" at birth are not given 750 g of fluconazole
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("trialgraph_sentences")
+    nlp.add_pipe("trialgraph_doses")
+    texts = {"362 neonates, with a birthweight <750g, were randomized.": [],
+             "Fluconazole Prophylaxis in Infants Less Than 750 Grams Birthweight": [],
+             "Infants of 600 g birth weight received fluconazole 6 mg/kg.": ["6 mg/kg"],
+             "Patients received 2 g cefazolin IV.": ["2 g"]}
+    assert {text: [e.text for e in nlp(text).ents] for text in texts} == texts

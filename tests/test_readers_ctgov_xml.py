@@ -63,7 +63,7 @@ def test_ctgov_xml_text_sections_and_unwrapped_textblocks(nelfinavir: Document) 
 def test_ctgov_xml_adverse_event_tables(nelfinavir: Document) -> None:
     serious, other = [t for t in nelfinavir.tables if t.kind == "adverse_events"]
     assert other.header_rows == [["Adverse event", "Organ system", "Nelfinavir"]]
-    assert ["platelet count decreased", "Blood and lymphatic system disorders", "1/15"] in other.rows
+    assert ["platelet count decreased, grade 3", "Blood and lymphatic system disorders", "1/15"] in other.rows
     assert ["Investigations - Other, liver enzymes increased, grade 3", "Investigations", "2/15"] in other.rows
     # the "Total" category holds totals, not an event
     assert len(other.rows) == 4
@@ -147,3 +147,13 @@ def test_ctgov_xml_record_with_missing_parts_reads_with_warnings(tmp_path: Path)
     }
     (eligibility,) = sections_of(doc, "eligibility")
     assert eligibility.text == "Eligibility Criteria:\nAdults with adenoid cystic carcinoma"
+
+
+def test_ctgov_xml_adverse_event_grade_noted_in_the_description_reaches_the_fact(nelfinavir: Document) -> None:
+    # NCT01065844: <sub_title>platelet count decreased</sub_title><description>grade 3</description>
+    from pipeline.tables import table_facts
+
+    rows = [row for table in nelfinavir.tables for row in table.rows if row[0].startswith("platelet count")]
+    assert rows and rows[0][0] == "platelet count decreased, grade 3"
+    fact = next(f for f in table_facts(nelfinavir) if f["kind"] == "incidence" and f["event"] == "platelet count decreased")
+    assert (fact["grade"], fact["n"], fact["total"]) == ("3", 1, 15)

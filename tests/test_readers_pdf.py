@@ -129,7 +129,7 @@ def test_readers_pdf_tables_of_other_layouts(documents: dict[str, Document]) -> 
     assert hawkes.header_rows == [["Variable", "n=22"]]
     assert _row(hawkes, "Age, mean (SD)") == ["Age, mean (SD)", "47.3 (13.4)"]
     ussher = documents["Ussher"].table("T1")  # BMJ: fully ruled grid
-    assert ussher.caption.startswith("table 1 | baseline characteristics, according to study group")
+    assert ussher.caption.startswith("Table 1 | Baseline characteristics, according to study group")
     assert _row(ussher, "Mean (SD) age (years)") == ["Mean (SD) age (years)", "27.2 (6.1)", "27.8 (6.5)"]
     assert ussher.footnotes[1] == "*Data exclude 41 women who were still in full time education."
     brown = documents["Brown2"].table("T1")  # Lancet: framed, unruled

@@ -113,7 +113,7 @@ def test_tables_facts_registry_grades_in_labels_and_response_outcome() -> None:
     document = read_document(NELFINAVIR)
     incidence = _facts(document, "incidence", "T2")
     assert [(f["event"], f["grade"], f["n"], f["total"]) for f in incidence] == [
-        ("platelet count decreased", None, 1, 15), ("Investigations - Other, liver enzymes increased", "3", 2, 15),
+        ("platelet count decreased", "3", 1, 15), ("Investigations - Other, liver enzymes increased", "3", 2, 15),
         ("hyponatremia", "4", 1, 15), ("dizziness", "3", 1, 15)]
     response = _facts(document, "response", "T3")
     assert [(f["code"], f["n"], f["total"]) for f in response] == [("CR", 0, 11), ("PR", 0, 11), ("SD", 7, 11), ("PD", 4, 11)]

@@ -20,7 +20,7 @@ from typing import Any
 
 import networkx as nx
 
-from pipeline.document import Document, Table
+from pipeline.document import REGISTRATION_ID, Document, Table, registration_id
 from pipeline.lexicons.concepts import GenericEventWords, canonical_id, condition_keys, display_name, word_bag
 from pipeline.lexicons.normalize import fold
 from pipeline.store import StoredDocument
@@ -35,9 +35,12 @@ NODE_TYPES = {
 # a drug in these contexts is not what the trial gave: no events, never an intervention
 BLOCKING_CONTEXTS = frozenset({"eligibility", "prior_therapy"})
 TABLE_EXTRACTOR = "tables"
-_REGISTRATION = re.compile(r"(registration|registered|identifier|clinicaltrials\.gov)[^.\n]{0,60}$", re.I)
+_REGISTRATION = re.compile(r"(registration|registered|registry|identifier|clinicaltrials\.gov|current controlled trials)"
+                           r"[^.\n]{0,80}$", re.I)
 _INTERVENTION_SECTIONS = frozenset({"interventions", "arms", "title"})
 _CONDITION_SECTIONS = frozenset({"conditions", "title"})
+_OTHER_STUDY_SECTIONS = frozenset({"background", "discussion"})
+_CITATION = re.compile(r"\bet al\b|\b(?:19|20)\d\d;\s*\d|\bdoi\b|Database Syst Rev", re.I)  # a reference, not prose
 _OUTCOME_SECTIONS = {"primary_outcomes": "primary", "secondary_outcomes": "secondary", "other_outcomes": "other",
                      "outcomes": "unspecified"}
 _RESULT_KEYS = ("value", "unit", "ci", "n", "total", "text")
@@ -70,14 +73,18 @@ def regimen_id(drug_nodes: Iterable[str]) -> str:
 
 
 def own_trial_id(document: Document) -> str | None:
-    """The trial a document reports on: a registry record's own id, or the NCT id a paper gives as its
-    registration ("Trial registration: ClinicalTrials.gov Identifier: NCT00389285")."""
+    """The trial a document reports on: a registry record's own id, or the registration a paper gives as its
+    own ("Trial registration: ClinicalTrials.gov Identifier: NCT00389285"; "registered as an International
+    Standard Randomised Controlled Trial, number ISRCTN99820519"), an NCT id first."""
     if document.trial is not None:
         return document.trial.nct_id
     for nct in document.nct_ids:
         for match in re.finditer(nct, document.text):
-            if _REGISTRATION.search(document.text[max(0, match.start() - 80) : match.start()]):
+            if _REGISTRATION.search(document.text[max(0, match.start() - 100) : match.start()]):
                 return nct
+    for match in REGISTRATION_ID.finditer(document.text):
+        if _REGISTRATION.search(document.text[max(0, match.start() - 100) : match.start()]):
+            return registration_id(match.group())
     return None
 
 
@@ -177,11 +184,15 @@ class _DocumentBuilder:
                 names.add(fact["name"])
         return curies, {key for name in names for key in condition_keys(name)}
 
-    def is_event(self, norm: list[str], *names: str | None) -> bool:
+    def is_event(self, norm: list[str], *names: str | None, registry_results: bool = False) -> bool:
         """Whether a mention or table row is a specific adverse event: not a word that names no event
-        ("toxicities", "serious adverse events") and not a condition the trial studies."""
+        ("toxicities", "serious adverse events") and not a condition the trial studies. A registry's results
+        term is kept as registered even when it names the condition ("Candidiasis" in a trial of candidiasis
+        prophylaxis): the registry reports it as an adverse event."""
         if any(name and name in self.generic_events for name in names):
             return False
+        if registry_results:
+            return True
         if self.studied_curies.intersection(norm):
             return False
         return not any(name and word_bag(name) in self.studied_names for name in names)
@@ -211,7 +222,8 @@ class _DocumentBuilder:
                     if wording not in seen["wordings"]:
                         seen["wordings"].append(wording)
                 seen["norm"].extend(curie for curie in entity["norm"] if curie not in seen["norm"])
-            if self.trial_node and not entity["negated"]:
+            # "No concurrent corticosteroids (e.g., prednisone)" still names prednisone in the criteria
+            if self.trial_node and (not entity["negated"] or (entity["label"] == "DRUG" and entity.get("context"))):
                 self._link_trial(node, entity, index)
             if (entity["label"] == "ENDPOINT" and entity.get("result") and entity.get("context") is None
                     and entity.get("section") in _RESULT_SECTIONS):
@@ -227,8 +239,13 @@ class _DocumentBuilder:
         section, context = entity.get("section"), entity.get("context")
         where = {"document": self.document.id, "start": entity["start"], "end": entity["end"]}
         key = f"{self.document.id}:{index}"
-        if entity["label"] == "DRUG" and context in BLOCKING_CONTEXTS:
+        if entity["label"] == "DRUG" and context is not None:
             self.graph.add_edge(self.trial_node, node, key=key, label="MENTIONS_DRUG", role=context, **where)
+        elif (entity["label"] == "DRUG" and self.document.trial is None and section in _OTHER_STUDY_SECTIONS
+              and entity["norm"] and not _CITATION.search(self._sentence(entity))):
+            # a paper's background and discussion name the drugs of other studies; the trial's own drugs are
+            # its interventions, which `query.trial` never lists among its other drugs
+            self.graph.add_edge(self.trial_node, node, key=key, label="MENTIONS_DRUG", role="other_study", **where)
         elif context is not None or self.document.trial is not None:
             return  # a registry record's interventions, conditions and outcomes are its registered ones (add_facts)
         elif entity["label"] == "DRUG" and section in _INTERVENTION_SECTIONS:
@@ -289,6 +306,10 @@ class _DocumentBuilder:
             if relation["label"] == "HAS_ADVERSE_EVENT" and head.get("context") not in BLOCKING_CONTEXTS:
                 names.setdefault(relation["tail"], set()).add(head.get("concept") or head["text"])
         return {index: sorted(found) for index, found in names.items()}
+
+    def _sentence(self, entity: dict[str, Any]) -> str:
+        start, end = entity.get("sentence") or [entity["start"], entity["end"]]
+        return self.document.text[start:end]
 
     def _sentence_evidence(self, entity: dict[str, Any]) -> dict[str, Any]:
         sentence = entity.get("sentence") or [entity["start"], entity["end"]]
@@ -441,7 +462,9 @@ class _DocumentBuilder:
     def _add_incidence(self, fact: dict[str, Any]) -> None:
         if any(warning.startswith("duplicate row") for warning in fact.get("warnings") or ()):
             return  # the same row printed twice in one table counts once
-        if not self.is_event(list(fact.get("norm") or []), fact["event"], fact.get("concept")):
+        registered = (self._table(fact.get("table")) or Table("", "", [], [])).section or ""
+        if not self.is_event(list(fact.get("norm") or []), fact["event"], fact.get("concept"),
+                             registry_results=registered.startswith("results:")):
             return
         regimen = self._regimen(fact)
         if regimen is None:

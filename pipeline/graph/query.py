@@ -329,7 +329,7 @@ def resolve_any(graph: nx.MultiDiGraph, name: str, lexicon: Any = None) -> str:
             return resolve(graph, name, node_type, lexicon)[0]
         except NotFound:
             continue
-    raise NotFound(f"nothing named {name!r} in the graph; try a drug, event, condition, endpoint or NCT id")
+    raise NotFound(f"nothing named {name!r} in the graph; try a drug, event, condition, endpoint or trial registration number")
 
 
 def neighbourhood(graph: nx.MultiDiGraph, name: str, depth: int = 1, lexicon: Any = None,
@@ -379,7 +379,7 @@ def trial(graph: nx.MultiDiGraph, trial_id: str) -> dict[str, Any]:
     """Everything known about one trial, merged across the documents that report on it."""
     node = f"Trial:{trial_id.upper()}"
     if node not in graph:
-        raise NotFound(f"no trial {trial_id!r} in the graph; trial ids are NCT numbers such as NCT00389285")
+        raise NotFound(f"no trial {trial_id!r} in the graph; trial ids are registration numbers such as NCT00389285 or ISRCTN99820519")
     out_edges = list(graph.out_edges(node, data=True))
     documents = sorted(v.split(":", 1)[1] for _, v, d in out_edges if d["label"] == "REPORTED_IN")
     by_label: dict[str, list[tuple[str, dict]]] = defaultdict(list)
@@ -418,12 +418,12 @@ def trial(graph: nx.MultiDiGraph, trial_id: str) -> dict[str, Any]:
     studied = _studied(graph, [v for v, _ in by_label["STUDIES"]])
     result["adverse_events"] = [
         {k: e[k] for k in ("name", "norm", "incidence", "documents")} for e in _grouped(graph, ae_edges, True)
-        if not _is_studied(e, studied)
+        if not _is_studied(e, studied) or any((x.get("section") or "").startswith("results:") for x in e["evidence"])
     ]
-    seen = set(interventions)
-    for v, d in by_label["MENTIONS_DRUG"]:
-        if v not in seen:
-            seen.add(v)
+    seen: set[tuple[str, str | None]] = set()
+    for v, d in by_label["MENTIONS_DRUG"]:  # a drug with two roles (prior therapy, another study's) is listed twice
+        if v not in interventions and (v, d.get("role")) not in seen:
+            seen.add((v, d.get("role")))
             result["other_drugs"].append({"name": graph.nodes[v].get("name"), "role": d.get("role")})
     return result
 
@@ -457,7 +457,8 @@ def _studied(graph: nx.MultiDiGraph, conditions: list[str]) -> tuple[set[str], s
 
 
 def _is_studied(event: dict[str, Any], studied: tuple[set[str], set[str]]) -> bool:
-    """Whether an event of a trial is one of its conditions under study, whichever document reported it."""
+    """Whether an event of a trial is one of its conditions under study, whichever document reported it
+    (a registry results term is kept all the same: `trial` checks its evidence)."""
     curies, names = studied
     return bool(curies.intersection(event["norm"])) or word_bag(event["name"] or "") in names
 

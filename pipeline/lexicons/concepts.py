@@ -126,16 +126,17 @@ class ConceptNormalizer:
             found = self.lexicon.preferred_term(one)
         return found
 
-    def adverse_event(self, names: Sequence[str], concept: Concept | None = None) -> Concept | None:
+    def adverse_event(self, names: Sequence[str], concept: Concept | None = None,
+                      norm: Sequence[str] = ()) -> Concept | None:
         """The canonical concept of an adverse-event mention: the MedDRA preferred term one of `names` (best
         first: the mention, its concept's name) is, else the one the lexicon `concept` is, else `concept` with
-        the label ADVERSE_EVENT; None when nothing is known."""
+        the label ADVERSE_EVENT; None when nothing is known. The identifiers the mention had (`norm`, else the
+        concept's) follow as cross-references, unless its concept is another preferred term."""
         concept_term = self.lexicon.preferred_term_of(concept) if concept is not None else None
         for name in names:
             if name and (term := self.preferred_term(name)) is not None:
-                # the lexicon concept's identifiers are cross-references only when it is the same event
-                same = concept is not None and concept_term in (None, term)
-                return event_concept(term, concept.curies if same else ())
+                crossrefs = () if concept_term not in (None, term) else (norm or (concept.curies if concept else ()))
+                return event_concept(term, crossrefs)
         if concept is None:
             return None
         if concept_term is not None:
@@ -162,11 +163,16 @@ class ConceptNormalizer:
         return None
 
     def named_concept(self, label: str, curies: Sequence[str]) -> Concept | None:
-        """The lexicon concept of `label` that holds the canonical identifier of `curies`, if there is one."""
+        """The lexicon concept of `label` whose own identifier is the canonical identifier of `curies`, or the
+        one concept that holds it; None when several hold it and none is keyed by it (MESH:D000431, ethanol, is
+        also a cross-reference of "benzyl alcohol")."""
         key = canonical_id(label, curies)
         lexicon_label = "DISEASE" if label in ("ADVERSE_EVENT", "CONDITION") else label
         found = [concept for concept in self.lexicon.lookup(key) if concept.label == lexicon_label] if key else []
-        return found[0] if found else None
+        keyed = [concept for concept in found if canonical_id(label, concept.curies) == key]
+        if len(keyed) == 1 or len(found) == 1:
+            return (keyed or found)[0]
+        return None
 
     def is_generic_event(self, text: str) -> bool:
         """Whether an event mention names no specific event ("toxicities", "grade 3 or higher AEs")."""

@@ -27,7 +27,7 @@ class ConceptLinker:
                 if concept is None and norm and (named := self.normalizer.named_concept("DRUG", norm)) is not None:
                     ent._.concept = named.name  # "ZDV" (MESH:D015215, from gold annotation) is zidovudine
             elif ent.label_ == "ADVERSE_EVENT":
-                found = self.normalizer.adverse_event([ent.text, ent._.concept or ""], concept)
+                found = self.normalizer.adverse_event([ent.text, ent._.concept or ""], concept, norm)
                 if found is not None:
                     ent._.norm, ent._.concept = list(found.curies), found.name
             elif concept is not None and (term := self.normalizer.lexicon.preferred_term_of(concept)) is not None:

@@ -23,7 +23,7 @@ _CONDITION_CUE_REACH = 3  # words: "patients with [metastatic] X", not "a patien
 _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5"}
 _LIST_KEYS = (
     "negation_before", "negation_after", "scope_breaks", "prior_therapy", "historical", "hypothetical",
-    "other_study", "adverse_event_cues", "condition_cues", "condition_heads", "condition_sections",
+    "other_study", "concomitant", "adverse_event_cues", "condition_cues", "condition_heads", "condition_sections",
     "adverse_event_sections", "serious_cues", "dlt_cues", "prior_therapy_fillers", "ignored_sections",
     "caused_by_suffixes", "cause_words", "reaction_words", "reaction_links",
 )
@@ -48,6 +48,7 @@ class ContextRules:
     historical: re.Pattern[str]
     hypothetical: re.Pattern[str]
     other_study: re.Pattern[str]
+    concomitant: re.Pattern[str]
     adverse_event_cues: re.Pattern[str]
     condition_cues: re.Pattern[str]
     condition_heads: frozenset[str]
@@ -153,8 +154,10 @@ class ContextAnnotator:
     def _context(self, ent: Span, sent: EntitySentence, section: str | None, before: str) -> str | None:
         if section in ELIGIBILITY_KINDS:
             return "eligibility"
-        if ent.label_ in DRUG_LABELS and self._prior_therapy(sent, before):
+        if ent.label_ in DRUG_LABELS and self._cue_reaches(self.rules.prior_therapy, sent, before):
             return "prior_therapy"
+        if ent.label_ in DRUG_LABELS and self._cue_reaches(self.rules.concomitant, sent, before):
+            return "concomitant"
         if self.rules.historical.search(before):
             return "historical"
         if self.rules.hypothetical.search(before):
@@ -163,9 +166,9 @@ class ContextAnnotator:
             return "other_study"
         return None
 
-    def _prior_therapy(self, sent: EntitySentence, before: str) -> bool:
-        """A prior-therapy cue reaches the drug across filler words and other drug mentions only."""
-        cue = self._last_cue(self.rules.prior_therapy, before)
+    def _cue_reaches(self, pattern: re.Pattern[str], sent: EntitySentence, before: str) -> bool:
+        """A prior-therapy or concomitant cue reaches the drug across filler words and other drug mentions only."""
+        cue = self._last_cue(pattern, before)
         if cue is None:
             return False
         drug_words = {

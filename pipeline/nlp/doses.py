@@ -302,12 +302,15 @@ class _Rules:
             rf"|(?P<frequency>(?<![\w]){self.standalone_frequency}))",
             re.I,
         )
-        # Grams that weigh an animal or a person, not a drug: "rats weighing 150-200 g", "Wistar rats (180 g)".
+        # Grams that weigh an animal or a person, not a drug: "rats weighing 150-200 g", "Wistar rats (180 g)",
+        # "neonates with a birthweight <750g", "infants less than 750 grams birthweight".
         self.weight_cue_re = re.compile(
-            r"\b(?:weigh\w*|(?:body\s+)?weight(?:\s+of)?|BW|rats?|mice|mouse|rabbits?|dogs?|pigs?|animals?|males?"
-            r"|females?)\s*(?:of|:|=|\()?\s*(?:about\s+|approximately\s+)?$",
+            r"\b(?:weigh\w*|(?:body\s+|birth\s*)?weight(?:\s+of)?|BW|rats?|mice|mouse|rabbits?|dogs?|pigs?|animals?|males?"
+            r"|females?|born|neonates?|infants?|newborns?)\s*(?:of|:|=|\()?\s*"
+            r"(?:[<>≤≥]=?|(?:less|more|lighter|heavier) than|under|over|below|above)?\s*(?:about\s+|approximately\s+)?$",
             re.I,
         )
+        self.birth_weight_re = re.compile(r"\s*(?:at\s+)?birth\s*weight|\s*birthweight", re.I)
         self.counted_noun_re = re.compile(
             r"\b(?:grades?|phases?|days?|weeks?|cycles?|courses?|stages?|levels?|arms?|cohorts?|groups?|tables?"
             r"|figures?|versions?|n\s*=)\s*$",
@@ -545,7 +548,7 @@ class _Finder:
 
     def _amount_doses(self, match: re.Match[str]) -> list[Dose]:
         unit = _unit(match)
-        if unit is None or (unit[0] in ("g", "kg") and self._weighs(match.start())):
+        if unit is None or (unit[0] in ("g", "kg") and self._weighs(match.start(), match.end())):
             return []
         unit_name, unit_code = unit
         amounts = _split_amounts(match)
@@ -572,9 +575,11 @@ class _Finder:
             self._set_frequency(doses, frequency_match)
         return doses
 
-    def _weighs(self, start: int) -> bool:
-        """True when grams at `start` weigh an animal or a person ("rats weighing 150-200 g")."""
-        return bool(self.rules.weight_cue_re.search(self.text, max(0, start - 30), start))
+    def _weighs(self, start: int, end: int) -> bool:
+        """True when the grams of `start:end` weigh an animal or a person: "rats weighing 150-200 g", a bound
+        ("neonates < 750 g", "infants less than 750 grams") or a birth weight ("750 g birth weight")."""
+        return bool(self.rules.weight_cue_re.search(self.text, max(0, start - 40), start)
+                    or self.rules.birth_weight_re.match(self.text, end))
 
     def _regimen_dose(self, match: re.Match[str]) -> Dose:
         text = re.sub(r"^on\s+", "", match.group(0), flags=re.I)

@@ -5,7 +5,7 @@ Doc._.relations      list[Relation]  relations between entities of `doc.ents`
 Span._.norm          list[str]       identifiers as CURIEs, best first
 Span._.concept       str | None      preferred name of the normalized concept
 Span._.negated       bool            the mention is negated ("no brain metastases")
-Span._.context       str | None      eligibility | prior_therapy | historical | hypothetical | other_study
+Span._.context       str | None      eligibility | prior_therapy | concomitant | historical | hypothetical | other_study
 Span._.section       str | None      kind of the section the mention sits in
 Span._.grade         str | None      CTCAE grade of an adverse event ("3", ">=3", "any")
 Span._.serious       bool            a serious adverse event
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
-CONTEXTS = ("eligibility", "prior_therapy", "historical", "hypothetical", "other_study")
+CONTEXTS = ("eligibility", "prior_therapy", "concomitant", "historical", "hypothetical", "other_study")
 
 _DOC_ATTRIBUTES = {"sections": None, "relations": None}
 _SPAN_ATTRIBUTES = {

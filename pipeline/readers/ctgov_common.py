@@ -18,7 +18,7 @@ statistical analyses are not read.
 
 Adverse-event tables (kind "adverse_events", section "results: adverse events"): one for serious and one for
 other (non-serious) events. Header row: "Adverse event", "Organ system", then one column per event group holding
-the group title exactly as registered. Each row is one event term; a group cell is "affected/at risk" (e.g.
+the group title exactly as registered. Each row is one event term (with ", grade N" when the record notes the grade); a group cell is "affected/at risk" (e.g.
 "3/97"), just "affected" when the number at risk is not given, and "" when the group has no count for that event.
 Numbers of events (as opposed to participants) are not kept. Footnotes give the time frame, the assessment
 description, the frequency threshold, the source vocabulary, the group totals ("Total, serious adverse events:
@@ -49,6 +49,7 @@ _HEADING_START = re.compile(
 _HEADING_END = re.compile(r"(?<![\w-])(non-inclusion|inclusion|exclusion)\s+criteria\s*(:?)[*_]*$", re.I)
 _BULLET = re.compile(r"^(?:[-*•·o]\s|\d{1,2}[.)]\s|[a-z][.)]\s)")
 _PMID_PRIORITY = {"result": 0, "derived": 1}
+_GRADE_NOTE = re.compile(r"(?i)grades?\s*[1-5](?:\s*(?:-|–|/|or|and|to)\s*[1-5])?")
 
 
 @dataclass
@@ -95,6 +96,12 @@ class AdverseEvent:
     organ_system: str = ""
     counts: dict[str, EventCount] = field(default_factory=dict)
     vocabulary: str = ""
+    description: str = ""  # the record's note on the term ("grade 3")
+
+    def label(self) -> str:
+        """The term as a table row label: with the grade its description states ("platelet count decreased,
+        grade 3"), which the table reader takes as the row's grade."""
+        return f"{self.term}, {self.description.strip()}" if _GRADE_NOTE.fullmatch(self.description.strip()) else self.term
 
 
 @dataclass
@@ -397,7 +404,7 @@ def _adverse_event_tables(results: AdverseEventResults | None, warnings: list[st
             if unknown:
                 warnings.append(f"adverse event {event.term!r} has counts for unknown group(s) {', '.join(unknown)}")
             counts = [event.counts[group.id].cell() if group.id in event.counts else "" for group in results.groups]
-            rows.append([event.term, event.organ_system, *counts])
+            rows.append([event.label(), event.organ_system, *counts])
         vocabularies = list(dict.fromkeys(event.vocabulary for event in events if event.vocabulary)) or (
             [vocabulary] if vocabulary else []
         )

@@ -156,6 +156,7 @@ def _events(events: ET.Element | None) -> tuple[list[AdverseEvent], dict[str, Ev
                     organ_system=organ_system,
                     counts=_event_counts(event),
                     vocabulary=term.get("vocab", "") if term is not None else "",
+                    description=_text(event, "description"),
                 )
             )
     return found, totals, default_vocabulary

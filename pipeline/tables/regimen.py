@@ -109,11 +109,17 @@ class Regimens:
         return found
 
     def _intervention_drugs(self, intervention: Intervention) -> list[dict[str, Any]]:
-        """The drugs of a registry intervention: the lexicon drug its name or other names are, else the drugs
-        its name and other names mention ("Arm B: ZDV+ABC+3TC" with "ZDV: zidovudine, Retrovir"), else, for a
-        drug-type intervention with a plain name, the name itself. A placebo has none."""
+        """The drugs of a registry intervention: the lexicon drug its name is, else the drugs its name names when
+        they are several ("TMC114/RTV": darunavir and ritonavir, though its other name "TMC114" is darunavir
+        alone), else the lexicon drug an other name is, else the drugs its name and other names mention ("Arm
+        B: ZDV+ABC+3TC" with "ZDV: zidovudine, Retrovir"), else, for a drug-type intervention with a plain
+        name, the name itself. A placebo has none."""
         if is_placebo(intervention):
             return []
+        own = [concept for concept in self.lexicon.lookup(intervention.name) if concept.label == "DRUG"]
+        combination = drugs_in(self.lexicon, intervention.name) if not own else []
+        if len(combination) > 1:
+            return combination
         for name in [intervention.name, *intervention.other_names]:
             concepts = [concept for concept in self.lexicon.lookup(name) if concept.label == "DRUG"]
             if concepts:

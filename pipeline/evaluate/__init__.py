@@ -1,0 +1,1 @@
+"""Evaluation of what the pipeline built against hand-checked gold files (tests/gold/)."""

@@ -10,12 +10,13 @@ class DocumentLimits:
     for its first pages and a text over `max_characters` is cut at a paragraph or sentence break, each with a
     warning saying what was cut; a text over `piece_characters` is annotated in pieces of at most that size.
 
-    The defaults keep a worker under about 900 MB: the pipeline takes about 450 MB, the PDF reader 5-15 MB per
-    page while it reads (bench/README.md, "Hostile inputs").
+    With the defaults a worker stays under about 700 MB (bench/README.md, "Hostile inputs"): the pipeline takes
+    about 280 MB, the PDF reader reads page by page, a text is annotated a piece at a time; a 1,000-page PDF
+    takes about two minutes.
     """
 
     max_file_bytes: int = 100_000_000
-    max_pdf_pages: int = 50
+    max_pdf_pages: int = 1_000
     max_characters: int = 5_000_000
     piece_characters: int = 100_000
 

@@ -274,8 +274,9 @@ class _DocumentBuilder:
             head, tail = entities[relation["head"]], entities[relation["tail"]]
             if head["label"] not in NODE_TYPES or tail["label"] not in NODE_TYPES or not self._kept(tail):
                 continue
-            if relation["label"] == "HAS_ADVERSE_EVENT" and head.get("context") in BLOCKING_CONTEXTS:
-                continue
+            if relation["label"] == "HAS_ADVERSE_EVENT" and (
+                    head.get("context") in BLOCKING_CONTEXTS or tail.get("section") in _OUTCOME_SECTIONS):
+                continue  # an outcome's description says what is measured ("until death"), not a harm seen
             evidence = {
                 "label": relation["label"],
                 **self._sentence_evidence(tail),
@@ -371,6 +372,7 @@ class _DocumentBuilder:
                 self.graph.add_edge(self.trial_node, node, key=key, label="HAS_INTERVENTION", type=fact["type"], **where)
         elif fact["kind"] == "condition":
             node = self._concept_node("CONDITION", {"norm": fact["norm"], "text": fact["name"]})
+            self.graph.nodes[node]["name"] = fact["name"]  # named as registered ("HIV Infection"), whoever made it
             self.graph.add_edge(self.trial_node, node, key=key, label="STUDIES", **where)
         else:
             node = self._endpoint_named(fact["name"])

@@ -131,11 +131,15 @@ class ConceptNormalizer:
         """The canonical concept of an adverse-event mention: the MedDRA preferred term one of `names` (best
         first: the mention, its concept's name) is, else the one the lexicon `concept` is, else `concept` with
         the label ADVERSE_EVENT; None when nothing is known. The identifiers the mention had (`norm`, else the
-        concept's) follow as cross-references, unless its concept is another preferred term."""
+        concept's) follow as cross-references, but for the MedDRA codes of a concept that is another preferred
+        term ("platelet count decreased" matched as the lexicon's thrombocytopenia keeps its MeSH id, which
+        BC5CDR-style disease normalisation uses, not PT Thrombocytopenia)."""
         concept_term = self.lexicon.preferred_term_of(concept) if concept is not None else None
         for name in names:
             if name and (term := self.preferred_term(name)) is not None:
-                crossrefs = () if concept_term not in (None, term) else (norm or (concept.curies if concept else ()))
+                crossrefs = list(norm or (concept.curies if concept else ()))
+                if concept_term not in (None, term):  # the lexicon concept is another PT: keep only its other ids
+                    crossrefs = [curie for curie in crossrefs if not curie.startswith("MEDDRA:")]
                 return event_concept(term, crossrefs)
         if concept is None:
             return None

@@ -464,9 +464,9 @@ class _DocumentBuilder:
     def _add_incidence(self, fact: dict[str, Any]) -> None:
         if any(warning.startswith("duplicate row") for warning in fact.get("warnings") or ()):
             return  # the same row printed twice in one table counts once
-        registered = (self._table(fact.get("table")) or Table("", "", [], [])).section or ""
+        table = self._table(fact.get("table"))
         if not self.is_event(list(fact.get("norm") or []), fact["event"], fact.get("concept"),
-                             registry_results=registered.startswith("results:")):
+                             registry_results=bool(table and (table.section or "").startswith("results:"))):
             return
         regimen = self._regimen(fact)
         if regimen is None:

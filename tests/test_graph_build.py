@@ -94,7 +94,7 @@ def test_graph_build_trial_merges_registry_interventions_with_paper_results():
     assert {(i["n"], i["grade"]) for i in rash["incidence"]} == {(31, "any"), (9, "3")}
     endpoints = {e["name"]: e for e in trial["endpoints"]}
     assert endpoints["objective response rate"]["results"][0]["value"] == 21.0
-    partial = endpoints["Partial response"]["results"][0]
+    partial = endpoints["partial response"]["results"][0]  # named by its RECIST code
     assert (partial["value"], partial["unit"], partial["n"], partial["regimen"]) == (
         18.0, "%", 6, ["interleukin-21", "sorafenib"])
     assert {"name": "sorafenib", "role": "eligibility"} not in trial["other_drugs"]  # it is an intervention

@@ -121,3 +121,18 @@ def test_graph_trial_sense_combination_intervention_gives_each_drug():
     regimens = Regimens(read_document(FLUCONAZOLE), load_lexicon())
     drugs = regimens.intervention_drugs(Intervention("TMC114/RTV", "Drug", other_names=["TMC114"]))
     assert [d["concept"] for d in drugs] == ["darunavir", "ritonavir"]
+
+
+def test_graph_trial_sense_response_rows_are_endpoints_by_code_and_unassessed_patients_none():
+    stored, registry = trial_documents()
+    document = stored.document
+    unavailable = next(i for i, row in enumerate(document.table("table-3").rows) if row[0].startswith("Unavailable"))
+    stored.facts.append({"kind": "response", "table": "table-3", "row": unavailable, "column": 1, "cell": "1 (3%)",
+                         "category": "Unavailable", "code": "NE", "n": 1, "total": 33, "percent": 3.0,
+                         "arm": "Investigator assessment", "regimen": [IL21, SORAFENIB], "warnings": []})
+    stored.facts.append({"kind": "response", "table": "table-3", "row": 1, "column": 2, "cell": "7 (21%)",
+                         "category": "Partial reponse (PR)", "code": "PR", "n": 7, "total": 33, "percent": 21.0,
+                         "arm": "Independent review", "regimen": [IL21, SORAFENIB], "warnings": []})
+    endpoints = {e["name"]: e for e in query.trial(build_graph([stored, registry]), "NCT00389285")["endpoints"]}
+    assert "Unavailable" not in endpoints and "Partial reponse (PR)" not in endpoints
+    assert {r["value"] for r in endpoints["partial response"]["results"]} >= {18.0, 21.0}

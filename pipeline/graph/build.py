@@ -24,6 +24,7 @@ from pipeline.document import REGISTRATION_ID, Document, Table, registration_id
 from pipeline.lexicons.concepts import GenericEventWords, canonical_id, condition_keys, display_name, word_bag
 from pipeline.lexicons.normalize import fold
 from pipeline.store import StoredDocument
+from pipeline.tables.vocabulary import response_names
 
 NODE_TYPES = {
     "DRUG": "Drug",
@@ -482,9 +483,11 @@ class _DocumentBuilder:
         )
 
     def _add_table_result(self, fact: dict[str, Any]) -> None:
+        if fact["kind"] == "response" and fact.get("code") == "NE":
+            return  # "Unavailable", "Not evaluable": patients without an assessment, no endpoint of the trial
         regimen = self._regimen(fact)
         if fact["kind"] == "response":
-            name, value, unit = fact["category"], fact.get("percent"), "%"
+            name, value, unit = response_names().get(fact["code"], fact["category"]), fact.get("percent"), "%"
             ci = None
         else:
             name, value, unit, ci = fact["endpoint"], fact.get("value"), fact.get("unit"), fact.get("ci")

@@ -40,6 +40,15 @@ def response_codes() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def response_names() -> dict[str, str]:
+    """Code (CR, PR, SD, PD, ORR, DCR, NE) -> the name of its endpoint: the code's first term in the file."""
+    names: dict[str, str] = {}
+    for term, code in _rows("response_categories.tsv"):
+        names.setdefault(code, term)
+    return names
+
+
+@lru_cache(maxsize=1)
 def event_name_variants() -> tuple[tuple[re.Pattern[str], str], ...]:
     """(whole-word pattern, replacement) rewrites of adverse-event row labels."""
     return tuple((re.compile(rf"(?<![\w-]){re.escape(source)}(?![\w-])", re.I), target)

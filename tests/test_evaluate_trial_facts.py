@@ -330,8 +330,9 @@ def test_evaluate_trial_facts_corpus_targets(corpus_scores):
     assert overall["other_drug_names"]["recall"] >= 0.75
 
 
-@pytest.mark.xfail(strict=True, reason="issue 24 targets not met yet: every AE table row (the Ussher 2015 PDF's "
-                                       "Table 6 is not read) and other-drug recall 0.9 (nicotine replacement, vaccines)")
+@pytest.mark.xfail(strict=True, reason="issue 24 targets not met yet: every AE table row (Ussher 2015's birth "
+                                       "outcomes table is read but not taken for adverse events) and other-drug "
+                                       "recall 0.9 (nicotine replacement, vaccines)")
 def test_evaluate_trial_facts_corpus_targets_still_open(corpus_scores):
     overall = corpus_scores["overall"]
     assert overall["adverse_event_rows"]["recall"] == 1.0 and overall["adverse_event_rows"]["precision"] == 1.0

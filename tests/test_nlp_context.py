@@ -113,3 +113,12 @@ def test_context_concomitant_drug_is_neither_prior_therapy_nor_blocked(sentence_
                     [("diphenhydramine", "DRUG"), ("acetaminophen", "DRUG"), ("sorafenib", "DRUG")])
     assert [find_entity(doc, name)._.context for name in ("diphenhydramine", "acetaminophen", "sorafenib")] == [
         "concomitant", "concomitant", None]
+
+
+def test_context_drug_in_a_papers_eligibility_sentence(sentence_nlp):
+    # corpus/pdfs/Ussher2015, methods: the criteria stated in prose, outside an eligibility section
+    doc = _annotate(sentence_nlp, "Exclusion criteria were medical conditions exacerbated by exercise or current use of "
+                                  "nicotine replacement therapy.", [("nicotine replacement therapy", "DRUG")])
+    assert find_entity(doc, "nicotine replacement therapy")._.context == "eligibility"
+    doc = _annotate(sentence_nlp, "Women used nicotine replacement therapy.", [("nicotine replacement therapy", "DRUG")])
+    assert find_entity(doc, "nicotine replacement therapy")._.context is None

@@ -23,7 +23,7 @@ _CONDITION_CUE_REACH = 3  # words: "patients with [metastatic] X", not "a patien
 _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5"}
 _LIST_KEYS = (
     "negation_before", "negation_after", "scope_breaks", "prior_therapy", "historical", "hypothetical",
-    "other_study", "concomitant", "adverse_event_cues", "condition_cues", "condition_heads", "condition_sections",
+    "other_study", "concomitant", "eligibility_cues", "adverse_event_cues", "condition_cues", "condition_heads", "condition_sections",
     "adverse_event_sections", "serious_cues", "dlt_cues", "prior_therapy_fillers", "ignored_sections",
     "caused_by_suffixes", "cause_words", "reaction_words", "reaction_links",
 )
@@ -49,6 +49,7 @@ class ContextRules:
     hypothetical: re.Pattern[str]
     other_study: re.Pattern[str]
     concomitant: re.Pattern[str]
+    eligibility_cues: re.Pattern[str]
     adverse_event_cues: re.Pattern[str]
     condition_cues: re.Pattern[str]
     condition_heads: frozenset[str]
@@ -152,7 +153,7 @@ class ContextAnnotator:
         return last
 
     def _context(self, ent: Span, sent: EntitySentence, section: str | None, before: str) -> str | None:
-        if section in ELIGIBILITY_KINDS:
+        if section in ELIGIBILITY_KINDS or (ent.label_ in DRUG_LABELS and sent.mentions(self.rules.eligibility_cues)):
             return "eligibility"
         if ent.label_ in DRUG_LABELS and self._cue_reaches(self.rules.prior_therapy, sent, before):
             return "prior_therapy"

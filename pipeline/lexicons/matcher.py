@@ -13,9 +13,9 @@ import srsly
 from pipeline.lexicons.meddra import SECTION as MEDDRA_SECTION
 from pipeline.lexicons.meddra import PreferredTerm
 from pipeline.lexicons.normalize import case_form, fold, term_key
-from pipeline.resources import read_word_list
+from pipeline.resources import MODELS_DIR, read_word_list
 
-DEFAULT_DIRECTORY = Path(__file__).resolve().parents[2] / "models" / "lexicons"
+DEFAULT_DIRECTORY = MODELS_DIR / "lexicons"
 LEXICON_FILE = "lexicon.msgpack.gz"
 FUNCTION_WORDS_FILE = "curated/function_words.txt"
 FORMAT_VERSION = 2

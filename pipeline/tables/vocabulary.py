@@ -4,9 +4,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
+from pipeline.resources import MODELS_DIR
 
-RULES_DIRECTORY = Path(__file__).resolve().parents[2] / "models" / "rules" / "tables"
+RULES_DIRECTORY = MODELS_DIR / "rules" / "tables"
 
 
 def _rows(name: str) -> list[list[str]]:

@@ -7,7 +7,7 @@ from pathlib import Path
 from pipeline.errors import RulesError
 
 # pipeline/models: in a checkout a link to the top-level models/ folder, in an installed wheel its copy
-MODELS_DIR = Path(__file__).resolve().parent / "models"
+MODELS_DIR = (Path(__file__).resolve().parent / "models").resolve()
 
 
 def model_path(relative: str | Path) -> Path:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Sequence
 
 from pipeline.lexicons.matcher import Concept, Lexicon
@@ -41,13 +42,13 @@ class GenericEventWords:
     qualifiers: frozenset[str]
 
     @classmethod
-    @lru_cache(maxsize=1)
-    def load(cls) -> "GenericEventWords":
-        rows = read_rules_tsv(GENERIC_EVENT_WORDS, ("word", "kind"))
+    @lru_cache(maxsize=4)
+    def load(cls, path: str | Path = GENERIC_EVENT_WORDS) -> "GenericEventWords":
+        rows = read_rules_tsv(path, ("word", "kind"))
         words = {"head": set(), "qualifier": set()}
         for row in rows:
             if row["kind"] not in words:
-                raise ValueError(f"{GENERIC_EVENT_WORDS}: kind {row['kind']!r} of {row['word']!r} is neither head nor qualifier")
+                raise ValueError(f"{path}: kind {row['kind']!r} of {row['word']!r} is neither head nor qualifier")
             words[row["kind"]].add(row["word"].lower())
         return cls(frozenset(words["head"]), frozenset(words["qualifier"]))
 

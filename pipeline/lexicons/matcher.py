@@ -12,7 +12,7 @@ import srsly
 
 from pipeline.lexicons.meddra import SECTION as MEDDRA_SECTION
 from pipeline.lexicons.meddra import PreferredTerm
-from pipeline.lexicons.normalize import case_form, fold, term_key
+from pipeline.lexicons.normalize import case_form, fold, spelling_rules, term_key
 from pipeline.resources import MODELS_DIR, read_word_list
 
 DEFAULT_DIRECTORY = MODELS_DIR / "lexicons"
@@ -85,6 +85,9 @@ class Lexicon:
         self._preferred_terms = [PreferredTerm(*row) for row in meddra["terms"]]
         self._preferred_term_keys: dict[str, int] = meddra["keys"]
         self._concept_preferred_terms: list[int] = meddra["concepts"]
+        # the spellings the preferred-term keys were made with (older lexicons: the shipped list)
+        self.spelling_rules = (tuple(tuple(rule) for rule in meddra["spelling_rules"]) if "spelling_rules" in meddra
+                               else spelling_rules())
 
     @classmethod
     def load(cls, directory: Path | str = DEFAULT_DIRECTORY) -> "Lexicon":
@@ -195,7 +198,7 @@ class Lexicon:
     def preferred_term(self, name: str) -> PreferredTerm | None:
         """The MedDRA preferred term that `name` is, or is a lowest level or CTCAE v5.0 term of (spelling- and
         case-insensitive: "Fever", "pyrexia", "ALT increased"), else None."""
-        position = self._preferred_term_keys.get(term_key(name))
+        position = self._preferred_term_keys.get(term_key(name, self.spelling_rules))
         return None if position is None else self._preferred_terms[position]
 
     def preferred_term_of(self, concept: Concept) -> PreferredTerm | None:

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from pipeline.lexicons.normalize import term_key
+from pipeline.lexicons.normalize import spelling_rules, term_key
 from pipeline.lexicons.sources import CtcaeTerm, MeddraTerm
 
 SECTION = "meddra"
@@ -153,4 +153,5 @@ def serialize(vocabulary: Vocabulary, concept_pts: list[int]) -> dict:
         "terms": [[t.code, t.name, t.soc, t.ctcae] for t in vocabulary.terms],
         "keys": dict(sorted(vocabulary.keys.items())),
         "concepts": concept_pts,
+        "spelling_rules": [list(rule) for rule in spelling_rules()],  # the keys' spellings, for lookups
     }

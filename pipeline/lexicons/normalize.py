@@ -61,16 +61,18 @@ def is_acronym(text: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _spelling_rules() -> tuple[tuple[str, str], ...]:
+def spelling_rules() -> tuple[tuple[str, str], ...]:
+    """The (british, american) folded spellings of models/lexicons/curated/spelling_variants.tsv, longest first.
+    A built lexicon carries the rules it was built with (`Lexicon.spelling_rules`)."""
     rows = read_rules_tsv(SPELLING_VARIANTS, ("british", "american"))
     return tuple(sorted(((row["british"], row["american"]) for row in rows), key=lambda rule: -len(rule[0])))
 
 
-def term_key(text: str) -> str:
-    """``fold(text)`` with British spellings made American (models/lexicons/curated/spelling_variants.tsv):
-    the key adverse-event terms are looked up by, so "Diarrhoea" and "diarrhea", "Anaemia" and "anemia" meet."""
+def term_key(text: str, rules: tuple[tuple[str, str], ...] | None = None) -> str:
+    """``fold(text)`` with British spellings made American (`rules`, default `spelling_rules()`): the key
+    adverse-event terms are looked up by, so "Diarrhoea" and "diarrhea", "Anaemia" and "anemia" meet."""
     key = fold(text)
-    for british, american in _spelling_rules():
+    for british, american in spelling_rules() if rules is None else rules:
         if british in key:
             key = key.replace(british, american)
     return key

@@ -25,6 +25,7 @@ from pipeline.resources import MODELS_DIR, read_word_list
 LEXICON_DIR = MODELS_DIR / "lexicons"
 SOURCES_DIR = LEXICON_DIR / "sources"
 CURATED_DIR = LEXICON_DIR / "curated"
+STOP_TERMS = "lexicons/curated/stop_terms.txt"  # under models/
 
 # Term origins whose spelling keeps the case of the original (others are all lower or all upper case).
 CASED_ORIGINS = frozenset({"curated", "biolexica", "hpo", "ctcae", "endpoint", "mesh"})
@@ -68,8 +69,8 @@ class StopTerms:
     acronyms: frozenset[str]
 
     @classmethod
-    def load(cls, path: Path | None = None) -> StopTerms:
-        words = read_word_list(path or CURATED_DIR / "stop_terms.txt", lowercase=False)
+    def load(cls, path: str | Path = STOP_TERMS) -> StopTerms:
+        words = read_word_list(path, lowercase=False)
         return cls(frozenset(fold(w) for w in words), frozenset(case_form(w) for w in words if w != w.lower()))
 
     def __contains__(self, text: str) -> bool:

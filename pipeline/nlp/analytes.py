@@ -4,6 +4,7 @@ recognizer both drop a mention that a listed analyte phrase around it holds."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 from spacy.tokens import Doc
 
@@ -22,8 +23,8 @@ class AnalytePhrases:
         self._joined = "\n".join(sorted(self.keys))  # a mention whose key is no part of these is in no analyte
 
     @classmethod
-    def load(cls) -> AnalytePhrases:
-        return cls(read_word_list(ANALYTE_LIST))
+    def load(cls, path: str | Path = ANALYTE_LIST) -> AnalytePhrases:
+        return cls(read_word_list(path))
 
     def around(self, words: Sequence[str] | Doc, start: int, end: int, *, mention_alone: bool = True) -> bool:
         """Whether tokens `start`..`end` of `words` (token texts, or a Doc), widened by up to two tokens on

@@ -8,16 +8,25 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from pipeline.lexicons import ConceptNormalizer
+from pipeline.lexicons import lexicon_files, load_normalizer
+from pipeline.lexicons.concepts import GENERIC_EVENT_WORDS
+from pipeline.lexicons.matcher import LEXICON_FILE
+from pipeline.nlp.data_files import DataFilesComponent
 
 
-class ConceptLinker:
-    """Sets `Span._.norm` and `Span._.concept` of ADVERSE_EVENT and CONDITION mentions to their canonical concept."""
+class ConceptLinker(DataFilesComponent):
+    """Sets `Span._.norm` and `Span._.concept` of ADVERSE_EVENT and CONDITION mentions to their canonical concept,
+    by the normaliser over the lexicon in `lexicon_dir` (default models/lexicons) and the generic event words."""
 
-    def __init__(self, normalizer: ConceptNormalizer) -> None:
-        self.normalizer = normalizer
+    def __init__(self, lexicon_dir: str | None = None) -> None:
+        self.data_files = {**lexicon_files(lexicon_dir), "generic_event_words.tsv": GENERIC_EVENT_WORDS}
+
+    def load_data(self) -> None:
+        self.normalizer = load_normalizer(self.data_path(f"lexicon/{LEXICON_FILE}").parent,
+                                          self.data_path("generic_event_words.tsv"))
 
     def __call__(self, doc: Doc) -> Doc:
+        self.ensure_loaded()
         for ent in doc.ents:
             if ent.label_ not in ("ADVERSE_EVENT", "CONDITION", "DRUG"):
                 continue

@@ -12,6 +12,7 @@ from pathlib import Path
 from spacy.tokens import Doc, Span
 
 from pipeline.document import ELIGIBILITY_KINDS, innermost_section
+from pipeline.nlp.data_files import DataFilesComponent
 from pipeline.nlp.extensions import copy_span
 from pipeline.nlp.sentences import EntitySentence, sentences_of_entities
 from pipeline.resources import model_path
@@ -28,6 +29,7 @@ _LIST_KEYS = (
     "caused_by_suffixes", "cause_words", "reaction_words", "reaction_links",
 )
 _WORD = re.compile(r"[\w+/-]+|[(),]")
+DEFAULT_RULES = "rules/context.json"
 DRUG_LABELS = ("DRUG", "DRUG_CLASS")  # mentions that can name a cause or a prior therapy
 
 
@@ -65,7 +67,7 @@ class ContextRules:
     reaction_links: frozenset[str]
 
     @classmethod
-    def load(cls, path: str | Path = "rules/context.json") -> ContextRules:
+    def load(cls, path: str | Path = DEFAULT_RULES) -> ContextRules:
         path = model_path(path)
         data = json.loads(path.read_text(encoding="utf-8"))
         missing = [k for k in ("window", *_LIST_KEYS) if k not in data]
@@ -104,14 +106,18 @@ def reaction_to_drug(ent: Span, rules: ContextRules) -> bool:
             and doc[after + 1].ent_type_ in DRUG_LABELS)
 
 
-class ContextAnnotator:
+class ContextAnnotator(DataFilesComponent):
     """Sets `._.negated`, `._.context`, `._.section`, `._.grade`, `._.serious`, `._.dlt` on every entity,
     turns DISEASE mentions into ADVERSE_EVENT or CONDITION, and drops mentions in ignored sections."""
 
-    def __init__(self, rules: ContextRules | None = None) -> None:
-        self.rules = rules or ContextRules.load()
+    def __init__(self, rules_path: str | Path = DEFAULT_RULES) -> None:
+        self.data_files = {"context.json": str(rules_path)}
+
+    def load_data(self) -> None:
+        self.rules = ContextRules.load(self.data_path("context.json"))
 
     def __call__(self, doc: Doc) -> Doc:
+        self.ensure_loaded()
         sections = doc._.sections or []
         new_ents = []
         for ent, sent in zip(doc.ents, sentences_of_entities(doc)):

@@ -3,17 +3,25 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from pipeline.nlp.doses import find_doses
+from pipeline.nlp.data_files import DataFilesComponent
+from pipeline.nlp.doses import RULE_FILES, RULES_DIR, find_doses, rules_of
 
 SOURCE = "rule"
 
 
-class DoseRecognizer:
+class DoseRecognizer(DataFilesComponent):
     """Adds DOSE entities with `._.dose` set; a dose never replaces a DRUG mention, other overlaps give way."""
 
+    def __init__(self, rules_dir: str = RULES_DIR) -> None:
+        self.data_files = {f"rules/{name}": f"{rules_dir}/{name}" for name in RULE_FILES}
+
+    def load_data(self) -> None:
+        self.rules = rules_of(self.data_path(f"rules/{RULE_FILES[0]}").parent)
+
     def __call__(self, doc: Doc) -> Doc:
+        self.ensure_loaded()
         ents = list(doc.ents)
-        for dose in find_doses(doc.text):
+        for dose in find_doses(doc.text, self.rules):
             span = doc.char_span(dose.start, dose.end, label="DOSE", alignment_mode="expand")
             if span is None or len(span) == 0:
                 continue

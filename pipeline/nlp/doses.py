@@ -29,11 +29,15 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import NamedTuple
 
 from pipeline.resources import model_path
 
 RULES_DIR = "rules"
+# the files of a rules folder the dose grammar reads
+RULE_FILES = ("number_words.tsv", "dose_units.tsv", "dose_unit_codes.tsv", "routes.tsv", "frequencies.tsv",
+              "dose_levels.tsv")
 # How far (characters) attributes are looked for before and after an amount, within its clause.
 LEFT_WINDOW = 80
 RIGHT_WINDOW = 160
@@ -76,9 +80,9 @@ class _Term(NamedTuple):
 # ----------------------------------------------------------------------------- data files
 
 
-def _read_tsv(name: str) -> list[dict[str, str]]:
-    """Rows of a models/rules TSV file with a header line; '#' lines are comments."""
-    path = model_path(f"{RULES_DIR}/{name}")
+def _read_tsv(directory: Path, name: str) -> list[dict[str, str]]:
+    """Rows of a rules TSV file with a header line; '#' lines are comments."""
+    path = directory / name
     if not path.exists():
         raise FileNotFoundError(f"missing rule file {path}; is the models/ folder of the checkout complete?")
     lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
@@ -129,10 +133,11 @@ def _alternation(patterns: list[tuple[str, str]]) -> str:
     return "|".join(regex for _, regex in ordered)
 
 
-class _Rules:
-    """Compiled patterns and lookup tables built from the models/rules files."""
+class DoseRules:
+    """Compiled patterns and lookup tables built from the dose rule files (`RULE_FILES`) of one folder."""
 
-    def __init__(self) -> None:
+    def __init__(self, directory: str | Path = RULES_DIR) -> None:
+        self.directory = model_path(directory)
         self._load_numbers()
         self._load_units()
         self._load_routes()
@@ -143,7 +148,7 @@ class _Rules:
 
     # -- numbers
     def _load_numbers(self) -> None:
-        self.number_words = {row["word"]: int(row["value"]) for row in _read_tsv("number_words.tsv")}
+        self.number_words = {row["word"]: int(row["value"]) for row in _read_tsv(self.directory, "number_words.tsv")}
         tens = sorted((w for w, v in self.number_words.items() if v % 10 == 0 and 20 <= v < 100), key=len, reverse=True)
         ones = sorted((w for w, v in self.number_words.items() if v < 10), key=len, reverse=True)
         singles = sorted(self.number_words, key=len, reverse=True)
@@ -161,7 +166,7 @@ class _Rules:
     def _load_units(self) -> None:
         self.unit_atoms: dict[tuple[str, str], tuple[str, str]] = {}  # (key, kind) -> (canonical, role)
         bases, denominators, spaced = [], [], []
-        for row in _read_tsv("dose_units.tsv"):
+        for row in _read_tsv(self.directory, "dose_units.tsv"):
             surface, role, case = row["surface"], row["role"], row["case"]
             kind = "denominator" if role.startswith("per_") else "base"
             self.unit_atoms[(_unit_key(surface), kind)] = (row["canonical"], role)
@@ -169,7 +174,7 @@ class _Rules:
             (denominators if kind == "denominator" else bases).append(pattern)
             if surface in ("kg", "m2", "day"):
                 spaced.append(pattern)
-        self.unit_codes = {row["canonical"]: row["nci_code"] for row in _read_tsv("dose_unit_codes.tsv")}
+        self.unit_codes = {row["canonical"]: row["nci_code"] for row in _read_tsv(self.directory, "dose_unit_codes.tsv")}
         base = rf"(?:{_alternation(bases)})(?![\w\-])(?!\.[A-Za-z])"
         inverse = r"\s?(?:-1|−1|⁻¹|\((?:-|−)1\))"
         denominator = rf"(?:{_alternation(denominators)})(?:{inverse})?(?![\w\-])"
@@ -186,7 +191,7 @@ class _Rules:
     def _load_routes(self) -> None:
         self.routes: dict[str, _Term] = {}
         every, inline = [], []
-        for row in _read_tsv("routes.tsv"):
+        for row in _read_tsv(self.directory, "routes.tsv"):
             self.routes[_key(row["surface"]) if row["case"] == "i" else row["surface"]] = _Term(row["route"], row["nci_code"])
             pattern = (row["surface"], _phrase(row["surface"], row["case"]))
             every.append(pattern)
@@ -210,7 +215,7 @@ class _Rules:
         self.frequencies: dict[str, _Term] = {}
         self.frequency_codes: dict[str, str] = {}
         literal = []
-        for row in _read_tsv("frequencies.tsv"):
+        for row in _read_tsv(self.directory, "frequencies.tsv"):
             surface = row["surface"]
             self.frequencies[_key(surface) if row["case"] == "i" else surface] = _Term(row["frequency"], row["nci_code"])
             self.frequency_codes[row["frequency"]] = row["nci_code"]
@@ -237,7 +242,7 @@ class _Rules:
     def _load_levels(self) -> None:
         self.levels: dict[str, str] = {}
         patterns = []
-        for row in _read_tsv("dose_levels.tsv"):
+        for row in _read_tsv(self.directory, "dose_levels.tsv"):
             surface = row["surface"]
             self.levels[_level_key(surface) if row["case"] == "i" else surface] = row["level"]
             patterns.append((surface, _phrase(surface, row["case"], dose_word=True)))
@@ -337,17 +342,22 @@ class _Rules:
         )
 
 
-@lru_cache(maxsize=1)
-def _rules() -> _Rules:
-    return _Rules()
+def rules_of(directory: str | Path = RULES_DIR) -> DoseRules:
+    """The dose rules of `directory` (default models/rules), compiled once per process and folder."""
+    return _compiled_rules(model_path(directory).resolve())
+
+
+@lru_cache(maxsize=4)
+def _compiled_rules(directory: Path) -> DoseRules:
+    return DoseRules(directory)
 
 
 # ----------------------------------------------------------------------------- parsing helpers
 
 
-def _number_value(text: str) -> float | None:
+def _number_value(rules: DoseRules, text: str) -> float | None:
     """Value of one number as written: "1,500", "0.5", "ten", "twenty-five"; None if unreadable."""
-    words = _rules().number_words
+    words = rules.number_words
     text = text.strip().lower()
     if text and (text[0].isdigit() or text[0] == "."):
         return float(text.replace(",", ""))
@@ -357,13 +367,12 @@ def _number_value(text: str) -> float | None:
     return None
 
 
-def _item_value(text: str) -> float | None:
+def _item_value(rules: DoseRules, text: str) -> float | None:
     """Value of a number item, with "2 x 10(6)" read as 2e6 and "21.9 +/- 10.9" as its mean."""
-    rules = _rules()
     head = re.match(rules.number, text, re.I)
     if head is None:
         return None
-    value = _number_value(head.group(0))
+    value = _number_value(rules, head.group(0))
     power = re.search(r"[x×]\s*10\s*(?:\(\s*(\d+)\s*\)|\^\s*(\d+)|([⁰¹²³⁴⁵⁶⁷⁸⁹]+))\s*$", text)
     if value is not None and power:
         superscript = power.group(3) or ""
@@ -382,9 +391,8 @@ class _Amount(NamedTuple):
     high: float | None
 
 
-def _split_amounts(match: re.Match[str]) -> list[_Amount]:
+def _split_amounts(rules: DoseRules, match: re.Match[str]) -> list[_Amount]:
     """The numbers of an amount match: one per list member, a range kept whole."""
-    rules = _rules()
     offset = match.start("numbers")
     numbers = match.group("numbers")
     items = list(rules.number_item_re.finditer(numbers))
@@ -402,15 +410,14 @@ def _split_amounts(match: re.Match[str]) -> list[_Amount]:
     for group in groups:
         start, end = offset + group[0].start(), offset + group[-1].end()
         if len(group) == 2:
-            amounts.append(_Amount(start, end, None, _item_value(group[0].group(0)), _item_value(group[1].group(0))))
+            amounts.append(_Amount(start, end, None, _item_value(rules, group[0].group(0)), _item_value(rules, group[1].group(0))))
         else:
-            amounts.append(_Amount(start, end, _item_value(group[0].group(0)), None, None))
+            amounts.append(_Amount(start, end, _item_value(rules, group[0].group(0)), None, None))
     return amounts
 
 
-def _unit(match: re.Match[str]) -> tuple[str, str | None] | None:
+def _unit(rules: DoseRules, match: re.Match[str]) -> tuple[str, str | None] | None:
     """Canonical unit and its NCIt code, or None when the unit is a concentration, flow or bare cell count."""
-    rules = _rules()
     base_canonical, base_role = rules.unit_atoms[(_unit_key(match.group("base")), "base")]
     parts, roles = [base_canonical], []
     for group in rules.denominator_groups:
@@ -428,25 +435,24 @@ def _unit(match: re.Match[str]) -> tuple[str, str | None] | None:
     return unit, rules.unit_codes.get(unit)
 
 
-def _frequency(match: re.Match[str]) -> _Term:
+def _frequency(rules: DoseRules, match: re.Match[str]) -> _Term:
     """Normalized frequency and NCIt code of a frequency match."""
-    rules = _rules()
     core = rules.repeat_re.sub("", match.group(0))
     known = rules.frequencies.get(core) or rules.frequencies.get(_key(core))
     if known:
         return known
-    name = _grammar_frequency(match) or _key(core)
+    name = _grammar_frequency(rules, match) or _key(core)
     return _Term(name, rules.frequency_codes.get(name))
 
 
-def _grammar_frequency(match: re.Match[str]) -> str | None:
+def _grammar_frequency(rules: DoseRules, match: re.Match[str]) -> str | None:
     """Normalized name of a frequency with a count: "every 3 weeks", "three times daily", "every 12 hours"."""
     groups = match.groupdict()
     if not (groups.get("count") or groups.get("every_n") or groups.get("q_n") or groups.get("ly_n")):
         return None
     if groups.get("count"):
         count_word = groups["count"].lower()
-        count = {"once": 1, "twice": 2, "thrice": 3}.get(count_word) or _number_value(count_word) or 0
+        count = {"once": 1, "twice": 2, "thrice": 3}.get(count_word) or _number_value(rules, count_word) or 0
         period = "weekly" if groups["times_unit"].lower().startswith("week") else (
             "monthly" if groups["times_unit"].lower().startswith("month") else "daily"
         )
@@ -454,9 +460,9 @@ def _grammar_frequency(match: re.Match[str]) -> str | None:
         return f"{words.get(int(count), f'{int(count)} times ')}{period}"
     if groups.get("every_n"):
         raw, unit = groups["every_n"].lower(), groups["every_unit"].lower()
-        count = 2 if raw == "other" else int(_number_value(raw) or 0)
+        count = 2 if raw == "other" else int(_number_value(rules, raw) or 0)
     elif groups.get("ly_n"):
-        count, unit = int(_number_value(groups["ly_n"]) or 0), groups["ly_unit"].lower()[:-2].replace("dai", "day")
+        count, unit = int(_number_value(rules, groups["ly_n"]) or 0), groups["ly_unit"].lower()[:-2].replace("dai", "day")
     else:
         count, unit = int(groups["q_n"]), groups["q_unit"].lower()
     unit = unit.rstrip("s")
@@ -470,9 +476,8 @@ def _grammar_frequency(match: re.Match[str]) -> str | None:
     return f"every {count} {unit}s"
 
 
-def _route(match: re.Match[str]) -> _Term:
+def _route(rules: DoseRules, match: re.Match[str]) -> _Term:
     """Normalized route and NCIt code of a route match ("IV push" -> intravenous bolus)."""
-    rules = _rules()
     surface = match.group("route")
     whole = _key(match.group(0))
     if re.search(r"\b(?:push|bolus)$", whole) and rules.routes.get(_key(surface), _Term("", None)).name == "intravenous":
@@ -480,7 +485,7 @@ def _route(match: re.Match[str]) -> _Term:
     return rules.routes.get(surface) or rules.routes[_key(surface)]
 
 
-def _is_route(text: str, match: re.Match[str]) -> bool:
+def _is_route(rules: DoseRules, text: str, match: re.Match[str]) -> bool:
     """False for roman numerals that look like a route: "stage IV", "grade III or IV", "(iv)"."""
     surface = match.group("route")
     if surface.upper() not in ("IV", "IM", "SC"):
@@ -488,7 +493,7 @@ def _is_route(text: str, match: re.Match[str]) -> bool:
     if surface == "iv" and text[match.start() - 1 : match.start()] == "(":
         return False
     before = text[max(0, match.start() - 30) : match.start()]
-    return not _rules().roman_context.search(before)
+    return not rules.roman_context.search(before)
 
 
 # ----------------------------------------------------------------------------- finding doses
@@ -497,9 +502,9 @@ def _is_route(text: str, match: re.Match[str]) -> bool:
 class _Finder:
     """One pass over a text: anchors from the master pattern, then attributes from their clauses."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, rules: DoseRules) -> None:
         self.text = text
-        self.rules = _rules()
+        self.rules = rules
         breaks = list(self.rules.break_re.finditer(text))
         self.breaks = [m.start() for m in breaks]
         self.break_ends = [m.end() for m in breaks]
@@ -547,11 +552,11 @@ class _Finder:
         return Dose(match.start(), match.end(), match.group(0), level=level)
 
     def _amount_doses(self, match: re.Match[str]) -> list[Dose]:
-        unit = _unit(match)
+        unit = _unit(self.rules, match)
         if unit is None or (unit[0] in ("g", "kg") and self._weighs(match.start(), match.end())):
             return []
         unit_name, unit_code = unit
-        amounts = _split_amounts(match)
+        amounts = _split_amounts(self.rules, match)
         if len(amounts) > 1 and self.rules.counted_noun_re.search(self.text, max(0, match.start() - 20), match.start()):
             amounts = amounts[-1:]  # "grade 3 and 10 mg": the first number counts something else
         chain = self.rules.chain_re.match(self.text, match.end())
@@ -634,7 +639,7 @@ class _Finder:
         if high <= low:
             return
         if doses[0].route is None:
-            routes = [m for m in self.rules.route_re.finditer(self.text, low, high) if _is_route(self.text, m)]
+            routes = [m for m in self.rules.route_re.finditer(self.text, low, high) if _is_route(self.rules, self.text, m)]
             if routes:
                 self._set_route(doses, routes[-1] if last else routes[0])
         if frequency and doses[0].frequency is None:
@@ -644,17 +649,15 @@ class _Finder:
                 self._set_frequency(doses, chosen)
                 self.consumed.append((chosen.start(), chosen.end()))
 
-    @staticmethod
-    def _set_route(doses: list[Dose], match: re.Match[str]) -> None:
-        term = _route(match)
+    def _set_route(self, doses: list[Dose], match: re.Match[str]) -> None:
+        term = _route(self.rules, match)
         for dose in doses:
             dose.route, dose.route_code, dose.route_text = term.name, term.code, match.group(0)
 
-    @staticmethod
-    def _set_frequency(doses: list[Dose], match: re.Match[str] | None) -> None:
+    def _set_frequency(self, doses: list[Dose], match: re.Match[str] | None) -> None:
         if match is None:
             return
-        term = _frequency(match)
+        term = _frequency(self.rules, match)
         for dose in doses:
             dose.frequency, dose.frequency_code, dose.frequency_text = term.name, term.code, match.group(0)
 
@@ -695,14 +698,15 @@ def _non_overlapping(doses: list[Dose]) -> list[Dose]:
     return kept
 
 
-def find_doses(text: str) -> list[Dose]:
-    """All DOSE mentions of `text`, sorted and non-overlapping, with character offsets into `text`."""
+def find_doses(text: str, rules: DoseRules | None = None) -> list[Dose]:
+    """All DOSE mentions of `text`, sorted and non-overlapping, with character offsets into `text` (by
+    `rules`, default those of models/rules)."""
     if not text:
         return []
-    return _Finder(text).run()
+    return _Finder(text, rules or rules_of()).run()
 
 
-def parse_dose(text: str) -> Dose | None:
+def parse_dose(text: str, rules: DoseRules | None = None) -> Dose | None:
     """The first Dose of a short dose string ("400 mg orally twice daily"), or None when it holds none."""
-    doses = find_doses(text)
+    doses = find_doses(text, rules)
     return doses[0] if doses else None

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 from spacy.tokens import Doc, Span
 
+from pipeline.nlp.data_files import DataFilesComponent
 from pipeline.nlp.sentences import entity_sentences
-from pipeline.resources import model_path
 
+DEFAULT_RULES = "rules/endpoint_results.json"
 _NUMBER = r"\d+(?:\.\d+)?"
 
 
@@ -22,12 +24,14 @@ def _alternation(words: list[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
-class EndpointResultReader:
+class EndpointResultReader(DataFilesComponent):
     """Attach the stated value (with unit, n/N and 95% CI when given) to each ENDPOINT mention."""
 
-    def __init__(self, rules_path: str | None = None) -> None:
-        path = rules_path or model_path("rules/endpoint_results.json")
-        with open(path, encoding="utf-8") as handle:
+    def __init__(self, rules_path: str | Path = DEFAULT_RULES) -> None:
+        self.data_files = {"endpoint_results.json": str(rules_path)}
+
+    def load_data(self) -> None:
+        with open(self.data_path("endpoint_results.json"), encoding="utf-8") as handle:
             rules = json.load(handle)
         self.units: dict[str, str] = rules["units"]
         gap = rf"(?:[^\s.;%\d()\[\]]+\s+|\d+\s+(?![%\d])){{0,{int(rules['max_gap_words'])}}}?"
@@ -41,6 +45,7 @@ class EndpointResultReader:
         )
 
     def __call__(self, doc: Doc) -> Doc:
+        self.ensure_loaded()
         endpoints = [(ent, sentence) for ent, sentence in zip(doc.ents, entity_sentences(doc))
                      if ent.label_ == "ENDPOINT"]
         text = doc.text if endpoints else ""  # `doc.text` walks every token: read it once

@@ -6,20 +6,25 @@ from pathlib import Path
 
 from spacy.tokens import Doc
 
+from pipeline.nlp.data_files import DataFilesComponent
 from pipeline.nlp.extensions import copy_span
 from pipeline.resources import read_word_list
 
 DEFAULT_WORDS = "rules/event_modifiers.txt"
 
 
-class EventModifiers:
+class EventModifiers(DataFilesComponent):
     """Widens each ADVERSE_EVENT mention over the listed words that directly precede it in its sentence
     and belong to no other mention; the mention keeps its concept, identifiers and context."""
 
     def __init__(self, words_path: str | Path = DEFAULT_WORDS) -> None:
-        self.words = read_word_list(words_path)
+        self.data_files = {"event_modifiers.txt": str(words_path)}
+
+    def load_data(self) -> None:
+        self.words = read_word_list(self.data_path("event_modifiers.txt"))
 
     def __call__(self, doc: Doc) -> Doc:
+        self.ensure_loaded()
         ents = list(doc.ents)
         changed = False
         previous_end = 0

@@ -11,11 +11,13 @@ eligibility criteria, the patient's history or a named cause ("heparin-induced")
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from spacy.tokens import Doc, Span
 
-from pipeline.nlp.context import DRUG_LABELS, ContextRules, caused_by_drug, reaction_to_drug
+from pipeline.nlp.context import DEFAULT_RULES, DRUG_LABELS, ContextRules, caused_by_drug, reaction_to_drug
+from pipeline.nlp.data_files import DataFilesComponent
 from pipeline.nlp.extensions import copy_span
 from pipeline.nlp.linear import LinearModel, bucket
 from pipeline.nlp.sentences import EntitySentence, sentences_of_entities
@@ -74,14 +76,31 @@ def mention_features(ent: Span, sent: EntitySentence) -> list[str]:
     return features
 
 
-class EventRoleClassifier:
+class EventRoleClassifier(DataFilesComponent):
     """Sets ADVERSE_EVENT or CONDITION on the disease mentions of prose by the role model."""
 
-    def __init__(self, model: LinearModel, rules: ContextRules | None = None) -> None:
-        self.model = model
-        self.rules = rules or ContextRules.load()
+    def __init__(self, model: LinearModel | None = None, *, model_path: str | Path | None = None,
+                 rules_path: str | Path = DEFAULT_RULES) -> None:
+        """`model`, or the one at `model_path` (default models/ner/roles/event_role.json.gz) read when first run."""
+        self.model, self.model_path = model, model_path
+        self.data_files = {"context.json": str(rules_path)}
+
+    def load_data(self) -> None:
+        self.rules = ContextRules.load(self.data_path("context.json"))
+        if self.model is None:
+            self.model = load_role_model(self.model_path)
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        self.ensure_loaded()
+        super().to_disk(path, exclude=exclude)
+        self.model.to_disk(Path(path))
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> EventRoleClassifier:
+        self.model = LinearModel.from_disk(Path(path), TRAIN_HINT)
+        return super().from_disk(path, exclude=exclude)
 
     def __call__(self, doc: Doc) -> Doc:
+        self.ensure_loaded()
         ents = list(doc.ents)
         changed = False
         for index, (ent, sentence) in enumerate(zip(ents, sentences_of_entities(doc))):

@@ -7,20 +7,22 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
-import spacy
 from scispacy.custom_tokenizer import combined_rule_tokenizer
+from spacy import util
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
+from spacy.util import registry
+from thinc.api import Config
 
 import pipeline.nlp.extensions  # noqa: F401  (declares the ._ attributes)
 import scispacy.abbreviation  # noqa: F401  (registers the abbreviation_detector factory)
 from pipeline.document import Document
-from pipeline.nlp.components import COMPONENTS, TRAINED_COMPONENTS, version_of
-from pipeline.resources import read_word_list
+from pipeline.nlp.components import COMPONENTS, PIPELINE_CONFIG, TRAINED_COMPONENTS, version_of
+from pipeline.resources import model_path, read_word_list
 
 __all__ = ["COMPONENTS", "TRAINED_COMPONENTS", "MAX_DOCUMENT_CHARS", "build_nlp", "default_nlp", "pipeline_version",
            "make_doc", "annotate_document", "trialgraph_tokenizer"]
@@ -66,13 +68,38 @@ def _add_trialgraph_rules(tokenizer: Tokenizer) -> None:
     ).search
 
 
+@registry.tokenizers("trialgraph.Tokenizer.v1")
+def create_tokenizer() -> Callable[[Language], Tokenizer]:
+    """The tokenizer of TrialGraph's pipelines (`trialgraph_tokenizer`), named in models/pipeline.cfg."""
+
+    def make(nlp: Language) -> Tokenizer:
+        # scispaCy's tokenizer starts from the language's own (its token_match), not yet made at this point
+        nlp.tokenizer = registry.tokenizers.get("spacy.Tokenizer.v1")()(nlp)
+        return trialgraph_tokenizer(nlp)
+
+    return make
+
+
+def pipeline_config(components: Iterable[str] = COMPONENTS) -> Config:
+    """models/pipeline.cfg with only the given components, in the given order."""
+    path = model_path(PIPELINE_CONFIG)
+    config = util.load_config(path)
+    components = list(components)
+    unknown = [name for name in components if name not in config["components"]]
+    if unknown:
+        raise ValueError(f"{', '.join(unknown)}: not components of {path}; choose from {', '.join(COMPONENTS)}")
+    config["nlp"]["pipeline"] = components
+    config["components"] = {name: config["components"][name] for name in components}
+    return config
+
+
 def build_nlp(components: Iterable[str] = COMPONENTS) -> Language:
-    """A new pipeline with the given components, in the given order."""
-    nlp = spacy.blank("en")
+    """A new pipeline with the given components of models/pipeline.cfg, in the given order."""
+    nlp = util.load_model_from_config(pipeline_config(components), auto_fill=True, validate=True)
     nlp.max_length = MAX_DOCUMENT_CHARS
-    nlp.tokenizer = trialgraph_tokenizer(nlp)
-    for name in components:
-        nlp.add_pipe(name)
+    for _, component in nlp.pipeline:  # read every data file now, not in the first document
+        if hasattr(component, "ensure_loaded"):
+            component.ensure_loaded()
     return nlp
 
 

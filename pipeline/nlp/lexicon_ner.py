@@ -17,35 +17,44 @@ import re
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
-from pipeline.lexicons import Concept, Lexicon, load_lexicon
-from pipeline.lexicons.sources import StopTerms
+from pipeline.lexicons import Concept, lexicon_files, load_lexicon
+from pipeline.lexicons.matcher import LEXICON_FILE
+from pipeline.lexicons.sources import STOP_TERMS, StopTerms
 from pipeline.nlp.abbreviations import definitions, foreign_short_forms, parenthesized_short_form
-from pipeline.nlp.analytes import AnalytePhrases
+from pipeline.nlp.analytes import ANALYTE_LIST, AnalytePhrases
+from pipeline.nlp.data_files import DataFilesComponent
 from pipeline.nlp.sentences import words_and_spaces
-from pipeline.resources import model_path, read_word_list
+from pipeline.resources import read_word_list
 
 SOURCE = "lexicon"
 PATTERN_CONCEPT = Concept(id="", name="", label="DISEASE", curies=())
 EVENT_PATTERNS = "rules/adverse_event_patterns.json"
+HYPHEN_SUFFIXES = "rules/hyphen_suffixes.txt"
 
 
-class LexiconRecognizer:
+class LexiconRecognizer(DataFilesComponent):
     """Adds lexicon matches to `doc.ents` (existing entities win over overlapping matches)."""
 
-    def __init__(self, lexicon_dir: str | None = None, lexicon: Lexicon | None = None) -> None:
-        self.lexicon = lexicon or load_lexicon(lexicon_dir)
-        self.analytes = AnalytePhrases.load()
-        self.suffixes = read_word_list("rules/hyphen_suffixes.txt")  # the tokenizer splits these off too
-        self.stop_terms = StopTerms.load()
+    def __init__(self, lexicon_dir: str | None = None) -> None:
+        self.data_files = {**lexicon_files(lexicon_dir), "analytes_and_proteins.txt": ANALYTE_LIST,
+                           "hyphen_suffixes.txt": HYPHEN_SUFFIXES, "stop_terms.txt": STOP_TERMS,
+                           "adverse_event_patterns.json": EVENT_PATTERNS}
+
+    def load_data(self) -> None:
+        self.lexicon = load_lexicon(self.data_path(f"lexicon/{LEXICON_FILE}").parent)
+        self.analytes = AnalytePhrases.load(self.data_path("analytes_and_proteins.txt"))
+        self.suffixes = read_word_list(self.data_path("hyphen_suffixes.txt"))  # the tokenizer splits these off too
+        self.stop_terms = StopTerms.load(self.data_path("stop_terms.txt"))
         self.patterns: EventPatterns | None = None  # built on the first Doc, when the vocab is known
 
     def _event_patterns(self, doc: Doc) -> EventPatterns:
         if self.patterns is None:
-            data = json.loads(model_path(EVENT_PATTERNS).read_text(encoding="utf-8"))
+            data = json.loads(self.data_path("adverse_event_patterns.json").read_text(encoding="utf-8"))
             self.patterns = EventPatterns(doc.vocab, data["patterns"])
         return self.patterns
 
     def __call__(self, doc: Doc) -> Doc:
+        self.ensure_loaded()
         words, spaces = words_and_spaces(doc)
         found: dict[tuple[int, int], Concept] = {
             (m.start, m.end): m.concept

@@ -15,6 +15,9 @@ from pathlib import Path
 from pipeline.resources import model_path
 
 
+SAVED_MODEL = "model.json.gz"
+
+
 class LinearModel:
     """`probability(features)` = sigmoid(bias + the weights of the distinct features present)."""
 
@@ -30,6 +33,14 @@ class LinearModel:
         with gzip.open(path, "rt", encoding="utf-8") as handle:
             data = json.load(handle)
         return cls(data["weights"], data["bias"], data["threshold"])
+
+    def to_disk(self, folder: Path) -> None:
+        """Writes the model into a saved component's folder (`from_disk` reads it back)."""
+        self.save(Path(folder) / SAVED_MODEL, {})
+
+    @classmethod
+    def from_disk(cls, folder: Path, train_hint: str) -> LinearModel:
+        return cls.load(Path(folder) / SAVED_MODEL, train_hint)
 
     def save(self, path: Path, record: dict) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -15,23 +15,29 @@ import numpy
 from spacy.attrs import SENT_START
 from spacy.tokens import Doc, Span
 
+from pipeline.nlp.data_files import DataFilesComponent
 from pipeline.resources import read_word_list
 
 if TYPE_CHECKING:
     from pipeline.nlp.linear import LinearModel
 
+DEFAULT_ABBREVIATIONS = "rules/sentence_abbreviations.txt"
 _END_PUNCT = frozenset({".", "!", "?"})
 _CLOSERS = frozenset({")", "]", '"', "'", "”", "’"})
 _BULLETS = frozenset({"•", "-", "–", "*", "·", "▪"})
 
 
-class SentenceSplitter:
+class SentenceSplitter(DataFilesComponent):
     """Sets `Token.is_sent_start` on every token."""
 
-    def __init__(self, abbreviations_path: Path | None = None) -> None:
-        self.abbreviations = read_word_list(abbreviations_path or "rules/sentence_abbreviations.txt")
+    def __init__(self, abbreviations_path: str | Path = DEFAULT_ABBREVIATIONS) -> None:
+        self.data_files = {"sentence_abbreviations.txt": str(abbreviations_path)}
+
+    def load_data(self) -> None:
+        self.abbreviations = read_word_list(self.data_path("sentence_abbreviations.txt"))
 
     def __call__(self, doc: Doc) -> Doc:
+        self.ensure_loaded()
         words = [token.text for token in doc]  # a token's trailing whitespace is " " or nothing: breaks are tokens
         starts = numpy.full(len(doc), -1, dtype="int32")  # spaCy's SENT_START values: 1 starts, -1 does not
         starts_next = True

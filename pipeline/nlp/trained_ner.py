@@ -32,10 +32,12 @@ from spacy.tokens import Doc, Span
 from spacy.util import minibatch
 from thinc.api import NumpyOps
 
-from pipeline.lexicons import Concept, Lexicon, load_lexicon
-from pipeline.lexicons.sources import StopTerms
+from pipeline.lexicons import Concept, Lexicon, lexicon_files, load_lexicon
+from pipeline.lexicons.matcher import LEXICON_FILE
+from pipeline.lexicons.sources import STOP_TERMS, StopTerms
 from pipeline.nlp.abbreviations import definitions, foreign_short_forms, parenthesized_short_form
-from pipeline.nlp.analytes import AnalytePhrases
+from pipeline.nlp.analytes import ANALYTE_LIST, AnalytePhrases
+from pipeline.nlp.data_files import DataFilesComponent
 from pipeline.nlp.extensions import copy_span
 from pipeline.resources import model_path
 
@@ -80,35 +82,66 @@ def blas_ops() -> NumpyOps:
     return NumpyOps(use_blis=False)
 
 
-class TrainedRecognizer:
-    """Merges the trained model's DRUG/DISEASE spans into `doc.ents` (see the module docstring)."""
+class TrainedRecognizer(DataFilesComponent):
+    """Merges the trained model's DRUG/DISEASE spans into `doc.ents` (see the module docstring).
+
+    Without a `model` and `lexicon`, it reads the model in `model_dir` (default models/ner/model), the lexicon in
+    `lexicon_dir` (default models/lexicons) and the analyte and stop-term lists when it first runs; `to_disk`
+    writes the model and copies the files. Tests and training code hand it a model and a lexicon instead."""
 
     def __init__(
         self,
-        model: Language,
-        lexicon: Lexicon,
+        model: Language | None = None,
+        lexicon: Lexicon | None = None,
         keep_lexicon: Iterable[str] = ("DRUG", "DISEASE"),
         lexicon_wins: Iterable[str] = (),
         analytes: AnalytePhrases | None = None,
         stop_terms: StopTerms | None = None,
+        *,
+        model_dir: str | Path | None = None,
+        lexicon_dir: str | None = None,
     ) -> None:
-        self.model = model
-        self.lexicon = lexicon
-        self.analytes = analytes or AnalytePhrases(())
-        self.stop_terms = stop_terms or StopTerms(frozenset(), frozenset())
         self.keep_lexicon = frozenset(keep_lexicon)
         self.lexicon_wins = frozenset(lexicon_wins)
+        self.model_dir = model_dir or DEFAULT_MODEL_DIR
+        self.model: Language | None = None
+        self.labels: list[str] = []
+        if model is not None and lexicon is not None:
+            self._use_model(model)
+            self.lexicon = lexicon
+            self.analytes = analytes or AnalytePhrases(())
+            self.stop_terms = stop_terms or StopTerms(frozenset(), frozenset())
+            self.data_files: dict[str, str] = {}
+            self._loaded = True
+        else:
+            self.data_files = {**lexicon_files(lexicon_dir), "analytes_and_proteins.txt": ANALYTE_LIST,
+                               "stop_terms.txt": STOP_TERMS}
+
+    def load_data(self) -> None:
+        if self.model is None:
+            self._use_model(load_model(self.model_dir))
+        self.lexicon = load_lexicon(self.data_path(f"lexicon/{LEXICON_FILE}").parent)
+        self.analytes = AnalytePhrases.load(self.data_path("analytes_and_proteins.txt"))
+        self.stop_terms = StopTerms.load(self.data_path("stop_terms.txt"))
+
+    def _use_model(self, model: Language) -> None:
+        self.model = model
         self.labels = [label for _, component in model.pipeline for label in getattr(component, "labels", ())]
 
-    @classmethod
-    def from_disk(cls, model_dir: str | Path | None = None, lexicon_dir: str | None = None, **options) -> TrainedRecognizer:
-        return cls(load_model(model_dir), load_lexicon(lexicon_dir), analytes=AnalytePhrases.load(),
-                   stop_terms=StopTerms.load(), **options)
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        self.ensure_loaded()
+        super().to_disk(path, exclude=exclude)
+        self.model.to_disk(Path(path) / "model")
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> TrainedRecognizer:
+        self._use_model(load_model(Path(path) / "model"))
+        return super().from_disk(path, exclude=exclude)
 
     def __call__(self, doc: Doc) -> Doc:
         return next(self.pipe([doc]))
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
+        self.ensure_loaded()
         for batch in minibatch(docs, size=batch_size):
             for doc, found in zip(batch, self._predict(batch)):
                 yield self._merge(doc, found)

@@ -9,6 +9,7 @@ Relations in structured sections (registry adverse-event tables, arms, intervent
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from spacy.tokens import Doc, Span
@@ -64,11 +65,29 @@ def pair_own_features(drug: Span, event: Span, sent: EntitySentence) -> list[str
 class RelationScorer:
     """Filters and rescores the rule HAS_ADVERSE_EVENT relations of free-text sentences."""
 
-    def __init__(self, model: LinearModel, free_text_sections: tuple[str, ...] = FREE_TEXT_SECTIONS) -> None:
-        self.model = model
+    def __init__(self, model: LinearModel | None = None, free_text_sections: tuple[str, ...] = FREE_TEXT_SECTIONS,
+                 *, model_path: str | Path | None = None) -> None:
+        """`model`, or the one at `model_path` (default models/ner/relations/has_adverse_event.json.gz) read
+        when first run."""
+        self.model, self.model_path = model, model_path
         self.free_text_sections = frozenset(free_text_sections)
 
+    def ensure_loaded(self) -> None:
+        """Reads the model unless it is read already."""
+        if self.model is None:
+            self.model = load_relation_model(self.model_path)
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        """Writes the relation model into the folder `path`."""
+        self.ensure_loaded()
+        self.model.to_disk(Path(path))
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> RelationScorer:
+        self.model = LinearModel.from_disk(Path(path), TRAIN_HINT)
+        return self
+
     def __call__(self, doc: Doc) -> Doc:
+        self.ensure_loaded()
         ents, sentences = list(doc.ents), sentences_of_entities(doc)
         kept = []
         for relation in doc._.relations or []:

@@ -155,3 +155,20 @@ def test_serve_api_follows_a_store_that_changes(tmp_path):
         write_graph(build_graph(trial_documents()), tmp_path)  # a later run adds the paper
         status, after = get(base, "/events", {"drug": "sorafenib"})
         assert status == 200 and "Rash" in {e["name"] for e in after["events"]}
+
+
+def test_serve_api_command_prints_its_address_and_serves(store, tmp_path):
+    missing = subprocess.run([sys.executable, "-m", "pipeline.cli", "serve", "--store", str(tmp_path)],
+                             capture_output=True, text=True, timeout=120)
+    assert missing.returncode == 2 and "trialgraph run" in missing.stderr
+    process = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "serve", "--store", str(store), "--port", "0"],
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        line = process.stdout.readline()
+        assert line.startswith("TrialGraph API: http://127.0.0.1:") and "/openapi.json" in line
+        base = line.split()[2].removesuffix("/openapi.json")
+        status, health = get(base, "/health")
+        assert status == 200 and health["edges"] > 0 and health["store"] == str(store)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

@@ -149,6 +149,12 @@ def _index(graph: nx.MultiDiGraph) -> _NameIndex:
     return index
 
 
+def prepare(graph: nx.MultiDiGraph) -> None:
+    """Build the graph's name index now rather than in the first query that resolves a name (a server does it
+    once per load, so concurrent first requests do not each build it)."""
+    _index(graph)
+
+
 def resolve(graph: nx.MultiDiGraph, name: str, node_type: str, lexicon: Any = None) -> list[str]:
     """Node ids of `node_type` that `name` denotes (node id, identifier, name, or lexicon synonym)."""
     index = _index(graph)

@@ -57,10 +57,10 @@ def synthetic_store(out: Path, edges: int) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     graph, index = nx.MultiDiGraph(), 0
     with paused_gc():
-        while graph.number_of_edges() < edges:
-            for stored in (synthetic_document(i) for i in range(index, index + 20)):
+        while graph.number_of_edges() < edges:  # counting walks the graph: once per 200 documents
+            for stored in (synthetic_document(i) for i in range(index, index + 200)):
                 add_document(graph, stored)
-            index += 20
+            index += 200
         with atomic_write(folder / "graph.json") as handle:  # as write_graph_files writes it
             json.dump(nx.node_link_data(graph, edges="edges"), handle, ensure_ascii=False, indent=1, sort_keys=True)
     return folder

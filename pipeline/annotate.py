@@ -42,11 +42,14 @@ def _output(path: str) -> Iterator[IO[str]]:
             yield handle
 
 
-def _annotated(nlp: Any, lines: Iterable[str], batch_size: int) -> Iterator[tuple[int, dict | None, dict[str, Any]]]:
+Result = tuple[int, dict | None, dict[str, Any]]  # (line number, input record or None, output line)
+
+
+def _annotated(nlp: Any, lines: Iterable[str], batch_size: int) -> Iterator[Result]:
     """(line number, input record or None, output line) for every input line, in order, `batch_size` at a time."""
     batch: list[tuple[int, dict | None, dict | None]] = []
 
-    def flush() -> Iterator[tuple[int, dict | None, dict[str, Any]]]:
+    def flush() -> Iterator[Result]:
         texts = [record["text"] for _, record, _ in batch if record is not None]
         try:
             results = [doc_annotations(doc) for doc in nlp.pipe(texts, batch_size=batch_size)]
@@ -64,7 +67,7 @@ def _annotated(nlp: Any, lines: Iterable[str], batch_size: int) -> Iterator[tupl
     yield from flush()
 
 
-def _exchange(results: Iterable[tuple[int, dict | None, dict[str, Any]]]) -> Iterator[Annotated]:
+def _exchange(results: Iterable[Result]) -> Iterator[Annotated]:
     """The annotated input records as `Annotated` texts (a record without an id is named by its line number;
     a line that is not a record has no text to write and is left out)."""
     for number, record, result in results:
@@ -74,8 +77,8 @@ def _exchange(results: Iterable[tuple[int, dict | None, dict[str, Any]]]) -> Ite
 
 
 def annotate_jsonl(input_path: str, output_path: str, batch_size: int = 64, fmt: str = "jsonl") -> int:
-    """Annotate every line, writing `fmt` (`OUTPUT_FORMATS`: the contract's JSONL, PubTator text, BioC XML or BioC JSON);
-    returns how many lines could not be processed."""
+    """Annotate every line, writing `fmt` (`OUTPUT_FORMATS`: the contract's JSONL, PubTator text, BioC XML or
+    BioC JSON); returns how many lines could not be processed."""
     from pipeline.nlp.language import default_nlp
 
     if fmt not in OUTPUT_FORMATS:
@@ -84,7 +87,7 @@ def annotate_jsonl(input_path: str, output_path: str, batch_size: int = 64, fmt:
     source = sys.stdin if input_path == "-" else open(input_path, encoding="utf-8")
     failed = 0
 
-    def counted(results: Iterator[tuple[int, dict | None, dict[str, Any]]]):
+    def counted(results: Iterator[Result]) -> Iterator[Result]:
         nonlocal failed
         for item in results:
             failed += "error" in item[2]

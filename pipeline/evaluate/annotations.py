@@ -166,7 +166,8 @@ def load_gold(path: str | Path, fmt: str | None = None) -> list[GoldDocument]:
     texts = read_ade(path) if fmt == "ade" else read_tac(path / "train_xml" if (path / "train_xml").is_dir() else path)
     out = []
     for number, gold in enumerate(texts, 1):
-        mentions = tuple(GoldMention(s, e, "ADVERSE_EVENT" if label == DISEASE else label) for s, e, label in gold.spans)
+        mentions = tuple(GoldMention(s, e, "ADVERSE_EVENT" if label == DISEASE else label)  # their diseases are AEs
+                         for s, e, label in gold.spans)
         pairs = tuple(GoldPair(label, _names(head), _names(tail)) for label, head, tail in sorted(gold.pairs))
         out.append(GoldDocument(f"{gold.group}#{number}", gold.text, mentions, pairs))
     return out

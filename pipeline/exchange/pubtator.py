@@ -1,6 +1,7 @@
 """Annotated texts as PubTator text: `ID|t|TITLE`, `ID|a|ABSTRACT`, a tab-separated line per mention
 (`ID, start, end, text, type, identifiers`) and one per relation between identified concepts
-(`ID, type, head identifier, tail identifier`, MeSH where there is one, as BC5CDR's `CID` lines), a blank line after each document.
+(`ID, type, head identifier, tail identifier`, MeSH where there is one, as BC5CDR's `CID` lines), a blank
+line after each document.
 
 The title is the text's first line and the abstract the rest; PubTator lines hold no line breaks or tabs, so
 those become spaces, which keeps every offset exact (the offsets count title and abstract joined by one

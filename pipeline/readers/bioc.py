@@ -3,7 +3,8 @@
 text-mining services distribute it.
 
 Passages carry their offset in the document: each passage's text (or, without one, each of its sentences) is
-placed at its offset, gaps filled with line breaks (spaces between the sentences of a passage), so the document's character offsets are BioC's. A passage's
+placed at its offset, gaps filled with line breaks (spaces between the sentences of a passage), so the
+document's character offsets are BioC's. A passage's
 `section_type` (PMC: TITLE, ABSTRACT, INTRO, METHODS, ...) or else `type` infon (title, abstract, paragraph ...)
 gives its section kind. Annotations (with their `type` and `identifier` infons) and relations, at document,
 passage or sentence level, become the document's `pre_annotations` and `pre_relations`; one whose text is not

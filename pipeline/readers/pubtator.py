@@ -82,7 +82,8 @@ def read(raw: bytes, path: str) -> Document:
                 raise ReaderError(path, f"line {number}: offsets {start}-{end} outside the text "
                                   f"({len(body)} characters of title and abstract)")
             if body[start:end] != fields[3]:
-                warnings.append(f"line {number}: mention {fields[3]!r} at {start}-{end} is {body[start:end]!r} in the text")
+                warnings.append(f"line {number}: mention {fields[3]!r} at {start}-{end} is {body[start:end]!r} "
+                                "in the text")
             mentions.append(PreAnnotation(start, end, fields[3], fields[4], label_of(fields[4]),
                                           curies(fields[5]) if len(fields) > 5 else (), f"{start}-{end}"))
         elif len(fields) >= 4:

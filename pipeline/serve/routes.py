@@ -164,11 +164,14 @@ def openapi(version: str) -> dict[str, Any]:
                 "404": _error("a name matches nothing in the graph; `candidates` holds similar names"),
                 "503": _error("the store has no graph yet (no run has written it)"),
             }}}
-    paths["/health"] = {"get": {"operationId": "health", "summary": "the graph being served: its size and when it was loaded",
-                                "responses": {"200": {"description": "the graph's size and load time"}}}}
+    paths["/health"] = {"get": {"operationId": "health",
+                                "summary": "the graph being served: its size and when it was loaded",
+                                "responses": {"200": {"description": "the graph's size and load time"},
+                                              "503": _error("the store has no graph yet (no run has written it)")}}}
     return {"openapi": "3.1.0",
             "info": {"title": "TrialGraph query API", "version": version,
-                     "description": "Read-only drug–adverse event graph queries over the store of a `trialgraph run`."},
+                     "description": "Read-only drug–adverse event graph queries over the store of a "
+                                    "`trialgraph run`."},
             "paths": paths,
             "components": {"schemas": {"Error": {"type": "object", "required": ["error"], "properties": {
                 "error": {"type": "string"}, "parameter": {"type": "string"}, "name": {"type": "string"},

@@ -51,9 +51,10 @@ def main() -> None:
     import spacy
 
     start = time.perf_counter()
-    from pipeline.nlp.language import build_nlp, default_nlp
+    from pipeline.batch.work import worker_nlp
+    from pipeline.nlp.language import build_nlp
 
-    nlp = default_nlp()
+    nlp = worker_nlp()  # the pipeline of a `trialgraph run` worker, its process configured the same way
     load_seconds = time.perf_counter() - start
     blank = spacy.blank("en")
     scispacy_tokens = build_nlp(components=())

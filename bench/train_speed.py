@@ -9,7 +9,6 @@ of models/ner/model.
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import sys
 import time
@@ -38,11 +37,14 @@ def main() -> None:
     from pipeline.nlp.trained_ner import load_model
     from pipeline.resources import model_path
 
+    from pipeline.process import configure_process, freeze_long_lived_objects
+
+    configure_process()  # as in a `trialgraph run` worker
     start = time.perf_counter()
     combined = default_nlp()  # the pipeline `trialgraph run` and `annotate` use
     load_combined = time.perf_counter() - start
     lexicon_only = build_nlp(components=tuple(c for c in COMPONENTS if c not in TRAINED_COMPONENTS))
-    gc.freeze()  # as default_nlp() froze the objects built before it
+    freeze_long_lived_objects()
     start = time.perf_counter()
     model = load_model()
     load_model_seconds = time.perf_counter() - start

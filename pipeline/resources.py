@@ -6,7 +6,8 @@ from pathlib import Path
 
 from pipeline.errors import RulesError
 
-MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+# pipeline/models: in a checkout a link to the top-level models/ folder, in an installed wheel its copy
+MODELS_DIR = Path(__file__).resolve().parent / "models"
 
 
 def model_path(relative: str | Path) -> Path:

@@ -320,20 +320,13 @@ def corpus_scores(tmp_path_factory):
 
 
 def test_evaluate_trial_facts_corpus_targets(corpus_scores):
-    """The issue 24 targets the graph of corpus/ meets, and floors at today's figures for the others."""
+    """The issue 24 targets on the graph of corpus/: every AE table row, AE events precision 0.95, doses on the
+    right drug 0.95, other drugs (with their role) recall 0.9, no duplicate event node."""
     print("\n" + format_scores(corpus_scores))
     overall = corpus_scores["overall"]
+    assert overall["adverse_event_rows"]["recall"] == 1.0 and overall["adverse_event_rows"]["precision"] == 1.0
     assert overall["adverse_events"]["precision"] >= 0.95
     assert overall["doses"]["precision"] >= 0.95
+    assert overall["other_drugs"]["recall"] >= 0.9
     assert corpus_scores["duplicate_event_nodes"]["count"] == 0
-    assert overall["adverse_event_rows"]["precision"] >= 0.99 and overall["adverse_event_rows"]["recall"] >= 0.99
-    assert overall["other_drug_names"]["recall"] >= 0.75
-
-
-@pytest.mark.xfail(strict=True, reason="issue 24 targets not met yet: every AE table row (Ussher 2015's birth "
-                                       "outcomes table is read but not taken for adverse events) and other-drug "
-                                       "recall 0.9 (nicotine replacement, vaccines)")
-def test_evaluate_trial_facts_corpus_targets_still_open(corpus_scores):
-    overall = corpus_scores["overall"]
-    assert overall["adverse_event_rows"]["recall"] == 1.0 and overall["adverse_event_rows"]["precision"] == 1.0
-    assert overall["other_drug_names"]["recall"] >= 0.9
+    assert overall["other_drug_names"]["recall"] >= 0.85  # a floor: Adacel, Menomune and a multivitamin are missed

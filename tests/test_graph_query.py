@@ -107,7 +107,7 @@ def test_graph_query_cli_table_and_json(store):
     table = trialgraph("query", "--store", str(store), "compare", "Rash", "sorafenib", "bevacizumab")
     assert table.returncode == 0, table.stderr
     lines = table.stdout.splitlines()
-    assert lines[0].startswith("Rash [MEDDRA:10037844, DOID:0050486]: 2 drugs compared")
+    assert lines[0].startswith("Rash [MEDDRA:10037844, SYMP:0000487]: 2 drugs compared")
     assert "31/33 (94%) grade any" in next(line for line in lines if line.startswith("sorafenib"))
     evidence = trialgraph("query", "--store", str(store), "evidence", "sorafenib", "Rash")
     assert "table table-2 row 0 column 1" in evidence.stdout and "cell '31 (94)' = 31/33 (94%)" in evidence.stdout

@@ -136,3 +136,33 @@ def test_graph_trial_sense_response_rows_are_endpoints_by_code_and_unassessed_pa
     endpoints = {e["name"]: e for e in query.trial(build_graph([stored, registry]), "NCT00389285")["endpoints"]}
     assert "Unavailable" not in endpoints and "Partial reponse (PR)" not in endpoints
     assert {r["value"] for r in endpoints["partial response"]["results"]} >= {18.0, 21.0}
+
+
+def test_graph_trial_sense_code_named_prior_therapy_in_a_table_cell():
+    # corpus/seeds/002 Table 1, "Agents used for prior systemic therapy ... Other | ABT-510": no lexicon has it
+    from pipeline.nlp.language import default_nlp
+    from pipeline.tables.mentions import table_cell_mentions
+
+    stored, _ = trial_documents()
+    cells = [f for f in table_cell_mentions(default_nlp(), stored.document) if f["table"] == "table-1"]
+    (code,) = [f for f in cells if f["text"] == "ABT-510"]
+    assert (code["label"], code["role"], code["norm"]) == ("DRUG", "prior_therapy", [])
+    assert code["cell"][code["start"]:code["end"]] == "ABT-510"
+    assert not [f for f in cells if f["text"] in ("IL-2 gene therapy", "TLR-9 agonist")]  # no code, no drug
+
+
+def test_graph_trial_sense_trial_of_no_drug_keeps_its_table_harms_on_its_arms():
+    # corpus/pdfs/Ussher2015: a physical activity trial; Table 6 counts miscarriages by arm
+    from pipeline.document import Document
+
+    text = "Physical activity for smoking cessation in pregnancy\n\nTrial registration: ISRCTN48600346"
+    document = Document("doc-ussher", "ussher.txt", "text", text.split("\n")[0], text)
+    facts = [{"kind": "incidence", "table": "T6", "row": 0, "column": column, "cell": cell, "event": "Miscarriage",
+              "norm": [], "concept": None, "grade": "any", "n": n, "total": total, "percent": None, "arm": arm,
+              "regimen": [], "dose": None, "serious": None, "warnings": []}
+             for column, (arm, n, total, cell) in enumerate([("Physical activity group", 6, 383, "6/383 (2)"),
+                                                             ("Control group", 10, 389, "10/389 (3)")], start=1)]
+    trial = query.trial(build_graph([StoredDocument(document, VERSION, [], [], facts)]), "ISRCTN48600346")
+    (event,) = trial["adverse_events"]
+    assert {(i["arm"], i["n"], i["total"], tuple(i["regimen"])) for i in event["incidence"]} == {
+        ("Physical activity group", 6, 383, ("Physical activity group",)), ("Control group", 10, 389, ("Control group",))}

@@ -34,6 +34,13 @@ def test_lexicons_concepts_names_are_meddra_preferred_terms(normalizer):
     assert normalize_event(normalizer, "Platelet count decreased").id != normalize_event(normalizer, "Thrombocytopenia").id
 
 
+def test_lexicons_concepts_cross_referenced_mesh_ids_never_merge_events(normalizer):
+    # HPO's "Acute hepatitis" cites MeSH "Liver Failure, Acute": hepatitis is not liver failure
+    assert normalize_event(normalizer, "Acute hepatitis").name != normalize_event(normalizer, "Acute liver failure").name
+    # a MeSH heading still joins the preferred term of the concepts that cite it
+    assert normalize_event(normalizer, "Hand-foot syndrome").name == "Palmar-plantar erythrodysaesthesia syndrome"
+
+
 def test_lexicons_concepts_registry_terms_are_never_renamed_or_merged(normalizer):
     assert normalizer.registry_event("PYREXIA").name == "Pyrexia"
     lobar, pneumonia = normalizer.registry_event("Lobar pneumonia"), normalizer.registry_event("Pneumonia")

@@ -132,3 +132,17 @@ def test_lexicons_stop_terms_keep_the_case_of_acronyms():
     assert "RECIST" in stop_terms and "sleep" in stop_terms and "Sleep" in stop_terms
     assert "ALL" not in stop_terms  # acute lymphoblastic leukemia, though "all" is a stop word
     assert "death" not in stop_terms  # annotated as a disease or adverse event in all three gold corpora
+
+
+def test_lexicons_concept_named_by_the_words_comes_before_one_listing_them_as_a_synonym(lexicon, tokenizer):
+    # MONDO's "pregnancy disorder with abortive outcome" lists stillbirth among its synonyms; SYMP names it
+    assert [c.name for c in lexicon.lookup("Stillbirth")][:2] == ["stillbirth", "pregnancy disorder with abortive outcome"]
+    assert matched(lexicon, tokenizer, "Low birth weight was as common in both groups.")[0] == (
+        "Low birth weight", "DISEASE", "low birth weight")
+
+
+def test_lexicons_antihistamine_class_in_its_adjective_plural(lexicon):
+    # corpus/seeds/002: "after pre-medication with antihistaminics and acetaminophen"
+    first = lexicon.lookup("antihistaminics")[0]
+    assert (first.label, first.id) == ("DRUG_CLASS", "MESH:D006633")
+    assert lexicon.lookup("given name Dale") == [] and lexicon.lookup("Dale") == []

@@ -40,16 +40,17 @@ def test_lexicons_meddra_concepts_map_by_name_code_terms_or_shared_mesh_never_to
         "concepts": [
             ["MESH:D005334", "DISEASE", "Fever", ["MESH:D005334"]],  # by name
             ["MESH:D013921", "DISEASE", "thrombocytopenia", ["MESH:D013921", "MEDDRA:10035528"]],  # name beats code
-            ["DOID:0050486", "DISEASE", "exanthem", ["DOID:0050486", "MESH:D005076"]],  # by its one term "rash"
-            ["SYMP:1", "DISEASE", "eruption", ["SYMP:1", "MESH:D005076"]],  # by the MeSH id exanthem has
+            ["MESH:D005076", "DISEASE", "exanthem", ["MESH:D005076", "DOID:0050486"]],  # by its one term "rash"
+            ["MESH:D005076", "DISEASE", "eruption", ["MESH:D005076"]],  # by its MeSH heading, exanthem's
+            ["HP:1", "DISEASE", "skin lesion", ["HP:1", "MESH:D005076"]],  # the same id, a cross-reference only
             ["X:1", "DISEASE", "mixed", ["X:1"]],  # its terms name two PTs: unmapped
             ["MESH:D000077157", "DRUG", "sorafenib", ["MESH:D000077157"]],
         ],
         "terms": {"fever": 0, "thrombocytopenia": 1, "plateletcountdecreased": 1, "exanthem": 2, "rash": 2,
-                  "eruption": 3, "mixed": 4, "pyrexia": 4, "diarrhoea": 4, "sorafenib": 5},
+                  "eruption": 3, "skinlesion": 4, "mixed": 5, "pyrexia": 5, "diarrhoea": 5, "sorafenib": 6},
     }
     mapped, counts, examples = concept_terms(lexicon, vocabulary)
     names = [vocabulary.terms[i].name if i >= 0 else None for i in mapped]
-    assert names == ["Pyrexia", "Thrombocytopenia", "Rash", "Rash", None, None]
-    assert counts == {"by_name": 2, "by_meddra_code": 0, "by_terms": 1, "by_mesh": 1, "ambiguous": 1, "none": 0}
+    assert names == ["Pyrexia", "Thrombocytopenia", "Rash", "Rash", None, None, None]
+    assert counts == {"by_name": 2, "by_meddra_code": 0, "by_terms": 1, "by_mesh": 1, "ambiguous": 1, "none": 1}
     assert examples["ambiguous"] == ["mixed: Diarrhoea / Pyrexia"]

@@ -122,3 +122,15 @@ def test_context_drug_in_a_papers_eligibility_sentence(sentence_nlp):
     assert find_entity(doc, "nicotine replacement therapy")._.context == "eligibility"
     doc = _annotate(sentence_nlp, "Women used nicotine replacement therapy.", [("nicotine replacement therapy", "DRUG")])
     assert find_entity(doc, "nicotine replacement therapy")._.context is None
+
+
+def test_context_drug_participants_reported_using_is_concomitant(sentence_nlp):
+    # corpus/pdfs/Ussher2015 results and Brown2014 methods: what participants took beside the trial's treatment
+    doc = _annotate(sentence_nlp, "Only 60 women reported using nicotine replacement therapy.",
+                    [("nicotine replacement therapy", "DRUG")])
+    assert find_entity(doc, "nicotine replacement therapy")._.context == "concomitant"
+    doc = _annotate(sentence_nlp, "For participants reporting use of nicotine replacement treatment, anabasine was "
+                                  "measured.", [("nicotine", "DRUG")])
+    assert find_entity(doc, "nicotine")._.context == "concomitant"
+    doc = _annotate(sentence_nlp, "Women reported using the website weekly while on varenicline.", [("varenicline", "DRUG")])
+    assert find_entity(doc, "varenicline")._.context is None  # the cue does not reach across a verb and object

@@ -23,8 +23,8 @@ def test_event_modifiers_widen_an_adverse_event_and_keep_its_concept(lexicon_nlp
         "carcinoma is reported with a review of the literature on hepatic reactions to this drug.")
     event = next(e for e in doc.ents if e.label_ == "ADVERSE_EVENT")
     assert event.text == "severe acute hepatitis"
-    assert event._.concept == "hepatitis"
-    assert "MESH:D056486" in event._.norm
+    assert event._.concept == "Acute hepatitis"  # the concept named so, not the broader "hepatitis"
+    assert "HP:0200119" in event._.norm
 
 
 def test_event_modifiers_leave_conditions_alone(lexicon_nlp):

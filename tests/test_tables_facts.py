@@ -271,3 +271,17 @@ def test_tables_facts_pdf_table_continued_across_pages() -> None:
     assert [(f["event"], f["arm"], f["n"], f["total"], f["percent"]) for f in facts if f["column"] == 2] == [
         ("Headache", "Ivermectin", 40, 494, 8.0), ("Pruritus", "Ivermectin", 90, 494, 18.0),
         ("Myalgia", "Ivermectin", 70, 494, 14.0), ("Fever", "Ivermectin", 20, 494, 4.0)]
+
+
+def test_tables_facts_birth_outcomes_table_gives_incidence_by_arm() -> None:
+    # corpus/pdfs/Ussher2015 Table 6: a pregnancy trial's birth outcomes are its harms, though no caption word says so
+    table = Table("T6", "Table 6 | Birth outcomes by treatment group. Values are number with outcome/total number in "
+                        "group (percentage)",
+                  [["Fetal outcomes", "Physical activity group (n=384)", "Control group (n=391)", "Odds ratio (95% CI)"]],
+                  [["Miscarriage", "6/383 (2)", "10/389 (3)", "0.60 (0.22 to 1.67)"],
+                   ["Stillbirth", "2/377 (1)", "2/379 (1)", "1.01 (0.14 to 7.24)"],
+                   ["Mean (SD) birth weight (g)", "n=354, 3132.4 (581.7)", "n=359, 3146.8 (640.0)", "-14.50"]])
+    document = Document("doc-birth", "birth.txt", "text", "Birth outcomes", "Birth outcomes", tables=[table])
+    rows = {(f["event"], f["arm"], f["n"], f["total"]) for f in _facts(document, "incidence")}
+    assert rows == {("Miscarriage", "Physical activity group", 6, 383), ("Miscarriage", "Control group", 10, 389),
+                    ("Stillbirth", "Physical activity group", 2, 377), ("Stillbirth", "Control group", 2, 379)}

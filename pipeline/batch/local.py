@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from pipeline.batch.work import Outcome, Task, process
+from pipeline.batch.work import Outcome, Task, process, worker_nlp
 
 PREFETCH = 2  # tasks queued per worker: one running, one waiting, so workers never idle on the main process
 _STOP_SECONDS = 5.0
@@ -26,9 +26,9 @@ def _serve(tasks: Any, results: Connection) -> None:
     """Worker process: load the pipeline, then process tasks until told to stop or the main process is gone."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
     try:
-        from pipeline.nlp.language import default_nlp, pipeline_version
+        from pipeline.nlp.language import pipeline_version
 
-        nlp = default_nlp()
+        nlp = worker_nlp()
         version = pipeline_version(nlp)
     except Exception:
         results.send(("failed", traceback.format_exc()))

@@ -88,16 +88,30 @@ def _without_surrogates(value: Any) -> Any:
     return value
 
 
+def worker_nlp() -> Language:
+    """The pipeline of a batch worker process, loaded once: the process is configured for long runs
+    (`pipeline.process`) and the loaded pipeline frozen out of the garbage collector's reach."""
+    from pipeline.nlp.language import default_nlp
+    from pipeline.process import configure_process, freeze_long_lived_objects
+
+    if default_nlp.cache_info().currsize:
+        return default_nlp()
+    configure_process()
+    nlp = default_nlp()
+    freeze_long_lived_objects()
+    return nlp
+
+
 def process_here(task: Task) -> Outcome:
     """`process` with this process's pipeline (loaded once per process); what cluster workers run."""
-    from pipeline.nlp.language import default_nlp, pipeline_version
+    from pipeline.nlp.language import pipeline_version
 
-    nlp = default_nlp()
+    nlp = worker_nlp()
     return process(nlp, pipeline_version(nlp), task)
 
 
 def pipeline_version_here() -> str:
     """The pipeline version of this process, loading the pipeline (once) on the way."""
-    from pipeline.nlp.language import default_nlp, pipeline_version
+    from pipeline.nlp.language import pipeline_version
 
-    return pipeline_version(default_nlp())
+    return pipeline_version(worker_nlp())

@@ -35,6 +35,9 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from pipeline.process import configure_process
+
+    configure_process()
     for stream in (sys.stdout, sys.stderr):  # a name the terminal cannot show is escaped, never a crash
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")

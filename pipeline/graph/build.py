@@ -396,22 +396,25 @@ class _DocumentBuilder:
             return None
 
     def _regimen(self, fact: dict[str, Any]) -> str | None:
-        """The regimen node of a fact's arm (created with its components), or None when no drug is known.
+        """The regimen node of a fact's arm (created with its components), or None when neither a drug nor an
+        arm is known.
 
-        Drugs the document names only as prior therapy or in eligibility criteria are left out; an arm
-        without a stated regimen is taken to be the document's interventions."""
+        Drugs the document names only as prior therapy or in eligibility criteria are left out; a paper's arm
+        without a stated regimen is taken to be the document's interventions, and where the document has no
+        intervention drug, the arm itself."""
         components = [{"norm": list(d.get("norm") or []), "name": d["name"], "concept": d.get("concept")}
                       for d in fact.get("regimen") or []]
         drugs = {self._concept_node("DRUG", d) for d in components}
         drugs = sorted(d for d in drugs if d not in self.blocked_drugs)
         arm = fact.get("arm") or ""
-        if not drugs and arm and (fact.get("arm_kind") or self.document.trial is not None):
+        if not drugs and not (arm and (fact.get("arm_kind") or self.document.trial is not None)):
+            drugs = self._intervention_drugs()
+        if drugs:
+            regimen = regimen_id(drugs)
+        elif arm:  # a placebo arm, or a trial of no drug (physical activity, a device): the arm is the regimen
             regimen = self._arm_regimen(arm, fact.get("arm_kind"))
         else:
-            drugs = drugs or self._intervention_drugs()
-            if not drugs:
-                return None
-            regimen = regimen_id(drugs)
+            return None
         if regimen not in self.graph:
             names = sorted(self.graph.nodes[d].get("name") or d for d in drugs)
             self.graph.add_node(regimen, type="Regimen", name=" + ".join(names) or arm, norm=[], components=drugs)

@@ -13,7 +13,6 @@ killed export left.
 from __future__ import annotations
 
 import csv
-import gc
 import json
 import re
 from pathlib import Path
@@ -86,9 +85,7 @@ def read_graph_json(path: Path) -> nx.MultiDiGraph:
     successor and predecessor maps), about ten times faster than adding edges one by one, with the garbage
     collector paused; a million edges load in seconds."""
     with paused_gc():
-        graph = _node_link_graph(json.loads(Path(path).read_text(encoding="utf-8")))
-        gc.freeze()  # the loaded graph lives as long as the process: later collections need not walk it
-    return graph
+        return _node_link_graph(json.loads(Path(path).read_text(encoding="utf-8")))
 
 
 def _node_link_graph(data: dict[str, Any]) -> nx.MultiDiGraph:

@@ -13,9 +13,9 @@ import srsly
 from pipeline.lexicons.meddra import SECTION as MEDDRA_SECTION
 from pipeline.lexicons.meddra import PreferredTerm
 from pipeline.lexicons.normalize import case_form, fold, term_key
-from pipeline.resources import read_word_list
+from pipeline.resources import MODELS_DIR, read_word_list
 
-DEFAULT_DIRECTORY = Path(__file__).resolve().parents[2] / "models" / "lexicons"
+DEFAULT_DIRECTORY = MODELS_DIR / "lexicons"
 LEXICON_FILE = "lexicon.msgpack.gz"
 FUNCTION_WORDS_FILE = "curated/function_words.txt"
 FORMAT_VERSION = 2
@@ -115,7 +115,13 @@ class Lexicon:
         if isinstance(value, int):
             return [value]
         form = "".join(case_form(word) for word in words[start:end])
-        return [index for index, rule in value if _case_ok(rule, form)]
+        return self._own_name_first([index for index, rule in value if _case_ok(rule, form)],
+                                    "".join(_token_key(word) for word in words[start:end]))
+
+    def _own_name_first(self, indexes: list[int], key: str) -> list[int]:
+        """`indexes` with the concepts whose own name the matched words are first: "stillbirth" is the concept
+        named stillbirth before one that lists it as a synonym ("pregnancy disorder with abortive outcome")."""
+        return sorted(indexes, key=lambda index: fold(self._raw_concepts[index][2]) != key)
 
     def match(self, words: Sequence[str], spaces: Sequence[bool] | None = None) -> list[Match]:
         """Longest non-overlapping matches, left to right, on token indices. A match of several tokens neither
@@ -181,7 +187,10 @@ class Lexicon:
             return [self.concept(value)]
         form = case_form(query)
         ordered = sorted(value, key=lambda entry: not _case_ok(entry[1], form))
-        return list(dict.fromkeys(self.concept(index) for index, _ in ordered))
+        indexes = list(dict.fromkeys(index for index, _ in ordered))
+        fitting = [index for index, rule in ordered if _case_ok(rule, form)]
+        first = self._own_name_first(list(dict.fromkeys(fitting)), fold(query))
+        return [self.concept(index) for index in dict.fromkeys([*first, *indexes])]
 
     def preferred_term(self, name: str) -> PreferredTerm | None:
         """The MedDRA preferred term that `name` is, or is a lowest level or CTCAE v5.0 term of (spelling- and

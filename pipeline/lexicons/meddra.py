@@ -11,10 +11,11 @@ Built into ``lexicon.msgpack.gz`` (section ``meddra``) by ``python -m pipeline.l
   PT Pyrexia); one whose code or name is a known PT is that PT; any other is taken to be a PT of its own;
 - keys are ``term_key`` (folded, British spellings made American), so "Anaemia" and "anemia" meet;
 - a DISEASE concept is the PT its own name names; else the one PT its MedDRA codes give; else the one PT all
-  its terms name; else the one PT that the concepts sharing its MeSH id were given so ("hand-foot syndrome",
-  MESH:D060831, is the PT of "palmar-plantar erythrodysesthesia", MESH:D060831). A concept whose terms name
-  several PTs and whose name names none stays unmapped (reported in ``build_report.json`` with examples): two
-  different PTs are never merged.
+  its terms name; else, when the concept is a MeSH heading, the one PT of the concepts that cite that heading
+  ("hand-foot syndrome", MESH:D060831, is the PT of "palmar-plantar erythrodysesthesia", which cites
+  MESH:D060831). A concept whose MeSH id is only a cross-reference is not mapped through it, and one whose
+  terms name several PTs and whose name names none stays unmapped (reported in ``build_report.json`` with
+  examples): two different PTs are never merged.
 """
 from __future__ import annotations
 
@@ -125,10 +126,11 @@ def concept_terms(lexicon: dict, vocabulary: Vocabulary) -> tuple[list[int], dic
         counts[way] += 1
     by_mesh: dict[str, set[int]] = defaultdict(set)
     for position, (_, label, _, curies) in enumerate(lexicon["concepts"]):
-        if label == "DISEASE" and mapped[position] >= 0 and (mesh := _first_mesh(curies)):
-            by_mesh[mesh].add(mapped[position])
+        if label == "DISEASE" and mapped[position] >= 0:
+            for mesh in (curie for curie in curies if curie.startswith("MESH:")):
+                by_mesh[mesh].add(mapped[position])
     for position in without_candidates:
-        mesh = _first_mesh(lexicon["concepts"][position][3])
+        mesh = _own_mesh(lexicon["concepts"][position][3])
         if mesh and len(by_mesh.get(mesh, ())) == 1:
             mapped[position] = next(iter(by_mesh[mesh]))
             counts["by_mesh"] += 1
@@ -136,8 +138,13 @@ def concept_terms(lexicon: dict, vocabulary: Vocabulary) -> tuple[list[int], dic
     return mapped, counts, dict(examples)
 
 
-def _first_mesh(curies: list[str]) -> str | None:
-    return next((curie for curie in curies if curie.startswith("MESH:")), None)
+def _own_mesh(curies: list[str]) -> str | None:
+    """The concept's MeSH id when it is the concept's identity (its first CURIE), not a cross-reference.
+
+    Cross-references from HPO, MONDO or NCIt often name a broader or a neighbouring MeSH heading (HPO's
+    "Acute hepatitis" cites "Liver Failure, Acute"), so mapping through them would merge different events.
+    """
+    return curies[0] if curies and curies[0].startswith("MESH:") else None
 
 
 def serialize(vocabulary: Vocabulary, concept_pts: list[int]) -> dict:

@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Iterator
 
 from pipeline.lexicons.normalize import case_form, fold
-from pipeline.resources import read_word_list
+from pipeline.resources import MODELS_DIR, read_word_list
 
-LEXICON_DIR = Path(__file__).resolve().parents[2] / "models" / "lexicons"
+LEXICON_DIR = MODELS_DIR / "lexicons"
 SOURCES_DIR = LEXICON_DIR / "sources"
 CURATED_DIR = LEXICON_DIR / "curated"
 

@@ -1,7 +1,7 @@
 """DOSE mentions in a Doc, from the dose grammar in `pipeline.nlp.doses`."""
 from __future__ import annotations
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from pipeline.nlp.doses import find_doses
 

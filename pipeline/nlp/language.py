@@ -5,7 +5,6 @@ adverse event and condition, adverse events widened over the severity words befo
 the trained check on free-text adverse-event relations."""
 from __future__ import annotations
 
-import gc
 import re
 import warnings
 from collections.abc import Iterable
@@ -27,9 +26,6 @@ __all__ = ["COMPONENTS", "TRAINED_COMPONENTS", "MAX_DOCUMENT_CHARS", "build_nlp"
            "make_doc", "annotate_document", "trialgraph_tokenizer"]
 
 MAX_DOCUMENT_CHARS = 5_000_000
-# scispaCy's abbreviation detector calls a Matcher that has no patterns when a text defines no
-# abbreviation; spaCy warns about that (W036) on every such text.
-warnings.filterwarnings("ignore", message=r"\[W036\]")
 
 
 def trialgraph_tokenizer(nlp: Language) -> Tokenizer:
@@ -82,13 +78,9 @@ def build_nlp(components: Iterable[str] = COMPONENTS) -> Language:
 
 @lru_cache(maxsize=1)
 def default_nlp() -> Language:
-    """The full pipeline, built once per process. Its hundreds of thousands of long-lived objects (lexicon
-    entries, rules, model weights) are then frozen out of the garbage collector's reach (`gc.freeze`), so
-    full collections while documents are annotated no longer walk them each time (0.2-0.3 s per 1,000
-    BC5CDR abstracts before, 0.03 s after; bench/README.md)."""
-    nlp = build_nlp()
-    gc.freeze()
-    return nlp
+    """The full pipeline, built once per process (batch workers then freeze it out of the garbage
+    collector's reach: `pipeline.process.freeze_long_lived_objects`)."""
+    return build_nlp()
 
 
 def pipeline_version(nlp: Language | None = None) -> str:

@@ -21,8 +21,6 @@ The context component then turns DISEASE into ADVERSE_EVENT or CONDITION, for bo
 """
 from __future__ import annotations
 
-import ctypes
-import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -45,8 +43,6 @@ SOURCE = "model"
 DEFAULT_MODEL_DIR = "ner/model"
 # model label -> lexicon labels it may replace or take identifiers from
 _COMPATIBLE = {"DRUG": ("DRUG", "DRUG_CLASS"), "DISEASE": ("DISEASE",)}
-_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # mallopt parameters (glibc's malloc.h)
-_MALLOC_TUNED = False
 
 
 def lexicon_tags(doc: Doc) -> list[str]:
@@ -70,29 +66,11 @@ def load_model(model_dir: str | Path | None = None) -> Language:
             "or leave 'trialgraph_trained_ner' out of the pipeline"
         )
     model = spacy.load(path)
-    reuse_freed_memory()
     ops = blas_ops()
     for _, component in model.pipeline:
         for layer in component.model.walk():
             layer.ops = ops
     return model
-
-
-def reuse_freed_memory() -> None:
-    """Lets glibc's malloc keep the memory of freed large arrays for the next ones. By default a block of
-    a few MB (a batch's activations in one layer of the model) is mapped from the system and unmapped when
-    freed, so every layer of every batch faults its pages in again: 460,000 page faults and a third of
-    the tok2vec's time on 1,000 abstracts. Process-wide, once; without glibc (macOS, musl) it does nothing."""
-    global _MALLOC_TUNED
-    if _MALLOC_TUNED or not sys.platform.startswith("linux"):
-        return
-    _MALLOC_TUNED = True
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-    except OSError:
-        return
-    libc.mallopt(_M_MMAP_THRESHOLD, 32 * 2**20)  # blocks up to 32 MB come from the heap, reused when freed
-    libc.mallopt(_M_TRIM_THRESHOLD, 256 * 2**20)  # and the heap keeps up to 256 MB of free memory
 
 
 def blas_ops() -> NumpyOps:

@@ -3,10 +3,6 @@ bounded; the batch says what was cut."""
 from __future__ import annotations
 
 import io
-import logging
-
-# pypdf logs recoverable oddities of real PDFs at WARNING level; the PDF reader reports real damage.
-logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 
 def first_pages(raw: bytes, max_pages: int) -> tuple[bytes, int] | None:

@@ -11,6 +11,9 @@ character offsets inside the cell text, label, identifiers, concept, and the `ro
 - "baseline" for any other drug of a demographics or baseline table;
 - None elsewhere (an arm or regimen label of a results table).
 
+A prior-therapy cell that names a drug by its development code alone ("ABT-510", a pattern of
+models/rules/tables/drug_codes.txt) is a drug mention too, with the code as its concept.
+
 Registry results tables are left out: their row labels are registered terms, read as facts already.
 """
 from __future__ import annotations
@@ -22,8 +25,9 @@ from spacy.language import Language
 
 from pipeline.document import Document, Table
 from pipeline.nlp.context import ContextRules
-from pipeline.tables.cells import parse_cell
+from pipeline.tables.cells import parse_cell, strip_markers
 from pipeline.tables.classify import classify
+from pipeline.tables.vocabulary import drug_code_patterns
 
 _CELL_MENTION_LABELS = ("DRUG", "DRUG_CLASS")  # adverse-event row labels are read by the normaliser (events.py)
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
@@ -50,9 +54,10 @@ def table_cell_mentions(nlp: Language, document: Document, rules: ContextRules |
                 cells.append((table, row_index, column, cell, role))
     facts: list[dict[str, Any]] = []
     for (table, row, column, cell, role), doc in zip(cells, nlp.pipe(cell for *_, cell, _ in cells)):
-        for ent in doc.ents:
-            if ent.label_ not in _CELL_MENTION_LABELS:
-                continue
+        drugs = [ent for ent in doc.ents if ent.label_ in _CELL_MENTION_LABELS]
+        if not drugs and role == "prior_therapy" and (code := _drug_code(cell)) is not None:
+            facts.append(code | {"table": table.id, "row": row, "column": column, "cell": cell, "role": role})
+        for ent in drugs:
             facts.append({
                 "kind": "cell_mention", "table": table.id, "row": row, "column": column, "cell": cell,
                 "start": ent.start_char, "end": ent.end_char, "text": ent.text, "label": ent.label_,
@@ -60,6 +65,18 @@ def table_cell_mentions(nlp: Language, document: Document, rules: ContextRules |
                 "role": role,
             })
     return facts
+
+
+def _drug_code(cell: str) -> dict[str, Any] | None:
+    """A "cell_mention" of an investigational drug a prior-therapy cell names by its code alone ("ABT-510"),
+    which no lexicon holds: the code is its concept, with no identifier."""
+    text, _ = strip_markers(cell)
+    text = text.strip()
+    if not any(pattern.fullmatch(text) for pattern in drug_code_patterns()):
+        return None
+    start = max(cell.find(text), 0)
+    return {"kind": "cell_mention", "start": start, "end": start + len(text), "text": text, "label": "DRUG",
+            "norm": [], "concept": text, "negated": False}
 
 
 def _column_headers(table: Table) -> list[str]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
+from pipeline.resources import MODELS_DIR
 
-RULES_DIRECTORY = Path(__file__).resolve().parents[2] / "models" / "rules" / "tables"
+RULES_DIRECTORY = MODELS_DIR / "rules" / "tables"
 
 
 def _rows(name: str) -> list[list[str]]:
@@ -65,3 +65,9 @@ def count_row_labels() -> frozenset[str]:
 def kind_cues() -> tuple[KindCue, ...]:
     """The cue patterns that classify tables."""
     return tuple(KindCue(kind, place, re.compile(cue, re.I), int(weight)) for kind, place, cue, weight in _rows("table_kinds.tsv"))
+
+
+@lru_cache(maxsize=1)
+def drug_code_patterns() -> tuple[re.Pattern[str], ...]:
+    """Patterns of investigational drug code names ("ABT-510"), each matched against a whole cell."""
+    return tuple(re.compile(row[0]) for row in _rows("drug_codes.txt"))

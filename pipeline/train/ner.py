@@ -70,7 +70,7 @@ def train_ner(
     from spacy.util import load_config
     from thinc.api import get_current_ops, set_current_ops
 
-    from pipeline.nlp.trained_ner import blas_ops, reuse_freed_memory
+    from pipeline.nlp.trained_ner import blas_ops
 
     started = time.time()
     overrides = overrides or {}
@@ -83,7 +83,6 @@ def train_ner(
     pretrained = None
     training_dir = work_dir / "training"
     shutil.rmtree(training_dir, ignore_errors=True)
-    reuse_freed_memory()
     previous_ops = get_current_ops()
     set_current_ops(blas_ops())  # the ops the component predicts with (pipeline/nlp/trained_ner.py:load_model)
     try:

@@ -26,6 +26,7 @@ def register(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 def execute(args: argparse.Namespace) -> int:
     from pipeline.lexicons import load_lexicon
+    from pipeline.process import freeze_long_lived_objects
     from pipeline.review.app import allowed_host_names, serve
     from pipeline.serve import LiveGraph, create_app
     from pipeline.serve.live import NoGraph
@@ -40,6 +41,7 @@ def execute(args: argparse.Namespace) -> int:
         print(f"trialgraph serve: {exc}", file=sys.stderr)
         return EXIT_ERROR
     load_lexicon()  # synonyms are looked up there: loaded now, not by the first request that needs it
+    freeze_long_lived_objects()  # the graph and lexicon live as long as the server: out of the collector's walks
     try:
         server = serve(create_app(live, allowed_hosts=allowed_host_names(args.host, args.allowed_host)),
                        args.host, args.port)

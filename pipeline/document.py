@@ -113,6 +113,32 @@ class TrialRecord:
     enrollment: int | None = None
 
 
+@dataclass(frozen=True)
+class PreAnnotation:
+    """A mention the input file already carries (BioC, PubTator): offsets into `Document.text`, the type the
+    file gives it, the label it maps to (`pipeline.exchange.labels`; None when it maps to none), identifiers as
+    CURIEs, and the file's id for it (what the file's relations refer to)."""
+
+    start: int
+    end: int
+    text: str
+    type: str
+    label: str | None = None
+    norm: tuple[str, ...] = ()
+    id: str = ""
+
+
+@dataclass(frozen=True)
+class PreRelation:
+    """A relation the input file already carries: its type, the label it maps to, and its arguments as
+    `(role, reference)` pairs; a reference is a `PreAnnotation.id` (BioC) or, where the file relates
+    concepts rather than mentions (PubTator's `CID` lines), an identifier."""
+
+    type: str
+    label: str | None = None
+    arguments: tuple[tuple[str, str], ...] = ()
+
+
 @dataclass
 class Document:
     """One input document, whatever its format."""
@@ -128,6 +154,8 @@ class Document:
     publication_ids: dict[str, str] = field(default_factory=dict)
     trial: TrialRecord | None = None
     warnings: list[str] = field(default_factory=list)
+    pre_annotations: list[PreAnnotation] = field(default_factory=list)
+    pre_relations: list[PreRelation] = field(default_factory=list)
 
     def section_at(self, offset: int) -> Section | None:
         """The innermost section containing character `offset`, if any."""
@@ -150,6 +178,10 @@ class Document:
         data = dict(data)
         data["sections"] = [Section(**s) for s in data.get("sections", [])]
         data["tables"] = [Table(**t) for t in data.get("tables", [])]
+        data["pre_annotations"] = [PreAnnotation(**{**a, "norm": tuple(a.get("norm", ()))})
+                                   for a in data.get("pre_annotations", [])]
+        data["pre_relations"] = [PreRelation(**{**r, "arguments": tuple(tuple(x) for x in r.get("arguments", ()))})
+                                 for r in data.get("pre_relations", [])]
         trial = data.get("trial")
         if trial:
             trial = dict(trial)

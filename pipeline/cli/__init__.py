@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 
 # Subcommand modules under pipeline/cli/, in the order `trialgraph --help` lists them.
-SUBCOMMANDS = ("run", "annotate", "query", "plot", "review", "tables", "lexicons", "train")
+SUBCOMMANDS = ("run", "annotate", "query", "serve", "evaluate", "plot", "review", "tables", "lexicons", "train")
 
 
 def _modules(names: Sequence[str] = SUBCOMMANDS):

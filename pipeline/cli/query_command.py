@@ -52,7 +52,7 @@ def _names(args: argparse.Namespace) -> list[str]:
 
 def execute(args: argparse.Namespace) -> int:
     from pipeline.graph.api import KnowledgeGraph
-    from pipeline.graph.query import NotFound
+    from pipeline.graph.query import NotFound, similar_names
 
     folder = args.store or DEFAULT_OUTPUT
     try:
@@ -66,7 +66,8 @@ def execute(args: argparse.Namespace) -> int:
     try:
         result = graph.query(args.kind, *_names(args), **options)
     except NotFound as exc:
-        print(f"trialgraph query: {exc}", file=sys.stderr)
+        near = similar_names(graph.graph, exc.name, exc.node_type) if exc.name else []
+        print(f"trialgraph query: {exc}" + (f" (did you mean: {'; '.join(near)}?)" if near else ""), file=sys.stderr)
         return EXIT_ERROR
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=1))

@@ -7,6 +7,7 @@ Every query takes `Filters` (document, trial, minimum evidence, minimum grade).
 """
 from __future__ import annotations
 
+import difflib
 import re
 import weakref
 from collections import Counter, defaultdict, deque
@@ -27,7 +28,12 @@ _NOT_TRAVERSED = frozenset({"Document"})
 
 
 class NotFound(LookupError):
-    """A name that matches no node of the wanted type."""
+    """A name that matches no node of the wanted type (`node_type`; None when any named type would do)."""
+
+    def __init__(self, message: str, name: str = "", node_type: str | None = None) -> None:
+        super().__init__(message)
+        self.name = name
+        self.node_type = node_type
 
 
 @dataclass(frozen=True)
@@ -94,7 +100,8 @@ def _documents_named(graph: nx.MultiDiGraph, name: str) -> list[str]:
         if name in (doc_id, path, PurePath(path).name):
             found.append(doc_id)
     if not found:
-        raise NotFound(f"no document {name!r} in the graph; give a document id (doc-...) or a file name")
+        raise NotFound(f"no document {name!r} in the graph; give a document id (doc-...) or a file name",
+                       name, "Document")
     return found
 
 
@@ -142,6 +149,12 @@ def _index(graph: nx.MultiDiGraph) -> _NameIndex:
     return index
 
 
+def prepare(graph: nx.MultiDiGraph) -> None:
+    """Build the graph's name index now rather than in the first query that resolves a name (a server does it
+    once per load, so concurrent first requests do not each build it)."""
+    _index(graph)
+
+
 def resolve(graph: nx.MultiDiGraph, name: str, node_type: str, lexicon: Any = None) -> list[str]:
     """Node ids of `node_type` that `name` denotes (node id, identifier, name, or lexicon synonym)."""
     index = _index(graph)
@@ -157,8 +170,30 @@ def resolve(graph: nx.MultiDiGraph, name: str, node_type: str, lexicon: Any = No
         for curie in curies:
             found.update(index.by_norm.get((node_type, curie.upper()), ()))
     if not found:
-        raise NotFound(f"no {node_type} named {name!r} in the graph; try another name, a synonym or an identifier")
+        raise NotFound(f"no {node_type} named {name!r} in the graph; try another name, a synonym or an identifier",
+                       name, node_type)
     return sorted(found)
+
+
+def similar_names(graph: nx.MultiDiGraph, name: str, node_type: str | None = None, limit: int = 5) -> list[str]:
+    """Names in the graph close to `name` (the "did you mean" of a `NotFound`): those of nodes of `node_type`
+    (any named type when None), by the spelling of their own names and of the wordings documents use."""
+    if node_type == "Document":
+        names = {PurePath(data.get("path") or "").name: None for _, data in graph.nodes(data=True)
+                 if data.get("type") == "Document"}
+        return difflib.get_close_matches(name, [n for n in names if n], n=limit)
+    types = (node_type,) if node_type else _NAMED_TYPES
+    by_key: dict[str, set[str]] = defaultdict(set)
+    for (kind, key), nodes in _index(graph).by_name.items():
+        if kind in types and key:
+            by_key[key].update(nodes)
+    found: list[str] = []
+    for key in difflib.get_close_matches(_squash(name), list(by_key), n=limit * 2):
+        for node in sorted(by_key[key]):
+            shown = graph.nodes[node].get("name") or node
+            if shown not in found:
+                found.append(shown)
+    return found[:limit]
 
 
 def _summary(graph: nx.MultiDiGraph, node: str) -> dict[str, Any]:
@@ -329,7 +364,8 @@ def resolve_any(graph: nx.MultiDiGraph, name: str, lexicon: Any = None) -> str:
             return resolve(graph, name, node_type, lexicon)[0]
         except NotFound:
             continue
-    raise NotFound(f"nothing named {name!r} in the graph; try a drug, event, condition, endpoint or trial registration number")
+    raise NotFound(f"nothing named {name!r} in the graph; try a drug, event, condition, endpoint or trial registration number",
+                   name)
 
 
 def neighbourhood(graph: nx.MultiDiGraph, name: str, depth: int = 1, lexicon: Any = None,
@@ -379,7 +415,8 @@ def trial(graph: nx.MultiDiGraph, trial_id: str) -> dict[str, Any]:
     """Everything known about one trial, merged across the documents that report on it."""
     node = f"Trial:{trial_id.upper()}"
     if node not in graph:
-        raise NotFound(f"no trial {trial_id!r} in the graph; trial ids are registration numbers such as NCT00389285 or ISRCTN99820519")
+        raise NotFound(f"no trial {trial_id!r} in the graph; trial ids are registration numbers such as NCT00389285 or ISRCTN99820519",
+                       trial_id, "Trial")
     out_edges = list(graph.out_edges(node, data=True))
     documents = sorted(v.split(":", 1)[1] for _, v, d in out_edges if d["label"] == "REPORTED_IN")
     by_label: dict[str, list[tuple[str, dict]]] = defaultdict(list)

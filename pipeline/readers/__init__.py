@@ -21,7 +21,7 @@ from pathlib import Path
 
 from pipeline.document import Document, Section, content_id
 from pipeline.limits import DocumentLimits
-from pipeline.readers import ctgov_json, ctgov_page, ctgov_xml, html, pubmed, text
+from pipeline.readers import bioc, ctgov_json, ctgov_page, ctgov_xml, html, pubmed, pubtator, text
 from pipeline.readers.errors import ReaderError
 from pipeline.readers.parts import Source
 from pipeline.readers.sniff import decode_text, detect_format
@@ -47,6 +47,9 @@ READERS: dict[str, Callable[[bytes, str], Document]] = {
     "ctgov_xml": ctgov_xml.read,
     "ctgov_page": ctgov_page.read,
     "pubmed": pubmed.read,
+    "bioc": bioc.read_xml,
+    "bioc_json": bioc.read_json,
+    "pubtator": pubtator.read,
     "html": html.read,
     "text": text.read,
 }
@@ -54,6 +57,9 @@ READERS: dict[str, Callable[[bytes, str], Document]] = {
 SPLITTERS: dict[str, Callable[[bytes, str], Iterator[Source]]] = {
     "pubmed": pubmed.split,
     "ctgov_json": ctgov_json.split,
+    "bioc": bioc.split_xml,
+    "bioc_json": bioc.split_json,
+    "pubtator": pubtator.split,
 }
 
 

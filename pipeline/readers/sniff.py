@@ -33,6 +33,9 @@ _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 MAX_CONTROL_SHARE = 0.05  # more control characters than this share of a text: binary content
 _LETTER = re.compile(r"[^\W\d_]")
+# a title line, then an abstract line or a mention line
+_PUBTATOR = re.compile(r"\s*([^\s|]+)\|t\|[^\n]*\n(?:\1\|a\||\1\t\d+\t\d+\t)")
+_BIOC_JSON_START = re.compile(r'\s*[\[{]\s*\{?\s*"(?:source|date|key|infons|documents|passages|id|PubTator3)"')
 _HTML_START = re.compile(r"<(?:!doctype\s+html|html|head|body)\b", re.I)
 
 
@@ -89,6 +92,11 @@ def _is_pdf(raw: bytes) -> bool:
     return not raw[:found].strip() or raw.lstrip()[:1] not in (b"{", b"[", b"<")
 
 
+def is_bioc_json(text: str) -> bool:
+    """Whether JSON text looks like BioC: its first key one of BioC's and passages in it (the reader checks the rest)."""
+    return bool(_BIOC_JSON_START.match(text)) and '"passages"' in text[:1_000_000]
+
+
 def _bare_json_value(head: str, raw: bytes) -> str | None:
     """`null`, `true`, a number or a string as the whole file: the JSON value, else None."""
     if len(raw) > 256 or head[:1] not in set('"-0123456789tfn'):
@@ -101,12 +109,16 @@ def _bare_json_value(head: str, raw: bytes) -> str | None:
 
 
 def detect_format(raw: bytes, path: str) -> str:
-    """One of `pdf`, `ctgov_json`, `ctgov_xml`, `pubmed`, `html`, `ctgov_page`, `text`, decided from the bytes."""
+    """One of `pdf`, `ctgov_json`, `bioc_json`, `ctgov_xml`, `pubmed`, `bioc`, `html`, `ctgov_page`, `pubtator`,
+    `text`, decided from the bytes."""
     if text_encoding(raw)[0] == "utf-8" and _is_pdf(raw):
         return "pdf"
     head = _head(raw)
     if head[:1] in ("{", "["):
-        json_sets.layout(decode_text(raw, path), path)
+        text = decode_text(raw, path)
+        if is_bioc_json(text):
+            return "bioc_json"
+        json_sets.layout(text, path)
         return "ctgov_json"
     if head.startswith("<"):
         if _HTML_START.match(head):
@@ -116,11 +128,13 @@ def detect_format(raw: bytes, path: str) -> str:
             return "ctgov_xml"
         if root in PUBMED_ROOTS:
             return "pubmed"
+        if root == "collection":
+            return "bioc"
         if root == "html":
             return "html"
         if root is not None:
-            raise ReaderError(path, f"XML with root <{root}>: neither a ClinicalTrials.gov <clinical_study> record "
-                              "nor PubMed/PMC XML")
+            raise ReaderError(path, f"XML with root <{root}>: neither a ClinicalTrials.gov <clinical_study> record, "
+                              "PubMed/PMC XML nor a BioC <collection>")
         if re.search(r"<html\b", head, re.I):
             return "html"
         if head.startswith(("<?xml", "<!DOCTYPE", "<!--")) or re.match(r"<[A-Za-z_][\w.-]*[\s>/]", head):
@@ -135,7 +149,10 @@ def detect_format(raw: bytes, path: str) -> str:
 
 
 def text_format(text: str) -> str:
-    """`ctgov_page` for a saved ClinicalTrials.gov record page, else `text`."""
+    """`pubtator` for PubTator text (`ID|t|TITLE` first), `ctgov_page` for a saved ClinicalTrials.gov record
+    page, else `text`."""
+    if _PUBTATOR.match(text):
+        return "pubtator"
     markers = sum(1 for marker in _CTGOV_PAGE_MARKERS if marker.search(text))
     if markers and _CTGOV_PAGE_FIELDS.search(text):
         return "ctgov_page"

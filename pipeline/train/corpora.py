@@ -41,7 +41,8 @@ class GoldText:
     """One annotated text: `spans` are (start_char, end_char, label); `unknown` are character ranges
     whose annotation is missing (discontiguous mentions); `partial` marks texts that annotate only some
     of the drugs and diseases they name. BC5CDR texts also give each span's MeSH ids (`mesh`, by span)
-    and the document's chemical-induced-disease pairs of MeSH ids (`induced`)."""
+    and the document's chemical-induced-disease pairs of MeSH ids (`induced`); ADE-Corpus-V2 sentences their
+    related phrases (`pairs`: `(relation label, drug, adverse effect or dose)`)."""
 
     corpus: str
     group: str
@@ -52,6 +53,7 @@ class GoldText:
     split: str = "train"
     mesh: dict[tuple[int, int], frozenset[str]] = field(default_factory=dict)
     induced: set[tuple[str, str]] = field(default_factory=set)
+    pairs: set[tuple[str, str, str]] = field(default_factory=set)
 
 
 def _bucket(name: str, buckets: int) -> int:
@@ -89,6 +91,7 @@ def read_ade(folder: Path) -> list[GoldText]:
                 continue
             pmid, text, other, drug = parts[0], parts[1], parts[2], parts[5]
             gold = sentences.setdefault((pmid, text), GoldText("ade", pmid, text, partial=True))
+            gold.pairs.add(("HAS_ADVERSE_EVENT" if other_label else "HAS_DOSE", drug, other))
             for phrase, label in ((drug, "DRUG"), (other, other_label)):
                 if label:
                     gold.spans += [(s, e, label) for s, e in _occurrences(text, phrase) if (s, e, label) not in gold.spans]

@@ -1,6 +1,8 @@
 """Locations of the data files the product ships in models/, and small loaders for them."""
 from __future__ import annotations
 
+import json
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -31,14 +33,21 @@ def read_word_list(relative: str | Path, lowercase: bool = True) -> frozenset[st
     return frozenset(words)
 
 
-def read_rules_tsv(relative: str | Path, columns: tuple[str, ...]) -> list[dict[str, str]]:
+def read_rules_tsv(relative: str | Path, columns: tuple[str, ...], optional: tuple[str, ...] = ()
+                   ) -> list[dict[str, str]]:
     """The rows of a tab-separated rule file under models/ whose header names exactly `columns`: '#' comments
-    and blank lines skipped, every row checked to have one non-empty cell per column (`RulesError` with the
-    file and line otherwise)."""
+    and blank lines skipped, every row checked to have one cell per column, non-empty unless the column is
+    `optional` (`RulesError` with the file and line otherwise)."""
+    return [row for _, row in numbered_rules_tsv(relative, columns, optional)]
+
+
+def numbered_rules_tsv(relative: str | Path, columns: tuple[str, ...], optional: tuple[str, ...] = ()
+                       ) -> list[tuple[int, dict[str, str]]]:
+    """`read_rules_tsv`, each row with its line number (for errors found later, such as a bad pattern)."""
     path = model_path(relative)
     if not path.exists():
         raise FileNotFoundError(f"missing data file {path}; is the models/ folder of the checkout complete?")
-    rows: list[dict[str, str]] = []
+    rows: list[tuple[int, dict[str, str]]] = []
     header: list[str] | None = None
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip() or line.startswith("#"):
@@ -49,13 +58,38 @@ def read_rules_tsv(relative: str | Path, columns: tuple[str, ...]) -> list[dict[
             if tuple(header) != columns:
                 raise RulesError(path, number, f"header is {header}, expected the columns {list(columns)}")
             continue
-        if len(cells) != len(columns) or not all(cells):
-            raise RulesError(path, number, f"expected {len(columns)} non-empty tab-separated cells "
-                                           f"({', '.join(columns)}), found {len(cells)}: {line!r}")
-        rows.append(dict(zip(columns, cells)))
+        if len(cells) != len(columns):
+            raise RulesError(path, number, f"expected {len(columns)} tab-separated cells ({', '.join(columns)}), "
+                                           f"found {len(cells)}: {line!r}")
+        empty = [column for column, cell in zip(columns, cells) if not cell and column not in optional]
+        if empty:
+            raise RulesError(path, number, f"empty {', '.join(empty)}: {line!r}")
+        rows.append((number, dict(zip(columns, cells))))
     if header is None:
         raise RulesError(path, 1, f"no header line; the first line that is not a comment names the columns {list(columns)}")
     return rows
+
+
+def read_rules_json(relative: str | Path) -> dict:
+    """A JSON rule file under models/ as a dict (`RulesError` at the line of a syntax error)."""
+    path = model_path(relative)
+    if not path.exists():
+        raise FileNotFoundError(f"missing data file {path}; is the models/ folder of the checkout complete?")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise RulesError(path, exc.lineno, f"not valid JSON: {exc.msg}") from None
+    if not isinstance(data, dict):
+        raise RulesError(path, None, "the file must hold one JSON object")
+    return data
+
+
+def compile_rule(path: str | Path, line: int, pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """A rule file's regular expression, compiled; `RulesError` at its file and line when it is not valid."""
+    try:
+        return re.compile(pattern, flags)
+    except re.error as exc:
+        raise RulesError(model_path(path), line, f"not a valid regular expression ({exc}): {pattern!r}") from None
 
 
 @lru_cache(maxsize=1)

@@ -89,3 +89,18 @@ def test_cli_output_reader_that_stops_early_is_no_error():
     _, stderr = process.communicate(json.dumps({"id": "a", "text": "Nausea after cisplatin."}).encode() + b"\n", timeout=600)
     assert process.returncode == 0
     assert b"Traceback" not in stderr and b"BrokenPipeError" not in stderr
+
+
+def test_cli_store_of_another_version_is_one_line_and_exit_code_two(tmp_path):
+    import sqlite3
+
+    out = tmp_path / "out"
+    out.mkdir()
+    with sqlite3.connect(out / "trialgraph.db") as connection:
+        connection.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        connection.execute("INSERT INTO meta VALUES ('schema_version', '999')")
+    (tmp_path / "trial.txt").write_text("Patients received sorafenib 400 mg twice daily.\n")
+    result = trialgraph("run", str(tmp_path / "trial.txt"), "-o", str(out), "--no-progress")
+    assert result.returncode == 2
+    assert "has schema version 999" in result.stderr and "new output folder" in result.stderr
+    assert "Traceback" not in result.stderr

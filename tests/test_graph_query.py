@@ -170,3 +170,44 @@ def test_graph_query_top_pairs_rank_by_documents_then_evidence(graph):
     assert order == sorted(order)
     # Fatigue has three table cells (any grade, grade 3, grade 4) under the regimen; a text-only pair has one
     assert (pairs[0]["event"], pairs[0]["evidence"]) == ("Fatigue", 3) and pairs[-1]["evidence"] == 1
+
+
+def test_graph_query_name_index_follows_documents_added_and_removed():
+    paper, record = trial_documents()
+    knowledge = KnowledgeGraph(build_graph([record]))
+    assert knowledge.index is knowledge.index  # built once while the graph stays as it is
+    with pytest.raises(query.NotFound):
+        knowledge.query("evidence", "sorafenib", "rash")  # the registry record has no table linking them
+    knowledge.add_document(paper)
+    assert knowledge.query("evidence", "sorafenib", "rash")["evidence"]
+    knowledge.remove_document(paper.document.id)
+    with pytest.raises(query.NotFound):  # "rash" no longer names a node: the paper's was removed with it
+        knowledge.query("evidence", "sorafenib", "rash")
+
+
+def test_graph_query_every_spec_has_a_function_route_subcommand_and_views():
+    import argparse
+
+    from pipeline.cli import query_command, tables
+    from pipeline.graph import frames
+    from pipeline.graph.specs import QUERY_SPECS
+    from pipeline.serve.routes import ROUTES
+
+    commands = argparse.ArgumentParser().add_subparsers()
+    subcommands = query_command.register(commands)._subparsers._group_actions[0].choices
+    for kind, spec in QUERY_SPECS.items():
+        assert callable(getattr(query, spec.function)), kind
+        assert spec.view in tables.VIEWS and spec.view in frames.VIEWS, kind
+        assert kind in ROUTES and kind in subcommands, kind
+
+
+def test_graph_query_frames_and_text_follow_the_spec_view(graph):
+    from pipeline.cli.tables import render
+
+    knowledge = KnowledgeGraph(graph)
+    for kind, names in (("events", ("sorafenib",)), ("compare", ("rash", "sorafenib", "interleukin-21")),
+                        ("evidence", ("sorafenib", "rash")), ("neighbours", ("sorafenib",)),
+                        ("trial", ("NCT00389285",))):
+        result = knowledge.query(kind, *names)
+        assert len(knowledge.frame(kind, *names)) > 0, kind
+        assert render(kind, result).strip(), kind

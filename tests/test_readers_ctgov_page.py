@@ -7,7 +7,7 @@ import pytest
 
 from pipeline.document import Document
 from pipeline.readers import ctgov_page
-from pipeline.readers.errors import ReaderError
+from pipeline.errors import ReaderError
 
 SEEDS = Path(__file__).resolve().parents[1] / "corpus" / "seeds"
 NEW_SITE = SEEDS / "000_934d6b039e80ef19.txt"

@@ -7,7 +7,7 @@ import pytest
 
 from pipeline.document import Document, Section
 from pipeline.readers import ctgov_xml
-from pipeline.readers.errors import ReaderError
+from pipeline.errors import ReaderError
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "ctgov"
 

@@ -8,7 +8,7 @@ from pypdf import PdfReader, PdfWriter
 
 from pipeline.document import Document
 from pipeline.readers import pdf
-from pipeline.readers.errors import ReaderError
+from pipeline.errors import ReaderError
 
 PDFS = Path(__file__).resolve().parents[1] / "corpus" / "pdfs"
 OPOKU = PDFS / "Opoku2018_Lancet_moxidectin_vs_ivermectin_phase3_RCT.pdf"

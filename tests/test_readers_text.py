@@ -7,7 +7,7 @@ import pytest
 
 from pipeline.document import Document
 from pipeline.readers import text
-from pipeline.readers.errors import ReaderError
+from pipeline.errors import ReaderError
 
 SEEDS = Path(__file__).resolve().parents[1] / "corpus" / "seeds"
 ARTICLE = SEEDS / "002_1350d4869f79fc29.txt"

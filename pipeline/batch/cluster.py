@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from pipeline.batch.work import Outcome, Task, pipeline_version_here, process_here
+from pipeline.errors import RunError
 
 TASKS_PER_THREAD = 2
 
@@ -75,7 +76,7 @@ class DaskPool:
         from distributed import Client
 
         if self.address.startswith("tls://") and self.security is None:
-            raise RuntimeError(f"{self.address} needs TLS certificates: give --dask-tls-ca-file, --dask-tls-cert "
+            raise RunError(f"{self.address} needs TLS certificates: give --dask-tls-ca-file, --dask-tls-cert "
                                "and --dask-tls-key")
         security = self.security.to_dask() if self.security else None
         try:
@@ -83,19 +84,19 @@ class DaskPool:
         except (OSError, TimeoutError) as exc:
             hint = ("; check that the scheduler was started with TLS and these certificates"
                     if security else "; is `dask scheduler` running there?")
-            raise RuntimeError(f"cannot reach the Dask scheduler at {self.address}: {exc}{hint}") from exc
+            raise RunError(f"cannot reach the Dask scheduler at {self.address}: {exc}{hint}") from exc
         except Exception as exc:  # an unreadable certificate or key (ssl.SSLError, ValueError)
-            raise RuntimeError(f"cannot connect to the Dask scheduler at {self.address}: "
+            raise RunError(f"cannot connect to the Dask scheduler at {self.address}: "
                                f"{type(exc).__name__}: {exc}") from exc
         try:
             self.size = sum(self.client.nthreads().values())
             if not self.size:
-                raise RuntimeError(f"the Dask scheduler at {self.address} has no workers; start some with "
+                raise RunError(f"the Dask scheduler at {self.address} has no workers; start some with "
                                    f"`dask worker {self.address}`")
             try:
                 self.pipeline_version = self.client.submit(pipeline_version_here, pure=False).result()
             except Exception as exc:
-                raise RuntimeError(f"a Dask worker could not load the pipeline: {type(exc).__name__}: {exc}") from exc
+                raise RunError(f"a Dask worker could not load the pipeline: {type(exc).__name__}: {exc}") from exc
         except BaseException:
             self.client.close()
             raise

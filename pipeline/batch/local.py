@@ -17,6 +17,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from pipeline.batch.work import Outcome, Task, process, worker_nlp
+from pipeline.errors import RunError
 
 PREFETCH = 2  # tasks queued per worker: one running, one waiting, so workers never idle on the main process
 _STOP_SECONDS = 5.0
@@ -135,7 +136,7 @@ class LocalPool:
         if isinstance(message, tuple):
             state, detail = message
             if state == "failed":
-                raise RuntimeError(f"a worker could not load the pipeline:\n{detail}")
+                raise RunError(f"a worker could not load the pipeline:\n{detail}")
             worker.ready = True
             worker.started = time.monotonic()
             self.pipeline_version = self.pipeline_version or detail
@@ -165,7 +166,7 @@ class LocalPool:
     def _replace(self, worker: _Worker, error: str) -> Outcome | None:
         """Swap `worker` for a fresh one; its running task fails with `error`, its queued tasks are kept."""
         if not worker.ready:
-            raise RuntimeError(f"a worker process died while loading the pipeline (exit code {worker.process.exitcode})")
+            raise RunError(f"a worker process died while loading the pipeline (exit code {worker.process.exitcode})")
         self._discard(worker)
         fresh = self._start()
         self.workers[self.workers.index(worker)] = fresh

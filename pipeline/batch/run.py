@@ -27,6 +27,7 @@ from pipeline.batch.inputs import InputFile, collect_inputs, count_input_files, 
 from pipeline.batch.report import RunReport
 from pipeline.batch.work import Task
 from pipeline.document import content_id
+from pipeline.errors import RunError
 from pipeline.limits import DocumentLimits
 from pipeline.readers import ReaderError, iter_sources, read_file_bytes
 from pipeline.store import Store, StoredDocument
@@ -49,13 +50,13 @@ def available_cores() -> int:
 
 @contextmanager
 def output_lock(output_dir: Path) -> Iterator[None]:
-    """Hold the output folder's lock for one run; `RuntimeError` when another run holds it."""
+    """Hold the output folder's lock for one run; `RunError` when another run holds it."""
     output_dir.mkdir(parents=True, exist_ok=True)
     with open(output_dir / LOCK_NAME, "a+b") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise RuntimeError(f"another trialgraph run is writing {output_dir}; wait for it to finish") from None
+            raise RunError(f"another trialgraph run is writing {output_dir}; wait for it to finish") from None
         try:
             yield
         finally:

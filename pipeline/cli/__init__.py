@@ -11,6 +11,9 @@ import os
 import sys
 from collections.abc import Sequence
 
+from pipeline.cli.common import EXIT_ERROR
+from pipeline.errors import TrialGraphError
+
 
 # Subcommand modules under pipeline/cli/, in the order `trialgraph --help` lists them.
 SUBCOMMANDS = ("run", "annotate", "query", "serve", "evaluate", "plot", "review", "tables", "lexicons", "train")
@@ -45,6 +48,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser(next((a for a in argv if not a.startswith("-")), None)).parse_args(argv)
     try:
         return args.execute(args)
+    except TrialGraphError as exc:  # a problem the user can fix, said in one line; anything else is a bug
+        print(f"trialgraph {args.command}: {exc}", file=sys.stderr)
+        return EXIT_ERROR
     except KeyboardInterrupt:
         print("trialgraph: interrupted; finished documents are kept in the store", file=sys.stderr)
         return 130

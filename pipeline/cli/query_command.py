@@ -6,53 +6,46 @@ import json
 import sys
 
 from pipeline.cli.common import DEFAULT_OUTPUT, EXIT_ERROR, EXIT_OK
+from pipeline.graph.specs import QUERY_SPECS, BadParameter, Param
 
-# name, positional arguments (metavar, nargs), help
-_QUERIES = (
-    ("events", (("DRUG", None),), "adverse events of a drug (through its regimens too)"),
-    ("drugs", (("EVENT", None),), "drugs linked to an adverse event"),
-    ("trial", (("TRIAL_ID", None),), "everything known about one trial (NCT id)"),
-    ("compare", (("EVENT", None), ("DRUG", "+")), "several drugs side by side on one adverse event"),
-    ("evidence", (("DRUG", None), ("EVENT", None)), "the sentences and table cells linking a drug to an event"),
-    ("neighbours", (("NAME", None),), "the nodes around a drug, event, condition, endpoint or trial"),
-)
+def _typed(param: Param):
+    """An argparse type that checks a value as the HTTP API does (`Param.parse_one`)."""
+    def parse(value: str):
+        try:
+            return param.parse_one(value)
+        except BadParameter as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+    return parse
 
 
 def register(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     query = commands.add_parser("query", help="query the drug–event graph built by `trialgraph run`")
     query.add_argument("--store", default=None, help=f"output folder of a run (default: {DEFAULT_OUTPUT})")
     kinds = query.add_subparsers(dest="kind", required=True, metavar="QUERY")
-    for name, positionals, text in _QUERIES:
-        sub = kinds.add_parser(name, help=text, description=text)
-        for metavar, nargs in positionals:
-            sub.add_argument(metavar.lower(), metavar=metavar, nargs=nargs)
+    for spec in QUERY_SPECS.values():  # one subcommand per query, as the HTTP API has one route per query
+        sub = kinds.add_parser(spec.kind, help=spec.summary, description=spec.summary)
+        for param in spec.names:
+            sub.add_argument(param.name, metavar=param.name.upper(), nargs="+" if param.repeat else None,
+                             help=param.help)
         sub.add_argument("--json", action="store_true", help="print JSON instead of a table")
         sub.add_argument("--store", default=argparse.SUPPRESS, help="output folder of a run")
-        if name == "trial":
-            continue
-        sub.add_argument("--document", help="only evidence from this document (id or file name)")
-        sub.add_argument("--trial", dest="in_trial", metavar="NCT_ID",
-                         help="only evidence from the documents reporting on this trial")
-        sub.add_argument("--min-evidence", type=int, default=1, metavar="N",
-                         help="only results backed by at least N pieces of evidence (default: 1)")
-        sub.add_argument("--min-grade", type=int, default=None, metavar="G",
-                         help="only evidence of grade G or higher (3: grade 3, 4, 5, >=3, 3-4)")
-        if name == "neighbours":
-            sub.add_argument("--depth", type=int, default=1, help="how many edges away (default: 1)")
+        for param in spec.options:
+            sub.add_argument(f"--{param.name.replace('_', '-')}", dest=param.name, default=param.default,
+                             type=_typed(param), metavar="N" if param.integer else "NAME", help=param.help)
     return query
 
 
 def _names(args: argparse.Namespace) -> list[str]:
     names = []
-    for metavar, _ in next(p for n, p, _ in _QUERIES if n == args.kind):
-        value = getattr(args, metavar.lower())
+    for param in QUERY_SPECS[args.kind].names:
+        value = getattr(args, param.name)
         names += value if isinstance(value, list) else [value]
     return names
 
 
 def execute(args: argparse.Namespace) -> int:
     from pipeline.graph.api import KnowledgeGraph
-    from pipeline.graph.query import NotFound, similar_names
+    from pipeline.graph.query import NotFound
 
     folder = args.store or DEFAULT_OUTPUT
     try:
@@ -60,13 +53,12 @@ def execute(args: argparse.Namespace) -> int:
     except FileNotFoundError as exc:
         print(f"trialgraph query: {exc}", file=sys.stderr)
         return EXIT_ERROR
-    options = {} if args.kind == "trial" else {
-        "document": args.document, "trial": args.in_trial, "min_evidence": args.min_evidence,
-        "min_grade": args.min_grade, **({"depth": args.depth} if args.kind == "neighbours" else {})}
+    options = {param.name: value for param in QUERY_SPECS[args.kind].options
+               if (value := getattr(args, param.name)) is not None}
     try:
         result = graph.query(args.kind, *_names(args), **options)
     except NotFound as exc:
-        near = similar_names(graph.graph, exc.name, exc.node_type) if exc.name else []
+        near = graph.similar_names(exc.name, exc.node_type) if exc.name else []
         print(f"trialgraph query: {exc}" + (f" (did you mean: {'; '.join(near)}?)" if near else ""), file=sys.stderr)
         return EXIT_ERROR
     if args.json:

@@ -88,13 +88,9 @@ def execute(args: argparse.Namespace) -> int:
               "--dask-tls-cert and --dask-tls-key (README, 'On several machines'), or --dask-insecure on a "
               "network you trust", file=sys.stderr)
         return EXIT_ERROR
-    try:
-        report = run(args.paths, args.output, progress=not args.no_progress, from_lists=args.from_list,
-                     workers=args.workers, time_limit=args.time_limit or None, dask=args.dask,
-                     dask_security=security, limits=limits)
-    except RuntimeError as exc:  # no pipeline in the workers, no reachable cluster, another run on the folder
-        print(f"trialgraph run: {exc}", file=sys.stderr)
-        return EXIT_ERROR
+    report = run(args.paths, args.output, progress=not args.no_progress, from_lists=args.from_list,
+                 workers=args.workers, time_limit=args.time_limit or None, dask=args.dask,
+                 dask_security=security, limits=limits)  # RunError: no pipeline in the workers, no cluster...
     if args.json:
         print(json.dumps(report.to_dict(), indent=1))
     else:

@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 from typing import Any
+
+from pipeline.graph.specs import query_spec
 
 _MAX_CELL = 60
 
@@ -49,7 +52,7 @@ def _linked(kind: str, result: dict[str, Any]) -> str:
                                   "regimen"], rows)
 
 
-def _evidence(result: dict[str, Any]) -> str:
+def _evidence(kind: str, result: dict[str, Any]) -> str:
     records = result["evidence"]
     lines = [f"{result['drug']['name']} -> {result['event']['name']}: {len(records)} pieces of evidence"]
     for number, r in enumerate(records, 1):
@@ -74,7 +77,7 @@ def _evidence(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _neighbours(result: dict[str, Any]) -> str:
+def _neighbours(kind: str, result: dict[str, Any]) -> str:
     center = result["center"]
     lines = [f"{center['name']} ({center['type']}): {len(result['nodes']) - 1} nodes within {result['depth']} "
              f"edge(s)" + (" (truncated)" if result["truncated"] else "")]
@@ -93,7 +96,7 @@ def _number(value: float | None) -> str:
     return "NA" if value is None else f"{value:g}"
 
 
-def _trial(result: dict[str, Any]) -> str:
+def _trial(kind: str, result: dict[str, Any]) -> str:
     lines = [f"{result['id']}: {result['title']}", f"documents: {', '.join(result['documents'])}"]
     lines.append("conditions: " + (", ".join(c["name"] for c in result["conditions"]) or "-"))
     lines.append("interventions:")
@@ -116,12 +119,11 @@ def _trial(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+# a query spec's `view` -> its text layout
+VIEWS: dict[str, Callable[[str, dict[str, Any]], str]] = {
+    "linked": _linked, "evidence": _evidence, "neighbours": _neighbours, "trial": _trial}
+
+
 def render(kind: str, result: dict[str, Any]) -> str:
-    """The result of `trialgraph query KIND` as text."""
-    if kind in ("events", "drugs", "compare"):
-        return _linked(kind, result)
-    if kind == "evidence":
-        return _evidence(result)
-    if kind == "neighbours":
-        return _neighbours(result)
-    return _trial(result)
+    """The result of `trialgraph query KIND` as text, in the layout its spec names."""
+    return VIEWS[query_spec(kind).view](kind, result)

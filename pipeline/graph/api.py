@@ -14,17 +14,11 @@ from typing import Any
 import networkx as nx
 
 from pipeline.graph import query as queries
+from pipeline.graph.build import add_document, remove_document
 from pipeline.graph.export import read_graph_json
+from pipeline.graph.specs import DEPTH, query_spec
+from pipeline.store import StoredDocument
 
-# kind -> (query function, how many names it takes; None = one or more)
-QUERY_KINDS: dict[str, tuple[Any, int | None]] = {
-    "events": (queries.events_for_drug, 1),
-    "drugs": (queries.drugs_for_event, 1),
-    "trial": (queries.trial, 1),
-    "compare": (queries.compare_drugs, None),
-    "evidence": (queries.edge_evidence, 2),
-    "neighbours": (queries.neighbourhood, 1),
-}
 
 
 class KnowledgeGraph:
@@ -33,6 +27,28 @@ class KnowledgeGraph:
     def __init__(self, graph: nx.MultiDiGraph) -> None:
         self.graph = graph
         self._lexicon: Any = None
+        self._index: queries.NameIndex | None = None
+
+    @property
+    def index(self) -> queries.NameIndex:
+        """The graph's name index, built on first use and dropped whenever the graph changes."""
+        if self._index is None:
+            self._index = queries.NameIndex(self.graph)
+        return self._index
+
+    def add_document(self, stored: StoredDocument) -> None:
+        """Adds (or replaces) one stored document's nodes and edges."""
+        add_document(self.graph, stored)
+        self._index = None
+
+    def remove_document(self, document_id: str) -> None:
+        """Takes one document's edges, and the nodes only it supported, out of the graph."""
+        remove_document(self.graph, document_id)
+        self._index = None
+
+    def similar_names(self, name: str, node_type: str | None = None, limit: int = 5) -> list[str]:
+        """Names in the graph close to `name`: the "did you mean" of a `NotFound`."""
+        return queries.similar_names(self.graph, name, node_type, limit, self.index)
 
     @classmethod
     def load(cls, folder: str | Path) -> KnowledgeGraph:
@@ -51,21 +67,22 @@ class KnowledgeGraph:
 
     def query(self, kind: str, *names: str, document: str | None = None, trial: str | None = None,
               min_evidence: int = 1, min_grade: int | None = None, depth: int = 1) -> dict[str, Any]:
-        """Run one query (`QUERY_KINDS`) and return its JSON-ready result.
+        """Run one query (`pipeline.graph.specs.QUERY_SPECS`) and return its JSON-ready result.
 
         events DRUG | drugs EVENT | trial NCT | compare EVENT DRUG... | evidence DRUG EVENT | neighbours NAME."""
-        if kind not in QUERY_KINDS:
-            raise ValueError(f"unknown query {kind!r}; use one of {', '.join(QUERY_KINDS)}")
-        function, arity = QUERY_KINDS[kind]
-        if (arity is None and len(names) < 2) or (arity is not None and len(names) != arity):
-            wanted = "an event and one or more drugs" if arity is None else f"{arity} name(s)"
-            raise ValueError(f"query {kind} takes {wanted}, got {len(names)}")
-        if kind == "trial":
-            return function(self.graph, names[0])
+        spec = query_spec(kind)
+        function = getattr(queries, spec.function)
+        repeated = spec.names[-1].repeat
+        if len(names) < len(spec.names) or (len(names) > len(spec.names) and not repeated):
+            wanted = " ".join(p.name.upper() + ("..." if p.repeat else "") for p in spec.names)
+            raise ValueError(f"query {kind} takes {wanted}, got {len(names)} name(s)")
+        fixed = len(spec.names) - 1 if repeated else len(spec.names)
+        arguments: list[Any] = list(names[:fixed]) + ([list(names[fixed:])] if repeated else [])
+        if not spec.filtered:
+            return function(self.graph, *arguments)
         filters = queries.Filters(document=document, trial=trial, min_evidence=min_evidence, min_grade=min_grade)
-        arguments: list[Any] = [names[0], list(names[1:])] if kind == "compare" else list(names)
-        options: dict[str, Any] = {"filters": filters}
-        if kind == "neighbours":
+        options: dict[str, Any] = {"filters": filters, "index": self.index}
+        if DEPTH in spec.options:
             options["depth"] = depth
         try:
             return function(self.graph, *arguments, **options)

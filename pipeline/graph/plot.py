@@ -32,8 +32,9 @@ def drug_picture(graph: nx.MultiDiGraph, drug: str, lexicon: Any = None,
     """What the picture shows, with positions: the drug at the centre, up to `limit` events on a ring
     (the most evidence first), each with its evidence count, highest grade and whether it was reported
     with the drug in text, through one of its regimens (tables), or both."""
-    result = queries.events_for_drug(graph, drug, lexicon, filters)
-    drug_nodes = queries.resolve(graph, drug, "Drug", lexicon)
+    index = queries.NameIndex(graph)
+    result = queries.events_for_drug(graph, drug, lexicon, filters, index)
+    drug_nodes = queries.resolve(graph, drug, "Drug", lexicon, index)
     regimens = queries.regimens_of(graph, drug_nodes)
     events = sorted(result["events"], key=lambda e: (-len(e["evidence"]), -(e["highest_grade"] or 0), e["name"] or ""))
     shown = events[:limit]

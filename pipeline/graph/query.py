@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import weakref
 from collections import Counter, defaultdict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -111,13 +110,13 @@ def _squash(name: str) -> str:
     return re.sub(r"[^0-9a-z]+", "", name.lower())
 
 
-class _NameIndex:
+class NameIndex:
     """Node ids by type, by identifier and by squashed name: a node's own, and those its documents name it
     by (the `wordings` and `norm` of their MENTIONS edges, the row label of a table's incidence edge), so
-    "skin rash" and "exanthem" find the node "Rash" wherever a document wrote them."""
+    "skin rash" and "exanthem" find the node "Rash" wherever a document wrote them. `KnowledgeGraph.index`
+    keeps one per loaded graph and drops it when the graph changes; a query given none builds its own."""
 
     def __init__(self, graph: nx.MultiDiGraph) -> None:
-        self.size = graph.number_of_nodes()
         by_norm: dict[tuple[str, str], set[str]] = defaultdict(set)
         by_name: dict[tuple[str, str], set[str]] = defaultdict(set)
         for node, data in graph.nodes(data=True):
@@ -138,26 +137,10 @@ class _NameIndex:
         self.by_name = {key: sorted(nodes) for key, nodes in by_name.items()}
 
 
-_INDEXES: weakref.WeakKeyDictionary[nx.MultiDiGraph, _NameIndex] = weakref.WeakKeyDictionary()
-
-
-def _index(graph: nx.MultiDiGraph) -> _NameIndex:
-    """The graph's name index, rebuilt when nodes were added or removed since it was made."""
-    index = _INDEXES.get(graph)
-    if index is None or index.size != graph.number_of_nodes():
-        index = _INDEXES[graph] = _NameIndex(graph)
-    return index
-
-
-def prepare(graph: nx.MultiDiGraph) -> None:
-    """Build the graph's name index now rather than in the first query that resolves a name (a server does it
-    once per load, so concurrent first requests do not each build it)."""
-    _index(graph)
-
-
-def resolve(graph: nx.MultiDiGraph, name: str, node_type: str, lexicon: Any = None) -> list[str]:
+def resolve(graph: nx.MultiDiGraph, name: str, node_type: str, lexicon: Any = None,
+            index: NameIndex | None = None) -> list[str]:
     """Node ids of `node_type` that `name` denotes (node id, identifier, name, or lexicon synonym)."""
-    index = _index(graph)
+    index = index or NameIndex(graph)
     found = {n for n in (name, f"{node_type}:{name}") if graph.nodes.get(n, {}).get("type") == node_type}
     found.update(index.by_norm.get((node_type, name.upper()), ()))
     if not found:
@@ -175,7 +158,8 @@ def resolve(graph: nx.MultiDiGraph, name: str, node_type: str, lexicon: Any = No
     return sorted(found)
 
 
-def similar_names(graph: nx.MultiDiGraph, name: str, node_type: str | None = None, limit: int = 5) -> list[str]:
+def similar_names(graph: nx.MultiDiGraph, name: str, node_type: str | None = None, limit: int = 5,
+                  index: NameIndex | None = None) -> list[str]:
     """Names in the graph close to `name` (the "did you mean" of a `NotFound`): those of nodes of `node_type`
     (any named type when None), by the spelling of their own names and of the wordings documents use."""
     if node_type == "Document":
@@ -184,7 +168,7 @@ def similar_names(graph: nx.MultiDiGraph, name: str, node_type: str | None = Non
         return difflib.get_close_matches(name, [n for n in names if n], n=limit)
     types = (node_type,) if node_type else _NAMED_TYPES
     by_key: dict[str, set[str]] = defaultdict(set)
-    for (kind, key), nodes in _index(graph).by_name.items():
+    for (kind, key), nodes in (index or NameIndex(graph)).by_name.items():
         if kind in types and key:
             by_key[key].update(nodes)
     found: list[str] = []
@@ -312,28 +296,29 @@ def top_drug_event_pairs(graph: nx.MultiDiGraph, limit: int = 10) -> list[dict[s
 
 
 def events_for_drug(graph: nx.MultiDiGraph, drug: str, lexicon: Any = None,
-                    filters: Filters = NO_FILTERS) -> dict[str, Any]:
+                    filters: Filters = NO_FILTERS, index: NameIndex | None = None) -> dict[str, Any]:
     """Adverse events linked to a drug, in text or through a regimen it belongs to."""
-    nodes = resolve(graph, drug, "Drug", lexicon)
+    nodes = resolve(graph, drug, "Drug", lexicon, index)
     edges = _event_edges_of_drugs(graph, nodes, filters)
     return {"drug": _summary(graph, nodes[0]), "events": _grouped(graph, edges, True, filters)}
 
 
 def drugs_for_event(graph: nx.MultiDiGraph, event: str, lexicon: Any = None,
-                    filters: Filters = NO_FILTERS) -> dict[str, Any]:
+                    filters: Filters = NO_FILTERS, index: NameIndex | None = None) -> dict[str, Any]:
     """Drugs linked to an adverse event."""
-    nodes = resolve(graph, event, "AdverseEvent", lexicon)
+    nodes = resolve(graph, event, "AdverseEvent", lexicon, index)
     edges = _drug_edges_of_events(graph, nodes, filters)
     return {"event": _summary(graph, nodes[0]), "drugs": _grouped(graph, edges, False, filters)}
 
 
 def compare_drugs(graph: nx.MultiDiGraph, event: str, drugs: list[str], lexicon: Any = None,
-                  filters: Filters = NO_FILTERS) -> dict[str, Any]:
+                  filters: Filters = NO_FILTERS, index: NameIndex | None = None) -> dict[str, Any]:
     """Several drugs side by side on one adverse event; a drug without evidence for it gets an empty row."""
-    events = resolve(graph, event, "AdverseEvent", lexicon)
+    index = index or NameIndex(graph)
+    events = resolve(graph, event, "AdverseEvent", lexicon, index)
     rows = []
     for name in drugs:
-        nodes = resolve(graph, name, "Drug", lexicon)
+        nodes = resolve(graph, name, "Drug", lexicon, index)
         edges = [e for e in _event_edges_of_drugs(graph, nodes, filters) if e[1] in events]
         found = _grouped(graph, [(nodes[0], v, d) for _, v, d in edges], False, NO_FILTERS)
         row = found[0] if found else {**_summary(graph, nodes[0]), "id": nodes[0], "documents": [], "incidence": [],
@@ -343,25 +328,27 @@ def compare_drugs(graph: nx.MultiDiGraph, event: str, drugs: list[str], lexicon:
 
 
 def edge_evidence(graph: nx.MultiDiGraph, drug: str, event: str, lexicon: Any = None,
-                  filters: Filters = NO_FILTERS) -> dict[str, Any]:
+                  filters: Filters = NO_FILTERS, index: NameIndex | None = None) -> dict[str, Any]:
     """Every piece of evidence that links a drug to an adverse event: sentences and table cells."""
-    drugs = resolve(graph, drug, "Drug", lexicon)
-    events = set(resolve(graph, event, "AdverseEvent", lexicon))
+    index = index or NameIndex(graph)
+    drugs = resolve(graph, drug, "Drug", lexicon, index)
+    events = set(resolve(graph, event, "AdverseEvent", lexicon, index))
     records = [evidence_record(graph, u, d) for u, v, d in _event_edges_of_drugs(graph, drugs, filters) if v in events]
     records.sort(key=lambda r: (r["document"], r["source"], r.get("table") or "", r.get("row") or 0,
                                 r.get("column") or 0, r.get("sentence_start") or 0))
     return {"drug": _summary(graph, drugs[0]), "event": _summary(graph, sorted(events)[0]), "evidence": records}
 
 
-def resolve_any(graph: nx.MultiDiGraph, name: str, lexicon: Any = None) -> str:
+def resolve_any(graph: nx.MultiDiGraph, name: str, lexicon: Any = None, index: NameIndex | None = None) -> str:
     """The node `name` denotes, trying a node id first, then drugs, events, conditions, endpoints, regimens, trials."""
     if name in graph:
         return name
     if f"Trial:{name.upper()}" in graph:
         return f"Trial:{name.upper()}"
+    index = index or NameIndex(graph)
     for node_type in _NAMED_TYPES:
         try:
-            return resolve(graph, name, node_type, lexicon)[0]
+            return resolve(graph, name, node_type, lexicon, index)[0]
         except NotFound:
             continue
     raise NotFound(f"nothing named {name!r} in the graph; try a drug, event, condition, endpoint or trial registration number",
@@ -369,9 +356,9 @@ def resolve_any(graph: nx.MultiDiGraph, name: str, lexicon: Any = None) -> str:
 
 
 def neighbourhood(graph: nx.MultiDiGraph, name: str, depth: int = 1, lexicon: Any = None,
-                  filters: Filters = NO_FILTERS, limit: int = 200) -> dict[str, Any]:
+                  filters: Filters = NO_FILTERS, limit: int = 200, index: NameIndex | None = None) -> dict[str, Any]:
     """Nodes within `depth` edges of a node (documents are evidence, not walked through), at most `limit`."""
-    center = resolve_any(graph, name, lexicon)
+    center = resolve_any(graph, name, lexicon, index)
     documents = filters.allowed_documents(graph)
     distance = {center: 0}
     links: dict[tuple[str, str, str], dict[str, Any]] = {}

@@ -25,7 +25,7 @@ from pipeline.lexicons import meddra, sources
 from pipeline.lexicons.matcher import FORMAT_VERSION, LEXICON_FILE
 from pipeline.lexicons.normalize import SHORT_KEY_LENGTH, case_form, fold, is_acronym, prefix_keys
 from pipeline.lexicons.sources import CASED_ORIGINS, CURATED_DIR, LEXICON_DIR
-from pipeline.resources import read_word_list
+from pipeline.resources import read_rules_tsv, read_word_list
 
 LABEL_ORDER = ("ENDPOINT", "DRUG_CLASS", "DRUG", "DISEASE")
 CURATED_ORIGINS = frozenset({"curated", "endpoint"})
@@ -123,8 +123,20 @@ class StopLists:
         )
 
 
+# the curated tables: their columns, and those that may be left empty
+CURATED_COLUMNS = {
+    "drug_additions.tsv": (("name", "synonyms", "curies", "source"), ("curies",)),
+    "curie_overrides.tsv": (("name", "curie", "source"), ()),
+    "drug_classes.tsv": (("name", "synonyms", "curies", "source"), ("synonyms", "curies")),
+    "endpoint_additions.tsv": (("canonical", "synonyms", "mesh_id", "mesh_label", "category", "mesh_match"),
+                               ("synonyms", "mesh_id", "mesh_label", "mesh_match")),
+}
+
+
 def _curated_rows(filename: str) -> list[dict[str, str]]:
-    return list(sources.read_tsv(CURATED_DIR / filename))
+    """A curated table's rows, checked against its columns (`RulesError` with the file and line)."""
+    columns, optional = CURATED_COLUMNS[filename]
+    return read_rules_tsv(CURATED_DIR / filename, columns, optional)
 
 
 def _split(cell: str) -> list[str]:

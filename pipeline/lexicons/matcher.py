@@ -10,6 +10,7 @@ from typing import Sequence
 
 import srsly
 
+from pipeline.errors import ModelMissingError
 from pipeline.lexicons.meddra import SECTION as MEDDRA_SECTION
 from pipeline.lexicons.meddra import PreferredTerm
 from pipeline.lexicons.normalize import case_form, fold, spelling_rules, term_key
@@ -94,7 +95,7 @@ class Lexicon:
         """Read ``lexicon.msgpack.gz`` from ``directory`` (built by ``python -m pipeline.lexicons.build``)."""
         path = Path(directory) / LEXICON_FILE
         if not path.exists():
-            raise FileNotFoundError(f"{path} is missing: run `python -m pipeline.lexicons.build` to create it")
+            raise ModelMissingError(f"{path} is missing: run `python -m pipeline.lexicons.build` to create it")
         with gzip.open(path, "rb") as handle:
             data = srsly.msgpack_loads(handle.read(), use_list=True)
         if data.get("version") != FORMAT_VERSION:

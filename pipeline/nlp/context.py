@@ -4,7 +4,6 @@ patients have or the trial targets). Cues are data: models/rules/context.json.
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +14,8 @@ from pipeline.document import ELIGIBILITY_KINDS, innermost_section
 from pipeline.nlp.data_files import DataFilesComponent
 from pipeline.nlp.extensions import copy_span
 from pipeline.nlp.sentences import EntitySentence, sentences_of_entities
-from pipeline.resources import model_path
+from pipeline.errors import RulesError
+from pipeline.resources import model_path, read_rules_json
 
 _GRADE = re.compile(
     r"\bgrades?\s*(?P<grade>(?:[≥>]=?\s*)?[1-5](?:\s*(?:-|–|/|or|and|to)\s*[1-5])?|iv|iii|ii|i)\s*$", re.I
@@ -69,13 +69,13 @@ class ContextRules:
     @classmethod
     def load(cls, path: str | Path = DEFAULT_RULES) -> ContextRules:
         path = model_path(path)
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = read_rules_json(path)
         missing = [k for k in ("window", *_LIST_KEYS) if k not in data]
         if missing:
-            raise ValueError(f"{path}: missing keys {missing}")
+            raise RulesError(path, None, f"missing keys {missing}")
         for key in _LIST_KEYS:
             if not isinstance(data[key], list) or not all(isinstance(w, str) and w for w in data[key]):
-                raise ValueError(f"{path}: {key!r} must be a list of non-empty strings")
+                raise RulesError(path, None, f"{key!r} must be a list of non-empty strings")
         sets = {"condition_heads", "condition_sections", "adverse_event_sections", "prior_therapy_fillers",
                 "ignored_sections", "caused_by_suffixes", "cause_words", "reaction_words", "reaction_links"}
         return cls(

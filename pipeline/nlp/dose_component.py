@@ -16,7 +16,7 @@ class DoseRecognizer(DataFilesComponent):
         self.data_files = {f"rules/{name}": f"{rules_dir}/{name}" for name in RULE_FILES}
 
     def load_data(self) -> None:
-        self.rules = rules_of(self.data_path(f"rules/{RULE_FILES[0]}").parent)
+        self.rules = rules_of(self.data_path(f"rules/{next(iter(RULE_FILES))}").parent)
 
     def __call__(self, doc: Doc) -> Doc:
         self.ensure_loaded()

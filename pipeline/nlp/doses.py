@@ -32,12 +32,18 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from pipeline.resources import model_path
+from pipeline.resources import model_path, read_rules_tsv
 
 RULES_DIR = "rules"
-# the files of a rules folder the dose grammar reads
-RULE_FILES = ("number_words.tsv", "dose_units.tsv", "dose_unit_codes.tsv", "routes.tsv", "frequencies.tsv",
-              "dose_levels.tsv")
+# the files of a rules folder the dose grammar reads, and their columns
+RULE_FILES = {
+    "number_words.tsv": ("word", "value"),
+    "dose_units.tsv": ("surface", "canonical", "role", "case"),
+    "dose_unit_codes.tsv": ("canonical", "cdisc_value", "nci_code", "nci_preferred_term"),
+    "routes.tsv": ("surface", "route", "cdisc_value", "nci_code", "case", "inline"),
+    "frequencies.tsv": ("surface", "frequency", "cdisc_value", "nci_code", "case"),
+    "dose_levels.tsv": ("surface", "level", "case"),
+}
 # How far (characters) attributes are looked for before and after an amount, within its clause.
 LEFT_WINDOW = 80
 RIGHT_WINDOW = 160
@@ -81,13 +87,8 @@ class _Term(NamedTuple):
 
 
 def _read_tsv(directory: Path, name: str) -> list[dict[str, str]]:
-    """Rows of a rules TSV file with a header line; '#' lines are comments."""
-    path = directory / name
-    if not path.exists():
-        raise FileNotFoundError(f"missing rule file {path}; is the models/ folder of the checkout complete?")
-    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
-    header = lines[0].split("\t")
-    return [dict(zip(header, line.split("\t"))) for line in lines[1:]]
+    """Rows of one of the `RULE_FILES`, checked against its columns (`RulesError` with the file and line)."""
+    return read_rules_tsv(directory / name, RULE_FILES[name])
 
 
 def _key(surface: str) -> str:

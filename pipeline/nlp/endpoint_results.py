@@ -6,15 +6,16 @@ few words between ("median PFS in phase 2 was 5.6 months"); the phrasing lives i
 """
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
 
 from spacy.tokens import Doc, Span
 
+from pipeline.errors import RulesError
 from pipeline.nlp.data_files import DataFilesComponent
 from pipeline.nlp.sentences import entity_sentences
+from pipeline.resources import read_rules_json
 
 DEFAULT_RULES = "rules/endpoint_results.json"
 _NUMBER = r"\d+(?:\.\d+)?"
@@ -24,6 +25,24 @@ def _alternation(words: list[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
+def _check_rules(path: Path, rules: dict[str, Any]) -> None:
+    """`RulesError` unless endpoint_results.json has its four keys, each of the right kind."""
+    def words(value: Any) -> bool:
+        return isinstance(value, list) and bool(value) and all(isinstance(w, str) and w for w in value)
+
+    problems = {
+        "units": isinstance(rules.get("units"), dict) and rules["units"]
+                 and all(isinstance(k, str) and k and isinstance(v, str) for k, v in rules["units"].items()),
+        "linkers": words(rules.get("linkers")),
+        "qualifiers": words(rules.get("qualifiers")),
+        "max_gap_words": isinstance(rules.get("max_gap_words"), int) and rules["max_gap_words"] >= 0,
+    }
+    wrong = [key for key, fine in problems.items() if not fine]
+    if wrong:
+        raise RulesError(path, None, f"{', '.join(wrong)} missing or malformed: units maps unit words to units, "
+                                     "linkers and qualifiers are lists of words, max_gap_words a whole number")
+
+
 class EndpointResultReader(DataFilesComponent):
     """Attach the stated value (with unit, n/N and 95% CI when given) to each ENDPOINT mention."""
 
@@ -31,8 +50,9 @@ class EndpointResultReader(DataFilesComponent):
         self.data_files = {"endpoint_results.json": str(rules_path)}
 
     def load_data(self) -> None:
-        with open(self.data_path("endpoint_results.json"), encoding="utf-8") as handle:
-            rules = json.load(handle)
+        path = self.data_path("endpoint_results.json")
+        rules = read_rules_json(path)
+        _check_rules(path, rules)
         self.units: dict[str, str] = rules["units"]
         gap = rf"(?:[^\s.;%\d()\[\]]+\s+|\d+\s+(?![%\d])){{0,{int(rules['max_gap_words'])}}}?"
         units = _alternation(list(self.units))

@@ -12,6 +12,7 @@ import math
 from collections.abc import Iterable
 from pathlib import Path
 
+from pipeline.errors import ModelMissingError
 from pipeline.resources import model_path
 
 
@@ -29,7 +30,7 @@ class LinearModel:
         """The model at `path` (relative paths are under models/); `train_hint` says how to build it."""
         path = model_path(path)
         if not path.exists():
-            raise FileNotFoundError(f"no trained model at {path}: run `{train_hint}` to build it")
+            raise ModelMissingError(f"no trained model at {path}: run `{train_hint}` to build it")
         with gzip.open(path, "rt", encoding="utf-8") as handle:
             data = json.load(handle)
         return cls(data["weights"], data["bias"], data["threshold"])

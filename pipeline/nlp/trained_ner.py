@@ -32,6 +32,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import minibatch
 from thinc.api import NumpyOps
 
+from pipeline.errors import ModelMissingError
 from pipeline.lexicons import Concept, Lexicon, lexicon_files, load_lexicon
 from pipeline.lexicons.matcher import LEXICON_FILE
 from pipeline.lexicons.sources import STOP_TERMS, StopTerms
@@ -63,7 +64,7 @@ def load_model(model_dir: str | Path | None = None) -> Language:
     (`blas_ops`)."""
     path = model_path(model_dir or DEFAULT_MODEL_DIR)
     if not (path / "config.cfg").exists():
-        raise FileNotFoundError(
+        raise ModelMissingError(
             f"no trained NER pipeline in {path}: run `trialgraph train --corpora DIR` to build it, "
             "or leave 'trialgraph_trained_ner' out of the pipeline"
         )

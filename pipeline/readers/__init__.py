@@ -22,7 +22,7 @@ from pathlib import Path
 from pipeline.document import Document, Section, content_id
 from pipeline.limits import DocumentLimits
 from pipeline.readers import bioc, ctgov_json, ctgov_page, ctgov_xml, html, pubmed, pubtator, text
-from pipeline.readers.errors import ReaderError
+from pipeline.errors import ReaderError
 from pipeline.readers.parts import Source
 from pipeline.readers.sniff import decode_text, detect_format
 

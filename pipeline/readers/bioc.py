@@ -21,7 +21,7 @@ from typing import Any
 
 from pipeline.document import Document, PreAnnotation, PreRelation, Section, content_id
 from pipeline.exchange.labels import curies, label_of, relation_label_of
-from pipeline.readers.errors import ReaderError
+from pipeline.errors import ReaderError
 from pipeline.readers.parts import Source, UniqueKeys
 from pipeline.readers.safe_xml import local_name, parse_xml
 from pipeline.readers.sniff import decode_text

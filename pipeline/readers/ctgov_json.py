@@ -36,7 +36,7 @@ from pipeline.readers.ctgov_common import (
     parse_enrollment,
 )
 from pipeline.readers import json_sets
-from pipeline.readers.errors import ReaderError
+from pipeline.errors import ReaderError
 from pipeline.readers.parts import Source, UniqueKeys
 from pipeline.readers.sniff import decode_text
 

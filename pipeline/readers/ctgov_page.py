@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from pipeline.document import Document, Intervention, Outcome, TrialRecord, find_nct_ids
 from pipeline.readers.ctgov_common import ArmGroup, StudyRecord, build_document, normalize_phases, parse_enrollment
-from pipeline.readers.errors import ReaderError
+from pipeline.errors import ReaderError
 from pipeline.readers.sniff import decode_text
 from pipeline.readers.text import clip_title
 

@@ -30,7 +30,7 @@ from pipeline.readers.ctgov_common import (
     parse_enrollment,
     unwrap_textblock,
 )
-from pipeline.readers.errors import ReaderError
+from pipeline.errors import ReaderError
 from pipeline.readers.safe_xml import parse_xml
 
 FORMAT = "ctgov_xml"

@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 
 from pipeline.document import Document, content_id
 from pipeline.readers import ctgov_page, text
-from pipeline.readers.errors import ReaderError
+from pipeline.errors import ReaderError
 from pipeline.readers.sniff import decode_text, text_format
 
 FORMAT = "html"

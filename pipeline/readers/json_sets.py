@@ -12,7 +12,7 @@ import json
 import re
 from collections.abc import Iterator
 
-from pipeline.readers.errors import ReaderError
+from pipeline.errors import ReaderError
 
 RECORD, SET = "record", "set"
 _SPACE = re.compile(r"[ \t\n\r]*")

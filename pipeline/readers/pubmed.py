@@ -18,7 +18,7 @@ from defusedxml.ElementTree import iterparse
 
 from pipeline.document import Document, Table, TextBuilder, content_id
 from pipeline.readers.encodings import xml_as_utf8
-from pipeline.readers.errors import ReaderError
+from pipeline.errors import ReaderError
 from pipeline.readers.parts import Source, UniqueKeys
 from pipeline.readers.safe_xml import MAX_XML_DEPTH, parse_xml, xml_failure
 from pipeline.readers.safe_xml import local_name as _local

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from pipeline.document import Document, PreAnnotation, PreRelation, Section, content_id
 from pipeline.exchange.labels import curies, label_of, relation_label_of
-from pipeline.readers.errors import ReaderError
+from pipeline.errors import ReaderError
 from pipeline.readers.parts import Source, UniqueKeys
 from pipeline.readers.sniff import decode_text
 from pipeline.readers.text import clip_title, ordered_nct_ids

@@ -15,7 +15,7 @@ import defusedxml.ElementTree as safe_tree
 from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 
 from pipeline.readers.encodings import xml_as_utf8
-from pipeline.readers.errors import ReaderError
+from pipeline.errors import ReaderError
 
 __all__ = ["Element", "MAX_XML_DEPTH", "parse_xml", "iterparse_xml", "xml_root_name", "local_name", "xml_failure"]
 

@@ -12,7 +12,7 @@ import re
 
 from pipeline.readers import json_sets
 from pipeline.readers.encodings import CODEC_NAMES, text_encoding
-from pipeline.readers.errors import ReaderError
+from pipeline.errors import ReaderError
 from pipeline.readers.safe_xml import xml_root_name
 
 # Phrases that only ClinicalTrials.gov record pages carry, in one or another of their layouts.

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from pipeline.graph.query import NotFound, similar_names
+from pipeline.graph.query import NotFound
 from pipeline.review.app import LOOPBACK_NAMES
 from pipeline.serve.live import LiveGraph, NoGraph
 from pipeline.serve.routes import ROUTES, BadParameter, Route, openapi, paginate
@@ -85,7 +85,7 @@ def create_app(live: LiveGraph, allowed_hosts: Iterable[str] = LOOPBACK_NAMES) -
             result = loaded.graph.query(route.kind, *names, **options)
         except NotFound as exc:
             return _error(404, str(exc), name=exc.name, type=exc.node_type,
-                          candidates=similar_names(loaded.graph.graph, exc.name, exc.node_type))
+                          candidates=loaded.graph.similar_names(exc.name, exc.node_type))
         return jsonify(paginate(result, route, offset, limit) if route.paged else result)
 
     for route in ROUTES.values():

@@ -14,7 +14,6 @@ from pathlib import Path
 
 from pipeline.graph.api import KnowledgeGraph
 from pipeline.graph.export import read_graph_json
-from pipeline.graph.query import prepare
 
 GRAPH_FILE = "graph.json"
 
@@ -63,6 +62,7 @@ class LiveGraph:
                 graph = read_graph_json(self.path)  # stamped as before the read: a newer file is loaded again
             except FileNotFoundError as exc:
                 raise NoGraph(f"the graph at {self.path} went away while being read; try again") from exc
-            prepare(graph)
-            self._loaded = Loaded(KnowledgeGraph(graph), stamp, time.time())
+            knowledge = KnowledgeGraph(graph)
+            knowledge.index  # built once per load, so concurrent first requests do not each build it
+            self._loaded = Loaded(knowledge, stamp, time.time())
             return self._loaded

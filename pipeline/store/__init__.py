@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.document import Document
+from pipeline.errors import StoreVersionError
 
 SCHEMA_VERSION = 2
 _SCHEMA = """
@@ -126,7 +127,7 @@ class Store:
             with self.connection:
                 self.connection.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
         elif int(found[0]) != SCHEMA_VERSION:
-            raise RuntimeError(
+            raise StoreVersionError(
                 f"{self.path} has schema version {found[0]}, this trialgraph needs {SCHEMA_VERSION}; "
                 "run with a new output folder"
             )

@@ -6,7 +6,7 @@ record's interventions, conditions and outcomes as facts (pipeline/tables/regist
     facts = table_facts(document)   # [{"kind": "table", ...}, {"kind": "incidence", ...}, ...]
     facts += registry_facts(document)  # [{"kind": "intervention", ...}, {"kind": "condition", ...}, ...]
 
-The fact format is shared with pipeline/graph (see README: "Table facts"). Every table gives one "table"
+The fact format is shared with pipeline/graph (docs/contract.md, "Fact records"). Every table gives one "table"
 fact (its classification, how many facts it gave, its warnings) before its own facts.
 """
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Facts of one table (see /work/briefs/facts.md): a "table" report plus "incidence", "response" or
+"""Facts of one table (their fields: docs/contract.md, "Fact records"): a "table" report plus "incidence", "response" or
 "outcome_result" records, each pointing at the cell it was read from."""
 from __future__ import annotations
 

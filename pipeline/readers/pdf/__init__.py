@@ -21,7 +21,7 @@ Every threshold is a field of `PdfSettings` (`settings`).
 from __future__ import annotations
 
 from pipeline.document import Document, content_id, find_nct_ids
-from pipeline.readers.errors import ReaderError
+from pipeline.errors import ReaderError
 from pipeline.readers.pdf.identifiers import article_doi
 from pipeline.readers.pdf.layout import BodyStyle, OpenedPdf, PageLayout, body_style, join_words
 from pipeline.readers.pdf.paragraphs import TextLine, Vocabulary, assemble, paragraphs, text_lines

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from pipeline.readers.errors import ReaderError
+from pipeline.errors import ReaderError
 from pipeline.readers.pdf.settings import PdfSettings
 
 BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi|medium|\.B$", re.I)

@@ -17,6 +17,7 @@ from typing import Any
 
 import networkx as nx
 
+from pipeline.grades import grade_floor
 from pipeline.lexicons.concepts import condition_keys, word_bag
 
 _BLOCKING_ROLES = ("eligibility", "prior_therapy")
@@ -70,16 +71,6 @@ class Filters:
 
 
 NO_FILTERS = Filters()
-
-
-def grade_floor(grade: str | None) -> int | None:
-    """The lowest grade a grade label covers: "3" -> 3, ">=3" -> 3, "3-4" -> 3, "any" -> 0, unknown -> None."""
-    if grade is None:
-        return None
-    if str(grade).lower() == "any":
-        return 0
-    found = re.search(r"\d", str(grade))
-    return int(found.group()) if found else None
 
 
 def reported_grade(edge: dict[str, Any]) -> int | None:

@@ -11,17 +11,17 @@ from pathlib import Path
 from spacy.tokens import Doc, Span
 
 from pipeline.document import ELIGIBILITY_KINDS, innermost_section
+from pipeline.errors import RulesError
+from pipeline.grades import Grade
 from pipeline.nlp.data_files import DataFilesComponent
 from pipeline.nlp.extensions import copy_span
 from pipeline.nlp.sentences import EntitySentence, sentences_of_entities
-from pipeline.errors import RulesError
 from pipeline.resources import model_path, read_rules_json
 
 _GRADE = re.compile(
     r"\bgrades?\s*(?P<grade>(?:[≥>]=?\s*)?[1-5](?:\s*(?:-|–|/|or|and|to)\s*[1-5])?|iv|iii|ii|i)\s*$", re.I
 )
 _CONDITION_CUE_REACH = 3  # words: "patients with [metastatic] X", not "a patient with psoriasis developed X"
-_ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5"}
 _LIST_KEYS = (
     "negation_before", "negation_after", "scope_breaks", "prior_therapy", "historical", "hypothetical",
     "other_study", "concomitant", "eligibility_cues", "adverse_event_cues", "condition_cues", "condition_heads", "condition_sections",
@@ -206,10 +206,8 @@ class ContextAnnotator(DataFilesComponent):
         return "CONDITION"
 
     def _adverse_event_attributes(self, ent: Span, sent: EntitySentence, before: str) -> None:
-        grade = _GRADE.search(before)
-        if grade:
-            value = re.sub(r"\s+", "", grade.group("grade").lower())
-            value = _ROMAN.get(value, value).replace("≥", ">=").replace("–", "-")
-            ent._.grade = ">=" + value.lstrip(">=") if value.startswith((">", "≥")) else value
+        written = _GRADE.search(before)
+        if written and (grade := Grade.from_words(written.group("grade"))) is not None:
+            ent._.grade = grade.label
         ent._.serious = bool(self.rules.serious_cues.search(f"{before} {ent.text.lower()}"))  # "fatal hepatitis"
         ent._.dlt = sent.mentions(self.rules.dlt_cues)

@@ -48,6 +48,45 @@ SECTION_KINDS = (
 ELIGIBILITY_KINDS = frozenset({"eligibility", "inclusion_criteria", "exclusion_criteria"})
 
 
+@dataclass(frozen=True)
+class HeadingRule:
+    """Article headings (a regex matched on the whole heading, case-insensitive, numbering and trailing colon
+    removed) and the section kind they open. `place` is `part` for the parts of an article (abstract to
+    references), `back` for back matter (funding, competing interests...), `inside` for a heading that names
+    a section within a part ("Safety" under Results)."""
+
+    pattern: re.Pattern[str]
+    kind: str
+    place: str
+
+
+# The one heading taxonomy of every article reader (plain text, PubMed/PMC XML, PDF).
+ARTICLE_HEADINGS: tuple[HeadingRule, ...] = tuple(HeadingRule(re.compile(pattern, re.I), kind, place) for pattern, kind, place in (
+    (r"abstract|summary", "abstract", "part"),
+    (r"background|introduction|background and aims?", "background", "part"),
+    (r"(?:materials?|patients|subjects) and methods|methods?|methodology|study design and methods", "methods", "part"),
+    (r"results?|findings", "results", "part"),
+    (r"discussion|results and discussion|comment", "discussion", "part"),
+    (r"conclusions?|interpretation|conclusions and implications", "conclusions", "part"),
+    (r"references|bibliography|literature cited", "references", "part"),
+    (r"keywords|abbreviations|acknowledge?ments?|funding|role of the funding source|competing interests?"
+     r"|conflicts? of interests?|declarations?|declaration of interests?|disclosures?|contributors"
+     r"|authors?'? contributions?|author details|additional files?|supplementary (?:material|information)"
+     r"|data availability|data sharing.*|ethics.*|consent.*|copyright|trial registration", "metadata", "back"),
+    (r"adverse events|safety|safety and tolerability|adverse effects", "adverse_events", "inside"),
+    (r"eligibility|eligibility criteria|inclusion and exclusion criteria", "eligibility", "inside"),
+))
+ARTICLE_PART_KINDS = frozenset(rule.kind for rule in ARTICLE_HEADINGS if rule.place == "part")
+
+
+def article_heading(name: str, places: tuple[str, ...] = ("part", "back", "inside")) -> HeadingRule | None:
+    """The rule a heading (numbering and trailing colon removed) matches among those of `places`, or None."""
+    for rule in ARTICLE_HEADINGS:
+        if rule.place in places and rule.pattern.fullmatch(name.strip()):
+            return rule
+    return None
+
+
 @dataclass
 class Section:
     """A named character range of `Document.text`; `text` is that slice, kept for readers of JSON."""

@@ -191,3 +191,16 @@ def test_text_table_caption_in_the_same_block_and_two_row_header() -> None:
     assert table.footnotes == ["a Grade 1 only."]
     assert table.section == "Results" and table.kind == "adverse_events"
     assert [s.name for s in doc.sections if s.kind == "results"] == ["Results"]
+
+
+def test_readers_text_and_pdf_share_one_heading_taxonomy():
+    from pipeline.readers.pdf.paragraphs import heading_kind as pdf_heading_kind
+    from pipeline.readers.text import heading_kind as text_heading_kind
+
+    # headings each reader knew before the one taxonomy, now known to both
+    for heading, kind in (("Comment", "discussion"), ("Disclosures", "metadata"), ("Interpretation", "conclusions"),
+                          ("Data availability", "metadata"), ("Role of the funding source", "metadata"),
+                          ("2. Patients and Methods", "methods")):
+        assert text_heading_kind(heading) == kind == pdf_heading_kind(heading), heading
+    # a heading inside a part is the PDF reader's to place; the text reader narrows Results by its own cue
+    assert pdf_heading_kind("Safety") == "adverse_events" and text_heading_kind("Safety") is None

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipeline.document import Document, Section, Table, TextBuilder, content_id, find_nct_ids
+from pipeline.document import Document, Section, Table, TextBuilder, article_heading, content_id, find_nct_ids
 from pipeline.readers.sniff import decode_text
 
 FORMAT = "text"
@@ -76,23 +76,6 @@ def ordered_nct_ids(text: str) -> list[str]:
 # Article structure: headings, tables, footnotes
 # ---------------------------------------------------------------------------------------------
 
-# Top-level article headings and the section kind each one opens (matched on the whole heading).
-_TOP_HEADINGS: tuple[tuple[str, str], ...] = (
-    (r"abstract|summary", "abstract"),
-    (r"background|introduction", "background"),
-    (r"(materials?|patients|subjects) and methods|methods?|methodology", "methods"),
-    (r"results?|findings", "results"),
-    (r"discussion|results and discussion", "discussion"),
-    (r"conclusions?", "conclusions"),
-    (r"references|bibliography|literature cited", "references"),
-    (
-        r"keywords|abbreviations|acknowledge?ments?|funding|competing interests?|conflicts? of interests?"
-        r"|declarations?|disclosures?|authors?'? contributions?|author details|additional files?"
-        r"|supplementary (material|information)|data availability|ethics.*|trial registration",
-        "metadata",
-    ),
-)
-_TOP_HEADING_KINDS = [(re.compile(rf"(?:{pattern})", re.I), kind) for pattern, kind in _TOP_HEADINGS]
 # A sub-heading under Results that is about harms narrows the kind to adverse_events.
 _SAFETY_HEADING = re.compile(r"\b(safety|adverse|toxicit|tolerability|side effects?)", re.I)
 _HEADING_NUMBER = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[IVX]+\.)\s+")
@@ -123,12 +106,9 @@ _PMCID = re.compile(r"\b(PMC\d{5,9})\b")
 
 
 def heading_kind(heading: str) -> str | None:
-    """The section kind a top-level article heading opens, or None if it is not a known one."""
-    name = _HEADING_NUMBER.sub("", heading).strip().rstrip(":").strip()
-    for pattern, kind in _TOP_HEADING_KINDS:
-        if pattern.fullmatch(name):
-            return kind
-    return None
+    """The section kind a top-level article heading (a part or back matter of `ARTICLE_HEADINGS`) opens, or None."""
+    rule = article_heading(_HEADING_NUMBER.sub("", heading).strip().rstrip(":").strip(), ("part", "back"))
+    return rule.kind if rule else None
 
 
 def looks_like_heading(line: str) -> bool:

@@ -13,35 +13,13 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass
 
-from pipeline.document import Section, TextBuilder
+from pipeline.document import ARTICLE_PART_KINDS, Section, TextBuilder, article_heading
 from pipeline.readers.pdf.layout import HYPHENS, BodyStyle, Line
 from pipeline.readers.pdf.settings import PdfSettings
 
 _SENTENCE_END = re.compile(r"[.?!:;]['\"”’)]*$")
 _WORD_CHARS = re.compile(r"[A-Za-z]+")
 
-# Heading text (lower case, without numbering and trailing colon) -> section kind.
-_HEADING_KINDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), kind)
-    for pattern, kind in (
-        (r"^(abstract|summary)$", "abstract"),
-        (r"^(background|introduction|background and aims?)$", "background"),
-        (r"^(methods?|materials and methods|patients and methods|methodology|study design and methods)$", "methods"),
-        (r"^(results|findings)$", "results"),
-        (r"^(discussion|comment)$", "discussion"),
-        (r"^(conclusions?|interpretation|conclusions and implications)$", "conclusions"),
-        (r"^(references|bibliography|literature cited)$", "references"),
-        (r"^(adverse events|safety|safety and tolerability|adverse effects)$", "adverse_events"),
-        (r"^(eligibility|eligibility criteria|inclusion and exclusion criteria)$", "eligibility"),
-        (
-            r"^(funding|acknowledge?ments?|competing interests|declaration of interests?|contributors"
-            r"|authors?'? contributions|trial registration|keywords|role of the funding source"
-            r"|abbreviations|author details|copyright|ethics approval.*|consent.*|data sharing.*)$",
-            "metadata",
-        ),
-    )
-)
-_TOP_LEVEL_KINDS = frozenset({"abstract", "background", "methods", "results", "discussion", "conclusions", "references"})
 _RUN_IN_HEADINGS = re.compile(
     r"^(background|introduction|objectives?|aims?|methods?|design|setting|participants|interventions"
     r"|main outcome measures|results|findings|conclusions?|interpretation|funding|trial registration"
@@ -209,11 +187,9 @@ def _classify(paragraph: Paragraph, settings: PdfSettings) -> None:
 
 
 def heading_kind(name: str) -> str:
-    key = re.sub(r"^[\d.\s]+", "", name.lower()).strip().rstrip(":.")
-    for pattern, kind in _HEADING_KINDS:
-        if pattern.match(key):
-            return kind
-    return "other"
+    """The section kind a heading opens (`ARTICLE_HEADINGS`), "other" for a heading it does not know."""
+    rule = article_heading(re.sub(r"^[\d.\s]+", "", name.lower()).strip().rstrip(":."))
+    return rule.kind if rule else "other"
 
 
 def assemble(
@@ -259,7 +235,7 @@ def assemble(
             level_one = paragraph.heading and (
                 kind in ("abstract", "references")
                 or _heading_style(paragraph) == top_style
-                or (top_style is None and kind in _TOP_LEVEL_KINDS)
+                or (top_style is None and kind in ARTICLE_PART_KINDS)
             )
             close(open_sub, last_end)
             if level_one:
@@ -267,7 +243,7 @@ def assemble(
                 open_top[:] = [name, kind, start]
             else:
                 parent = str(open_top[1]) if open_top else "other"
-                own = kind if kind not in _TOP_LEVEL_KINDS and kind != "other" else parent
+                own = kind if kind not in ARTICLE_PART_KINDS and kind != "other" else parent
                 open_sub[:] = [name, "abstract" if parent == "abstract" else own, start]
         last_end = end
     close(open_sub, last_end)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
+# the values of `Span._.context`, one home (context component, relations, graph)
 CONTEXTS = ("eligibility", "prior_therapy", "concomitant", "historical", "hypothetical", "other_study")
 
 _DOC_ATTRIBUTES = {"sections": None, "relations": None}

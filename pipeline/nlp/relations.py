@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span
 
-from pipeline.nlp.extensions import Relation
+from pipeline.nlp.extensions import CONTEXTS, Relation
 from pipeline.nlp.sentences import entity_sentences, sentence_spans
 
 EXTRACTOR = "rules"
 _TAIL_RELATION = {"ADVERSE_EVENT": "HAS_ADVERSE_EVENT", "CONDITION": "TREATS", "ENDPOINT": "HAS_ENDPOINT"}
-_BLOCKING_CONTEXTS = frozenset({"eligibility", "prior_therapy", "historical", "hypothetical", "other_study"})
+_BLOCKING_CONTEXTS = frozenset(CONTEXTS) - {"concomitant"}  # a drug taken alongside still has its harms
 _SAME_SENTENCE = 0.7
 _PREVIOUS_SENTENCE = 0.4
 

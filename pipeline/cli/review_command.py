@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from pipeline.cli.common import DEFAULT_OUTPUT, EXIT_ERROR, EXIT_OK
+from pipeline.cli.common import EXIT_ERROR, EXIT_OK, add_server_arguments
 
 DEFAULT_PORT = 8765
 
@@ -16,12 +16,7 @@ def register(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "review", help="review extractions in a local web app: accept, reject, correct; export curated data",
         description="Start the curation web app on the store of a run and print its address. Decisions are kept "
         "in the store with who and when, survive re-runs, and rebuild the graph exports that `query` reads.")
-    review.add_argument("--store", default=DEFAULT_OUTPUT, help="output folder of a run (default: %(default)s)")
-    review.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s, this machine only)")
-    review.add_argument("--allowed-host", action="append", default=[], metavar="NAME",
-                        help="a host name the app answers to besides the address it listens on and the loopback "
-                        "names (may be repeated; requests naming any other Host are refused, against DNS rebinding)")
-    review.add_argument("--port", type=int, default=DEFAULT_PORT, help="port (default: %(default)s; 0 picks a free one)")
+    add_server_arguments(review, "the app", DEFAULT_PORT)
     review.add_argument("--curator", default=None, help="name decisions are signed with (default: your login name; "
                         "each curator can change it in the page header)")
     review.add_argument("--export", metavar="DIR", default=None,

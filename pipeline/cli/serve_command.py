@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from pipeline.cli.common import DEFAULT_OUTPUT, EXIT_ERROR, EXIT_OK
+from pipeline.cli.common import EXIT_ERROR, EXIT_OK, add_server_arguments
 
 DEFAULT_PORT = 8000
 
@@ -15,12 +15,7 @@ def register(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
         description="Serve `trialgraph query` as a read-only HTTP JSON API over the store of a run: "
         "GET /events?drug=..., /drugs?event=..., /trial?id=..., /compare?event=...&drug=...&drug=..., "
         "/evidence?drug=...&event=..., /neighbours?name=...; the graph is reloaded when a run replaces it.")
-    serve.add_argument("--store", default=DEFAULT_OUTPUT, help="output folder of a run (default: %(default)s)")
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s, this machine only)")
-    serve.add_argument("--allowed-host", action="append", default=[], metavar="NAME",
-                       help="a host name the API answers to besides the address it listens on and the loopback "
-                       "names (may be repeated; requests naming any other Host are refused, against DNS rebinding)")
-    serve.add_argument("--port", type=int, default=DEFAULT_PORT, help="port (default: %(default)s; 0 picks a free one)")
+    add_server_arguments(serve, "the API", DEFAULT_PORT)
     return serve
 
 

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from review_fixtures import built, out, running_app, span  # noqa: F401  (built: out's fixture)
+from review_fixtures import built, out, running_app, span, wait_for_exports  # noqa: F401  (built: out's fixture)
 
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright is in the `test` extra: pip install -e '.[test]'")
 
@@ -93,11 +93,12 @@ def test_review_browser_accept_reject_correct_persist_and_reach_query(browser, s
     assert page.locator(".item-link").all_inner_texts() == ["sorafenib → rash"]
     page.goto(base + "/?status=accepted")
     assert page.locator(".item-link").all_inner_texts() == ["sorafenib → diarrhea"]
-    _open_item(page, base, "hypertension", "kind=mention&status=corrected")
+    _open_item(page, base, "Grade 3 hypertension", "kind=mention&status=corrected")  # shown as corrected
     page.reload()
     current = page.inner_text("#current-decision")
     assert "corrected by tester" in current and "start = " + str(grade_start) in current
 
+    wait_for_exports(base)
     events = _query_events(out, "sorafenib")
     assert "rash" not in events and "diarrhoea" in events
     assert events["hypertension"]["norm"][0] == "MEDDRA:10020772"
@@ -107,6 +108,7 @@ def test_review_browser_accept_reject_correct_persist_and_reach_query(browser, s
     assert page.locator("#audit tbody tr").count() == 3
     page.locator("#audit tbody tr", has_text="rejected").get_by_role("button", name="Undo").click()
     page.wait_for_selector(".flash")
+    wait_for_exports(base)
     assert "rash" in _query_events(out, "sorafenib")
     page.close()
 

@@ -13,14 +13,15 @@ from spacy.tokens import DocBin
 
 from pipeline.cli import main
 from pipeline.nlp.language import build_nlp
-from pipeline.review.queue import QueueFilter, review_items
+from pipeline.review.index import ItemIndex
+from pipeline.review.queue import QueueFilter, document_items
 from pipeline.store import Store
 from pipeline.store.curation import Curation
 
 
 def _decide(out, kind: str, text: str, status: str, correction=None, occurrence: int = 0) -> None:
     with Store(out / "trialgraph.db") as store:
-        items = review_items(store.documents(curated=False), {})
+        items = [i for stored in store.documents(curated=False) for i in document_items(stored, {})]
         start, end = span(text, occurrence)
         item = next(i for i in items if i.kind == kind and (i.original["start"], i.original["end"]) == (start, end))
         Curation(store).decide(item.source_path, item.key, kind, status, item.original, curator="ana",
@@ -68,12 +69,14 @@ def test_review_command_without_a_store_says_how_to_make_one(tmp_path, capsys):
 
 def test_review_queue_filter_by_trial_and_document(out):
     with Store(out / "trialgraph.db") as store:
-        items = review_items(store.documents(curated=False), {})
-    assert len(items) > 15
-    assert all(QueueFilter(trial="nct00389285").matches(i) for i in items)
-    assert all(QueueFilter(document="rash_note").matches(i) for i in items)
-    assert not [i for i in items if QueueFilter(trial="NCT01065844").matches(i)]
-    assert not [i for i in items if QueueFilter(document="other.txt").matches(i)]
+        index = ItemIndex.prepare(store)
+        assert index.sync() == 1
+        total = sum(index.counts(QueueFilter()).values())
+        assert total > 15
+        assert sum(index.counts(QueueFilter(trial="nct00389285")).values()) == total
+        assert sum(index.counts(QueueFilter(document="rash_note")).values()) == total
+        assert not index.counts(QueueFilter(trial="NCT01065844"))
+        assert not index.counts(QueueFilter(document="other.txt"))
 
 
 def test_review_command_serves_the_queue_and_prints_its_address(out):

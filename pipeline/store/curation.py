@@ -25,7 +25,7 @@ MAX_LOG_ENTRIES = 10_000  # the most audit entries one read returns
 CORRECTABLE = {
     "mention": ("start", "end", "label", "norm", "concept"),
     "relation": ("label", "head", "tail"),
-    "fact": ("event", "grade", "n", "total", "percent", "arm"),
+    "fact": ("event", "norm", "concept", "grade", "n", "total", "percent", "arm"),
 }
 _LABEL = re.compile(r"^[A-Z][A-Z_]*$")
 _CURIE = re.compile(r"^[A-Za-z][A-Za-z0-9_.]*:\S+$")
@@ -43,7 +43,12 @@ class Conflict(Exception):
 
 
 class InvalidCorrection(ValueError):
-    """A correction that cannot apply to the item (bad offsets, label, identifier or numbers)."""
+    """A correction that cannot apply to the item (bad offsets, label, identifier or numbers); `field` names
+    the corrected value at fault, when one is."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -121,6 +126,25 @@ def decisions_by_source(connection: sqlite3.Connection) -> dict[str, list[Decisi
         decision = _decision(row)
         out.setdefault(decision.source_path, []).append(decision)
     return out
+
+
+def decisions_of(connection: sqlite3.Connection, source_path: str) -> list[Decision]:
+    """The decisions that change something (not pending) on the document at `source_path`."""
+    rows = connection.execute(
+        f"SELECT {_DECISION_COLUMNS} FROM decisions WHERE source_path=? AND status != 'pending'", (source_path,))
+    return [_decision(row) for row in rows]
+
+
+def current_values(original: dict[str, Any], decision: Decision | None) -> dict[str, Any]:
+    """An item as it stands now: what was extracted, with the decision's correction over it."""
+    if decision is None or decision.status != "corrected" or not decision.correction:
+        return dict(original)
+    return {**original, **decision.correction}
+
+
+def correction_of(original: dict[str, Any], values: dict[str, Any], kind: str) -> dict[str, Any]:
+    """The correctable fields of `values` that differ from what was extracted (`original`)."""
+    return {name: values[name] for name in CORRECTABLE[kind] if name in values and values[name] != original.get(name)}
 
 
 def apply_decisions(stored: StoredDocument, decisions: list[Decision]) -> StoredDocument:
@@ -227,35 +251,39 @@ def validate_correction(kind: str, correction: dict[str, Any], original: dict[st
         raise InvalidCorrection("the correction changes nothing; accept the item instead")
     out = dict(correction)
     if "label" in out and not _LABEL.match(str(out["label"])):
-        raise InvalidCorrection(f"label {out['label']!r} must be upper case, like DRUG or HAS_ADVERSE_EVENT")
+        raise InvalidCorrection(f"label {out['label']!r} must be upper case, like DRUG or HAS_ADVERSE_EVENT", "label")
+    if "norm" in out:
+        out["norm"] = [c for c in out["norm"] if c]
+        bad = [c for c in out["norm"] if not _CURIE.match(c)]
+        if bad:
+            raise InvalidCorrection(f"identifiers must be CURIEs such as MESH:D000077157, not {', '.join(bad)}",
+                                    "norm")
     text = stored.document.text
     if kind == "mention":
         start, end = int(out.get("start", original["start"])), int(out.get("end", original["end"]))
         if not 0 <= start < end <= len(text) or not text[start:end].strip():
-            raise InvalidCorrection(f"span {start}-{end} is not a piece of the document's text (0-{len(text)})")
+            raise InvalidCorrection(f"span {start}-{end} is not a piece of the document's text (0-{len(text)})",
+                                    "start")
         if text[start:end] != text[start:end].strip():
-            raise InvalidCorrection("the span starts or ends with a space; select the words only")
+            raise InvalidCorrection("the span starts or ends with a space; select the words only", "start")
         out.update({k: v for k, v in (("start", start), ("end", end)) if k in out})
-        if "norm" in out:
-            out["norm"] = [c for c in out["norm"] if c]
-            bad = [c for c in out["norm"] if not _CURIE.match(c)]
-            if bad:
-                raise InvalidCorrection(f"identifiers must be CURIEs such as MESH:D000077157, not {', '.join(bad)}")
     elif kind == "relation":
         spans = {(e["start"], e["end"]) for e in stored.entities}
         for end_name in ("head", "tail"):
             if end_name in out:
                 out[end_name] = [int(v) for v in out[end_name]]
                 if tuple(out[end_name]) not in spans:
-                    raise InvalidCorrection(f"the relation's {end_name} must be a mention of this document")
+                    raise InvalidCorrection(f"the relation's {end_name} must be a mention of this document", end_name)
     else:
+        if "event" in out and not str(out["event"] or "").strip():
+            raise InvalidCorrection("the event cannot be empty; reject the fact if the row names no event", "event")
         for name in ("n", "total"):
             if out.get(name) is not None and (not isinstance(out[name], int) or not 0 <= out[name] <= MAX_PATIENTS):
-                raise InvalidCorrection(f"{name} must be a whole number of patients from 0 to {MAX_PATIENTS:,}")
+                raise InvalidCorrection(f"{name} must be a whole number of patients from 0 to {MAX_PATIENTS:,}", name)
         if out.get("percent") is not None and not 0 <= float(out["percent"]) <= 100:  # NaN fails too
-            raise InvalidCorrection("percent must be between 0 and 100")
+            raise InvalidCorrection("percent must be between 0 and 100", "percent")
         if out.get("grade") is not None and not _GRADE.match(str(out["grade"])):
-            raise InvalidCorrection("grade must be any, 1 to 5, >=N or N-M (for example >=3 or 3-4)")
+            raise InvalidCorrection("grade must be any, 1 to 5, >=N or N-M (for example >=3 or 3-4)", "grade")
     return out
 
 
@@ -299,7 +327,7 @@ class Curation:
         """Put an item back as it was before the change `entry_id`, if the item is still as that change left it."""
         with self.connection:
             self.connection.execute("BEGIN IMMEDIATE")
-            entry = self._entry(entry_id)
+            entry = self.entry(entry_id)
             current = self.decision(entry.source_path, entry.item)
             if current is None or any(current.state()[k] != entry.after[k] for k in _UNDO_CHECKS):
                 raise Conflict(current, "the item changed after this entry; undo the later change first")
@@ -322,7 +350,8 @@ class Curation:
         rows = self.connection.execute(query + " ORDER BY id DESC LIMIT ?", (*params, limit))
         return [self._log_entry(row) for row in rows]
 
-    def _entry(self, entry_id: int) -> LogEntry:
+    def entry(self, entry_id: int) -> LogEntry:
+        """One audit entry; KeyError when there is none of that id."""
         if not 1 <= entry_id < 2**63:
             raise KeyError(f"no audit entry {entry_id}")
         row = self.connection.execute("SELECT * FROM decision_log WHERE id=?", (entry_id,)).fetchone()

@@ -96,6 +96,12 @@
       case "k": handled = rows.length ? (select(selected - 1), true) : follow("previous-item"); break;
       case "Enter": if (rows.length && selected >= 0) { window.location.href = rows[selected].dataset.href; handled = true; } break;
       case "d": handled = follow("open-document"); break;
+      case "s": handled = follow("skip"); break;
+      case "Backspace": {
+        var undoLast = document.querySelector("#undo-last button");
+        if (undoLast && !undoLast.disabled) { undoLast.click(); handled = true; }
+        break;
+      }
       case "q": handled = follow("to-queue"); break;
       case "?": if (help) { help.hidden = !help.hidden; handled = true; } break;
     }

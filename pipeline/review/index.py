@@ -1,0 +1,269 @@
+"""The review queue indexed in the store's SQLite file: one row per item, in queue order, so a page of the
+queue, an item's neighbours and "item n of N" are index lookups, never a rebuild of the whole item list.
+
+Triggers keep it honest without the app's help: storing or replacing a document marks it for re-indexing
+(`review_dirty`, worked off by `ItemIndex.sync`), and every decision sets its item's status in the same
+transaction. What a correction changes in an item's display is written by `ItemIndex.refresh_item`.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from pipeline.review.queue import QueueFilter, ReviewItem, document_items
+from pipeline.review.render import Evidence, Segment, snippet
+from pipeline.store import Store, StoredDocument
+from pipeline.store.curation import Curation, current_values
+
+INDEX_VERSION = 1  # rows of an older index are rebuilt
+_META_KEY = "review_index"
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS review_items (
+    document_id TEXT NOT NULL,
+    key TEXT NOT NULL,
+    source_path TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    label TEXT NOT NULL,
+    status TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    rank INTEGER NOT NULL,          -- 0 pending, 1 decided: pending items first
+    neg_priority REAL NOT NULL,     -- minus doubt plus consequence: the most urgent first
+    position INTEGER NOT NULL,
+    confidence REAL,
+    curated INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    drugs TEXT NOT NULL,            -- lower-case names, one a line, for the filters
+    events TEXT NOT NULL,
+    trials TEXT NOT NULL,           -- |NCT...|NCT...|
+    document_name TEXT NOT NULL,    -- lower-case source path and title
+    search TEXT NOT NULL,           -- lower-case item text and evidence
+    snippet TEXT NOT NULL,
+    PRIMARY KEY (document_id, key)
+);
+CREATE INDEX IF NOT EXISTS review_items_order ON review_items(rank, neg_priority, document_id, position, key);
+CREATE INDEX IF NOT EXISTS review_items_source ON review_items(source_path, key);
+CREATE INDEX IF NOT EXISTS review_items_status ON review_items(status);
+CREATE TABLE IF NOT EXISTS review_dirty (document_id TEXT PRIMARY KEY);
+CREATE TRIGGER IF NOT EXISTS review_document_stored AFTER INSERT ON documents BEGIN
+    INSERT OR IGNORE INTO review_dirty VALUES (NEW.id);
+END;
+CREATE TRIGGER IF NOT EXISTS review_document_removed AFTER DELETE ON documents BEGIN
+    INSERT OR IGNORE INTO review_dirty VALUES (OLD.id);
+END;
+CREATE TRIGGER IF NOT EXISTS review_item_decided AFTER INSERT ON decisions BEGIN
+    UPDATE review_items SET status = NEW.status, version = NEW.version, rank = (NEW.status != 'pending')
+    WHERE source_path = NEW.source_path AND key = NEW.item;
+END;
+"""
+_ORDER = "rank, neg_priority, document_id, position, key"
+_COLUMNS = ("document_id, key, source_path, kind, label, status, version, rank, neg_priority, position, confidence, "
+            "curated, text, detail, drugs, events, trials, document_name, search, snippet")
+_SHOWN = "document_id, key, source_path, kind, label, status, version, neg_priority, confidence, curated, text, " \
+         "detail, snippet"
+
+
+@dataclass(frozen=True)
+class IndexedItem:
+    """A queue row: what the queue shows of an item, and where it sorts."""
+
+    document_id: str
+    key: str
+    source_path: str
+    kind: str
+    label: str
+    status: str
+    version: int
+    priority: float
+    confidence: float | None
+    curated: bool
+    text: str
+    detail: str
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where an item stands in a filtered queue: `number` of `total` (1-based; 0 when the filter leaves it
+    out), and the items before and after it."""
+
+    number: int
+    total: int
+    previous: IndexedItem | None
+    next: IndexedItem | None
+
+
+def _like(words: str) -> str:
+    escaped = words.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _where(wanted: QueueFilter) -> tuple[str, list[Any]]:
+    """SQL conditions and parameters for a filter; ValueError saying what to fix for a bad confidence."""
+    clauses, params = [], []
+    if wanted.document:
+        clauses.append("(document_id = ? OR document_name LIKE ? ESCAPE '\\')")
+        params += [wanted.document, _like(wanted.document)]
+    if wanted.trial:
+        clauses.append("trials LIKE ? ESCAPE '\\'")
+        params.append(_like(f"|{wanted.trial.upper()}|"))
+    for name in ("drug", "event"):
+        if getattr(wanted, name):
+            clauses.append(f"{name}s LIKE ? ESCAPE '\\'")
+            params.append(_like(getattr(wanted, name)))
+    for name in ("label", "kind", "status"):
+        if getattr(wanted, name):
+            clauses.append(f"{name} = ?")
+            params.append(getattr(wanted, name))
+    limit = wanted.confidence_limit()
+    if limit is not None:
+        clauses.append("(confidence IS NULL OR confidence <= ?)")
+        params.append(limit)
+    if wanted.q:
+        clauses.append("search LIKE ? ESCAPE '\\'")
+        params.append(_like(wanted.q))
+    return (" AND ".join(clauses) or "1"), params
+
+
+def _evidence_json(shown: Evidence) -> str:
+    return json.dumps({"s": [[s.text, s.start, s.label, s.focus, s.curated] for s in shown.segments], "p": shown.plain,
+                       "b": shown.cut_before, "a": shown.cut_after}, ensure_ascii=False)
+
+
+def _evidence_of(raw: str) -> Evidence:
+    data = json.loads(raw)
+    return Evidence(segments=tuple(Segment(*s) for s in data["s"]), plain=data["p"], cut_before=data["b"],
+                    cut_after=data["a"])
+
+
+def _indexed(row: tuple) -> IndexedItem:
+    (document_id, key, source_path, kind, label, status, version, neg_priority, confidence, curated, text, detail,
+     raw) = row
+    return IndexedItem(document_id, key, source_path, kind, label, status, version, -neg_priority, confidence,
+                       bool(curated), text, detail, _evidence_of(raw))
+
+
+def _row(item: ReviewItem) -> tuple:
+    document = item.stored.document
+    values = current_values(item.original, item.decision)
+    shown = snippet(item.stored, item.kind, values)
+    trials = "|" + "|".join(item.trials()) + "|"
+    return (item.document_id, item.key, item.source_path, item.kind, item.label, item.status, item.version,
+            int(item.status != "pending"), -item.priority, item.position, item.confidence, int(item.curated),
+            item.text, item.detail, "\n".join(n.lower() for n in item.drugs), "\n".join(n.lower() for n in item.events),
+            trials, f"{document.source_path} {document.title}".lower(), f"{item.text} {shown.plain}".lower(),
+            _evidence_json(shown))
+
+
+class ItemIndex:
+    """The queue of one store (`ItemIndex.prepare` once per store file, then one per connection)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.connection = store.connection
+
+    @classmethod
+    def prepare(cls, store: Store) -> ItemIndex:
+        """Create the index tables and triggers if missing; an index of another version is rebuilt."""
+        store.connection.executescript(_SCHEMA)
+        if store.meta(_META_KEY) != INDEX_VERSION:
+            with store.connection:
+                store.connection.execute("DELETE FROM review_items")
+                store.connection.execute("INSERT OR IGNORE INTO review_dirty SELECT id FROM documents")
+            store.set_meta(_META_KEY, INDEX_VERSION)
+        return cls(store)
+
+    def pending_documents(self) -> int:
+        """How many documents wait to be (re-)indexed."""
+        return self.connection.execute("SELECT COUNT(*) FROM review_dirty").fetchone()[0]
+
+    def sync(self, batch: int = 200) -> int:
+        """Index the documents stored or replaced since the last sync; returns how many."""
+        done = 0
+        while True:
+            dirty = [r[0] for r in self.connection.execute("SELECT document_id FROM review_dirty LIMIT ?", (batch,))]
+            if not dirty:
+                return done
+            with self.connection:
+                self.connection.execute("BEGIN IMMEDIATE")
+                for document_id in dirty:
+                    self.connection.execute("DELETE FROM review_items WHERE document_id=?", (document_id,))
+                    stored = self.store.document(document_id, curated=False)
+                    if stored is not None:
+                        self._insert([_row(item) for item in self._items(stored)])
+                    self.connection.execute("DELETE FROM review_dirty WHERE document_id=?", (document_id,))
+            done += len(dirty)
+
+    def refresh_item(self, item: ReviewItem) -> None:
+        """Write what the queue shows of `item` (its status, corrected values) after a decision on it."""
+        with self.connection:
+            self._insert([_row(item)])
+
+    def document_of(self, source_path: str) -> str | None:
+        """The id of the document stored from `source_path`, if it is in the queue."""
+        row = self.connection.execute(
+            "SELECT document_id FROM review_items WHERE source_path=? LIMIT 1", (source_path,)).fetchone()
+        return row[0] if row else None
+
+    def page(self, wanted: QueueFilter, offset: int, limit: int) -> list[IndexedItem]:
+        where, params = _where(wanted)
+        rows = self.connection.execute(
+            f"SELECT {_SHOWN} FROM review_items WHERE {where} ORDER BY {_ORDER} LIMIT ? OFFSET ?",
+            (*params, limit, offset))
+        return [_indexed(row) for row in rows]
+
+    def counts(self, wanted: QueueFilter) -> Counter:
+        """Items matching the filter, by status."""
+        where, params = _where(wanted)
+        return Counter(dict(self.connection.execute(
+            f"SELECT status, COUNT(*) FROM review_items WHERE {where} GROUP BY status", params)))
+
+    def labels(self) -> list[str]:
+        return [r[0] for r in self.connection.execute("SELECT DISTINCT label FROM review_items ORDER BY label")]
+
+    def place(self, wanted: QueueFilter, document_id: str, key: str) -> Place:
+        """Where the item stands in the filtered queue, with its neighbours there."""
+        where, params = _where(wanted)
+        here = self.connection.execute(
+            f"SELECT {_ORDER} FROM review_items WHERE document_id=? AND key=?", (document_id, key)).fetchone()
+        total = self.connection.execute(f"SELECT COUNT(*) FROM review_items WHERE {where}", params).fetchone()[0]
+        if here is None:
+            return Place(0, total, None, None)
+        inside = self.connection.execute(
+            f"SELECT 1 FROM review_items WHERE document_id=? AND key=? AND {where}", (document_id, key, *params)
+        ).fetchone() is not None
+        before = self.connection.execute(
+            f"SELECT COUNT(*) FROM review_items WHERE {where} AND ({_ORDER}) < (?,?,?,?,?)", (*params, *here)
+        ).fetchone()[0]
+        return Place(before + 1 if inside else 0, total, self._neighbour(where, params, here, "<"),
+                     self._neighbour(where, params, here, ">"))
+
+    def after(self, wanted: QueueFilter, document_id: str, key: str) -> IndexedItem | None:
+        """The item that follows this one in the filtered queue, in the order as it stands now."""
+        here = self.connection.execute(
+            f"SELECT {_ORDER} FROM review_items WHERE document_id=? AND key=?", (document_id, key)).fetchone()
+        if here is None:
+            return None
+        where, params = _where(wanted)
+        return self._neighbour(where, params, here, ">")
+
+    def first(self, wanted: QueueFilter) -> IndexedItem | None:
+        found = self.page(wanted, 0, 1)
+        return found[0] if found else None
+
+    def _neighbour(self, where: str, params: list[Any], here: tuple, direction: str) -> IndexedItem | None:
+        order = _ORDER if direction == ">" else ", ".join(f"{c} DESC" for c in _ORDER.split(", "))
+        row = self.connection.execute(
+            f"SELECT {_SHOWN} FROM review_items WHERE {where} AND ({_ORDER}) {direction} (?,?,?,?,?) "
+            f"ORDER BY {order} LIMIT 1", (*params, *here)).fetchone()
+        return _indexed(row) if row else None
+
+    def _items(self, stored: StoredDocument) -> list[ReviewItem]:
+        decisions = {k: d for (_, k), d in Curation(self.store).decisions(stored.document.source_path).items()}
+        return document_items(stored, decisions)
+
+    def _insert(self, rows: list[tuple]) -> None:
+        self.connection.executemany(
+            f"INSERT OR REPLACE INTO review_items ({_COLUMNS}) VALUES ({','.join('?' * 20)})", rows)

@@ -84,9 +84,9 @@ def wait_for_exports(base: str, timeout: float = 120.0) -> None:
 
 
 @contextmanager
-def running_app(output_dir: Path, curator: str = "tester") -> Iterator[str]:
-    """The review app on 127.0.0.1 and a free port, in a thread; yields its base URL."""
-    server = serve(create_app(output_dir, curator=curator), "127.0.0.1", 0)
+def running_app(output_dir: Path, curator: str = "tester", port: int = 0) -> Iterator[str]:
+    """The review app on 127.0.0.1 and `port` (0: a free one), in a thread; yields its base URL."""
+    server = serve(create_app(output_dir, curator=curator), "127.0.0.1", port)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -34,7 +34,7 @@ from pipeline.batch.run import STORE_NAME
 from pipeline.lexicons import ConceptNormalizer, load_normalizer
 from pipeline.review.exports import ExportRefresher
 from pipeline.review.index import IndexedItem, ItemIndex
-from pipeline.review.queue import PAGE_SIZE, QueueFilter, ReviewItem, document_items
+from pipeline.review.queue import PAGE_SIZE, QueueFilter, ReviewItem, document_item
 from pipeline.review.relink import relinked
 from pipeline.review.render import evidence, item_spans, segments, table_view
 from pipeline.store import Store, StoredDocument
@@ -46,8 +46,10 @@ from pipeline.store.curation import (
     Curation,
     Decision,
     InvalidCorrection,
+    apply_decisions,
     correction_of,
     current_values,
+    decisions_of,
     validate_correction,
 )
 
@@ -155,23 +157,29 @@ def create_app(output_dir: str | Path, curator: str | None = None,
     @app.teardown_appcontext
     def close_store(_: BaseException | None) -> None:
         g.pop("index", None)
+        g.pop("documents", None)
         if "store" in g:
             g.pop("store").close()
 
+    def extracted(document_id: str) -> StoredDocument | None:
+        """A document as extracted, read once per request."""
+        documents = g.setdefault("documents", {})
+        if document_id not in documents:
+            documents[document_id] = store().document(document_id, curated=False)
+        return documents[document_id]
+
     def find_item(document_id: str, key: str) -> ReviewItem:
-        stored = store().document(document_id, curated=False)
+        stored = extracted(document_id)
         if stored is None:
             abort(404, f"no document {document_id} in the store; it may have been re-processed")
-        decisions = {k: d for (_, k), d in Curation(store()).decisions(stored.document.source_path).items()}
-        item = next((i for i in document_items(stored, decisions) if i.key == key), None)
+        item = document_item(stored, Curation(store()).item_decisions(stored.document.source_path, key), key)
         if item is None:
             abort(404, f"no item {key} in document {document_id}")
         return item
 
     def curated(item: ReviewItem) -> StoredDocument:
-        view = store().document(item.document_id)
-        assert view is not None  # find_item found it in this request
-        return view
+        """The document of `item` with every decision on it applied."""
+        return apply_decisions(item.stored, decisions_of(store().connection, item.source_path))
 
     def filter_of(values) -> QueueFilter:
         wanted = QueueFilter.from_args(values)

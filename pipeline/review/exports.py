@@ -34,7 +34,7 @@ class ExportStatus:
 class ExportRefresher:
     """Rebuilds the exports of `output_dir` in the background after `request()`; one rebuild at a time."""
 
-    def __init__(self, output_dir: Path, delay: float = 0.5) -> None:
+    def __init__(self, output_dir: Path, delay: float = 2.0) -> None:
         self.output_dir = Path(output_dir)
         self.delay = delay  # decisions within this many seconds share one rebuild
         self._wanted = threading.Event()

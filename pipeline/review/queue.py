@@ -138,6 +138,29 @@ def _related_drugs(stored: StoredDocument) -> dict[int, list[str]]:
     return out
 
 
+def document_item(stored: StoredDocument, decisions: Mapping[str, Decision], key: str) -> ReviewItem | None:
+    """The one item `key` of a document, as `document_items` gives it, without building the others."""
+    kind = key.split(":", 1)[0]
+    item = None
+    if kind == "mention":
+        index = next((i for i, e in enumerate(stored.entities) if mention_key(e) == key), None)
+        if index is not None:
+            item = _mention_item(stored, stored.entities[index], _related_drugs(stored).get(index, []))
+    elif kind == "relation":
+        item = next((i for r in stored.relations if (i := _relation_item(stored, r)).key == key), None)
+    elif kind == "fact":
+        fact = next((f for f in stored.facts if fact_key(f) == key), None)
+        item = _fact_item(stored, fact, key) if fact is not None else None
+    decision = decisions.get(key)
+    if item is None and decision is not None and decision.status != "pending" and kind in ("mention", "fact"):
+        item = (_mention_item(stored, decision.original) if kind == "mention"
+                else _fact_item(stored, decision.original, key))  # decided, no longer extracted
+    if item is None or decision is None:
+        return item
+    item = replace(item, decision=decision)
+    return _current_item(item, decision) if decision.status == "corrected" and decision.correction else item
+
+
 def document_items(stored: StoredDocument, decisions: Mapping[str, Decision]) -> list[ReviewItem]:
     """The items of one document as extracted (`Store.documents(curated=False)`), with its decisions by item key.
 

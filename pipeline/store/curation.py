@@ -305,6 +305,11 @@ class Curation:
         rows = self.connection.execute(query, (source_path,) if source_path else ())
         return {(d.source_path, d.item): d for d in map(_decision, rows)}
 
+    def item_decisions(self, source_path: str, item: str) -> dict[str, Decision]:
+        """The decision on one item, by its key ({} when it was never decided)."""
+        found = self.decision(source_path, item)
+        return {item: found} if found else {}
+
     def decide(self, source_path: str, item: str, kind: str, status: str, original: dict[str, Any], *,
                curator: str, expected_version: int, correction: dict[str, Any] | None = None,
                comment: str = "") -> Decision:

@@ -17,7 +17,7 @@ from pipeline.review.render import Evidence, Segment, snippet
 from pipeline.store import Store, StoredDocument
 from pipeline.store.curation import Curation, current_values
 
-INDEX_VERSION = 1  # rows of an older index are rebuilt
+INDEX_VERSION = 2  # rows of an older index are rebuilt
 _META_KEY = "review_index"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS review_items (
@@ -43,9 +43,12 @@ CREATE TABLE IF NOT EXISTS review_items (
     snippet TEXT NOT NULL,
     PRIMARY KEY (document_id, key)
 );
-CREATE INDEX IF NOT EXISTS review_items_order ON review_items(rank, neg_priority, document_id, position, key);
+-- queue order, with the columns the plain filters test: pages, neighbours and places read the index alone
+CREATE INDEX IF NOT EXISTS review_items_order
+    ON review_items(rank, neg_priority, document_id, position, key, kind, label, status, confidence);
+CREATE INDEX IF NOT EXISTS review_items_counts ON review_items(kind, label, status, confidence);
 CREATE INDEX IF NOT EXISTS review_items_source ON review_items(source_path, key);
-CREATE INDEX IF NOT EXISTS review_items_status ON review_items(status);
+CREATE INDEX IF NOT EXISTS review_items_label ON review_items(label);
 CREATE TABLE IF NOT EXISTS review_dirty (document_id TEXT PRIMARY KEY);
 CREATE TRIGGER IF NOT EXISTS review_document_stored AFTER INSERT ON documents BEGIN
     INSERT OR IGNORE INTO review_dirty VALUES (NEW.id);
@@ -170,7 +173,8 @@ class ItemIndex:
         store.connection.executescript(_SCHEMA)
         if store.meta(_META_KEY) != INDEX_VERSION:
             with store.connection:
-                store.connection.execute("DELETE FROM review_items")
+                store.connection.execute("DROP TABLE review_items")
+                store.connection.executescript(_SCHEMA)
                 store.connection.execute("INSERT OR IGNORE INTO review_dirty SELECT id FROM documents")
             store.set_meta(_META_KEY, INDEX_VERSION)
         return cls(store)
@@ -210,7 +214,8 @@ class ItemIndex:
     def page(self, wanted: QueueFilter, offset: int, limit: int) -> list[IndexedItem]:
         where, params = _where(wanted)
         rows = self.connection.execute(
-            f"SELECT {_SHOWN} FROM review_items WHERE {where} ORDER BY {_ORDER} LIMIT ? OFFSET ?",
+            f"SELECT {_SHOWN} FROM review_items INDEXED BY review_items_order WHERE {where} ORDER BY {_ORDER} "
+            "LIMIT ? OFFSET ?",
             (*params, limit, offset))
         return [_indexed(row) for row in rows]
 
@@ -221,7 +226,12 @@ class ItemIndex:
             f"SELECT status, COUNT(*) FROM review_items WHERE {where} GROUP BY status", params)))
 
     def labels(self) -> list[str]:
-        return [r[0] for r in self.connection.execute("SELECT DISTINCT label FROM review_items ORDER BY label")]
+        """The labels in the queue (one index lookup per label)."""
+        labels, row = [], self.connection.execute("SELECT MIN(label) FROM review_items").fetchone()
+        while row and row[0] is not None:
+            labels.append(row[0])
+            row = self.connection.execute("SELECT MIN(label) FROM review_items WHERE label > ?", (row[0],)).fetchone()
+        return labels
 
     def place(self, wanted: QueueFilter, document_id: str, key: str) -> Place:
         """Where the item stands in the filtered queue, with its neighbours there."""
@@ -235,7 +245,7 @@ class ItemIndex:
             f"SELECT 1 FROM review_items WHERE document_id=? AND key=? AND {where}", (document_id, key, *params)
         ).fetchone() is not None
         before = self.connection.execute(
-            f"SELECT COUNT(*) FROM review_items WHERE {where} AND ({_ORDER}) < (?,?,?,?,?)", (*params, *here)
+            f"SELECT COUNT(*) FROM review_items INDEXED BY review_items_order WHERE {where} AND ({_ORDER}) < (?,?,?,?,?)", (*params, *here)
         ).fetchone()[0]
         return Place(before + 1 if inside else 0, total, self._neighbour(where, params, here, "<"),
                      self._neighbour(where, params, here, ">"))
@@ -256,7 +266,8 @@ class ItemIndex:
     def _neighbour(self, where: str, params: list[Any], here: tuple, direction: str) -> IndexedItem | None:
         order = _ORDER if direction == ">" else ", ".join(f"{c} DESC" for c in _ORDER.split(", "))
         row = self.connection.execute(
-            f"SELECT {_SHOWN} FROM review_items WHERE {where} AND ({_ORDER}) {direction} (?,?,?,?,?) "
+            f"SELECT {_SHOWN} FROM review_items INDEXED BY review_items_order WHERE {where} "
+            f"AND ({_ORDER}) {direction} (?,?,?,?,?) "
             f"ORDER BY {order} LIMIT 1", (*params, *here)).fetchone()
         return _indexed(row) if row else None
 

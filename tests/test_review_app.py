@@ -166,6 +166,11 @@ def test_review_app_fact_shows_its_table_cell_and_takes_corrected_numbers(client
         decision = Curation(store).decision(TABLE_SOURCE, "fact:T2:0:1")
     assert (fact["n"], fact["total"], fact["percent"]) == (30, 33, 91.0)
     assert decision.correction == {"n": 30, "percent": 91.0} and decision.original == INCIDENCE
+    settle(client.application)
+    rash = _events(out, "sorafenib")["rash"]  # `query --json` says which values a curator corrected
+    assert rash["curation"] == "corrected"
+    assert [(i["n"], i.get("curation")) for i in rash["incidence"]] == [(30, "corrected")]
+    assert "curation" not in _events(out, "sorafenib")["diarrhoea"]
 
 
 def test_review_app_undo_from_the_audit_trail_brings_the_item_back(client, out):

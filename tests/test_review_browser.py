@@ -334,3 +334,72 @@ def test_review_browser_backspace_undoes_the_last_decision(browser, served):
     page.keyboard.press("Backspace")  # nothing left to undo in this session: nothing happens
     assert _decision(out, "rash_note.txt", key).status == "pending"
     page.close()
+
+
+MISSED_TEXT = "Sorafenib caused pruritus in three patients."
+
+
+def _add_missed_document(out: Path) -> None:
+    """A stored note where the extractor found the drug but missed the adverse event and the relation."""
+    from pipeline.document import Document
+    from pipeline.store import Store
+
+    document = Document(id="doc-missed000000001", source_path="notes/missed.txt", format="text", title="Missed",
+                        text=MISSED_TEXT)
+    drug = {"label": "DRUG", "start": 0, "end": 9, "text": "Sorafenib", "norm": ["MESH:D000077157"],
+            "concept": "sorafenib", "negated": False, "context": None, "section": None,
+            "sentence": [0, len(MISSED_TEXT)], "source": "lexicon"}
+    with Store(out / "trialgraph.db") as store:
+        store.save(document, {"entities": [drug], "relations": []}, "test")
+
+
+def _select_words(page, source_id: str, words: str) -> None:
+    """Select `words` in the plain sentence `source_id` as a curator does with the mouse."""
+    page.evaluate("""([id, words]) => {
+        const source = document.getElementById(id);
+        const node = source.firstChild, at = node.textContent.indexOf(words);
+        const range = document.createRange();
+        range.setStart(node, at); range.setEnd(node, at + words.length);
+        getSelection().removeAllRanges(); getSelection().addRange(range);
+        source.dispatchEvent(new MouseEvent('mouseup', {bubbles: true}));
+    }""", [source_id, words])
+
+
+def test_review_browser_added_mention_and_relation_reach_query(browser, out):
+    _add_missed_document(out)
+    with running_app(out) as base:
+        page = browser.new_page()
+        _open_item(page, base, "Sorafenib", "document=missed")
+        assert "pruritus" not in _query_events_or_empty(out, "sorafenib")
+        _select_words(page, "add-source", "pruritus")
+        assert page.inner_text("#add-preview") == "pruritus"
+        page.select_option("#a_label", "ADVERSE_EVENT")
+        page.click("#add-mention-button")
+        page.wait_for_selector(".flash")
+        assert "Added ADVERSE_EVENT “pruritus”" in page.inner_text(".flash")
+        assert page.inner_text("#item-norm").startswith("MEDDRA:10037087")  # identifiers from the lexicons
+
+        page.select_option("#a_relation_label", "HAS_ADVERSE_EVENT")
+        page.select_option("#a_head", "0-9")
+        page.select_option("#a_tail", f"{MISSED_TEXT.index('pruritus')}-{MISSED_TEXT.index('pruritus') + 8}")
+        page.click("#add-relation-button")
+        page.wait_for_selector(".flash")
+        assert "Added HAS_ADVERSE_EVENT “Sorafenib → pruritus”" in page.inner_text(".flash")
+        wait_for_exports(base)
+        pruritus = _query_events(out, "sorafenib")["pruritus"]
+        assert pruritus["norm"][0] == "MEDDRA:10037087" and pruritus["curation"] == "accepted"
+        assert "doc-missed000000001" in pruritus["documents"]
+
+        page.goto(f"{base}/?document=missed&status=accepted")
+        assert sorted(page.locator(".item-link").all_inner_texts()) == ["Sorafenib → pruritus", "pruritus"]
+        page.keyboard.press("Backspace")  # undo the relation: it leaves the queue and the graph
+        page.wait_for_selector(".flash")
+        page.goto(f"{base}/?document=missed&status=accepted")
+        assert page.locator(".item-link").all_inner_texts() == ["pruritus"]
+        page.close()
+
+
+def _query_events_or_empty(out: Path, drug: str) -> dict:
+    result = subprocess.run([sys.executable, "-m", "pipeline.cli", "query", "events", drug, "--json",
+                             "--store", str(out)], capture_output=True, text=True)
+    return {e["name"].lower(): e for e in json.loads(result.stdout)["events"]} if result.returncode == 0 else {}

@@ -34,8 +34,8 @@ from pipeline.batch.run import STORE_NAME
 from pipeline.lexicons import ConceptNormalizer, load_normalizer
 from pipeline.review.exports import ExportRefresher
 from pipeline.review.index import IndexedItem, ItemIndex
-from pipeline.review.queue import PAGE_SIZE, QueueFilter, ReviewItem, document_item
-from pipeline.review.relink import relinked
+from pipeline.review.queue import CURATOR_EXTRACTOR, PAGE_SIZE, QueueFilter, ReviewItem, document_item
+from pipeline.review.relink import link, relinked
 from pipeline.review.render import evidence, item_spans, segments, table_view
 from pipeline.store import Store, StoredDocument
 from pipeline.store.curation import (
@@ -50,6 +50,10 @@ from pipeline.store.curation import (
     correction_of,
     current_values,
     decisions_of,
+    mention_key,
+    new_mention,
+    new_relation,
+    relation_key,
     validate_correction,
 )
 
@@ -258,7 +262,7 @@ def create_app(output_dir: str | Path, curator: str | None = None,
             "item.html", item=item, fields=fields, current=current,
             evidence=evidence(view, item.kind, current) if item.status != "rejected" else evidence(
                 item.stored, item.kind, item.original),
-            span_source=evidence(item.stored, item.kind, current) if item.kind == "mention" else None,
+            span_source=evidence(item.stored, item.kind, current) if item.kind != "fact" else None,
             filter=wanted, place=place,
             previous_url=_item_url(place.previous, wanted) if place.previous else None,
             next_url=_item_url(place.next, wanted) if place.next else None,
@@ -307,11 +311,14 @@ def create_app(output_dir: str | Path, curator: str | None = None,
             abort(404, f"no audit entry {entry_id}")
         curation.undo(entry_id, session.get("curator", default_curator))
         document_id = index().document_of(entry.source_path)
-        item = find_item(document_id, entry.item) if document_id else None
+        stored = extracted(document_id) if document_id else None
+        item = (document_item(stored, curation.item_decisions(entry.source_path, entry.item), entry.item)
+                if stored else None)
         if item is not None:
-            decided(item)
-        else:
-            exports.request()
+            index().refresh_item(item)
+        elif document_id:
+            index().remove_item(document_id, entry.item)  # an added item, undone: gone from the queue
+        exports.request()
         return item
 
     @app.post(f"/undo/<int(min=1, max={MAX_ID}):entry_id>")
@@ -343,6 +350,64 @@ def create_app(output_dir: str | Path, curator: str | None = None,
         session["decided"] = max(0, session.get("decided", 0) - 1)
         flash(f"Undid your last decision (change {entry_id}).")
         return redirect(_item_url(item, wanted) if item else url_for("queue", **wanted.args()))
+
+    @app.post("/add")
+    def add():
+        """A mention or relation the extractor missed, added by the curator as an accepted item."""
+        document_id = request.form.get("doc", "")
+        wanted = filter_of(request.form)
+        stored = extracted(document_id)
+        if stored is None:
+            abort(404, f"no document {document_id} in the store; it may have been re-processed")
+        view = apply_decisions(stored, decisions_of(store().connection, stored.document.source_path))
+        kind, label = request.form.get("kind", ""), request.form.get("a_label", "").strip()
+        back = find_item(document_id, request.form.get("from_key", ""))
+        try:
+            if kind == "mention":
+                start, end = (_number(request.form.get(f"a_{n}", "").strip(), int, n) for n in ("start", "end"))
+                norm = re.split(r"[\s,;]+", request.form.get("a_norm", "").strip())
+                concept = request.form.get("a_concept", "").strip() or None
+                text = stored.document.text
+                if not any(norm) and concept is None and 0 <= start < end <= len(text):
+                    found = link(concepts(), label, text[start:end])  # identifiers from the lexicons
+                    norm, concept = (list(found.curies), found.name) if found else ([], None)
+                record = new_mention(view, label, start, end, norm, concept)
+                key = mention_key(record)
+            elif kind == "relation":
+                ends = []
+                for name in ("head", "tail"):
+                    match = re.fullmatch(r"(\d{1,12})-(\d{1,12})", request.form.get(f"a_{name}", ""))
+                    if not match:
+                        raise InvalidCorrection(f"choose the relation's {name} among the mentions", name)
+                    ends.append((int(match[1]), int(match[2])))
+                record = new_relation(view, label, ends[0], ends[1], CURATOR_EXTRACTOR)
+                key = relation_key(label, ends[0], ends[1])
+            else:
+                abort(400, "kind must be mention or relation")
+        except InvalidCorrection as error:
+            return _render_item(back, wanted, 400, add_error=str(error), add_kind=kind)
+        decisions = Curation(store()).item_decisions(stored.document.source_path, key)
+        existing = document_item(stored, decisions, key)
+        if existing is not None and existing.status != "pending":
+            flash(f"{existing.label} “{existing.text}” is already in the queue ({existing.status}).", "error")
+            return redirect(_item_url(existing, wanted))
+        if existing is not None and not decisions:
+            flash(f"{existing.label} “{existing.text}” was extracted already: accept it here.", "error")
+            return redirect(_item_url(existing, wanted))
+        curation = Curation(store())
+        try:
+            curation.decide(stored.document.source_path, key, kind, "accepted", record,
+                            curator=session.get("curator", default_curator),
+                            expected_version=decisions[key].version if decisions else 0,
+                            comment=request.form.get("comment", "").strip() or "added by a curator")
+        except Conflict as conflict:
+            return _render_item(back, wanted, 409, conflict=conflict.current)
+        item = find_item(document_id, key)
+        index().refresh_item(item)
+        exports.request()
+        session["undo"] = curation.log(item.source_path, key, limit=1)[0].id
+        flash(f"Added {item.label} “{item.text}”.")
+        return redirect(_item_url(item, wanted))
 
     @app.post("/exports")
     def refresh_exports():
@@ -402,10 +467,10 @@ def _document_url(item: ReviewItem, values: dict[str, Any]) -> str:
 
 
 def _relation_ends(item: ReviewItem, view: StoredDocument, values: dict[str, Any]) -> list[dict[str, Any]]:
-    """Mentions a relation's ends can be moved to: those in the sentences the relation spans."""
-    if item.kind != "relation":
+    """Mentions a relation's ends can be (moved to, or added between): those in the item's sentences."""
+    if item.kind == "fact":
         return []
-    start, end, _ = item_spans(item.stored, "relation", values)
+    start, end, _ = item_spans(item.stored, item.kind, values)
     return [e for e in view.entities if start <= e["start"] and e["end"] <= end]
 
 

@@ -211,6 +211,10 @@ class ItemIndex:
             "SELECT document_id FROM review_items WHERE source_path=? LIMIT 1", (source_path,)).fetchone()
         return row[0] if row else None
 
+    def remove_item(self, document_id: str, key: str) -> None:
+        with self.connection:
+            self.connection.execute("DELETE FROM review_items WHERE document_id=? AND key=?", (document_id, key))
+
     def page(self, wanted: QueueFilter, offset: int, limit: int) -> list[IndexedItem]:
         where, params = _where(wanted)
         rows = self.connection.execute(

@@ -12,6 +12,7 @@ from pipeline.store import StoredDocument
 from pipeline.store.curation import Decision, current_values, fact_key, mention_key, relation_key, relation_record
 
 PAGE_SIZE = 50
+CURATOR_EXTRACTOR = "curator"  # the extractor of what a curator added
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,19 @@ def _related_drugs(stored: StoredDocument) -> dict[int, list[str]]:
     return out
 
 
+def _kept_item(stored: StoredDocument, decision: Decision) -> ReviewItem:
+    """The item of a decision on something the extractor did not find (now or ever)."""
+    record = decision.original
+    if decision.kind == "mention":
+        return _mention_item(stored, record)
+    if decision.kind == "fact":
+        return _fact_item(stored, record, decision.item)
+    confidence = record.get("confidence")
+    return ReviewItem("relation", decision.item, record["label"], f"{record['head_text']} → {record['tail_text']}",
+                      f"{record['label']} (added by a curator)" if record.get("extractor") == CURATOR_EXTRACTOR
+                      else record["label"], stored, record, record["tail"][0], confidence, 0.0)
+
+
 def document_item(stored: StoredDocument, decisions: Mapping[str, Decision], key: str) -> ReviewItem | None:
     """The one item `key` of a document, as `document_items` gives it, without building the others."""
     kind = key.split(":", 1)[0]
@@ -152,9 +166,8 @@ def document_item(stored: StoredDocument, decisions: Mapping[str, Decision], key
         fact = next((f for f in stored.facts if fact_key(f) == key), None)
         item = _fact_item(stored, fact, key) if fact is not None else None
     decision = decisions.get(key)
-    if item is None and decision is not None and decision.status != "pending" and kind in ("mention", "fact"):
-        item = (_mention_item(stored, decision.original) if kind == "mention"
-                else _fact_item(stored, decision.original, key))  # decided, no longer extracted
+    if item is None and decision is not None and decision.status != "pending":
+        item = _kept_item(stored, decision)  # decided (or added by a curator), not extracted
     if item is None or decision is None:
         return item
     item = replace(item, decision=decision)
@@ -175,12 +188,9 @@ def document_items(stored: StoredDocument, decisions: Mapping[str, Decision]) ->
             items.append(_fact_item(stored, fact, key))
     seen = {item.key for item in items}
     for key, decision in decisions.items():
-        # decided items the extractor no longer finds stay reviewable
+        # decided items the extractor no longer finds, and items a curator added, stay reviewable
         if key not in seen and decision.status != "pending":
-            if decision.kind == "mention":
-                items.append(_mention_item(stored, decision.original))
-            elif decision.kind == "fact":
-                items.append(_fact_item(stored, decision.original, key))
+            items.append(_kept_item(stored, decision))
     out = []
     for item in items:
         decision = decisions.get(item.key)

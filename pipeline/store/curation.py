@@ -287,6 +287,46 @@ def validate_correction(kind: str, correction: dict[str, Any], original: dict[st
     return out
 
 
+def new_mention(stored: StoredDocument, label: str, start: int, end: int, norm: list[str],
+                concept: str | None) -> dict[str, Any]:
+    """The record of a mention a curator adds where the extractor found none; InvalidCorrection saying what to
+    fix. `stored` is the document's curated view: the mention takes the sentence of a mention around it."""
+    text = stored.document.text
+    if not _LABEL.match(label):
+        raise InvalidCorrection(f"label {label!r} must be upper case, like DRUG or ADVERSE_EVENT", "label")
+    if not 0 <= start < end <= len(text) or not text[start:end].strip():
+        raise InvalidCorrection(f"span {start}-{end} is not a piece of the document's text (0-{len(text)}); "
+                                "select the words", "start")
+    if text[start:end] != text[start:end].strip():
+        raise InvalidCorrection("the span starts or ends with a space; select the words only", "start")
+    norm = [c for c in norm if c]
+    bad = [c for c in norm if not _CURIE.match(c)]
+    if bad:
+        raise InvalidCorrection(f"identifiers must be CURIEs such as MEDDRA:10037844, not {', '.join(bad)}", "norm")
+    section = stored.document.section_at(start)
+    sentence = next((list(e["sentence"]) for e in stored.entities
+                     if e.get("sentence") and e["sentence"][0] <= start and end <= e["sentence"][1]), None)
+    return {"label": label, "start": start, "end": end, "text": text[start:end], "norm": norm, "concept": concept,
+            "negated": False, "context": None, "section": section.kind if section else None, "sentence": sentence,
+            "source": "curator"}
+
+
+def new_relation(stored: StoredDocument, label: str, head: tuple[int, int], tail: tuple[int, int],
+                 extractor: str) -> dict[str, Any]:
+    """The record of a relation a curator adds between two mentions of the curated view `stored`."""
+    if not _LABEL.match(label):
+        raise InvalidCorrection(f"label {label!r} must be upper case, like HAS_ADVERSE_EVENT", "label")
+    ends = {}
+    for name, span in (("head", head), ("tail", tail)):
+        ends[name] = next((e for e in stored.entities if (e["start"], e["end"]) == tuple(span)), None)
+        if ends[name] is None:
+            raise InvalidCorrection(f"the relation's {name} must be a mention of this document", name)
+    if tuple(head) == tuple(tail):
+        raise InvalidCorrection("a relation links two different mentions", "tail")
+    return {"label": label, "head": list(head), "tail": list(tail), "head_text": ends["head"]["text"],
+            "tail_text": ends["tail"]["text"], "confidence": 1.0, "extractor": extractor}
+
+
 class Curation:
     """Decisions and their audit trail in a store's database."""
 

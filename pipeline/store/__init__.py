@@ -29,6 +29,8 @@ CREATE TABLE IF NOT EXISTS documents (
     pipeline_version TEXT NOT NULL,
     processed_at REAL NOT NULL
 );
+-- `save` replaces a document by id or source path: without this index each save scans every document
+CREATE INDEX IF NOT EXISTS documents_source ON documents(source_path);
 CREATE TABLE IF NOT EXISTS mentions (
     document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
     idx INTEGER NOT NULL,

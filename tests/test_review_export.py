@@ -71,12 +71,28 @@ def test_review_queue_filter_by_trial_and_document(out):
     with Store(out / "trialgraph.db") as store:
         index = ItemIndex.prepare(store)
         assert index.sync() == 1
-        total = sum(index.counts(QueueFilter()).values())
+        total = index.counts(QueueFilter()).total
         assert total > 15
-        assert sum(index.counts(QueueFilter(trial="nct00389285")).values()) == total
-        assert sum(index.counts(QueueFilter(document="rash_note")).values()) == total
-        assert not index.counts(QueueFilter(trial="NCT01065844"))
-        assert not index.counts(QueueFilter(document="other.txt"))
+        assert index.counts(QueueFilter(trial="nct00389285")).total == total
+        assert index.counts(QueueFilter(document="rash_note")).total == total
+        assert index.counts(QueueFilter(trial="NCT01065844")).total == 0
+        assert index.counts(QueueFilter(document="other.txt")).total == 0
+
+
+def test_review_queue_counts_kept_by_triggers_match_the_items(out):
+    _decide(out, "mention", "rash", "rejected")
+    with Store(out / "trialgraph.db") as store:
+        index = ItemIndex.prepare(store)
+        index.sync()
+        _decide(out, "mention", "fatigue", "accepted")
+        store.save(store.document(next(iter(store.connection.execute("SELECT id FROM documents")))[0],
+                                  curated=False).document, {"entities": [], "relations": []}, "re-run")
+        index.sync()  # the document's items are now only the decided ones, kept from their decisions
+        kept = index.counts(QueueFilter(kind="mention"))
+        counted = dict(store.connection.execute(
+            "SELECT status, COUNT(*) FROM review_items WHERE kind='mention' GROUP BY status"))
+        assert dict(kept.by_status) == counted == {"rejected": 1, "accepted": 1}
+        assert index.counts(QueueFilter(status="pending")).total == 0
 
 
 def test_review_command_serves_the_queue_and_prints_its_address(out):

@@ -35,8 +35,8 @@ from pipeline.lexicons import ConceptNormalizer, load_normalizer
 from pipeline.review.exports import ExportRefresher
 from pipeline.review.index import IndexedItem, ItemIndex
 from pipeline.review.queue import CURATOR_EXTRACTOR, PAGE_SIZE, QueueFilter, ReviewItem, document_item
-from pipeline.review.relink import link, relinked
-from pipeline.review.render import evidence, item_spans, segments, table_view
+from pipeline.review.relink import candidates, link, relinked
+from pipeline.review.render import curie_url, evidence, item_spans, segments, table_view
 from pipeline.store import Store, StoredDocument
 from pipeline.store.curation import (
     CORRECTABLE,
@@ -235,12 +235,13 @@ def create_app(output_dir: str | Path, curator: str | None = None,
     def queue():
         wanted = filter_of(request.args)
         counts = index().counts(wanted)
-        total = sum(counts.values())
-        pages = max(1, -(-total // PAGE_SIZE))
-        page = min(_number_arg(request.args, "page", 1, 1, MAX_ID), pages)
+        pages = max(1, -(-counts.total // PAGE_SIZE))
+        page = _number_arg(request.args, "page", 1, 1, MAX_ID)
+        page = page if counts.capped else min(page, pages)
         rows = index().page(wanted, (page - 1) * PAGE_SIZE, PAGE_SIZE)
         return render_template(
-            "queue.html", rows=rows, filter=wanted, counts=counts, total=total, page=page, pages=pages,
+            "queue.html", rows=rows, filter=wanted, counts=counts.by_status, total=counts.total,
+            capped=counts.capped, page=page, pages=pages,
             statuses=STATUSES, labels=index().labels(),
             item_url=lambda i: _item_url(i, wanted), page_url=lambda n: url_for("queue", **wanted.args(), page=n),
         )
@@ -266,10 +267,21 @@ def create_app(output_dir: str | Path, curator: str | None = None,
             filter=wanted, place=place,
             previous_url=_item_url(place.previous, wanted) if place.previous else None,
             next_url=_item_url(place.next, wanted) if place.next else None,
+            candidates=_candidates(item, current, request.args.get("find", "").strip()[:200]), curie_url=curie_url,
             history=Curation(store()).log(item.source_path, item.key), mention_labels=MENTION_LABELS,
             relation_labels=RELATION_LABELS, ends=_relation_ends(item, view, current),
             document_url=_document_url(item, current), queue_url=url_for("queue", **wanted.args()), **extra,
         ), status
+
+    def _candidates(item: ReviewItem, current: dict[str, Any], find: str) -> list[Any]:
+        """Identifier candidates from the lexicons for the correction form: of `find` when the curator
+        searched, else of what the item says (a mention's text, a fact's event)."""
+        if item.kind == "relation":
+            return []
+        label = current["label"] if item.kind == "mention" else "ADVERSE_EVENT"
+        text = item.stored.document.text
+        name = find or (text[current["start"] : current["end"]] if item.kind == "mention" else current.get("event") or "")
+        return candidates(concepts(), label, name)
 
     @app.post("/decide")
     def decide():

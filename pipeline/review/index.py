@@ -17,7 +17,8 @@ from pipeline.review.render import Evidence, Segment, snippet
 from pipeline.store import Store, StoredDocument
 from pipeline.store.curation import Curation, current_values
 
-INDEX_VERSION = 2  # rows of an older index are rebuilt
+INDEX_VERSION = 3  # rows of an older index are rebuilt
+COUNT_LIMIT = 10_000  # a filter on words counts its matches up to this many ("10,000+")
 _META_KEY = "review_index"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS review_items (
@@ -49,6 +50,23 @@ CREATE INDEX IF NOT EXISTS review_items_order
 CREATE INDEX IF NOT EXISTS review_items_counts ON review_items(kind, label, status, confidence);
 CREATE INDEX IF NOT EXISTS review_items_source ON review_items(source_path, key);
 CREATE INDEX IF NOT EXISTS review_items_label ON review_items(label);
+-- items by kind, label and status, kept by triggers: the queue's counts without a scan
+CREATE TABLE IF NOT EXISTS review_counts (
+    kind TEXT NOT NULL, label TEXT NOT NULL, status TEXT NOT NULL, n INTEGER NOT NULL,
+    PRIMARY KEY (kind, label, status)
+) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS review_counts_added AFTER INSERT ON review_items BEGIN
+    INSERT INTO review_counts VALUES (NEW.kind, NEW.label, NEW.status, 1)
+    ON CONFLICT (kind, label, status) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS review_counts_removed AFTER DELETE ON review_items BEGIN
+    UPDATE review_counts SET n = n - 1 WHERE kind = OLD.kind AND label = OLD.label AND status = OLD.status;
+END;
+CREATE TRIGGER IF NOT EXISTS review_counts_changed AFTER UPDATE OF kind, label, status ON review_items BEGIN
+    UPDATE review_counts SET n = n - 1 WHERE kind = OLD.kind AND label = OLD.label AND status = OLD.status;
+    INSERT INTO review_counts VALUES (NEW.kind, NEW.label, NEW.status, 1)
+    ON CONFLICT (kind, label, status) DO UPDATE SET n = n + 1;
+END;
 CREATE TABLE IF NOT EXISTS review_dirty (document_id TEXT PRIMARY KEY);
 CREATE TRIGGER IF NOT EXISTS review_document_stored AFTER INSERT ON documents BEGIN
     INSERT OR IGNORE INTO review_dirty VALUES (NEW.id);
@@ -96,6 +114,19 @@ class Place:
     total: int
     previous: IndexedItem | None
     next: IndexedItem | None
+    capped: bool = False  # the total is at least `total`
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Items of a filtered queue by status; `capped` when counting stopped at `COUNT_LIMIT`."""
+
+    by_status: Counter
+    capped: bool
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_status.values())
 
 
 def _like(words: str) -> str:
@@ -174,6 +205,7 @@ class ItemIndex:
         if store.meta(_META_KEY) != INDEX_VERSION:
             with store.connection:
                 store.connection.execute("DROP TABLE review_items")
+                store.connection.execute("DROP TABLE review_counts")
                 store.connection.executescript(_SCHEMA)
                 store.connection.execute("INSERT OR IGNORE INTO review_dirty SELECT id FROM documents")
             store.set_meta(_META_KEY, INDEX_VERSION)
@@ -223,11 +255,24 @@ class ItemIndex:
             (*params, limit, offset))
         return [_indexed(row) for row in rows]
 
-    def counts(self, wanted: QueueFilter) -> Counter:
-        """Items matching the filter, by status."""
+    def counts(self, wanted: QueueFilter) -> Counts:
+        """Items matching the filter, by status: from the kept counts when it filters on kind, label and status
+        only, else counted, up to `COUNT_LIMIT` when it filters on words."""
+        plain = {name: value for name, value in wanted.args().items()}
+        if set(plain) <= {"kind", "label", "status"}:
+            where = " AND ".join(f"{name} = ?" for name in plain) or "1"
+            found = Counter({status: n for status, n in self.connection.execute(
+                f"SELECT status, SUM(n) FROM review_counts WHERE {where} GROUP BY status", list(plain.values()))
+                if n})
+            return Counts(found, False)
         where, params = _where(wanted)
-        return Counter(dict(self.connection.execute(
-            f"SELECT status, COUNT(*) FROM review_items WHERE {where} GROUP BY status", params)))
+        if set(plain) & {"document", "trial", "drug", "event", "q"}:
+            found = Counter(dict(self.connection.execute(
+                f"SELECT status, COUNT(*) FROM (SELECT status FROM review_items WHERE {where} LIMIT ?) GROUP BY status",
+                (*params, COUNT_LIMIT + 1))))
+            return Counts(found, sum(found.values()) > COUNT_LIMIT)
+        return Counts(Counter(dict(self.connection.execute(
+            f"SELECT status, COUNT(*) FROM review_items WHERE {where} GROUP BY status", params))), False)
 
     def labels(self) -> list[str]:
         """The labels in the queue (one index lookup per label)."""
@@ -242,9 +287,10 @@ class ItemIndex:
         where, params = _where(wanted)
         here = self.connection.execute(
             f"SELECT {_ORDER} FROM review_items WHERE document_id=? AND key=?", (document_id, key)).fetchone()
-        total = self.connection.execute(f"SELECT COUNT(*) FROM review_items WHERE {where}", params).fetchone()[0]
+        counts = self.counts(wanted)
+        total = sum(counts.by_status.values())
         if here is None:
-            return Place(0, total, None, None)
+            return Place(0, total, None, None, counts.capped)
         inside = self.connection.execute(
             f"SELECT 1 FROM review_items WHERE document_id=? AND key=? AND {where}", (document_id, key, *params)
         ).fetchone() is not None
@@ -252,7 +298,7 @@ class ItemIndex:
             f"SELECT COUNT(*) FROM review_items INDEXED BY review_items_order WHERE {where} AND ({_ORDER}) < (?,?,?,?,?)", (*params, *here)
         ).fetchone()[0]
         return Place(before + 1 if inside else 0, total, self._neighbour(where, params, here, "<"),
-                     self._neighbour(where, params, here, ">"))
+                     self._neighbour(where, params, here, ">"), counts.capped)
 
     def after(self, wanted: QueueFilter, document_id: str, key: str) -> IndexedItem | None:
         """The item that follows this one in the filtered queue, in the order as it stands now."""
@@ -280,5 +326,7 @@ class ItemIndex:
         return document_items(stored, decisions)
 
     def _insert(self, rows: list[tuple]) -> None:
+        updates = ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS.split(", ")[2:])
         self.connection.executemany(
-            f"INSERT OR REPLACE INTO review_items ({_COLUMNS}) VALUES ({','.join('?' * 20)})", rows)
+            f"INSERT INTO review_items ({_COLUMNS}) VALUES ({','.join('?' * 20)}) "
+            f"ON CONFLICT (document_id, key) DO UPDATE SET {updates}", rows)

@@ -48,3 +48,14 @@ def relinked(kind: str, current: dict[str, Any], values: dict[str, Any], stored:
         found = link(normalizer, "ADVERSE_EVENT", values["event"], registry=section.startswith("results:"))
         return {**values, "norm": list(found.curies) if found else [], "concept": found.name if found else None}
     return values
+
+
+def candidates(normalizer: ConceptNormalizer, label: str, name: str, limit: int = 8) -> list[Concept]:
+    """Concepts a name may be, for a curator to choose from: the one the pipeline would link (first), then
+    the lexicon's concepts of that name of the label's kind."""
+    found = [c for c in (link(normalizer, label, name),) if c is not None]
+    wanted = _LEXICON_LABELS.get(label, "DISEASE" if label == "ADVERSE_EVENT" else None)
+    for concept in normalizer.lexicon.lookup(name.strip()) if name.strip() else []:
+        if (wanted is None or concept.label == wanted) and all(c.curies != concept.curies for c in found):
+            found.append(concept)
+    return found[:limit]

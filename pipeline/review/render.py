@@ -159,3 +159,21 @@ def _window(text: str, span: tuple[int, int], lowest: int, highest: int) -> tupl
     if highest - span[1] > SNIPPET_REACH:
         end = max(span[1], text.rfind(" ", 0, span[1] + SNIPPET_REACH))
     return start, end
+
+
+_BROWSERS = {  # where a curator can read about an identifier (MedDRA has no open browser)
+    "MESH": "https://meshb.nlm.nih.gov/record/ui?ui={}",
+    "HP": "https://hpo.jax.org/browse/term/HP:{}",
+    "MONDO": "https://monarchinitiative.org/MONDO:{}",
+    "DOID": "https://disease-ontology.org/?id=DOID:{}",
+    "DRUGBANK": "https://go.drugbank.com/drugs/{}",
+    "NCIT": "https://ncit.nci.nih.gov/ncitbrowser/ConceptReport.jsp?dictionary=NCI_Thesaurus&code={}",
+    "UNII": "https://precision.fda.gov/uniisearch/srs/unii/{}",
+}
+
+
+def curie_url(curie: str) -> str | None:
+    """A public page about an identifier, when its vocabulary has one."""
+    prefix, _, local = curie.partition(":")
+    template = _BROWSERS.get(prefix.upper())
+    return template.format(local) if template and local else None

@@ -63,6 +63,15 @@
     endField.addEventListener("input", showPreview);
   });
 
+  // Identifier candidates: "use" fills the correction's identifiers and name.
+  Array.prototype.forEach.call(document.querySelectorAll(".use-candidate"), function (button) {
+    button.addEventListener("click", function () {
+      var norm = document.getElementById("c_norm"), name = document.getElementById("c_concept");
+      if (norm) { norm.value = button.dataset.norm; }
+      if (name) { name.value = button.dataset.name; }
+    });
+  });
+
   var help = document.getElementById("help");
   var helpToggle = document.getElementById("help-toggle");
   if (help && helpToggle) {

@@ -320,7 +320,7 @@ def test_review_browser_backspace_undoes_the_last_decision(browser, served):
     page = browser.new_page()
     order = _queue_order(page, base, "kind=mention")
     page.goto(base + order[0])
-    key = page.locator("input[name=key]").input_value()
+    key = page.locator("#decision input[name=key]").input_value()
     page.keyboard.press("r")
     page.wait_for_selector(".flash")
     assert page.url.endswith(order[1])
@@ -328,7 +328,7 @@ def test_review_browser_backspace_undoes_the_last_decision(browser, served):
     page.keyboard.press("Backspace")
     page.wait_for_selector(".flash")
     assert "Undid your last decision" in page.inner_text(".flash")
-    assert page.locator("input[name=key]").input_value() == key  # back on the item, to decide again
+    assert page.locator("#decision input[name=key]").input_value() == key  # back on the item, to decide again
     assert _decision(out, "rash_note.txt", key).status == "pending"
     assert "pending" in page.inner_text("h1")
     page.keyboard.press("Backspace")  # nothing left to undo in this session: nothing happens

@@ -183,7 +183,10 @@ def test_review_app_undo_from_the_audit_trail_brings_the_item_back(client, out):
     assert response.status_code == 302
     settle(client.application)
     assert "rash" in _events(out, "sorafenib")
-    assert "undo #" in client.get("/audit").get_data(as_text=True)
+    audit = client.get("/audit").get_data(as_text=True)
+    assert "undid #" in audit and "relation HAS_ADVERSE_EVENT “sorafenib → rash”" in audit  # in words
+    assert len(re.findall(r'action="/undo/(\d+)"', audit)) == 1  # only the latest change of an item
+    assert client.get("/audit?curator=nobody").get_data(as_text=True).count('action="/undo/') == 0
 
 
 def test_review_app_numeric_parameters_are_bounded(client, out):

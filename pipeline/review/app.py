@@ -430,9 +430,18 @@ def create_app(output_dir: str | Path, curator: str | None = None,
 
     @app.get("/audit")
     def audit():
-        by_path = dict(store().connection.execute("SELECT source_path, id FROM documents"))
-        entries = Curation(store()).log(limit=_number_arg(request.args, "limit", 500, 1, MAX_LOG_ENTRIES))
-        return render_template("audit.html", entries=entries, by_path=by_path)
+        """Every change in words, newest first; filtered by curator, paged by `before` (an entry id)."""
+        limit = _number_arg(request.args, "limit", 100, 1, MAX_LOG_ENTRIES)
+        before = _number_arg(request.args, "before", 0, 1, MAX_ID) or None
+        who = " ".join(request.args.get("curator", "").split())[:80] or None
+        curation = Curation(store())
+        entries = curation.log(limit=limit, curator=who, before=before)
+        keys = {(e.source_path, e.item) for e in entries}
+        shown = index().describe(keys)
+        older = url_for("audit", before=entries[-1].id, limit=limit, **({"curator": who} if who else {})) \
+            if len(entries) == limit else None
+        return render_template("audit.html", entries=entries, shown=shown, undoable=curation.latest_entries(keys),
+                               who=who or "", older=older)
 
     @app.get("/document/<document_id>")
     def document_page(document_id: str):

@@ -211,10 +211,6 @@ class ItemIndex:
             store.set_meta(_META_KEY, INDEX_VERSION)
         return cls(store)
 
-    def pending_documents(self) -> int:
-        """How many documents wait to be (re-)indexed."""
-        return self.connection.execute("SELECT COUNT(*) FROM review_dirty").fetchone()[0]
-
     def sync(self, batch: int = 200) -> int:
         """Index the documents stored or replaced since the last sync; returns how many."""
         done = 0
@@ -242,6 +238,16 @@ class ItemIndex:
         row = self.connection.execute(
             "SELECT document_id FROM review_items WHERE source_path=? LIMIT 1", (source_path,)).fetchone()
         return row[0] if row else None
+
+    def describe(self, keys: set[tuple[str, str]]) -> dict[tuple[str, str], IndexedItem]:
+        """The queue rows of (source path, item key) pairs, for saying in words what a change was about."""
+        out = {}
+        for source_path, key in keys:
+            row = self.connection.execute(f"SELECT {_SHOWN} FROM review_items WHERE source_path=? AND key=?",
+                                          (source_path, key)).fetchone()
+            if row:
+                out[(source_path, key)] = _indexed(row)
+        return out
 
     def remove_item(self, document_id: str, key: str) -> None:
         with self.connection:
@@ -308,10 +314,6 @@ class ItemIndex:
             return None
         where, params = _where(wanted)
         return self._neighbour(where, params, here, ">")
-
-    def first(self, wanted: QueueFilter) -> IndexedItem | None:
-        found = self.page(wanted, 0, 1)
-        return found[0] if found else None
 
     def _neighbour(self, where: str, params: list[Any], here: tuple, direction: str) -> IndexedItem | None:
         order = _ORDER if direction == ">" else ", ".join(f"{c} DESC" for c in _ORDER.split(", "))

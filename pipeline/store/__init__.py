@@ -94,6 +94,7 @@ CREATE TABLE IF NOT EXISTS decision_log (
     at REAL NOT NULL,
     undoes INTEGER REFERENCES decision_log(id)
 );
+CREATE INDEX IF NOT EXISTS decision_log_item ON decision_log(source_path, item);
 """
 _MENTION_COLUMNS = ("label", "start", "end", "text", "norm", "concept", "negated", "context", "section")
 

@@ -383,17 +383,29 @@ class Curation:
             self._write(decision, current, action="undo", undoes=entry_id)
         return decision
 
-    def log(self, source_path: str | None = None, item: str | None = None, limit: int = 500) -> list[LogEntry]:
-        """The audit trail, newest first, optionally for one document or one item; at most `limit` entries
-        (1 to `MAX_LOG_ENTRIES`)."""
+    def log(self, source_path: str | None = None, item: str | None = None, limit: int = 500, *,
+            curator: str | None = None, before: int | None = None) -> list[LogEntry]:
+        """The audit trail, newest first, optionally for one document or one item, by one curator, or older
+        than entry `before`; at most `limit` entries (1 to `MAX_LOG_ENTRIES`)."""
         if not 1 <= limit <= MAX_LOG_ENTRIES:
             raise ValueError(f"limit must be from 1 to {MAX_LOG_ENTRIES:,}, not {limit}")
-        query, params = "SELECT * FROM decision_log", []
-        if source_path is not None:
-            query += " WHERE source_path=?" + (" AND item=?" if item is not None else "")
-            params = [source_path] + ([item] if item is not None else [])
-        rows = self.connection.execute(query + " ORDER BY id DESC LIMIT ?", (*params, limit))
+        clauses, params = [], []
+        for column, value in (("source_path", source_path), ("item", item if source_path is not None else None),
+                              ("curator", curator)):
+            if value is not None:
+                clauses.append(f"{column}=?")
+                params.append(value)
+        if before is not None:
+            clauses.append("id<?")
+            params.append(before)
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        rows = self.connection.execute(f"SELECT * FROM decision_log{where} ORDER BY id DESC LIMIT ?", (*params, limit))
         return [self._log_entry(row) for row in rows]
+
+    def latest_entries(self, keys: set[tuple[str, str]]) -> set[int]:
+        """The id of the newest audit entry of each (source path, item): the only ones an undo can apply to."""
+        return {self.connection.execute("SELECT MAX(id) FROM decision_log WHERE source_path=? AND item=?",
+                                        key).fetchone()[0] for key in keys}
 
     def entry(self, entry_id: int) -> LogEntry:
         """One audit entry; KeyError when there is none of that id."""

@@ -62,10 +62,31 @@ def span(phrase: str, occurrence: int = 0) -> tuple[int, int]:
     return start, start + len(phrase)
 
 
+def settle(app) -> None:
+    """Wait until the app's background rebuild of the graph exports (what `trialgraph query` reads) is done."""
+    from pipeline.review.app import EXPORTS_EXTENSION
+
+    assert app.extensions[EXPORTS_EXTENSION].wait(timeout=120), "the graph exports were not rebuilt in 120 s"
+
+
+def wait_for_exports(base: str, timeout: float = 120.0) -> None:
+    """Wait until the served app's page header says the graph exports are up to date."""
+    import time
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with urllib.request.urlopen(base + "/audit?limit=1") as response:
+            if "graph exports up to date" in response.read().decode():
+                return
+        time.sleep(0.2)
+    raise AssertionError(f"the graph exports were not rebuilt within {timeout:.0f} s")
+
+
 @contextmanager
-def running_app(output_dir: Path, curator: str = "tester") -> Iterator[str]:
-    """The review app on 127.0.0.1 and a free port, in a thread; yields its base URL."""
-    server = serve(create_app(output_dir, curator=curator), "127.0.0.1", 0)
+def running_app(output_dir: Path, curator: str = "tester", port: int = 0) -> Iterator[str]:
+    """The review app on 127.0.0.1 and `port` (0: a free one), in a thread; yields its base URL."""
+    server = serve(create_app(output_dir, curator=curator), "127.0.0.1", port)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -6,7 +6,7 @@ import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from review_fixtures import INCIDENCE, TABLE_SOURCE, add_table_document, built, out, span  # noqa: F401  (built: out's fixture)
+from review_fixtures import INCIDENCE, TABLE_SOURCE, add_table_document, built, out, settle, span  # noqa: F401  (built: out's fixture)
 
 from pipeline.cli import main
 from pipeline.review.app import create_app
@@ -59,7 +59,9 @@ def _query(out, kind: str, name: str) -> dict:
 def _decide(client, out, key: str, status: str, version: int = 0, **fields):
     form = {"csrf_token": _token(client), "doc": _document_id(out), "key": key, "decision": status,
             "version": str(version), **fields}
-    return client.post("/decide", data=form)
+    response = client.post("/decide", data=form)
+    settle(client.application)
+    return response
 
 
 def test_review_app_queue_puts_the_grade_3_event_first(client):
@@ -83,8 +85,10 @@ def test_review_app_queue_filters_by_event_label_kind_and_status(client, out):
     assert _queue_keys(client, "?status=rejected") == []
     _decide(client, out, f"mention:ADVERSE_EVENT:{rash[0]}-{rash[1]}", "rejected")
     assert _queue_keys(client, "?status=rejected") == [f"mention:ADVERSE_EVENT:{rash[0]}-{rash[1]}"]
-    uncertain = _queue_keys(client, "?max_confidence=0.5")  # only model relations can be this unsure
-    assert set(uncertain) < set(_queue_keys(client)) and all(k.startswith("relation:") for k in uncertain)
+    everything, uncertain = set(_queue_keys(client)), set(_queue_keys(client, "?max_confidence=0.5"))
+    # items without a confidence (mentions) stay; the surer relations go
+    assert {k for k in everything if k.startswith("mention:")} <= uncertain < everything
+    assert client.get("/?max_confidence=high").status_code == 400
 
 
 def test_review_app_shows_document_text_as_text(client, out):
@@ -162,6 +166,11 @@ def test_review_app_fact_shows_its_table_cell_and_takes_corrected_numbers(client
         decision = Curation(store).decision(TABLE_SOURCE, "fact:T2:0:1")
     assert (fact["n"], fact["total"], fact["percent"]) == (30, 33, 91.0)
     assert decision.correction == {"n": 30, "percent": 91.0} and decision.original == INCIDENCE
+    settle(client.application)
+    rash = _events(out, "sorafenib")["rash"]  # `query --json` says which values a curator corrected
+    assert rash["curation"] == "corrected"
+    assert [(i["n"], i.get("curation")) for i in rash["incidence"]] == [(30, "corrected")]
+    assert "curation" not in _events(out, "sorafenib")["diarrhoea"]
 
 
 def test_review_app_undo_from_the_audit_trail_brings_the_item_back(client, out):
@@ -172,8 +181,12 @@ def test_review_app_undo_from_the_audit_trail_brings_the_item_back(client, out):
     (entry,) = re.findall(r'action="/undo/(\d+)"', audit)
     response = client.post(f"/undo/{entry}", data={"csrf_token": _token(client), "next": "/audit"})
     assert response.status_code == 302
+    settle(client.application)
     assert "rash" in _events(out, "sorafenib")
-    assert "undo #" in client.get("/audit").get_data(as_text=True)
+    audit = client.get("/audit").get_data(as_text=True)
+    assert "undid #" in audit and "relation HAS_ADVERSE_EVENT “sorafenib → rash”" in audit  # in words
+    assert len(re.findall(r'action="/undo/(\d+)"', audit)) == 1  # only the latest change of an item
+    assert client.get("/audit?curator=nobody").get_data(as_text=True).count('action="/undo/') == 0
 
 
 def test_review_app_numeric_parameters_are_bounded(client, out):
@@ -210,3 +223,61 @@ def test_review_app_answers_only_the_host_names_it_was_started_for(out):
     named = create_app(out, allowed_hosts=allowed_host_names("127.0.0.1", ["review.lab.example"])).test_client()
     assert named.get("/", headers={"Host": "review.lab.example:8765"}).status_code == 200
     assert named.get("/", headers={"Host": "other.lab.example:8765"}).status_code == 400
+
+
+def test_review_app_document_view_marks_the_fact_cell(client, out):
+    document_id = add_table_document(out)
+    page = client.get(f"/document/{document_id}?table=T2&row=0&column=1").get_data(as_text=True)
+    assert re.search(r'<td class="cell-marked" id="cell-marked">31 \(94\)</td>', page)
+    assert page.count("cell-marked") == 2  # the class and the id of that one cell
+    assert "cell-marked" not in client.get(f"/document/{document_id}").get_data(as_text=True)
+
+
+def test_review_app_drug_filter_with_a_label_gives_the_drugs_events(client):
+    events = _queue_keys(client, "?drug=sorafenib&label=ADVERSE_EVENT")
+    wanted = {f"mention:ADVERSE_EVENT:{s}-{e}" for s, e in (span("rash"), span("diarrhea"), span("hypertension"))}
+    assert wanted <= set(events) and all(k.startswith("mention:ADVERSE_EVENT:") for k in events)
+    assert _queue_keys(client, "?drug=interleukin&label=ADVERSE_EVENT") == []
+
+
+def test_review_app_text_search_finds_the_words_of_the_evidence(client):
+    found = _queue_keys(client, "?q=nurse typed")
+    chart = span("sorafenib", 3)
+    assert f"mention:DRUG:{chart[0]}-{chart[1]}" in found
+    assert all(":" in k for k in found) and len(found) < len(_queue_keys(client))
+    assert _queue_keys(client, "?q=100%25_") == []  # LIKE's wildcards are searched as text
+
+
+def test_review_app_decision_answers_before_the_exports_are_rebuilt(client, out):
+    from pipeline.review.app import EXPORTS_EXTENSION
+
+    graph = out / "graph.json"
+    before = graph.stat().st_mtime_ns
+    rash = span("rash")
+    form = {"csrf_token": _token(client), "doc": _document_id(out), "key": f"mention:ADVERSE_EVENT:{rash[0]}-{rash[1]}",
+            "decision": "rejected", "version": "0"}
+    assert client.post("/decide", data=form).status_code == 302
+    exports = client.application.extensions[EXPORTS_EXTENSION]
+    assert graph.stat().st_mtime_ns == before and exports.status().stale  # rebuilt after the request, not in it
+    assert "graph exports: waiting to rebuild" in client.get("/audit").get_data(as_text=True)
+    settle(client.application)
+    assert graph.stat().st_mtime_ns > before and not exports.status().stale
+    assert "rash" not in _events(out, "sorafenib")
+
+
+def test_review_app_queue_follows_documents_stored_while_it_runs(client, out):
+    assert _queue_keys(client, "?kind=fact") == []
+    add_table_document(out)  # as a `trialgraph run` writing the store meanwhile
+    assert _queue_keys(client, "?kind=fact") == ["fact:T2:0:1"]
+
+
+def test_review_app_correction_offers_identifier_candidates_from_the_lexicons(client, out):
+    rash = span("rash")
+    url = f"/item?doc={_document_id(out)}&key=mention:ADVERSE_EVENT:{rash[0]}-{rash[1]}"
+    page = client.get(url).get_data(as_text=True)
+    first = re.search(r'class="use-candidate" data-norm="([^"]+)" data-name="([^"]+)"', page)
+    assert first[1].startswith("MEDDRA:10037844") and first[2] == "Rash"  # what the pipeline links first
+    assert 'href="https://meshb.nlm.nih.gov/record/ui?ui=D005076"' in page
+    searched = client.get(url + "&find=itching").get_data(as_text=True)
+    assert re.search(r'data-norm="MEDDRA:10037087[^"]*" data-name="Pruritus"', searched)
+    assert "<details id=\"correction\" open>" in searched

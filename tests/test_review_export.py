@@ -13,14 +13,15 @@ from spacy.tokens import DocBin
 
 from pipeline.cli import main
 from pipeline.nlp.language import build_nlp
-from pipeline.review.queue import QueueFilter, review_items
+from pipeline.review.index import ItemIndex
+from pipeline.review.queue import QueueFilter, document_items
 from pipeline.store import Store
 from pipeline.store.curation import Curation
 
 
 def _decide(out, kind: str, text: str, status: str, correction=None, occurrence: int = 0) -> None:
     with Store(out / "trialgraph.db") as store:
-        items = review_items(store.documents(curated=False), {})
+        items = [i for stored in store.documents(curated=False) for i in document_items(stored, {})]
         start, end = span(text, occurrence)
         item = next(i for i in items if i.kind == kind and (i.original["start"], i.original["end"]) == (start, end))
         Curation(store).decide(item.source_path, item.key, kind, status, item.original, curator="ana",
@@ -68,12 +69,30 @@ def test_review_command_without_a_store_says_how_to_make_one(tmp_path, capsys):
 
 def test_review_queue_filter_by_trial_and_document(out):
     with Store(out / "trialgraph.db") as store:
-        items = review_items(store.documents(curated=False), {})
-    assert len(items) > 15
-    assert all(QueueFilter(trial="nct00389285").matches(i) for i in items)
-    assert all(QueueFilter(document="rash_note").matches(i) for i in items)
-    assert not [i for i in items if QueueFilter(trial="NCT01065844").matches(i)]
-    assert not [i for i in items if QueueFilter(document="other.txt").matches(i)]
+        index = ItemIndex.prepare(store)
+        assert index.sync() == 1
+        total = index.counts(QueueFilter()).total
+        assert total > 15
+        assert index.counts(QueueFilter(trial="nct00389285")).total == total
+        assert index.counts(QueueFilter(document="rash_note")).total == total
+        assert index.counts(QueueFilter(trial="NCT01065844")).total == 0
+        assert index.counts(QueueFilter(document="other.txt")).total == 0
+
+
+def test_review_queue_counts_kept_by_triggers_match_the_items(out):
+    _decide(out, "mention", "rash", "rejected")
+    with Store(out / "trialgraph.db") as store:
+        index = ItemIndex.prepare(store)
+        index.sync()
+        _decide(out, "mention", "fatigue", "accepted")
+        store.save(store.document(next(iter(store.connection.execute("SELECT id FROM documents")))[0],
+                                  curated=False).document, {"entities": [], "relations": []}, "re-run")
+        index.sync()  # the document's items are now only the decided ones, kept from their decisions
+        kept = index.counts(QueueFilter(kind="mention"))
+        counted = dict(store.connection.execute(
+            "SELECT status, COUNT(*) FROM review_items WHERE kind='mention' GROUP BY status"))
+        assert dict(kept.by_status) == counted == {"rejected": 1, "accepted": 1}
+        assert index.counts(QueueFilter(status="pending")).total == 0
 
 
 def test_review_command_serves_the_queue_and_prints_its_address(out):

@@ -287,6 +287,9 @@ class _DocumentBuilder:
             }
             if tail.get("grade"):
                 evidence["grade"] = tail["grade"]
+            curation = [item.get("curation") for item in (relation, head, tail)]
+            if "corrected" in curation or "accepted" in curation:  # a curator's word (pipeline/store/curation.py)
+                evidence["curation"] = "corrected" if "corrected" in curation else "accepted"
             if relation["label"] == "HAS_ADVERSE_EVENT":
                 evidence["regimen"] = drugs_by_event.get(relation["tail"], [])
                 if tail.get("serious") is not None:
@@ -387,6 +390,7 @@ class _DocumentBuilder:
             "cell": fact.get("cell"), "caption": table.caption if table else "",
             "arm": fact.get("arm"), "warnings": list(fact.get("warnings") or []),
             **self._provenance(TABLE_EXTRACTOR, 0.7 if fact.get("warnings") else 0.9),
+            **({"curation": fact["curation"]} if fact.get("curation") else {}),
         }
 
     def _table(self, table_id: str | None) -> Table | None:

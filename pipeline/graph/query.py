@@ -189,7 +189,7 @@ def _incidence(edge: dict[str, Any]) -> dict[str, Any] | None:
         "regimen": list(edge.get("regimen") or []),
         "document": edge["document"],
     }
-    for key in ("arm", "dose", "table", "row", "column", "cell"):
+    for key in ("arm", "dose", "table", "row", "column", "cell", "curation"):
         if edge.get(key) is not None:
             incidence[key] = edge[key]
     return incidence
@@ -210,7 +210,7 @@ def evidence_record(graph: nx.MultiDiGraph, source: str, edge: dict[str, Any]) -
         "tail_start", "tail_end")
     record.update({k: edge.get(k) for k in keys})
     record.update({k: edge.get(k) for k in ("grade", "n", "total", "percent", "dose", "regimen", "extractor",
-                                            "version", "confidence", "warnings")})
+                                            "version", "confidence", "warnings", "curation")})
     return record
 
 
@@ -230,6 +230,8 @@ def _grouped(graph: nx.MultiDiGraph, edges: list[tuple[str, str, dict]], group_b
         floor = reported_grade(data)
         if floor:
             grades[other].append(floor)
+        if data.get("curation") and entry.get("curation") != "corrected":  # a curator's word on some evidence
+            entry["curation"] = data["curation"]
         entry["evidence"].append({"document": data["document"], "section": data.get("section"),
                                   "sentence": data.get("sentence"), "table": data.get("table"),
                                   "cell": data.get("cell"), "confidence": data.get("confidence")})
@@ -432,7 +434,8 @@ def trial(graph: nx.MultiDiGraph, trial_id: str) -> dict[str, Any]:
     ae_edges = _edges_from(graph, interventions + regimens, "HAS_ADVERSE_EVENT", in_trial)
     studied = _studied(graph, [v for v, _ in by_label["STUDIES"]])
     result["adverse_events"] = [
-        {k: e[k] for k in ("name", "norm", "incidence", "documents")} for e in _grouped(graph, ae_edges, True)
+        {k: e[k] for k in ("name", "norm", "incidence", "documents", "curation") if k in e}
+        for e in _grouped(graph, ae_edges, True)
         if not _is_studied(e, studied) or any((x.get("section") or "").startswith("results:") for x in e["evidence"])
     ]
     seen: set[tuple[str, str | None]] = set()

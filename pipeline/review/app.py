@@ -1,5 +1,7 @@
 """The curation web app behind `trialgraph review`: a queue of extracted items, their evidence, and
-accept / reject / correct decisions that are stored with who and when and rebuild the graph exports.
+accept / reject / correct decisions that are stored with who and when; the graph exports follow in the
+background (`pipeline.review.exports`), never inside a request, and the queue is an index in the store
+(`pipeline.review.index`), never rebuilt per page.
 
 Every page is rendered server-side by Jinja2 with autoescaping, so document text is always shown as text;
 state-changing requests carry a per-session CSRF token; decisions carry the version the curator saw.
@@ -13,13 +15,13 @@ import getpass
 import hmac
 import ipaddress
 import math
+import os
 import re
 import secrets
 import socket
 import threading
-from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -29,26 +31,37 @@ from flask import Flask, abort, flash, g, redirect, render_template, request, se
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from pipeline.batch.run import STORE_NAME
-from pipeline.graph.build import build_graph
-from pipeline.graph.export import write_graph
-from pipeline.review.queue import PAGE_SIZE, QueueFilter, ReviewItem, document_items, review_items
-from pipeline.review.render import Segment, segments, sentence_span, table_view
+from pipeline.lexicons import ConceptNormalizer, load_normalizer
+from pipeline.review.exports import ExportRefresher
+from pipeline.review.index import IndexedItem, ItemIndex
+from pipeline.review.queue import CURATOR_EXTRACTOR, PAGE_SIZE, QueueFilter, ReviewItem, document_item
+from pipeline.review.relink import candidates, link, relinked
+from pipeline.review.render import curie_url, evidence, item_spans, segments, table_view
 from pipeline.store import Store, StoredDocument
 from pipeline.store.curation import (
+    CORRECTABLE,
     MAX_LOG_ENTRIES,
     STATUSES,
     Conflict,
     Curation,
+    Decision,
     InvalidCorrection,
     apply_decisions,
-    decisions_by_source,
+    correction_of,
+    current_values,
+    decisions_of,
+    mention_key,
+    new_mention,
+    new_relation,
+    relation_key,
     validate_correction,
 )
 
 MENTION_LABELS = ("DRUG", "DOSE", "ADVERSE_EVENT", "CONDITION", "ENDPOINT", "DRUG_CLASS")
 RELATION_LABELS = ("HAS_ADVERSE_EVENT", "HAS_DOSE", "TREATS", "HAS_ENDPOINT")
 DECISIONS = {"accepted": "Accepted", "rejected": "Rejected", "corrected": "Corrected"}
-_SNIPPET_REACH = 70  # characters of context either side of an item in the queue
+SECRET_KEY_NAME = "review_secret.key"  # in the store folder: sessions outlive a restart
+EXPORTS_EXTENSION = "trialgraph_exports"  # app.extensions[...]: the ExportRefresher
 MAX_ID = 2**63 - 1  # SQLite's largest integer
 MAX_CELL_INDEX = 1_000_000
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
@@ -82,10 +95,29 @@ def _host_name(host_header: str) -> str:
         return host
 
 
+def secret_key(output_dir: Path) -> bytes:
+    """The app's session key, kept in `output_dir` (readable by its owner only) so that open pages, CSRF
+    tokens and curators' names survive a restart; made on first use."""
+    path = Path(output_dir) / SECRET_KEY_NAME
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        key = path.read_bytes()
+        if len(key) < 32:
+            raise RuntimeError(f"{path} holds no usable key ({len(key)} bytes); delete it to make a new one "
+                               "(open review pages will need a reload)") from None
+        return key
+    key = secrets.token_bytes(32)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(key)
+    return key
+
+
 def create_app(output_dir: str | Path, curator: str | None = None,
                allowed_hosts: Iterable[str] = LOOPBACK_NAMES) -> Flask:
     """The app over the store in `output_dir`; `curator` is the default name decisions are signed with;
-    `allowed_hosts` the host names requests may be addressed to (see `allowed_host_names`)."""
+    `allowed_hosts` the host names requests may be addressed to (see `allowed_host_names`). Indexes the
+    documents not yet in the review queue before it returns."""
     output_dir = Path(output_dir)
     allowed = frozenset(name.lower().strip("[]") for name in allowed_hosts)
     store_path = output_dir / STORE_NAME
@@ -93,45 +125,78 @@ def create_app(output_dir: str | Path, curator: str | None = None,
         raise FileNotFoundError(f"no store at {store_path}; run `trialgraph run PATH -o {output_dir}` first")
     app = Flask(__name__)
     app.config.update(
-        SECRET_KEY=secrets.token_bytes(32),
+        SECRET_KEY=secret_key(output_dir),
         SESSION_COOKIE_SAMESITE="Strict",
         SESSION_COOKIE_HTTPONLY=True,
         MAX_CONTENT_LENGTH=256 * 1024,
     )
     default_curator = curator or getpass.getuser()
-    documents = _DocumentCache()
-    rebuild_lock = threading.Lock()
+    exports = ExportRefresher(output_dir)
+    app.extensions[EXPORTS_EXTENSION] = exports
+    normalizer: list[ConceptNormalizer] = []
+    normalizer_lock = threading.Lock()
+    with Store(store_path) as opened:
+        ItemIndex.prepare(opened).sync()
+        made = opened.meta("exports") or {}
+        if made.get("state") != opened.state():
+            exports.request()  # decisions since the last export (a server stopped before its rebuild)
 
     def store() -> Store:
         if "store" not in g:
             g.store = Store(store_path)
         return g.store
 
+    def index() -> ItemIndex:
+        if "index" not in g:
+            g.index = ItemIndex(store())
+            g.index.sync()  # documents a run stored meanwhile
+        return g.index
+
+    def concepts() -> ConceptNormalizer:
+        with normalizer_lock:
+            if not normalizer:
+                normalizer.append(load_normalizer())
+            return normalizer[0]
+
     @app.teardown_appcontext
     def close_store(_: BaseException | None) -> None:
+        g.pop("index", None)
+        g.pop("documents", None)
         if "store" in g:
             g.pop("store").close()
 
-    def all_items() -> list[ReviewItem]:
-        return review_items(documents.get(store()), Curation(store()).decisions())
+    def extracted(document_id: str) -> StoredDocument | None:
+        """A document as extracted, read once per request."""
+        documents = g.setdefault("documents", {})
+        if document_id not in documents:
+            documents[document_id] = store().document(document_id, curated=False)
+        return documents[document_id]
 
     def find_item(document_id: str, key: str) -> ReviewItem:
-        stored = next((s for s in documents.get(store()) if s.document.id == document_id), None)
+        stored = extracted(document_id)
         if stored is None:
             abort(404, f"no document {document_id} in the store; it may have been re-processed")
-        decisions = {k: d for (_, k), d in Curation(store()).decisions(stored.document.source_path).items()}
-        item = next((i for i in document_items(stored, decisions) if i.key == key), None)
+        item = document_item(stored, Curation(store()).item_decisions(stored.document.source_path, key), key)
         if item is None:
             abort(404, f"no item {key} in document {document_id}")
         return item
 
     def curated(item: ReviewItem) -> StoredDocument:
-        return apply_decisions(item.stored, decisions_by_source(store().connection).get(item.source_path, []))
+        """The document of `item` with every decision on it applied."""
+        return apply_decisions(item.stored, decisions_of(store().connection, item.source_path))
 
-    def rebuild_exports() -> None:
-        """What `trialgraph query` reads follows every decision."""
-        with rebuild_lock:
-            write_graph(build_graph(store().documents()), output_dir)
+    def filter_of(values) -> QueueFilter:
+        wanted = QueueFilter.from_args(values)
+        try:
+            wanted.confidence_limit()
+        except ValueError as error:
+            abort(400, str(error))
+        return wanted
+
+    def decided(item: ReviewItem) -> None:
+        """After a decision or undo on `item`: its queue row, then the exports in the background."""
+        index().refresh_item(find_item(item.document_id, item.key))
+        exports.request()
 
     @app.before_request
     def check_host() -> None:
@@ -159,7 +224,8 @@ def create_app(output_dir: str | Path, curator: str | None = None,
         if "csrf" not in session:
             session["csrf"] = secrets.token_urlsafe(32)
         return {"csrf_token": session["csrf"], "curator": session.get("curator", default_curator),
-                "when": _when}
+                "when": _when, "exports": exports.status(), "undo_entry": session.get("undo"),
+                "session_decisions": session.get("decided", 0)}
 
     @app.get("/favicon.ico")
     def favicon():
@@ -167,106 +233,231 @@ def create_app(output_dir: str | Path, curator: str | None = None,
 
     @app.get("/")
     def queue():
-        wanted = QueueFilter.from_args(request.args)
-        everything = all_items()
-        items = [i for i in everything if wanted.matches(i)]
-        pages = max(1, -(-len(items) // PAGE_SIZE))
-        page = min(_number_arg(request.args, "page", 1, 1, MAX_ID), pages)
-        shown = items[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-        docs = documents.get(store())
+        wanted = filter_of(request.args)
+        counts = index().counts(wanted)
+        pages = max(1, -(-counts.total // PAGE_SIZE))
+        page = _number_arg(request.args, "page", 1, 1, MAX_ID)
+        page = page if counts.capped else min(page, pages)
+        rows = index().page(wanted, (page - 1) * PAGE_SIZE, PAGE_SIZE)
         return render_template(
-            "queue.html", rows=[(i, _snippet(i)) for i in shown],
-            filter=wanted, counts=Counter(i.status for i in items), total=len(items), page=page, pages=pages,
-            statuses=STATUSES, labels=sorted({i.label for i in everything}),
-            documents=[(s.document.id, s.document.source_path) for s in docs],
-            trials=sorted({t for s in docs for t in _trials(s)}),
+            "queue.html", rows=rows, filter=wanted, counts=counts.by_status, total=counts.total,
+            capped=counts.capped, page=page, pages=pages,
+            statuses=STATUSES, labels=index().labels(),
             item_url=lambda i: _item_url(i, wanted), page_url=lambda n: url_for("queue", **wanted.args(), page=n),
         )
 
     @app.get("/item")
     def item_page():
         item = find_item(request.args.get("doc", ""), request.args.get("key", ""))
-        return _render_item(item, QueueFilter.from_args(request.args))
+        return _render_item(item, filter_of(request.args))
 
-    def _render_item(item: ReviewItem, wanted: QueueFilter, status: int = 200, **extra: Any):
-        items = [i for i in all_items() if wanted.matches(i)]
-        keys = [(i.document_id, i.key) for i in items]
-        here = keys.index((item.document_id, item.key)) if (item.document_id, item.key) in keys else -1
-        neighbours = {
-            "previous": _item_url(items[here - 1], wanted) if here > 0 else None,
-            "next": _item_url(items[here + 1], wanted) if 0 <= here < len(items) - 1 else None,
-        }
+    def _render_item(item: ReviewItem, wanted: QueueFilter, status: int = 200, submitted: Any = None,
+                     **extra: Any):
+        place = index().place(wanted, item.document_id, item.key)
         view = curated(item)
+        current = current_values(item.original, item.decision)
+        fields = _form_values(item.kind, current)
+        if submitted is not None:  # a refused correction: the form as the curator left it
+            fields.update({name: submitted[f"c_{name}"] for name in fields if f"c_{name}" in submitted})
         return render_template(
-            "item.html", item=item, evidence=_evidence(item), filter=wanted, neighbours=neighbours,
+            "item.html", item=item, fields=fields, current=current,
+            evidence=evidence(view, item.kind, current) if item.status != "rejected" else evidence(
+                item.stored, item.kind, item.original),
+            span_source=evidence(item.stored, item.kind, current) if item.kind != "fact" else None,
+            filter=wanted, place=place,
+            previous_url=_item_url(place.previous, wanted) if place.previous else None,
+            next_url=_item_url(place.next, wanted) if place.next else None,
+            candidates=_candidates(item, current, request.args.get("find", "").strip()[:200]), curie_url=curie_url,
             history=Curation(store()).log(item.source_path, item.key), mention_labels=MENTION_LABELS,
-            relation_labels=RELATION_LABELS, ends=_relation_ends(item, view),
-            document_url=_document_url(item), queue_url=url_for("queue", **wanted.args()), **extra,
+            relation_labels=RELATION_LABELS, ends=_relation_ends(item, view, current),
+            document_url=_document_url(item, current), queue_url=url_for("queue", **wanted.args()), **extra,
         ), status
+
+    def _candidates(item: ReviewItem, current: dict[str, Any], find: str) -> list[Any]:
+        """Identifier candidates from the lexicons for the correction form: of `find` when the curator
+        searched, else of what the item says (a mention's text, a fact's event)."""
+        if item.kind == "relation":
+            return []
+        label = current["label"] if item.kind == "mention" else "ADVERSE_EVENT"
+        text = item.stored.document.text
+        name = find or (text[current["start"] : current["end"]] if item.kind == "mention" else current.get("event") or "")
+        return candidates(concepts(), label, name)
 
     @app.post("/decide")
     def decide():
         item = find_item(request.form.get("doc", ""), request.form.get("key", ""))
-        wanted = QueueFilter.from_args(request.form)
+        wanted = filter_of(request.form)
         status = request.form.get("decision", "")
         if status not in DECISIONS:
             abort(400, f"decision must be one of {', '.join(DECISIONS)}")
+        following = index().after(wanted, item.document_id, item.key)  # the order the curator is working in
         correction = None
         curation = Curation(store())
         try:
             if status == "corrected":
-                correction = validate_correction(item.kind, _read_correction(item, request.form), item.original,
-                                                 curated(item))
+                current = current_values(item.original, item.decision)
+                values = _read_correction(item, current, request.form)
+                values = relinked(item.kind, current, values, item.stored, concepts())
+                correction = validate_correction(item.kind, correction_of(item.original, values, item.kind),
+                                                 item.original, curated(item))
             curation.decide(item.source_path, item.key, item.kind, status, item.original,
                             curator=session.get("curator", default_curator),
                             expected_version=_number_arg(request.form, "version", -1, 0, MAX_ID),
                             correction=correction, comment=request.form.get("comment", ""))
         except Conflict as conflict:
-            item.decision = conflict.current
-            return _render_item(item, wanted, 409, conflict=conflict.current)
+            return _render_item(_with_decision(item, conflict.current), wanted, 409, conflict=conflict.current)
         except InvalidCorrection as error:
-            return _render_item(item, wanted, 400, error=str(error))
-        rebuild_exports()
-        flash(f"{DECISIONS[status]} {item.label} “{item.text}”.")
-        return redirect(_next_pending(all_items(), wanted) or url_for("queue", **wanted.args()))
+            return _render_item(item, wanted, 400, submitted=request.form, error=str(error), error_field=error.field)
+        decided(item)
+        session["undo"] = curation.log(item.source_path, item.key, limit=1)[0].id
+        session["decided"] = session.get("decided", 0) + 1
+        flash(f"{DECISIONS[status]} {item.label} “{item.text}”. Backspace undoes it.")
+        return redirect(_item_url(following, wanted) if following else url_for("queue", **wanted.args()))
+
+    def _undo(entry_id: int) -> ReviewItem | None:
+        """Undo one audit entry; the item it was about, if it is still stored."""
+        curation = Curation(store())
+        try:
+            entry = curation.entry(entry_id)
+        except KeyError:
+            abort(404, f"no audit entry {entry_id}")
+        curation.undo(entry_id, session.get("curator", default_curator))
+        document_id = index().document_of(entry.source_path)
+        stored = extracted(document_id) if document_id else None
+        item = (document_item(stored, curation.item_decisions(entry.source_path, entry.item), entry.item)
+                if stored else None)
+        if item is not None:
+            index().refresh_item(item)
+        elif document_id:
+            index().remove_item(document_id, entry.item)  # an added item, undone: gone from the queue
+        exports.request()
+        return item
 
     @app.post(f"/undo/<int(min=1, max={MAX_ID}):entry_id>")
     def undo(entry_id: int):
         back = request.form.get("next", "")
         back = back if back.startswith("/") and not back.startswith("//") else url_for("audit")
         try:
-            Curation(store()).undo(entry_id, session.get("curator", default_curator))
-        except KeyError:
-            abort(404, f"no audit entry {entry_id}")
+            _undo(entry_id)
         except Conflict as conflict:
             flash(f"Not undone: {conflict}.", "error")
             return redirect(back)
-        rebuild_exports()
         flash(f"Undid change {entry_id}.")
         return redirect(back)
 
+    @app.post("/undo-last")
+    def undo_last():
+        """Backspace: undo this session's last decision and open its item again."""
+        wanted = filter_of(request.form)
+        entry_id = session.get("undo")
+        if not entry_id:
+            flash("Nothing to undo: no decision made in this session yet.", "error")
+            return redirect(url_for("queue", **wanted.args()))
+        try:
+            item = _undo(entry_id)
+        except Conflict as conflict:
+            flash(f"Not undone: {conflict}.", "error")
+            return redirect(url_for("queue", **wanted.args()))
+        session.pop("undo")
+        session["decided"] = max(0, session.get("decided", 0) - 1)
+        flash(f"Undid your last decision (change {entry_id}).")
+        return redirect(_item_url(item, wanted) if item else url_for("queue", **wanted.args()))
+
+    @app.post("/add")
+    def add():
+        """A mention or relation the extractor missed, added by the curator as an accepted item."""
+        document_id = request.form.get("doc", "")
+        wanted = filter_of(request.form)
+        stored = extracted(document_id)
+        if stored is None:
+            abort(404, f"no document {document_id} in the store; it may have been re-processed")
+        view = apply_decisions(stored, decisions_of(store().connection, stored.document.source_path))
+        kind, label = request.form.get("kind", ""), request.form.get("a_label", "").strip()
+        back = find_item(document_id, request.form.get("from_key", ""))
+        try:
+            if kind == "mention":
+                start, end = (_number(request.form.get(f"a_{n}", "").strip(), int, n) for n in ("start", "end"))
+                norm = re.split(r"[\s,;]+", request.form.get("a_norm", "").strip())
+                concept = request.form.get("a_concept", "").strip() or None
+                text = stored.document.text
+                if not any(norm) and concept is None and 0 <= start < end <= len(text):
+                    found = link(concepts(), label, text[start:end])  # identifiers from the lexicons
+                    norm, concept = (list(found.curies), found.name) if found else ([], None)
+                record = new_mention(view, label, start, end, norm, concept)
+                key = mention_key(record)
+            elif kind == "relation":
+                ends = []
+                for name in ("head", "tail"):
+                    match = re.fullmatch(r"(\d{1,12})-(\d{1,12})", request.form.get(f"a_{name}", ""))
+                    if not match:
+                        raise InvalidCorrection(f"choose the relation's {name} among the mentions", name)
+                    ends.append((int(match[1]), int(match[2])))
+                record = new_relation(view, label, ends[0], ends[1], CURATOR_EXTRACTOR)
+                key = relation_key(label, ends[0], ends[1])
+            else:
+                abort(400, "kind must be mention or relation")
+        except InvalidCorrection as error:
+            return _render_item(back, wanted, 400, add_error=str(error), add_kind=kind)
+        decisions = Curation(store()).item_decisions(stored.document.source_path, key)
+        existing = document_item(stored, decisions, key)
+        if existing is not None and existing.status != "pending":
+            flash(f"{existing.label} “{existing.text}” is already in the queue ({existing.status}).", "error")
+            return redirect(_item_url(existing, wanted))
+        if existing is not None and not decisions:
+            flash(f"{existing.label} “{existing.text}” was extracted already: accept it here.", "error")
+            return redirect(_item_url(existing, wanted))
+        curation = Curation(store())
+        try:
+            curation.decide(stored.document.source_path, key, kind, "accepted", record,
+                            curator=session.get("curator", default_curator),
+                            expected_version=decisions[key].version if decisions else 0,
+                            comment=request.form.get("comment", "").strip() or "added by a curator")
+        except Conflict as conflict:
+            return _render_item(back, wanted, 409, conflict=conflict.current)
+        item = find_item(document_id, key)
+        index().refresh_item(item)
+        exports.request()
+        session["undo"] = curation.log(item.source_path, key, limit=1)[0].id
+        flash(f"Added {item.label} “{item.text}”.")
+        return redirect(_item_url(item, wanted))
+
+    @app.post("/exports")
+    def refresh_exports():
+        exports.request()
+        flash("The graph exports are being rebuilt in the background.")
+        back = request.form.get("next", "")
+        return redirect(back if back.startswith("/") and not back.startswith("//") else url_for("queue"))
+
     @app.get("/audit")
     def audit():
-        by_path = {s.document.source_path: s.document.id for s in documents.get(store())}
-        entries = Curation(store()).log(limit=_number_arg(request.args, "limit", 500, 1, MAX_LOG_ENTRIES))
-        return render_template("audit.html", entries=entries, by_path=by_path)
+        """Every change in words, newest first; filtered by curator, paged by `before` (an entry id)."""
+        limit = _number_arg(request.args, "limit", 100, 1, MAX_LOG_ENTRIES)
+        before = _number_arg(request.args, "before", 0, 1, MAX_ID) or None
+        who = " ".join(request.args.get("curator", "").split())[:80] or None
+        curation = Curation(store())
+        entries = curation.log(limit=limit, curator=who, before=before)
+        keys = {(e.source_path, e.item) for e in entries}
+        shown = index().describe(keys)
+        older = url_for("audit", before=entries[-1].id, limit=limit, **({"curator": who} if who else {})) \
+            if len(entries) == limit else None
+        return render_template("audit.html", entries=entries, shown=shown, undoable=curation.latest_entries(keys),
+                               who=who or "", older=older)
 
     @app.get("/document/<document_id>")
     def document_page(document_id: str):
-        stored = next((s for s in documents.get(store()) if s.document.id == document_id), None)
-        if stored is None:
+        view = store().document(document_id)
+        if view is None:
             abort(404, f"no document {document_id} in the store")
-        view = apply_decisions(stored, decisions_by_source(store().connection).get(stored.document.source_path, []))
         text = view.document.text
         focus = set()
         match = re.fullmatch(r"(\d{1,12})-(\d{1,12})", request.args.get("focus", ""))
         if match:
             focus.add((int(match[1]), int(match[2])))
+        cell = (request.args.get("table"), _number_arg(request.args, "row", -1, 0, MAX_CELL_INDEX),
+                _number_arg(request.args, "column", -1, 0, MAX_CELL_INDEX))
         return render_template(
             "document.html", stored=view, text_segments=segments(text, 0, len(text), view.entities, focus),
-            tables=[table_view(view.document, t.id) for t in view.document.tables],
-            marked=(request.args.get("table"), _number_arg(request.args, "row", -1, 0, MAX_CELL_INDEX),
-                    _number_arg(request.args, "column", -1, 0, MAX_CELL_INDEX)),
+            tables=[table_view(view.document, t.id) for t in view.document.tables], marked_cell=cell,
         )
 
     @app.post("/curator")
@@ -280,21 +471,28 @@ def create_app(output_dir: str | Path, curator: str | None = None,
     return app
 
 
-class _DocumentCache:
-    """Stored documents as extracted, read again only when a run changed the store."""
+def _with_decision(item: ReviewItem, decision: Decision | None) -> ReviewItem:
+    return replace(item, decision=decision)
 
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._stamp: tuple | None = None
-        self._documents: list[StoredDocument] = []
 
-    def get(self, store: Store) -> list[StoredDocument]:
-        stamp = store.connection.execute("SELECT COUNT(*), MAX(processed_at) FROM documents").fetchone()
-        with self._lock:
-            if stamp != self._stamp:
-                self._documents = list(store.documents(curated=False))
-                self._stamp = stamp
-            return self._documents
+def _item_url(item: ReviewItem | IndexedItem, wanted: QueueFilter) -> str:
+    return "/item?" + urlencode({"doc": item.document_id, "key": item.key, **wanted.args()})
+
+
+def _document_url(item: ReviewItem, values: dict[str, Any]) -> str:
+    if item.kind == "fact":
+        return f"/document/{item.document_id}?" + urlencode(
+            {"table": values["table"], "row": values["row"], "column": values["column"]}) + f"#table-{values['table']}"
+    start, end = (values["start"], values["end"]) if item.kind == "mention" else values["tail"]
+    return f"/document/{item.document_id}?focus={start}-{end}#m-{start}"
+
+
+def _relation_ends(item: ReviewItem, view: StoredDocument, values: dict[str, Any]) -> list[dict[str, Any]]:
+    """Mentions a relation's ends can be (moved to, or added between): those in the item's sentences."""
+    if item.kind == "fact":
+        return []
+    start, end, _ = item_spans(item.stored, item.kind, values)
+    return [e for e in view.entities if start <= e["start"] and e["end"] <= end]
 
 
 def _number_arg(values, name: str, default: int, low: int, high: int) -> int:
@@ -312,137 +510,59 @@ def _when(timestamp: float) -> str:
     return datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def _trials(stored: StoredDocument) -> list[str]:
-    own = [stored.document.trial.nct_id] if stored.document.trial else []
-    return own + stored.document.nct_ids
-
-
-def _item_url(item: ReviewItem, wanted: QueueFilter) -> str:
-    return "/item?" + urlencode({"doc": item.document_id, "key": item.key, **wanted.args()})
-
-
-def _document_url(item: ReviewItem) -> str:
-    if item.kind == "fact":
-        cell = item.original
-        return f"/document/{item.document_id}?" + urlencode(
-            {"table": cell["table"], "row": cell["row"], "column": cell["column"]}) + f"#table-{cell['table']}"
-    start = item.original["start"] if item.kind == "mention" else item.original["tail"][0]
-    end = item.original["end"] if item.kind == "mention" else item.original["tail"][1]
-    return f"/document/{item.document_id}?focus={start}-{end}#m-{start}"
-
-
-def _next_pending(items: list[ReviewItem], wanted: QueueFilter) -> str | None:
-    """The first pending item of the filtered queue (decided items sort after pending ones)."""
-    candidates = [i for i in items if wanted.matches(i) and i.status == "pending"]
-    if not candidates:
-        return None
-    return _item_url(candidates[0], wanted)
-
-
-def _spans(item: ReviewItem) -> tuple[int, int, set[tuple[int, int]]]:
-    """Text range to show for a mention or relation, and the spans to emphasise."""
-    entities = item.stored.entities
-    text = item.stored.document.text
-    if item.kind == "mention":
-        spans = {(item.original["start"], item.original["end"])}
-    else:
-        spans = {tuple(item.original["head"]), tuple(item.original["tail"])}
-    ranges = []
-    for start, end in spans:
-        entity = next((e for e in entities if (e["start"], e["end"]) == (start, end)), {"start": start, "end": end})
-        ranges.append(sentence_span(entity, text))
-    return min(r[0] for r in ranges), max(r[1] for r in ranges), spans
-
-
-@dataclass
-class _Evidence:
-    start: int = 0
-    end: int = 0
-    segments: list | None = None
-    plain: str = ""
-    table: Any = None
-    focus: tuple[int, int] | None = None
-    cut_before: bool = False
-    cut_after: bool = False
-
-
-def _evidence(item: ReviewItem) -> _Evidence:
-    """The sentence with every entity highlighted, or the table with the fact's cell marked."""
-    if item.kind == "fact":
-        fact = item.original
-        return _Evidence(table=table_view(item.stored.document, fact["table"], fact["row"], fact["column"]))
-    start, end, spans = _spans(item)
-    text = item.stored.document.text
-    focus = next(iter(spans)) if item.kind == "mention" else None
-    return _Evidence(start, end, segments(text, start, end, item.stored.entities, spans), text[start:end], None, focus)
-
-
-def _snippet(item: ReviewItem) -> _Evidence:
-    """The queue's short evidence: the item's own spans highlighted, with some words around each."""
-    if item.kind == "fact":
-        table = table_view(item.stored.document, item.original["table"])
-        return _Evidence(plain=table.caption if table else item.original["table"])
-    sentence_start, sentence_end, spans = _spans(item)
-    text = item.stored.document.text
-    marks = [e for e in item.stored.entities if (e["start"], e["end"]) in spans] or [item.original]
-    first, last = min(spans), max(spans)
-    if last[0] - first[1] > 2 * _SNIPPET_REACH:  # ends far apart: a window around each, joined by an ellipsis
-        windows = [_window(text, first, sentence_start, sentence_end), _window(text, last, sentence_start, sentence_end)]
-    else:
-        windows = [_window(text, (first[0], last[1]), sentence_start, sentence_end)]
-    pieces = []
-    for start, end in windows:
-        if pieces:
-            pieces.append(Segment(" … ", start))
-        pieces += segments(text, start, end, marks, spans)
-    return _Evidence(windows[0][0], windows[-1][1], pieces,
-                     cut_before=windows[0][0] > sentence_start, cut_after=windows[-1][1] < sentence_end)
-
-
-def _window(text: str, span: tuple[int, int], lowest: int, highest: int) -> tuple[int, int]:
-    """`span` widened by about `_SNIPPET_REACH` characters each side, cut at spaces, within [lowest, highest]."""
-    start, end = lowest, highest
-    if span[0] - lowest > _SNIPPET_REACH:
-        start = min(span[0], max(lowest, text.find(" ", span[0] - _SNIPPET_REACH) + 1))
-    if highest - span[1] > _SNIPPET_REACH:
-        end = max(span[1], text.rfind(" ", 0, span[1] + _SNIPPET_REACH))
-    return start, end
-
-
-def _relation_ends(item: ReviewItem, view: StoredDocument) -> list[dict[str, Any]]:
-    """Mentions a relation's ends can be moved to: those in the sentences the relation spans."""
-    if item.kind != "relation":
-        return []
-    start, end, _ = _spans(item)
-    return [e for e in view.entities if start <= e["start"] and e["end"] <= end]
-
-
-def _read_correction(item: ReviewItem, form) -> dict[str, Any]:
-    """The fields of the correction form that differ from what was extracted."""
-    original, out = item.original, {}
-
-    def changed(name: str, value: Any) -> None:
-        if value != original.get(name):
-            out[name] = value
-
-    if item.kind == "mention":
-        changed("label", form.get("c_label", original["label"]))
-        changed("start", _number(form.get("c_start"), int, "start") if form.get("c_start") else original["start"])
-        changed("end", _number(form.get("c_end"), int, "end") if form.get("c_end") else original["end"])
-        changed("norm", re.split(r"[\s,;]+", form.get("c_norm", "").strip()) if form.get("c_norm", "").strip() else [])
-        changed("concept", form.get("c_concept", "").strip() or None)
-    elif item.kind == "relation":
-        changed("label", form.get("c_label", original["label"]))
-        for end_name in ("head", "tail"):
-            match = re.fullmatch(r"(\d{1,12})-(\d{1,12})", form.get(f"c_{end_name}", ""))
-            if match:
-                changed(end_name, [int(match[1]), int(match[2])])
-    else:
-        for name, kind in (("event", str), ("grade", str), ("arm", str), ("n", int), ("total", int),
-                           ("percent", float)):
-            raw = form.get(f"c_{name}", "").strip()
-            changed(name, _number(raw, kind, name) if raw else None)
+def _form_values(kind: str, values: dict[str, Any]) -> dict[str, str]:
+    """The correction form's fields filled with an item's values, as text."""
+    out = {}
+    for name in CORRECTABLE[kind]:
+        value = values.get(name)
+        if name == "norm":
+            out[name] = " ".join(value or [])
+        elif name in ("head", "tail"):
+            out[name] = f"{value[0]}-{value[1]}"
+        elif isinstance(value, float) and value.is_integer():
+            out[name] = str(int(value)) if name != "percent" else f"{value:g}"
+        else:
+            out[name] = "" if value is None else str(value)
     return out
+
+
+def _read_correction(item: ReviewItem, current: dict[str, Any], form) -> dict[str, Any]:
+    """The item's state as the correction form gives it: every correctable field, the form's value where it
+    sent one, else the item's `current` (already corrected) value."""
+    values = {name: current.get(name) for name in CORRECTABLE[item.kind]}
+
+    def given(name: str) -> str | None:
+        raw = form.get(f"c_{name}")
+        return None if raw is None else raw.strip()
+
+    def identifiers(raw: str) -> list[str]:
+        return re.split(r"[\s,;]+", raw) if raw else []
+
+    if item.kind == "mention":
+        for name, read in (("label", str), ("start", int), ("end", int), ("norm", identifiers), ("concept", str)):
+            raw = given(name)
+            if raw is not None:
+                values[name] = read(raw) if read in (str, identifiers) else _number(raw, int, name)
+        values["concept"] = values["concept"] or None
+    elif item.kind == "relation":
+        if given("label") is not None:
+            values["label"] = given("label")
+        for end_name in ("head", "tail"):
+            raw = given(end_name)
+            if raw is not None:
+                match = re.fullmatch(r"(\d{1,12})-(\d{1,12})", raw)
+                if not match:
+                    raise InvalidCorrection(f"the {end_name} must be a mention's offsets START-END", end_name)
+                values[end_name] = [int(match[1]), int(match[2])]
+    else:
+        for name, kind in (("event", str), ("grade", str), ("arm", str), ("concept", str), ("n", int), ("total", int),
+                           ("percent", float)):
+            raw = given(name)
+            if raw is not None:
+                values[name] = (raw or None) if kind is str else (_number(raw, kind, name) if raw else None)
+        if given("norm") is not None:
+            values["norm"] = identifiers(given("norm"))
+    return values
 
 
 def _number(raw: str, kind: type, name: str) -> Any:
@@ -454,7 +574,7 @@ def _number(raw: str, kind: type, name: str) -> Any:
     except ValueError:
         value = None
     if value is None or not math.isfinite(value):
-        raise InvalidCorrection(f"{name} must be a number, not {raw[:40]!r}")
+        raise InvalidCorrection(f"{name} must be a number, not {raw[:40]!r}", name)
     return value
 
 

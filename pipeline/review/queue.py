@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, fields
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from pipeline.store import StoredDocument
-from pipeline.store.curation import Decision, fact_key, mention_key, relation_key, relation_record
+from pipeline.store.curation import Decision, current_values, fact_key, mention_key, relation_key, relation_record
 
 PAGE_SIZE = 50
+CURATOR_EXTRACTOR = "curator"  # the extractor of what a curator added
 
 
-@dataclass
+@dataclass(frozen=True)
 class ReviewItem:
-    """One extracted item as the extractor found it (`original`), with the current decision on it."""
+    """One extracted item as the extractor found it (`original`), with the current decision on it; `label`,
+    `text` and `detail` are what a curator sees: the corrected values when it was corrected (`curated`)."""
 
     kind: str
     key: str
@@ -31,6 +33,7 @@ class ReviewItem:
     drugs: list[str] = field(default_factory=list)
     events: list[str] = field(default_factory=list)
     decision: Decision | None = None
+    curated: bool = False
 
     @property
     def document_id(self) -> str:
@@ -66,14 +69,14 @@ def _names(entity: dict[str, Any]) -> list[str]:
     return [n for n in (entity["text"], entity.get("concept"), *entity["norm"]) if n]
 
 
-def _mention_item(stored: StoredDocument, entity: dict[str, Any]) -> ReviewItem:
+def _mention_item(stored: StoredDocument, entity: dict[str, Any], related: list[str] = ()) -> ReviewItem:
     doubt = 0.0 if entity["norm"] else 0.5
     consequence = grade_weight(entity.get("grade")) + 0.5 * bool(entity.get("serious")) + 0.5 * bool(entity.get("dlt"))
     detail = ", ".join(filter(None, [entity.get("concept"), " ".join(entity["norm"][:2]) or "no identifier"]))
     return ReviewItem(
         "mention", mention_key(entity), entity["label"], entity["text"], detail, stored, entity, entity["start"],
         None, doubt + consequence,
-        drugs=_names(entity) if entity["label"] == "DRUG" else [],
+        drugs=_names(entity) if entity["label"] == "DRUG" else list(related),
         events=_names(entity) if entity["label"] == "ADVERSE_EVENT" else [],
     )
 
@@ -110,9 +113,74 @@ def _fact_item(stored: StoredDocument, fact: dict[str, Any], key: str) -> Review
     )
 
 
+def _current_item(item: ReviewItem, decision: Decision) -> ReviewItem:
+    """`item` shown with its correction: label, text and detail from the corrected values, key and extracted
+    values (`original`) unchanged, `curated` set."""
+    stored, values = item.stored, current_values(item.original, decision)
+    text = stored.document.text
+    if item.kind == "mention":
+        shown = _mention_item(stored, {**values, "text": text[values["start"] : values["end"]]})
+    elif item.kind == "relation":
+        head, tail = values["head"], values["tail"]
+        shown = replace(item, label=values["label"], text=f"{text[head[0]:head[1]]} → {text[tail[0]:tail[1]]}")
+    else:
+        shown = _fact_item(stored, values, item.key)
+    return replace(item, label=shown.label, text=shown.text, detail=shown.detail, drugs=shown.drugs or item.drugs,
+                   events=shown.events, curated=True)
+
+
+def _related_drugs(stored: StoredDocument) -> dict[int, list[str]]:
+    """Names of the drugs each mention is related to (its adverse events, doses, conditions treated)."""
+    out: dict[int, list[str]] = {}
+    for relation in stored.relations:
+        head = stored.entities[relation["head"]]
+        if head["label"] == "DRUG":
+            out.setdefault(relation["tail"], []).extend(_names(head))
+    return out
+
+
+def _kept_item(stored: StoredDocument, decision: Decision) -> ReviewItem:
+    """The item of a decision on something the extractor did not find (now or ever)."""
+    record = decision.original
+    if decision.kind == "mention":
+        return _mention_item(stored, record)
+    if decision.kind == "fact":
+        return _fact_item(stored, record, decision.item)
+    confidence = record.get("confidence")
+    return ReviewItem("relation", decision.item, record["label"], f"{record['head_text']} → {record['tail_text']}",
+                      f"{record['label']} (added by a curator)" if record.get("extractor") == CURATOR_EXTRACTOR
+                      else record["label"], stored, record, record["tail"][0], confidence, 0.0)
+
+
+def document_item(stored: StoredDocument, decisions: Mapping[str, Decision], key: str) -> ReviewItem | None:
+    """The one item `key` of a document, as `document_items` gives it, without building the others."""
+    kind = key.split(":", 1)[0]
+    item = None
+    if kind == "mention":
+        index = next((i for i, e in enumerate(stored.entities) if mention_key(e) == key), None)
+        if index is not None:
+            item = _mention_item(stored, stored.entities[index], _related_drugs(stored).get(index, []))
+    elif kind == "relation":
+        item = next((i for r in stored.relations if (i := _relation_item(stored, r)).key == key), None)
+    elif kind == "fact":
+        fact = next((f for f in stored.facts if fact_key(f) == key), None)
+        item = _fact_item(stored, fact, key) if fact is not None else None
+    decision = decisions.get(key)
+    if item is None and decision is not None and decision.status != "pending":
+        item = _kept_item(stored, decision)  # decided (or added by a curator), not extracted
+    if item is None or decision is None:
+        return item
+    item = replace(item, decision=decision)
+    return _current_item(item, decision) if decision.status == "corrected" and decision.correction else item
+
+
 def document_items(stored: StoredDocument, decisions: Mapping[str, Decision]) -> list[ReviewItem]:
-    """The items of one document as extracted (`Store.documents(curated=False)`), with its decisions by item key."""
-    items = [_mention_item(stored, e) for e in stored.entities]
+    """The items of one document as extracted (`Store.documents(curated=False)`), with its decisions by item key.
+
+    A corrected item shows its corrected values (`ReviewItem.curated`); an adverse event's drugs are those
+    related to it, so filtering on a drug finds its events."""
+    related = _related_drugs(stored)
+    items = [_mention_item(stored, e, related.get(i, [])) for i, e in enumerate(stored.entities)]
     items += [_relation_item(stored, r) for r in stored.relations]
     for fact in stored.facts:
         key = fact_key(fact)
@@ -120,38 +188,25 @@ def document_items(stored: StoredDocument, decisions: Mapping[str, Decision]) ->
             items.append(_fact_item(stored, fact, key))
     seen = {item.key for item in items}
     for key, decision in decisions.items():
-        # decided items the extractor no longer finds stay reviewable
+        # decided items the extractor no longer finds, and items a curator added, stay reviewable
         if key not in seen and decision.status != "pending":
-            if decision.kind == "mention":
-                items.append(_mention_item(stored, decision.original))
-            elif decision.kind == "fact":
-                items.append(_fact_item(stored, decision.original, key))
+            items.append(_kept_item(stored, decision))
+    out = []
     for item in items:
-        item.decision = decisions.get(item.key)
-    return items
+        decision = decisions.get(item.key)
+        if decision is not None:
+            item = replace(item, decision=decision)
+            if decision.status == "corrected" and decision.correction:
+                item = _current_item(item, decision)
+        out.append(item)
+    return out
 
 
-def review_items(documents: Iterable[StoredDocument], decisions: Mapping[tuple[str, str], Decision]) -> list[ReviewItem]:
-    """All items, pending first, then by priority (doubt plus consequence), then document order.
-
-    `decisions` are `Curation.decisions()`, by (source path, item key)."""
-    by_document: dict[str, dict[str, Decision]] = {}
-    for (source_path, key), decision in decisions.items():
-        by_document.setdefault(source_path, {})[key] = decision
-    items = [item for stored in documents
-             for item in document_items(stored, by_document.get(stored.document.source_path, {}))]
-    items.sort(key=lambda i: (i.status != "pending", -i.priority, i.document_id, i.position, i.key))
-    return items
-
-
-def _matches_name(wanted: str, names: list[str]) -> bool:
-    wanted = wanted.strip().lower()
-    return any(wanted in name.lower() for name in names)
-
-
-@dataclass
+@dataclass(frozen=True)
 class QueueFilter:
-    """What a curator narrowed the queue to; empty fields match everything."""
+    """What a curator narrowed the queue to; empty fields match everything. `document` is a document's id or
+    part of its file name or title, `q` words of an item or its evidence, `max_confidence` keeps items
+    without a confidence (mentions, facts)."""
 
     document: str = ""
     trial: str = ""
@@ -161,33 +216,24 @@ class QueueFilter:
     kind: str = ""
     status: str = ""
     max_confidence: str = ""
+    q: str = ""
 
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> QueueFilter:
-        return cls(**{f.name: args.get(f.name, "").strip() for f in fields(cls)})
+        return cls(**{f.name: (args.get(f.name) or "").strip()[:200] for f in fields(cls)})
 
     def args(self) -> dict[str, str]:
         """The non-empty fields, for links that keep the filter."""
         return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name)}
 
     def confidence_limit(self) -> float | None:
-        try:
-            limit = float(self.max_confidence) if self.max_confidence else None
-        except ValueError:
+        """The confidence bound as a number; ValueError saying what to write when it is not one."""
+        if not self.max_confidence:
             return None
-        return limit if limit is not None and math.isfinite(limit) else None
-
-    def matches(self, item: ReviewItem) -> bool:
-        document = item.stored.document
-        limit = self.confidence_limit()
-        return (
-            (not self.document or self.document in (document.id, document.source_path)
-             or self.document.lower() in document.source_path.lower())
-            and (not self.trial or self.trial.upper() in item.trials())
-            and (not self.drug or _matches_name(self.drug, item.drugs))
-            and (not self.event or _matches_name(self.event, item.events))
-            and (not self.label or self.label == item.label)
-            and (not self.kind or self.kind == item.kind)
-            and (not self.status or self.status == item.status)
-            and (limit is None or (item.confidence is not None and item.confidence <= limit))
-        )
+        try:
+            limit = float(self.max_confidence)
+        except ValueError:
+            limit = math.nan
+        if not 0 <= limit <= 1:
+            raise ValueError(f"confidence ≤ must be a number from 0 to 1, not {self.max_confidence[:40]!r}")
+        return limit

@@ -30,6 +30,8 @@ CREATE TABLE IF NOT EXISTS documents (
     pipeline_version TEXT NOT NULL,
     processed_at REAL NOT NULL
 );
+-- `save` replaces a document by id or source path: without this index each save scans every document
+CREATE INDEX IF NOT EXISTS documents_source ON documents(source_path);
 CREATE TABLE IF NOT EXISTS mentions (
     document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
     idx INTEGER NOT NULL,
@@ -93,6 +95,7 @@ CREATE TABLE IF NOT EXISTS decision_log (
     at REAL NOT NULL,
     undoes INTEGER REFERENCES decision_log(id)
 );
+CREATE INDEX IF NOT EXISTS decision_log_item ON decision_log(source_path, item);
 """
 _MENTION_COLUMNS = ("label", "start", "end", "text", "norm", "concept", "negated", "context", "section")
 
@@ -197,33 +200,48 @@ class Store:
         for doc_id, doc_json, version in self.connection.execute(
             "SELECT id, document, pipeline_version FROM documents ORDER BY id"
         ).fetchall():
-            entities = []
-            for row in self.connection.execute(
-                "SELECT label, start, end, text, norm, concept, negated, context, section, attributes "
-                "FROM mentions WHERE document_id=? ORDER BY idx",
-                (doc_id,),
-            ):
-                entity = dict(zip(_MENTION_COLUMNS, row[:9]))
-                entity["norm"] = json.loads(entity["norm"])
-                entity["negated"] = bool(entity["negated"])
-                entity.update(json.loads(row[9]))
-                entities.append(entity)
-            relations = [
-                {"head": h, "tail": t, "label": label, "confidence": c, "extractor": x}
-                for h, t, label, c, x in self.connection.execute(
-                    "SELECT head, tail, label, confidence, extractor FROM relations WHERE document_id=? "
-                    "ORDER BY head, tail, label",
-                    (doc_id,),
-                )
-            ]
-            facts = [
-                json.loads(payload)
-                for (payload,) in self.connection.execute(
-                    "SELECT payload FROM facts WHERE document_id=? ORDER BY idx", (doc_id,)
-                )
-            ]
-            stored = StoredDocument(Document.from_dict(json.loads(doc_json)), version, entities, relations, facts)
+            stored = self._read(doc_id, doc_json, version)
             yield apply_decisions(stored, decisions.get(stored.document.source_path, []))
+
+    def document(self, document_id: str, curated: bool = True) -> StoredDocument | None:
+        """One stored document by id (None if it is not stored), curated unless `curated` is False."""
+        from pipeline.store.curation import apply_decisions, decisions_of
+
+        row = self.connection.execute(
+            "SELECT id, document, pipeline_version FROM documents WHERE id=?", (document_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        stored = self._read(*row)
+        return apply_decisions(stored, decisions_of(self.connection, stored.document.source_path)) if curated else stored
+
+    def _read(self, doc_id: str, doc_json: str, version: str) -> StoredDocument:
+        entities = []
+        for row in self.connection.execute(
+            "SELECT label, start, end, text, norm, concept, negated, context, section, attributes "
+            "FROM mentions WHERE document_id=? ORDER BY idx",
+            (doc_id,),
+        ):
+            entity = dict(zip(_MENTION_COLUMNS, row[:9]))
+            entity["norm"] = json.loads(entity["norm"])
+            entity["negated"] = bool(entity["negated"])
+            entity.update(json.loads(row[9]))
+            entities.append(entity)
+        relations = [
+            {"head": h, "tail": t, "label": label, "confidence": c, "extractor": x}
+            for h, t, label, c, x in self.connection.execute(
+                "SELECT head, tail, label, confidence, extractor FROM relations WHERE document_id=? "
+                "ORDER BY head, tail, label",
+                (doc_id,),
+            )
+        ]
+        facts = [
+            json.loads(payload)
+            for (payload,) in self.connection.execute(
+                "SELECT payload FROM facts WHERE document_id=? ORDER BY idx", (doc_id,)
+            )
+        ]
+        return StoredDocument(Document.from_dict(json.loads(doc_json)), version, entities, relations, facts)
 
     def state(self) -> str:
         """A digest of what the exports are made from: every stored document (id, pipeline version, when it was

@@ -25,7 +25,7 @@ MAX_LOG_ENTRIES = 10_000  # the most audit entries one read returns
 CORRECTABLE = {
     "mention": ("start", "end", "label", "norm", "concept"),
     "relation": ("label", "head", "tail"),
-    "fact": ("event", "grade", "n", "total", "percent", "arm"),
+    "fact": ("event", "norm", "concept", "grade", "n", "total", "percent", "arm"),
 }
 _LABEL = re.compile(r"^[A-Z][A-Z_]*$")
 _CURIE = re.compile(r"^[A-Za-z][A-Za-z0-9_.]*:\S+$")
@@ -43,7 +43,12 @@ class Conflict(Exception):
 
 
 class InvalidCorrection(ValueError):
-    """A correction that cannot apply to the item (bad offsets, label, identifier or numbers)."""
+    """A correction that cannot apply to the item (bad offsets, label, identifier or numbers); `field` names
+    the corrected value at fault, when one is."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -121,6 +126,25 @@ def decisions_by_source(connection: sqlite3.Connection) -> dict[str, list[Decisi
         decision = _decision(row)
         out.setdefault(decision.source_path, []).append(decision)
     return out
+
+
+def decisions_of(connection: sqlite3.Connection, source_path: str) -> list[Decision]:
+    """The decisions that change something (not pending) on the document at `source_path`."""
+    rows = connection.execute(
+        f"SELECT {_DECISION_COLUMNS} FROM decisions WHERE source_path=? AND status != 'pending'", (source_path,))
+    return [_decision(row) for row in rows]
+
+
+def current_values(original: dict[str, Any], decision: Decision | None) -> dict[str, Any]:
+    """An item as it stands now: what was extracted, with the decision's correction over it."""
+    if decision is None or decision.status != "corrected" or not decision.correction:
+        return dict(original)
+    return {**original, **decision.correction}
+
+
+def correction_of(original: dict[str, Any], values: dict[str, Any], kind: str) -> dict[str, Any]:
+    """The correctable fields of `values` that differ from what was extracted (`original`)."""
+    return {name: values[name] for name in CORRECTABLE[kind] if name in values and values[name] != original.get(name)}
 
 
 def apply_decisions(stored: StoredDocument, decisions: list[Decision]) -> StoredDocument:
@@ -227,36 +251,80 @@ def validate_correction(kind: str, correction: dict[str, Any], original: dict[st
         raise InvalidCorrection("the correction changes nothing; accept the item instead")
     out = dict(correction)
     if "label" in out and not _LABEL.match(str(out["label"])):
-        raise InvalidCorrection(f"label {out['label']!r} must be upper case, like DRUG or HAS_ADVERSE_EVENT")
+        raise InvalidCorrection(f"label {out['label']!r} must be upper case, like DRUG or HAS_ADVERSE_EVENT", "label")
+    if "norm" in out:
+        out["norm"] = [c for c in out["norm"] if c]
+        bad = [c for c in out["norm"] if not _CURIE.match(c)]
+        if bad:
+            raise InvalidCorrection(f"identifiers must be CURIEs such as MESH:D000077157, not {', '.join(bad)}",
+                                    "norm")
     text = stored.document.text
     if kind == "mention":
         start, end = int(out.get("start", original["start"])), int(out.get("end", original["end"]))
         if not 0 <= start < end <= len(text) or not text[start:end].strip():
-            raise InvalidCorrection(f"span {start}-{end} is not a piece of the document's text (0-{len(text)})")
+            raise InvalidCorrection(f"span {start}-{end} is not a piece of the document's text (0-{len(text)})",
+                                    "start")
         if text[start:end] != text[start:end].strip():
-            raise InvalidCorrection("the span starts or ends with a space; select the words only")
+            raise InvalidCorrection("the span starts or ends with a space; select the words only", "start")
         out.update({k: v for k, v in (("start", start), ("end", end)) if k in out})
-        if "norm" in out:
-            out["norm"] = [c for c in out["norm"] if c]
-            bad = [c for c in out["norm"] if not _CURIE.match(c)]
-            if bad:
-                raise InvalidCorrection(f"identifiers must be CURIEs such as MESH:D000077157, not {', '.join(bad)}")
     elif kind == "relation":
         spans = {(e["start"], e["end"]) for e in stored.entities}
         for end_name in ("head", "tail"):
             if end_name in out:
                 out[end_name] = [int(v) for v in out[end_name]]
                 if tuple(out[end_name]) not in spans:
-                    raise InvalidCorrection(f"the relation's {end_name} must be a mention of this document")
+                    raise InvalidCorrection(f"the relation's {end_name} must be a mention of this document", end_name)
     else:
+        if "event" in out and not str(out["event"] or "").strip():
+            raise InvalidCorrection("the event cannot be empty; reject the fact if the row names no event", "event")
         for name in ("n", "total"):
             if out.get(name) is not None and (not isinstance(out[name], int) or not 0 <= out[name] <= MAX_PATIENTS):
-                raise InvalidCorrection(f"{name} must be a whole number of patients from 0 to {MAX_PATIENTS:,}")
+                raise InvalidCorrection(f"{name} must be a whole number of patients from 0 to {MAX_PATIENTS:,}", name)
         if out.get("percent") is not None and not 0 <= float(out["percent"]) <= 100:  # NaN fails too
-            raise InvalidCorrection("percent must be between 0 and 100")
+            raise InvalidCorrection("percent must be between 0 and 100", "percent")
         if out.get("grade") is not None and not _GRADE.match(str(out["grade"])):
-            raise InvalidCorrection("grade must be any, 1 to 5, >=N or N-M (for example >=3 or 3-4)")
+            raise InvalidCorrection("grade must be any, 1 to 5, >=N or N-M (for example >=3 or 3-4)", "grade")
     return out
+
+
+def new_mention(stored: StoredDocument, label: str, start: int, end: int, norm: list[str],
+                concept: str | None) -> dict[str, Any]:
+    """The record of a mention a curator adds where the extractor found none; InvalidCorrection saying what to
+    fix. `stored` is the document's curated view: the mention takes the sentence of a mention around it."""
+    text = stored.document.text
+    if not _LABEL.match(label):
+        raise InvalidCorrection(f"label {label!r} must be upper case, like DRUG or ADVERSE_EVENT", "label")
+    if not 0 <= start < end <= len(text) or not text[start:end].strip():
+        raise InvalidCorrection(f"span {start}-{end} is not a piece of the document's text (0-{len(text)}); "
+                                "select the words", "start")
+    if text[start:end] != text[start:end].strip():
+        raise InvalidCorrection("the span starts or ends with a space; select the words only", "start")
+    norm = [c for c in norm if c]
+    bad = [c for c in norm if not _CURIE.match(c)]
+    if bad:
+        raise InvalidCorrection(f"identifiers must be CURIEs such as MEDDRA:10037844, not {', '.join(bad)}", "norm")
+    section = stored.document.section_at(start)
+    sentence = next((list(e["sentence"]) for e in stored.entities
+                     if e.get("sentence") and e["sentence"][0] <= start and end <= e["sentence"][1]), None)
+    return {"label": label, "start": start, "end": end, "text": text[start:end], "norm": norm, "concept": concept,
+            "negated": False, "context": None, "section": section.kind if section else None, "sentence": sentence,
+            "source": "curator"}
+
+
+def new_relation(stored: StoredDocument, label: str, head: tuple[int, int], tail: tuple[int, int],
+                 extractor: str) -> dict[str, Any]:
+    """The record of a relation a curator adds between two mentions of the curated view `stored`."""
+    if not _LABEL.match(label):
+        raise InvalidCorrection(f"label {label!r} must be upper case, like HAS_ADVERSE_EVENT", "label")
+    ends = {}
+    for name, span in (("head", head), ("tail", tail)):
+        ends[name] = next((e for e in stored.entities if (e["start"], e["end"]) == tuple(span)), None)
+        if ends[name] is None:
+            raise InvalidCorrection(f"the relation's {name} must be a mention of this document", name)
+    if tuple(head) == tuple(tail):
+        raise InvalidCorrection("a relation links two different mentions", "tail")
+    return {"label": label, "head": list(head), "tail": list(tail), "head_text": ends["head"]["text"],
+            "tail_text": ends["tail"]["text"], "confidence": 1.0, "extractor": extractor}
 
 
 class Curation:
@@ -276,6 +344,11 @@ class Curation:
         query = f"SELECT {_DECISION_COLUMNS} FROM decisions" + (" WHERE source_path=?" if source_path else "")
         rows = self.connection.execute(query, (source_path,) if source_path else ())
         return {(d.source_path, d.item): d for d in map(_decision, rows)}
+
+    def item_decisions(self, source_path: str, item: str) -> dict[str, Decision]:
+        """The decision on one item, by its key ({} when it was never decided)."""
+        found = self.decision(source_path, item)
+        return {item: found} if found else {}
 
     def decide(self, source_path: str, item: str, kind: str, status: str, original: dict[str, Any], *,
                curator: str, expected_version: int, correction: dict[str, Any] | None = None,
@@ -299,7 +372,7 @@ class Curation:
         """Put an item back as it was before the change `entry_id`, if the item is still as that change left it."""
         with self.connection:
             self.connection.execute("BEGIN IMMEDIATE")
-            entry = self._entry(entry_id)
+            entry = self.entry(entry_id)
             current = self.decision(entry.source_path, entry.item)
             if current is None or any(current.state()[k] != entry.after[k] for k in _UNDO_CHECKS):
                 raise Conflict(current, "the item changed after this entry; undo the later change first")
@@ -310,19 +383,32 @@ class Curation:
             self._write(decision, current, action="undo", undoes=entry_id)
         return decision
 
-    def log(self, source_path: str | None = None, item: str | None = None, limit: int = 500) -> list[LogEntry]:
-        """The audit trail, newest first, optionally for one document or one item; at most `limit` entries
-        (1 to `MAX_LOG_ENTRIES`)."""
+    def log(self, source_path: str | None = None, item: str | None = None, limit: int = 500, *,
+            curator: str | None = None, before: int | None = None) -> list[LogEntry]:
+        """The audit trail, newest first, optionally for one document or one item, by one curator, or older
+        than entry `before`; at most `limit` entries (1 to `MAX_LOG_ENTRIES`)."""
         if not 1 <= limit <= MAX_LOG_ENTRIES:
             raise ValueError(f"limit must be from 1 to {MAX_LOG_ENTRIES:,}, not {limit}")
-        query, params = "SELECT * FROM decision_log", []
-        if source_path is not None:
-            query += " WHERE source_path=?" + (" AND item=?" if item is not None else "")
-            params = [source_path] + ([item] if item is not None else [])
-        rows = self.connection.execute(query + " ORDER BY id DESC LIMIT ?", (*params, limit))
+        clauses, params = [], []
+        for column, value in (("source_path", source_path), ("item", item if source_path is not None else None),
+                              ("curator", curator)):
+            if value is not None:
+                clauses.append(f"{column}=?")
+                params.append(value)
+        if before is not None:
+            clauses.append("id<?")
+            params.append(before)
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        rows = self.connection.execute(f"SELECT * FROM decision_log{where} ORDER BY id DESC LIMIT ?", (*params, limit))
         return [self._log_entry(row) for row in rows]
 
-    def _entry(self, entry_id: int) -> LogEntry:
+    def latest_entries(self, keys: set[tuple[str, str]]) -> set[int]:
+        """The id of the newest audit entry of each (source path, item): the only ones an undo can apply to."""
+        return {self.connection.execute("SELECT MAX(id) FROM decision_log WHERE source_path=? AND item=?",
+                                        key).fetchone()[0] for key in keys}
+
+    def entry(self, entry_id: int) -> LogEntry:
+        """One audit entry; KeyError when there is none of that id."""
         if not 1 <= entry_id < 2**63:
             raise KeyError(f"no audit entry {entry_id}")
         row = self.connection.execute("SELECT * FROM decision_log WHERE id=?", (entry_id,)).fetchone()

@@ -30,20 +30,21 @@
   }
   if (rows.length) { select(0); }
 
-  // Correction: selecting words in the plain sentence sets the span's offsets.
-  var source = document.getElementById("span-source");
-  var startField = document.getElementById("c_start");
-  var endField = document.getElementById("c_end");
-  var preview = document.getElementById("span-preview");
-  function showPreview() {
-    if (!source || !preview) { return; }
+  // Correction and addition: selecting words in a plain sentence sets the span's offsets in the fields
+  // its data-start / data-end attributes name, and shows the words in its data-preview element.
+  Array.prototype.forEach.call(document.querySelectorAll(".span-source[data-start]"), function (source) {
+    var startField = document.getElementById(source.dataset.start);
+    var endField = document.getElementById(source.dataset.end);
+    var preview = document.getElementById(source.dataset.preview);
     var offset = Number(source.dataset.offset);
-    var start = Number(startField.value) - offset;
-    var end = Number(endField.value) - offset;
-    var text = source.textContent;
-    preview.textContent = (start >= 0 && end <= text.length && start < end) ? text.slice(start, end) : "(outside this sentence)";
-  }
-  if (source && startField && endField) {
+    if (!startField || !endField) { return; }
+    function showPreview() {
+      if (!preview) { return; }
+      var start = Number(startField.value) - offset;
+      var end = Number(endField.value) - offset;
+      var text = source.textContent;
+      preview.textContent = (start >= 0 && end <= text.length && start < end) ? text.slice(start, end) : "(outside this sentence)";
+    }
     source.addEventListener("mouseup", function () {
       var selection = window.getSelection();
       if (!selection.rangeCount || selection.isCollapsed) { return; }
@@ -54,15 +55,22 @@
       before.setEnd(range.startContainer, range.startOffset);
       var chosen = range.toString();
       var start = before.toString().length + (chosen.length - chosen.replace(/^\s+/, "").length);
-      var end = start + chosen.trim().length;
-      var offset = Number(source.dataset.offset);
       startField.value = offset + start;
-      endField.value = offset + end;
+      endField.value = offset + start + chosen.trim().length;
       showPreview();
     });
     startField.addEventListener("input", showPreview);
     endField.addEventListener("input", showPreview);
-  }
+  });
+
+  // Identifier candidates: "use" fills the correction's identifiers and name.
+  Array.prototype.forEach.call(document.querySelectorAll(".use-candidate"), function (button) {
+    button.addEventListener("click", function () {
+      var norm = document.getElementById("c_norm"), name = document.getElementById("c_concept");
+      if (norm) { norm.value = button.dataset.norm; }
+      if (name) { name.value = button.dataset.name; }
+    });
+  });
 
   var help = document.getElementById("help");
   var helpToggle = document.getElementById("help-toggle");
@@ -96,6 +104,12 @@
       case "k": handled = rows.length ? (select(selected - 1), true) : follow("previous-item"); break;
       case "Enter": if (rows.length && selected >= 0) { window.location.href = rows[selected].dataset.href; handled = true; } break;
       case "d": handled = follow("open-document"); break;
+      case "s": handled = follow("skip"); break;
+      case "Backspace": {
+        var undoLast = document.querySelector("#undo-last button");
+        if (undoLast && !undoLast.disabled) { undoLast.click(); handled = true; }
+        break;
+      }
       case "q": handled = follow("to-queue"); break;
       case "?": if (help) { help.hidden = !help.hidden; handled = true; } break;
     }

@@ -1,5 +1,9 @@
-"""Helpers for tests that place entities by hand on blank pipelines."""
+"""Helpers for tests: entities placed by hand on blank pipelines, a web app served in a thread."""
 from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from spacy.tokens import Doc, Span
 
@@ -21,3 +25,18 @@ def find_entity(doc: Doc, text: str) -> Span:
     matches = [e for e in doc.ents if e.text == text]
     assert matches, f"no entity {text!r} among {[(e.text, e.label_) for e in doc.ents]}"
     return matches[0]
+
+
+@contextmanager
+def serving(app, port: int = 0) -> Iterator[str]:
+    """A Flask app on 127.0.0.1 and `port` (0: a free one), served in a thread as the commands serve it;
+    yields its base URL."""
+    from pipeline.review.app import serve
+
+    server = serve(app, "127.0.0.1", port)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.port}"
+    finally:
+        server.shutdown()
+        server.server_close()

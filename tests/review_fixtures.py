@@ -2,16 +2,16 @@
 from __future__ import annotations
 
 import shutil
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from helpers import serving
 from pipeline.batch.run import STORE_NAME, run
 from pipeline.document import Document, Table
-from pipeline.review.app import create_app, serve
+from pipeline.review.app import create_app
 from pipeline.store import Store
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "review"
@@ -86,11 +86,5 @@ def wait_for_exports(base: str, timeout: float = 120.0) -> None:
 @contextmanager
 def running_app(output_dir: Path, curator: str = "tester", port: int = 0) -> Iterator[str]:
     """The review app on 127.0.0.1 and `port` (0: a free one), in a thread; yields its base URL."""
-    server = serve(create_app(output_dir, curator=curator), "127.0.0.1", port)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.port}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(create_app(output_dir, curator=curator), port) as base:
+        yield base

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -15,9 +14,9 @@ from urllib.parse import urlencode
 import pytest
 
 from graph_fixtures import trial_documents
+from helpers import serving
 from pipeline.graph.build import build_graph
 from pipeline.graph.export import write_graph
-from pipeline.review.app import serve
 from pipeline.serve import ROUTES, LiveGraph, create_app
 
 # (CLI arguments after `query`, the same query as the API's path and parameters)
@@ -43,14 +42,8 @@ def store(tmp_path_factory) -> Path:
 
 
 def _running(folder: Path) -> Iterator[str]:
-    server = serve(create_app(LiveGraph(folder)), "127.0.0.1", 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.port}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(create_app(LiveGraph(folder))) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

@@ -3,11 +3,11 @@ filterable, most uncertain and most consequential first."""
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
+from pipeline.grades import Grade
 from pipeline.store import StoredDocument
 from pipeline.store.curation import Decision, current_values, fact_key, mention_key, relation_key, relation_record
 
@@ -59,10 +59,10 @@ class ReviewItem:
 
 def grade_weight(grade: Any) -> float:
     """1 for grade 3 or worse (severe, life-threatening, fatal), 0.3 for a lower known grade, else 0."""
-    numbers = [int(n) for n in re.findall(r"[1-5]", str(grade or ""))]
-    if not numbers:
+    found = Grade.from_label(grade) or Grade.from_words(str(grade or ""))
+    if found is None or found.floor == 0:
         return 0.0
-    return 1.0 if min(numbers) >= 3 else 0.3
+    return 1.0 if found.severe else 0.3
 
 
 def _names(entity: dict[str, Any]) -> list[str]:

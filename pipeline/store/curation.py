@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass, replace
 from typing import Any
 
+from pipeline.grades import Grade
 from pipeline.store import Store, StoredDocument
 
 STATUSES = ("pending", "accepted", "rejected", "corrected")
@@ -29,7 +30,6 @@ CORRECTABLE = {
 }
 _LABEL = re.compile(r"^[A-Z][A-Z_]*$")
 _CURIE = re.compile(r"^[A-Za-z][A-Za-z0-9_.]*:\S+$")
-_GRADE = re.compile(r"^(any|[1-5]|>=[1-5]|[1-5]-[1-5])$")
 _KEEPS = ("accepted", "corrected")
 _UNDO_CHECKS = ("status", "correction", "comment")
 
@@ -282,7 +282,7 @@ def validate_correction(kind: str, correction: dict[str, Any], original: dict[st
                 raise InvalidCorrection(f"{name} must be a whole number of patients from 0 to {MAX_PATIENTS:,}", name)
         if out.get("percent") is not None and not 0 <= float(out["percent"]) <= 100:  # NaN fails too
             raise InvalidCorrection("percent must be between 0 and 100", "percent")
-        if out.get("grade") is not None and not _GRADE.match(str(out["grade"])):
+        if out.get("grade") is not None and Grade.from_label(out["grade"]) is None:
             raise InvalidCorrection("grade must be any, 1 to 5, >=N or N-M (for example >=3 or 3-4)", "grade")
     return out
 

@@ -55,6 +55,15 @@ def test_review_export_writes_curated_jsonl_and_docbin(out, tmp_path):
     assert ("Grade 3 hypertension", "ADVERSE_EVENT") in ents and ("rash", "ADVERSE_EVENT") not in ents
     assert [(s.text, s.label_) for s in doc.spans["rejected"]] == [("rash", "ADVERSE_EVENT")]
 
+    # the same curated annotations in PubTator and BioC, read back by the readers at the same offsets
+    from pipeline.readers import read_bytes
+
+    expected = sorted((e["start"], e["end"], e["text"]) for e in record["entities"])
+    for name in ("curated.pubtator", "curated.bioc.xml", "curated.bioc.json"):
+        back = read_bytes((tmp_path / "train" / name).read_bytes(), name)
+        assert sorted((a.start, a.end, a.text) for a in back.pre_annotations) == expected, name
+        assert "rash" not in {a.text for a in back.pre_annotations}
+
 
 def test_review_export_without_decisions_writes_nothing_to_learn(out, tmp_path, capsys):
     assert main(["review", "--store", str(out), "--export", str(tmp_path / "train")]) == 0

@@ -39,7 +39,7 @@ def execute(args: argparse.Namespace) -> int:
         with Store(store_path) as store:
             written = export_training_data(store, args.export)
         print(f"exported {written['documents']} curated documents ({written['entities']} entities): "
-              f"{written['jsonl']}, {written['docbin']}")
+              + ", ".join(str(written[k]) for k in ("jsonl", "docbin", "bioc_xml", "bioc_json", "pubtator")))
         return EXIT_OK
     from pipeline.review.app import allowed_host_names, create_app, serve
 

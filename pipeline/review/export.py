@@ -1,4 +1,5 @@
-"""Curated annotations as training data: JSONL in the `annotate` contract's shape and a spaCy DocBin.
+"""Curated annotations as training data: JSONL in the `annotate` contract's shape and a spaCy DocBin, and the
+same annotations in BioC XML, BioC JSON and PubTator (what PubTator3 and INCEpTION users import).
 
 Only documents a curator has decided on are exported, in their curated view (rejected items gone,
 corrections applied). Each entity and relation says how it was reviewed: `"curation"` is "accepted",
@@ -62,13 +63,26 @@ def to_doc(make_doc: Callable[[str], Doc], record: dict[str, Any]) -> Doc:
 
 
 def export_training_data(store: Store, directory: str | Path) -> dict[str, Any]:
-    """Write `curated.jsonl` and `curated.spacy` (DocBin, TrialGraph's tokenizer) into `directory`."""
+    """Write `curated.jsonl`, `curated.spacy` (DocBin, TrialGraph's tokenizer), `curated.bioc.xml`,
+    `curated.bioc.json` and `curated.pubtator` into `directory`."""
+    from pipeline.exchange import bioc, pubtator
+    from pipeline.exchange.annotated import from_contract
     from pipeline.nlp.language import build_nlp
 
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     records = training_records(store)
-    paths = {"jsonl": directory / "curated.jsonl", "docbin": directory / "curated.spacy"}
+    paths = {"jsonl": directory / "curated.jsonl", "docbin": directory / "curated.spacy",
+             "bioc_xml": directory / "curated.bioc.xml", "bioc_json": directory / "curated.bioc.json",
+             "pubtator": directory / "curated.pubtator"}
+    annotated = [from_contract(r["id"], r["text"], r) for r in records]
+    with atomic_write(paths["bioc_xml"]) as handle:
+        bioc.write_xml(annotated, handle)
+    with atomic_write(paths["bioc_json"]) as handle:
+        bioc.write_json(annotated, handle)
+    with atomic_write(paths["pubtator"]) as handle:
+        for item in annotated:
+            pubtator.write(item, handle)
     with atomic_write(paths["jsonl"]) as handle:
         for record in records:
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")

@@ -143,6 +143,16 @@ def test_review_app_second_curator_on_a_stale_version_sees_the_first_decision(cl
         assert Curation(store).decision(_note(out).source_path, rash).status == "accepted"
 
 
+def test_review_app_agreement_page_gives_kappa_of_two_curators(client, out):
+    assert "No item has been decided by two curators yet" in client.get("/agreement").get_data(as_text=True)
+    rash = f"mention:ADVERSE_EVENT:{span('rash')[0]}-{span('rash')[1]}"
+    assert _decide(client, out, rash, "accepted").status_code == 302
+    other = create_app(out, curator="ben").test_client()
+    assert _decide(other, out, rash, "rejected", version=1).status_code == 302
+    page = client.get("/agreement").get_data(as_text=True)
+    assert "ana · ben" in page and "mention ADVERSE_EVENT" in page and "0.000" in page  # one item, disagreed
+
+
 def test_review_app_invalid_correction_is_explained_and_not_saved(client, out):
     rash = span("rash")
     response = _decide(client, out, f"mention:ADVERSE_EVENT:{rash[0]}-{rash[1]}", "corrected",

@@ -188,3 +188,33 @@ def test_store_curation_invalid_corrections_say_what_to_fix(store, kind, correct
     original = {"mention": DRUG, "relation": _rash_relation(store), "fact": INCIDENCE}[kind]
     with pytest.raises(InvalidCorrection, match=message):
         validate_correction(kind, correction, original, _only(store))
+
+
+def test_store_curation_agreement_is_cohens_kappa_per_curator_pair_and_label(store):
+    from pipeline.store.agreement import agreement
+
+    mentions = {e["text"]: e for e in (DRUG, RASH, HYPERTENSION, ERLOTINIB)}
+    # ana and ben on the four mentions: agree on Sorafenib (accept), rash (reject), hypertension (the same
+    # correction); disagree on erlotinib (accept / reject). Cleo decides erlotinib only, then undoes it.
+    ana = {"Sorafenib": "accepted", "rash": "rejected", "hypertension": "corrected", "erlotinib": "accepted"}
+    ben = {"Sorafenib": "accepted", "rash": "rejected", "hypertension": "corrected", "erlotinib": "rejected"}
+    fix = {"norm": ["MEDDRA:10020772"]}
+    for text, status in ana.items():
+        _decide(store, mention_key(mentions[text]), "mention", status, mentions[text], curator="ana",
+                correction=fix if status == "corrected" else None)
+    for text, status in ben.items():
+        _decide(store, mention_key(mentions[text]), "mention", status, mentions[text], version=1, curator="ben",
+                correction=fix if status == "corrected" else None)
+    cleo = _decide(store, mention_key(ERLOTINIB), "mention", "accepted", ERLOTINIB, version=2, curator="cleo")
+    curation = Curation(store)
+    curation.undo(curation.log(curator="cleo")[0].id, curator="cleo")
+    assert cleo.version == 3
+    rows = {(r.first, r.second, r.group): r for r in agreement(store.connection)}
+    assert set(rows) == {("ana", "ben", "mention ADVERSE_EVENT"), ("ana", "ben", "mention DRUG"),
+                         ("ana", "ben", "all items")}
+    # all items: observed 3/4; ana accepted 2, rejected 1, corrected 1; ben 1, 2, 1:
+    # expected (2*1 + 1*2 + 1*1) / 16 = 5/16, kappa (12/16 - 5/16) / (11/16) = 7/11
+    overall = rows["ana", "ben", "all items"]
+    assert (overall.items, overall.observed, overall.kappa) == (4, 0.75, round(7 / 11, 3))
+    drugs = rows["ana", "ben", "mention DRUG"]  # Sorafenib agrees, erlotinib does not
+    assert (drugs.items, drugs.observed, drugs.kappa) == (2, 0.5, 0.0)

@@ -38,6 +38,7 @@ from pipeline.review.queue import CURATOR_EXTRACTOR, PAGE_SIZE, QueueFilter, Rev
 from pipeline.review.relink import candidates, link, relinked
 from pipeline.review.render import curie_url, evidence, item_spans, segments, table_view
 from pipeline.store import Store, StoredDocument
+from pipeline.store.agreement import agreement
 from pipeline.store.curation import (
     CORRECTABLE,
     MAX_LOG_ENTRIES,
@@ -442,6 +443,11 @@ def create_app(output_dir: str | Path, curator: str | None = None,
             if len(entries) == limit else None
         return render_template("audit.html", entries=entries, shown=shown, undoable=curation.latest_entries(keys),
                                who=who or "", older=older)
+
+    @app.get("/agreement")
+    def agreement_page():
+        """Cohen's kappa between every two curators on the items both decided, per item label."""
+        return render_template("agreement.html", rows=agreement(store().connection))
 
     @app.get("/document/<document_id>")
     def document_page(document_id: str):

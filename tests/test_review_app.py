@@ -291,3 +291,29 @@ def test_review_app_correction_offers_identifier_candidates_from_the_lexicons(cl
     searched = client.get(url + "&find=itching").get_data(as_text=True)
     assert re.search(r'data-norm="MEDDRA:10037087[^"]*" data-name="Pruritus"', searched)
     assert "<details id=\"correction\" open>" in searched
+
+
+def test_review_app_named_curators_log_in_and_sign_their_decisions(out):
+    import subprocess
+    import sys
+
+    added = subprocess.run([sys.executable, "-m", "pipeline.cli", "review", "--store", str(out), "--add-curator",
+                            "Dana Reyes"], input="correct horse battery\n", capture_output=True, text=True)
+    assert added.returncode == 0, added.stderr
+    short = subprocess.run([sys.executable, "-m", "pipeline.cli", "review", "--store", str(out), "--add-curator",
+                            "eve"], input="short\n", capture_output=True, text=True)
+    assert short.returncode == 2 and "at least 8 characters" in short.stderr
+    client = create_app(out, curator="ana").test_client()
+    assert client.get("/").status_code == 302 and "/login" in client.get("/").headers["Location"]
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
+    wrong = client.post("/login", data={"csrf_token": token, "name": "Dana Reyes", "password": "guess"})
+    assert wrong.status_code == 401 and "wrong password" in wrong.get_data(as_text=True)
+    assert client.post("/login", data={"csrf_token": token, "name": "Dana Reyes",
+                                       "password": "correct horse battery", "next": "/"}).status_code == 302
+    assert "Signed in as <b id=\"signed-in\">Dana Reyes</b>" in client.get("/").get_data(as_text=True)
+    rash = f"mention:ADVERSE_EVENT:{span('rash')[0]}-{span('rash')[1]}"
+    assert _decide(client, out, rash, "accepted").status_code == 302
+    with Store(out / "trialgraph.db") as store:
+        assert Curation(store).decision(_note(out).source_path, rash).curator == "Dana Reyes"
+    assert client.post("/curator", data={"csrf_token": _token(client), "name": "ana"}).status_code == 403

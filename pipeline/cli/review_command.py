@@ -19,6 +19,9 @@ def register(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     add_server_arguments(review, "the app", DEFAULT_PORT)
     review.add_argument("--curator", default=None, help="name decisions are signed with (default: your login name; "
                         "each curator can change it in the page header)")
+    review.add_argument("--add-curator", metavar="NAME", default=None,
+                        help="do not serve: add a named curator (or set a new password), read from the terminal or "
+                        "from the first line of standard input; once a store has one, the app asks for a login")
     review.add_argument("--export", metavar="DIR", default=None,
                         help="do not serve: write curated.jsonl and curated.spacy (DocBin) training data into DIR")
     return review
@@ -32,6 +35,8 @@ def execute(args: argparse.Namespace) -> int:
         print(f"trialgraph review: no store at {store_path}; run `trialgraph run PATH -o {args.store}` first",
               file=sys.stderr)
         return EXIT_ERROR
+    if args.add_curator:
+        return _add_curator(store_path, args.add_curator)
     if args.export:
         from pipeline.review.export import export_training_data
         from pipeline.store import Store
@@ -59,4 +64,28 @@ def execute(args: argparse.Namespace) -> int:
         server.serve_forever()
     finally:
         server.server_close()
+    return EXIT_OK
+
+
+def _add_curator(store_path: Path, name: str) -> int:
+    """`--add-curator NAME`: the password from the terminal (asked twice) or the first line of standard input."""
+    import getpass
+
+    from pipeline.store import Store
+    from pipeline.store.curators import add_curator
+
+    if sys.stdin.isatty():
+        password = getpass.getpass(f"password for {name}: ")
+        if getpass.getpass("again: ") != password:
+            print("trialgraph review: the two passwords differ; nothing changed", file=sys.stderr)
+            return EXIT_ERROR
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    try:
+        with Store(store_path) as store:
+            add_curator(store.connection, name, password)
+    except ValueError as exc:
+        print(f"trialgraph review: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    print(f"curator {' '.join(name.split())} can log in to the review app of {store_path.parent}")
     return EXIT_OK

@@ -39,6 +39,7 @@ from pipeline.review.relink import candidates, link, relinked
 from pipeline.review.render import curie_url, evidence, item_spans, segments, table_view
 from pipeline.store import Store, StoredDocument
 from pipeline.store.agreement import agreement
+from pipeline.store.curators import check_password, curator_names
 from pipeline.store.curation import (
     CORRECTABLE,
     MAX_LOG_ENTRIES,
@@ -206,6 +207,42 @@ def create_app(output_dir: str | Path, curator: str | None = None,
             abort(400, f"this app answers only requests addressed to {', '.join(sorted(allowed))}, not {name!r}; "
                   "start it with --allowed-host NAME to add a name")
 
+    def accounts() -> bool:
+        """Whether the store has named curators, who must log in."""
+        return bool(curator_names(store().connection))
+
+    def signer() -> str:
+        """The name this request's decisions are signed with: the logged-in curator, else the typed name."""
+        return session.get("login", "") if accounts() else session.get("curator", default_curator)
+
+    @app.before_request
+    def require_login():
+        if request.endpoint in ("login", "favicon", "static") or not accounts():
+            return None
+        if session.get("login") not in curator_names(store().connection):
+            return redirect(url_for("login", next=request.full_path if request.method == "GET" else "/"))
+        return None
+
+    @app.route("/login", methods=["GET", "POST"])
+    def login():
+        """Named curators log in with their password (`trialgraph review --add-curator NAME`)."""
+        back = request.values.get("next", "")
+        back = back if back.startswith("/") and not back.startswith("//") else url_for("queue")
+        if request.method == "POST":
+            name = " ".join(request.form.get("name", "").split())
+            if check_password(store().connection, name, request.form.get("password", "")):
+                session.clear()
+                session["login"] = name
+                return redirect(back)
+            return render_template("login.html", name=name, next=back,
+                                   error="unknown curator or wrong password"), 401
+        return render_template("login.html", name="", next=back, error=None)
+
+    @app.post("/logout")
+    def logout():
+        session.clear()
+        return redirect(url_for("login"))
+
     @app.before_request
     def check_csrf() -> None:
         if request.method == "POST":
@@ -224,7 +261,7 @@ def create_app(output_dir: str | Path, curator: str | None = None,
     def shared() -> dict[str, Any]:
         if "csrf" not in session:
             session["csrf"] = secrets.token_urlsafe(32)
-        return {"csrf_token": session["csrf"], "curator": session.get("curator", default_curator),
+        return {"csrf_token": session["csrf"], "curator": signer(), "logged_in": session.get("login"),
                 "when": _when, "exports": exports.status(), "undo_entry": session.get("undo"),
                 "session_decisions": session.get("decided", 0)}
 
@@ -302,7 +339,7 @@ def create_app(output_dir: str | Path, curator: str | None = None,
                 correction = validate_correction(item.kind, correction_of(item.original, values, item.kind),
                                                  item.original, curated(item))
             curation.decide(item.source_path, item.key, item.kind, status, item.original,
-                            curator=session.get("curator", default_curator),
+                            curator=signer(),
                             expected_version=_number_arg(request.form, "version", -1, 0, MAX_ID),
                             correction=correction, comment=request.form.get("comment", ""))
         except Conflict as conflict:
@@ -322,7 +359,7 @@ def create_app(output_dir: str | Path, curator: str | None = None,
             entry = curation.entry(entry_id)
         except KeyError:
             abort(404, f"no audit entry {entry_id}")
-        curation.undo(entry_id, session.get("curator", default_curator))
+        curation.undo(entry_id, signer())
         document_id = index().document_of(entry.source_path)
         stored = extracted(document_id) if document_id else None
         item = (document_item(stored, curation.item_decisions(entry.source_path, entry.item), entry.item)
@@ -410,7 +447,7 @@ def create_app(output_dir: str | Path, curator: str | None = None,
         curation = Curation(store())
         try:
             curation.decide(stored.document.source_path, key, kind, "accepted", record,
-                            curator=session.get("curator", default_curator),
+                            curator=signer(),
                             expected_version=decisions[key].version if decisions else 0,
                             comment=request.form.get("comment", "").strip() or "added by a curator")
         except Conflict as conflict:
@@ -468,6 +505,8 @@ def create_app(output_dir: str | Path, curator: str | None = None,
 
     @app.post("/curator")
     def set_curator():
+        if accounts():
+            abort(403, "curators log in with their own name here; sign out to change who decides")
         name = " ".join(request.form.get("name", "").split())[:80]
         if name:
             session["curator"] = name

@@ -96,6 +96,12 @@ CREATE TABLE IF NOT EXISTS decision_log (
     undoes INTEGER REFERENCES decision_log(id)
 );
 CREATE INDEX IF NOT EXISTS decision_log_item ON decision_log(source_path, item);
+CREATE TABLE IF NOT EXISTS curators (
+    name TEXT PRIMARY KEY,
+    salt BLOB NOT NULL,
+    password_hash BLOB NOT NULL,
+    added_at REAL NOT NULL
+);
 """
 _MENTION_COLUMNS = ("label", "start", "end", "text", "norm", "concept", "negated", "context", "section")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from pipeline.document import Document
@@ -88,14 +89,13 @@ def _without_surrogates(value: Any) -> Any:
     return value
 
 
+@lru_cache(maxsize=1)
 def worker_nlp() -> Language:
     """The pipeline of a batch worker process, loaded once: the process is configured for long runs
     (`pipeline.process`) and the loaded pipeline frozen out of the garbage collector's reach."""
     from pipeline.nlp.language import default_nlp
     from pipeline.process import configure_process, freeze_long_lived_objects
 
-    if default_nlp.cache_info().currsize:
-        return default_nlp()
     configure_process()
     nlp = default_nlp()
     freeze_long_lived_objects()

@@ -20,7 +20,6 @@ from pipeline.graph.specs import DEPTH, query_spec
 from pipeline.store import StoredDocument
 
 
-
 class KnowledgeGraph:
     """A loaded graph with its queries; names not in the graph are looked up in the lexicon's synonyms."""
 

@@ -20,7 +20,6 @@ import networkx as nx
 from pipeline.grades import grade_floor
 from pipeline.lexicons.concepts import condition_keys, word_bag
 
-_BLOCKING_ROLES = ("eligibility", "prior_therapy")
 # node types a name may denote, in the order `neighbourhood` tries them
 _NAMED_TYPES = ("Drug", "AdverseEvent", "Condition", "Endpoint", "Regimen", "Trial")
 # evidence holders, not concepts: a neighbourhood does not walk through them

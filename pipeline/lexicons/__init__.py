@@ -8,9 +8,10 @@ from pipeline.lexicons.concepts import GENERIC_EVENT_WORDS, ConceptNormalizer, G
 from pipeline.lexicons.matcher import DEFAULT_DIRECTORY, FUNCTION_WORDS_FILE, LEXICON_FILE, Concept, Lexicon, Match
 from pipeline.resources import model_path
 
-__all__ = ["DEFAULT_DIRECTORY", "Concept", "ConceptNormalizer", "Lexicon", "Match", "lexicon_files", "load_lexicon",
+__all__ = ["DEFAULT_DIRECTORY", "Concept", "ConceptNormalizer", "Lexicon", "LEXICON_ENTRY", "Match", "lexicon_files", "load_lexicon",
            "load_normalizer"]
 
+LEXICON_ENTRY = f"lexicon/{LEXICON_FILE}"  # a saved component's copy of the lexicon (`lexicon_files`)
 _LEXICONS: dict[str, Lexicon] = {}  # content digest -> loaded lexicon
 _DIGESTS: dict[tuple[str, int, int], str] = {}  # (file, size, mtime) -> content digest
 _NORMALIZERS: dict[tuple[int, str], ConceptNormalizer] = {}
@@ -19,7 +20,7 @@ _NORMALIZERS: dict[tuple[int, str], ConceptNormalizer] = {}
 def lexicon_files(directory: str | Path | None = None) -> dict[str, str]:
     """The files of a lexicon folder a component copies when saved (`DataFilesComponent.data_files`)."""
     directory = model_path(directory or DEFAULT_DIRECTORY)
-    files = {f"lexicon/{LEXICON_FILE}": str(directory / LEXICON_FILE)}
+    files = {LEXICON_ENTRY: str(directory / LEXICON_FILE)}
     if (directory / FUNCTION_WORDS_FILE).exists():
         files[f"lexicon/{FUNCTION_WORDS_FILE}"] = str(directory / FUNCTION_WORDS_FILE)
     return files

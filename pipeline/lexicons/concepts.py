@@ -21,7 +21,8 @@ from typing import Sequence
 from pipeline.lexicons.matcher import Concept, Lexicon
 from pipeline.lexicons.meddra import PreferredTerm
 from pipeline.lexicons.normalize import fold
-from pipeline.resources import read_rules_tsv, read_word_list
+from pipeline.errors import RulesError
+from pipeline.resources import model_path, numbered_rules_tsv, read_word_list
 
 GENERIC_EVENT_WORDS = "lexicons/curated/generic_event_words.tsv"
 CONDITION_QUALIFIERS = "lexicons/curated/condition_qualifiers.txt"
@@ -44,11 +45,11 @@ class GenericEventWords:
     @classmethod
     @lru_cache(maxsize=4)
     def load(cls, path: str | Path = GENERIC_EVENT_WORDS) -> "GenericEventWords":
-        rows = read_rules_tsv(path, ("word", "kind"))
         words = {"head": set(), "qualifier": set()}
-        for row in rows:
+        for line, row in numbered_rules_tsv(path, ("word", "kind")):
             if row["kind"] not in words:
-                raise ValueError(f"{path}: kind {row['kind']!r} of {row['word']!r} is neither head nor qualifier")
+                raise RulesError(model_path(path), line,
+                                 f"kind {row['kind']!r} of {row['word']!r} is neither head nor qualifier")
             words[row["kind"]].add(row["word"].lower())
         return cls(frozenset(words["head"]), frozenset(words["qualifier"]))
 

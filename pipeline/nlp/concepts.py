@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from pipeline.lexicons import lexicon_files, load_normalizer
+from pipeline.lexicons import LEXICON_ENTRY, lexicon_files, load_normalizer
 from pipeline.lexicons.concepts import GENERIC_EVENT_WORDS
-from pipeline.lexicons.matcher import LEXICON_FILE
 from pipeline.nlp.data_files import DataFilesComponent
 
 
@@ -22,7 +21,7 @@ class ConceptLinker(DataFilesComponent):
         self.data_files = {**lexicon_files(lexicon_dir), "generic_event_words.tsv": GENERIC_EVENT_WORDS}
 
     def load_data(self) -> None:
-        self.normalizer = load_normalizer(self.data_path(f"lexicon/{LEXICON_FILE}").parent,
+        self.normalizer = load_normalizer(self.data_path(LEXICON_ENTRY).parent,
                                           self.data_path("generic_event_words.tsv"))
 
     def __call__(self, doc: Doc) -> Doc:

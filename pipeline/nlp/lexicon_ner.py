@@ -17,8 +17,7 @@ import re
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
-from pipeline.lexicons import Concept, lexicon_files, load_lexicon
-from pipeline.lexicons.matcher import LEXICON_FILE
+from pipeline.lexicons import LEXICON_ENTRY, Concept, lexicon_files, load_lexicon
 from pipeline.lexicons.sources import STOP_TERMS, StopTerms
 from pipeline.nlp.abbreviations import definitions, foreign_short_forms, parenthesized_short_form
 from pipeline.nlp.analytes import ANALYTE_LIST, AnalytePhrases
@@ -41,7 +40,7 @@ class LexiconRecognizer(DataFilesComponent):
                            "adverse_event_patterns.json": EVENT_PATTERNS}
 
     def load_data(self) -> None:
-        self.lexicon = load_lexicon(self.data_path(f"lexicon/{LEXICON_FILE}").parent)
+        self.lexicon = load_lexicon(self.data_path(LEXICON_ENTRY).parent)
         self.analytes = AnalytePhrases.load(self.data_path("analytes_and_proteins.txt"))
         self.suffixes = read_word_list(self.data_path("hyphen_suffixes.txt"))  # the tokenizer splits these off too
         self.stop_terms = StopTerms.load(self.data_path("stop_terms.txt"))

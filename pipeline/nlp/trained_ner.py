@@ -33,8 +33,7 @@ from spacy.util import minibatch
 from thinc.api import NumpyOps
 
 from pipeline.errors import ModelMissingError
-from pipeline.lexicons import Concept, Lexicon, lexicon_files, load_lexicon
-from pipeline.lexicons.matcher import LEXICON_FILE
+from pipeline.lexicons import LEXICON_ENTRY, Concept, Lexicon, lexicon_files, load_lexicon
 from pipeline.lexicons.sources import STOP_TERMS, StopTerms
 from pipeline.nlp.abbreviations import definitions, foreign_short_forms, parenthesized_short_form
 from pipeline.nlp.analytes import ANALYTE_LIST, AnalytePhrases
@@ -121,7 +120,7 @@ class TrainedRecognizer(DataFilesComponent):
     def load_data(self) -> None:
         if self.model is None:
             self._use_model(load_model(self.model_dir))
-        self.lexicon = load_lexicon(self.data_path(f"lexicon/{LEXICON_FILE}").parent)
+        self.lexicon = load_lexicon(self.data_path(LEXICON_ENTRY).parent)
         self.analytes = AnalytePhrases.load(self.data_path("analytes_and_proteins.txt"))
         self.stop_terms = StopTerms.load(self.data_path("stop_terms.txt"))
 

@@ -34,12 +34,12 @@ def _judgement(state: dict) -> str:
 
 def judgements(connection: sqlite3.Connection) -> dict[tuple[str, str], dict[str, str]]:
     """(source path, item) -> curator -> judgement, from the audit trail."""
-    latest: dict[tuple[str, str, str], tuple[int, dict | None]] = {}
-    for entry_id, source_path, item, action, after, curator in connection.execute(
-            "SELECT id, source_path, item, action, after, curator FROM decision_log ORDER BY id"):
-        latest[source_path, item, curator] = (entry_id, None if action == "undo" else json.loads(after))
+    latest: dict[tuple[str, str, str], dict | None] = {}  # a curator's last change to an item; None: undone
+    for source_path, item, action, after, curator in connection.execute(
+            "SELECT source_path, item, action, after, curator FROM decision_log ORDER BY id"):
+        latest[source_path, item, curator] = None if action == "undo" else json.loads(after)
     found: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
-    for (source_path, item, curator), (_, state) in latest.items():
+    for (source_path, item, curator), state in latest.items():
         if state is not None and state["status"] != "pending":
             found[source_path, item][curator] = _judgement(state)
     return dict(found)
@@ -72,7 +72,9 @@ def agreement(connection: sqlite3.Connection) -> list[Agreement]:
             shared[first, second, groups.get(key, "item")].append(pair)
             shared[first, second, "all items"].append(pair)
     results = []
-    for (first, second, group), pairs in sorted(shared.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] == "all items", kv[0][2])):
+    # each pair of curators together, its groups by name, "all items" last
+    for first, second, group in sorted(shared, key=lambda key: (key[0], key[1], key[2] == "all items", key[2])):
+        pairs = shared[first, second, group]
         observed, kappa = cohen_kappa(pairs)
         results.append(Agreement(first, second, group, len(pairs), round(observed, 3),
                                  None if kappa is None else round(kappa, 3)))

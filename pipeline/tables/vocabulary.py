@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+
 from pipeline.errors import RulesError
 from pipeline.resources import compile_rule, model_path, numbered_rules_tsv
 

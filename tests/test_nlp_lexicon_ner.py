@@ -155,3 +155,20 @@ def test_lexicon_ner_mixed_case_acronym_in_brackets_takes_its_long_form(full_nlp
     short_forms = [e for e in doc.ents if e.text == "NH4Ac"]
     assert len(short_forms) == 2
     assert all(e.label_ == "DRUG" and e._.concept == long_form._.concept for e in short_forms)
+
+
+def test_lexicon_ner_short_form_of_a_measure_of_a_disease_is_no_term(lexicon_nlp):
+    # BC5CDR dev, PMID 6540303: DOC is a duration, not catatonia
+    doc = lexicon_nlp("Dopamine increased the duration of catatonia (DOC) after ketamine. DOC was longer in rats.")
+    assert "DOC" not in [e.text for e in doc.ents]
+    assert "catatonia" in [e.text for e in doc.ents]
+
+
+def test_lexicon_ner_short_form_defined_inside_a_longer_match_takes_its_own_name(lexicon_nlp):
+    # BC5CDR dev: scispaCy reads "subarachnoid hemorrhage" as the long form of SAH, inside the longer match;
+    # "intraocular pressure" is the long form of IOP inside "elevated intraocular pressure", and names no disease
+    doc = lexicon_nlp("Patients with aneurysmal subarachnoid hemorrhage (SAH) were studied. SAH recurred in two. "
+                      "Two developed elevated intraocular pressure (IOP). IOP was measured weekly.")
+    hemorrhage = next(e for e in doc.ents if e.text == "aneurysmal subarachnoid hemorrhage")
+    assert [set(e._.norm) for e in doc.ents if e.text == "SAH"] == [set(hemorrhage._.norm)] * 2
+    assert [e.text for e in doc.ents if e.text == "IOP"] == []

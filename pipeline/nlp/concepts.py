@@ -2,8 +2,9 @@
 same one table row labels and registry terms take: an adverse event its MedDRA preferred term ("skin rash",
 "exanthem" -> MEDDRA:10037844 "Rash"); a condition that is a MedDRA term too gets that term as a
 cross-reference; a drug known only by an identifier ("ZDV") takes the name of the lexicon drug that has
-it ("zidovudine"). Runs last, once adverse event and condition are told apart; the identifiers the mention had
-before stay as cross-references."""
+it ("zidovudine"). An adverse event reported as a longer phrase is also looked up by the name inside it
+(`Span._.concept_span`: "severe neutropenia" by "neutropenia"). Runs last, once adverse event and condition
+are told apart; the identifiers the mention had before stay as cross-references."""
 from __future__ import annotations
 
 from spacy.tokens import Doc
@@ -35,7 +36,8 @@ class ConceptLinker(DataFilesComponent):
                 if concept is None and norm and (named := self.normalizer.named_concept("DRUG", norm)) is not None:
                     ent._.concept = named.name  # "ZDV" (MESH:D015215, from gold annotation) is zidovudine
             elif ent.label_ == "ADVERSE_EVENT":
-                found = self.normalizer.adverse_event([ent.text, ent._.concept or ""], concept, norm)
+                name = doc.text[slice(*ent._.concept_span)] if ent._.concept_span else ""
+                found = self.normalizer.adverse_event([ent.text, name, ent._.concept or ""], concept, norm)
                 if found is not None:
                     ent._.norm, ent._.concept = list(found.curies), found.name
             elif concept is not None and (term := self.normalizer.lexicon.preferred_term_of(concept)) is not None:

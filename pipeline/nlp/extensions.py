@@ -4,6 +4,8 @@ Doc._.sections       list[Section]   sections of the source document (set before
 Doc._.relations      list[Relation]  relations between entities of `doc.ents`
 Span._.norm          list[str]       identifiers as CURIEs, best first
 Span._.concept       str | None      preferred name of the normalized concept
+Span._.concept_span  tuple | None    (start_char, end_char) of the concept's name inside a longer reported
+                                     phrase ("hepatitis" in "severe hepatitis"); None when the phrase is the name
 Span._.negated       bool            the mention is negated ("no brain metastases")
 Span._.context       str | None      eligibility | prior_therapy | concomitant | historical | hypothetical | other_study
 Span._.section       str | None      kind of the section the mention sits in
@@ -28,6 +30,7 @@ _DOC_ATTRIBUTES = {"sections": None, "relations": None}
 _SPAN_ATTRIBUTES = {
     "norm": None,
     "concept": None,
+    "concept_span": None,
     "negated": False,
     "context": None,
     "section": None,

@@ -105,6 +105,16 @@ def make_event_modifiers(nlp: Language, name: str, words_path: str):
     return EventModifiers(words_path)
 
 
+@Language.factory("trialgraph_concept_spans", default_config={"words_path": "rules/concept_span_words.tsv"},
+                  requires=["doc.ents"], assigns=["span._.concept_span"])
+def make_concept_spans(nlp: Language, name: str, words_path: str):
+    """The concept's name inside each longer adverse-event or condition phrase ("hepatitis" in "severe
+    hepatitis")."""
+    from pipeline.nlp.concept_spans import ConceptSpans
+
+    return ConceptSpans(words_path)
+
+
 @Language.factory("trialgraph_relation_scorer", default_config={"model_path": None},
                   requires=["doc._.relations"], assigns=["doc._.relations"])
 def make_relation_scorer(nlp: Language, name: str, model_path: str | None):

@@ -15,12 +15,14 @@ matches are set aside and each token's TAG holds its place in them (`lexicon_tag
 - a short form the document defines for a model span's long form is that mention wherever it occurs;
 - a model span loses the function words at its ends ("acute and" -> "acute");
 - a model span inside a lab-analyte phrase ("aspartate transaminase") is dropped, as the lexicon does,
-  and so are a stop term of the lexicon build ("RECIST", "sleep") and a short form the document defines
-  as something else ("mean arterial pressure (MAP)").
+  and so are a stop term of the lexicon build ("RECIST", "sleep"), a short form the document defines
+  as something else ("mean arterial pressure (MAP)") and a DISEASE span that is a gene symbol ("BRCA1")
+  the lexicon does not list as a disease.
 The context component then turns DISEASE into ADVERSE_EVENT or CONDITION, for both sources alike.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -45,6 +47,8 @@ SOURCE = "model"
 DEFAULT_MODEL_DIR = "ner/model"
 # model label -> lexicon labels it may replace or take identifiers from
 _COMPATIBLE = {"DRUG": ("DRUG", "DRUG_CLASS"), "DISEASE": ("DISEASE",)}
+# one word of capitals and digits with a digit in it, after at most one small letter: "BRCA1", "TP53", "p53"
+GENE_SYMBOL = re.compile(r"[A-Za-z][A-Z]*\d+[A-Z0-9]*")
 
 
 def lexicon_tags(doc: Doc) -> list[str]:
@@ -172,10 +176,13 @@ class TrainedRecognizer(DataFilesComponent):
         agreed: set[tuple[int, int]] = set()
         taken: set[int] = set()
         foreign = foreign_short_forms(doc, [(e.start, e.end) for e in (*existing, *predicted)])
+        matched = {(e.start, e.end) for e in existing}
         for found in filter(None, map(self._without_edge_function_words, predicted)):
             text = found.text
             if text in self.stop_terms or text in foreign or self.analytes.around(doc, found.start, found.end):
                 continue
+            if found.label_ == "DISEASE" and GENE_SYMBOL.fullmatch(text) and (found.start, found.end) not in matched:
+                continue  # "BRCA1", "TP53": a gene symbol, unless the lexicon knows it as a disease ("T2DM")
             overlapped = {(e.start, e.end): e for i in range(found.start, found.end) if (e := owner.get(i)) is not None}
             if (found.start, found.end) in overlapped:
                 agreed.add((found.start, found.end))  # the lexicon agrees: its label and identifiers stay

@@ -172,3 +172,15 @@ def test_lexicon_ner_short_form_defined_inside_a_longer_match_takes_its_own_name
     hemorrhage = next(e for e in doc.ents if e.text == "aneurysmal subarachnoid hemorrhage")
     assert [set(e._.norm) for e in doc.ents if e.text == "SAH"] == [set(hemorrhage._.norm)] * 2
     assert [e.text for e in doc.ents if e.text == "IOP"] == []
+
+
+def test_lexicon_ner_short_form_of_a_name_with_a_preposition_is_that_name(lexicon_nlp):
+    # ADE-Corpus-V2 dev sentences: a preposition inside a disease name does not make it a measure
+    doc = lexicon_nlp("Eighty infants with proliferative retinopathy of prematurity (ROP) were treated. ROP regressed.")
+    assert len([e for e in doc.ents if e.text == "ROP"]) == 2
+
+
+def test_lexicon_ner_short_form_of_a_molecule_named_after_a_drug_is_no_drug(lexicon_nlp):
+    # corpus/: "mammalian target of rapamycin (mTOR)" is a protein, not sirolimus
+    doc = lexicon_nlp("Inhibitors of the mammalian target of rapamycin (mTOR) were given. mTOR signalling fell.")
+    assert [e.text for e in doc.ents if e.text == "mTOR" and e.label_ == "DRUG"] == []

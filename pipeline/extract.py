@@ -23,7 +23,7 @@ PIECE_CHARACTERS = DocumentLimits().piece_characters
 
 
 def extract_document(nlp: Language, document: Document, piece_characters: int = PIECE_CHARACTERS) -> dict[str, Any]:
-    """`{"entities", "relations", "facts", "words"}` for one document."""
+    """`{"entities", "relations", "facts", "words"}` for one document; the facts are `pipeline.records`."""
     if len(document.text) > piece_characters:
         annotations, words = annotate_in_pieces(nlp, document, piece_characters)
     else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.document import Document, Table
+from pipeline.records import IncidenceFact, RegimenDrug, TableReport
 from pipeline.store import Store
 from pipeline.store.curation import (
     Conflict,
@@ -30,12 +31,13 @@ DRUG = _entity("Sorafenib", "DRUG", ["MESH:D000077157"])
 RASH = _entity("rash", "ADVERSE_EVENT", ["MESH:D005076"], grade=None)
 HYPERTENSION = _entity("hypertension", "ADVERSE_EVENT", ["MESH:D006973"], grade="3")
 ERLOTINIB = _entity("erlotinib", "DRUG", ["MESH:D000069347"])
-INCIDENCE = {"kind": "incidence", "table": "T1", "row": 0, "column": 1, "cell": "12 (40)", "event": "Rash",
-             "norm": ["MESH:D005076"], "concept": "rash", "grade": "any", "n": 12, "total": 30, "percent": 40.0,
-             "arm": "Sorafenib", "regimen": [{"name": "sorafenib", "norm": ["MESH:D000077157"]}], "dose": None,
-             "serious": None, "warnings": []}
-TABLE_REPORT = {"kind": "table", "table": "T1", "caption": "Adverse events", "classification": "adverse_events",
-                "rows": 1, "facts": 1, "arms": ["Sorafenib"], "warnings": []}
+INCIDENCE = IncidenceFact(
+    table="T1", row=0, column=1, cell="12 (40)", event="Rash", norm=("MESH:D005076",), concept="rash", grade="any",
+    n=12, total=30, percent=40.0, arm="Sorafenib", arm_kind=None,
+    regimen=(RegimenDrug(name="sorafenib", norm=("MESH:D000077157",)),), dose=None, serious=None, warnings=(),
+    column_label=None, group=None, section=None, category=None, laboratory=False)
+TABLE_REPORT = TableReport(table="T1", caption="Adverse events", classification="adverse_events", rows=1, facts=1,
+                           arms=("Sorafenib",), warnings=())
 
 
 def _document(text: str = TEXT) -> Document:
@@ -113,13 +115,13 @@ def test_store_curation_relation_correction_moves_an_end_and_relabels(store):
 def test_store_curation_fact_correction_and_rejection_by_table_cell(store):
     key = fact_key(INCIDENCE)
     assert key == "fact:T1:0:1" and fact_key(TABLE_REPORT) is None
-    correction = validate_correction("fact", {"n": 13, "percent": 43.3}, INCIDENCE, _only(store))
-    decision = _decide(store, key, "fact", "corrected", INCIDENCE, correction=correction)
+    correction = validate_correction("fact", {"n": 13, "percent": 43.3}, INCIDENCE.to_dict(), _only(store))
+    decision = _decide(store, key, "fact", "corrected", INCIDENCE.to_dict(), correction=correction)
     facts = _only(store).facts
     assert facts[0] == TABLE_REPORT
-    assert (facts[1]["n"], facts[1]["total"], facts[1]["percent"], facts[1]["curation"]) == (13, 30, 43.3, "corrected")
-    _decide(store, key, "fact", "rejected", INCIDENCE, version=decision.version)
-    assert _only(store).facts == [TABLE_REPORT]
+    assert (facts[1].n, facts[1].total, facts[1].percent, facts[1].curation) == (13, 30, 43.3, "corrected")
+    _decide(store, key, "fact", "rejected", INCIDENCE.to_dict(), version=decision.version)
+    assert _only(store).facts == (TABLE_REPORT,)
 
 
 def test_store_curation_decisions_survive_reprocessing_with_new_indices(store):
@@ -185,7 +187,7 @@ def test_store_curation_undo_restores_the_state_before_a_change_and_is_logged(st
     ],
 )
 def test_store_curation_invalid_corrections_say_what_to_fix(store, kind, correction, message):
-    original = {"mention": DRUG, "relation": _rash_relation(store), "fact": INCIDENCE}[kind]
+    original = {"mention": DRUG, "relation": _rash_relation(store), "fact": INCIDENCE.to_dict()}[kind]
     with pytest.raises(InvalidCorrection, match=message):
         validate_correction(kind, correction, original, _only(store))
 

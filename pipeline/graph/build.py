@@ -23,6 +23,17 @@ import networkx as nx
 from pipeline.document import REGISTRATION_ID, Document, Table, registration_id
 from pipeline.lexicons.concepts import GenericEventWords, canonical_id, condition_keys, display_name, word_bag
 from pipeline.lexicons.normalize import fold
+from pipeline.records import (
+    CellMention,
+    IncidenceFact,
+    OutcomeFact,
+    RegimenDrug,
+    RegisteredCondition,
+    RegisteredIntervention,
+    RegisteredOutcome,
+    ResponseFact,
+    TableFact,
+)
 from pipeline.store import StoredDocument
 from pipeline.tables.vocabulary import response_names
 
@@ -50,14 +61,18 @@ _RESULT_SECTIONS = frozenset({"abstract", "summary", "results", "conclusions", "
                               "primary_outcomes", "secondary_outcomes", "other_outcomes"})
 
 
-def concept_key(label: str, entity: dict[str, Any]) -> str:
+def concept_key(label: str, norm: Iterable[str], name: str) -> str:
     """Identity of the concept a mention of `label` names: its canonical identifier (`canonical_id`), else
     its lowercased name."""
-    found = canonical_id(label, entity["norm"])
+    found = canonical_id(label, list(norm))
     if found is not None:
         return found
-    name = entity.get("concept") or entity.get("text") or entity.get("name") or ""
     return "name:" + re.sub(r"\s+", " ", name.lower()).strip()
+
+
+def mention_name(entity: dict[str, Any]) -> str:
+    """What a mention calls its concept: the concept's name, else its words."""
+    return entity.get("concept") or entity.get("text") or ""
 
 
 def node_id(entity: dict[str, Any], document_id: str, index: int) -> str:
@@ -65,7 +80,7 @@ def node_id(entity: dict[str, Any], document_id: str, index: int) -> str:
     node_type = NODE_TYPES[entity["label"]]
     if entity["label"] == "DOSE":
         return f"Dose:{document_id}:{index}"
-    return f"{node_type}:{concept_key(entity['label'], entity)}"
+    return f"{node_type}:{concept_key(entity['label'], entity['norm'], mention_name(entity))}"
 
 
 def regimen_id(drug_nodes: Iterable[str]) -> str:
@@ -159,15 +174,19 @@ class _DocumentBuilder:
         return {"document": self.document.id, "extractor": extractor, "version": self.stored.pipeline_version,
                 "confidence": confidence}
 
-    def _concept_node(self, label: str, entity: dict[str, Any]) -> str:
-        """The node of the concept `entity` names, made on first sight."""
-        node = f"{NODE_TYPES[label]}:{concept_key(label, entity)}"
+    def _concept_node(self, label: str, norm: Iterable[str], name: str) -> str:
+        """The node of the concept of `label` with identifiers `norm` and name `name`, made on first sight."""
+        node = f"{NODE_TYPES[label]}:{concept_key(label, norm, name)}"
         if node not in self.graph:
-            name = entity.get("concept") or entity.get("text") or entity.get("name") or ""
-            if label == "ADVERSE_EVENT":
-                name = display_name(name)
-            self.graph.add_node(node, type=NODE_TYPES[label], name=name, norm=list(entity["norm"]))
+            self.graph.add_node(node, type=NODE_TYPES[label], name=display_name(name) if label == "ADVERSE_EVENT" else name,
+                                norm=list(norm))
         return node
+
+    def _mention_node(self, entity: dict[str, Any]) -> str:
+        return self._concept_node(entity["label"], entity["norm"], mention_name(entity))
+
+    def _drug_node(self, drug: RegimenDrug) -> str:
+        return self._concept_node("DRUG", drug.norm, drug.concept or drug.name)
 
     def _studied_conditions(self) -> tuple[set[str], set[str]]:
         """Identifiers and name keys (`condition_keys`) of the conditions the document's trial studies: its registered
@@ -180,9 +199,9 @@ class _DocumentBuilder:
                 curies.update(entity["norm"])
                 names.update(n for n in (entity["text"], entity.get("concept") or "") if n)
         for fact in self.stored.facts:
-            if fact.get("kind") == "condition":
-                curies.update(fact["norm"])
-                names.add(fact["name"])
+            if isinstance(fact, RegisteredCondition):
+                curies.update(fact.norm)
+                names.add(fact.name)
         return curies, {key for name in names for key in condition_keys(name)}
 
     def is_event(self, norm: list[str], *names: str | None, registry_results: bool = False) -> bool:
@@ -210,7 +229,7 @@ class _DocumentBuilder:
                 node = node_id(entity, self.document.id, index)
                 self.graph.add_node(node, type="Dose", name=entity["text"], norm=[], **_dose_attributes(entity))
             else:
-                node = self._concept_node(entity["label"], entity)
+                node = self._mention_node(entity)
             seen = mentioned.setdefault(node, {"label": "MENTIONS", "document": self.document.id, "count": 0,
                                                "start": entity["start"], "end": entity["end"], "contexts": [],
                                                "wordings": [], "norm": []})
@@ -331,66 +350,62 @@ class _DocumentBuilder:
         """Incidence facts attach to their regimen; response and outcome results to the document's endpoints;
         a registry record's interventions, conditions and outcomes link its trial."""
         for fact in self.stored.facts:
-            kind = fact.get("kind")
-            if kind in ("intervention", "condition", "outcome"):
+            if isinstance(fact, (RegisteredIntervention, RegisteredCondition, RegisteredOutcome)):
                 self._add_registered(fact)
-            elif kind == "cell_mention":
+            elif isinstance(fact, CellMention):
                 self._add_cell_mention(fact)
-            elif kind == "incidence":
+            elif isinstance(fact, IncidenceFact):
                 self._add_incidence(fact)
-            elif kind in ("response", "outcome_result"):
+            elif isinstance(fact, (ResponseFact, OutcomeFact)):
                 self._add_table_result(fact)
 
-    def _add_cell_mention(self, fact: dict[str, Any]) -> None:
+    def _add_cell_mention(self, fact: CellMention) -> None:
         """A drug a table cell names: mentioned by the document, and, in a prior-therapy or baseline cell, one
         of the trial's other drugs with that role (never an intervention)."""
-        if fact["label"] != "DRUG":
+        if fact.label != "DRUG":
             return
-        node = self._concept_node("DRUG", fact)
-        cell = {"document": self.document.id, "table": fact["table"], "row": fact["row"], "column": fact["column"]}
-        self.graph.add_edge(self.doc_node, node, key=f"{self.document.id}:{fact['table']}:{fact['row']}:{fact['column']}:"
-                            f"{fact['start']}", label="MENTIONS", count=1, contexts=[fact["role"] or "none"],
-                            wordings=[fact["text"].lower()], norm=list(fact["norm"]), **cell)
-        if self.trial_node and fact["role"] and not fact["negated"]:
-            self.graph.add_edge(self.trial_node, node, key=f"{self.document.id}:{fact['table']}:{fact['row']}:"
-                                f"{fact['column']}:{fact['start']}", label="MENTIONS_DRUG", role=fact["role"], **cell)
+        node = self._concept_node("DRUG", fact.norm, fact.concept or fact.text)
+        cell = {"document": self.document.id, "table": fact.table, "row": fact.row, "column": fact.column}
+        key = f"{self.document.id}:{fact.table}:{fact.row}:{fact.column}:{fact.start}"
+        self.graph.add_edge(self.doc_node, node, key=key, label="MENTIONS", count=1, contexts=[fact.role or "none"],
+                            wordings=[fact.text.lower()], norm=list(fact.norm), **cell)
+        if self.trial_node and fact.role and not fact.negated:
+            self.graph.add_edge(self.trial_node, node, key=key, label="MENTIONS_DRUG", role=fact.role, **cell)
 
-    def _add_registered(self, fact: dict[str, Any]) -> None:
+    def _add_registered(self, fact: RegisteredIntervention | RegisteredCondition | RegisteredOutcome) -> None:
         """A registered intervention (each of its drugs, or the intervention itself when it is no drug),
         condition or outcome of the record's trial."""
         if self.trial_node is None:
             return
-        where = {"document": self.document.id, "registered": fact["name"]}
-        key = f"{self.document.id}:registered:{fact['kind']}:{fact['name']}"
-        if fact["kind"] == "intervention":
-            if fact["role"] == "drug":
-                for drug in fact["drugs"]:
-                    node = self._concept_node("DRUG", {"norm": drug["norm"], "text": drug["name"],
-                                                       "concept": drug.get("concept")})
-                    self.graph.add_edge(self.trial_node, node, key=f"{key}:{drug['name']}", label="HAS_INTERVENTION",
-                                        type=fact["type"], **where)
-            elif fact["role"] == "non_drug":
-                node = f"Intervention:{fold(fact['name'])}"
+        where = {"document": self.document.id, "registered": fact.name}
+        key = f"{self.document.id}:registered:{fact.KIND}:{fact.name}"
+        if isinstance(fact, RegisteredIntervention):
+            if fact.role == "drug":
+                for drug in fact.drugs:
+                    self.graph.add_edge(self.trial_node, self._drug_node(drug), key=f"{key}:{drug.name}",
+                                        label="HAS_INTERVENTION", type=fact.type, **where)
+            elif fact.role == "non_drug":
+                node = f"Intervention:{fold(fact.name)}"
                 if node not in self.graph:
-                    self.graph.add_node(node, type="Intervention", name=fact["name"], norm=[], kind=fact["type"])
-                self.graph.add_edge(self.trial_node, node, key=key, label="HAS_INTERVENTION", type=fact["type"], **where)
-        elif fact["kind"] == "condition":
-            node = self._concept_node("CONDITION", {"norm": fact["norm"], "text": fact["name"]})
-            self.graph.nodes[node]["name"] = fact["name"]  # named as registered ("HIV Infection"), whoever made it
+                    self.graph.add_node(node, type="Intervention", name=fact.name, norm=[], kind=fact.type)
+                self.graph.add_edge(self.trial_node, node, key=key, label="HAS_INTERVENTION", type=fact.type, **where)
+        elif isinstance(fact, RegisteredCondition):
+            node = self._concept_node("CONDITION", fact.norm, fact.name)
+            self.graph.nodes[node]["name"] = fact.name  # named as registered ("HIV Infection"), whoever made it
             self.graph.add_edge(self.trial_node, node, key=key, label="STUDIES", **where)
         else:
-            node = self._endpoint_named(fact["name"])
-            self.graph.add_edge(self.trial_node, node, key=key, label="MEASURES", kind=fact["outcome_kind"], **where)
+            node = self._endpoint_named(fact.name)
+            self.graph.add_edge(self.trial_node, node, key=key, label="MEASURES", kind=fact.outcome_kind, **where)
 
-    def _cell_evidence(self, fact: dict[str, Any]) -> dict[str, Any]:
-        table = self._table(fact.get("table"))
+    def _cell_evidence(self, fact: TableFact) -> dict[str, Any]:
+        table = self._table(fact.table)
         return {
             "section": (table.section if table else None) or "",
-            "table": fact.get("table"), "row": fact.get("row"), "column": fact.get("column"),
-            "cell": fact.get("cell"), "caption": table.caption if table else "",
-            "arm": fact.get("arm"), "warnings": list(fact.get("warnings") or []),
-            **self._provenance(TABLE_EXTRACTOR, 0.7 if fact.get("warnings") else 0.9),
-            **({"curation": fact["curation"]} if fact.get("curation") else {}),
+            "table": fact.table, "row": fact.row, "column": fact.column,
+            "cell": fact.cell, "caption": table.caption if table else "",
+            "arm": fact.arm, "warnings": list(fact.warnings),
+            **self._provenance(TABLE_EXTRACTOR, 0.7 if fact.warnings else 0.9),
+            **({"curation": fact.curation} if fact.curation else {}),
         }
 
     def _table(self, table_id: str | None) -> Table | None:
@@ -399,24 +414,21 @@ class _DocumentBuilder:
         except KeyError:
             return None
 
-    def _regimen(self, fact: dict[str, Any]) -> str | None:
+    def _regimen(self, fact: TableFact) -> str | None:
         """The regimen node of a fact's arm (created with its components), or None when neither a drug nor an
         arm is known.
 
         Drugs the document names only as prior therapy or in eligibility criteria are left out; a paper's arm
         without a stated regimen is taken to be the document's interventions, and where the document has no
         intervention drug, the arm itself."""
-        components = [{"norm": list(d.get("norm") or []), "name": d["name"], "concept": d.get("concept")}
-                      for d in fact.get("regimen") or []]
-        drugs = {self._concept_node("DRUG", d) for d in components}
-        drugs = sorted(d for d in drugs if d not in self.blocked_drugs)
-        arm = fact.get("arm") or ""
-        if not drugs and not (arm and (fact.get("arm_kind") or self.document.trial is not None)):
+        drugs = sorted({self._drug_node(d) for d in fact.regimen} - self.blocked_drugs)
+        arm = fact.arm or ""
+        if not drugs and not (arm and (fact.arm_kind or self.document.trial is not None)):
             drugs = self._intervention_drugs()
         if drugs:
             regimen = regimen_id(drugs)
         elif arm:  # a placebo arm, or a trial of no drug (physical activity, a device): the arm is the regimen
-            regimen = self._arm_regimen(arm, fact.get("arm_kind"))
+            regimen = self._arm_regimen(arm, fact.arm_kind)
         else:
             return None
         if regimen not in self.graph:
@@ -426,7 +438,7 @@ class _DocumentBuilder:
             self.graph.add_edge(regimen, drug, key=self.document.id, label="HAS_COMPONENT",
                                 document=self.document.id)
         self.graph.add_edge(self.doc_node, regimen, key=f"{self.document.id}:{arm}", label="USES_REGIMEN",
-                            document=self.document.id, arm=arm, dose=fact.get("dose"))
+                            document=self.document.id, arm=arm, dose=fact.dose if isinstance(fact, IncidenceFact) else None)
         return regimen
 
     def _arm_regimen(self, arm: str, kind: str | None) -> str:
@@ -446,16 +458,16 @@ class _DocumentBuilder:
             if entity["label"] == "DRUG":
                 contexts.setdefault(node_id(entity, self.document.id, index), set()).add(entity.get("context"))
         for fact in self.stored.facts:
-            if fact.get("kind") == "cell_mention" and fact["label"] == "DRUG" and fact["role"]:
-                contexts.setdefault(node_id(fact, self.document.id, -1), set()).add("prior_therapy")
+            if isinstance(fact, CellMention) and fact.label == "DRUG" and fact.role:
+                node = f"{NODE_TYPES['DRUG']}:{concept_key('DRUG', fact.norm, fact.concept or fact.text)}"
+                contexts.setdefault(node, set()).add("prior_therapy")
         return {node for node, found in contexts.items() if found <= BLOCKING_CONTEXTS}
 
     def _intervention_drugs(self) -> list[str]:
         """Drugs the document gives as its interventions (registry interventions, or the title of a paper)."""
         if self.document.trial is not None:
-            return sorted({
-                self._concept_node("DRUG", {"norm": drug["norm"], "text": drug["name"], "concept": drug.get("concept")})
-                for fact in self.stored.facts if fact.get("kind") == "intervention" for drug in fact["drugs"]})
+            return sorted({self._drug_node(drug) for fact in self.stored.facts
+                           if isinstance(fact, RegisteredIntervention) for drug in fact.drugs})
         return sorted({
             node_id(e, self.document.id, i) for i, e in enumerate(self.stored.entities)
             if e["label"] == "DRUG" and e.get("context") is None and not e["negated"]
@@ -469,44 +481,44 @@ class _DocumentBuilder:
         data = self.graph.nodes[regimen]
         return sorted(self.graph.nodes[d].get("name") or d for d in data["components"]) or [data["name"]]
 
-    def _add_incidence(self, fact: dict[str, Any]) -> None:
-        if any(warning.startswith("duplicate row") for warning in fact.get("warnings") or ()):
+    def _add_incidence(self, fact: IncidenceFact) -> None:
+        if any(warning.startswith("duplicate row") for warning in fact.warnings):
             return  # the same row printed twice in one table counts once
-        table = self._table(fact.get("table"))
-        if not self.is_event(list(fact.get("norm") or []), fact["event"], fact.get("concept"),
+        table = self._table(fact.table)
+        if not self.is_event(list(fact.norm), fact.event, fact.concept,
                              registry_results=bool(table and (table.section or "").startswith("results:"))):
             return
         regimen = self._regimen(fact)
         if regimen is None:
             return
-        event = self._concept_node("ADVERSE_EVENT", {"norm": list(fact.get("norm") or []),
-                                                     "concept": fact.get("concept"), "text": fact["event"]})
+        event = self._concept_node("ADVERSE_EVENT", fact.norm, fact.concept or fact.event)
         self.graph.add_edge(
-            regimen, event, key=f"{self.document.id}:{fact['table']}:{fact['row']}:{fact['column']}",
+            regimen, event, key=f"{self.document.id}:{fact.table}:{fact.row}:{fact.column}",
             label="HAS_ADVERSE_EVENT", **self._cell_evidence(fact),
-            event_text=fact["event"], grade=fact.get("grade"), n=fact.get("n"), total=fact.get("total"),
-            percent=fact.get("percent"), dose=fact.get("dose"), serious=fact.get("serious"),
+            event_text=fact.event, grade=fact.grade, n=fact.n, total=fact.total,
+            percent=fact.percent, dose=fact.dose, serious=fact.serious,
             regimen=self._regimen_names(regimen),
         )
 
-    def _add_table_result(self, fact: dict[str, Any]) -> None:
-        if fact["kind"] == "response" and fact.get("code") == "NE":
+    def _add_table_result(self, fact: ResponseFact | OutcomeFact) -> None:
+        if isinstance(fact, ResponseFact) and fact.code == "NE":
             return  # "Unavailable", "Not evaluable": patients without an assessment, no endpoint of the trial
         regimen = self._regimen(fact)
-        if fact["kind"] == "response":
-            name, value, unit = response_names().get(fact["code"], fact["category"]), fact.get("percent"), "%"
-            ci = None
+        if isinstance(fact, ResponseFact):
+            name, value, unit, ci, n, total, code = (response_names().get(fact.code, fact.category), fact.percent, "%",
+                                                     None, fact.n, fact.total, fact.code)
         else:
-            name, value, unit, ci = fact["endpoint"], fact.get("value"), fact.get("unit"), fact.get("ci")
+            name, value, unit, n, total, code = fact.endpoint, fact.value, fact.unit, None, None, None
+            ci = list(fact.ci) if fact.ci is not None else None
         endpoint = self._endpoint_named(name)
-        if self.trial_node and fact.get("outcome_kind"):  # a results table reports a measure of its kind
+        if self.trial_node and isinstance(fact, OutcomeFact) and fact.outcome_kind:
+            # a results table reports a measure of its kind
             self.graph.add_edge(self.trial_node, endpoint, key=f"{self.document.id}:reported:{name}", label="MEASURES",
-                                kind=fact["outcome_kind"], document=self.document.id, registered=name)
+                                kind=fact.outcome_kind, document=self.document.id, registered=name)
         self.graph.add_edge(
-            self.doc_node, endpoint, key=f"{self.document.id}:{fact['table']}:{fact['row']}:{fact['column']}",
-            label="HAS_RESULT", **self._cell_evidence(fact), value=value, unit=unit, ci=ci, n=fact.get("n"),
-            total=fact.get("total"), text=fact.get("cell"), code=fact.get("code"),
-            regimen=self._regimen_names(regimen),
+            self.doc_node, endpoint, key=f"{self.document.id}:{fact.table}:{fact.row}:{fact.column}",
+            label="HAS_RESULT", **self._cell_evidence(fact), value=value, unit=unit, ci=ci, n=n,
+            total=total, text=fact.cell, code=code, regimen=self._regimen_names(regimen),
         )
 
     def _endpoint_named(self, name: str) -> str:
@@ -514,8 +526,8 @@ class _DocumentBuilder:
         wanted = _squash(name)
         for entity in self.stored.entities:
             if entity["label"] == "ENDPOINT" and wanted in (_squash(entity["text"]), _squash(entity.get("concept") or "")):
-                return self._concept_node("ENDPOINT", entity)
-        return self._concept_node("ENDPOINT", {"norm": [], "text": name})
+                return self._mention_node(entity)
+        return self._concept_node("ENDPOINT", (), name)
 
 
 def _squash(name: str) -> str:

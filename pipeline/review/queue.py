@@ -98,6 +98,7 @@ def _relation_item(stored: StoredDocument, relation: dict[str, Any]) -> ReviewIt
 
 
 def _fact_item(stored: StoredDocument, fact: dict[str, Any], key: str) -> ReviewItem:
+    """The item of a table fact, from its JSON (`Fact.to_dict()`, or a decision's record of it)."""
     name = fact.get("event") or fact.get("category") or fact.get("endpoint") or ""
     percent = fact.get("percent")
     doubt = min(1.0, 0.5 * len(fact.get("warnings") or []))
@@ -164,7 +165,7 @@ def document_item(stored: StoredDocument, decisions: Mapping[str, Decision], key
         item = next((i for r in stored.relations if (i := _relation_item(stored, r)).key == key), None)
     elif kind == "fact":
         fact = next((f for f in stored.facts if fact_key(f) == key), None)
-        item = _fact_item(stored, fact, key) if fact is not None else None
+        item = _fact_item(stored, fact.to_dict(), key) if fact is not None else None
     decision = decisions.get(key)
     if item is None and decision is not None and decision.status != "pending":
         item = _kept_item(stored, decision)  # decided (or added by a curator), not extracted
@@ -185,7 +186,7 @@ def document_items(stored: StoredDocument, decisions: Mapping[str, Decision]) ->
     for fact in stored.facts:
         key = fact_key(fact)
         if key is not None:
-            items.append(_fact_item(stored, fact, key))
+            items.append(_fact_item(stored, fact.to_dict(), key))
     seen = {item.key for item in items}
     for key, decision in decisions.items():
         # decided items the extractor no longer finds, and items a curator added, stay reviewable

@@ -10,12 +10,13 @@ import json
 import sqlite3
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pipeline.document import Document
 from pipeline.errors import StoreVersionError
+from pipeline.records import Fact, fact_from_dict
 
 SCHEMA_VERSION = 2
 _SCHEMA = """
@@ -110,15 +111,15 @@ _MENTION_COLUMNS = ("label", "start", "end", "text", "norm", "concept", "negated
 class StoredDocument:
     """A document row with its annotations, as read back from the store.
 
-    `facts` are the numbers read from the document's tables (see `pipeline.tables`), one dict each
-    with at least a `kind` ("incidence", "response", ...).
+    `facts` are the records read from the document's tables and registry record (`pipeline.records`:
+    `TableReport`, `IncidenceFact`, `RegisteredIntervention`...).
     """
 
     document: Document
     pipeline_version: str
     entities: list[dict[str, Any]]
     relations: list[dict[str, Any]]
-    facts: list[dict[str, Any]] = field(default_factory=list)
+    facts: tuple[Fact, ...] = ()
 
 
 class Store:
@@ -158,7 +159,8 @@ class Store:
     def save(self, document: Document, annotations: dict[str, Any], pipeline_version: str) -> None:
         """Replace everything stored for `document` in one transaction; clears an earlier failure of its file.
 
-        `annotations` holds "entities" and "relations" (the annotate contract's shape) and optionally "facts".
+        `annotations` holds "entities" and "relations" (the annotate contract's shape) and optionally "facts"
+        (records of `pipeline.records`).
         """
         entities, relations = annotations["entities"], annotations["relations"]
         facts = annotations.get("facts", [])
@@ -188,7 +190,7 @@ class Store:
             )
             self.connection.executemany(
                 "INSERT INTO facts VALUES (?,?,?,?)",
-                [(document.id, i, f["kind"], json.dumps(f, ensure_ascii=False)) for i, f in enumerate(facts)],
+                [(document.id, i, f.KIND, json.dumps(f.to_dict(), ensure_ascii=False)) for i, f in enumerate(facts)],
             )
 
     def record_failure(self, source_path: str, error: str) -> None:
@@ -241,12 +243,12 @@ class Store:
                 (doc_id,),
             )
         ]
-        facts = [
-            json.loads(payload)
+        facts = tuple(
+            fact_from_dict(json.loads(payload))
             for (payload,) in self.connection.execute(
                 "SELECT payload FROM facts WHERE document_id=? ORDER BY idx", (doc_id,)
             )
-        ]
+        )
         return StoredDocument(Document.from_dict(json.loads(doc_json)), version, entities, relations, facts)
 
     def state(self) -> str:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from pipeline.grades import Grade
+from pipeline.records import CellFact, Fact, fact_from_dict
 from pipeline.store import Store, StoredDocument
 
 STATUSES = ("pending", "accepted", "rejected", "corrected")
@@ -95,11 +96,11 @@ def relation_key(label: str, head: tuple[int, int] | list[int], tail: tuple[int,
     return f"relation:{label}:{head[0]}-{head[1]}>{tail[0]}-{tail[1]}"
 
 
-def fact_key(fact: dict[str, Any]) -> str | None:
-    """Facts read from a table cell have a key; a table's own report (kind "table") is not reviewed."""
-    if fact.get("row") is None or fact.get("column") is None:
+def fact_key(fact: Fact) -> str | None:
+    """Facts read from a table cell have a key; a table's report and a registry record's facts are not reviewed."""
+    if not isinstance(fact, CellFact):
         return None
-    return f"fact:{fact['table']}:{fact['row']}:{fact['column']}"
+    return f"fact:{fact.table}:{fact.row}:{fact.column}"
 
 
 def relation_record(relation: dict[str, Any], entities: list[dict[str, Any]]) -> dict[str, Any]:
@@ -207,7 +208,7 @@ def apply_decisions(stored: StoredDocument, decisions: list[Decision]) -> Stored
         if decision.kind == "relation" and decision.item not in seen and decision.status in _KEEPS:
             add_relation(decision.original, decision)
 
-    facts: list[dict[str, Any]] = []
+    facts: list[Fact] = []
     seen = set()
     for fact in stored.facts:
         key = fact_key(fact)
@@ -218,8 +219,8 @@ def apply_decisions(stored: StoredDocument, decisions: list[Decision]) -> Stored
         facts.append(fact if decision is None else _curated_fact(fact, decision))
     for decision in decisions:
         if decision.kind == "fact" and decision.item not in seen and decision.status in _KEEPS:
-            facts.append(_curated_fact(decision.original, decision))
-    return replace(stored, entities=entities, relations=relations, facts=facts)
+            facts.append(_curated_fact(fact_from_dict(decision.original), decision))
+    return replace(stored, entities=entities, relations=relations, facts=tuple(facts))
 
 
 def _curated_mention(entity: dict[str, Any], decision: Decision, text: str) -> dict[str, Any]:
@@ -230,11 +231,9 @@ def _curated_mention(entity: dict[str, Any], decision: Decision, text: str) -> d
     return curated
 
 
-def _curated_fact(fact: dict[str, Any], decision: Decision) -> dict[str, Any]:
-    curated = {**fact, "curation": decision.status}
-    if decision.status == "corrected" and decision.correction:
-        curated.update(decision.correction)
-    return curated
+def _curated_fact(fact: Fact, decision: Decision) -> Fact:
+    correction = decision.correction if decision.status == "corrected" and decision.correction else {}
+    return fact.with_values({"curation": decision.status, **correction})
 
 
 def validate_correction(kind: str, correction: dict[str, Any], original: dict[str, Any],

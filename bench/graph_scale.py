@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pipeline.document import Document, Section, Table  # noqa: E402
-from pipeline.records import IncidenceFact, RegimenDrug, ResponseFact  # noqa: E402
+from pipeline.records import IncidenceFact, Mention, RegimenDrug, Relation, ResponseFact  # noqa: E402
 from pipeline.store import StoredDocument  # noqa: E402
 
 DRUGS, EVENTS, CONDITIONS, ENDPOINTS, TRIALS = 2_000, 3_000, 500, 200, 5_000
@@ -127,7 +127,8 @@ def synthetic_document(index: int) -> StoredDocument:
                       rows=[["Partial response", ""], ["Stable disease", ""]], section="Results")],
         nct_ids=[trial],
     )
-    return StoredDocument(document, "synthetic-1", entities, relations, tuple(facts))
+    return StoredDocument(document, "synthetic-1", tuple(Mention.from_dict(e) for e in entities),
+                          tuple(Relation.from_dict(r) for r in relations), tuple(facts))
 
 
 def _rss_mb() -> float:

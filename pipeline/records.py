@@ -196,15 +196,10 @@ class CellFact(Record):
 
 
 @dataclass(frozen=True, kw_only=True)
-class IncidenceFact(CellFact):
-    """How many participants of an arm had an adverse event (one count cell). A printed "<1%" is
-    `percent_bound` "<1" with `percent` None."""
+class ArmCount(CellFact):
+    """A count cell: `n` participants of `total` in an arm, with the printed `percent` (a printed "<1%" is
+    `percent_bound` "<1" with `percent` None); the arm's name, its kind ("placebo", "no_drug") and regimen."""
 
-    KIND: ClassVar[str] = "incidence"
-    event: str
-    norm: tuple[str, ...]
-    concept: str | None
-    grade: str | None
     n: int | None
     total: int | None
     percent: float | None
@@ -212,6 +207,17 @@ class IncidenceFact(CellFact):
     arm: str | None
     arm_kind: str | None
     regimen: tuple[RegimenDrug, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class IncidenceFact(ArmCount):
+    """How many participants of an arm had an adverse event, of which grade, at which dose."""
+
+    KIND: ClassVar[str] = "incidence"
+    event: str
+    norm: tuple[str, ...]
+    concept: str | None
+    grade: str | None
     dose: str | None
     serious: bool | None
     warnings: tuple[str, ...]
@@ -225,19 +231,12 @@ class IncidenceFact(CellFact):
 
 
 @dataclass(frozen=True, kw_only=True)
-class ResponseFact(CellFact):
+class ResponseFact(ArmCount):
     """One tumour-response category count of an arm; `code` is its RECIST code (CR, PR, SD, PD, ORR, DCR, NE)."""
 
     KIND: ClassVar[str] = "response"
     category: str
     code: str | None
-    n: int | None
-    total: int | None
-    percent: float | None
-    percent_bound: str | None = field(default=None, metadata=_OMIT_NONE)
-    arm: str | None
-    arm_kind: str | None
-    regimen: tuple[RegimenDrug, ...]
     warnings: tuple[str, ...]
     column_label: str | None
     curation: str | None = field(default=None, metadata=_OMIT_NONE)
@@ -285,20 +284,23 @@ class CellMention(CellFact):
 
 @dataclass(frozen=True, kw_only=True)
 class RegisteredIntervention(Record):
-    """A registered intervention: its type, `role` ("drug", "placebo", "non_drug"), arms and drugs."""
+    """A registered intervention: its type (Drug, Biological, Device...), its arm groups, other names and drugs
+    (one per drug of a combination). `role` is "drug", "placebo" or "non_drug" (a device, a procedure, behaviour:
+    an intervention of the trial that gives no drug)."""
 
     KIND: ClassVar[str] = "intervention"
     name: str
     type: str
     role: str
     arms: tuple[str, ...]
-    other_names: tuple[str, ...]
-    drugs: tuple[RegimenDrug, ...]
+    other_names: tuple[str, ...] = ()
+    drugs: tuple[RegimenDrug, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
 class RegisteredCondition(Record):
-    """A registered condition, as registered, with the identifiers of the concept it wholly names."""
+    """A registered condition, named as registered, with the identifiers of the lexicon concept whose whole name
+    it is (none for a name that only contains one: "Squamous cell lung cancer" is not "lung cancer")."""
 
     KIND: ClassVar[str] = "condition"
     name: str
@@ -308,7 +310,8 @@ class RegisteredCondition(Record):
 
 @dataclass(frozen=True, kw_only=True)
 class RegisteredOutcome(Record):
-    """A registered outcome measure with its kind (primary, secondary, other, unspecified) and time frame."""
+    """A registered outcome measure (`name`, its title) with its time frame, and its kind as registered: primary,
+    secondary or other; unspecified where the record does not say."""
 
     KIND: ClassVar[str] = "outcome"
     name: str

@@ -12,7 +12,7 @@ from typing import Any
 
 from pipeline.document import Document
 from pipeline.readers import read_document
-from pipeline.records import Fact, IncidenceFact, RegimenDrug, ResponseFact
+from pipeline.records import Fact, IncidenceFact, Mention, RegimenDrug, Relation, ResponseFact
 from pipeline.store import StoredDocument
 from pipeline.tables import registry_facts
 
@@ -26,7 +26,7 @@ BEVACIZUMAB = {"name": "bevacizumab", "norm": ["MESH:D000068258"]}
 _CELL = re.compile(r"^(\d+)\s*(?:\((\d+(?:\.\d+)?)%?\))?$")
 
 
-def mention(document: Document, phrase: str, label: str, after: int = 0, **attributes: Any) -> dict[str, Any]:
+def mention(document: Document, phrase: str, label: str, after: int = 0, **attributes: Any) -> Mention:
     """A mention of the first `phrase` at or after `after`, with its sentence taken as the line around it."""
     start = document.text.index(phrase, after)
     end = start + len(phrase)
@@ -37,7 +37,7 @@ def mention(document: Document, phrase: str, label: str, after: int = 0, **attri
               "negated": False, "context": None, "section": section.kind if section else None,
               "sentence": [sentence_start, min(stops, default=len(document.text)) + 1]}
     entity.update(attributes)
-    return entity
+    return Mention.from_dict(entity)
 
 
 @cache
@@ -50,7 +50,7 @@ def _event_concept(label: str) -> tuple[list[str], str | None]:
     return (list(found.curies), found.name) if found else ([], None)
 
 
-def event_mention(document: Document, phrase: str, after: int = 0, **attributes: Any) -> dict[str, Any]:
+def event_mention(document: Document, phrase: str, after: int = 0, **attributes: Any) -> Mention:
     """An ADVERSE_EVENT mention of `phrase` with the concept the pipeline's normaliser gives it."""
     norm, concept = _event_concept(phrase)
     return mention(document, phrase, "ADVERSE_EVENT", after, norm=norm, concept=concept, **attributes)
@@ -120,8 +120,8 @@ def article(facts: list[Fact] | None = None) -> StoredDocument:
                 result={"value": 21.0, "unit": "%", "ci": None, "n": None, "total": None,
                         "text": "objective response rate was 21%"}),
     ]
-    relations = [{"head": 2, "tail": 3, "label": "HAS_ADVERSE_EVENT", "confidence": 0.7, "extractor": "rules"}]
-    return StoredDocument(document, VERSION, entities, relations, tuple(facts or ()))
+    relations = (Relation(head=2, tail=3, label="HAS_ADVERSE_EVENT", confidence=0.7, extractor="rules"),)
+    return StoredDocument(document, VERSION, tuple(entities), relations, tuple(facts or ()))
 
 
 def registry() -> StoredDocument:
@@ -134,7 +134,7 @@ def registry() -> StoredDocument:
         mention(document, "sorafenib", "DRUG", document.text.index("Previously received"), norm=SORAFENIB["norm"],
                 concept="sorafenib", context="eligibility"),
     ]
-    return StoredDocument(document, VERSION, entities, [], tuple(registry_facts(document)))
+    return StoredDocument(document, VERSION, tuple(entities), (), tuple(registry_facts(document)))
 
 
 def trial_documents() -> list[StoredDocument]:

@@ -1,5 +1,6 @@
 """What a trial's answers must never say (issue 24): placebo counts on a drug, a device trial without events,
 generic words or the disease treated as harms, prior therapy lost or taken for an intervention."""
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -8,7 +9,7 @@ from graph_fixtures import VERSION, article, event_mention, incidence_facts, men
 from pipeline.graph import query
 from pipeline.graph.build import build_graph
 from pipeline.readers import read_document
-from pipeline.records import IncidenceFact, RegimenDrug, RegisteredIntervention, ResponseFact
+from pipeline.records import IncidenceFact, RegimenDrug, RegisteredIntervention, Relation, ResponseFact
 from pipeline.store import StoredDocument
 from pipeline.tables import registry_facts, table_facts
 
@@ -50,18 +51,18 @@ def test_graph_trial_sense_generic_words_and_the_condition_studied_are_no_events
     stored = article(incidence_facts(read_document(article().document.source_path), [IL21, SORAFENIB], rows=range(1)))
     document = stored.document
     sentence = document.text.index("The majority of toxicities")
-    stored.entities += [
+    stored.entities += (
         mention(document, "metastatic renal cell carcinoma", "CONDITION", norm=["NCIT:C150595"]),  # in the title
         mention(document, "sorafenib", "DRUG", document.text.index("sorafenib", sentence), norm=SORAFENIB["norm"],
                 concept="sorafenib"),
         event_mention(document, "toxicities", sentence),
         event_mention(document, "Renal cell carcinoma", document.text.index("Keywords")),
-    ]
+    )
     count = len(stored.entities)
-    stored.relations += [{"head": count - 3, "tail": count - 2, "label": "HAS_ADVERSE_EVENT", "confidence": 0.7,
-                          "extractor": "rules"},
-                         {"head": count - 3, "tail": count - 1, "label": "HAS_ADVERSE_EVENT", "confidence": 0.7,
-                          "extractor": "rules"}]
+    stored.relations += (Relation(head=count - 3, tail=count - 2, label="HAS_ADVERSE_EVENT", confidence=0.7,
+                                  extractor="rules"),
+                         Relation(head=count - 3, tail=count - 1, label="HAS_ADVERSE_EVENT", confidence=0.7,
+                                  extractor="rules"))
     graph = build_graph([stored])
     names = {e["name"].lower() for e in query.events_for_drug(graph, "sorafenib")["events"]}
     assert "rash" in names and "toxicities" not in names and "renal cell carcinoma" not in names
@@ -104,10 +105,13 @@ def test_graph_trial_sense_drugs_of_other_studies_and_negated_criteria_are_other
     stored, registry = trial_documents()
     document = stored.document
     discussion = document.text.index("That trial was discontinued")
-    stored.entities += [mention(document, "sunitinib", "DRUG", discussion, norm=["MESH:D000077210"], concept="sunitinib")]
+    stored.entities += (
+        mention(document, "sunitinib", "DRUG", discussion, norm=["MESH:D000077210"], concept="sunitinib"),)
     # sorafenib registered in no intervention and named in a negated criterion ("no previous sorafenib")
-    registry.facts = tuple(f for f in registry.facts if not (isinstance(f, RegisteredIntervention) and "sorafenib" in f.name))
-    registry.entities[2]["negated"] = True
+    registry.facts = tuple(f for f in registry.facts
+                           if not (isinstance(f, RegisteredIntervention) and "sorafenib" in f.name))
+    registry.entities = (*registry.entities[:2], dataclasses.replace(registry.entities[2], negated=True),
+                         *registry.entities[3:])
     trial = query.trial(build_graph([stored, registry]), "NCT00389285")
     assert {"name": "sunitinib", "role": "other_study"} in trial["other_drugs"]
     registry_only = query.trial(build_graph([registry]), "NCT00389285")  # the paper's title names sorafenib

@@ -127,11 +127,14 @@ def test_ctgov_json_whole_mean_with_a_spread_is_read_as_the_value(arrow: Documen
     # "408 (22.2)" is a mean of 408 with standard error 22.2; read back from its text it was a count of 408 at 22.2%
     from pipeline.tables import table_facts
 
-    table = next(t for t in arrow.tables if t.caption.endswith("Absolute CD4 to Week 72") and t.caption.startswith("LCM"))
+    table = next(t for t in arrow.tables
+                 if t.caption.startswith("LCM vs CDM, Induction ART") and t.caption.endswith("CD4 to Week 72"))
     row = next(i for i, r in enumerate(table.rows) if r[1] == "408 (22.2)")
     assert table.numbers[row][1] == CellNumbers(value=408.0, spread=22.2)
-    fact = next(f for f in table_facts(arrow) if f.KIND == "outcome_result" and (f.table, f.row, f.column) == (table.id, row, 1))
-    assert (fact.value, fact.spread, fact.unit, fact.outcome_kind) == (408.0, 22.2, "absolute cells per mm3", "secondary")
+    fact = next(f for f in table_facts(arrow)
+                if f.KIND == "outcome_result" and (f.table, f.row, f.column) == (table.id, row, 1))
+    assert (fact.value, fact.spread, fact.unit, fact.outcome_kind) == (
+        408.0, 22.2, "absolute cells per mm3", "secondary")
 
 
 def test_ctgov_json_v1_trial_record(arrow: Document) -> None:

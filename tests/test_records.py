@@ -39,11 +39,14 @@ def facts() -> list:
 
 @pytest.fixture(scope="module")
 def note_annotations() -> tuple:
+    """The fixture note, its extraction (records) and its `trialgraph annotate` JSON."""
     from pipeline.extract import extract_document
-    from pipeline.nlp.language import default_nlp
+    from pipeline.nlp.language import annotate_document, default_nlp
+    from pipeline.nlp.serialize import doc_annotations
 
     document = read_document(NOTE)
-    return document, extract_document(default_nlp(), document)
+    written = doc_annotations(annotate_document(default_nlp(), document))
+    return document, extract_document(default_nlp(), document), written
 
 
 def test_records_facts_round_trip_through_their_json(facts: list) -> None:
@@ -74,24 +77,26 @@ def test_records_optional_fields_are_left_out_of_the_json_when_unset(facts: list
 
 
 def test_records_mentions_and_relations_round_trip_on_annotated_text(tmp_path: Path, note_annotations: tuple) -> None:
-    document, annotations = note_annotations
-    entities, relations = annotations["entities"], annotations["relations"]
-    assert {"DRUG", "ADVERSE_EVENT", "DOSE"} <= {e["label"] for e in entities} and relations
-    for entity in entities:
+    document, extraction, written = note_annotations
+    assert {"DRUG", "ADVERSE_EVENT", "DOSE"} <= {e["label"] for e in written["entities"]} and written["relations"]
+    for entity in written["entities"]:  # what `trialgraph annotate` writes
         assert Mention.from_dict(entity).to_dict() == entity
-    for relation in relations:
+    for relation in written["relations"]:
         assert Relation.from_dict(relation).to_dict() == relation
-    with Store(tmp_path / "trialgraph.db") as store:  # the store's order is the one annotations.jsonl writes
-        store.save(document, annotations, "test")
+    assert [m.to_dict() for m in extraction["entities"]] == written["entities"]
+    with Store(tmp_path / "trialgraph.db") as store:
+        store.save(document, extraction, "test")
         (stored,) = store.documents()
+    assert stored.entities == extraction["entities"]
+    assert set(stored.relations) == set(extraction["relations"])  # the store orders them by head, tail, label
     for entity in stored.entities:
-        assert json.dumps(Mention.from_dict(entity).to_dict()) == json.dumps(entity)
+        assert Mention.from_dict(json.loads(json.dumps(entity.to_dict()))) == entity
 
 
 def test_records_adverse_event_fields_only_on_adverse_events(note_annotations: tuple) -> None:
-    _, annotations = note_annotations
-    event = Mention.from_dict(next(e for e in annotations["entities"] if e["label"] == "ADVERSE_EVENT"))
-    drug = Mention.from_dict(next(e for e in annotations["entities"] if e["label"] == "DRUG"))
+    _, extraction, _ = note_annotations
+    event = next(e for e in extraction["entities"] if e.label == "ADVERSE_EVENT")
+    drug = next(e for e in extraction["entities"] if e.label == "DRUG")
     assert {"grade", "serious", "dlt"} <= set(event.to_dict()) and not {"grade", "serious", "dlt"} & set(drug.to_dict())
     assert "concept_start" not in event.to_dict()
     spanned = dataclasses.replace(event, concept_start=event.start, concept_end=event.end)

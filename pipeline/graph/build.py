@@ -26,6 +26,7 @@ from pipeline.lexicons.normalize import fold
 from pipeline.records import (
     CellMention,
     IncidenceFact,
+    Mention,
     OutcomeFact,
     RegimenDrug,
     RegisteredCondition,
@@ -70,17 +71,17 @@ def concept_key(label: str, norm: Iterable[str], name: str) -> str:
     return "name:" + re.sub(r"\s+", " ", name.lower()).strip()
 
 
-def mention_name(entity: dict[str, Any]) -> str:
+def mention_name(entity: Mention) -> str:
     """What a mention calls its concept: the concept's name, else its words."""
-    return entity.get("concept") or entity.get("text") or ""
+    return entity.concept or entity.text
 
 
-def node_id(entity: dict[str, Any], document_id: str, index: int) -> str:
+def node_id(entity: Mention, document_id: str, index: int) -> str:
     """The graph node a mention denotes: its concept's node, or a node of its own for a dose."""
-    node_type = NODE_TYPES[entity["label"]]
-    if entity["label"] == "DOSE":
+    node_type = NODE_TYPES[entity.label]
+    if entity.label == "DOSE":
         return f"Dose:{document_id}:{index}"
-    return f"{node_type}:{concept_key(entity['label'], entity['norm'], mention_name(entity))}"
+    return f"{node_type}:{concept_key(entity.label, entity.norm, mention_name(entity))}"
 
 
 def regimen_id(drug_nodes: Iterable[str]) -> str:
@@ -178,12 +179,12 @@ class _DocumentBuilder:
         """The node of the concept of `label` with identifiers `norm` and name `name`, made on first sight."""
         node = f"{NODE_TYPES[label]}:{concept_key(label, norm, name)}"
         if node not in self.graph:
-            self.graph.add_node(node, type=NODE_TYPES[label], name=display_name(name) if label == "ADVERSE_EVENT" else name,
-                                norm=list(norm))
+            shown = display_name(name) if label == "ADVERSE_EVENT" else name
+            self.graph.add_node(node, type=NODE_TYPES[label], name=shown, norm=list(norm))
         return node
 
-    def _mention_node(self, entity: dict[str, Any]) -> str:
-        return self._concept_node(entity["label"], entity["norm"], mention_name(entity))
+    def _mention_node(self, entity: Mention) -> str:
+        return self._concept_node(entity.label, entity.norm, mention_name(entity))
 
     def _drug_node(self, drug: RegimenDrug) -> str:
         return self._concept_node("DRUG", drug.norm, drug.concept or drug.name)
@@ -194,10 +195,10 @@ class _DocumentBuilder:
         curies: set[str] = set()
         names: set[str] = set()
         for entity in self.stored.entities:
-            if (entity["label"] == "CONDITION" and entity.get("section") in _CONDITION_SECTIONS
-                    and not entity["negated"] and entity.get("context") is None):
-                curies.update(entity["norm"])
-                names.update(n for n in (entity["text"], entity.get("concept") or "") if n)
+            if (entity.label == "CONDITION" and entity.section in _CONDITION_SECTIONS
+                    and not entity.negated and entity.context is None):
+                curies.update(entity.norm)
+                names.update(n for n in (entity.text, entity.concept or "") if n)
         for fact in self.stored.facts:
             if isinstance(fact, RegisteredCondition):
                 curies.update(fact.norm)
@@ -223,61 +224,61 @@ class _DocumentBuilder:
         """A node per concept mentioned, a `MENTIONS` edge per document and concept, and the trial's links."""
         mentioned: dict[str, dict[str, Any]] = {}
         for index, entity in enumerate(self.stored.entities):
-            if entity["label"] not in NODE_TYPES or not self._kept(entity):
+            if entity.label not in NODE_TYPES or not self._kept(entity):
                 continue
-            if entity["label"] == "DOSE":
+            if entity.label == "DOSE":
                 node = node_id(entity, self.document.id, index)
-                self.graph.add_node(node, type="Dose", name=entity["text"], norm=[], **_dose_attributes(entity))
+                self.graph.add_node(node, type="Dose", name=entity.text, norm=[], **_dose_attributes(entity))
             else:
                 node = self._mention_node(entity)
             seen = mentioned.setdefault(node, {"label": "MENTIONS", "document": self.document.id, "count": 0,
-                                               "start": entity["start"], "end": entity["end"], "contexts": [],
+                                               "start": entity.start, "end": entity.end, "contexts": [],
                                                "wordings": [], "norm": []})
             seen["count"] += 1
-            context = entity.get("context") or "none"
+            context = entity.context or "none"
             if context not in seen["contexts"]:
                 seen["contexts"].append(context)
-            if entity["label"] != "DOSE":  # how this document names the concept: what finds its node (query)
-                for wording in dict.fromkeys(" ".join(w.lower().split()) for w in (entity["text"], entity.get("concept")) if w):
+            if entity.label != "DOSE":  # how this document names the concept: what finds its node (query)
+                for wording in dict.fromkeys(" ".join(w.lower().split()) for w in (entity.text, entity.concept) if w):
                     if wording not in seen["wordings"]:
                         seen["wordings"].append(wording)
-                seen["norm"].extend(curie for curie in entity["norm"] if curie not in seen["norm"])
+                seen["norm"].extend(curie for curie in entity.norm if curie not in seen["norm"])
             # "No concurrent corticosteroids (e.g., prednisone)" still names prednisone in the criteria
-            if self.trial_node and (not entity["negated"] or (entity["label"] == "DRUG" and entity.get("context"))):
+            if self.trial_node and (not entity.negated or (entity.label == "DRUG" and entity.context)):
                 self._link_trial(node, entity, index)
-            if (entity["label"] == "ENDPOINT" and entity.get("result") and entity.get("context") is None
-                    and entity.get("section") in _RESULT_SECTIONS):
+            if (entity.label == "ENDPOINT" and entity.result and entity.context is None
+                    and entity.section in _RESULT_SECTIONS):
                 self._add_text_result(node, entity, index)
         for node, attributes in mentioned.items():
             self.graph.add_edge(self.doc_node, node, key=self.document.id, **attributes)
 
-    def _kept(self, entity: dict[str, Any]) -> bool:
+    def _kept(self, entity: Mention) -> bool:
         """Whether a mention becomes part of the graph: every one but an adverse event that is none (`is_event`)."""
-        return entity["label"] != "ADVERSE_EVENT" or self.is_event(entity["norm"], entity["text"], entity.get("concept"))
+        return entity.label != "ADVERSE_EVENT" or self.is_event(entity.norm, entity.text, entity.concept)
 
-    def _link_trial(self, node: str, entity: dict[str, Any], index: int) -> None:
-        section, context = entity.get("section"), entity.get("context")
-        where = {"document": self.document.id, "start": entity["start"], "end": entity["end"]}
+    def _link_trial(self, node: str, entity: Mention, index: int) -> None:
+        section, context = entity.section, entity.context
+        where = {"document": self.document.id, "start": entity.start, "end": entity.end}
         key = f"{self.document.id}:{index}"
-        if entity["label"] == "DRUG" and context is not None:
+        if entity.label == "DRUG" and context is not None:
             self.graph.add_edge(self.trial_node, node, key=key, label="MENTIONS_DRUG", role=context, **where)
-        elif (entity["label"] == "DRUG" and self.document.trial is None and section in _OTHER_STUDY_SECTIONS
-              and entity["norm"] and not _CITATION.search(self._sentence(entity))):
+        elif (entity.label == "DRUG" and self.document.trial is None and section in _OTHER_STUDY_SECTIONS
+              and entity.norm and not _CITATION.search(self._sentence(entity))):
             # a paper's background and discussion name the drugs of other studies; the trial's own drugs are
             # its interventions, which `query.trial` never lists among its other drugs
             self.graph.add_edge(self.trial_node, node, key=key, label="MENTIONS_DRUG", role="other_study", **where)
         elif context is not None or self.document.trial is not None:
             return  # a registry record's interventions, conditions and outcomes are its registered ones (add_facts)
-        elif entity["label"] == "DRUG" and section in _INTERVENTION_SECTIONS:
+        elif entity.label == "DRUG" and section in _INTERVENTION_SECTIONS:
             self.graph.add_edge(self.trial_node, node, key=key, label="HAS_INTERVENTION", **where)
-        elif entity["label"] == "CONDITION" and section in _CONDITION_SECTIONS:
+        elif entity.label == "CONDITION" and section in _CONDITION_SECTIONS:
             self.graph.add_edge(self.trial_node, node, key=key, label="STUDIES", **where)
-        elif entity["label"] == "ENDPOINT" and section in _OUTCOME_SECTIONS:
+        elif entity.label == "ENDPOINT" and section in _OUTCOME_SECTIONS:
             self.graph.add_edge(self.trial_node, node, key=key, label="MEASURES", kind=_OUTCOME_SECTIONS[section],
                                 **where)
 
-    def _add_text_result(self, node: str, entity: dict[str, Any], index: int) -> None:
-        result = entity["result"]
+    def _add_text_result(self, node: str, entity: Mention, index: int) -> None:
+        result = entity.result
         self.graph.add_edge(
             self.doc_node, node, key=f"{self.document.id}:{index}", label="HAS_RESULT",
             **{k: result.get(k) for k in _RESULT_KEYS}, **self._sentence_evidence(entity),
@@ -291,34 +292,34 @@ class _DocumentBuilder:
         entities = self.stored.entities
         drugs_by_event = self._drugs_by_event()
         for relation in self.stored.relations:
-            head, tail = entities[relation["head"]], entities[relation["tail"]]
-            if head["label"] not in NODE_TYPES or tail["label"] not in NODE_TYPES or not self._kept(tail):
+            head, tail = entities[relation.head], entities[relation.tail]
+            if head.label not in NODE_TYPES or tail.label not in NODE_TYPES or not self._kept(tail):
                 continue
-            if relation["label"] == "HAS_ADVERSE_EVENT" and (
-                    head.get("context") in BLOCKING_CONTEXTS or tail.get("section") in _OUTCOME_SECTIONS):
+            if relation.label == "HAS_ADVERSE_EVENT" and (
+                    head.context in BLOCKING_CONTEXTS or tail.section in _OUTCOME_SECTIONS):
                 continue  # an outcome's description says what is measured ("until death"), not a harm seen
             evidence = {
-                "label": relation["label"],
+                "label": relation.label,
                 **self._sentence_evidence(tail),
-                "head_text": head["text"], "head_start": head["start"], "head_end": head["end"],
-                "tail_text": tail["text"], "tail_start": tail["start"], "tail_end": tail["end"],
-                **self._provenance(relation["extractor"], relation["confidence"]),
+                "head_text": head.text, "head_start": head.start, "head_end": head.end,
+                "tail_text": tail.text, "tail_start": tail.start, "tail_end": tail.end,
+                **self._provenance(relation.extractor, relation.confidence),
             }
-            if tail.get("grade"):
-                evidence["grade"] = tail["grade"]
-            curation = [item.get("curation") for item in (relation, head, tail)]
+            if tail.grade:
+                evidence["grade"] = tail.grade
+            curation = [item.curation for item in (relation, head, tail)]
             if "corrected" in curation or "accepted" in curation:  # a curator's word (pipeline/store/curation.py)
                 evidence["curation"] = "corrected" if "corrected" in curation else "accepted"
-            if relation["label"] == "HAS_ADVERSE_EVENT":
-                evidence["regimen"] = drugs_by_event.get(relation["tail"], [])
-                if tail.get("serious") is not None:
-                    evidence["serious"] = tail["serious"]
-            if relation["label"] == "HAS_DOSE" and tail.get("dose"):
-                evidence["dose"] = tail["text"]
+            if relation.label == "HAS_ADVERSE_EVENT":
+                evidence["regimen"] = drugs_by_event.get(relation.tail, [])
+                if tail.serious is not None:
+                    evidence["serious"] = tail.serious
+            if relation.label == "HAS_DOSE" and tail.dose:
+                evidence["dose"] = tail.text
             self.graph.add_edge(
-                node_id(head, self.document.id, relation["head"]),
-                node_id(tail, self.document.id, relation["tail"]),
-                key=f"{self.document.id}:{relation['head']}:{relation['tail']}:{relation['label']}",
+                node_id(head, self.document.id, relation.head),
+                node_id(tail, self.document.id, relation.tail),
+                key=f"{self.document.id}:{relation.head}:{relation.tail}:{relation.label}",
                 **evidence,
             )
 
@@ -326,19 +327,19 @@ class _DocumentBuilder:
         """For each event mention, the drugs (names) reported with it: the regimen of a text relation."""
         names: dict[int, set[str]] = {}
         for relation in self.stored.relations:
-            head = self.stored.entities[relation["head"]]
-            if relation["label"] == "HAS_ADVERSE_EVENT" and head.get("context") not in BLOCKING_CONTEXTS:
-                names.setdefault(relation["tail"], set()).add(head.get("concept") or head["text"])
+            head = self.stored.entities[relation.head]
+            if relation.label == "HAS_ADVERSE_EVENT" and head.context not in BLOCKING_CONTEXTS:
+                names.setdefault(relation.tail, set()).add(head.concept or head.text)
         return {index: sorted(found) for index, found in names.items()}
 
-    def _sentence(self, entity: dict[str, Any]) -> str:
-        start, end = entity.get("sentence") or [entity["start"], entity["end"]]
+    def _sentence(self, entity: Mention) -> str:
+        start, end = entity.sentence or (entity.start, entity.end)
         return self.document.text[start:end]
 
-    def _sentence_evidence(self, entity: dict[str, Any]) -> dict[str, Any]:
-        sentence = entity.get("sentence") or [entity["start"], entity["end"]]
+    def _sentence_evidence(self, entity: Mention) -> dict[str, Any]:
+        sentence = entity.sentence or (entity.start, entity.end)
         return {
-            "section": entity.get("section") or "",
+            "section": entity.section or "",
             "sentence_start": sentence[0],
             "sentence_end": sentence[1],
             "sentence": self.document.text[sentence[0] : sentence[1]].strip(),
@@ -438,7 +439,8 @@ class _DocumentBuilder:
             self.graph.add_edge(regimen, drug, key=self.document.id, label="HAS_COMPONENT",
                                 document=self.document.id)
         self.graph.add_edge(self.doc_node, regimen, key=f"{self.document.id}:{arm}", label="USES_REGIMEN",
-                            document=self.document.id, arm=arm, dose=fact.dose if isinstance(fact, IncidenceFact) else None)
+                            document=self.document.id, arm=arm,
+                            dose=fact.dose if isinstance(fact, IncidenceFact) else None)
         return regimen
 
     def _arm_regimen(self, arm: str, kind: str | None) -> str:
@@ -455,8 +457,8 @@ class _DocumentBuilder:
         """Drug nodes this document names only as prior therapy or in eligibility criteria."""
         contexts: dict[str, set[str | None]] = {}
         for index, entity in enumerate(self.stored.entities):
-            if entity["label"] == "DRUG":
-                contexts.setdefault(node_id(entity, self.document.id, index), set()).add(entity.get("context"))
+            if entity.label == "DRUG":
+                contexts.setdefault(node_id(entity, self.document.id, index), set()).add(entity.context)
         for fact in self.stored.facts:
             if isinstance(fact, CellMention) and fact.label == "DRUG" and fact.role:
                 node = f"{NODE_TYPES['DRUG']}:{concept_key('DRUG', fact.norm, fact.concept or fact.text)}"
@@ -470,8 +472,8 @@ class _DocumentBuilder:
                            if isinstance(fact, RegisteredIntervention) for drug in fact.drugs})
         return sorted({
             node_id(e, self.document.id, i) for i, e in enumerate(self.stored.entities)
-            if e["label"] == "DRUG" and e.get("context") is None and not e["negated"]
-            and e.get("section") in _INTERVENTION_SECTIONS
+            if e.label == "DRUG" and e.context is None and not e.negated
+            and e.section in _INTERVENTION_SECTIONS
         })
 
     def _regimen_names(self, regimen: str | None) -> list[str]:
@@ -525,7 +527,7 @@ class _DocumentBuilder:
         """The endpoint node of a mention of `name` in this document, else a node for the name itself."""
         wanted = _squash(name)
         for entity in self.stored.entities:
-            if entity["label"] == "ENDPOINT" and wanted in (_squash(entity["text"]), _squash(entity.get("concept") or "")):
+            if entity.label == "ENDPOINT" and wanted in (_squash(entity.text), _squash(entity.concept or "")):
                 return self._mention_node(entity)
         return self._concept_node("ENDPOINT", (), name)
 
@@ -534,6 +536,5 @@ def _squash(name: str) -> str:
     return re.sub(r"[^0-9a-z]+", "", name.lower())
 
 
-def _dose_attributes(entity: dict[str, Any]) -> dict[str, Any]:
-    dose = entity.get("dose") or {}
-    return {"text": entity["text"], **{k: v for k, v in dose.items() if v is not None}}
+def _dose_attributes(entity: Mention) -> dict[str, Any]:
+    return {"text": entity.text, **{k: v for k, v in (entity.dose or {}).items() if v is not None}}

@@ -16,7 +16,7 @@ from typing import Any
 
 from pipeline.document import Document
 from pipeline.errors import StoreVersionError
-from pipeline.records import Fact, fact_from_dict
+from pipeline.records import Fact, Mention, Relation, fact_from_dict
 
 SCHEMA_VERSION = 2
 _SCHEMA = """
@@ -109,7 +109,8 @@ _MENTION_COLUMNS = ("label", "start", "end", "text", "norm", "concept", "negated
 
 @dataclass
 class StoredDocument:
-    """A document row with its annotations, as read back from the store.
+    """A document row with its annotations, as read back from the store: its mentions (`entities`), the
+    relations between them (by index into `entities`) and its facts, all records of `pipeline.records`.
 
     `facts` are the records read from the document's tables and registry record (`pipeline.records`:
     `TableReport`, `IncidenceFact`, `RegisteredIntervention`...).
@@ -117,8 +118,8 @@ class StoredDocument:
 
     document: Document
     pipeline_version: str
-    entities: list[dict[str, Any]]
-    relations: list[dict[str, Any]]
+    entities: tuple[Mention, ...]
+    relations: tuple[Relation, ...]
     facts: tuple[Fact, ...] = ()
 
 
@@ -159,11 +160,11 @@ class Store:
     def save(self, document: Document, annotations: dict[str, Any], pipeline_version: str) -> None:
         """Replace everything stored for `document` in one transaction; clears an earlier failure of its file.
 
-        `annotations` holds "entities" and "relations" (the annotate contract's shape) and optionally "facts"
-        (records of `pipeline.records`).
+        `annotations` holds "entities" and "relations" and optionally "facts" (`Mention`, `Relation` and fact
+        records of `pipeline.records`, as `pipeline.extract.extract_document` gives them).
         """
         entities, relations = annotations["entities"], annotations["relations"]
-        facts = annotations.get("facts", [])
+        facts = annotations.get("facts", ())
         with self.connection:
             # the same content, or an older version of the same file, is replaced
             self.connection.execute(
@@ -178,15 +179,15 @@ class Store:
             self.connection.executemany(
                 "INSERT INTO mentions VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 [
-                    (document.id, i, e["label"], e["start"], e["end"], e["text"], json.dumps(e["norm"]),
-                     e.get("concept"), int(e["negated"]), e.get("context"), e.get("section"),
-                     json.dumps({k: v for k, v in e.items() if k not in _MENTION_COLUMNS}))
+                    (document.id, i, e.label, e.start, e.end, e.text, json.dumps(list(e.norm)), e.concept,
+                     int(e.negated), e.context, e.section,
+                     json.dumps({k: v for k, v in e.to_dict().items() if k not in _MENTION_COLUMNS}))
                     for i, e in enumerate(entities)
                 ],
             )
             self.connection.executemany(
                 "INSERT OR REPLACE INTO relations VALUES (?,?,?,?,?,?)",
-                [(document.id, r["head"], r["tail"], r["label"], r["confidence"], r["extractor"]) for r in relations],
+                [(document.id, r.head, r.tail, r.label, r.confidence, r.extractor) for r in relations],
             )
             self.connection.executemany(
                 "INSERT INTO facts VALUES (?,?,?,?)",
@@ -234,9 +235,9 @@ class Store:
             entity["norm"] = json.loads(entity["norm"])
             entity["negated"] = bool(entity["negated"])
             entity.update(json.loads(row[9]))
-            entities.append(entity)
+            entities.append(Mention.from_dict(entity))
         relations = [
-            {"head": h, "tail": t, "label": label, "confidence": c, "extractor": x}
+            Relation(head=h, tail=t, label=label, confidence=c, extractor=x)
             for h, t, label, c, x in self.connection.execute(
                 "SELECT head, tail, label, confidence, extractor FROM relations WHERE document_id=? "
                 "ORDER BY head, tail, label",
@@ -249,7 +250,8 @@ class Store:
                 "SELECT payload FROM facts WHERE document_id=? ORDER BY idx", (doc_id,)
             )
         )
-        return StoredDocument(Document.from_dict(json.loads(doc_json)), version, entities, relations, facts)
+        return StoredDocument(Document.from_dict(json.loads(doc_json)), version, tuple(entities), tuple(relations),
+                              facts)
 
     def state(self) -> str:
         """A digest of what the exports are made from: every stored document (id, pipeline version, when it was

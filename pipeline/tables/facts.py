@@ -93,7 +93,8 @@ def _column_groups(document: Document, table: Table, layout: Layout, regimens: R
     """Arm and regimen of each count or value column."""
     columns = [column for column in layout.columns if column.role in ("count", "value")]
     if is_registry_results(document, table):  # registry results: every group column is an arm (group title as registered)
-        return {c.index: ColumnGroup(c.header or None, tuple(regimens.of_arm(c.header)), None, regimens.arm_kind(c.header))
+        return {c.index: ColumnGroup(c.header or None, tuple(regimens.of_arm(c.header)), None,
+                                     regimens.arm_kind(c.header))
                 for c in columns}
     arm_layers = {c.index: next((layer for layer in reversed(c.layers) if regimens.names_arm(layer)), None) for c in columns}
     any_arm = any(arm_layers.values())

@@ -16,7 +16,7 @@ import types
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Union
+from typing import Any, ClassVar, Self, Union
 
 from pipeline.errors import TrialGraphError
 
@@ -49,7 +49,7 @@ class Record:
         return (omit == "none" and value is None) or (omit == "empty" and not value)
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Any:
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The record of a JSON object; RecordError naming the missing or unknown field."""
         what = f"{cls.KIND!r} fact" if cls.KIND else cls.__name__
         if not isinstance(data, Mapping):
@@ -70,7 +70,7 @@ class Record:
                               "give it, or re-run the documents with this TrialGraph version")
         return cls(**{name: _from_json(hints[name], value, f"{what} field {name!r}") for name, value in values.items()})
 
-    def with_values(self, values: Mapping[str, Any]) -> Any:
+    def with_values(self, values: Mapping[str, Any]) -> Self:
         """A copy with the JSON `values` of its own fields put in (a curator's correction); other names are
         ignored, as a correction of a field a record does not have changes nothing."""
         own = {name: value for name, value in values.items() if name in _hints(type(self))}

@@ -71,6 +71,11 @@ def concept_key(label: str, norm: Iterable[str], name: str) -> str:
     return "name:" + re.sub(r"\s+", " ", name.lower()).strip()
 
 
+def concept_node_id(label: str, norm: Iterable[str], name: str) -> str:
+    """The node of the concept of `label` with identifiers `norm` and name `name` (`Drug:MESH:D000077157`)."""
+    return f"{NODE_TYPES[label]}:{concept_key(label, norm, name)}"
+
+
 def mention_name(entity: Mention) -> str:
     """What a mention calls its concept: the concept's name, else its words."""
     return entity.concept or entity.text
@@ -78,10 +83,9 @@ def mention_name(entity: Mention) -> str:
 
 def node_id(entity: Mention, document_id: str, index: int) -> str:
     """The graph node a mention denotes: its concept's node, or a node of its own for a dose."""
-    node_type = NODE_TYPES[entity.label]
     if entity.label == "DOSE":
         return f"Dose:{document_id}:{index}"
-    return f"{node_type}:{concept_key(entity.label, entity.norm, mention_name(entity))}"
+    return concept_node_id(entity.label, entity.norm, mention_name(entity))
 
 
 def regimen_id(drug_nodes: Iterable[str]) -> str:
@@ -177,7 +181,7 @@ class _DocumentBuilder:
 
     def _concept_node(self, label: str, norm: Iterable[str], name: str) -> str:
         """The node of the concept of `label` with identifiers `norm` and name `name`, made on first sight."""
-        node = f"{NODE_TYPES[label]}:{concept_key(label, norm, name)}"
+        node = concept_node_id(label, norm, name)
         if node not in self.graph:
             shown = display_name(name) if label == "ADVERSE_EVENT" else name
             self.graph.add_node(node, type=NODE_TYPES[label], name=shown, norm=list(norm))
@@ -205,7 +209,7 @@ class _DocumentBuilder:
                 names.add(fact.name)
         return curies, {key for name in names for key in condition_keys(name)}
 
-    def is_event(self, norm: list[str], *names: str | None, registry_results: bool = False) -> bool:
+    def is_event(self, norm: Iterable[str], *names: str | None, registry_results: bool = False) -> bool:
         """Whether a mention or table row is a specific adverse event: not a word that names no event
         ("toxicities", "serious adverse events") and not a condition the trial studies. A registry's results
         term is kept as registered even when it names the condition ("Candidiasis" in a trial of candidiasis
@@ -461,7 +465,7 @@ class _DocumentBuilder:
                 contexts.setdefault(node_id(entity, self.document.id, index), set()).add(entity.context)
         for fact in self.stored.facts:
             if isinstance(fact, CellMention) and fact.label == "DRUG" and fact.role:
-                node = f"{NODE_TYPES['DRUG']}:{concept_key('DRUG', fact.norm, fact.concept or fact.text)}"
+                node = concept_node_id("DRUG", fact.norm, fact.concept or fact.text)
                 contexts.setdefault(node, set()).add("prior_therapy")
         return {node for node, found in contexts.items() if found <= BLOCKING_CONTEXTS}
 

@@ -32,6 +32,10 @@ one row per class/category (label "class / category", or the unit of measure whe
 is the value, followed by "(spread)" or "(lower to upper)" when given, e.g. "44.6 (16.4)" or "1.2 (0.8 to 1.9)".
 Footnotes give the outcome type, unit of measure, time frame, description, analysis population and any
 per-value comments.
+
+The text of these tables is for people. Beside it each table carries the registered numbers of its cells
+(`Table.numbers`: counts and their totals, values with their spread or interval) and an outcome-measure table its
+unit and outcome kind (`Table.unit`, `Table.outcome_kind`); the tables layer reads those, never the text back.
 """
 from __future__ import annotations
 

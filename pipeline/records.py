@@ -130,13 +130,13 @@ class Mention(Record):
     section: str | None = None
     source: str | None = None
     sentence: tuple[int, int] | None = None
+    concept_start: int | None = field(default=None, metadata=_OMIT_NONE)
+    concept_end: int | None = field(default=None, metadata=_OMIT_NONE)
     grade: str | None = field(default=None, metadata=_ADVERSE_EVENT_ONLY)
     serious: bool | None = field(default=None, metadata=_ADVERSE_EVENT_ONLY)
     dlt: bool | None = field(default=None, metadata=_ADVERSE_EVENT_ONLY)
     result: dict[str, Any] | None = field(default=None, metadata=_OMIT_NONE)
     dose: dict[str, Any] | None = field(default=None, metadata=_OMIT_NONE)
-    concept_start: int | None = field(default=None, metadata=_OMIT_NONE)
-    concept_end: int | None = field(default=None, metadata=_OMIT_NONE)
     curation: str | None = field(default=None, metadata=_OMIT_NONE)
 
     def _omitted(self, item: dataclasses.Field, value: Any) -> bool:

@@ -122,9 +122,9 @@ class LexiconRecognizer(DataFilesComponent):
         hemorrhage (SAH)"), but not "elevated intraocular pressure (IOP)". An acronym in brackets after a match
         that scispaCy left undefined takes the match's concept ("abacavir (ABC)", "ammonium acetate (NH4Ac)").
         A short form defined as a measure or another thing is no disease anywhere in the document, even one the
-        lexicon lists as a disease ("duration of catatonia (DOC)", "intraocular pressure (IOP)"); a drug's long form is a chemical
-        name that the lexicon often matches in part only ("sodium 2-mercaptoethane sulphonate (MESNA)"), so a
-        short form the lexicon lists as a drug stays one."""
+        lexicon lists as a disease ("duration of catatonia (DOC)", "intraocular pressure (IOP)"); a drug's long
+        form is a chemical name that the lexicon often matches in part only ("sodium 2-mercaptoethane sulphonate
+        (MESNA)"), so a short form the lexicon lists as a drug stays one."""
         by_end = {end: (start, concept) for (start, end), concept in found.items()}
         defined: dict[str, Concept] = {}
         detected: set[str] = set()
@@ -132,7 +132,8 @@ class LexiconRecognizer(DataFilesComponent):
         matched = {i for start, end in found for i in range(start, end)}
         for short, long_form in definitions(doc):
             detected.add(short.text)
-            if any(i not in matched and doc[i].lower_ in self.measure_words for i in range(long_form.start, long_form.end)):
+            if any(i not in matched and doc[i].lower_ in self.measure_words
+                   for i in range(long_form.start, long_form.end)):
                 other_things.add(short.text)  # "duration of catatonia (DOC)", "direct antiglobulin test (DAT)"
                 continue
             match = by_end.get(long_form.end)

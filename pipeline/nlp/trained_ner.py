@@ -176,14 +176,13 @@ class TrainedRecognizer(DataFilesComponent):
         agreed: set[tuple[int, int]] = set()
         taken: set[int] = set()
         foreign = foreign_short_forms(doc, [(e.start, e.end) for e in (*existing, *predicted)])
-        matched = {(e.start, e.end) for e in existing}
         for found in filter(None, map(self._without_edge_function_words, predicted)):
             text = found.text
             if text in self.stop_terms or text in foreign or self.analytes.around(doc, found.start, found.end):
                 continue
-            if found.label_ == "DISEASE" and GENE_SYMBOL.fullmatch(text) and (found.start, found.end) not in matched:
-                continue  # "BRCA1", "TP53": a gene symbol, unless the lexicon knows it as a disease ("T2DM")
             overlapped = {(e.start, e.end): e for i in range(found.start, found.end) if (e := owner.get(i)) is not None}
+            if found.label_ == "DISEASE" and (found.start, found.end) not in overlapped and GENE_SYMBOL.fullmatch(text):
+                continue  # "BRCA1", "TP53": a gene symbol, unless the lexicon knows it as a disease ("T2DM")
             if (found.start, found.end) in overlapped:
                 agreed.add((found.start, found.end))  # the lexicon agrees: its label and identifiers stay
             elif any(e.start <= found.start and found.end <= e.end for e in overlapped.values()):

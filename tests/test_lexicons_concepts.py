@@ -66,3 +66,28 @@ def test_lexicons_concepts_canonical_ids_and_names():
     assert (display_name("PYREXIA"), display_name("diarrhea"), display_name("ALT")) == ("Pyrexia", "Diarrhea", "ALT")
     assert (singular("Mazzotti reactions"), singular("skin rashes"), singular("Pruritus")) == (
         "Mazzotti reaction", "skin rash", None)
+
+
+def test_lexicons_concepts_a_staged_condition_is_the_condition_without_its_stage(normalizer):
+    from pipeline.lexicons.concepts import qualifier_count, unstaged_condition
+    from pipeline.tables.registry import registered_condition_concept
+
+    lexicon = normalizer.lexicon
+    assert qualifier_count("metastatic renal cell carcinoma".split()) == 1
+    assert qualifier_count("relapsed or refractory multiple myeloma".split()) == 3
+    assert qualifier_count(["relapsed", "or", "myeloma"]) == 1  # "or" alone qualifies nothing
+    assert qualifier_count(["metastatic"]) == 0  # a name keeps one word
+    # NCIt's pre-coordinated "Metastatic Renal Cell Carcinoma" has no MeSH heading: it is renal cell carcinoma,
+    # its own identifier kept after as a cross-reference
+    staged = next(c for c in lexicon.lookup("metastatic renal cell carcinoma") if c.label == "DISEASE")
+    assert not any(curie.startswith("MESH:") for curie in staged.curies)
+    unstaged = unstaged_condition(lexicon, "renal cell carcinoma", staged.curies)
+    plain = registered_condition_concept(lexicon, "Carcinoma, Renal Cell")
+    assert canonical_id("CONDITION", unstaged.curies) == canonical_id("CONDITION", plain.curies) == "MESH:D002292"
+    assert unstaged.curies[-len(staged.curies):] == staged.curies
+    assert registered_condition_concept(lexicon, "Metastatic Renal Cell Carcinoma").curies == unstaged.curies
+    # a staged name that MeSH heads on its own stays itself: refractory anemia is a myelodysplastic syndrome
+    refractory = registered_condition_concept(lexicon, "Refractory Anemia")
+    assert canonical_id("CONDITION", refractory.curies) != canonical_id(
+        "CONDITION", registered_condition_concept(lexicon, "Anemia").curies)
+    assert unstaged_condition(lexicon, "no such disease", ()) is None

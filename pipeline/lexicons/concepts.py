@@ -103,15 +103,40 @@ def word_bag(name: str) -> str:
     return " ".join(sorted(key for word in name.split() if (key := fold(word))))
 
 
+def qualifier_count(words: Sequence[str], qualifiers: frozenset[str] | None = None) -> int:
+    """How many of a condition name's `words` open it as stage, extent and course words (`qualifiers`, by
+    default models/lexicons/curated/condition_qualifiers.txt), with the commas between them, leaving one word at least: 1 of
+    "metastatic renal cell carcinoma", 3 of "relapsed or refractory myeloma"."""
+    qualifiers = read_word_list(CONDITION_QUALIFIERS) if qualifiers is None else qualifiers
+    count = 0
+    while count < len(words) - 1 and (words[count].lower().strip(",") in qualifiers or words[count] == ","):
+        count += 1
+    while count and words[count - 1] in (",", "or", "and"):  # "relapsed or" alone qualifies nothing
+        count -= 1
+    return count
+
+
 def condition_keys(name: str) -> set[str]:
     """The word bags a condition under study is known by: its name's, and that of its name without the stage,
-    extent and course words it starts with (models/lexicons/curated/condition_qualifiers.txt): "metastatic renal
-    cell carcinoma" is also "renal cell carcinoma", so a trial of it does not report that as a harm."""
+    extent and course words it starts with (`qualifier_count`): "metastatic renal cell carcinoma" is also
+    "renal cell carcinoma", so a trial of it does not report that as a harm."""
     words = name.split()
-    qualifiers = read_word_list(CONDITION_QUALIFIERS)
-    while len(words) > 1 and words[0].lower().strip(",") in qualifiers:
-        words = words[1:]
-    return {key for key in (word_bag(name), word_bag(" ".join(words))) if key}
+    rest = words[qualifier_count(words):]
+    return {key for key in (word_bag(name), word_bag(" ".join(rest))) if key}
+
+
+def unstaged_condition(lexicon: Lexicon, rest: str, curies: Sequence[str]) -> Concept | None:
+    """The condition a staged name with identifiers `curies` is once its stage, extent and course words are off
+    (`rest`): the lexicon disease `rest` names, the staged name's identifiers after its own, when the staged name
+    has no MeSH identifier ("metastatic renal cell carcinoma" is NCIt's pre-coordinated C150595 only, so it is
+    MeSH's renal cell carcinoma D002292, one graph node with every other mention of it). None when it has one
+    ("refractory anemia", D000753, is a disease of its own) or `rest` names no disease."""
+    if any(curie.startswith("MESH:") for curie in curies):
+        return None
+    found = next((found for found in lexicon.lookup(rest) if found.label == "DISEASE"), None)
+    if found is None:
+        return None
+    return Concept(found.id, found.name, found.label, (*found.curies, *(c for c in curies if c not in found.curies)))
 
 
 class ConceptNormalizer:

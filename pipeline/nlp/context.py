@@ -26,11 +26,17 @@ _LIST_KEYS = (
     "negation_before", "negation_after", "scope_breaks", "prior_therapy", "historical", "hypothetical",
     "other_study", "concomitant", "eligibility_cues", "adverse_event_cues", "condition_cues", "condition_heads", "condition_sections",
     "adverse_event_sections", "serious_cues", "dlt_cues", "prior_therapy_fillers", "ignored_sections",
-    "caused_by_suffixes", "cause_words", "reaction_words", "reaction_links",
+    "caused_by_suffixes", "cause_words", "reaction_words", "reaction_links", "cited_study_heads",
 )
 _WORD = re.compile(r"[\w+/-]+|[(),]")
 DEFAULT_RULES = "rules/context.json"
 DRUG_LABELS = ("DRUG", "DRUG_CLASS")  # mentions that can name a cause or a prior therapy
+
+
+def _cited(heads: list[str]) -> re.Pattern[str]:
+    """A study word right before a numbered reference: "trial [22]", "studies [3, 4]"."""
+    alternatives = sorted({re.escape(w.lower()) for w in heads}, key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")\s*\[\s*\d")
 
 
 def _phrases(words: list[str]) -> re.Pattern[str]:
@@ -50,6 +56,7 @@ class ContextRules:
     historical: re.Pattern[str]
     hypothetical: re.Pattern[str]
     other_study: re.Pattern[str]
+    cited_study: re.Pattern[str]  # from the "cited_study_heads" words
     concomitant: re.Pattern[str]
     eligibility_cues: re.Pattern[str]
     adverse_event_cues: re.Pattern[str]
@@ -80,7 +87,9 @@ class ContextRules:
                 "ignored_sections", "caused_by_suffixes", "cause_words", "reaction_words", "reaction_links"}
         return cls(
             window=int(data["window"]),
-            **{k: frozenset(w.lower() for w in data[k]) if k in sets else _phrases(data[k]) for k in _LIST_KEYS},
+            **{k: frozenset(w.lower() for w in data[k]) if k in sets else _phrases(data[k]) for k in _LIST_KEYS
+               if k != "cited_study_heads"},
+            cited_study=_cited(data["cited_study_heads"]),
         )
 
 
@@ -169,7 +178,7 @@ class ContextAnnotator(DataFilesComponent):
             return "historical"
         if self.rules.hypothetical.search(before):
             return "hypothetical"
-        if sent.mentions(self.rules.other_study):
+        if sent.mentions(self.rules.other_study) or sent.mentions(self.rules.cited_study):
             return "other_study"
         return None
 

@@ -125,7 +125,7 @@ def make_relation_scorer(nlp: Language, name: str, model_path: str | None):
 
 
 @Language.factory("trialgraph_concepts", default_config={"lexicon_dir": None}, requires=["doc.ents"],
-                  assigns=["span._.norm", "span._.concept"])
+                  assigns=["span._.norm", "span._.concept", "span._.concept_span"])
 def make_concepts(nlp: Language, name: str, lexicon_dir: str | None):
     """Adverse events keyed and named by their MedDRA preferred term, conditions by MeSH: the concepts table
     row labels and registry terms take too."""

@@ -22,10 +22,10 @@ from pipeline.lexicons.matcher import Concept, Lexicon
 from pipeline.lexicons.meddra import PreferredTerm
 from pipeline.lexicons.normalize import fold
 from pipeline.errors import RulesError
-from pipeline.resources import model_path, numbered_rules_tsv, read_word_list
+from pipeline.resources import model_path, numbered_rules_tsv
 
 GENERIC_EVENT_WORDS = "lexicons/curated/generic_event_words.tsv"
-CONDITION_QUALIFIERS = "lexicons/curated/condition_qualifiers.txt"
+CONDITION_QUALIFIERS = "lexicons/curated/condition_qualifiers.tsv"
 # the identifier that keys a concept, by label: the first of these prefixes a mention's identifiers hold
 CANONICAL_PREFIXES = {
     "ADVERSE_EVENT": ("MEDDRA",),
@@ -103,11 +103,32 @@ def word_bag(name: str) -> str:
     return " ".join(sorted(key for word in name.split() if (key := fold(word))))
 
 
-def qualifier_count(words: Sequence[str], qualifiers: frozenset[str] | None = None) -> int:
-    """How many of a condition name's `words` open it as stage, extent and course words (`qualifiers`, by
-    default models/lexicons/curated/condition_qualifiers.txt), with the commas between them, leaving one word at least: 1 of
-    "metastatic renal cell carcinoma", 3 of "relapsed or refractory myeloma"."""
-    qualifiers = read_word_list(CONDITION_QUALIFIERS) if qualifiers is None else qualifiers
+@dataclass(frozen=True)
+class ConditionQualifiers:
+    """The stage, extent and course words a condition's name may open with
+    (models/lexicons/curated/condition_qualifiers.tsv, or a saved pipeline's copy): `stage` words are never part
+    of another disease's name ("metastatic", "relapsed or refractory"); `any` adds those that also open names of
+    diseases of their own ("primary biliary cirrhosis", "progressive supranuclear palsy")."""
+
+    stage: frozenset[str]
+    any: frozenset[str]
+
+    @classmethod
+    @lru_cache(maxsize=4)
+    def load(cls, path: str | Path = CONDITION_QUALIFIERS) -> "ConditionQualifiers":
+        words: dict[str, set[str]] = {"stage": set(), "name_part": set()}
+        for line, row in numbered_rules_tsv(path, ("word", "kind")):
+            if row["kind"] not in words:
+                raise RulesError(model_path(path), line,
+                                 f"kind {row['kind']!r} of {row['word']!r} is neither stage nor name_part")
+            words[row["kind"]].add(row["word"].lower())
+        return cls(frozenset(words["stage"]), frozenset(words["stage"] | words["name_part"]))
+
+
+def qualifier_count(words: Sequence[str], qualifiers: frozenset[str]) -> int:
+    """How many of a condition name's `words` open it as `qualifiers` (a set of `ConditionQualifiers`), with the
+    commas between them, leaving one word at least: 1 of "metastatic renal cell carcinoma", 3 of "relapsed or
+    refractory myeloma"."""
     count = 0
     while count < len(words) - 1 and (words[count].lower().strip(",") in qualifiers or words[count] == ","):
         count += 1
@@ -118,10 +139,10 @@ def qualifier_count(words: Sequence[str], qualifiers: frozenset[str] | None = No
 
 def condition_keys(name: str) -> set[str]:
     """The word bags a condition under study is known by: its name's, and that of its name without the stage,
-    extent and course words it starts with (`qualifier_count`): "metastatic renal cell carcinoma" is also
+    extent and course words it starts with (`ConditionQualifiers.any`): "metastatic renal cell carcinoma" is also
     "renal cell carcinoma", so a trial of it does not report that as a harm."""
     words = name.split()
-    rest = words[qualifier_count(words):]
+    rest = words[qualifier_count(words, ConditionQualifiers.load().any):]
     return {key for key in (word_bag(name), word_bag(" ".join(rest))) if key}
 
 

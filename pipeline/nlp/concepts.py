@@ -12,10 +12,10 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span
 
 from pipeline.lexicons import LEXICON_ENTRY, lexicon_files, load_normalizer
-from pipeline.lexicons.concepts import CONDITION_QUALIFIERS, GENERIC_EVENT_WORDS, qualifier_count, unstaged_condition
+from pipeline.lexicons.concepts import (CONDITION_QUALIFIERS, GENERIC_EVENT_WORDS, ConditionQualifiers, qualifier_count,
+                                        unstaged_condition)
 from pipeline.lexicons.matcher import Concept
 from pipeline.nlp.data_files import DataFilesComponent
-from pipeline.resources import read_word_list
 
 
 class ConceptLinker(DataFilesComponent):
@@ -24,12 +24,12 @@ class ConceptLinker(DataFilesComponent):
 
     def __init__(self, lexicon_dir: str | None = None) -> None:
         self.data_files = {**lexicon_files(lexicon_dir), "generic_event_words.tsv": GENERIC_EVENT_WORDS,
-                           "condition_qualifiers.txt": CONDITION_QUALIFIERS}
+                           "condition_qualifiers.tsv": CONDITION_QUALIFIERS}
 
     def load_data(self) -> None:
         self.normalizer = load_normalizer(self.data_path(LEXICON_ENTRY).parent,
                                           self.data_path("generic_event_words.tsv"))
-        self.qualifiers = read_word_list(self.data_path("condition_qualifiers.txt"))
+        self.stage_words = ConditionQualifiers.load(self.data_path("condition_qualifiers.tsv")).stage
 
     def __call__(self, doc: Doc) -> Doc:
         self.ensure_loaded()
@@ -61,7 +61,7 @@ class ConceptLinker(DataFilesComponent):
         doc = ent.doc
         named = (doc.char_span(*ent._.concept_span) if ent._.concept_span else None) or ent
         words = [token.text for token in named]
-        count = qualifier_count(words, self.qualifiers)
+        count = qualifier_count(words, self.stage_words)
         if not count:
             return None
         rest = doc[named.start + count:named.end]

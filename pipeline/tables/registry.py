@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pipeline.document import Document
 from pipeline.lexicons import Concept, Lexicon
-from pipeline.lexicons.concepts import qualifier_count, unstaged_condition
+from pipeline.lexicons.concepts import ConditionQualifiers, qualifier_count, unstaged_condition
 from pipeline.lexicons.normalize import fold
 from pipeline.records import Fact, RegisteredCondition, RegisteredIntervention, RegisteredOutcome
 from pipeline.tables.regimen import DRUG_INTERVENTION_TYPES, Regimens, is_placebo
@@ -50,7 +50,7 @@ def registered_condition_concept(lexicon: Lexicon, name: str) -> Concept | None:
     MeSH heading of its own, the disease without its stage words (`unstaged_condition`)."""
     concept = whole_name_concept(lexicon, name, "DISEASE")
     words = name.split()
-    count = qualifier_count(words)
+    count = qualifier_count(words, ConditionQualifiers.load().stage)
     if count:
         unstaged = unstaged_condition(lexicon, " ".join(words[count:]), concept.curies if concept else ())
         concept = unstaged or concept

@@ -93,26 +93,60 @@ class ContextRules:
         )
 
 
-def caused_by_drug(ent: Span, rules: ContextRules) -> bool:
-    """Whether a drug names the mention's cause right before it: "heparin-induced thrombocytopenia",
-    "drug-induced liver injury" (not "age-related macular degeneration")."""
+_CAUSE_REACH = 2  # words between "-induced" and the mention: "diphenhydramine-induced wide complex dysrhythmia"
+
+
+def _cause_token(ent: Span, rules: ContextRules) -> int | None:
+    """The index of the word right before a "-induced"-like suffix that names the mention's cause, across up to
+    two plain words between the suffix and the mention."""
     doc, i = ent.doc, ent.start
-    if i < 3 or doc[i - 1].lower_ not in rules.caused_by_suffixes or doc[i - 2].text not in ("-", "‐", "‑"):
+    for _ in range(_CAUSE_REACH + 1):
+        if i >= 3 and doc[i - 1].lower_ in rules.caused_by_suffixes and doc[i - 2].text in ("-", "‐", "‑"):
+            return i - 3
+        if i < 1 or not doc[i - 1].is_alpha or doc[i - 1].is_stop or doc[i - 1].ent_type_:
+            return None
+        i -= 1
+    return None
+
+
+def caused_by_drug(ent: Span, rules: ContextRules) -> bool:
+    """Whether a drug names the mention's cause before it: "heparin-induced thrombocytopenia",
+    "drug-induced liver injury", "diphenhydramine-induced wide complex dysrhythmia" (not "age-related macular
+    degeneration")."""
+    i = _cause_token(ent, rules)
+    if i is None:
         return False
-    cause = doc[i - 3]
+    cause = ent.doc[i]
     return cause.ent_type_ in DRUG_LABELS or cause.lower_ in rules.cause_words
 
 
 def reaction_to_drug(ent: Span, rules: ContextRules) -> bool:
     """Whether the mention is a reaction that names its drug next to it: "hypersensitivity to warfarin",
     "allergic reactions to capecitabine", "CBDCA hypersensitivity", "fludarabine pulmonary toxicity"."""
+    return _reaction_drug_token(ent, rules) is not None
+
+
+def _reaction_drug_token(ent: Span, rules: ContextRules) -> int | None:
     if not any(token.lower_ in rules.reaction_words for token in ent):
-        return False
+        return None
     doc, before, after = ent.doc, ent.start - 1, ent.end
     if before >= 0 and doc[before].ent_type_ in DRUG_LABELS:
-        return True
-    return (after + 1 < len(doc) and doc[after].lower_ in rules.reaction_links
-            and doc[after + 1].ent_type_ in DRUG_LABELS)
+        return before
+    if after + 1 < len(doc) and doc[after].lower_ in rules.reaction_links and doc[after + 1].ent_type_ in DRUG_LABELS:
+        return after + 1
+    return None
+
+
+def named_cause(ent: Span, rules: ContextRules) -> Span | None:
+    """The DRUG mention an adverse event names as its cause ("heparin" of "heparin-induced thrombocytopenia",
+    "capecitabine" of "allergic reactions to capecitabine"); None when it names none, or only a word
+    ("drug-induced")."""
+    i = _cause_token(ent, rules)
+    if i is None or ent.doc[i].ent_type_ != "DRUG":
+        i = _reaction_drug_token(ent, rules)
+    if i is None or ent.doc[i].ent_type_ != "DRUG":
+        return None
+    return next((drug for drug in ent.doc.ents if drug.start <= i < drug.end), None)
 
 
 class ContextAnnotator(DataFilesComponent):
@@ -144,6 +178,8 @@ class ContextAnnotator(DataFilesComponent):
                 ent = copy_span(ent, self._disease_role(ent, sent, section, before))
             if ent.label_ in ("ADVERSE_EVENT", "CONDITION"):  # a later component may change the role
                 self._adverse_event_attributes(ent, sent, before)
+            if ent.label_ == "ADVERSE_EVENT" and (cause := named_cause(ent, self.rules)) is not None:
+                ent._.named_cause = (cause.start_char, cause.end_char)
             new_ents.append(ent)
         doc.ents = new_ents
         return doc

@@ -14,7 +14,8 @@ from spacy.language import Language
 import pipeline.nlp.extensions  # noqa: F401  (declares the Doc/Span attributes the components set)
 
 MENTION_IDS = ["span._.norm", "span._.concept", "span._.source"]
-CONTEXT = ["span._.negated", "span._.context", "span._.section", "span._.grade", "span._.serious", "span._.dlt"]
+CONTEXT = ["span._.negated", "span._.context", "span._.section", "span._.grade", "span._.serious", "span._.dlt",
+           "span._.named_cause"]
 
 
 @Language.factory(

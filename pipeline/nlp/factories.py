@@ -116,6 +116,16 @@ def make_concept_spans(nlp: Language, name: str, words_path: str):
     return ConceptSpans(words_path)
 
 
+@Language.factory("trialgraph_lab_changes", default_config={"words_path": "rules/lab_changes.tsv", "lexicon_dir": None},
+                  requires=["doc.ents"], assigns=["doc.ents", *MENTION_IDS])
+def make_lab_changes(nlp: Language, name: str, words_path: str, lexicon_dir: str | None):
+    """A DISEASE mention for each change in a laboratory value that names a MedDRA preferred term ("grade 3
+    elevations in creatinine": Blood creatinine increased)."""
+    from pipeline.nlp.lab_changes import LabChanges
+
+    return LabChanges(words_path, lexicon_dir)
+
+
 @Language.factory("trialgraph_relation_scorer", default_config={"model_path": None},
                   requires=["doc._.relations"], assigns=["doc._.relations"])
 def make_relation_scorer(nlp: Language, name: str, model_path: str | None):

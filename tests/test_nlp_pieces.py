@@ -38,3 +38,5 @@ def test_nlp_pieces_give_the_annotations_of_the_whole_text(full_nlp):
     assert pieces["entities"] == whole["entities"] and pieces["relations"] == whole["relations"]
     assert pieces["words"] == whole["words"] and len(whole["entities"]) > 100
     assert all(text[e.start:e.end] == e.text for e in pieces["entities"])
+    staged = [e for e in pieces["entities"] if e.concept_start is not None]
+    assert staged and all(e.start <= e.concept_start < e.concept_end <= e.end for e in staged)

@@ -31,14 +31,13 @@ def takes_part(ent: Span) -> bool:
     return not ent._.negated and ent._.context not in _BLOCKING_CONTEXTS
 
 
-def named_cause_index(ents: list[Span], event: int) -> int | None:
-    """The index in `ents` of the drug the adverse event `ents[event]` names as its cause, if it may take part
-    in a relation (its negation aside: the event's own words name it)."""
+def named_cause_index(ents: list[Span], event: int, drug_at: dict[tuple[int, int], int]) -> int | None:
+    """The index in `ents` of the drug the adverse event `ents[event]` names as its cause (`drug_at`: the index
+    of each DRUG mention by its characters), if it may take part in a relation (its negation aside: the event's
+    own words name it)."""
     cause = ents[event]._.named_cause
-    if cause is None:
-        return None
-    found = next((i for i, ent in enumerate(ents) if (ent.start_char, ent.end_char) == tuple(cause)), None)
-    if found is None or ents[found].label_ != "DRUG" or ents[found]._.context in _BLOCKING_CONTEXTS:
+    found = drug_at.get(tuple(cause)) if cause is not None else None
+    if found is None or ents[found]._.context in _BLOCKING_CONTEXTS:
         return None
     return found
 
@@ -51,6 +50,7 @@ class RelationExtractor:
         previous_drugs: list[int] = []
         previous_end_char = -1
         ents, text = list(doc.ents), doc.text  # `doc.text` walks every token: read it once
+        drug_at = {(ent.start_char, ent.end_char): i for i, ent in enumerate(ents) if ent.label_ == "DRUG"}
         by_sentence: dict[int, list[int]] = {}
         for index, sentence in enumerate(entity_sentences(doc)):
             by_sentence.setdefault(sentence.start, []).append(index)
@@ -66,7 +66,7 @@ class RelationExtractor:
                 label = _TAIL_RELATION.get(ents[tail].label_)
                 if label is None or (label == "TREATS" and confidence < _SAME_SENTENCE):
                     continue
-                cause = named_cause_index(ents, tail)
+                cause = named_cause_index(ents, tail, drug_at)
                 relations += [Relation(head, tail, label, confidence, EXTRACTOR) for head in heads if head != cause]
                 if cause is not None:
                     relations.append(Relation(cause, tail, label, _NAMED_CAUSE, EXTRACTOR))

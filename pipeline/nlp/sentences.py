@@ -41,8 +41,9 @@ class SentenceSplitter(DataFilesComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         self.ensure_loaded()
-        self._split_closing_periods(doc)
         words = [token.text for token in doc]  # a token's trailing whitespace is " " or nothing: breaks are tokens
+        if self._split_closing_periods(doc, words):
+            words = [token.text for token in doc]
         starts = numpy.full(len(doc), -1, dtype="int32")  # spaCy's SENT_START values: 1 starts, -1 does not
         starts_next = True
         for i, word in enumerate(words):
@@ -59,12 +60,12 @@ class SentenceSplitter(DataFilesComponent):
             doc.from_array([SENT_START], starts.astype("uint64").reshape(-1, 1))
         return doc
 
-    def _split_closing_periods(self, doc: Doc) -> None:
+    def _split_closing_periods(self, doc: Doc, words: list[str]) -> bool:
         """Splits the period off a short word after a lower-case one that ends a sentence ("hepatitis C. They") or
-        the text; initials ("J. C. Smith", "C. difficile") keep theirs."""
-        words = [token.text for token in doc]
+        the text; initials ("J. C. Smith", "C. difficile") keep theirs. Whether it split any."""
         closing = [i for i, word in enumerate(words)
-                   if _PERIOD_KEPT.fullmatch(word) and i > 0 and words[i - 1].islower()
+                   if len(word) <= 4 and word.endswith(".") and _PERIOD_KEPT.fullmatch(word) and i > 0
+                   and words[i - 1].islower()
                    and word[:-1].lower() not in self.abbreviations
                    and (i == len(words) - 1 or self._ends_sentence(words, i))]
         if closing:
@@ -72,6 +73,7 @@ class SentenceSplitter(DataFilesComponent):
                 for i in closing:
                     token = doc[i]
                     retokenizer.split(token, [token.text[:-1], "."], heads=[(token, 0), (token, 0)])
+        return bool(closing)
 
     def _ends_sentence(self, words: list[str], i: int) -> bool:
         text = words[i]

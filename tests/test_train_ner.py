@@ -120,6 +120,26 @@ def test_train_ner_trained_component_runs_in_the_pipeline(trained):
     doc = nlp("Intravenous azithromycin-induced ototoxicity.")
     drug = next(e for e in doc.ents if e.text == "azithromycin")  # the lexicon's match, kept or confirmed
     assert drug.label_ == "DRUG" and drug._.norm
+    assert nlp.vocab.vectors.shape[0] == 0  # the model's vectors were lent to the Docs' vocabulary, and taken back
+
+
+def test_train_ner_packaged_model_reads_the_vectors_table_it_was_trained_with(trained, tmp_path):
+    import spacy
+
+    from pipeline.errors import ModelMissingError
+    from pipeline.nlp.trained_ner import attach_vectors, load_model
+
+    root, record = trained
+    assert record["vectors"]["table"] == "vectors" and record["vectors"]["rows"] > 0
+    assert not (root / "model" / "vocab" / "vectors").exists()  # not a second copy of models/vectors
+    model = load_model(root / "model")
+    assert model.vocab.vectors.shape == (record["vectors"]["rows"], record["vectors"]["width"])
+    saved = tmp_path / "saved"
+    model.to_disk(saved)  # a saved pipeline carries the table: it loads without models/vectors
+    attach_vectors(reloaded := spacy.load(saved), saved, tmp_path / "nowhere")
+    assert reloaded.vocab.vectors.shape == model.vocab.vectors.shape
+    with pytest.raises(ModelMissingError, match="train vectors"):
+        attach_vectors(spacy.load(root / "model"), root / "model", tmp_path / "nowhere")
 
 
 def test_train_cli_without_corpora_folder_is_a_usage_error(tmp_path, capsys):

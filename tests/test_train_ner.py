@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -120,26 +121,56 @@ def test_train_ner_trained_component_runs_in_the_pipeline(trained):
     doc = nlp("Intravenous azithromycin-induced ototoxicity.")
     drug = next(e for e in doc.ents if e.text == "azithromycin")  # the lexicon's match, kept or confirmed
     assert drug.label_ == "DRUG" and drug._.norm
-    assert nlp.vocab.vectors.shape[0] == 0  # the model's vectors were lent to the Docs' vocabulary, and taken back
 
 
-def test_train_ner_packaged_model_reads_the_vectors_table_it_was_trained_with(trained, tmp_path):
+@pytest.fixture(scope="module")
+def trained_with_vectors(tmp_path_factory) -> tuple[Path, Path, dict]:
+    """A tiny NER trained with static vectors: a table of tests/fixtures/vectors made by `train_vectors`."""
+    from pipeline.train.ner import train_ner
+    from pipeline.train.vectors import VectorSettings, train_vectors
+
+    root = tmp_path_factory.mktemp("ner_vectors")
+    train_vectors(None, root / "table", root / "vectors_work", VectorSettings(dim=16, epochs=1, min_count=1),
+                  texts=[Path(__file__).parent / "fixtures" / "vectors" / "unlabeled.txt"])
+    overrides = {**TINY, "pretraining.max_epochs": 1, "paths.vectors": str(root / "table"),
+                 "components.tok2vec.model.embed.include_static_vectors": True}
+    return root, root / "table", train_ner(CORPORA, root / "model", root / "work", overrides=overrides)
+
+
+def test_train_ner_packaged_model_reads_the_vectors_table_it_was_trained_with(trained_with_vectors, tmp_path):
     import spacy
 
     from pipeline.errors import ModelMissingError
     from pipeline.nlp.trained_ner import attach_vectors, load_model
 
-    root, record = trained
-    assert record["vectors"]["table"] == "vectors" and record["vectors"]["rows"] > 0
-    assert not (root / "model" / "vocab" / "vectors").exists()  # not a second copy of models/vectors
-    model = load_model(root / "model")
-    assert model.vocab.vectors.shape == (record["vectors"]["rows"], record["vectors"]["width"])
+    root, table, record = trained_with_vectors
+    assert record["vectors"]["table"] == "table" and record["vectors"]["rows"] == spacy.load(table).vocab.vectors.shape[0]
+    assert not (root / "model" / "vocab" / "vectors").exists()  # not a second copy of the table
+    model = load_model(root / "model", table)
+    assert model.vocab.vectors.shape == (record["vectors"]["rows"], 16)
     saved = tmp_path / "saved"
-    model.to_disk(saved)  # a saved pipeline carries the table: it loads without models/vectors
+    model.to_disk(saved)  # a saved pipeline carries the table: it loads without it
     attach_vectors(reloaded := spacy.load(saved), saved, tmp_path / "nowhere")
     assert reloaded.vocab.vectors.shape == model.vocab.vectors.shape
     with pytest.raises(ModelMissingError, match="train vectors"):
         attach_vectors(spacy.load(root / "model"), root / "model", tmp_path / "nowhere")
+    other = tmp_path / "other"
+    shutil.copytree(table, other)
+    meta = json.loads((other / "meta.json").read_text())
+    (other / "meta.json").write_text(json.dumps({**meta, "vectors": {**meta["vectors"], "name": "another"}}))
+    with pytest.raises(ModelMissingError, match="not the one"):
+        attach_vectors(spacy.load(root / "model"), root / "model", other)
+
+
+def test_train_ner_model_with_vectors_runs_in_the_pipeline_and_gives_them_back(trained_with_vectors):
+    from pipeline.nlp.language import build_nlp
+
+    root, table, _ = trained_with_vectors
+    nlp = build_nlp(components=("trialgraph_sentences", "trialgraph_lexicon"))
+    nlp.add_pipe("trialgraph_trained_ner", config={"model_dir": str(root / "model"), "vectors_dir": str(table)})
+    doc = nlp("Intravenous azithromycin-induced ototoxicity.")
+    assert any(e.text == "azithromycin" and e.label_ == "DRUG" for e in doc.ents)
+    assert nlp.vocab.vectors.shape[0] == 0  # lent to the Docs' vocabulary for the model's call, and taken back
 
 
 def test_train_cli_without_corpora_folder_is_a_usage_error(tmp_path, capsys):

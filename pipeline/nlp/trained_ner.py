@@ -64,9 +64,9 @@ def lexicon_tags(doc: Doc) -> list[str]:
     return tags
 
 
-def load_model(model_dir: str | Path | None = None) -> Language:
-    """The trained tok2vec + NER pipeline (default models/ner/model), its matrix products on numpy's BLAS
-    (`blas_ops`)."""
+def load_model(model_dir: str | Path | None = None, vectors_dir: str | Path | None = None) -> Language:
+    """The trained tok2vec + NER pipeline (default models/ner/model) with its static vectors (`attach_vectors`,
+    from `vectors_dir`, default models/vectors), its matrix products on numpy's BLAS (`blas_ops`)."""
     path = model_path(model_dir or DEFAULT_MODEL_DIR)
     if not (path / "config.cfg").exists():
         raise ModelMissingError(
@@ -74,7 +74,7 @@ def load_model(model_dir: str | Path | None = None) -> Language:
             "or leave 'trialgraph_trained_ner' out of the pipeline"
         )
     model = spacy.load(path)
-    attach_vectors(model, path)
+    attach_vectors(model, path, vectors_dir or DEFAULT_VECTORS_DIR)
     ops = blas_ops()
     for _, component in model.pipeline:
         for layer in component.model.walk():
@@ -117,7 +117,8 @@ def blas_ops() -> NumpyOps:
 class TrainedRecognizer(DataFilesComponent):
     """Merges the trained model's DRUG/DISEASE spans into `doc.ents` (see the module docstring).
 
-    Without a `model` and `lexicon`, it reads the model in `model_dir` (default models/ner/model), the lexicon in
+    Without a `model` and `lexicon`, it reads the model in `model_dir` (default models/ner/model, with the vectors
+    table of `vectors_dir`, default models/vectors, when it was trained with one and does not carry it), the lexicon in
     `lexicon_dir` (default models/lexicons) and the analyte and stop-term lists when it first runs; `to_disk`
     writes the model and copies the files. Tests and training code hand it a model and a lexicon instead."""
 
@@ -132,10 +133,12 @@ class TrainedRecognizer(DataFilesComponent):
         *,
         model_dir: str | Path | None = None,
         lexicon_dir: str | None = None,
+        vectors_dir: str | Path | None = None,
     ) -> None:
         self.keep_lexicon = frozenset(keep_lexicon)
         self.lexicon_wins = frozenset(lexicon_wins)
         self.model_dir = model_dir or DEFAULT_MODEL_DIR
+        self.vectors_dir = vectors_dir or DEFAULT_VECTORS_DIR
         self.model: Language | None = None
         self.labels: list[str] = []
         self._vectors: Vectors | None = None
@@ -152,7 +155,7 @@ class TrainedRecognizer(DataFilesComponent):
 
     def load_data(self) -> None:
         if self.model is None:
-            self._use_model(load_model(self.model_dir))
+            self._use_model(load_model(self.model_dir, self.vectors_dir))
         self.lexicon = load_lexicon(self.data_path(LEXICON_ENTRY).parent)
         self.analytes = AnalytePhrases.load(self.data_path("analytes_and_proteins.txt"))
         self.stop_terms = StopTerms.load(self.data_path("stop_terms.txt"))

@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pipeline.document import Document, Section, Table  # noqa: E402
+from pipeline.records import IncidenceFact, Mention, RegimenDrug, Relation, ResponseFact  # noqa: E402
 from pipeline.store import StoredDocument  # noqa: E402
 
 DRUGS, EVENTS, CONDITIONS, ENDPOINTS, TRIALS = 2_000, 3_000, 500, 200, 5_000
@@ -100,22 +101,23 @@ def synthetic_document(index: int) -> StoredDocument:
                           "extractor": "rules"})
     relations.append({"head": 0, "tail": 2, "label": "TREATS", "confidence": 0.7, "extractor": "rules"})
     text = "\n".join(parts)
-    regimen = [{"name": names[a], "norm": [f"SYN:D{a}"]}, {"name": names[b], "norm": [f"SYN:D{b}"]}]
+    regimen = (RegimenDrug(name=names[a], norm=(f"SYN:D{a}",)), RegimenDrug(name=names[b], norm=(f"SYN:D{b}",)))
     rows = [[f"event{event}", f"{n} ({round(100 * n / 40)})", f"{n // 3} ({round(100 * (n // 3) / 40)})"]
             for event, n in zip(events, (rng.randrange(3, 40) for _ in events))]
     facts = []
     for row, cells in enumerate(rows):
         for column, grade in ((1, "any"), (2, "3")):
             n = int(cells[column].split()[0])
-            facts.append({"kind": "incidence", "table": "T2", "row": row, "column": column, "cell": cells[column],
-                          "event": cells[0], "norm": [f"SYN:E{events[row]}"], "concept": cells[0], "grade": grade,
-                          "n": n, "total": 40, "percent": round(100 * n / 40, 1), "arm": "combination",
-                          "regimen": regimen, "dose": "400 mg", "serious": None, "warnings": []})
+            facts.append(IncidenceFact(
+                table="T2", row=row, column=column, cell=cells[column], event=cells[0], norm=(f"SYN:E{events[row]}",),
+                concept=cells[0], grade=grade, n=n, total=40, percent=round(100 * n / 40, 1), arm="combination",
+                arm_kind=None, regimen=regimen, dose="400 mg", serious=None, warnings=(), column_label=None,
+                group=None, section=None, category=None, laboratory=False))
     for row, (category, code) in enumerate((("Partial response", "PR"), ("Stable disease", "SD"))):
         n = rng.randrange(1, 20)
-        facts.append({"kind": "response", "table": "T3", "row": row, "column": 1, "cell": f"{n} ({n * 2.5:g}%)",
-                      "category": category, "code": code, "n": n, "total": 40, "percent": n * 2.5,
-                      "arm": "combination", "regimen": regimen, "warnings": []})
+        facts.append(ResponseFact(
+            table="T3", row=row, column=1, cell=f"{n} ({n * 2.5:g}%)", category=category, code=code, n=n, total=40,
+            percent=n * 2.5, arm="combination", arm_kind=None, regimen=regimen, warnings=(), column_label=None))
     document = Document(
         id=f"doc-{index:016x}", source_path=f"synthetic/{index}.txt", format="text", title=parts[0], text=text,
         sections=[Section(name="Results", kind="results", start=0, end=len(text), text=text)],
@@ -125,7 +127,8 @@ def synthetic_document(index: int) -> StoredDocument:
                       rows=[["Partial response", ""], ["Stable disease", ""]], section="Results")],
         nct_ids=[trial],
     )
-    return StoredDocument(document, "synthetic-1", entities, relations, facts)
+    return StoredDocument(document, "synthetic-1", tuple(Mention.from_dict(e) for e in entities),
+                          tuple(Relation.from_dict(r) for r in relations), tuple(facts))
 
 
 def _rss_mb() -> float:

@@ -18,7 +18,7 @@ CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 def main() -> None:
     documents = [read_document(path) for path in collect_inputs([CORPUS])]
     start = time.perf_counter()
-    kinds = Counter(fact["kind"] for document in documents for fact in table_facts(document))
+    kinds = Counter(fact.KIND for document in documents for fact in table_facts(document))
     seconds = time.perf_counter() - start
     tables = sum(len(document.tables) for document in documents)
     print(f"{len(documents)} documents, {tables} tables, {dict(kinds)} in {seconds:.2f} s "

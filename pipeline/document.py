@@ -102,9 +102,27 @@ class Section:
             raise ValueError(f"unknown section kind {self.kind!r}; use one of {SECTION_KINDS}")
 
 
+@dataclass(frozen=True)
+class CellNumbers:
+    """The numbers of a body cell as its source gives them, for readers that know them (registry results):
+    `n` participants of `total` (an adverse-event count; a number analyzed, or a whole registered value, has
+    no total), or an outcome `value` with its `spread` or its `interval` (either bound None when not given)."""
+
+    n: int | None = None
+    total: int | None = None
+    value: float | None = None
+    spread: float | None = None
+    interval: tuple[float | None, float | None] | None = None
+
+
 @dataclass
 class Table:
-    """A table as a grid of strings: `header_rows` above `rows`; cells are addressed `(row, column)` in `rows`."""
+    """A table as a grid of strings: `header_rows` above `rows`; cells are addressed `(row, column)` in `rows`.
+
+    A registry results table also carries what its text shows as typed values: `numbers`, one `CellNumbers`
+    (or None for a label or an empty cell) per cell of `rows`, and an outcome measure's `unit` and
+    `outcome_kind` (primary, secondary, other); the tables layer reads those, never the text back.
+    """
 
     id: str
     caption: str
@@ -114,6 +132,9 @@ class Table:
     section: str | None = None
     footnotes: list[str] = field(default_factory=list)
     kind: str | None = None  # filled by readers that know it, e.g. "adverse_events" for registry results
+    numbers: list[list[CellNumbers | None]] | None = None
+    unit: str | None = None
+    outcome_kind: str | None = None
 
 
 @dataclass
@@ -216,7 +237,7 @@ class Document:
     def from_dict(cls, data: dict[str, Any]) -> Document:
         data = dict(data)
         data["sections"] = [Section(**s) for s in data.get("sections", [])]
-        data["tables"] = [Table(**t) for t in data.get("tables", [])]
+        data["tables"] = [_table_from_dict(t) for t in data.get("tables", [])]
         data["pre_annotations"] = [PreAnnotation(**{**a, "norm": tuple(a.get("norm", ()))})
                                    for a in data.get("pre_annotations", [])]
         data["pre_relations"] = [PreRelation(**{**r, "arguments": tuple(tuple(x) for x in r.get("arguments", ()))})
@@ -228,6 +249,15 @@ class Document:
             trial["outcomes"] = [Outcome(**o) for o in trial.get("outcomes", [])]
             data["trial"] = TrialRecord(**trial)
         return cls(**data)
+
+
+def _table_from_dict(data: dict[str, Any]) -> Table:
+    numbers = data.get("numbers")
+    if numbers is not None:
+        numbers = [[None if cell is None else CellNumbers(**{**cell, "interval": tuple(cell["interval"])
+                                                             if cell.get("interval") is not None else None})
+                    for cell in row] for row in numbers]
+    return Table(**{**data, "numbers": numbers})
 
 
 def innermost_section(sections: list[Section], offset: int) -> Section | None:

@@ -12,6 +12,7 @@ from typing import Any
 
 from pipeline.document import Document
 from pipeline.readers import read_document
+from pipeline.records import Fact, IncidenceFact, Mention, RegimenDrug, Relation, ResponseFact
 from pipeline.store import StoredDocument
 from pipeline.tables import registry_facts
 
@@ -25,7 +26,7 @@ BEVACIZUMAB = {"name": "bevacizumab", "norm": ["MESH:D000068258"]}
 _CELL = re.compile(r"^(\d+)\s*(?:\((\d+(?:\.\d+)?)%?\))?$")
 
 
-def mention(document: Document, phrase: str, label: str, after: int = 0, **attributes: Any) -> dict[str, Any]:
+def mention(document: Document, phrase: str, label: str, after: int = 0, **attributes: Any) -> Mention:
     """A mention of the first `phrase` at or after `after`, with its sentence taken as the line around it."""
     start = document.text.index(phrase, after)
     end = start + len(phrase)
@@ -36,7 +37,7 @@ def mention(document: Document, phrase: str, label: str, after: int = 0, **attri
               "negated": False, "context": None, "section": section.kind if section else None,
               "sentence": [sentence_start, min(stops, default=len(document.text)) + 1]}
     entity.update(attributes)
-    return entity
+    return Mention.from_dict(entity)
 
 
 @cache
@@ -49,7 +50,7 @@ def _event_concept(label: str) -> tuple[list[str], str | None]:
     return (list(found.curies), found.name) if found else ([], None)
 
 
-def event_mention(document: Document, phrase: str, after: int = 0, **attributes: Any) -> dict[str, Any]:
+def event_mention(document: Document, phrase: str, after: int = 0, **attributes: Any) -> Mention:
     """An ADVERSE_EVENT mention of `phrase` with the concept the pipeline's normaliser gives it."""
     norm, concept = _event_concept(phrase)
     return mention(document, phrase, "ADVERSE_EVENT", after, norm=norm, concept=concept, **attributes)
@@ -63,7 +64,11 @@ def _cell_numbers(cell: str) -> tuple[int | None, float | None]:
     return n, float(found[2]) if found[2] else (0.0 if n == 0 else None)
 
 
-def incidence_facts(document: Document, regimen: list[dict[str, Any]], rows: range = range(3)) -> list[dict[str, Any]]:
+def _regimen(drugs: list[dict[str, Any]]) -> tuple[RegimenDrug, ...]:
+    return tuple(RegimenDrug.from_dict(drug) for drug in drugs)
+
+
+def incidence_facts(document: Document, regimen: list[dict[str, Any]], rows: range = range(3)) -> list[IncidenceFact]:
     """Incidence facts of Table 2 ("Any grade", "Grade 3", "Grade 4" columns; N = 33) for the given rows."""
     table = document.table("table-2")
     facts = []
@@ -74,15 +79,15 @@ def incidence_facts(document: Document, regimen: list[dict[str, Any]], rows: ran
             n, percent = _cell_numbers(table.rows[row][column])
             if n is None:
                 continue
-            facts.append({"kind": "incidence", "table": "table-2", "row": row, "column": column,
-                          "cell": table.rows[row][column], "event": label, "norm": norm,
-                          "concept": concept, "grade": grade, "n": n, "total": 33, "percent": percent,
-                          "arm": "IL-21 + sorafenib", "regimen": regimen, "dose": "30 mcg/kg", "serious": None,
-                          "warnings": []})
+            facts.append(IncidenceFact(
+                table="table-2", row=row, column=column, cell=table.rows[row][column], event=label, norm=tuple(norm),
+                concept=concept, grade=grade, n=n, total=33, percent=percent, arm="IL-21 + sorafenib", arm_kind=None,
+                regimen=_regimen(regimen), dose="30 mcg/kg", serious=None, warnings=(), column_label=None, group=None,
+                section=None, category=None, laboratory=False))
     return facts
 
 
-def response_facts(document: Document) -> list[dict[str, Any]]:
+def response_facts(document: Document) -> list[ResponseFact]:
     """Response facts of Table 3's investigator column."""
     table = document.table("table-3")
     codes = {"Complete response": "CR", "Partial response": "PR", "Stable disease": "SD", "Progressive disease": "PD"}
@@ -91,13 +96,14 @@ def response_facts(document: Document) -> list[dict[str, Any]]:
         if cells[0] not in codes:
             continue
         n, percent = _cell_numbers(cells[1])
-        facts.append({"kind": "response", "table": "table-3", "row": row, "column": 1, "cell": cells[1],
-                      "category": cells[0], "code": codes[cells[0]], "n": n, "total": 33, "percent": percent,
-                      "arm": "Investigator assessment", "regimen": [IL21, SORAFENIB], "warnings": []})
+        facts.append(ResponseFact(
+            table="table-3", row=row, column=1, cell=cells[1], category=cells[0], code=codes[cells[0]], n=n, total=33,
+            percent=percent, arm="Investigator assessment", arm_kind=None, regimen=_regimen([IL21, SORAFENIB]),
+            warnings=(), column_label=None))
     return facts
 
 
-def article(facts: list[dict[str, Any]] | None = None) -> StoredDocument:
+def article(facts: list[Fact] | None = None) -> StoredDocument:
     """The seed article with a few real mentions and relations, and the given table facts."""
     document = read_document(ARTICLE)
     text = document.text
@@ -114,8 +120,8 @@ def article(facts: list[dict[str, Any]] | None = None) -> StoredDocument:
                 result={"value": 21.0, "unit": "%", "ci": None, "n": None, "total": None,
                         "text": "objective response rate was 21%"}),
     ]
-    relations = [{"head": 2, "tail": 3, "label": "HAS_ADVERSE_EVENT", "confidence": 0.7, "extractor": "rules"}]
-    return StoredDocument(document, VERSION, entities, relations, list(facts or []))
+    relations = (Relation(head=2, tail=3, label="HAS_ADVERSE_EVENT", confidence=0.7, extractor="rules"),)
+    return StoredDocument(document, VERSION, tuple(entities), relations, tuple(facts or ()))
 
 
 def registry() -> StoredDocument:
@@ -128,7 +134,7 @@ def registry() -> StoredDocument:
         mention(document, "sorafenib", "DRUG", document.text.index("Previously received"), norm=SORAFENIB["norm"],
                 concept="sorafenib", context="eligibility"),
     ]
-    return StoredDocument(document, VERSION, entities, [], registry_facts(document))
+    return StoredDocument(document, VERSION, tuple(entities), (), tuple(registry_facts(document)))
 
 
 def trial_documents() -> list[StoredDocument]:

@@ -11,16 +11,18 @@ import pytest
 from helpers import serving
 from pipeline.batch.run import STORE_NAME, run
 from pipeline.document import Document, Table
+from pipeline.records import IncidenceFact, RegimenDrug
 from pipeline.review.app import create_app
 from pipeline.store import Store
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "review"
 NOTE_TEXT = (FIXTURES / "sorafenib_rash_note.txt").read_text(encoding="utf-8")
 TABLE_SOURCE = "tables/sorafenib_adverse_events.txt"
-INCIDENCE = {"kind": "incidence", "table": "T2", "row": 0, "column": 1, "cell": "31 (94)", "event": "Rash",
-             "norm": ["MESH:D005076"], "concept": "rash", "grade": "any", "n": 31, "total": 33, "percent": 94.0,
-             "arm": "Sorafenib", "regimen": [{"name": "sorafenib", "norm": ["MESH:D000077157"]}], "dose": None,
-             "serious": None, "warnings": []}
+INCIDENCE = IncidenceFact(
+    table="T2", row=0, column=1, cell="31 (94)", event="Rash", norm=("MESH:D005076",), concept="rash", grade="any",
+    n=31, total=33, percent=94.0, arm="Sorafenib", arm_kind=None,
+    regimen=(RegimenDrug(name="sorafenib", norm=("MESH:D000077157",)),), dose=None, serious=None, warnings=(),
+    column_label=None, group=None, section=None, category=None, laboratory=False)
 
 
 def build_store(directory: Path) -> Path:

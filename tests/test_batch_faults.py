@@ -62,4 +62,4 @@ def test_batch_faults_document_over_the_character_limit_is_cut_and_stored_with_a
     with Store(tmp_path / "out" / "trialgraph.db") as store:
         (stored,) = store.documents()
     assert len(stored.document.text) <= 20_000 and warning in stored.document.warnings
-    assert max(e["end"] for e in stored.entities) > 18_000  # annotated in pieces, to the end
+    assert max(e.end for e in stored.entities) > 18_000  # annotated in pieces, to the end

@@ -110,12 +110,12 @@ def test_batch_hostile_run_stores_every_good_file_with_its_facts(hostile_run):
         if item.kind == GOOD:
             assert len(documents) == item.sources, (shown, [s.document.source_path for s in documents])
             for document in documents:
-                named = {e["text"].lower() for e in document.entities} | {document.document.trial.nct_id
+                named = {e.text.lower() for e in document.entities} | {document.document.trial.nct_id
                                                                            if document.document.trial else ""}
                 if item.expect != "sorafenib" or "#90000001" in document.document.source_path:
                     assert item.expect.lower() in {n.lower() for n in named}, (shown, sorted(named)[:20])
                 text = document.document.text
-                assert all(text[e["start"]:e["end"]] == e["text"] for e in document.entities), shown
+                assert all(text[e.start:e.end] == e.text for e in document.entities), shown
         elif item.kind == FUZZED:
             assert bool(documents) != (shown in failures), f"{shown} is neither stored nor reported, or both"
         else:
@@ -135,7 +135,7 @@ def test_batch_hostile_run_says_what_the_limits_cut(hostile_run):
         line = next(s for s in store.documents() if s.document.source_path == str(folder / "one_long_line.txt"))
     assert 200_000 < len(line.document.text) <= 250_000 and any("cut from" in w for w in line.document.warnings)
     # annotated in pieces of at most 60,000 characters: mentions all along the text, none lost at the cuts
-    assert max(e["start"] for e in line.entities) > 240_000 and len(line.entities) > 2000
+    assert max(e.start for e in line.entities) > 240_000 and len(line.entities) > 2000
 
 
 def test_batch_hostile_run_exports_parse_and_store_is_sound(hostile_run):

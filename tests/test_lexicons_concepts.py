@@ -66,3 +66,42 @@ def test_lexicons_concepts_canonical_ids_and_names():
     assert (display_name("PYREXIA"), display_name("diarrhea"), display_name("ALT")) == ("Pyrexia", "Diarrhea", "ALT")
     assert (singular("Mazzotti reactions"), singular("skin rashes"), singular("Pruritus")) == (
         "Mazzotti reaction", "skin rash", None)
+
+
+def test_lexicons_concepts_a_staged_condition_is_the_condition_without_its_stage(normalizer):
+    from pipeline.lexicons.concepts import ConditionQualifiers, qualifier_count, unstaged_condition
+    from pipeline.tables.registry import registered_condition_concept
+
+    lexicon = normalizer.lexicon
+    stage = ConditionQualifiers.load().stage
+    assert qualifier_count("metastatic renal cell carcinoma".split(), stage) == 1
+    assert qualifier_count("relapsed or refractory multiple myeloma".split(), stage) == 3
+    assert qualifier_count(["relapsed", "or", "myeloma"], stage) == 1  # "or" alone qualifies nothing
+    assert qualifier_count(["metastatic"], stage) == 0  # a name keeps one word
+    # "primary" opens names of diseases of their own: it is no stage
+    assert qualifier_count("primary biliary cirrhosis".split(), stage) == 0
+    assert qualifier_count("primary biliary cirrhosis".split(), ConditionQualifiers.load().any) == 1
+    # NCIt's pre-coordinated "Metastatic Renal Cell Carcinoma" has no MeSH heading: it is renal cell carcinoma,
+    # its own identifier kept after as a cross-reference
+    staged = next(c for c in lexicon.lookup("metastatic renal cell carcinoma") if c.label == "DISEASE")
+    assert not any(curie.startswith("MESH:") for curie in staged.curies)
+    unstaged = unstaged_condition(lexicon, "renal cell carcinoma", staged.curies)
+    plain = registered_condition_concept(lexicon, "Carcinoma, Renal Cell")
+    assert canonical_id("CONDITION", unstaged.curies) == canonical_id("CONDITION", plain.curies) == "MESH:D002292"
+    assert unstaged.curies[-len(staged.curies):] == staged.curies
+    assert registered_condition_concept(lexicon, "Metastatic Renal Cell Carcinoma").curies == unstaged.curies
+    # a staged name that MeSH heads on its own stays itself: refractory anemia is a myelodysplastic syndrome
+    refractory = registered_condition_concept(lexicon, "Refractory Anemia")
+    assert canonical_id("CONDITION", refractory.curies) != canonical_id(
+        "CONDITION", registered_condition_concept(lexicon, "Anemia").curies)
+    assert unstaged_condition(lexicon, "no such disease", ()) is None
+
+
+def test_lexicons_concepts_condition_qualifier_of_no_kind_reports_the_file_and_line(tmp_path):
+    from pipeline.errors import RulesError
+    from pipeline.lexicons.concepts import ConditionQualifiers
+
+    path = tmp_path / "condition_qualifiers.tsv"
+    path.write_text("word\tkind\nmetastatic\tstage\nprimary\tonset\n", encoding="utf-8")
+    with pytest.raises(RulesError, match=r"condition_qualifiers.tsv:3.*neither stage nor name_part"):
+        ConditionQualifiers.load(path)

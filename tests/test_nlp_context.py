@@ -134,3 +134,18 @@ def test_context_drug_participants_reported_using_is_concomitant(sentence_nlp):
     assert find_entity(doc, "nicotine")._.context == "concomitant"
     doc = _annotate(sentence_nlp, "Women reported using the website weekly while on varenicline.", [("varenicline", "DRUG")])
     assert find_entity(doc, "varenicline")._.context is None  # the cue does not reach across a verb and object
+
+
+def test_context_sentence_reporting_a_cited_or_earlier_trial_is_other_study(sentence_nlp):
+    # corpus/seeds/002, introduction and discussion: the monotherapy trial the paper cites, not its own
+    doc = _annotate(sentence_nlp, "In a phase 1 trial [22], IL-21 monotherapy was administered daily on days 1-5.",
+                    [("IL-21", "DRUG")])
+    assert find_entity(doc, "IL-21")._.context == "other_study"
+    doc = _annotate(sentence_nlp, "The only patient treated with 50 mcg/day dose in that trial had grade 3 neutropenia.",
+                    [("neutropenia", "DISEASE")])
+    assert find_entity(doc, "neutropenia")._.context == "other_study"
+    # a bracket that is no reference, and a study word with no bracket, leave the sentence to the trial
+    doc = _annotate(sentence_nlp, "In this trial, IL-21 [30 mcg/kg] was given with sorafenib.", [("IL-21", "DRUG")])
+    assert find_entity(doc, "IL-21")._.context is None
+    doc = _annotate(sentence_nlp, "In this study, IL-21 was given with sorafenib [22].", [("IL-21", "DRUG")])
+    assert find_entity(doc, "IL-21")._.context is None

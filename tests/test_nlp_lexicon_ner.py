@@ -155,3 +155,32 @@ def test_lexicon_ner_mixed_case_acronym_in_brackets_takes_its_long_form(full_nlp
     short_forms = [e for e in doc.ents if e.text == "NH4Ac"]
     assert len(short_forms) == 2
     assert all(e.label_ == "DRUG" and e._.concept == long_form._.concept for e in short_forms)
+
+
+def test_lexicon_ner_short_form_of_a_measure_of_a_disease_is_no_term(lexicon_nlp):
+    # BC5CDR dev, PMID 6540303: DOC is a duration, not catatonia
+    doc = lexicon_nlp("Dopamine increased the duration of catatonia (DOC) after ketamine. DOC was longer in rats.")
+    assert "DOC" not in [e.text for e in doc.ents]
+    assert "catatonia" in [e.text for e in doc.ents]
+
+
+def test_lexicon_ner_short_form_defined_inside_a_longer_match_takes_its_own_name(lexicon_nlp):
+    # BC5CDR dev: scispaCy reads "subarachnoid hemorrhage" as the long form of SAH, inside the longer match;
+    # "intraocular pressure" is the long form of IOP inside "elevated intraocular pressure", and names no disease
+    doc = lexicon_nlp("Patients with aneurysmal subarachnoid hemorrhage (SAH) were studied. SAH recurred in two. "
+                      "Two developed elevated intraocular pressure (IOP). IOP was measured weekly.")
+    hemorrhage = next(e for e in doc.ents if e.text == "aneurysmal subarachnoid hemorrhage")
+    assert [set(e._.norm) for e in doc.ents if e.text == "SAH"] == [set(hemorrhage._.norm)] * 2
+    assert [e.text for e in doc.ents if e.text == "IOP"] == []
+
+
+def test_lexicon_ner_short_form_of_a_name_with_a_preposition_is_that_name(lexicon_nlp):
+    # ADE-Corpus-V2 dev sentences: a preposition inside a disease name does not make it a measure
+    doc = lexicon_nlp("Eighty infants with proliferative retinopathy of prematurity (ROP) were treated. ROP regressed.")
+    assert len([e for e in doc.ents if e.text == "ROP"]) == 2
+
+
+def test_lexicon_ner_short_form_of_a_molecule_named_after_a_drug_is_no_drug(lexicon_nlp):
+    # corpus/: "mammalian target of rapamycin (mTOR)" is a protein, not sirolimus
+    doc = lexicon_nlp("Inhibitors of the mammalian target of rapamycin (mTOR) were given. mTOR signalling fell.")
+    assert [e.text for e in doc.ents if e.text == "mTOR" and e.label_ == "DRUG"] == []

@@ -8,7 +8,7 @@ from hostile_inputs import abstract
 
 from pipeline.document import Document, Section
 from pipeline.extract import extract_document
-from pipeline.nlp.pieces import annotate_in_pieces, piece_bounds
+from pipeline.nlp.pieces import piece_bounds
 
 
 def test_nlp_pieces_bounds_prefer_paragraph_then_line_then_sentence_breaks():
@@ -33,8 +33,10 @@ def test_nlp_pieces_give_the_annotations_of_the_whole_text(full_nlp):
     document = Document(id="doc-1", source_path="long.txt", format="text", title="Long", text=text,
                         sections=[Section("Text", "results", 0, len(text), text)])
     whole = extract_document(full_nlp, document, piece_characters=len(text))
-    pieces, words = annotate_in_pieces(full_nlp, document, 1500)
+    pieces = extract_document(full_nlp, document, piece_characters=1500)
     assert len(piece_bounds(text, 1500)) > 4
     assert pieces["entities"] == whole["entities"] and pieces["relations"] == whole["relations"]
-    assert words == whole["words"] and len(whole["entities"]) > 100
-    assert all(text[e["start"]:e["end"]] == e["text"] for e in pieces["entities"])
+    assert pieces["words"] == whole["words"] and len(whole["entities"]) > 100
+    assert all(text[e.start:e.end] == e.text for e in pieces["entities"])
+    staged = [e for e in pieces["entities"] if e.concept_start is not None]
+    assert staged and all(e.start <= e.concept_start < e.concept_end <= e.end for e in staged)

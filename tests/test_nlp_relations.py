@@ -106,3 +106,22 @@ def test_relations_dose_before_its_drug():
     found = _dose_pairs("Patients treated with 30 mcg/kg IL-21 plus sorafenib (starting at 400 mg twice daily).",
                         ("IL-21", "sorafenib"))
     assert found == {("IL-21", "30 mcg/kg"), ("sorafenib", "400 mg twice daily")}
+
+
+def test_relations_event_naming_its_drug_has_it_even_past_a_negation_cue(sentence_nlp):
+    # ADE-Corpus-V2 dev: "no consensus" reached the drug, which then took part in no relation
+    text = "There is no consensus on the treatment of ticlopidine-induced marrow aplasia."
+    doc = sentence_nlp(text)
+    set_entities(doc, [("ticlopidine", "DRUG"), ("marrow aplasia", "DISEASE")])
+    doc = relations(context(doc))
+    ents = list(doc.ents)
+    assert ents[1].label_ == "ADVERSE_EVENT" and doc.text[slice(*ents[1]._.named_cause)] == "ticlopidine"
+    assert [(ents[r.head].text, r.label, ents[r.tail].text, r.confidence) for r in doc._.relations] == [
+        ("ticlopidine", "HAS_ADVERSE_EVENT", "marrow aplasia", 1.0)]
+    # the cause reaches across two plain words, and a reaction names the drug after it
+    found = _relations(sentence_nlp, "Diphenhydramine-induced wide complex dysrhythmia was treated.",
+                       [("Diphenhydramine", "DRUG"), ("dysrhythmia", "DISEASE")])
+    assert found == {("Diphenhydramine", "HAS_ADVERSE_EVENT", "dysrhythmia")}
+    found = _relations(sentence_nlp, "Fluorouracil for allergic reactions to capecitabine.",
+                       [("Fluorouracil", "DRUG"), ("allergic reactions", "DISEASE"), ("capecitabine", "DRUG")])
+    assert ("capecitabine", "HAS_ADVERSE_EVENT", "allergic reactions") in found

@@ -35,3 +35,15 @@ def test_sentences_break_at_line_breaks_of_registry_pages(sentence_nlp):
 def test_sentences_no_break_before_lowercase_or_inside_decimals(sentence_nlp):
     doc: Doc = sentence_nlp("The median PFS was 5.6 months and the ORR was 21% [95% CI: 9, 38.9]. patients continued.")
     assert len(list(doc.sents)) == 1
+
+
+def test_sentences_closing_period_of_a_short_word_is_its_own_token(sentence_nlp):
+    # BC5CDR dev: "chronic hepatitis C." was one mention with its period
+    doc = sentence_nlp("Patients had chronic hepatitis C. They received mitomycin C.")
+    assert [t.text for t in doc][3:6] == ["hepatitis", "C", "."]
+    assert [t.text for t in doc][-2:] == ["C", "."]
+    assert [s.text for s in doc.sents] == ["Patients had chronic hepatitis C.", "They received mitomycin C."]
+    # initials keep their period: a genus, an author
+    doc = sentence_nlp("Infection with C. difficile occurred. As J. C. Smith wrote.")
+    assert "C." in [t.text for t in doc] and "difficile" in [t.text for t in doc]
+    assert doc.text == "Infection with C. difficile occurred. As J. C. Smith wrote."

@@ -185,3 +185,10 @@ def test_nlp_trained_ner_bracketed_short_form_the_detector_misses_follows_the_mo
     assert not [s for s in doc._.abbreviations if s.text == "CB3717"]
     short_forms = [e for e in recognizer(doc).ents if e.text == "CB3717"]
     assert len(short_forms) == 2 and all(e.label_ == "DRUG" and e._.source == "model" for e in short_forms)
+
+
+def test_nlp_trained_ner_gene_symbol_is_no_disease_unless_the_lexicon_says_so(lexicon_nlp):
+    text = "Carriers of BRCA1 and TP53 mutations with T2DM were enrolled."
+    found = merged(lexicon_nlp, text, [("BRCA1", "DISEASE"), ("TP53", "DISEASE"), ("T2DM", "DISEASE")])
+    assert "BRCA1" not in found and "TP53" not in found
+    assert found["T2DM"].label_ == "DISEASE"  # a lexicon name of type 2 diabetes mellitus

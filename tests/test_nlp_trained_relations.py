@@ -58,3 +58,12 @@ def test_nlp_trained_relations_packaged_model_loads_with_a_threshold():
     model = load_relation_model()
     assert 0.0 < model.threshold < 1.0
     assert len(model.weights) > 1000
+
+
+def test_nlp_trained_relations_event_naming_its_cause_keeps_that_drug_only(rules_nlp):
+    text = "Patients with heparin-induced thrombocytopenia received argatroban."
+    accepting = LinearModel({}, bias=20.0, threshold=0.5)
+    doc = RelationScorer(accepting)(rules_nlp(text))
+    ents = list(doc.ents)
+    pairs = {(ents[r.head].text, ents[r.tail].text, r.extractor) for r in doc._.relations if r.label == "HAS_ADVERSE_EVENT"}
+    assert pairs == {("heparin", "thrombocytopenia", "rules")}  # argatroban treats it, whatever the model says

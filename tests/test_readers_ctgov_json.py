@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.document import Document, Section
+from pipeline.document import CellNumbers, Document, Section
 from pipeline.readers import ctgov_json
 from pipeline.errors import ReaderError
 
@@ -110,6 +110,31 @@ def test_ctgov_json_v2_outcome_measure_tables(dupilumab: Document) -> None:
     assert first.header_rows == [["Number", "Placebo qw", "Dupilumab 300 mg qw"]]
     assert first.rows == [["Participants analyzed", "92", "90"], ["Percentage of participants", "83.7", "83.3"]]
     assert "Primary outcome measure" in first.footnotes
+
+
+def test_ctgov_json_results_tables_carry_the_registered_numbers(dupilumab: Document) -> None:
+    other = next(t for t in dupilumab.tables if t.caption.startswith("Other"))
+    conjunctivitis = other.rows.index(["Conjunctivitis", "Infections and infestations", "0/97", "8/97"])
+    assert other.numbers[conjunctivitis] == [None, None, CellNumbers(n=0, total=97), CellNumbers(n=8, total=97)]
+    first = next(t for t in dupilumab.tables if t.kind == "outcome_measures")
+    assert first.numbers == [[None, CellNumbers(n=92), CellNumbers(n=90)],
+                             [None, CellNumbers(value=83.7), CellNumbers(value=83.3)]]
+    assert (first.unit, first.outcome_kind) == ("Percentage of participants", "primary")
+    assert Document.from_dict(json.loads(dupilumab.to_json())).tables == dupilumab.tables  # as the store keeps it
+
+
+def test_ctgov_json_whole_mean_with_a_spread_is_read_as_the_value(arrow: Document) -> None:
+    # "408 (22.2)" is a mean of 408 with standard error 22.2; read back from its text it was a count of 408 at 22.2%
+    from pipeline.tables import table_facts
+
+    table = next(t for t in arrow.tables
+                 if t.caption.startswith("LCM vs CDM, Induction ART") and t.caption.endswith("CD4 to Week 72"))
+    row = next(i for i, r in enumerate(table.rows) if r[1] == "408 (22.2)")
+    assert table.numbers[row][1] == CellNumbers(value=408.0, spread=22.2)
+    fact = next(f for f in table_facts(arrow)
+                if f.KIND == "outcome_result" and (f.table, f.row, f.column) == (table.id, row, 1))
+    assert (fact.value, fact.spread, fact.unit, fact.outcome_kind) == (
+        408.0, 22.2, "absolute cells per mm3", "secondary")
 
 
 def test_ctgov_json_v1_trial_record(arrow: Document) -> None:

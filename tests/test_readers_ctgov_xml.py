@@ -155,5 +155,5 @@ def test_ctgov_xml_adverse_event_grade_noted_in_the_description_reaches_the_fact
 
     rows = [row for table in nelfinavir.tables for row in table.rows if row[0].startswith("platelet count")]
     assert rows and rows[0][0] == "platelet count decreased, grade 3"
-    fact = next(f for f in table_facts(nelfinavir) if f["kind"] == "incidence" and f["event"] == "platelet count decreased")
-    assert (fact["grade"], fact["n"], fact["total"]) == ("3", 1, 15)
+    fact = next(f for f in table_facts(nelfinavir) if f.KIND == "incidence" and f.event == "platelet count decreased")
+    assert (fact.grade, fact.n, fact.total) == ("3", 1, 15)

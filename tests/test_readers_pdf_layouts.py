@@ -15,6 +15,7 @@ from pdf_articles import (
 )
 from pipeline.document import Document
 from pipeline.readers import pdf
+from pipeline.records import IncidenceFact
 from pipeline.tables import table_facts
 
 TITLE = "Drug A for chronic widespread pain: a randomised, placebo-controlled trial"
@@ -29,8 +30,8 @@ def _expected_rows(spec: TableSpec) -> list[list[str]]:
 
 
 def _incidence(document: Document) -> list[tuple]:
-    facts = [f for f in table_facts(document) if f["kind"] == "incidence"]
-    return sorted(((f["event"], f["column"], f["n"], f["total"], f["percent"], f["arm"], f["grade"]) for f in facts), key=str)
+    facts = [f for f in table_facts(document) if isinstance(f, IncidenceFact)]
+    return sorted(((f.event, f.column, f.n, f.total, f.percent, f.arm, f.grade) for f in facts), key=str)
 
 
 def _article_with_table(style: str, column: int | None, columns: int = 2) -> bytes:
@@ -131,7 +132,7 @@ def test_readers_pdf_layouts_roman_caption_without_delimiter() -> None:
     assert table.header_rows == [["Characteristic", "Drug A (n = 120)", "Placebo (n = 118)"]]
     assert table.rows == _expected_rows(spec)
     assert "Table 1 shows the characteristics of the participants at baseline" in document.text
-    assert not any(f["kind"] == "incidence" for f in table_facts(document))
+    assert not any(isinstance(f, IncidenceFact) for f in table_facts(document))
 
 
 def test_readers_pdf_layouts_panels_front_matter_and_masthead_out_of_the_text() -> None:

@@ -174,8 +174,8 @@ def test_review_app_fact_shows_its_table_cell_and_takes_corrected_numbers(client
     with Store(out / "trialgraph.db") as store:
         fact = next(s for s in store.documents() if s.document.source_path == TABLE_SOURCE).facts[0]
         decision = Curation(store).decision(TABLE_SOURCE, "fact:T2:0:1")
-    assert (fact["n"], fact["total"], fact["percent"]) == (30, 33, 91.0)
-    assert decision.correction == {"n": 30, "percent": 91.0} and decision.original == INCIDENCE
+    assert (fact.n, fact.total, fact.percent, fact.curation) == (30, 33, 91.0, "corrected")
+    assert decision.correction == {"n": 30, "percent": 91.0} and decision.original == INCIDENCE.to_dict()
     settle(client.application)
     rash = _events(out, "sorafenib")["rash"]  # `query --json` says which values a curator corrected
     assert rash["curation"] == "corrected"

@@ -342,13 +342,13 @@ MISSED_TEXT = "Sorafenib caused pruritus in three patients."
 def _add_missed_document(out: Path) -> None:
     """A stored note where the extractor found the drug but missed the adverse event and the relation."""
     from pipeline.document import Document
+    from pipeline.records import Mention
     from pipeline.store import Store
 
     document = Document(id="doc-missed000000001", source_path="notes/missed.txt", format="text", title="Missed",
                         text=MISSED_TEXT)
-    drug = {"label": "DRUG", "start": 0, "end": 9, "text": "Sorafenib", "norm": ["MESH:D000077157"],
-            "concept": "sorafenib", "negated": False, "context": None, "section": None,
-            "sentence": [0, len(MISSED_TEXT)], "source": "lexicon"}
+    drug = Mention(label="DRUG", start=0, end=9, text="Sorafenib", norm=("MESH:D000077157",), concept="sorafenib",
+                   negated=False, sentence=(0, len(MISSED_TEXT)), source="lexicon")
     with Store(out / "trialgraph.db") as store:
         store.save(document, {"entities": [drug], "relations": []}, "test")
 

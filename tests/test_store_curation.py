@@ -1,9 +1,12 @@
 """Curators' decisions in the store: applied on read, kept across re-processing, versioned, undoable."""
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from pipeline.document import Document, Table
+from pipeline.records import IncidenceFact, Mention, RegimenDrug, Relation, TableReport
 from pipeline.store import Store
 from pipeline.store.curation import (
     Conflict,
@@ -20,22 +23,23 @@ TEXT = "Sorafenib caused rash and grade 3 hypertension in the erlotinib arm."
 SOURCE = "notes/sorafenib.txt"
 
 
-def _entity(text: str, label: str, norm: list[str], **extra) -> dict:
+def _entity(text: str, label: str, norm: list[str], **extra) -> Mention:
     start = TEXT.index(text)
-    return {"start": start, "end": start + len(text), "label": label, "text": text, "norm": norm, "negated": False,
-            "concept": text.lower(), "context": None, "section": None, "sentence": [0, len(TEXT)], **extra}
+    return Mention(start=start, end=start + len(text), label=label, text=text, norm=tuple(norm), negated=False,
+                   concept=text.lower(), context=None, section=None, sentence=(0, len(TEXT)), **extra)
 
 
 DRUG = _entity("Sorafenib", "DRUG", ["MESH:D000077157"])
 RASH = _entity("rash", "ADVERSE_EVENT", ["MESH:D005076"], grade=None)
 HYPERTENSION = _entity("hypertension", "ADVERSE_EVENT", ["MESH:D006973"], grade="3")
 ERLOTINIB = _entity("erlotinib", "DRUG", ["MESH:D000069347"])
-INCIDENCE = {"kind": "incidence", "table": "T1", "row": 0, "column": 1, "cell": "12 (40)", "event": "Rash",
-             "norm": ["MESH:D005076"], "concept": "rash", "grade": "any", "n": 12, "total": 30, "percent": 40.0,
-             "arm": "Sorafenib", "regimen": [{"name": "sorafenib", "norm": ["MESH:D000077157"]}], "dose": None,
-             "serious": None, "warnings": []}
-TABLE_REPORT = {"kind": "table", "table": "T1", "caption": "Adverse events", "classification": "adverse_events",
-                "rows": 1, "facts": 1, "arms": ["Sorafenib"], "warnings": []}
+INCIDENCE = IncidenceFact(
+    table="T1", row=0, column=1, cell="12 (40)", event="Rash", norm=("MESH:D005076",), concept="rash", grade="any",
+    n=12, total=30, percent=40.0, arm="Sorafenib", arm_kind=None,
+    regimen=(RegimenDrug(name="sorafenib", norm=("MESH:D000077157",)),), dose=None, serious=None, warnings=(),
+    column_label=None, group=None, section=None, category=None, laboratory=False)
+TABLE_REPORT = TableReport(table="T1", caption="Adverse events", classification="adverse_events", rows=1, facts=1,
+                           arms=("Sorafenib",), warnings=())
 
 
 def _document(text: str = TEXT) -> Document:
@@ -45,10 +49,10 @@ def _document(text: str = TEXT) -> Document:
                     text=text, tables=[table])
 
 
-def _annotations(entities: list[dict]) -> dict:
-    index = {e["text"]: i for i, e in enumerate(entities)}
-    relations = [{"head": index["Sorafenib"], "tail": index[t], "label": "HAS_ADVERSE_EVENT", "confidence": 0.7,
-                  "extractor": "rules"} for t in ("rash", "hypertension") if t in index]
+def _annotations(entities: list[Mention]) -> dict:
+    index = {e.text: i for i, e in enumerate(entities)}
+    relations = [Relation(head=index["Sorafenib"], tail=index[t], label="HAS_ADVERSE_EVENT", confidence=0.7,
+                          extractor="rules") for t in ("rash", "hypertension") if t in index]
     return {"entities": entities, "relations": relations, "facts": [TABLE_REPORT, INCIDENCE]}
 
 
@@ -64,37 +68,40 @@ def _only(store: Store):
     return stored
 
 
-def _decide(store: Store, item: str, kind: str, status: str, original: dict, version: int = 0, **kwargs):
-    return Curation(store).decide(SOURCE, item, kind, status, original, curator=kwargs.pop("curator", "ana"),
+def _decide(store: Store, item: str, kind: str, status: str, original: Mention | dict, version: int = 0, **kwargs):
+    """A decision on an item given as its record (a mention) or as the JSON a decision keeps (a relation)."""
+    record = original.to_dict() if isinstance(original, Mention) else original
+    return Curation(store).decide(SOURCE, item, kind, status, record, curator=kwargs.pop("curator", "ana"),
                                   expected_version=version, **kwargs)
 
 
 def _rash_relation(store: Store) -> dict:
     stored = _only(store)
-    relation = next(r for r in stored.relations if stored.entities[r["tail"]]["text"] == "rash")
+    relation = next(r for r in stored.relations if stored.entities[r.tail].text == "rash")
     return relation_record(relation, stored.entities)
 
 
 def test_store_curation_rejected_mention_and_its_relations_disappear(store):
     _decide(store, mention_key(RASH), "mention", "rejected", RASH, comment="rash is in the exclusion criteria")
     curated = _only(store)
-    assert [e["text"] for e in curated.entities] == ["Sorafenib", "hypertension", "erlotinib"]
-    assert [(curated.entities[r["head"]]["text"], curated.entities[r["tail"]]["text"]) for r in curated.relations] \
+    assert [e.text for e in curated.entities] == ["Sorafenib", "hypertension", "erlotinib"]
+    assert [(curated.entities[r.head].text, curated.entities[r.tail].text) for r in curated.relations] \
         == [("Sorafenib", "hypertension")]
     (raw,) = list(store.documents(curated=False))
-    assert "rash" in [e["text"] for e in raw.entities]
+    assert "rash" in [e.text for e in raw.entities]
 
 
 def test_store_curation_corrected_mention_replaces_extracted_one_and_keeps_its_relation(store):
     stored = _only(store)
     start = TEXT.index("grade 3 hypertension")
-    correction = validate_correction("mention", {"start": start, "norm": ["MEDDRA:10020772"]}, HYPERTENSION, stored)
+    correction = validate_correction("mention", {"start": start, "norm": ["MEDDRA:10020772"]}, HYPERTENSION.to_dict(),
+                                     stored)
     _decide(store, mention_key(HYPERTENSION), "mention", "corrected", HYPERTENSION, correction=correction)
     curated = _only(store)
-    corrected = next(e for e in curated.entities if e["label"] == "ADVERSE_EVENT" and e["start"] == start)
-    assert corrected["text"] == "grade 3 hypertension"
-    assert corrected["norm"] == ["MEDDRA:10020772"] and corrected["curation"] == "corrected"
-    tails = [curated.entities[r["tail"]]["text"] for r in curated.relations]
+    corrected = next(e for e in curated.entities if e.label == "ADVERSE_EVENT" and e.start == start)
+    assert corrected.text == "grade 3 hypertension"
+    assert corrected.norm == ("MEDDRA:10020772",) and corrected.curation == "corrected"
+    tails = [curated.entities[r.tail].text for r in curated.relations]
     assert tails == ["rash", "grade 3 hypertension"]
 
 
@@ -102,10 +109,10 @@ def test_store_curation_relation_correction_moves_an_end_and_relabels(store):
     record = _rash_relation(store)
     key = relation_key(record["label"], record["head"], record["tail"])
     correction = validate_correction(
-        "relation", {"head": [ERLOTINIB["start"], ERLOTINIB["end"]], "label": "TREATS"}, record, _only(store))
+        "relation", {"head": [ERLOTINIB.start, ERLOTINIB.end], "label": "TREATS"}, record, _only(store))
     _decide(store, key, "relation", "corrected", record, correction=correction)
     curated = _only(store)
-    triples = {(curated.entities[r["head"]]["text"], r["label"], curated.entities[r["tail"]]["text"])
+    triples = {(curated.entities[r.head].text, r.label, curated.entities[r.tail].text)
                for r in curated.relations}
     assert triples == {("erlotinib", "TREATS", "rash"), ("Sorafenib", "HAS_ADVERSE_EVENT", "hypertension")}
 
@@ -113,13 +120,13 @@ def test_store_curation_relation_correction_moves_an_end_and_relabels(store):
 def test_store_curation_fact_correction_and_rejection_by_table_cell(store):
     key = fact_key(INCIDENCE)
     assert key == "fact:T1:0:1" and fact_key(TABLE_REPORT) is None
-    correction = validate_correction("fact", {"n": 13, "percent": 43.3}, INCIDENCE, _only(store))
-    decision = _decide(store, key, "fact", "corrected", INCIDENCE, correction=correction)
+    correction = validate_correction("fact", {"n": 13, "percent": 43.3}, INCIDENCE.to_dict(), _only(store))
+    decision = _decide(store, key, "fact", "corrected", INCIDENCE.to_dict(), correction=correction)
     facts = _only(store).facts
     assert facts[0] == TABLE_REPORT
-    assert (facts[1]["n"], facts[1]["total"], facts[1]["percent"], facts[1]["curation"]) == (13, 30, 43.3, "corrected")
-    _decide(store, key, "fact", "rejected", INCIDENCE, version=decision.version)
-    assert _only(store).facts == [TABLE_REPORT]
+    assert (facts[1].n, facts[1].total, facts[1].percent, facts[1].curation) == (13, 30, 43.3, "corrected")
+    _decide(store, key, "fact", "rejected", INCIDENCE.to_dict(), version=decision.version)
+    assert _only(store).facts == (TABLE_REPORT,)
 
 
 def test_store_curation_decisions_survive_reprocessing_with_new_indices(store):
@@ -128,17 +135,17 @@ def test_store_curation_decisions_survive_reprocessing_with_new_indices(store):
     # re-processing: a new extractor finds the mentions in another order and no longer finds erlotinib
     store.save(_document(), _annotations([HYPERTENSION, RASH, DRUG]), "v2")
     curated = _only(store)
-    assert sorted(e["text"] for e in curated.entities) == ["Sorafenib", "erlotinib", "hypertension"]
-    assert next(e for e in curated.entities if e["text"] == "erlotinib")["curation"] == "accepted"
-    assert [curated.entities[r["tail"]]["text"] for r in curated.relations] == ["hypertension"]
+    assert sorted(e.text for e in curated.entities) == ["Sorafenib", "erlotinib", "hypertension"]
+    assert next(e for e in curated.entities if e.text == "erlotinib").curation == "accepted"
+    assert [curated.entities[r.tail].text for r in curated.relations] == ["hypertension"]
 
 
 def test_store_curation_decision_does_not_apply_when_the_text_under_it_changed(store):
     _decide(store, mention_key(RASH), "mention", "rejected", RASH)
     changed = "Sorafenib caused acne and grade 3 hypertension in the erlotinib arm."
-    acne = {**RASH, "text": "acne"}
+    acne = dataclasses.replace(RASH, text="acne")
     store.save(_document(changed), {"entities": [DRUG, acne], "relations": [], "facts": []}, "v2")
-    assert [e["text"] for e in _only(store).entities] == ["Sorafenib", "acne"]
+    assert [e.text for e in _only(store).entities] == ["Sorafenib", "acne"]
 
 
 def test_store_curation_second_curator_with_a_stale_version_gets_a_conflict(store):
@@ -148,20 +155,20 @@ def test_store_curation_second_curator_with_a_stale_version_gets_a_conflict(stor
     current = raised.value.current
     assert (current.curator, current.status, current.comment, current.version) == ("ana", "accepted",
                                                                                    "clearly a harm", 1)
-    assert "rash" in [e["text"] for e in _only(store).entities]
+    assert "rash" in [e.text for e in _only(store).entities]
 
 
 def test_store_curation_undo_restores_the_state_before_a_change_and_is_logged(store):
     curation = Curation(store)
     first = _decide(store, mention_key(RASH), "mention", "accepted", RASH)
     _decide(store, mention_key(RASH), "mention", "rejected", RASH, version=first.version, curator="ben")
-    assert "rash" not in [e["text"] for e in _only(store).entities]
+    assert "rash" not in [e.text for e in _only(store).entities]
     latest, older = curation.log(SOURCE, mention_key(RASH))
     with pytest.raises(Conflict):
         curation.undo(older.id, "ana")  # a later change sits on top of it
     restored = curation.undo(latest.id, "ana")
     assert (restored.status, restored.version) == ("accepted", 3)
-    assert "rash" in [e["text"] for e in _only(store).entities]
+    assert "rash" in [e.text for e in _only(store).entities]
     curation.undo(older.id, "ana")  # now the first decision can go too: back to pending
     assert curation.decision(SOURCE, mention_key(RASH)).status == "pending"
     actions = [(e.action, e.before["status"] if e.before else None, e.after["status"]) for e in curation.log()]
@@ -185,7 +192,7 @@ def test_store_curation_undo_restores_the_state_before_a_change_and_is_logged(st
     ],
 )
 def test_store_curation_invalid_corrections_say_what_to_fix(store, kind, correction, message):
-    original = {"mention": DRUG, "relation": _rash_relation(store), "fact": INCIDENCE}[kind]
+    original = {"mention": DRUG.to_dict(), "relation": _rash_relation(store), "fact": INCIDENCE.to_dict()}[kind]
     with pytest.raises(InvalidCorrection, match=message):
         validate_correction(kind, correction, original, _only(store))
 
@@ -193,7 +200,7 @@ def test_store_curation_invalid_corrections_say_what_to_fix(store, kind, correct
 def test_store_curation_agreement_is_cohens_kappa_per_curator_pair_and_label(store):
     from pipeline.store.agreement import agreement
 
-    mentions = {e["text"]: e for e in (DRUG, RASH, HYPERTENSION, ERLOTINIB)}
+    mentions = {e.text: e for e in (DRUG, RASH, HYPERTENSION, ERLOTINIB)}
     # ana and ben on the four mentions: agree on Sorafenib (accept), rash (reject), hypertension (the same
     # correction); disagree on erlotinib (accept / reject). Cleo decides erlotinib only, then undoes it.
     ana = {"Sorafenib": "accepted", "rash": "rejected", "hypertension": "corrected", "erlotinib": "accepted"}

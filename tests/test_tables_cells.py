@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.document import Table
-from pipeline.tables.cells import header_total, parse_cell, percent_mismatch, row_total, strip_markers
+from pipeline.document import CellNumbers, Table
+from pipeline.tables.cells import header_total, parse_cell, percent_mismatch, row_total, row_values, strip_markers
 from pipeline.tables.classify import classify
 from pipeline.tables.structure import grade_of, header_layers, read_header_cell, read_layout
 
@@ -112,3 +112,14 @@ def test_tables_structure_column_roles() -> None:
     columns = read_layout(table).columns
     assert [c.role for c in columns] == ["label", "count", "text", "statistic", "text"]
     assert columns[1].grade == "3-4"
+
+
+def test_tables_cells_registry_numbers_are_taken_as_given_not_read_from_the_text() -> None:
+    # a registry cell's text is for people; its numbers come from the record ("3 (50)" would read as 3 at 50%)
+    table = Table("T1", "Outcome", [["Mean (SD)", "Arm A", "Arm B"]], [["Weight", "3 (50)", "NA"]],
+                  numbers=[[None, CellNumbers(value=3.0, spread=50.0), None]])
+    label, value, missing = row_values(table, 0)
+    assert (value.kind, value.value, value.spread, value.n, value.percent) == ("value", 3.0, 50.0, None, None)
+    assert (label.kind, missing.kind) == ("text", "text")
+    paper = Table("T2", "Adverse events", [["Event", "Arm A"]], [["Rash", "3 (50)"]])
+    assert [(v.kind, v.n, v.percent) for v in row_values(paper, 0)[1:]] == [("count", 3, 50.0)]

@@ -19,8 +19,13 @@ DUPILUMAB = CORPUS / "ctgov" / "NCT02210780.json"
 NELFINAVIR = CORPUS / "ctgov" / "NCT01065844.xml"
 
 
+def _json_facts(document: Document) -> list[dict]:
+    """The table facts of `document` as the store keeps them (their JSON)."""
+    return [fact.to_dict() for fact in table_facts(document)]
+
+
 def _facts(document: Document, kind: str, table: str | None = None) -> list[dict]:
-    return [f for f in table_facts(document) if f["kind"] == kind and (table is None or f["table"] == table)]
+    return [f for f in _json_facts(document) if f["kind"] == kind and (table is None or f["table"] == table)]
 
 
 def _cell(facts: list[dict], row: int, column: int) -> dict:
@@ -60,7 +65,7 @@ def test_tables_facts_seed_laboratory_rows_overrides_and_duplicates(seed: Docume
     assert lipase["warnings"] == ["row N 31 overrides 33"] and lipase["laboratory"] is True
     assert _cell(facts, 21, 1)["warnings"] == ["duplicate row (same as row 19)"]
     assert _cell(facts, 19, 1)["warnings"] == [] and _cell(facts, 19, 1)["concept"] == "Platelet count decreased"
-    report = next(f for f in table_facts(seed) if f["kind"] == "table" and f["table"] == "table-2")
+    report = next(f for f in _json_facts(seed) if f["kind"] == "table" and f["table"] == "table-2")
     assert report["classification"] == "adverse_events" and report["facts"] == 78
     assert "row 21: duplicate row (same as row 19) (columns 1, 2, 3)" in report["warnings"]
 
@@ -73,7 +78,7 @@ def test_tables_facts_seed_response_table(seed: Document) -> None:
         ("Stable disease", "SD", 20, 33, 61.0), ("Progressive disease", "PD", 4, 33, 12.0),
         ("Unavailable", "NE", 2, 33, 6.0)]
     assert {f["column_label"] for f in facts} == {"Investigator assessment", "Independent review"}
-    reports = {f["table"]: f for f in table_facts(seed) if f["kind"] == "table"}
+    reports = {f["table"]: f for f in _json_facts(seed) if f["kind"] == "table"}
     assert reports["table-1"]["classification"] == "demographics" and reports["table-1"]["facts"] == 0
 
 
@@ -215,7 +220,7 @@ def test_tables_facts_bad_table_becomes_a_warning() -> None:
     ragged = Table("T9", "Table 9 Adverse events", [["Event", "Drug"]], [["Rash", "3 (10)", "extra", "4"], [], ["x"]],
                    kind="adverse_events")
     document = Document(id="d", source_path="x", format="text", title="t", text="", tables=[ragged])
-    facts = table_facts(document)
+    facts = _json_facts(document)
     assert facts[0]["kind"] == "table" and facts[0]["table"] == "T9"
     assert [(f["event"], f["n"]) for f in facts[1:]] == [("Rash", 3), ("Rash", 4)]
 

@@ -144,14 +144,19 @@ def test_train_docbins_misaligned_span_is_unknown(lexicon_nlp):
     from pipeline.train.corpora import GoldText
     from pipeline.train.docbins import gold_doc
 
-    # BC5CDR 14657095: gold "AmB" ends inside the sentence-final token "AmB."
-    text = "It is important to recognize the rare and potentially reversible toxicity of AmB."
+    # a gold span that ends inside a token ("AmB" of "AmBisome") is no token span
+    text = "It is important to recognize the rare and potentially reversible toxicity of AmBisome."
     start = text.index("AmB")
     stats: Counter = Counter()
-    doc = gold_doc(lexicon_nlp, GoldText("bc5cdr", "14657095", text, spans=[(start, start + 3, "DRUG")]), stats)
+    doc = gold_doc(lexicon_nlp, GoldText("bc5cdr", "x", text, spans=[(start, start + 3, "DRUG")]), stats)
     assert stats["misaligned"] == 1 and not doc.ents
-    assert doc[-1].text == "AmB." and doc[-1].ent_iob_ == ""
+    assert doc[-2].text == "AmBisome" and doc[-2].ent_iob_ == ""
     assert doc[0].ent_iob_ == "O"
+    # BC5CDR 14657095: gold "AmB" before the sentence's closing period aligns, the period being a token of its own
+    text = "It is important to recognize the rare and potentially reversible toxicity of AmB."
+    stats = Counter()
+    doc = gold_doc(lexicon_nlp, GoldText("bc5cdr", "14657095", text, spans=[(start, start + 3, "DRUG")]), stats)
+    assert stats["misaligned"] == 0 and [e.text for e in doc.ents] == ["AmB"]
 
 
 def test_train_docbins_writes_one_sentence_doc_per_sentence(lexicon_nlp, tmp_path):

@@ -223,6 +223,7 @@ def _written_annotations(stored_documents: Iterable[StoredDocument], handle: IO[
     """Pass stored documents through, writing each one's mentions and relations as a JSON line."""
     for stored in stored_documents:
         record = {"id": stored.document.id, "source_path": stored.document.source_path,
-                  "title": stored.document.title, "entities": stored.entities, "relations": stored.relations}
+                  "title": stored.document.title, "entities": [entity.to_dict() for entity in stored.entities],
+                  "relations": [relation.to_dict() for relation in stored.relations]}
         handle.write(json.dumps(record, ensure_ascii=False) + "\n")
         yield stored

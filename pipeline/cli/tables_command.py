@@ -23,6 +23,7 @@ def register(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
 def document_report(path: str, include_facts: bool) -> dict[str, Any]:
     """The table report of one file: {"path", "document", "format", "tables": [...], "counts"} or {"path", "error"}."""
     from pipeline.readers import ReaderError, read_document
+    from pipeline.records import TableReport
     from pipeline.tables import table_facts
 
     try:
@@ -32,11 +33,11 @@ def document_report(path: str, include_facts: bool) -> dict[str, Any]:
     facts = table_facts(document)
     report: dict[str, Any] = {
         "path": path, "document": document.id, "format": document.format,
-        "tables": [fact for fact in facts if fact["kind"] == "table"],
-        "counts": dict(Counter(fact["kind"] for fact in facts if fact["kind"] != "table")),
+        "tables": [fact.to_dict() for fact in facts if isinstance(fact, TableReport)],
+        "counts": dict(Counter(fact.KIND for fact in facts if not isinstance(fact, TableReport))),
     }
     if include_facts:
-        report["facts"] = [fact for fact in facts if fact["kind"] != "table"]
+        report["facts"] = [fact.to_dict() for fact in facts if not isinstance(fact, TableReport)]
     return report
 
 
@@ -60,6 +61,7 @@ def _print_report(report: dict[str, Any]) -> None:
 
 
 def _fact_line(fact: dict[str, Any]) -> str:
+    """One fact of the report (its JSON) as a line."""
     where = f"{fact['table']}[{fact['row']},{fact['column']}] {fact['cell']!r}"
     numbers = "/".join(str(fact[key]) for key in ("n", "total") if fact.get(key) is not None)
     percent = f" ({fact['percent']:g}%)" if fact.get("percent") is not None else ""

@@ -23,6 +23,18 @@ import networkx as nx
 from pipeline.document import REGISTRATION_ID, Document, Table, registration_id
 from pipeline.lexicons.concepts import GenericEventWords, canonical_id, condition_keys, display_name, word_bag
 from pipeline.lexicons.normalize import fold
+from pipeline.records import (
+    CellMention,
+    IncidenceFact,
+    Mention,
+    OutcomeFact,
+    RegimenDrug,
+    RegisteredCondition,
+    RegisteredIntervention,
+    RegisteredOutcome,
+    ResponseFact,
+    TableFact,
+)
 from pipeline.store import StoredDocument
 from pipeline.tables.vocabulary import response_names
 
@@ -50,22 +62,30 @@ _RESULT_SECTIONS = frozenset({"abstract", "summary", "results", "conclusions", "
                               "primary_outcomes", "secondary_outcomes", "other_outcomes"})
 
 
-def concept_key(label: str, entity: dict[str, Any]) -> str:
+def concept_key(label: str, norm: Iterable[str], name: str) -> str:
     """Identity of the concept a mention of `label` names: its canonical identifier (`canonical_id`), else
     its lowercased name."""
-    found = canonical_id(label, entity["norm"])
+    found = canonical_id(label, list(norm))
     if found is not None:
         return found
-    name = entity.get("concept") or entity.get("text") or entity.get("name") or ""
     return "name:" + re.sub(r"\s+", " ", name.lower()).strip()
 
 
-def node_id(entity: dict[str, Any], document_id: str, index: int) -> str:
+def concept_node_id(label: str, norm: Iterable[str], name: str) -> str:
+    """The node of the concept of `label` with identifiers `norm` and name `name` (`Drug:MESH:D000077157`)."""
+    return f"{NODE_TYPES[label]}:{concept_key(label, norm, name)}"
+
+
+def mention_name(entity: Mention) -> str:
+    """What a mention calls its concept: the concept's name, else its words."""
+    return entity.concept or entity.text
+
+
+def node_id(entity: Mention, document_id: str, index: int) -> str:
     """The graph node a mention denotes: its concept's node, or a node of its own for a dose."""
-    node_type = NODE_TYPES[entity["label"]]
-    if entity["label"] == "DOSE":
+    if entity.label == "DOSE":
         return f"Dose:{document_id}:{index}"
-    return f"{node_type}:{concept_key(entity['label'], entity)}"
+    return concept_node_id(entity.label, entity.norm, mention_name(entity))
 
 
 def regimen_id(drug_nodes: Iterable[str]) -> str:
@@ -159,15 +179,19 @@ class _DocumentBuilder:
         return {"document": self.document.id, "extractor": extractor, "version": self.stored.pipeline_version,
                 "confidence": confidence}
 
-    def _concept_node(self, label: str, entity: dict[str, Any]) -> str:
-        """The node of the concept `entity` names, made on first sight."""
-        node = f"{NODE_TYPES[label]}:{concept_key(label, entity)}"
+    def _concept_node(self, label: str, norm: Iterable[str], name: str) -> str:
+        """The node of the concept of `label` with identifiers `norm` and name `name`, made on first sight."""
+        node = concept_node_id(label, norm, name)
         if node not in self.graph:
-            name = entity.get("concept") or entity.get("text") or entity.get("name") or ""
-            if label == "ADVERSE_EVENT":
-                name = display_name(name)
-            self.graph.add_node(node, type=NODE_TYPES[label], name=name, norm=list(entity["norm"]))
+            shown = display_name(name) if label == "ADVERSE_EVENT" else name
+            self.graph.add_node(node, type=NODE_TYPES[label], name=shown, norm=list(norm))
         return node
+
+    def _mention_node(self, entity: Mention) -> str:
+        return self._concept_node(entity.label, entity.norm, mention_name(entity))
+
+    def _drug_node(self, drug: RegimenDrug) -> str:
+        return self._concept_node("DRUG", drug.norm, drug.concept or drug.name)
 
     def _studied_conditions(self) -> tuple[set[str], set[str]]:
         """Identifiers and name keys (`condition_keys`) of the conditions the document's trial studies: its registered
@@ -175,17 +199,17 @@ class _DocumentBuilder:
         curies: set[str] = set()
         names: set[str] = set()
         for entity in self.stored.entities:
-            if (entity["label"] == "CONDITION" and entity.get("section") in _CONDITION_SECTIONS
-                    and not entity["negated"] and entity.get("context") is None):
-                curies.update(entity["norm"])
-                names.update(n for n in (entity["text"], entity.get("concept") or "") if n)
+            if (entity.label == "CONDITION" and entity.section in _CONDITION_SECTIONS
+                    and not entity.negated and entity.context is None):
+                curies.update(entity.norm)
+                names.update(n for n in (entity.text, entity.concept or "") if n)
         for fact in self.stored.facts:
-            if fact.get("kind") == "condition":
-                curies.update(fact["norm"])
-                names.add(fact["name"])
+            if isinstance(fact, RegisteredCondition):
+                curies.update(fact.norm)
+                names.add(fact.name)
         return curies, {key for name in names for key in condition_keys(name)}
 
-    def is_event(self, norm: list[str], *names: str | None, registry_results: bool = False) -> bool:
+    def is_event(self, norm: Iterable[str], *names: str | None, registry_results: bool = False) -> bool:
         """Whether a mention or table row is a specific adverse event: not a word that names no event
         ("toxicities", "serious adverse events") and not a condition the trial studies. A registry's results
         term is kept as registered even when it names the condition ("Candidiasis" in a trial of candidiasis
@@ -204,61 +228,61 @@ class _DocumentBuilder:
         """A node per concept mentioned, a `MENTIONS` edge per document and concept, and the trial's links."""
         mentioned: dict[str, dict[str, Any]] = {}
         for index, entity in enumerate(self.stored.entities):
-            if entity["label"] not in NODE_TYPES or not self._kept(entity):
+            if entity.label not in NODE_TYPES or not self._kept(entity):
                 continue
-            if entity["label"] == "DOSE":
+            if entity.label == "DOSE":
                 node = node_id(entity, self.document.id, index)
-                self.graph.add_node(node, type="Dose", name=entity["text"], norm=[], **_dose_attributes(entity))
+                self.graph.add_node(node, type="Dose", name=entity.text, norm=[], **_dose_attributes(entity))
             else:
-                node = self._concept_node(entity["label"], entity)
+                node = self._mention_node(entity)
             seen = mentioned.setdefault(node, {"label": "MENTIONS", "document": self.document.id, "count": 0,
-                                               "start": entity["start"], "end": entity["end"], "contexts": [],
+                                               "start": entity.start, "end": entity.end, "contexts": [],
                                                "wordings": [], "norm": []})
             seen["count"] += 1
-            context = entity.get("context") or "none"
+            context = entity.context or "none"
             if context not in seen["contexts"]:
                 seen["contexts"].append(context)
-            if entity["label"] != "DOSE":  # how this document names the concept: what finds its node (query)
-                for wording in dict.fromkeys(" ".join(w.lower().split()) for w in (entity["text"], entity.get("concept")) if w):
+            if entity.label != "DOSE":  # how this document names the concept: what finds its node (query)
+                for wording in dict.fromkeys(" ".join(w.lower().split()) for w in (entity.text, entity.concept) if w):
                     if wording not in seen["wordings"]:
                         seen["wordings"].append(wording)
-                seen["norm"].extend(curie for curie in entity["norm"] if curie not in seen["norm"])
+                seen["norm"].extend(curie for curie in entity.norm if curie not in seen["norm"])
             # "No concurrent corticosteroids (e.g., prednisone)" still names prednisone in the criteria
-            if self.trial_node and (not entity["negated"] or (entity["label"] == "DRUG" and entity.get("context"))):
+            if self.trial_node and (not entity.negated or (entity.label == "DRUG" and entity.context)):
                 self._link_trial(node, entity, index)
-            if (entity["label"] == "ENDPOINT" and entity.get("result") and entity.get("context") is None
-                    and entity.get("section") in _RESULT_SECTIONS):
+            if (entity.label == "ENDPOINT" and entity.result and entity.context is None
+                    and entity.section in _RESULT_SECTIONS):
                 self._add_text_result(node, entity, index)
         for node, attributes in mentioned.items():
             self.graph.add_edge(self.doc_node, node, key=self.document.id, **attributes)
 
-    def _kept(self, entity: dict[str, Any]) -> bool:
+    def _kept(self, entity: Mention) -> bool:
         """Whether a mention becomes part of the graph: every one but an adverse event that is none (`is_event`)."""
-        return entity["label"] != "ADVERSE_EVENT" or self.is_event(entity["norm"], entity["text"], entity.get("concept"))
+        return entity.label != "ADVERSE_EVENT" or self.is_event(entity.norm, entity.text, entity.concept)
 
-    def _link_trial(self, node: str, entity: dict[str, Any], index: int) -> None:
-        section, context = entity.get("section"), entity.get("context")
-        where = {"document": self.document.id, "start": entity["start"], "end": entity["end"]}
+    def _link_trial(self, node: str, entity: Mention, index: int) -> None:
+        section, context = entity.section, entity.context
+        where = {"document": self.document.id, "start": entity.start, "end": entity.end}
         key = f"{self.document.id}:{index}"
-        if entity["label"] == "DRUG" and context is not None:
+        if entity.label == "DRUG" and context is not None:
             self.graph.add_edge(self.trial_node, node, key=key, label="MENTIONS_DRUG", role=context, **where)
-        elif (entity["label"] == "DRUG" and self.document.trial is None and section in _OTHER_STUDY_SECTIONS
-              and entity["norm"] and not _CITATION.search(self._sentence(entity))):
+        elif (entity.label == "DRUG" and self.document.trial is None and section in _OTHER_STUDY_SECTIONS
+              and entity.norm and not _CITATION.search(self._sentence(entity))):
             # a paper's background and discussion name the drugs of other studies; the trial's own drugs are
             # its interventions, which `query.trial` never lists among its other drugs
             self.graph.add_edge(self.trial_node, node, key=key, label="MENTIONS_DRUG", role="other_study", **where)
         elif context is not None or self.document.trial is not None:
             return  # a registry record's interventions, conditions and outcomes are its registered ones (add_facts)
-        elif entity["label"] == "DRUG" and section in _INTERVENTION_SECTIONS:
+        elif entity.label == "DRUG" and section in _INTERVENTION_SECTIONS:
             self.graph.add_edge(self.trial_node, node, key=key, label="HAS_INTERVENTION", **where)
-        elif entity["label"] == "CONDITION" and section in _CONDITION_SECTIONS:
+        elif entity.label == "CONDITION" and section in _CONDITION_SECTIONS:
             self.graph.add_edge(self.trial_node, node, key=key, label="STUDIES", **where)
-        elif entity["label"] == "ENDPOINT" and section in _OUTCOME_SECTIONS:
+        elif entity.label == "ENDPOINT" and section in _OUTCOME_SECTIONS:
             self.graph.add_edge(self.trial_node, node, key=key, label="MEASURES", kind=_OUTCOME_SECTIONS[section],
                                 **where)
 
-    def _add_text_result(self, node: str, entity: dict[str, Any], index: int) -> None:
-        result = entity["result"]
+    def _add_text_result(self, node: str, entity: Mention, index: int) -> None:
+        result = entity.result
         self.graph.add_edge(
             self.doc_node, node, key=f"{self.document.id}:{index}", label="HAS_RESULT",
             **{k: result.get(k) for k in _RESULT_KEYS}, **self._sentence_evidence(entity),
@@ -272,34 +296,34 @@ class _DocumentBuilder:
         entities = self.stored.entities
         drugs_by_event = self._drugs_by_event()
         for relation in self.stored.relations:
-            head, tail = entities[relation["head"]], entities[relation["tail"]]
-            if head["label"] not in NODE_TYPES or tail["label"] not in NODE_TYPES or not self._kept(tail):
+            head, tail = entities[relation.head], entities[relation.tail]
+            if head.label not in NODE_TYPES or tail.label not in NODE_TYPES or not self._kept(tail):
                 continue
-            if relation["label"] == "HAS_ADVERSE_EVENT" and (
-                    head.get("context") in BLOCKING_CONTEXTS or tail.get("section") in _OUTCOME_SECTIONS):
+            if relation.label == "HAS_ADVERSE_EVENT" and (
+                    head.context in BLOCKING_CONTEXTS or tail.section in _OUTCOME_SECTIONS):
                 continue  # an outcome's description says what is measured ("until death"), not a harm seen
             evidence = {
-                "label": relation["label"],
+                "label": relation.label,
                 **self._sentence_evidence(tail),
-                "head_text": head["text"], "head_start": head["start"], "head_end": head["end"],
-                "tail_text": tail["text"], "tail_start": tail["start"], "tail_end": tail["end"],
-                **self._provenance(relation["extractor"], relation["confidence"]),
+                "head_text": head.text, "head_start": head.start, "head_end": head.end,
+                "tail_text": tail.text, "tail_start": tail.start, "tail_end": tail.end,
+                **self._provenance(relation.extractor, relation.confidence),
             }
-            if tail.get("grade"):
-                evidence["grade"] = tail["grade"]
-            curation = [item.get("curation") for item in (relation, head, tail)]
+            if tail.grade:
+                evidence["grade"] = tail.grade
+            curation = [item.curation for item in (relation, head, tail)]
             if "corrected" in curation or "accepted" in curation:  # a curator's word (pipeline/store/curation.py)
                 evidence["curation"] = "corrected" if "corrected" in curation else "accepted"
-            if relation["label"] == "HAS_ADVERSE_EVENT":
-                evidence["regimen"] = drugs_by_event.get(relation["tail"], [])
-                if tail.get("serious") is not None:
-                    evidence["serious"] = tail["serious"]
-            if relation["label"] == "HAS_DOSE" and tail.get("dose"):
-                evidence["dose"] = tail["text"]
+            if relation.label == "HAS_ADVERSE_EVENT":
+                evidence["regimen"] = drugs_by_event.get(relation.tail, [])
+                if tail.serious is not None:
+                    evidence["serious"] = tail.serious
+            if relation.label == "HAS_DOSE" and tail.dose:
+                evidence["dose"] = tail.text
             self.graph.add_edge(
-                node_id(head, self.document.id, relation["head"]),
-                node_id(tail, self.document.id, relation["tail"]),
-                key=f"{self.document.id}:{relation['head']}:{relation['tail']}:{relation['label']}",
+                node_id(head, self.document.id, relation.head),
+                node_id(tail, self.document.id, relation.tail),
+                key=f"{self.document.id}:{relation.head}:{relation.tail}:{relation.label}",
                 **evidence,
             )
 
@@ -307,19 +331,19 @@ class _DocumentBuilder:
         """For each event mention, the drugs (names) reported with it: the regimen of a text relation."""
         names: dict[int, set[str]] = {}
         for relation in self.stored.relations:
-            head = self.stored.entities[relation["head"]]
-            if relation["label"] == "HAS_ADVERSE_EVENT" and head.get("context") not in BLOCKING_CONTEXTS:
-                names.setdefault(relation["tail"], set()).add(head.get("concept") or head["text"])
+            head = self.stored.entities[relation.head]
+            if relation.label == "HAS_ADVERSE_EVENT" and head.context not in BLOCKING_CONTEXTS:
+                names.setdefault(relation.tail, set()).add(head.concept or head.text)
         return {index: sorted(found) for index, found in names.items()}
 
-    def _sentence(self, entity: dict[str, Any]) -> str:
-        start, end = entity.get("sentence") or [entity["start"], entity["end"]]
+    def _sentence(self, entity: Mention) -> str:
+        start, end = entity.sentence or (entity.start, entity.end)
         return self.document.text[start:end]
 
-    def _sentence_evidence(self, entity: dict[str, Any]) -> dict[str, Any]:
-        sentence = entity.get("sentence") or [entity["start"], entity["end"]]
+    def _sentence_evidence(self, entity: Mention) -> dict[str, Any]:
+        sentence = entity.sentence or (entity.start, entity.end)
         return {
-            "section": entity.get("section") or "",
+            "section": entity.section or "",
             "sentence_start": sentence[0],
             "sentence_end": sentence[1],
             "sentence": self.document.text[sentence[0] : sentence[1]].strip(),
@@ -331,66 +355,62 @@ class _DocumentBuilder:
         """Incidence facts attach to their regimen; response and outcome results to the document's endpoints;
         a registry record's interventions, conditions and outcomes link its trial."""
         for fact in self.stored.facts:
-            kind = fact.get("kind")
-            if kind in ("intervention", "condition", "outcome"):
+            if isinstance(fact, (RegisteredIntervention, RegisteredCondition, RegisteredOutcome)):
                 self._add_registered(fact)
-            elif kind == "cell_mention":
+            elif isinstance(fact, CellMention):
                 self._add_cell_mention(fact)
-            elif kind == "incidence":
+            elif isinstance(fact, IncidenceFact):
                 self._add_incidence(fact)
-            elif kind in ("response", "outcome_result"):
+            elif isinstance(fact, (ResponseFact, OutcomeFact)):
                 self._add_table_result(fact)
 
-    def _add_cell_mention(self, fact: dict[str, Any]) -> None:
+    def _add_cell_mention(self, fact: CellMention) -> None:
         """A drug a table cell names: mentioned by the document, and, in a prior-therapy or baseline cell, one
         of the trial's other drugs with that role (never an intervention)."""
-        if fact["label"] != "DRUG":
+        if fact.label != "DRUG":
             return
-        node = self._concept_node("DRUG", fact)
-        cell = {"document": self.document.id, "table": fact["table"], "row": fact["row"], "column": fact["column"]}
-        self.graph.add_edge(self.doc_node, node, key=f"{self.document.id}:{fact['table']}:{fact['row']}:{fact['column']}:"
-                            f"{fact['start']}", label="MENTIONS", count=1, contexts=[fact["role"] or "none"],
-                            wordings=[fact["text"].lower()], norm=list(fact["norm"]), **cell)
-        if self.trial_node and fact["role"] and not fact["negated"]:
-            self.graph.add_edge(self.trial_node, node, key=f"{self.document.id}:{fact['table']}:{fact['row']}:"
-                                f"{fact['column']}:{fact['start']}", label="MENTIONS_DRUG", role=fact["role"], **cell)
+        node = self._concept_node("DRUG", fact.norm, fact.concept or fact.text)
+        cell = {"document": self.document.id, "table": fact.table, "row": fact.row, "column": fact.column}
+        key = f"{self.document.id}:{fact.table}:{fact.row}:{fact.column}:{fact.start}"
+        self.graph.add_edge(self.doc_node, node, key=key, label="MENTIONS", count=1, contexts=[fact.role or "none"],
+                            wordings=[fact.text.lower()], norm=list(fact.norm), **cell)
+        if self.trial_node and fact.role and not fact.negated:
+            self.graph.add_edge(self.trial_node, node, key=key, label="MENTIONS_DRUG", role=fact.role, **cell)
 
-    def _add_registered(self, fact: dict[str, Any]) -> None:
+    def _add_registered(self, fact: RegisteredIntervention | RegisteredCondition | RegisteredOutcome) -> None:
         """A registered intervention (each of its drugs, or the intervention itself when it is no drug),
         condition or outcome of the record's trial."""
         if self.trial_node is None:
             return
-        where = {"document": self.document.id, "registered": fact["name"]}
-        key = f"{self.document.id}:registered:{fact['kind']}:{fact['name']}"
-        if fact["kind"] == "intervention":
-            if fact["role"] == "drug":
-                for drug in fact["drugs"]:
-                    node = self._concept_node("DRUG", {"norm": drug["norm"], "text": drug["name"],
-                                                       "concept": drug.get("concept")})
-                    self.graph.add_edge(self.trial_node, node, key=f"{key}:{drug['name']}", label="HAS_INTERVENTION",
-                                        type=fact["type"], **where)
-            elif fact["role"] == "non_drug":
-                node = f"Intervention:{fold(fact['name'])}"
+        where = {"document": self.document.id, "registered": fact.name}
+        key = f"{self.document.id}:registered:{fact.KIND}:{fact.name}"
+        if isinstance(fact, RegisteredIntervention):
+            if fact.role == "drug":
+                for drug in fact.drugs:
+                    self.graph.add_edge(self.trial_node, self._drug_node(drug), key=f"{key}:{drug.name}",
+                                        label="HAS_INTERVENTION", type=fact.type, **where)
+            elif fact.role == "non_drug":
+                node = f"Intervention:{fold(fact.name)}"
                 if node not in self.graph:
-                    self.graph.add_node(node, type="Intervention", name=fact["name"], norm=[], kind=fact["type"])
-                self.graph.add_edge(self.trial_node, node, key=key, label="HAS_INTERVENTION", type=fact["type"], **where)
-        elif fact["kind"] == "condition":
-            node = self._concept_node("CONDITION", {"norm": fact["norm"], "text": fact["name"]})
-            self.graph.nodes[node]["name"] = fact["name"]  # named as registered ("HIV Infection"), whoever made it
+                    self.graph.add_node(node, type="Intervention", name=fact.name, norm=[], kind=fact.type)
+                self.graph.add_edge(self.trial_node, node, key=key, label="HAS_INTERVENTION", type=fact.type, **where)
+        elif isinstance(fact, RegisteredCondition):
+            node = self._concept_node("CONDITION", fact.norm, fact.name)
+            self.graph.nodes[node]["name"] = fact.name  # named as registered ("HIV Infection"), whoever made it
             self.graph.add_edge(self.trial_node, node, key=key, label="STUDIES", **where)
         else:
-            node = self._endpoint_named(fact["name"])
-            self.graph.add_edge(self.trial_node, node, key=key, label="MEASURES", kind=fact["outcome_kind"], **where)
+            node = self._endpoint_named(fact.name)
+            self.graph.add_edge(self.trial_node, node, key=key, label="MEASURES", kind=fact.outcome_kind, **where)
 
-    def _cell_evidence(self, fact: dict[str, Any]) -> dict[str, Any]:
-        table = self._table(fact.get("table"))
+    def _cell_evidence(self, fact: TableFact) -> dict[str, Any]:
+        table = self._table(fact.table)
         return {
             "section": (table.section if table else None) or "",
-            "table": fact.get("table"), "row": fact.get("row"), "column": fact.get("column"),
-            "cell": fact.get("cell"), "caption": table.caption if table else "",
-            "arm": fact.get("arm"), "warnings": list(fact.get("warnings") or []),
-            **self._provenance(TABLE_EXTRACTOR, 0.7 if fact.get("warnings") else 0.9),
-            **({"curation": fact["curation"]} if fact.get("curation") else {}),
+            "table": fact.table, "row": fact.row, "column": fact.column,
+            "cell": fact.cell, "caption": table.caption if table else "",
+            "arm": fact.arm, "warnings": list(fact.warnings),
+            **self._provenance(TABLE_EXTRACTOR, 0.7 if fact.warnings else 0.9),
+            **({"curation": fact.curation} if fact.curation else {}),
         }
 
     def _table(self, table_id: str | None) -> Table | None:
@@ -399,24 +419,21 @@ class _DocumentBuilder:
         except KeyError:
             return None
 
-    def _regimen(self, fact: dict[str, Any]) -> str | None:
+    def _regimen(self, fact: TableFact) -> str | None:
         """The regimen node of a fact's arm (created with its components), or None when neither a drug nor an
         arm is known.
 
         Drugs the document names only as prior therapy or in eligibility criteria are left out; a paper's arm
         without a stated regimen is taken to be the document's interventions, and where the document has no
         intervention drug, the arm itself."""
-        components = [{"norm": list(d.get("norm") or []), "name": d["name"], "concept": d.get("concept")}
-                      for d in fact.get("regimen") or []]
-        drugs = {self._concept_node("DRUG", d) for d in components}
-        drugs = sorted(d for d in drugs if d not in self.blocked_drugs)
-        arm = fact.get("arm") or ""
-        if not drugs and not (arm and (fact.get("arm_kind") or self.document.trial is not None)):
+        drugs = sorted({self._drug_node(d) for d in fact.regimen} - self.blocked_drugs)
+        arm = fact.arm or ""
+        if not drugs and not (arm and (fact.arm_kind or self.document.trial is not None)):
             drugs = self._intervention_drugs()
         if drugs:
             regimen = regimen_id(drugs)
         elif arm:  # a placebo arm, or a trial of no drug (physical activity, a device): the arm is the regimen
-            regimen = self._arm_regimen(arm, fact.get("arm_kind"))
+            regimen = self._arm_regimen(arm, fact.arm_kind)
         else:
             return None
         if regimen not in self.graph:
@@ -426,7 +443,8 @@ class _DocumentBuilder:
             self.graph.add_edge(regimen, drug, key=self.document.id, label="HAS_COMPONENT",
                                 document=self.document.id)
         self.graph.add_edge(self.doc_node, regimen, key=f"{self.document.id}:{arm}", label="USES_REGIMEN",
-                            document=self.document.id, arm=arm, dose=fact.get("dose"))
+                            document=self.document.id, arm=arm,
+                            dose=fact.dose if isinstance(fact, IncidenceFact) else None)
         return regimen
 
     def _arm_regimen(self, arm: str, kind: str | None) -> str:
@@ -443,23 +461,23 @@ class _DocumentBuilder:
         """Drug nodes this document names only as prior therapy or in eligibility criteria."""
         contexts: dict[str, set[str | None]] = {}
         for index, entity in enumerate(self.stored.entities):
-            if entity["label"] == "DRUG":
-                contexts.setdefault(node_id(entity, self.document.id, index), set()).add(entity.get("context"))
+            if entity.label == "DRUG":
+                contexts.setdefault(node_id(entity, self.document.id, index), set()).add(entity.context)
         for fact in self.stored.facts:
-            if fact.get("kind") == "cell_mention" and fact["label"] == "DRUG" and fact["role"]:
-                contexts.setdefault(node_id(fact, self.document.id, -1), set()).add("prior_therapy")
+            if isinstance(fact, CellMention) and fact.label == "DRUG" and fact.role:
+                node = concept_node_id("DRUG", fact.norm, fact.concept or fact.text)
+                contexts.setdefault(node, set()).add("prior_therapy")
         return {node for node, found in contexts.items() if found <= BLOCKING_CONTEXTS}
 
     def _intervention_drugs(self) -> list[str]:
         """Drugs the document gives as its interventions (registry interventions, or the title of a paper)."""
         if self.document.trial is not None:
-            return sorted({
-                self._concept_node("DRUG", {"norm": drug["norm"], "text": drug["name"], "concept": drug.get("concept")})
-                for fact in self.stored.facts if fact.get("kind") == "intervention" for drug in fact["drugs"]})
+            return sorted({self._drug_node(drug) for fact in self.stored.facts
+                           if isinstance(fact, RegisteredIntervention) for drug in fact.drugs})
         return sorted({
             node_id(e, self.document.id, i) for i, e in enumerate(self.stored.entities)
-            if e["label"] == "DRUG" and e.get("context") is None and not e["negated"]
-            and e.get("section") in _INTERVENTION_SECTIONS
+            if e.label == "DRUG" and e.context is None and not e.negated
+            and e.section in _INTERVENTION_SECTIONS
         })
 
     def _regimen_names(self, regimen: str | None) -> list[str]:
@@ -469,59 +487,58 @@ class _DocumentBuilder:
         data = self.graph.nodes[regimen]
         return sorted(self.graph.nodes[d].get("name") or d for d in data["components"]) or [data["name"]]
 
-    def _add_incidence(self, fact: dict[str, Any]) -> None:
-        if any(warning.startswith("duplicate row") for warning in fact.get("warnings") or ()):
+    def _add_incidence(self, fact: IncidenceFact) -> None:
+        if any(warning.startswith("duplicate row") for warning in fact.warnings):
             return  # the same row printed twice in one table counts once
-        table = self._table(fact.get("table"))
-        if not self.is_event(list(fact.get("norm") or []), fact["event"], fact.get("concept"),
+        table = self._table(fact.table)
+        if not self.is_event(list(fact.norm), fact.event, fact.concept,
                              registry_results=bool(table and (table.section or "").startswith("results:"))):
             return
         regimen = self._regimen(fact)
         if regimen is None:
             return
-        event = self._concept_node("ADVERSE_EVENT", {"norm": list(fact.get("norm") or []),
-                                                     "concept": fact.get("concept"), "text": fact["event"]})
+        event = self._concept_node("ADVERSE_EVENT", fact.norm, fact.concept or fact.event)
         self.graph.add_edge(
-            regimen, event, key=f"{self.document.id}:{fact['table']}:{fact['row']}:{fact['column']}",
+            regimen, event, key=f"{self.document.id}:{fact.table}:{fact.row}:{fact.column}",
             label="HAS_ADVERSE_EVENT", **self._cell_evidence(fact),
-            event_text=fact["event"], grade=fact.get("grade"), n=fact.get("n"), total=fact.get("total"),
-            percent=fact.get("percent"), dose=fact.get("dose"), serious=fact.get("serious"),
+            event_text=fact.event, grade=fact.grade, n=fact.n, total=fact.total,
+            percent=fact.percent, dose=fact.dose, serious=fact.serious,
             regimen=self._regimen_names(regimen),
         )
 
-    def _add_table_result(self, fact: dict[str, Any]) -> None:
-        if fact["kind"] == "response" and fact.get("code") == "NE":
+    def _add_table_result(self, fact: ResponseFact | OutcomeFact) -> None:
+        if isinstance(fact, ResponseFact) and fact.code == "NE":
             return  # "Unavailable", "Not evaluable": patients without an assessment, no endpoint of the trial
         regimen = self._regimen(fact)
-        if fact["kind"] == "response":
-            name, value, unit = response_names().get(fact["code"], fact["category"]), fact.get("percent"), "%"
-            ci = None
+        if isinstance(fact, ResponseFact):
+            name, value, unit, ci, n, total, code = (response_names().get(fact.code, fact.category), fact.percent, "%",
+                                                     None, fact.n, fact.total, fact.code)
         else:
-            name, value, unit, ci = fact["endpoint"], fact.get("value"), fact.get("unit"), fact.get("ci")
+            name, value, unit, n, total, code = fact.endpoint, fact.value, fact.unit, None, None, None
+            ci = list(fact.ci) if fact.ci is not None else None
         endpoint = self._endpoint_named(name)
-        if self.trial_node and fact.get("outcome_kind"):  # a results table reports a measure of its kind
+        if self.trial_node and isinstance(fact, OutcomeFact) and fact.outcome_kind:
+            # a results table reports a measure of its kind
             self.graph.add_edge(self.trial_node, endpoint, key=f"{self.document.id}:reported:{name}", label="MEASURES",
-                                kind=fact["outcome_kind"], document=self.document.id, registered=name)
+                                kind=fact.outcome_kind, document=self.document.id, registered=name)
         self.graph.add_edge(
-            self.doc_node, endpoint, key=f"{self.document.id}:{fact['table']}:{fact['row']}:{fact['column']}",
-            label="HAS_RESULT", **self._cell_evidence(fact), value=value, unit=unit, ci=ci, n=fact.get("n"),
-            total=fact.get("total"), text=fact.get("cell"), code=fact.get("code"),
-            regimen=self._regimen_names(regimen),
+            self.doc_node, endpoint, key=f"{self.document.id}:{fact.table}:{fact.row}:{fact.column}",
+            label="HAS_RESULT", **self._cell_evidence(fact), value=value, unit=unit, ci=ci, n=n,
+            total=total, text=fact.cell, code=code, regimen=self._regimen_names(regimen),
         )
 
     def _endpoint_named(self, name: str) -> str:
         """The endpoint node of a mention of `name` in this document, else a node for the name itself."""
         wanted = _squash(name)
         for entity in self.stored.entities:
-            if entity["label"] == "ENDPOINT" and wanted in (_squash(entity["text"]), _squash(entity.get("concept") or "")):
-                return self._concept_node("ENDPOINT", entity)
-        return self._concept_node("ENDPOINT", {"norm": [], "text": name})
+            if entity.label == "ENDPOINT" and wanted in (_squash(entity.text), _squash(entity.concept or "")):
+                return self._mention_node(entity)
+        return self._concept_node("ENDPOINT", (), name)
 
 
 def _squash(name: str) -> str:
     return re.sub(r"[^0-9a-z]+", "", name.lower())
 
 
-def _dose_attributes(entity: dict[str, Any]) -> dict[str, Any]:
-    dose = entity.get("dose") or {}
-    return {"text": entity["text"], **{k: v for k, v in dose.items() if v is not None}}
+def _dose_attributes(entity: Mention) -> dict[str, Any]:
+    return {"text": entity.text, **{k: v for k, v in (entity.dose or {}).items() if v is not None}}

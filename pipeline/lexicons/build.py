@@ -580,6 +580,7 @@ def assemble(concepts: list[Concept], stops: StopLists, report: Report) -> dict:
             kept_concepts.append(concept)
         else:
             report.drop(concept.label, "concept_without_terms", concept.name)
+    _add_disease_plurals(entries, prefixes, kept_concepts, report)
     _drop_ambiguous_acronyms(entries, kept_concepts, report)
     terms: dict[str, object] = {}
     for key in sorted(entries):
@@ -598,6 +599,54 @@ def assemble(concepts: list[Concept], stops: StopLists, report: Report) -> dict:
         "terms": terms,
         "prefixes": sorted(prefixes),
     }
+
+
+_NO_PLURAL = ("itis", "ism", "us", "ing", "ae")  # "hepatitis", "bleeding": a plural would be rare or odd
+
+
+def plural(text: str) -> str | None:
+    """The English plural of a disease name, its last word inflected ("myalgia" -> "myalgias", "neuropathy" ->
+    "neuropathies", "infusion reaction" -> "infusion reactions", "rash" -> "rashes", "metastasis" ->
+    "metastases"); None when the last word is not a plain lower-case word of four letters or more, or one whose
+    plural is rare or odd ("hepatitis", "bleeding")."""
+    head, _, last = text.rpartition(" ")
+    if len(last) < 4 or not last.isalpha() or not last.islower():
+        return None
+    if last.endswith("sis"):
+        inflected = last[:-3] + "ses"
+    elif last.endswith(_NO_PLURAL) or last.endswith("s"):
+        return None
+    elif last.endswith("y") and last[-2] not in "aeiou":
+        inflected = last[:-1] + "ies"
+    elif last.endswith(("x", "z", "ch", "sh")):
+        inflected = last + "es"
+    else:
+        inflected = last + "s"
+    return f"{head} {inflected}" if head else inflected
+
+
+def _add_disease_plurals(entries: dict, prefixes: set[str], concepts: list[Concept], report: Report) -> None:
+    """The plural of each caseless term of a CTCAE v5.0 adverse event (a disease concept with a MedDRA code:
+    "myalgias", "rashes", "neuropathies"), for the concept of its singular, where no term has that key already:
+    reports name harms in the plural, and the sources list plurals for few of them. Other disease concepts get
+    none: their plurals were mostly noise on corpus/ ("attitudes", "rewards", "modifiers")."""
+    added: dict[str, int] = {}
+    for key, values in list(entries.items()):
+        for index, rule in values:
+            concept = concepts[index]
+            if concept.label != "DISEASE" or rule is not None or not any(
+                    curie.startswith("MEDDRA:") for curie in concept.curies):
+                continue
+            for text, _origin in concept.terms:
+                if fold(text) != key or (inflected := plural(text)) is None:
+                    continue
+                plural_key = fold(inflected)
+                if plural_key not in entries and plural_key not in added:
+                    added[plural_key] = index
+                    prefixes.update(prefix_keys(inflected))
+    for key, index in added.items():
+        entries[key] = [(index, None)]
+    report.counts["DISEASE"]["plural_keys_added"] = len(added)
 
 
 def _drop_ambiguous_acronyms(entries: dict, concepts: list[Concept], report: Report) -> None:

@@ -22,10 +22,10 @@ from pipeline.lexicons.matcher import Concept, Lexicon
 from pipeline.lexicons.meddra import PreferredTerm
 from pipeline.lexicons.normalize import fold
 from pipeline.errors import RulesError
-from pipeline.resources import model_path, numbered_rules_tsv, read_word_list
+from pipeline.resources import model_path, numbered_rules_tsv
 
 GENERIC_EVENT_WORDS = "lexicons/curated/generic_event_words.tsv"
-CONDITION_QUALIFIERS = "lexicons/curated/condition_qualifiers.txt"
+CONDITION_QUALIFIERS = "lexicons/curated/condition_qualifiers.tsv"
 # the identifier that keys a concept, by label: the first of these prefixes a mention's identifiers hold
 CANONICAL_PREFIXES = {
     "ADVERSE_EVENT": ("MEDDRA",),
@@ -103,15 +103,61 @@ def word_bag(name: str) -> str:
     return " ".join(sorted(key for word in name.split() if (key := fold(word))))
 
 
+@dataclass(frozen=True)
+class ConditionQualifiers:
+    """The stage, extent and course words a condition's name may open with
+    (models/lexicons/curated/condition_qualifiers.tsv, or a saved pipeline's copy): `stage` words are never part
+    of another disease's name ("metastatic", "relapsed or refractory"); `any` adds those that also open names of
+    diseases of their own ("primary biliary cirrhosis", "progressive supranuclear palsy")."""
+
+    stage: frozenset[str]
+    any: frozenset[str]
+
+    @classmethod
+    @lru_cache(maxsize=4)
+    def load(cls, path: str | Path = CONDITION_QUALIFIERS) -> "ConditionQualifiers":
+        words: dict[str, set[str]] = {"stage": set(), "name_part": set()}
+        for line, row in numbered_rules_tsv(path, ("word", "kind")):
+            if row["kind"] not in words:
+                raise RulesError(model_path(path), line,
+                                 f"kind {row['kind']!r} of {row['word']!r} is neither stage nor name_part")
+            words[row["kind"]].add(row["word"].lower())
+        return cls(frozenset(words["stage"]), frozenset(words["stage"] | words["name_part"]))
+
+
+def qualifier_count(words: Sequence[str], qualifiers: frozenset[str]) -> int:
+    """How many of a condition name's `words` open it as `qualifiers` (a set of `ConditionQualifiers`), with the
+    commas between them, leaving one word at least: 1 of "metastatic renal cell carcinoma", 3 of "relapsed or
+    refractory myeloma"."""
+    count = 0
+    while count < len(words) - 1 and (words[count].lower().strip(",") in qualifiers or words[count] == ","):
+        count += 1
+    while count and words[count - 1] in (",", "or", "and"):  # "relapsed or" alone qualifies nothing
+        count -= 1
+    return count
+
+
 def condition_keys(name: str) -> set[str]:
     """The word bags a condition under study is known by: its name's, and that of its name without the stage,
-    extent and course words it starts with (models/lexicons/curated/condition_qualifiers.txt): "metastatic renal
-    cell carcinoma" is also "renal cell carcinoma", so a trial of it does not report that as a harm."""
+    extent and course words it starts with (`ConditionQualifiers.any`): "metastatic renal cell carcinoma" is also
+    "renal cell carcinoma", so a trial of it does not report that as a harm."""
     words = name.split()
-    qualifiers = read_word_list(CONDITION_QUALIFIERS)
-    while len(words) > 1 and words[0].lower().strip(",") in qualifiers:
-        words = words[1:]
-    return {key for key in (word_bag(name), word_bag(" ".join(words))) if key}
+    rest = words[qualifier_count(words, ConditionQualifiers.load().any):]
+    return {key for key in (word_bag(name), word_bag(" ".join(rest))) if key}
+
+
+def unstaged_condition(lexicon: Lexicon, rest: str, curies: Sequence[str]) -> Concept | None:
+    """The condition a staged name with identifiers `curies` is once its stage, extent and course words are off
+    (`rest`): the lexicon disease `rest` names, the staged name's identifiers after its own, when the staged name
+    has no MeSH identifier ("metastatic renal cell carcinoma" is NCIt's pre-coordinated C150595 only, so it is
+    MeSH's renal cell carcinoma D002292, one graph node with every other mention of it). None when it has one
+    ("refractory anemia", D000753, is a disease of its own) or `rest` names no disease."""
+    if any(curie.startswith("MESH:") for curie in curies):
+        return None
+    found = next((found for found in lexicon.lookup(rest) if found.label == "DISEASE"), None)
+    if found is None:
+        return None
+    return Concept(found.id, found.name, found.label, (*found.curies, *(c for c in curies if c not in found.curies)))
 
 
 class ConceptNormalizer:

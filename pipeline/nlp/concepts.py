@@ -2,14 +2,19 @@
 same one table row labels and registry terms take: an adverse event its MedDRA preferred term ("skin rash",
 "exanthem" -> MEDDRA:10037844 "Rash"); a condition that is a MedDRA term too gets that term as a
 cross-reference; a drug known only by an identifier ("ZDV") takes the name of the lexicon drug that has
-it ("zidovudine"). Runs last, once adverse event and condition are told apart; the identifiers the mention had
-before stay as cross-references."""
+it ("zidovudine"). An adverse event reported as a longer phrase is also looked up by the name inside it
+(`Span._.concept_span`: "severe neutropenia" by "neutropenia"). Runs last, once adverse event and condition
+are told apart; the identifiers the mention had before stay as cross-references. A condition named with its
+stage ("metastatic renal cell carcinoma") that has no MeSH heading of its own is the condition without it,
+its concept span that name (`unstaged_condition`)."""
 from __future__ import annotations
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from pipeline.lexicons import LEXICON_ENTRY, lexicon_files, load_normalizer
-from pipeline.lexicons.concepts import GENERIC_EVENT_WORDS
+from pipeline.lexicons.concepts import (CONDITION_QUALIFIERS, GENERIC_EVENT_WORDS, ConditionQualifiers, qualifier_count,
+                                        unstaged_condition)
+from pipeline.lexicons.matcher import Concept
 from pipeline.nlp.data_files import DataFilesComponent
 
 
@@ -18,11 +23,13 @@ class ConceptLinker(DataFilesComponent):
     by the normaliser over the lexicon in `lexicon_dir` (default models/lexicons) and the generic event words."""
 
     def __init__(self, lexicon_dir: str | None = None) -> None:
-        self.data_files = {**lexicon_files(lexicon_dir), "generic_event_words.tsv": GENERIC_EVENT_WORDS}
+        self.data_files = {**lexicon_files(lexicon_dir), "generic_event_words.tsv": GENERIC_EVENT_WORDS,
+                           "condition_qualifiers.tsv": CONDITION_QUALIFIERS}
 
     def load_data(self) -> None:
         self.normalizer = load_normalizer(self.data_path(LEXICON_ENTRY).parent,
                                           self.data_path("generic_event_words.tsv"))
+        self.stage_words = ConditionQualifiers.load(self.data_path("condition_qualifiers.tsv")).stage
 
     def __call__(self, doc: Doc) -> Doc:
         self.ensure_loaded()
@@ -35,11 +42,32 @@ class ConceptLinker(DataFilesComponent):
                 if concept is None and norm and (named := self.normalizer.named_concept("DRUG", norm)) is not None:
                     ent._.concept = named.name  # "ZDV" (MESH:D015215, from gold annotation) is zidovudine
             elif ent.label_ == "ADVERSE_EVENT":
-                found = self.normalizer.adverse_event([ent.text, ent._.concept or ""], concept, norm)
+                name = doc.text[slice(*ent._.concept_span)] if ent._.concept_span else ""
+                found = self.normalizer.adverse_event([ent.text, name, ent._.concept or ""], concept, norm)
                 if found is not None:
                     ent._.norm, ent._.concept = list(found.curies), found.name
-            elif concept is not None and (term := self.normalizer.lexicon.preferred_term_of(concept)) is not None:
-                # a condition that is also a MedDRA term ("Dermatitis atopic") carries it as a cross-reference,
-                # so an adverse event of that term is known to be the condition
-                ent._.norm = [*norm, term.curie] if term.curie not in norm else norm
+            else:
+                concept = self._unstage(ent) or concept
+                if concept is not None and (term := self.normalizer.lexicon.preferred_term_of(concept)) is not None:
+                    # a condition that is also a MedDRA term ("Dermatitis atopic") carries it as a cross-reference,
+                    # so an adverse event of that term is known to be the condition
+                    norm = list(ent._.norm or [])
+                    ent._.norm = [*norm, term.curie] if term.curie not in norm else norm
         return doc
+
+    def _unstage(self, ent: Span) -> Concept | None:
+        """A condition named with its stage ("metastatic renal cell carcinoma") as the condition without it
+        (`unstaged_condition`): sets the mention's concept span, identifiers and concept name to that condition's."""
+        doc = ent.doc
+        named = (doc.char_span(*ent._.concept_span) if ent._.concept_span else None) or ent
+        words = [token.text for token in named]
+        count = qualifier_count(words, self.stage_words)
+        if not count:
+            return None
+        rest = doc[named.start + count:named.end]
+        found = unstaged_condition(self.normalizer.lexicon, rest.text, ent._.norm or ())
+        if found is None:
+            return None
+        ent._.concept_span = (rest.start_char, rest.end_char)
+        ent._.norm, ent._.concept = list(found.curies), found.name
+        return found

@@ -26,11 +26,17 @@ _LIST_KEYS = (
     "negation_before", "negation_after", "scope_breaks", "prior_therapy", "historical", "hypothetical",
     "other_study", "concomitant", "eligibility_cues", "adverse_event_cues", "condition_cues", "condition_heads", "condition_sections",
     "adverse_event_sections", "serious_cues", "dlt_cues", "prior_therapy_fillers", "ignored_sections",
-    "caused_by_suffixes", "cause_words", "reaction_words", "reaction_links",
+    "caused_by_suffixes", "cause_words", "reaction_words", "reaction_links", "cited_study_heads",
 )
 _WORD = re.compile(r"[\w+/-]+|[(),]")
 DEFAULT_RULES = "rules/context.json"
 DRUG_LABELS = ("DRUG", "DRUG_CLASS")  # mentions that can name a cause or a prior therapy
+
+
+def _cited(heads: list[str]) -> re.Pattern[str]:
+    """A study word right before a numbered reference: "trial [22]", "studies [3, 4]"."""
+    alternatives = sorted({re.escape(w.lower()) for w in heads}, key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")\s*\[\s*\d")
 
 
 def _phrases(words: list[str]) -> re.Pattern[str]:
@@ -50,6 +56,7 @@ class ContextRules:
     historical: re.Pattern[str]
     hypothetical: re.Pattern[str]
     other_study: re.Pattern[str]
+    cited_study: re.Pattern[str]  # from the "cited_study_heads" words
     concomitant: re.Pattern[str]
     eligibility_cues: re.Pattern[str]
     adverse_event_cues: re.Pattern[str]
@@ -80,30 +87,66 @@ class ContextRules:
                 "ignored_sections", "caused_by_suffixes", "cause_words", "reaction_words", "reaction_links"}
         return cls(
             window=int(data["window"]),
-            **{k: frozenset(w.lower() for w in data[k]) if k in sets else _phrases(data[k]) for k in _LIST_KEYS},
+            **{k: frozenset(w.lower() for w in data[k]) if k in sets else _phrases(data[k]) for k in _LIST_KEYS
+               if k != "cited_study_heads"},
+            cited_study=_cited(data["cited_study_heads"]),
         )
 
 
-def caused_by_drug(ent: Span, rules: ContextRules) -> bool:
-    """Whether a drug names the mention's cause right before it: "heparin-induced thrombocytopenia",
-    "drug-induced liver injury" (not "age-related macular degeneration")."""
+_CAUSE_REACH = 2  # words between "-induced" and the mention: "diphenhydramine-induced wide complex dysrhythmia"
+
+
+def _cause_token(ent: Span, rules: ContextRules) -> int | None:
+    """The index of the word right before a "-induced"-like suffix that names the mention's cause, across up to
+    two plain words between the suffix and the mention."""
     doc, i = ent.doc, ent.start
-    if i < 3 or doc[i - 1].lower_ not in rules.caused_by_suffixes or doc[i - 2].text not in ("-", "‐", "‑"):
+    for _ in range(_CAUSE_REACH + 1):
+        if i >= 3 and doc[i - 1].lower_ in rules.caused_by_suffixes and doc[i - 2].text in ("-", "‐", "‑"):
+            return i - 3
+        if i < 1 or not doc[i - 1].is_alpha or doc[i - 1].is_stop or doc[i - 1].ent_type_:
+            return None
+        i -= 1
+    return None
+
+
+def caused_by_drug(ent: Span, rules: ContextRules) -> bool:
+    """Whether a drug names the mention's cause before it: "heparin-induced thrombocytopenia",
+    "drug-induced liver injury", "diphenhydramine-induced wide complex dysrhythmia" (not "age-related macular
+    degeneration")."""
+    i = _cause_token(ent, rules)
+    if i is None:
         return False
-    cause = doc[i - 3]
+    cause = ent.doc[i]
     return cause.ent_type_ in DRUG_LABELS or cause.lower_ in rules.cause_words
 
 
 def reaction_to_drug(ent: Span, rules: ContextRules) -> bool:
     """Whether the mention is a reaction that names its drug next to it: "hypersensitivity to warfarin",
     "allergic reactions to capecitabine", "CBDCA hypersensitivity", "fludarabine pulmonary toxicity"."""
+    return _reaction_drug_token(ent, rules) is not None
+
+
+def _reaction_drug_token(ent: Span, rules: ContextRules) -> int | None:
     if not any(token.lower_ in rules.reaction_words for token in ent):
-        return False
+        return None
     doc, before, after = ent.doc, ent.start - 1, ent.end
     if before >= 0 and doc[before].ent_type_ in DRUG_LABELS:
-        return True
-    return (after + 1 < len(doc) and doc[after].lower_ in rules.reaction_links
-            and doc[after + 1].ent_type_ in DRUG_LABELS)
+        return before
+    if after + 1 < len(doc) and doc[after].lower_ in rules.reaction_links and doc[after + 1].ent_type_ in DRUG_LABELS:
+        return after + 1
+    return None
+
+
+def named_cause(ent: Span, rules: ContextRules) -> Span | None:
+    """The DRUG mention an adverse event names as its cause ("heparin" of "heparin-induced thrombocytopenia",
+    "capecitabine" of "allergic reactions to capecitabine"); None when it names none, or only a word
+    ("drug-induced")."""
+    i = _cause_token(ent, rules)
+    if i is None or ent.doc[i].ent_type_ != "DRUG":
+        i = _reaction_drug_token(ent, rules)
+    if i is None or ent.doc[i].ent_type_ != "DRUG":
+        return None
+    return next((drug for drug in ent.doc.ents if drug.start <= i < drug.end), None)
 
 
 class ContextAnnotator(DataFilesComponent):
@@ -135,6 +178,8 @@ class ContextAnnotator(DataFilesComponent):
                 ent = copy_span(ent, self._disease_role(ent, sent, section, before))
             if ent.label_ in ("ADVERSE_EVENT", "CONDITION"):  # a later component may change the role
                 self._adverse_event_attributes(ent, sent, before)
+            if ent.label_ == "ADVERSE_EVENT" and (cause := named_cause(ent, self.rules)) is not None:
+                ent._.named_cause = (cause.start_char, cause.end_char)
             new_ents.append(ent)
         doc.ents = new_ents
         return doc
@@ -169,7 +214,7 @@ class ContextAnnotator(DataFilesComponent):
             return "historical"
         if self.rules.hypothetical.search(before):
             return "hypothetical"
-        if sent.mentions(self.rules.other_study):
+        if sent.mentions(self.rules.other_study) or sent.mentions(self.rules.cited_study):
             return "other_study"
         return None
 

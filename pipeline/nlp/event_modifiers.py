@@ -1,5 +1,6 @@
 """Adverse-event spans take in the course and severity words right before them ("severe hepatitis",
-"acute renal failure"); the words are listed in models/rules/event_modifiers.txt."""
+"acute renal failure"); the words are listed in models/rules/event_modifiers.txt. The words before the
+widening name the concept (`Span._.concept_span`)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -35,6 +36,7 @@ class EventModifiers(DataFilesComponent):
                     start -= 1
             if start != ent.start:
                 ents[index], changed = copy_span(ent, start=start), True
+                ents[index]._.concept_span = ent._.concept_span or (ent.start_char, ent.end_char)
             previous_end = ent.end
         if changed:
             doc.ents = ents

@@ -14,7 +14,8 @@ from spacy.language import Language
 import pipeline.nlp.extensions  # noqa: F401  (declares the Doc/Span attributes the components set)
 
 MENTION_IDS = ["span._.norm", "span._.concept", "span._.source"]
-CONTEXT = ["span._.negated", "span._.context", "span._.section", "span._.grade", "span._.serious", "span._.dlt"]
+CONTEXT = ["span._.negated", "span._.context", "span._.section", "span._.grade", "span._.serious", "span._.dlt",
+           "span._.named_cause"]
 
 
 @Language.factory(
@@ -108,6 +109,26 @@ def make_event_modifiers(nlp: Language, name: str, words_path: str):
     return EventModifiers(words_path)
 
 
+@Language.factory("trialgraph_concept_spans", default_config={"words_path": "rules/concept_span_words.tsv"},
+                  requires=["doc.ents"], assigns=["span._.concept_span"])
+def make_concept_spans(nlp: Language, name: str, words_path: str):
+    """The concept's name inside each longer adverse-event or condition phrase ("hepatitis" in "severe
+    hepatitis")."""
+    from pipeline.nlp.concept_spans import ConceptSpans
+
+    return ConceptSpans(words_path)
+
+
+@Language.factory("trialgraph_lab_changes", default_config={"words_path": "rules/lab_changes.tsv", "lexicon_dir": None},
+                  requires=["doc.ents"], assigns=["doc.ents", *MENTION_IDS])
+def make_lab_changes(nlp: Language, name: str, words_path: str, lexicon_dir: str | None):
+    """A DISEASE mention for each change in a laboratory value that names a MedDRA preferred term ("grade 3
+    elevations in creatinine": Blood creatinine increased)."""
+    from pipeline.nlp.lab_changes import LabChanges
+
+    return LabChanges(words_path, lexicon_dir)
+
+
 @Language.factory("trialgraph_relation_scorer", default_config={"model_path": None},
                   requires=["doc._.relations"], assigns=["doc._.relations"])
 def make_relation_scorer(nlp: Language, name: str, model_path: str | None):
@@ -118,7 +139,7 @@ def make_relation_scorer(nlp: Language, name: str, model_path: str | None):
 
 
 @Language.factory("trialgraph_concepts", default_config={"lexicon_dir": None}, requires=["doc.ents"],
-                  assigns=["span._.norm", "span._.concept"])
+                  assigns=["span._.norm", "span._.concept", "span._.concept_span"])
 def make_concepts(nlp: Language, name: str, lexicon_dir: str | None):
     """Adverse events keyed and named by their MedDRA preferred term, conditions by MeSH: the concepts table
     row labels and registry terms take too."""

@@ -29,6 +29,7 @@ SOURCE = "lexicon"
 PATTERN_CONCEPT = Concept(id="", name="", label="DISEASE", curies=())
 EVENT_PATTERNS = "rules/adverse_event_patterns.json"
 HYPHEN_SUFFIXES = "rules/hyphen_suffixes.txt"
+MEASURE_WORDS = "rules/measure_words.txt"
 
 
 class LexiconRecognizer(DataFilesComponent):
@@ -37,6 +38,7 @@ class LexiconRecognizer(DataFilesComponent):
     def __init__(self, lexicon_dir: str | None = None) -> None:
         self.data_files = {**lexicon_files(lexicon_dir), "analytes_and_proteins.txt": ANALYTE_LIST,
                            "hyphen_suffixes.txt": HYPHEN_SUFFIXES, "stop_terms.txt": STOP_TERMS,
+                           "measure_words.txt": MEASURE_WORDS,
                            "adverse_event_patterns.json": EVENT_PATTERNS}
 
     def load_data(self) -> None:
@@ -44,6 +46,7 @@ class LexiconRecognizer(DataFilesComponent):
         self.analytes = AnalytePhrases.load(self.data_path("analytes_and_proteins.txt"))
         self.suffixes = read_word_list(self.data_path("hyphen_suffixes.txt"))  # the tokenizer splits these off too
         self.stop_terms = StopTerms.load(self.data_path("stop_terms.txt"))
+        self.measure_words = read_word_list(self.data_path("measure_words.txt"))
         self.patterns: EventPatterns | None = None  # built on the first Doc, when the vocab is known
 
     def _event_patterns(self, doc: Doc) -> EventPatterns:
@@ -60,11 +63,14 @@ class LexiconRecognizer(DataFilesComponent):
             for m in self.lexicon.match(words, spaces)
             if not self.analytes.around(words, m.start, m.end, mention_alone=False)
         }
-        found.update(self._abbreviations(doc, words, found))
+        short_forms, other_things = self._abbreviations(doc, words, found)
+        found.update(short_forms)
         found = self._without_compound_modifiers(doc, found)
         foreign = foreign_short_forms(doc, found)
-        if foreign:
-            found = {(start, end): c for (start, end), c in found.items() if doc[start:end].text not in foreign}
+        not_diseases = foreign | other_things
+        if not_diseases:
+            found = {(start, end): c for (start, end), c in found.items()
+                     if doc[start:end].text not in (not_diseases if c.label == "DISEASE" else foreign)}
         for start, end in self._event_patterns(doc).matches(doc, words):
             found.setdefault((start, end), PATTERN_CONCEPT)
         taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
@@ -100,24 +106,66 @@ class LexiconRecognizer(DataFilesComponent):
 
     def _abbreviations(
         self, doc: Doc, words: list[str], found: dict[tuple[int, int], Concept]
-    ) -> dict[tuple[int, int], Concept]:
-        """Short forms defined in the document take the concept of the match that ends their long form,
-        everywhere they occur. A short form that is a stop term ("RECIST", "PD") needs a match covering at
-        least half of its long form: "Parkinson's disease (PD)" is a disease, "Response Evaluation Criteria
-        in Solid Tumors (RECIST)" no tumour."""
+    ) -> tuple[dict[tuple[int, int], Concept], frozenset[str]]:
+        """The occurrences of the short forms that name a match, and the short forms defined as a measure or
+        another thing than the match their long form ends with.
+
+        Short forms defined in the document take the concept of the match that ends their long form,
+        everywhere they occur: "levodopa-induced dyskinesias (LID)" are dyskinesias, "retinopathy of
+        prematurity (ROP)" is one. Not when the long form is a measure of the match ("duration of catatonia
+        (DOC)": a word of models/rules/measure_words.txt outside the matches), nor, for a short form that is a
+        stop term ("RECIST", "PD"), when the match covers less than half of it:
+        "Parkinson's disease (PD)" is a disease, "Response Evaluation Criteria in Solid Tumors (RECIST)" no
+        tumour. A match that holds more than the long form counts if it is a drug ("sodium 2-mercaptoethane
+        sulphonate (MESNA)"), starts with the short form's letter ("syndrome of inappropriate secretion of
+        antidiuretic hormone (SIADH)") or holds a lexicon name as the long form ("aneurysmal subarachnoid
+        hemorrhage (SAH)"), but not "elevated intraocular pressure (IOP)". An acronym in brackets after a match
+        that scispaCy left undefined takes the match's concept ("abacavir (ABC)", "ammonium acetate (NH4Ac)").
+        A short form defined as a measure or another thing is no disease anywhere in the document, even one the
+        lexicon lists as a disease ("duration of catatonia (DOC)", "intraocular pressure (IOP)"); a drug's long
+        form is a chemical name that the lexicon often matches in part only ("sodium 2-mercaptoethane sulphonate
+        (MESNA)"), so a short form the lexicon lists as a drug stays one."""
         by_end = {end: (start, concept) for (start, end), concept in found.items()}
         defined: dict[str, Concept] = {}
+        detected: set[str] = set()
+        other_things: set[str] = set()
+        matched = {i for start, end in found for i in range(start, end)}
         for short, long_form in definitions(doc):
+            detected.add(short.text)
+            if any(i not in matched and doc[i].lower_ in self.measure_words
+                   for i in range(long_form.start, long_form.end)):
+                other_things.add(short.text)  # "duration of catatonia (DOC)", "direct antiglobulin test (DAT)"
+                continue
             match = by_end.get(long_form.end)
-            if match and match[0] >= long_form.start and (
-                short.text not in self.stop_terms or 2 * (long_form.end - match[0]) >= len(long_form)
-            ):
+            if match is None:
+                continue
+            if match[0] >= long_form.start:
+                names = short.text not in self.stop_terms or 2 * (long_form.end - match[0]) >= len(long_form)
+            else:  # the match holds more than the long form
+                names = (match[1].label == "DRUG" or _spells_start(short.text, words[match[0]:match[0] + 1])
+                         or self._is_name(words[long_form.start:long_form.end]))
+                if not names:
+                    other_things.add(short.text)  # "elevated intraocular pressure (IOP)"
+            if names:
                 defined[short.text] = match[1]
-        for (start, end), concept in found.items():  # "abacavir (ABC)", also where scispaCy finds no definition
+        for (start, end), concept in found.items():
             short = parenthesized_short_form(words, end)
-            if short is not None and short not in defined and short not in self.stop_terms:
+            if short is not None and short not in detected and short not in self.stop_terms:
                 defined[short] = concept
-        return {(i, i + 1): defined[word] for i, word in enumerate(words) if word in defined} if defined else {}
+        occurrences = {(i, i + 1): defined[word] for i, word in enumerate(words) if word in defined} if defined else {}
+        return occurrences, frozenset(other_things - defined.keys())
+
+    def _is_name(self, words: list[str]) -> bool:
+        """Whether the words are one lexicon name, whole."""
+        matches = self.lexicon.match(words)
+        return len(matches) == 1 and (matches[0].start, matches[0].end) == (0, len(words))
+
+
+def _spells_start(short: str, words: list[str]) -> bool:
+    """Whether a word of `words`, or a part of one after a digit or sign ("0,0'-diisopropyl"), starts with the
+    first letter of the short form."""
+    letter = short[0].lower()
+    return any(part[0].lower() == letter for word in words for part in re.findall(r"[^\W\d_]+", word))
 
 
 class EventPatterns:

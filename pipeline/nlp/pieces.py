@@ -67,6 +67,8 @@ def _shifted(entity: dict[str, Any], offset: int) -> dict[str, Any]:
     entity = dict(entity, start=entity["start"] + offset, end=entity["end"] + offset)
     if entity.get("sentence"):
         entity["sentence"] = [entity["sentence"][0] + offset, entity["sentence"][1] + offset]
+    if entity.get("concept_start") is not None:
+        entity["concept_start"], entity["concept_end"] = entity["concept_start"] + offset, entity["concept_end"] + offset
     return entity
 
 

@@ -7,7 +7,9 @@ endpoint (HAS_ENDPOINT), which handles
 combination regimens ("IL-21 plus sorafenib" gives both drugs). Across sentences: a sentence that
 names adverse events or endpoints but no drug inherits the drugs of the previous sentence in the same
 paragraph. Mentions that are negated or only in eligibility, prior-therapy, historical, hypothetical
-or other-study context take part in no relation.
+or other-study context take part in no relation. An adverse event that names its drug as its cause
+("ticlopidine-induced marrow aplasia", `Span._.named_cause`) has that drug with full confidence, even where a
+negation cue before the drug reaches it ("no consensus on the treatment of ticlopidine-induced ...").
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from pipeline.nlp.sentences import entity_sentences, sentence_spans
 EXTRACTOR = "rules"
 _TAIL_RELATION = {"ADVERSE_EVENT": "HAS_ADVERSE_EVENT", "CONDITION": "TREATS", "ENDPOINT": "HAS_ENDPOINT"}
 _BLOCKING_CONTEXTS = frozenset(CONTEXTS) - {"concomitant"}  # a drug taken alongside still has its harms
+_NAMED_CAUSE = 1.0
 _SAME_SENTENCE = 0.7
 _PREVIOUS_SENTENCE = 0.4
 
@@ -26,6 +29,18 @@ _PREVIOUS_SENTENCE = 0.4
 def takes_part(ent: Span) -> bool:
     """Whether a mention may be an end of a relation."""
     return not ent._.negated and ent._.context not in _BLOCKING_CONTEXTS
+
+
+def named_cause_index(ents: list[Span], event: int) -> int | None:
+    """The index in `ents` of the drug the adverse event `ents[event]` names as its cause, if it may take part
+    in a relation (its negation aside: the event's own words name it)."""
+    cause = ents[event]._.named_cause
+    if cause is None:
+        return None
+    found = next((i for i, ent in enumerate(ents) if (ent.start_char, ent.end_char) == tuple(cause)), None)
+    if found is None or ents[found].label_ != "DRUG" or ents[found]._.context in _BLOCKING_CONTEXTS:
+        return None
+    return found
 
 
 class RelationExtractor:
@@ -51,7 +66,10 @@ class RelationExtractor:
                 label = _TAIL_RELATION.get(ents[tail].label_)
                 if label is None or (label == "TREATS" and confidence < _SAME_SENTENCE):
                     continue
-                relations += [Relation(head, tail, label, confidence, EXTRACTOR) for head in heads]
+                cause = named_cause_index(ents, tail)
+                relations += [Relation(head, tail, label, confidence, EXTRACTOR) for head in heads if head != cause]
+                if cause is not None:
+                    relations.append(Relation(cause, tail, label, _NAMED_CAUSE, EXTRACTOR))
             if drugs or not same_paragraph:
                 previous_drugs = drugs
             previous_end_char = sentence.start_char + len(sentence.text.rstrip())

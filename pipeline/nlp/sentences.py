@@ -2,7 +2,9 @@
 
 A new sentence starts after a line break, and after `.`, `!` or `?` when the next word starts
 with a capital letter, a digit or a bullet, unless the period closes an abbreviation listed in
-models/rules/sentence_abbreviations.txt ("et al.", "e.g.", "vs.").
+models/rules/sentence_abbreviations.txt ("et al.", "e.g.", "vs."). A sentence's closing period that the
+tokenizer left on a short word ("hepatitis C.", which it keeps whole like the initial of "C. difficile")
+becomes a token of its own, so no mention ends in it.
 """
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ DEFAULT_ABBREVIATIONS = "rules/sentence_abbreviations.txt"
 _END_PUNCT = frozenset({".", "!", "?"})
 _CLOSERS = frozenset({")", "]", '"', "'", "”", "’"})
 _BULLETS = frozenset({"•", "-", "–", "*", "·", "▪"})
+_PERIOD_KEPT = re.compile(r"[^\W_]{1,3}\.")  # "C.", "IV.": the tokenizer leaves the period on such a word
 
 
 class SentenceSplitter(DataFilesComponent):
@@ -38,6 +41,7 @@ class SentenceSplitter(DataFilesComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         self.ensure_loaded()
+        self._split_closing_periods(doc)
         words = [token.text for token in doc]  # a token's trailing whitespace is " " or nothing: breaks are tokens
         starts = numpy.full(len(doc), -1, dtype="int32")  # spaCy's SENT_START values: 1 starts, -1 does not
         starts_next = True
@@ -54,6 +58,20 @@ class SentenceSplitter(DataFilesComponent):
         if len(doc):
             doc.from_array([SENT_START], starts.astype("uint64").reshape(-1, 1))
         return doc
+
+    def _split_closing_periods(self, doc: Doc) -> None:
+        """Splits the period off a short word after a lower-case one that ends a sentence ("hepatitis C. They") or
+        the text; initials ("J. C. Smith", "C. difficile") keep theirs."""
+        words = [token.text for token in doc]
+        closing = [i for i, word in enumerate(words)
+                   if _PERIOD_KEPT.fullmatch(word) and i > 0 and words[i - 1].islower()
+                   and word[:-1].lower() not in self.abbreviations
+                   and (i == len(words) - 1 or self._ends_sentence(words, i))]
+        if closing:
+            with doc.retokenize() as retokenizer:
+                for i in closing:
+                    token = doc[i]
+                    retokenizer.split(token, [token.text[:-1], "."], heads=[(token, 0), (token, 0)])
 
     def _ends_sentence(self, words: list[str], i: int) -> bool:
         text = words[i]

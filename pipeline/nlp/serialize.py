@@ -24,6 +24,8 @@ def entity_record(ent: Span, sentence: Span) -> dict[str, Any]:
         "source": ent._.source,
         "sentence": [sentence.start_char, sentence.end_char],
     }
+    if ent._.concept_span is not None and ent.label_ in ("ADVERSE_EVENT", "CONDITION"):
+        record["concept_start"], record["concept_end"] = ent._.concept_span
     if ent.label_ == "ADVERSE_EVENT":
         record.update(grade=ent._.grade, serious=bool(ent._.serious), dlt=bool(ent._.dlt))
     if ent._.result is not None:

@@ -17,13 +17,15 @@ with vectors and packaged without them (models/ner/model) reads them from models
 - a short form the document defines for a model span's long form is that mention wherever it occurs;
 - a model span loses the function words at its ends ("acute and" -> "acute");
 - a model span inside a lab-analyte phrase ("aspartate transaminase") is dropped, as the lexicon does,
-  and so are a stop term of the lexicon build ("RECIST", "sleep") and a short form the document defines
-  as something else ("mean arterial pressure (MAP)").
+  and so are a stop term of the lexicon build ("RECIST", "sleep"), a short form the document defines
+  as something else ("mean arterial pressure (MAP)") and a DISEASE span that is a gene symbol ("BRCA1")
+  the lexicon does not list as a disease.
 The context component then turns DISEASE into ADVERSE_EVENT or CONDITION, for both sources alike.
 """
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -51,6 +53,8 @@ DEFAULT_VECTORS_DIR = "vectors"  # the table of `trialgraph train vectors` (a sp
 VECTOR_FILES = ("vectors", "key2row", "vectors.cfg")  # a spaCy vocabulary's vectors table, in its vocab/ folder
 # model label -> lexicon labels it may replace or take identifiers from
 _COMPATIBLE = {"DRUG": ("DRUG", "DRUG_CLASS"), "DISEASE": ("DISEASE",)}
+# one word of capitals and digits with a digit in it, after at most one small letter: "BRCA1", "TP53", "p53"
+GENE_SYMBOL = re.compile(r"[A-Za-z][A-Z]*\d+[A-Z0-9]*")
 
 
 def lexicon_tags(doc: Doc) -> list[str]:
@@ -221,6 +225,8 @@ class TrainedRecognizer(DataFilesComponent):
             if text in self.stop_terms or text in foreign or self.analytes.around(doc, found.start, found.end):
                 continue
             overlapped = {(e.start, e.end): e for i in range(found.start, found.end) if (e := owner.get(i)) is not None}
+            if found.label_ == "DISEASE" and (found.start, found.end) not in overlapped and GENE_SYMBOL.fullmatch(text):
+                continue  # "BRCA1", "TP53": a gene symbol, unless the lexicon knows it as a disease ("T2DM")
             if (found.start, found.end) in overlapped:
                 agreed.add((found.start, found.end))  # the lexicon agrees: its label and identifiers stay
             elif any(e.start <= found.start and found.end <= e.end for e in overlapped.values()):

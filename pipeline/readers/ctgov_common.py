@@ -32,13 +32,18 @@ one row per class/category (label "class / category", or the unit of measure whe
 is the value, followed by "(spread)" or "(lower to upper)" when given, e.g. "44.6 (16.4)" or "1.2 (0.8 to 1.9)".
 Footnotes give the outcome type, unit of measure, time frame, description, analysis population and any
 per-value comments.
+
+The text of these tables is for people. Beside it each table carries the registered numbers of its cells
+(`Table.numbers`: counts and their totals, values with their spread or interval) and an outcome-measure table its
+unit and outcome kind (`Table.unit`, `Table.outcome_kind`); the tables layer reads those, never the text back.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
-from pipeline.document import Document, Table, TextBuilder, TrialRecord, content_id, find_nct_ids
+from pipeline.document import CellNumbers, Document, Table, TextBuilder, TrialRecord, content_id, find_nct_ids
 
 NCT_ID_FORMAT = re.compile(r"NCT\d{8}")
 _PHASE = re.compile(r"(early[\s_]*)?phase[\s_]*(\d)", re.I)
@@ -49,6 +54,7 @@ _HEADING_START = re.compile(
 _HEADING_END = re.compile(r"(?<![\w-])(non-inclusion|inclusion|exclusion)\s+criteria\s*(:?)[*_]*$", re.I)
 _BULLET = re.compile(r"^(?:[-*•·o]\s|\d{1,2}[.)]\s|[a-z][.)]\s)")
 _PMID_PRIORITY = {"result": 0, "derived": 1}
+_OUTCOME_TYPE = re.compile(r"(primary|secondary|other|post-hoc)\b", re.I)
 _GRADE_NOTE = re.compile(r"(?i)grades?\s*[1-5](?:\s*(?:-|–|/|or|and|to)\s*[1-5])?")
 
 
@@ -86,6 +92,11 @@ class EventCount:
 
     def cell(self) -> str:
         return f"{self.affected}/{self.at_risk}" if self.at_risk else self.affected
+
+    def numbers(self) -> CellNumbers | None:
+        """The count as numbers (None when the number affected is not a whole number)."""
+        affected = whole_number(self.affected)
+        return CellNumbers(n=affected, total=whole_number(self.at_risk)) if affected is not None else None
 
 
 @dataclass
@@ -138,6 +149,18 @@ class Measurement:
             return f"{self.value} ({self.lower or 'NA'} to {self.upper or 'NA'})"
         return self.value
 
+    def numbers(self) -> CellNumbers | None:
+        """The value with its spread or interval as numbers (None when the value is not a number, as "NA"); a
+        whole value without either is also a count `n`."""
+        value = real_number(self.value)
+        if value is None:
+            return None
+        if self.spread:
+            return CellNumbers(value=value, spread=real_number(self.spread))
+        if self.lower or self.upper:
+            return CellNumbers(value=value, interval=(real_number(self.lower), real_number(self.upper)))
+        return CellNumbers(n=whole_number(self.value), value=value)
+
 
 @dataclass
 class MeasureRow:
@@ -187,6 +210,21 @@ class StudyRecord:
     adverse_events: AdverseEventResults | None = None
     outcome_results: list[OutcomeResult] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+
+def whole_number(text: str) -> int | None:
+    """A registered count ("97") as a number; None when it is none ("", "NA")."""
+    text = text.strip()
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
+def real_number(text: str) -> float | None:
+    """A registered value ("44.6", "-2", "1.5E-3") as a number; None when it is none ("", "NA", "NaN")."""
+    try:
+        number = float(text.strip())
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 def one_line(text: str) -> str:
@@ -398,13 +436,14 @@ def _adverse_event_tables(results: AdverseEventResults | None, warnings: list[st
         (results.other, "Other (non-serious) adverse events", results.other_totals, results.other_vocabulary,
          "Total, other adverse events"),
     ):
-        rows = []
+        rows, numbers = [], []
         for event in events:
             unknown = sorted(set(event.counts) - known)
             if unknown:
                 warnings.append(f"adverse event {event.term!r} has counts for unknown group(s) {', '.join(unknown)}")
-            counts = [event.counts[group.id].cell() if group.id in event.counts else "" for group in results.groups]
-            rows.append([event.label(), event.organ_system, *counts])
+            counts = [event.counts.get(group.id) for group in results.groups]
+            rows.append([event.label(), event.organ_system, *(count.cell() if count else "" for count in counts)])
+            numbers.append([None, None, *(count.numbers() if count else None for count in counts)])
         vocabularies = list(dict.fromkeys(event.vocabulary for event in events if event.vocabulary)) or (
             [vocabulary] if vocabulary else []
         )
@@ -429,6 +468,7 @@ def _adverse_event_tables(results: AdverseEventResults | None, warnings: list[st
                 section="results: adverse events",
                 footnotes=[note for note in footnotes if note],
                 kind="adverse_events",
+                numbers=numbers,
             )
         )
     return tables
@@ -436,15 +476,19 @@ def _adverse_event_tables(results: AdverseEventResults | None, warnings: list[st
 
 def _outcome_table(result: OutcomeResult) -> Table:
     measure_type = result.param_type + (f" ({result.dispersion_type})" if result.dispersion_type else "")
-    rows = [
-        [f"{analyzed.units or 'Participants'} analyzed", *(analyzed.counts.get(g.id, "") for g in result.groups)]
-        for analyzed in result.analyzed
-    ]
+    rows: list[list[str]] = []
+    numbers: list[list[CellNumbers | None]] = []
+    for analyzed in result.analyzed:
+        counts = [analyzed.counts.get(group.id, "") for group in result.groups]
+        rows.append([f"{analyzed.units or 'Participants'} analyzed", *counts])
+        numbers.append([None, *(CellNumbers(n=n) if (n := whole_number(count)) is not None else None
+                                for count in counts)])
     titles = {group.id: group.title for group in result.groups}
     comments = []
     for row in result.rows:
-        cells = [row.values[group.id].cell() if group.id in row.values else "" for group in result.groups]
-        rows.append([row.label or result.unit, *cells])
+        values = [row.values.get(group.id) for group in result.groups]
+        rows.append([row.label or result.unit, *(value.cell() if value else "" for value in values)])
+        numbers.append([None, *(value.numbers() if value else None for value in values)])
         comments += [
             f"{row.label + ', ' if row.label else ''}{titles.get(group_id, group_id)}: {value.comment}"
             for group_id, value in row.values.items()
@@ -466,4 +510,15 @@ def _outcome_table(result: OutcomeResult) -> Table:
         section="results: outcome measures",
         footnotes=[note for note in footnotes if note],
         kind="outcome_measures",
+        numbers=numbers,
+        unit=result.unit or None,
+        outcome_kind=_outcome_kind(result.type),
     )
+
+
+def _outcome_kind(registered: str) -> str | None:
+    """primary, secondary or other for a registered outcome type ("Primary", "Post-Hoc" is other), else None."""
+    found = _OUTCOME_TYPE.match(registered.strip())
+    if found is None:
+        return None
+    return "other" if found.group(1).lower() == "post-hoc" else found.group(1).lower()

@@ -32,11 +32,12 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from pipeline.batch.run import STORE_NAME
 from pipeline.lexicons import ConceptNormalizer, load_normalizer
+from pipeline.records import Mention
 from pipeline.review.exports import ExportRefresher
 from pipeline.review.index import IndexedItem, ItemIndex
 from pipeline.review.queue import CURATOR_EXTRACTOR, PAGE_SIZE, QueueFilter, ReviewItem, document_item
 from pipeline.review.relink import candidates, link, relinked
-from pipeline.review.render import curie_url, evidence, item_spans, segments, table_view
+from pipeline.review.render import curie_url, evidence, item_spans, marks_of, segments, table_view
 from pipeline.store import Store, StoredDocument
 from pipeline.store.agreement import agreement
 from pipeline.store.curators import check_password, curator_names
@@ -421,8 +422,8 @@ def create_app(output_dir: str | Path, curator: str | None = None,
                 if not any(norm) and concept is None and 0 <= start < end <= len(text):
                     found = link(concepts(), label, text[start:end])  # identifiers from the lexicons
                     norm, concept = (list(found.curies), found.name) if found else ([], None)
-                record = new_mention(view, label, start, end, norm, concept)
-                key = mention_key(record)
+                mention = new_mention(view, label, start, end, norm, concept)
+                key, record = mention_key(mention), mention.to_dict()
             elif kind == "relation":
                 ends = []
                 for name in ("head", "tail"):
@@ -499,7 +500,7 @@ def create_app(output_dir: str | Path, curator: str | None = None,
         cell = (request.args.get("table"), _number_arg(request.args, "row", -1, 0, MAX_CELL_INDEX),
                 _number_arg(request.args, "column", -1, 0, MAX_CELL_INDEX))
         return render_template(
-            "document.html", stored=view, text_segments=segments(text, 0, len(text), view.entities, focus),
+            "document.html", stored=view, text_segments=segments(text, 0, len(text), marks_of(view.entities), focus),
             tables=[table_view(view.document, t.id) for t in view.document.tables], marked_cell=cell,
         )
 
@@ -532,12 +533,12 @@ def _document_url(item: ReviewItem, values: dict[str, Any]) -> str:
     return f"/document/{item.document_id}?focus={start}-{end}#m-{start}"
 
 
-def _relation_ends(item: ReviewItem, view: StoredDocument, values: dict[str, Any]) -> list[dict[str, Any]]:
+def _relation_ends(item: ReviewItem, view: StoredDocument, values: dict[str, Any]) -> list[Mention]:
     """Mentions a relation's ends can be (moved to, or added between): those in the item's sentences."""
     if item.kind == "fact":
         return []
     start, end, _ = item_spans(item.stored, item.kind, values)
-    return [e for e in view.entities if start <= e["start"] and e["end"] <= end]
+    return [e for e in view.entities if start <= e.start and e.end <= end]
 
 
 def _number_arg(values, name: str, default: int, low: int, high: int) -> int:

@@ -39,8 +39,9 @@ def _record(stored: StoredDocument, rejected: list[dict[str, Any]]) -> dict[str,
     return {
         "id": stored.document.id,
         "text": stored.document.text,
-        "entities": [{**{k: e[k] for k in _CONTRACT_ENTITY}, "curation": e.get("curation")} for e in stored.entities],
-        "relations": [{"head": r["head"], "tail": r["tail"], "label": r["label"], "curation": r.get("curation")}
+        "entities": [{**{k: d[k] for k in _CONTRACT_ENTITY}, "curation": e.curation}
+                     for e in stored.entities for d in (e.to_dict(),)],
+        "relations": [{"head": r.head, "tail": r.tail, "label": r.label, "curation": r.curation}
                       for r in stored.relations],
         "rejected": [{k: e[k] for k in ("start", "end", "label", "text")} for e in rejected],
         "source_path": stored.document.source_path,

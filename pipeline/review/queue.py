@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from pipeline.grades import Grade
+from pipeline.records import Mention, Relation
 from pipeline.store import StoredDocument
 from pipeline.store.curation import Decision, current_values, fact_key, mention_key, relation_key, relation_record
 
@@ -65,39 +66,39 @@ def grade_weight(grade: Any) -> float:
     return 1.0 if found.severe else 0.3
 
 
-def _names(entity: dict[str, Any]) -> list[str]:
-    return [n for n in (entity["text"], entity.get("concept"), *entity["norm"]) if n]
+def _names(entity: Mention) -> list[str]:
+    return [n for n in (entity.text, entity.concept, *entity.norm) if n]
 
 
-def _mention_item(stored: StoredDocument, entity: dict[str, Any], related: list[str] = ()) -> ReviewItem:
-    doubt = 0.0 if entity["norm"] else 0.5
-    consequence = grade_weight(entity.get("grade")) + 0.5 * bool(entity.get("serious")) + 0.5 * bool(entity.get("dlt"))
-    detail = ", ".join(filter(None, [entity.get("concept"), " ".join(entity["norm"][:2]) or "no identifier"]))
+def _mention_item(stored: StoredDocument, entity: Mention, related: list[str] = ()) -> ReviewItem:
+    doubt = 0.0 if entity.norm else 0.5
+    consequence = grade_weight(entity.grade) + 0.5 * bool(entity.serious) + 0.5 * bool(entity.dlt)
+    detail = ", ".join(filter(None, [entity.concept, " ".join(entity.norm[:2]) or "no identifier"]))
     return ReviewItem(
-        "mention", mention_key(entity), entity["label"], entity["text"], detail, stored, entity, entity["start"],
+        "mention", mention_key(entity), entity.label, entity.text, detail, stored, entity.to_dict(), entity.start,
         None, doubt + consequence,
-        drugs=_names(entity) if entity["label"] == "DRUG" else list(related),
-        events=_names(entity) if entity["label"] == "ADVERSE_EVENT" else [],
+        drugs=_names(entity) if entity.label == "DRUG" else list(related),
+        events=_names(entity) if entity.label == "ADVERSE_EVENT" else [],
     )
 
 
-def _relation_item(stored: StoredDocument, relation: dict[str, Any]) -> ReviewItem:
-    head, tail = stored.entities[relation["head"]], stored.entities[relation["tail"]]
+def _relation_item(stored: StoredDocument, relation: Relation) -> ReviewItem:
+    head, tail = stored.entities[relation.head], stored.entities[relation.tail]
     record = relation_record(relation, stored.entities)
-    confidence = relation.get("confidence")
+    confidence = relation.confidence
     doubt = 1.0 - confidence if confidence is not None else 0.5
-    consequence = grade_weight(tail.get("grade")) + 0.5 * bool(tail.get("serious")) + 0.25 * (
-        relation["label"] == "HAS_ADVERSE_EVENT")
+    consequence = grade_weight(tail.grade) + 0.5 * bool(tail.serious) + 0.25 * (relation.label == "HAS_ADVERSE_EVENT")
     return ReviewItem(
-        "relation", relation_key(record["label"], record["head"], record["tail"]), relation["label"],
-        f"{head['text']} → {tail['text']}", f"{head['label']} → {tail['label']}", stored, record, tail["start"],
+        "relation", relation_key(relation.label, record["head"], record["tail"]), relation.label,
+        f"{head.text} → {tail.text}", f"{head.label} → {tail.label}", stored, record, tail.start,
         confidence, doubt + consequence,
-        drugs=[n for e in (head, tail) if e["label"] == "DRUG" for n in _names(e)],
-        events=[n for e in (head, tail) if e["label"] == "ADVERSE_EVENT" for n in _names(e)],
+        drugs=[n for e in (head, tail) if e.label == "DRUG" for n in _names(e)],
+        events=[n for e in (head, tail) if e.label == "ADVERSE_EVENT" for n in _names(e)],
     )
 
 
 def _fact_item(stored: StoredDocument, fact: dict[str, Any], key: str) -> ReviewItem:
+    """The item of a table fact, from its JSON (`Fact.to_dict()`, or a decision's record of it)."""
     name = fact.get("event") or fact.get("category") or fact.get("endpoint") or ""
     percent = fact.get("percent")
     doubt = min(1.0, 0.5 * len(fact.get("warnings") or []))
@@ -119,7 +120,7 @@ def _current_item(item: ReviewItem, decision: Decision) -> ReviewItem:
     stored, values = item.stored, current_values(item.original, decision)
     text = stored.document.text
     if item.kind == "mention":
-        shown = _mention_item(stored, {**values, "text": text[values["start"] : values["end"]]})
+        shown = _mention_item(stored, Mention.from_dict({**values, "text": text[values["start"] : values["end"]]}))
     elif item.kind == "relation":
         head, tail = values["head"], values["tail"]
         shown = replace(item, label=values["label"], text=f"{text[head[0]:head[1]]} → {text[tail[0]:tail[1]]}")
@@ -133,9 +134,9 @@ def _related_drugs(stored: StoredDocument) -> dict[int, list[str]]:
     """Names of the drugs each mention is related to (its adverse events, doses, conditions treated)."""
     out: dict[int, list[str]] = {}
     for relation in stored.relations:
-        head = stored.entities[relation["head"]]
-        if head["label"] == "DRUG":
-            out.setdefault(relation["tail"], []).extend(_names(head))
+        head = stored.entities[relation.head]
+        if head.label == "DRUG":
+            out.setdefault(relation.tail, []).extend(_names(head))
     return out
 
 
@@ -143,7 +144,7 @@ def _kept_item(stored: StoredDocument, decision: Decision) -> ReviewItem:
     """The item of a decision on something the extractor did not find (now or ever)."""
     record = decision.original
     if decision.kind == "mention":
-        return _mention_item(stored, record)
+        return _mention_item(stored, Mention.from_dict(record))
     if decision.kind == "fact":
         return _fact_item(stored, record, decision.item)
     confidence = record.get("confidence")
@@ -164,7 +165,7 @@ def document_item(stored: StoredDocument, decisions: Mapping[str, Decision], key
         item = next((i for r in stored.relations if (i := _relation_item(stored, r)).key == key), None)
     elif kind == "fact":
         fact = next((f for f in stored.facts if fact_key(f) == key), None)
-        item = _fact_item(stored, fact, key) if fact is not None else None
+        item = _fact_item(stored, fact.to_dict(), key) if fact is not None else None
     decision = decisions.get(key)
     if item is None and decision is not None and decision.status != "pending":
         item = _kept_item(stored, decision)  # decided (or added by a curator), not extracted
@@ -185,7 +186,7 @@ def document_items(stored: StoredDocument, decisions: Mapping[str, Decision]) ->
     for fact in stored.facts:
         key = fact_key(fact)
         if key is not None:
-            items.append(_fact_item(stored, fact, key))
+            items.append(_fact_item(stored, fact.to_dict(), key))
     seen = {item.key for item in items}
     for key, decision in decisions.items():
         # decided items the extractor no longer finds, and items a curator added, stay reviewable

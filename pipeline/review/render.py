@@ -2,10 +2,12 @@
 displaCy), and tables with the source cell marked. Templates escape every segment; nothing here builds HTML."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from pipeline.document import Document
+from pipeline.records import Mention
 from pipeline.store import StoredDocument
 
 
@@ -20,34 +22,49 @@ class Segment:
     curated: bool = False
 
 
-def segments(text: str, start: int, end: int, entities: list[dict[str, Any]],
+@dataclass(frozen=True)
+class Mark:
+    """A span to highlight with its label; `curated` when a curator corrected the mention it shows."""
+
+    start: int
+    end: int
+    label: str | None
+    curated: bool = False
+
+
+def marks_of(entities: Iterable[Mention]) -> list[Mark]:
+    """The highlights of mentions."""
+    return [Mark(e.start, e.end, e.label, e.curation == "corrected") for e in entities]
+
+
+def segments(text: str, start: int, end: int, marks: list[Mark],
              focus: set[tuple[int, int]] = frozenset()) -> list[Segment]:
-    """`text[start:end]` cut at the entities inside it; where entities overlap, focused then longer ones win."""
-    inside = [e for e in entities if start <= e["start"] and e["end"] <= end]
-    inside.sort(key=lambda e: ((e["start"], e["end"]) not in focus, -(e["end"] - e["start"]), e["start"]))
-    chosen: list[dict[str, Any]] = []
-    for entity in inside:
-        if all(entity["end"] <= c["start"] or entity["start"] >= c["end"] for c in chosen):
-            chosen.append(entity)
+    """`text[start:end]` cut at the marks inside it; where marks overlap, focused then longer ones win."""
+    inside = [m for m in marks if start <= m.start and m.end <= end]
+    inside.sort(key=lambda m: ((m.start, m.end) not in focus, -(m.end - m.start), m.start))
+    chosen: list[Mark] = []
+    for mark in inside:
+        if all(mark.end <= c.start or mark.start >= c.end for c in chosen):
+            chosen.append(mark)
     out, cursor = [], start
-    for entity in sorted(chosen, key=lambda e: e["start"]):
-        if entity["start"] > cursor:
-            out.append(Segment(text[cursor : entity["start"]], cursor))
-        out.append(Segment(text[entity["start"] : entity["end"]], entity["start"], entity["label"],
-                           (entity["start"], entity["end"]) in focus, entity.get("curation") == "corrected"))
-        cursor = entity["end"]
+    for mark in sorted(chosen, key=lambda m: m.start):
+        if mark.start > cursor:
+            out.append(Segment(text[cursor : mark.start], cursor))
+        out.append(Segment(text[mark.start : mark.end], mark.start, mark.label, (mark.start, mark.end) in focus,
+                           mark.curated))
+        cursor = mark.end
     if cursor < end:
         out.append(Segment(text[cursor:end], cursor))
     return out
 
 
-def sentence_span(entity: dict[str, Any], text: str) -> tuple[int, int]:
-    """The sentence around a mention: the one the pipeline recorded, else the line it is on."""
-    if entity.get("sentence"):
-        return entity["sentence"][0], entity["sentence"][1]
-    start = text.rfind("\n", 0, entity["start"]) + 1
-    end = text.find("\n", entity["end"])
-    return start, len(text) if end < 0 else end
+def sentence_span(sentence: tuple[int, int] | None, start: int, end: int, text: str) -> tuple[int, int]:
+    """The sentence around the span `start`-`end`: the one the pipeline recorded, else the line it is on."""
+    if sentence:
+        return sentence[0], sentence[1]
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    return line_start, len(text) if line_end < 0 else line_end
 
 
 @dataclass(frozen=True)
@@ -97,12 +114,10 @@ def item_spans(stored: StoredDocument, kind: str, values: dict[str, Any]) -> tup
         spans = {tuple(values["head"]), tuple(values["tail"])}
     ranges = []
     for start, end in spans:
-        entity = next((e for e in stored.entities if (e["start"], e["end"]) == (start, end)), None)
+        entity = next((e for e in stored.entities if (e.start, e.end) == (start, end)), None)
         if entity is None:  # a corrected span: the sentence of the extracted mention it overlaps, else its line
-            entity = next((e for e in stored.entities if e["start"] < end and start < e["end"] and e.get("sentence")),
-                          {"start": start, "end": end})
-            entity = {**entity, "start": start, "end": end}
-        sentence = sentence_span(entity, text)
+            entity = next((e for e in stored.entities if e.start < end and start < e.end and e.sentence), None)
+        sentence = sentence_span(entity.sentence if entity else None, start, end, text)
         ranges.append((min(sentence[0], start), max(sentence[1], end)))
     return min(r[0] for r in ranges), max(r[1] for r in ranges), spans
 
@@ -114,7 +129,7 @@ def evidence(stored: StoredDocument, kind: str, values: dict[str, Any]) -> Evide
         return Evidence(table=table_view(stored.document, values["table"], values["row"], values["column"]))
     start, end, spans = item_spans(stored, kind, values)
     text = stored.document.text
-    return Evidence(start, end, tuple(segments(text, start, end, stored.entities, spans)), text[start:end])
+    return Evidence(start, end, tuple(segments(text, start, end, marks_of(stored.entities), spans)), text[start:end])
 
 
 def snippet(stored: StoredDocument, kind: str, values: dict[str, Any]) -> Evidence:
@@ -128,9 +143,9 @@ def snippet(stored: StoredDocument, kind: str, values: dict[str, Any]) -> Eviden
         return Evidence(plain=" · ".join(filter(None, [f"{table.id} {table.caption}".strip(), header])))
     sentence_start, sentence_end, spans = item_spans(stored, kind, values)
     text = stored.document.text
-    marks = [e for e in stored.entities if (e["start"], e["end"]) in spans]
-    marks += [{"start": s, "end": e, "label": values.get("label") if kind == "mention" else "ITEM"}
-              for s, e in spans if not any((m["start"], m["end"]) == (s, e) for m in marks)]
+    marks = marks_of(e for e in stored.entities if (e.start, e.end) in spans)
+    marks += [Mark(s, e, values.get("label") if kind == "mention" else "ITEM")
+              for s, e in spans if not any((m.start, m.end) == (s, e) for m in marks)]
     first, last = min(spans), max(spans)
     if last[0] - first[1] > 2 * SNIPPET_REACH:  # ends far apart: a window around each, joined by an ellipsis
         windows = [_window(text, first, sentence_start, sentence_end), _window(text, last, sentence_start, sentence_end)]

@@ -10,12 +10,13 @@ import json
 import sqlite3
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pipeline.document import Document
 from pipeline.errors import StoreVersionError
+from pipeline.records import Fact, Mention, Relation, fact_from_dict
 
 SCHEMA_VERSION = 2
 _SCHEMA = """
@@ -108,17 +109,18 @@ _MENTION_COLUMNS = ("label", "start", "end", "text", "norm", "concept", "negated
 
 @dataclass
 class StoredDocument:
-    """A document row with its annotations, as read back from the store.
+    """A document row with its annotations, as read back from the store: its mentions (`entities`), the
+    relations between them (by index into `entities`) and its facts, all records of `pipeline.records`.
 
-    `facts` are the numbers read from the document's tables (see `pipeline.tables`), one dict each
-    with at least a `kind` ("incidence", "response", ...).
+    `facts` are the records read from the document's tables and registry record (`pipeline.records`:
+    `TableReport`, `IncidenceFact`, `RegisteredIntervention`...).
     """
 
     document: Document
     pipeline_version: str
-    entities: list[dict[str, Any]]
-    relations: list[dict[str, Any]]
-    facts: list[dict[str, Any]] = field(default_factory=list)
+    entities: tuple[Mention, ...]
+    relations: tuple[Relation, ...]
+    facts: tuple[Fact, ...] = ()
 
 
 class Store:
@@ -158,10 +160,11 @@ class Store:
     def save(self, document: Document, annotations: dict[str, Any], pipeline_version: str) -> None:
         """Replace everything stored for `document` in one transaction; clears an earlier failure of its file.
 
-        `annotations` holds "entities" and "relations" (the annotate contract's shape) and optionally "facts".
+        `annotations` holds "entities" and "relations" and optionally "facts" (`Mention`, `Relation` and fact
+        records of `pipeline.records`, as `pipeline.extract.extract_document` gives them).
         """
         entities, relations = annotations["entities"], annotations["relations"]
-        facts = annotations.get("facts", [])
+        facts = annotations.get("facts", ())
         with self.connection:
             # the same content, or an older version of the same file, is replaced
             self.connection.execute(
@@ -176,19 +179,19 @@ class Store:
             self.connection.executemany(
                 "INSERT INTO mentions VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 [
-                    (document.id, i, e["label"], e["start"], e["end"], e["text"], json.dumps(e["norm"]),
-                     e.get("concept"), int(e["negated"]), e.get("context"), e.get("section"),
-                     json.dumps({k: v for k, v in e.items() if k not in _MENTION_COLUMNS}))
+                    (document.id, i, e.label, e.start, e.end, e.text, json.dumps(list(e.norm)), e.concept,
+                     int(e.negated), e.context, e.section,
+                     json.dumps({k: v for k, v in e.to_dict().items() if k not in _MENTION_COLUMNS}))
                     for i, e in enumerate(entities)
                 ],
             )
             self.connection.executemany(
                 "INSERT OR REPLACE INTO relations VALUES (?,?,?,?,?,?)",
-                [(document.id, r["head"], r["tail"], r["label"], r["confidence"], r["extractor"]) for r in relations],
+                [(document.id, r.head, r.tail, r.label, r.confidence, r.extractor) for r in relations],
             )
             self.connection.executemany(
                 "INSERT INTO facts VALUES (?,?,?,?)",
-                [(document.id, i, f["kind"], json.dumps(f, ensure_ascii=False)) for i, f in enumerate(facts)],
+                [(document.id, i, f.KIND, json.dumps(f.to_dict(), ensure_ascii=False)) for i, f in enumerate(facts)],
             )
 
     def record_failure(self, source_path: str, error: str) -> None:
@@ -232,22 +235,23 @@ class Store:
             entity["norm"] = json.loads(entity["norm"])
             entity["negated"] = bool(entity["negated"])
             entity.update(json.loads(row[9]))
-            entities.append(entity)
+            entities.append(Mention.from_dict(entity))
         relations = [
-            {"head": h, "tail": t, "label": label, "confidence": c, "extractor": x}
+            Relation(head=h, tail=t, label=label, confidence=c, extractor=x)
             for h, t, label, c, x in self.connection.execute(
                 "SELECT head, tail, label, confidence, extractor FROM relations WHERE document_id=? "
                 "ORDER BY head, tail, label",
                 (doc_id,),
             )
         ]
-        facts = [
-            json.loads(payload)
+        facts = tuple(
+            fact_from_dict(json.loads(payload))
             for (payload,) in self.connection.execute(
                 "SELECT payload FROM facts WHERE document_id=? ORDER BY idx", (doc_id,)
             )
-        ]
-        return StoredDocument(Document.from_dict(json.loads(doc_json)), version, entities, relations, facts)
+        )
+        return StoredDocument(Document.from_dict(json.loads(doc_json)), version, tuple(entities), tuple(relations),
+                              facts)
 
     def state(self) -> str:
         """A digest of what the exports are made from: every stored document (id, pipeline version, when it was

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from pipeline.grades import Grade
+from pipeline.records import CellFact, Fact, Mention, Relation, fact_from_dict
 from pipeline.store import Store, StoredDocument
 
 STATUSES = ("pending", "accepted", "rejected", "corrected")
@@ -87,27 +88,27 @@ class LogEntry:
     undoes: int | None
 
 
-def mention_key(entity: dict[str, Any]) -> str:
-    return f"mention:{entity['label']}:{entity['start']}-{entity['end']}"
+def mention_key(entity: Mention) -> str:
+    return f"mention:{entity.label}:{entity.start}-{entity.end}"
 
 
 def relation_key(label: str, head: tuple[int, int] | list[int], tail: tuple[int, int] | list[int]) -> str:
     return f"relation:{label}:{head[0]}-{head[1]}>{tail[0]}-{tail[1]}"
 
 
-def fact_key(fact: dict[str, Any]) -> str | None:
-    """Facts read from a table cell have a key; a table's own report (kind "table") is not reviewed."""
-    if fact.get("row") is None or fact.get("column") is None:
+def fact_key(fact: Fact) -> str | None:
+    """Facts read from a table cell have a key; a table's report and a registry record's facts are not reviewed."""
+    if not isinstance(fact, CellFact):
         return None
-    return f"fact:{fact['table']}:{fact['row']}:{fact['column']}"
+    return f"fact:{fact.table}:{fact.row}:{fact.column}"
 
 
-def relation_record(relation: dict[str, Any], entities: list[dict[str, Any]]) -> dict[str, Any]:
+def relation_record(relation: Relation, entities: tuple[Mention, ...]) -> dict[str, Any]:
     """A relation with its ends as character spans instead of indices (what a decision keeps)."""
-    head, tail = entities[relation["head"]], entities[relation["tail"]]
-    return {"label": relation["label"], "head": [head["start"], head["end"]], "tail": [tail["start"], tail["end"]],
-            "head_text": head["text"], "tail_text": tail["text"],
-            "confidence": relation.get("confidence"), "extractor": relation.get("extractor")}
+    head, tail = entities[relation.head], entities[relation.tail]
+    return {"label": relation.label, "head": [head.start, head.end], "tail": [tail.start, tail.end],
+            "head_text": head.text, "tail_text": tail.text,
+            "confidence": relation.confidence, "extractor": relation.extractor}
 
 
 def _decision(row: tuple) -> Decision:
@@ -153,31 +154,32 @@ def apply_decisions(stored: StoredDocument, decisions: list[Decision]) -> Stored
         return stored
     by_item = {d.item: d for d in decisions}
     text = stored.document.text
-    entities: list[dict[str, Any]] = []
+    entities: list[Mention] = []
     new_index: dict[tuple[int, int], int] = {}  # extracted and curated spans -> index in the curated list
     seen: set[str] = set()
     for entity in stored.entities:
         key = mention_key(entity)
         seen.add(key)
         decision = by_item.get(key)
-        if decision is not None and decision.original.get("text") != entity["text"]:
+        if decision is not None and decision.original.get("text") != entity.text:
             decision = None  # the document changed under the decision: it no longer applies
         if decision is not None and decision.status == "rejected":
             continue
         curated = entity if decision is None else _curated_mention(entity, decision, text)
-        new_index.setdefault((entity["start"], entity["end"]), len(entities))
-        new_index.setdefault((curated["start"], curated["end"]), len(entities))
+        new_index.setdefault((entity.start, entity.end), len(entities))
+        new_index.setdefault((curated.start, curated.end), len(entities))
         entities.append(curated)
     for decision in decisions:
-        original = decision.original
-        if (decision.kind == "mention" and decision.item not in seen and decision.status in _KEEPS
-                and text[original["start"] : original["end"]] == original["text"]):
+        if decision.kind != "mention" or decision.item in seen or decision.status not in _KEEPS:
+            continue
+        original = Mention.from_dict(decision.original)
+        if text[original.start : original.end] == original.text:
             curated = _curated_mention(original, decision, text)
-            new_index.setdefault((original["start"], original["end"]), len(entities))
-            new_index.setdefault((curated["start"], curated["end"]), len(entities))
+            new_index.setdefault((original.start, original.end), len(entities))
+            new_index.setdefault((curated.start, curated.end), len(entities))
             entities.append(curated)
 
-    relations: list[dict[str, Any]] = []
+    relations: list[Relation] = []
     done: set[tuple[int, int, str]] = set()
 
     def add_relation(record: dict[str, Any], decision: Decision | None) -> None:
@@ -188,16 +190,13 @@ def apply_decisions(stored: StoredDocument, decisions: list[Decision]) -> Stored
         if head is None or tail is None or (head, tail, label) in done:
             return
         done.add((head, tail, label))
-        relation = {"head": head, "tail": tail, "label": label, "confidence": record.get("confidence"),
-                    "extractor": record.get("extractor")}
-        if decision is not None:
-            relation["curation"] = decision.status
-        relations.append(relation)
+        relations.append(Relation(head=head, tail=tail, label=label, confidence=record.get("confidence"),
+                                  extractor=record.get("extractor"), curation=decision.status if decision else None))
 
     seen = set()
     for relation in stored.relations:
         record = relation_record(relation, stored.entities)
-        key = relation_key(record["label"], record["head"], record["tail"])
+        key = relation_key(relation.label, record["head"], record["tail"])
         seen.add(key)
         decision = by_item.get(key)
         if decision is not None and decision.status == "rejected":
@@ -207,7 +206,7 @@ def apply_decisions(stored: StoredDocument, decisions: list[Decision]) -> Stored
         if decision.kind == "relation" and decision.item not in seen and decision.status in _KEEPS:
             add_relation(decision.original, decision)
 
-    facts: list[dict[str, Any]] = []
+    facts: list[Fact] = []
     seen = set()
     for fact in stored.facts:
         key = fact_key(fact)
@@ -218,23 +217,20 @@ def apply_decisions(stored: StoredDocument, decisions: list[Decision]) -> Stored
         facts.append(fact if decision is None else _curated_fact(fact, decision))
     for decision in decisions:
         if decision.kind == "fact" and decision.item not in seen and decision.status in _KEEPS:
-            facts.append(_curated_fact(decision.original, decision))
-    return replace(stored, entities=entities, relations=relations, facts=facts)
+            facts.append(_curated_fact(fact_from_dict(decision.original), decision))
+    return replace(stored, entities=tuple(entities), relations=tuple(relations), facts=tuple(facts))
 
 
-def _curated_mention(entity: dict[str, Any], decision: Decision, text: str) -> dict[str, Any]:
-    curated = {**entity, "curation": decision.status}
-    if decision.status == "corrected" and decision.correction:
-        curated.update(decision.correction)
-        curated["text"] = text[curated["start"] : curated["end"]]
-    return curated
+def _curated_mention(entity: Mention, decision: Decision, text: str) -> Mention:
+    if decision.status != "corrected" or not decision.correction:
+        return replace(entity, curation=decision.status)
+    curated = entity.with_values({**decision.correction, "curation": decision.status})
+    return replace(curated, text=text[curated.start : curated.end])
 
 
-def _curated_fact(fact: dict[str, Any], decision: Decision) -> dict[str, Any]:
-    curated = {**fact, "curation": decision.status}
-    if decision.status == "corrected" and decision.correction:
-        curated.update(decision.correction)
-    return curated
+def _curated_fact(fact: Fact, decision: Decision) -> Fact:
+    correction = decision.correction if decision.status == "corrected" and decision.correction else {}
+    return fact.with_values({"curation": decision.status, **correction})
 
 
 def validate_correction(kind: str, correction: dict[str, Any], original: dict[str, Any],
@@ -268,7 +264,7 @@ def validate_correction(kind: str, correction: dict[str, Any], original: dict[st
             raise InvalidCorrection("the span starts or ends with a space; select the words only", "start")
         out.update({k: v for k, v in (("start", start), ("end", end)) if k in out})
     elif kind == "relation":
-        spans = {(e["start"], e["end"]) for e in stored.entities}
+        spans = {(e.start, e.end) for e in stored.entities}
         for end_name in ("head", "tail"):
             if end_name in out:
                 out[end_name] = [int(v) for v in out[end_name]]
@@ -288,7 +284,7 @@ def validate_correction(kind: str, correction: dict[str, Any], original: dict[st
 
 
 def new_mention(stored: StoredDocument, label: str, start: int, end: int, norm: list[str],
-                concept: str | None) -> dict[str, Any]:
+                concept: str | None) -> Mention:
     """The record of a mention a curator adds where the extractor found none; InvalidCorrection saying what to
     fix. `stored` is the document's curated view: the mention takes the sentence of a mention around it."""
     text = stored.document.text
@@ -304,11 +300,11 @@ def new_mention(stored: StoredDocument, label: str, start: int, end: int, norm: 
     if bad:
         raise InvalidCorrection(f"identifiers must be CURIEs such as MEDDRA:10037844, not {', '.join(bad)}", "norm")
     section = stored.document.section_at(start)
-    sentence = next((list(e["sentence"]) for e in stored.entities
-                     if e.get("sentence") and e["sentence"][0] <= start and end <= e["sentence"][1]), None)
-    return {"label": label, "start": start, "end": end, "text": text[start:end], "norm": norm, "concept": concept,
-            "negated": False, "context": None, "section": section.kind if section else None, "sentence": sentence,
-            "source": "curator"}
+    sentence = next((e.sentence for e in stored.entities
+                     if e.sentence and e.sentence[0] <= start and end <= e.sentence[1]), None)
+    return Mention(label=label, start=start, end=end, text=text[start:end], norm=tuple(norm), concept=concept,
+                   negated=False, context=None, section=section.kind if section else None, sentence=sentence,
+                   source="curator")
 
 
 def new_relation(stored: StoredDocument, label: str, head: tuple[int, int], tail: tuple[int, int],
@@ -318,13 +314,13 @@ def new_relation(stored: StoredDocument, label: str, head: tuple[int, int], tail
         raise InvalidCorrection(f"label {label!r} must be upper case, like HAS_ADVERSE_EVENT", "label")
     ends = {}
     for name, span in (("head", head), ("tail", tail)):
-        ends[name] = next((e for e in stored.entities if (e["start"], e["end"]) == tuple(span)), None)
+        ends[name] = next((e for e in stored.entities if (e.start, e.end) == tuple(span)), None)
         if ends[name] is None:
             raise InvalidCorrection(f"the relation's {name} must be a mention of this document", name)
     if tuple(head) == tuple(tail):
         raise InvalidCorrection("a relation links two different mentions", "tail")
-    return {"label": label, "head": list(head), "tail": list(tail), "head_text": ends["head"]["text"],
-            "tail_text": ends["tail"]["text"], "confidence": 1.0, "extractor": extractor}
+    return {"label": label, "head": list(head), "tail": list(tail), "head_text": ends["head"].text,
+            "tail_text": ends["tail"].text, "confidence": 1.0, "extractor": extractor}
 
 
 class Curation:

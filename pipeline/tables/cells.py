@@ -1,9 +1,12 @@
 """Reading one table cell: counts `31 (94)`, `1/188`, `1/188 (0.5%)`, percentages, dashes, values with a spread
-or a confidence interval, and the footnote markers that trail labels and numbers."""
+or a confidence interval, and the footnote markers that trail labels and numbers; a registry results table's
+cells are its numbers as registered (`Table.numbers`), never read back from their text."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from pipeline.document import CellNumbers, Table
 
 # Footnote markers: symbols, bracketed symbols or letters ("[†]", "[a]"), and runs of asterisks.
 _MARKER_CHARS = "*†‡§¶‖#"
@@ -55,6 +58,25 @@ def to_float(text: str) -> float | None:
     if text.upper() == "NA":
         return None
     return float(text.replace("·", ".").replace("−", "-").replace(",", "."))
+
+
+def row_values(table: Table, index: int) -> list[CellValue]:
+    """What each cell of body row `index` says: the numbers the reader gave (`Table.numbers`), else its text read."""
+    cells = table.rows[index]
+    if table.numbers is None:
+        return [parse_cell(cell) for cell in cells]
+    numbers = table.numbers[index] if index < len(table.numbers) else []
+    return [registered_value(numbers[i] if i < len(numbers) else None, cell) for i, cell in enumerate(cells)]
+
+
+def registered_value(numbers: CellNumbers | None, text: str) -> CellValue:
+    """A cell of a registry results table from its numbers: a count (maybe of a total), or a value with its
+    spread or interval; a cell without numbers is text, or missing when empty."""
+    if numbers is None:
+        return CellValue("text" if text.strip() else "missing")
+    if numbers.n is not None:
+        return CellValue("count", n=numbers.n, total=numbers.total, value=numbers.value)
+    return CellValue("value", value=numbers.value, spread=numbers.spread, interval=numbers.interval)
 
 
 def parse_cell(text: str) -> CellValue:

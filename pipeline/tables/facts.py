@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from pipeline.document import Document, Table
 from pipeline.lexicons import ConceptNormalizer
-from pipeline.tables.cells import CellValue, parse_cell, percent_mismatch, row_total, strip_markers
+from pipeline.records import IncidenceFact, OutcomeFact, RegimenDrug, ResponseFact, TableFact, TableReport
+from pipeline.tables.cells import CellValue, percent_mismatch, row_total, row_values, strip_markers
 from pipeline.tables.classify import classify
 from pipeline.tables.events import normalize_event
 from pipeline.tables.regimen import Regimens, arm_name
@@ -20,8 +20,6 @@ _LABEL_GRADE = re.compile(r"[,;]\s*((?:grades?|gr\.?)\s*[^,;]+)$", re.I)
 _CODE_IN_LABEL = re.compile(r"\(([A-Za-z]{2,3})\)\s*$")
 _SERIOUS = re.compile(r"\bserious\b", re.I)
 _NON_SERIOUS = re.compile(r"non-?\s?serious|\bother\b.*adverse", re.I)
-_UNIT = re.compile(r"^Unit of measure:\s*(.+)$")
-_OUTCOME_KIND = re.compile(r"^(primary|secondary|other|post-hoc)\b.*\boutcome measure$", re.I)
 
 
 @dataclass(frozen=True)
@@ -29,16 +27,17 @@ class ColumnGroup:
     """Who a count column is about: arm label, its regimen, the other header names (population, assessment)."""
 
     arm: str | None
-    regimen: list[dict[str, Any]]
+    regimen: tuple[RegimenDrug, ...]
     column_label: str | None
     arm_kind: str | None = None  # "placebo" or "no_drug" for an arm that gets no drug (Regimens.arm_kind)
 
 
 @dataclass
 class _Row:
-    """One body row read for its facts."""
+    """One body row read for its facts, with what each of its cells says (`values`)."""
 
     index: int
+    values: list[CellValue]
     event: str
     grade: str | None
     total: int | None
@@ -49,12 +48,12 @@ class _Row:
 
 
 def table_facts_of(document: Document, table: Table, normalizer: ConceptNormalizer,
-                   regimens: Regimens) -> list[dict[str, Any]]:
+                   regimens: Regimens) -> list[TableReport | TableFact]:
     """The "table" report of `table` followed by the facts read from its cells."""
     classification = classify(table)
     layout = read_layout(table)
     groups = _column_groups(document, table, layout, regimens)
-    facts: list[dict[str, Any]] = []
+    facts: list[TableFact] = []
     if classification in ("adverse_events", "laboratory"):
         facts = _incidence_facts(table, layout, groups, normalizer, classification, is_registry_results(document, table))
     elif classification == "response":
@@ -67,8 +66,8 @@ def table_facts_of(document: Document, table: Table, normalizer: ConceptNormaliz
         warnings.append(f"classified {classification} but no count cells were read")
     by_row: dict[tuple[int, str], list[int]] = {}
     for fact in facts:
-        for warning in fact["warnings"]:
-            by_row.setdefault((fact["row"], warning), []).append(fact["column"])
+        for warning in fact.warnings:
+            by_row.setdefault((fact.row, warning), []).append(fact.column)
     cell_warnings = [
         f"row {row}: {warning} (column{'s' if len(cols) > 1 else ''} {', '.join(map(str, cols))})"
         for (row, warning), cols in by_row.items()
@@ -76,14 +75,12 @@ def table_facts_of(document: Document, table: Table, normalizer: ConceptNormaliz
     warnings += cell_warnings[:MAX_TABLE_WARNINGS]
     if len(cell_warnings) > MAX_TABLE_WARNINGS:
         warnings.append(f"... and {len(cell_warnings) - MAX_TABLE_WARNINGS} more cell warnings")
-    arms = list(dict.fromkeys(fact["arm"] for fact in facts if fact.get("arm")))
+    arms = list(dict.fromkeys(fact.arm for fact in facts if fact.arm))
     if not arms:
         arms = list(dict.fromkeys(group.arm for group in groups.values() if group.arm))
-    report = {
-        "kind": "table", "table": table.id, "caption": table.caption, "classification": classification,
-        "rows": len(table.rows), "facts": len(facts), "arms": arms, "warnings": warnings,
-        "page": table.page, "section": table.section,
-    }
+    report = TableReport(table=table.id, caption=table.caption, classification=classification, rows=len(table.rows),
+                         facts=len(facts), arms=tuple(arms), warnings=tuple(warnings), page=table.page,
+                         section=table.section)
     return [report, *facts]
 
 
@@ -96,19 +93,20 @@ def _column_groups(document: Document, table: Table, layout: Layout, regimens: R
     """Arm and regimen of each count or value column."""
     columns = [column for column in layout.columns if column.role in ("count", "value")]
     if is_registry_results(document, table):  # registry results: every group column is an arm (group title as registered)
-        return {c.index: ColumnGroup(c.header or None, regimens.of_arm(c.header), None, regimens.arm_kind(c.header))
+        return {c.index: ColumnGroup(c.header or None, tuple(regimens.of_arm(c.header)), None,
+                                     regimens.arm_kind(c.header))
                 for c in columns}
     arm_layers = {c.index: next((layer for layer in reversed(c.layers) if regimens.names_arm(layer)), None) for c in columns}
     any_arm = any(arm_layers.values())
-    caption_regimen = regimens.of_caption(table.caption)
+    caption_regimen = tuple(regimens.of_caption(table.caption))
     groups = {}
     for column in columns:
         arm = arm_layers[column.index] or (column.layers[-1] if any_arm and column.layers else None)
         others = " / ".join(layer for layer in column.layers if layer != arm) or None
         if arm:
-            groups[column.index] = ColumnGroup(arm, regimens.of_arm(arm), others, regimens.arm_kind(arm))
+            groups[column.index] = ColumnGroup(arm, tuple(regimens.of_arm(arm)), others, regimens.arm_kind(arm))
         else:
-            groups[column.index] = ColumnGroup(arm_name(caption_regimen), caption_regimen, others)
+            groups[column.index] = ColumnGroup(arm_name(list(caption_regimen)), caption_regimen, others)
     return groups
 
 
@@ -123,7 +121,8 @@ def _walk(table: Table, layout: Layout, grades_in_rows: bool):
         if not cells:
             continue
         label, markers = strip_markers(cells[0])
-        new_columns = regraded(columns, cells)
+        values = row_values(table, index)
+        new_columns = regraded(columns, cells, values)
         if new_columns is not None:
             columns, section, group = new_columns, label, None
             continue
@@ -131,7 +130,7 @@ def _walk(table: Table, layout: Layout, grades_in_rows: bool):
             group = label or group
             continue
         if is_count_row(label):
-            totals = {i: v.n for i, cell in enumerate(cells) if i > 0 and (v := parse_cell(cell)).n}
+            totals = {i: v.n for i, v in enumerate(values) if i > 0 and v.n}
             continue
         label, override = row_total(label)
         label, inner_markers = strip_markers(label)
@@ -142,7 +141,7 @@ def _walk(table: Table, layout: Layout, grades_in_rows: bool):
             label_grade, label = grade_of(suffix.group(1)), label[: suffix.start()].strip()
         row_grade = grade_of(label, bare_numbers=grades_in_rows and group is not None)
         event = group if row_grade and group else label
-        row = _Row(index, event, row_grade or label_grade, override, markers, group if event != group else None,
+        row = _Row(index, values, event, row_grade or label_grade, override, markers, group if event != group else None,
                    section, [])
         key = (event, row.grade, group, tuple(cell.strip() for cell in cells[1:]))
         if key in seen:
@@ -164,7 +163,7 @@ def _total(value: CellValue, row: _Row, column: Column, layout: Layout, totals: 
     return (value.total if value.total is not None else expected), warnings
 
 
-def _count_fields(value: CellValue, total: int | None) -> tuple[dict[str, Any], list[str]]:
+def _count_fields(value: CellValue, total: int | None) -> tuple[dict[str, int | float | str | None], list[str]]:
     warnings = []
     n = value.n
     if n is not None and total is not None and n > total:
@@ -173,10 +172,7 @@ def _count_fields(value: CellValue, total: int | None) -> tuple[dict[str, Any], 
         mismatch = percent_mismatch(n, total, value.percent, value.percent_bound)
         if mismatch:
             warnings.append(mismatch)
-    fields = {"n": n, "total": total, "percent": value.percent}
-    if value.percent_bound:
-        fields["percent_bound"] = value.percent_bound
-    return fields, warnings
+    return {"n": n, "total": total, "percent": value.percent, "percent_bound": value.percent_bound or None}, warnings
 
 
 def _serious(*texts: str | None) -> bool | None:
@@ -191,7 +187,7 @@ def _serious(*texts: str | None) -> bool | None:
 def _incidence_facts(
     table: Table, layout: Layout, groups: dict[int, ColumnGroup], normalizer: ConceptNormalizer, classification: str,
     registry: bool,
-) -> list[dict[str, Any]]:
+) -> list[IncidenceFact]:
     grades_in_rows = bool(re.search(r"\bgrades?\b|\bseverity\b", table.caption, re.I)) or any(
         grade_of(row[0]) for row in table.rows if row
     )
@@ -204,27 +200,23 @@ def _incidence_facts(
         for column in columns[1:]:
             if column.index not in groups or column.index >= len(cells):
                 continue
-            value = parse_cell(cells[column.index])
+            value = row.values[column.index]
             if value.kind in ("missing", "text") or (value.kind == "value" and value.n is None):
                 continue
             total, warnings = _total(value, row, column, layout, totals)
             counts, count_warnings = _count_fields(value, total)
             group = groups[column.index]
-            fact = {
-                "kind": "incidence", "table": table.id, "row": row.index, "column": column.index,
-                "cell": cells[column.index], "event": row.event,
-                "norm": list(concept.curies) if concept else [], "concept": concept.name if concept else None,
-                "grade": row.grade or column.grade, **counts,
-                "arm": group.arm, "arm_kind": group.arm_kind, "regimen": group.regimen, "dose": column.dose,
-                "serious": _serious(row.group, row.section, row.event, table.caption),
-                "warnings": row.warnings + warnings + count_warnings,
-                "column_label": group.column_label, "group": row.group, "section": row.section,
-                "category": category, "laboratory": classification == "laboratory" or _is_laboratory(row.section),
-            }
-            markers = row.markers + value.markers
-            if markers:
-                fact["markers"] = markers
-            facts.append(fact)
+            facts.append(IncidenceFact(
+                table=table.id, row=row.index, column=column.index, cell=cells[column.index], event=row.event,
+                norm=tuple(concept.curies) if concept else (), concept=concept.name if concept else None,
+                grade=row.grade or column.grade, **counts,
+                arm=group.arm, arm_kind=group.arm_kind, regimen=group.regimen, dose=column.dose,
+                serious=_serious(row.group, row.section, row.event, table.caption),
+                warnings=tuple(row.warnings + warnings + count_warnings),
+                column_label=group.column_label, group=row.group, section=row.section,
+                category=category, laboratory=classification == "laboratory" or _is_laboratory(row.section),
+                markers=row.markers + value.markers,
+            ))
     return facts
 
 
@@ -245,7 +237,7 @@ def response_code(category: str) -> str | None:
     return codes.get(stripped)
 
 
-def _response_facts(table: Table, layout: Layout, groups: dict[int, ColumnGroup]) -> list[dict[str, Any]]:
+def _response_facts(table: Table, layout: Layout, groups: dict[int, ColumnGroup]) -> list[ResponseFact]:
     facts = []
     for row, columns, totals in _walk(table, layout, grades_in_rows=False):
         code = response_code(row.event)
@@ -253,26 +245,22 @@ def _response_facts(table: Table, layout: Layout, groups: dict[int, ColumnGroup]
         for column in columns[1:]:
             if column.index not in groups or column.index >= len(cells):
                 continue
-            value = parse_cell(cells[column.index])
+            value = row.values[column.index]
             if code is None or value.kind not in ("count", "percent", "zero"):
                 continue
             total, warnings = _total(value, row, column, layout, totals)
             counts, count_warnings = _count_fields(value, total)
             group = groups[column.index]
-            facts.append({
-                "kind": "response", "table": table.id, "row": row.index, "column": column.index,
-                "cell": cells[column.index], "category": row.event, "code": code, **counts,
-                "arm": group.arm, "arm_kind": group.arm_kind, "regimen": group.regimen,
-                "warnings": row.warnings + warnings + count_warnings,
-                "column_label": group.column_label,
-            })
+            facts.append(ResponseFact(
+                table=table.id, row=row.index, column=column.index, cell=cells[column.index], category=row.event,
+                code=code, **counts, arm=group.arm, arm_kind=group.arm_kind, regimen=group.regimen,
+                warnings=tuple(row.warnings + warnings + count_warnings), column_label=group.column_label,
+            ))
     return facts
 
 
-def _outcome_facts(table: Table, layout: Layout, groups: dict[int, ColumnGroup]) -> list[dict[str, Any]]:
-    unit = next((m.group(1).strip() for note in table.footnotes if (m := _UNIT.match(note))), None)
-    kind = next((m.group(1).lower() for note in table.footnotes if (m := _OUTCOME_KIND.match(note))), None)
-    outcome_kind = "other" if kind == "post-hoc" else kind
+def _outcome_facts(table: Table, layout: Layout, groups: dict[int, ColumnGroup]) -> list[OutcomeFact]:
+    unit, outcome_kind = table.unit, table.outcome_kind
     measure = layout.columns[0].header if layout.columns else ""
     is_ci = bool(re.search(r"confidence interval", measure, re.I))
     facts = []
@@ -281,22 +269,19 @@ def _outcome_facts(table: Table, layout: Layout, groups: dict[int, ColumnGroup])
         for column in columns[1:]:
             if column.index not in groups or column.index >= len(cells):
                 continue
-            value = parse_cell(cells[column.index])
+            value = row.values[column.index]
             number = value.value if value.value is not None else value.percent
             if number is None and value.n is not None:
                 number = float(value.n)
             if number is None:
                 continue
             group = groups[column.index]
-            fact = {
-                "kind": "outcome_result", "table": table.id, "row": row.index, "column": column.index,
-                "cell": cells[column.index], "endpoint": table.caption, "outcome_kind": outcome_kind,
-                "value": number, "unit": unit,
-                "ci": list(value.interval) if is_ci and value.interval else None,
-                "arm": group.arm, "arm_kind": group.arm_kind, "regimen": group.regimen, "warnings": row.warnings,
-                "measure": measure or None, "category": row.event if row.event and row.event != unit else None,
-            }
-            if value.spread is not None:
-                fact["spread"] = value.spread
-            facts.append(fact)
+            facts.append(OutcomeFact(
+                table=table.id, row=row.index, column=column.index, cell=cells[column.index], endpoint=table.caption,
+                outcome_kind=outcome_kind, value=number, unit=unit,
+                ci=tuple(value.interval) if is_ci and value.interval else None,
+                arm=group.arm, arm_kind=group.arm_kind, regimen=group.regimen, warnings=tuple(row.warnings),
+                measure=measure or None, category=row.event if row.event and row.event != unit else None,
+                spread=value.spread,
+            ))
     return facts

@@ -19,12 +19,12 @@ Registry results tables are left out: their row labels are registered terms, rea
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from spacy.language import Language
 
 from pipeline.document import Document, Table
 from pipeline.nlp.context import ContextRules
+from pipeline.records import CellMention
 from pipeline.tables.cells import parse_cell, strip_markers
 from pipeline.tables.classify import classify
 from pipeline.tables.vocabulary import drug_code_patterns
@@ -33,7 +33,7 @@ _CELL_MENTION_LABELS = ("DRUG", "DRUG_CLASS")  # adverse-event row labels are re
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 
 
-def table_cell_mentions(nlp: Language, document: Document, rules: ContextRules | None = None) -> list[dict[str, Any]]:
+def table_cell_mentions(nlp: Language, document: Document, rules: ContextRules | None = None) -> list[CellMention]:
     """The "cell_mention" facts of every paper table of `document` (none for registry results tables)."""
     rules = rules or ContextRules.load()
     cells: list[tuple[Table, int, int, str, str | None]] = []
@@ -52,31 +52,28 @@ def table_cell_mentions(nlp: Language, document: Document, rules: ContextRules |
                 cues = " ".join([table.caption, headers[column] if column < len(headers) else "", group, row[0]])
                 role = "prior_therapy" if rules.prior_therapy.search(cues.lower()) else ("baseline" if baseline else None)
                 cells.append((table, row_index, column, cell, role))
-    facts: list[dict[str, Any]] = []
+    facts: list[CellMention] = []
     for (table, row, column, cell, role), doc in zip(cells, nlp.pipe(cell for *_, cell, _ in cells)):
         drugs = [ent for ent in doc.ents if ent.label_ in _CELL_MENTION_LABELS]
+        where = {"table": table.id, "row": row, "column": column, "cell": cell, "role": role}
         if not drugs and role == "prior_therapy" and (code := _drug_code(cell)) is not None:
-            facts.append(code | {"table": table.id, "row": row, "column": column, "cell": cell, "role": role})
+            facts.append(CellMention(**where, start=code[0], end=code[1], text=code[2], label="DRUG", norm=(),
+                                     concept=code[2], negated=False))
         for ent in drugs:
-            facts.append({
-                "kind": "cell_mention", "table": table.id, "row": row, "column": column, "cell": cell,
-                "start": ent.start_char, "end": ent.end_char, "text": ent.text, "label": ent.label_,
-                "norm": list(ent._.norm or []), "concept": ent._.concept, "negated": bool(ent._.negated),
-                "role": role,
-            })
+            facts.append(CellMention(**where, start=ent.start_char, end=ent.end_char, text=ent.text, label=ent.label_,
+                                     norm=tuple(ent._.norm or ()), concept=ent._.concept, negated=bool(ent._.negated)))
     return facts
 
 
-def _drug_code(cell: str) -> dict[str, Any] | None:
-    """A "cell_mention" of an investigational drug a prior-therapy cell names by its code alone ("ABT-510"),
-    which no lexicon holds: the code is its concept, with no identifier."""
+def _drug_code(cell: str) -> tuple[int, int, str] | None:
+    """The span (start, end, text) of an investigational drug a prior-therapy cell names by its code alone
+    ("ABT-510"), which no lexicon holds: the code is its concept, with no identifier."""
     text, _ = strip_markers(cell)
     text = text.strip()
     if not any(pattern.fullmatch(text) for pattern in drug_code_patterns()):
         return None
     start = max(cell.find(text), 0)
-    return {"kind": "cell_mention", "start": start, "end": start + len(text), "text": text, "label": "DRUG",
-            "norm": [], "concept": text, "negated": False}
+    return start, start + len(text), text
 
 
 def _column_headers(table: Table) -> list[str]:

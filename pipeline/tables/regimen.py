@@ -3,11 +3,10 @@ it names, or, for a table about one treatment group, the drugs of its caption.""
 from __future__ import annotations
 
 import re
-from typing import Any
-
 from pipeline.document import Document, Intervention
 from pipeline.lexicons import Lexicon
 from pipeline.lexicons.normalize import fold
+from pipeline.records import RegimenDrug
 
 _TOKEN = re.compile(r"[A-Za-z0-9]+|[^\sA-Za-z0-9]")
 _DOSE_AFTER = re.compile(r"^\s*\(([^()]*\d[^()]*)\)")
@@ -21,27 +20,25 @@ _PLACEBO = re.compile(r"\b(?:placebos?|vehicle|sham|dummy|mock)\b", re.I)
 _ARM_WORDS = re.compile(r"\b(?:placebo|control|vehicle|sham|arm|group|cohort|standard (?:of )?care|usual care|dose level)\b", re.I)
 
 
-def drugs_in(lexicon: Lexicon, text: str) -> list[dict[str, Any]]:
+def drugs_in(lexicon: Lexicon, text: str) -> list[RegimenDrug]:
     """Drugs the lexicon finds in `text`, as written, each with its CURIEs, its concept's name and the dose in
     parentheses after it."""
     tokens = list(_TOKEN.finditer(text))
-    found: list[dict[str, Any]] = []
+    found: list[RegimenDrug] = []
     for match in lexicon.match([token.group() for token in tokens]):
         if match.concept.label != "DRUG":
             continue
         start, end = tokens[match.start].start(), tokens[match.end - 1].end()
-        drug: dict[str, Any] = {"name": text[start:end], "norm": list(match.concept.curies),
-                                "concept": match.concept.name}
         dose = _DOSE_AFTER.match(text[end:])
-        if dose:
-            drug["dose"] = dose.group(1).strip()
+        drug = RegimenDrug(name=text[start:end], norm=tuple(match.concept.curies), concept=match.concept.name,
+                           dose=dose.group(1).strip() if dose else None)
         if not any(_same(drug, other) for other in found):
             found.append(drug)
     return found
 
 
-def _same(one: dict[str, Any], other: dict[str, Any]) -> bool:
-    return fold(one["name"]) == fold(other["name"]) or bool(set(one["norm"]) & set(other["norm"]))
+def _same(one: RegimenDrug, other: RegimenDrug) -> bool:
+    return fold(one.name) == fold(other.name) or bool(set(one.norm) & set(other.norm))
 
 
 class Regimens:
@@ -51,14 +48,14 @@ class Regimens:
         self.lexicon = lexicon
         self.interventions: list[Intervention] = document.trial.interventions if document.trial else []
 
-    def of_arm(self, label: str) -> list[dict[str, Any]]:
+    def of_arm(self, label: str) -> list[RegimenDrug]:
         """Drugs of the arm a column header names: drugs in the header, then the drugs of the registry
         interventions given in that arm group or named in the header."""
         regimen = drugs_in(self.lexicon, label)
         unidentified = []  # registry names the lexicon does not know; kept only when nothing else is known
         for intervention in self._interventions_of(label):
             for drug in self._intervention_drugs(intervention):
-                if not drug["norm"]:
+                if not drug.norm:
                     unidentified.append(drug)
                 elif not any(_same(drug, other) for other in regimen):
                     regimen.append(drug)
@@ -75,7 +72,7 @@ class Regimens:
             return "no_drug"
         return None
 
-    def intervention_drugs(self, intervention: Intervention) -> list[dict[str, Any]]:
+    def intervention_drugs(self, intervention: Intervention) -> list[RegimenDrug]:
         """The drugs of a registry intervention (none for a placebo)."""
         return self._intervention_drugs(intervention)
 
@@ -83,7 +80,7 @@ class Regimens:
         """Whether a column name is a treatment arm (a drug, a registry arm, or an arm word like "placebo")."""
         return bool(_ARM_WORDS.search(label) or self._interventions_of(label) or drugs_in(self.lexicon, label))
 
-    def of_caption(self, caption: str) -> list[dict[str, Any]]:
+    def of_caption(self, caption: str) -> list[RegimenDrug]:
         """Drugs named in a caption ("... treated with IL-21 (30 mcg/kg) plus sorafenib"); the registry's
         interventions when the caption names none and the trial has one arm."""
         regimen = drugs_in(self.lexicon, caption)
@@ -108,7 +105,7 @@ class Regimens:
                 found.append(intervention)
         return found
 
-    def _intervention_drugs(self, intervention: Intervention) -> list[dict[str, Any]]:
+    def _intervention_drugs(self, intervention: Intervention) -> list[RegimenDrug]:
         """The drugs of a registry intervention: the lexicon drug its name is, else the drugs its name names when
         they are several ("TMC114/RTV": darunavir and ritonavir, though its other name "TMC114" is darunavir
         alone), else the lexicon drug an other name is, else the drugs its name and other names mention ("Arm
@@ -123,14 +120,14 @@ class Regimens:
         for name in [intervention.name, *intervention.other_names]:
             concepts = [concept for concept in self.lexicon.lookup(name) if concept.label == "DRUG"]
             if concepts:
-                return [{"name": intervention.name, "norm": list(concepts[0].curies), "concept": concepts[0].name}]
-        drugs: list[dict[str, Any]] = []
+                return [RegimenDrug(name=intervention.name, norm=tuple(concepts[0].curies), concept=concepts[0].name)]
+        drugs: list[RegimenDrug] = []
         for name in [intervention.name, *intervention.other_names]:
             drugs += [drug for drug in drugs_in(self.lexicon, name) if not any(_same(drug, d) for d in drugs)]
         if drugs:
             return drugs
         if intervention.type.lower() in DRUG_INTERVENTION_TYPES and _PLAIN_NAME.fullmatch(intervention.name.strip()):
-            return [{"name": intervention.name, "norm": []}]
+            return [RegimenDrug(name=intervention.name, norm=())]
         return []
 
 
@@ -144,6 +141,6 @@ def _words(text: str) -> str:
     return " " + " ".join(re.findall(r"\w+", text.lower())) + " "
 
 
-def arm_name(regimen: list[dict[str, Any]]) -> str | None:
+def arm_name(regimen: list[RegimenDrug]) -> str | None:
     """"IL-21 + sorafenib" for a regimen read from a caption."""
-    return " + ".join(drug["name"] for drug in regimen) or None
+    return " + ".join(drug.name for drug in regimen) or None

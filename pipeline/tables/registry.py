@@ -4,25 +4,26 @@ from what was registered rather than from words found in its text:
 - "intervention": each registered intervention with its type, arms and drugs; `role` is "drug", "placebo" or
   "non_drug" (a device, procedure or behaviour: an intervention of the trial, with no drug);
 - "condition": each registered condition, as registered, with the identifiers of the lexicon concept whose
-  whole name it is ("Squamous cell non-small cell lung cancer" stays that, never "lung non-small cell carcinoma");
+  whole name it is ("Squamous cell non-small cell lung cancer" stays that, never "lung non-small cell carcinoma"),
+  or of the same disease without its stage words ("Metastatic Renal Cell Carcinoma" is renal cell carcinoma);
 - "outcome": each registered outcome measure with its kind (primary, secondary, other).
 """
 from __future__ import annotations
 
-from typing import Any
-
 from pipeline.document import Document
 from pipeline.lexicons import Concept, Lexicon
+from pipeline.lexicons.concepts import ConditionQualifiers, qualifier_count, unstaged_condition
 from pipeline.lexicons.normalize import fold
+from pipeline.records import Fact, RegisteredCondition, RegisteredIntervention, RegisteredOutcome
 from pipeline.tables.regimen import DRUG_INTERVENTION_TYPES, Regimens, is_placebo
 
 
-def registry_facts_of(document: Document, lexicon: Lexicon, regimens: Regimens) -> list[dict[str, Any]]:
+def registry_facts_of(document: Document, lexicon: Lexicon, regimens: Regimens) -> list[Fact]:
     """The intervention, condition and outcome facts of a registry record (none for other documents)."""
     trial = document.trial
     if trial is None:
         return []
-    facts: list[dict[str, Any]] = []
+    facts: list[Fact] = []
     for intervention in trial.interventions:
         if is_placebo(intervention):
             role = "placebo"
@@ -30,19 +31,30 @@ def registry_facts_of(document: Document, lexicon: Lexicon, regimens: Regimens) 
             role = "drug"
         else:
             role = "non_drug"
-        facts.append({
-            "kind": "intervention", "name": intervention.name, "type": intervention.type, "role": role,
-            "arms": list(intervention.arm_groups), "other_names": list(intervention.other_names),
-            "drugs": regimens.intervention_drugs(intervention) if role == "drug" else [],
-        })
+        facts.append(RegisteredIntervention(
+            name=intervention.name, type=intervention.type, role=role, arms=tuple(intervention.arm_groups),
+            other_names=tuple(intervention.other_names),
+            drugs=tuple(regimens.intervention_drugs(intervention)) if role == "drug" else (),
+        ))
     for condition in trial.conditions:
-        concept = whole_name_concept(lexicon, condition, "DISEASE")
-        facts.append({"kind": "condition", "name": condition, "norm": list(concept.curies) if concept else [],
-                      "concept": concept.name if concept else None})
+        concept = registered_condition_concept(lexicon, condition)
+        facts.append(RegisteredCondition(name=condition, norm=tuple(concept.curies) if concept else (),
+                                         concept=concept.name if concept else None))
     for outcome in trial.outcomes:
-        facts.append({"kind": "outcome", "name": outcome.measure, "outcome_kind": outcome.kind,
-                      "time_frame": outcome.time_frame})
+        facts.append(RegisteredOutcome(name=outcome.measure, outcome_kind=outcome.kind, time_frame=outcome.time_frame))
     return facts
+
+
+def registered_condition_concept(lexicon: Lexicon, name: str) -> Concept | None:
+    """The concept of a registered condition: the disease whose whole name it is, or, for a staged name with no
+    MeSH heading of its own, the disease without its stage words (`unstaged_condition`)."""
+    concept = whole_name_concept(lexicon, name, "DISEASE")
+    words = name.split()
+    count = qualifier_count(words, ConditionQualifiers.load().stage)
+    if count:
+        unstaged = unstaged_condition(lexicon, " ".join(words[count:]), concept.curies if concept else ())
+        concept = unstaged or concept
+    return concept
 
 
 def whole_name_concept(lexicon: Lexicon, name: str, label: str) -> Concept | None:

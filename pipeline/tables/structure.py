@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from pipeline.document import Table
-from pipeline.tables.cells import header_total, parse_cell, strip_markers
+from pipeline.tables.cells import CellValue, header_total, row_values, strip_markers
 from pipeline.tables.vocabulary import count_row_labels, grade_patterns
 
 _MEASURE = re.compile(
@@ -119,6 +119,7 @@ def read_layout(table: Table) -> Layout:
     layers = header_layers(table.header_rows, width)
     first_header = " ".join(layer[0] for layer in layers)
     default_total = header_total(first_header) or header_total(table.caption)
+    body = [row_values(table, index) for index in range(len(table.rows))]
     columns = []
     for index in range(width):
         names, grade, total, dose, measure = [], None, None, None, None
@@ -132,17 +133,18 @@ def read_layout(table: Table) -> Layout:
             dose = cell_dose or dose
             measure = cell_measure or measure
         header = " / ".join(texts)
-        role = "label" if index == 0 else _role(header, [row[index] for row in table.rows if index < len(row)])
+        role = "label" if index == 0 else _role(header, [values[index] for row, values in zip(table.rows, body)
+                                                         if index < len(row) and row[index].strip()])
         columns.append(Column(index, header, tuple(names), grade, total, dose, measure, role))
     return Layout(columns, default_total)
 
 
-def _role(header: str, cells: list[str]) -> str:
+def _role(header: str, values: list[CellValue]) -> str:
+    """What a body column holds, from its header and the values of its non-empty cells."""
     if _STATISTIC.search(header):
         return "statistic"
     if _TEXT_HEADER.search(header):
         return "text"
-    values = [parse_cell(cell) for cell in cells if cell.strip()]
     if not values:
         return "count"
     counts = sum(1 for value in values if value.kind in ("count", "percent", "zero"))
@@ -152,11 +154,11 @@ def _role(header: str, cells: list[str]) -> str:
     return "value" if numbers * 2 >= len(values) else "text"
 
 
-def regraded(columns: list[Column], row: list[str]) -> list[Column] | None:
+def regraded(columns: list[Column], row: list[str], values: list[CellValue]) -> list[Column] | None:
     """Columns with the grades of a header row repeated inside the body ("Laboratory abnormality | Any grade |
-    Grade 3 n (%)"), or None when `row` is not such a row."""
+    Grade 3 n (%)"), or None when `row` (whose cells say `values`) is not such a row."""
     cells = [(index, cell) for index, cell in enumerate(row) if index > 0 and cell.strip()]
-    if len(cells) < 2 or any(parse_cell(cell).is_number for _, cell in cells):
+    if len(cells) < 2 or any(values[index].is_number for index, _ in cells):
         return None
     grades = {index: grade_of(cell) for index, cell in cells}
     if not any(grades.values()):

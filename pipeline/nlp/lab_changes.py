@@ -1,0 +1,141 @@
+"""Adverse events stated as a change in a laboratory value: "grade 3 elevations in creatinine and hepatic
+transaminases", "elevated ALT", "a rise in serum lipase", "neutrophil count decreases".
+
+Each becomes a DISEASE mention over the reported phrase (the context component then gives it its role,
+negation and grade), named by the MedDRA preferred term of its analyte and direction ("Blood creatinine
+increased", "Transaminases increased"); the words that state a change are in models/rules/lab_changes.tsv. A
+change MedDRA has no term for ("elevated mood", "increased appetite" is a term, and found) names no event.
+A second analyte joined by "and"/"or" shares the first one's change word ("creatinine and hepatic
+transaminases"). Tokens already in a mention are left to it, but for a mention inside the phrase that is a
+drug (an analyte is measured, not given: "decreased potassium") or a model span no concept was found for.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from spacy.tokens import Doc, Span
+
+from pipeline.errors import RulesError
+from pipeline.lexicons import LEXICON_ENTRY, lexicon_files, load_normalizer
+from pipeline.lexicons.concepts import GENERIC_EVENT_WORDS
+from pipeline.nlp.data_files import DataFilesComponent
+from pipeline.resources import numbered_rules_tsv
+
+DEFAULT_WORDS = "rules/lab_changes.tsv"
+PLACES = ("before", "of", "after", "specimen")
+SOURCE = "rule"
+_ANALYTE_WORDS = 3  # longest analyte name tried ("alanine aminotransferase level")
+_LINKS = frozenset({"in", "of"})
+_JOINS = frozenset({"and", "or", ","})
+
+
+def _gives_way(ent: Span) -> bool:
+    """Whether a mention inside a lab change's phrase gives way to it: a drug (the analyte), or a model span
+    with no identifier ("decreased potassium")."""
+    return ent.label_ == "DRUG" or (ent._.source == "model" and not ent._.norm)
+
+
+@dataclass(frozen=True)
+class LabChange:
+    """One found change: tokens `start`..`end` of the reported phrase, the preferred term and its code."""
+
+    start: int
+    end: int
+    name: str
+    curie: str
+
+
+class LabChanges(DataFilesComponent):
+    """Adds a DISEASE mention for each change in a laboratory value that names a MedDRA preferred term."""
+
+    def __init__(self, words_path: str | Path = DEFAULT_WORDS, lexicon_dir: str | None = None) -> None:
+        self.data_files = {"lab_changes.tsv": str(words_path), **lexicon_files(lexicon_dir),
+                           "generic_event_words.tsv": GENERIC_EVENT_WORDS}
+
+    def load_data(self) -> None:
+        path = self.data_path("lab_changes.tsv")
+        self.words: dict[str, dict[str, str]] = {place: {} for place in PLACES}
+        for line, row in numbered_rules_tsv(path, ("word", "direction", "place")):
+            if row["place"] not in PLACES:
+                raise RulesError(path, line, f"place {row['place']!r} is none of {', '.join(PLACES)}")
+            if (row["direction"] == "-") != (row["place"] == "specimen"):
+                raise RulesError(path, line, "a specimen word has the direction '-', a change word a direction")
+            self.words[row["place"]][row["word"].lower()] = row["direction"].lower()
+        self.normalizer = load_normalizer(self.data_path(LEXICON_ENTRY).parent,
+                                          self.data_path("generic_event_words.tsv"))
+
+    def __call__(self, doc: Doc) -> Doc:
+        self.ensure_loaded()
+        owner = {i: ent for ent in doc.ents for i in range(ent.start, ent.end)}
+        found: list[LabChange] = []
+        taken: set[int] = set()
+        for token in doc:
+            for change in self._changes_at(doc, token.i):
+                span = range(change.start, change.end)
+                inside = {owner[i] for i in span if i in owner}
+                if taken.intersection(span) or any(
+                        not _gives_way(ent) or ent.start < change.start or ent.end > change.end for ent in inside):
+                    continue
+                found.append(change)
+                taken.update(span)
+        if found:
+            kept = [ent for ent in doc.ents if not taken.intersection(range(ent.start, ent.end))]
+            doc.ents = sorted([*kept, *map(lambda change: self._mention(doc, change), found)], key=lambda s: s.start)
+        return doc
+
+    def _changes_at(self, doc: Doc, i: int) -> list[LabChange]:
+        """The changes whose change word is token `i` (two when a second analyte shares it)."""
+        word = doc[i].lower_
+        if word in self.words["of"] and i + 1 < len(doc) and doc[i + 1].lower_ in _LINKS:
+            first = self._analyte_after(doc, i + 2, self.words["of"][word], i, article=True)
+        elif word in self.words["before"]:
+            first = self._analyte_after(doc, i + 1, self.words["before"][word], i)
+        elif word in self.words["after"]:
+            first = self._analyte_before(doc, i, self.words["after"][word])
+            return [first] if first else []
+        else:
+            return []
+        if first is None:
+            return []
+        changes = [first]
+        if first.end + 1 < len(doc) and doc[first.end].lower_ in _JOINS:
+            second = self._analyte_after(doc, first.end + 1, self.words["of"].get(word) or self.words["before"][word])
+            if second is not None:
+                changes.append(second)
+        return changes
+
+    def _analyte_after(self, doc: Doc, start: int, direction: str, phrase_start: int | None = None,
+                       article: bool = False) -> LabChange | None:
+        """The longest analyte name from token `start` on (after "the" with `article`: "a rise in the"), a specimen
+        word taken into the phrase but not the term ("serum lipase": Lipase increased)."""
+        if article and start < len(doc) and doc[start].lower_ == "the":
+            start += 1
+        for end in range(min(len(doc), start + _ANALYTE_WORDS), start, -1):
+            term = self._term(doc[start:end], direction)
+            if term is None and doc[start].lower_ in self.words["specimen"] and end > start + 1:
+                term = self._term(doc[start + 1:end], direction)
+            if term is not None:
+                return LabChange(start if phrase_start is None else phrase_start, end, *term)
+        return None
+
+    def _analyte_before(self, doc: Doc, i: int, direction: str) -> LabChange | None:
+        """The longest analyte name ending right before the change word `i` ("neutrophil count decreases")."""
+        for first in range(max(0, i - _ANALYTE_WORDS), i):
+            term = self._term(doc[first:i], direction)
+            if term is not None:
+                return LabChange(first, i + 1, *term)
+        return None
+
+    def _term(self, analyte: Span, direction: str) -> tuple[str, str] | None:
+        if not analyte or analyte[0].text == "-" or not all(
+                (token.is_alpha and not token.is_stop) or token.text == "-" for token in analyte):
+            return None
+        term = self.normalizer.preferred_term(f"{analyte.text} {direction}")
+        return (term.name, term.curie) if term is not None else None
+
+    @staticmethod
+    def _mention(doc: Doc, change: LabChange) -> Span:
+        span = Span(doc, change.start, change.end, label="DISEASE")
+        span._.norm, span._.concept, span._.source = [change.curie], change.name, SOURCE
+        return span

@@ -203,3 +203,27 @@ def test_train_cli_unknown_ner_corpus_or_bad_repeat_is_a_usage_error(capsys):
     assert "choose among ade, bc5cdr, tac" in capsys.readouterr().err
     assert main(["train", "--corpora", str(CORPORA), "--ner-corpora", "ade:0"]) == 2
     assert "whole number above 0" in capsys.readouterr().err
+
+
+def test_train_ner_with_a_floret_table_reads_it_back_and_runs(tmp_path):
+    from pipeline.nlp.language import build_nlp
+    from pipeline.nlp.trained_ner import load_model
+    from pipeline.train.ner import train_ner
+    from pipeline.train.vectors import VectorSettings, train_vectors
+
+    train_vectors(None, tmp_path / "table", tmp_path / "vectors_work",
+                  VectorSettings(method="floret", dim=16, epochs=1, min_count=1, bucket=1_000),
+                  texts=[Path(__file__).parent / "fixtures" / "vectors" / "unlabeled.txt"])
+    overrides = {**TINY, "pretraining.max_epochs": 1, "paths.vectors": str(tmp_path / "table"),
+                 "components.tok2vec.model.embed.include_static_vectors": True}
+    record = train_ner(CORPORA, tmp_path / "model", tmp_path / "work", overrides=overrides)
+    assert record["vectors"]["rows"] == 1_000 and record["vectors"]["name"] == "trialgraph_floret"
+    assert not (tmp_path / "model" / "vocab" / "vectors").exists()
+    model = load_model(tmp_path / "model", tmp_path / "table")
+    assert model.vocab.vectors.mode == "floret" and model.vocab.vectors.shape == (1_000, 16)
+    nlp = build_nlp(components=("trialgraph_sentences", "trialgraph_lexicon"))
+    nlp.add_pipe("trialgraph_trained_ner", config={"model_dir": str(tmp_path / "model"),
+                                                   "vectors_dir": str(tmp_path / "table")})
+    doc = nlp("Intravenous azithromycin-induced ototoxicity.")
+    assert any(e.label_ == "DRUG" for e in doc.ents)
+    assert nlp.vocab.vectors.shape[0] == 0

@@ -113,3 +113,81 @@ def test_train_vectors_cli_writes_the_table_and_needs_some_texts(tmp_path, capsy
     printed = json.loads(capsys.readouterr().out)
     assert printed["rows"] == 5 and spacy.load(tmp_path / "table").vocab.vectors.shape == (5, 8)
     assert json.loads((tmp_path / "table" / "training.json").read_text())["settings"]["min_count"] == 2
+
+
+FLORET = VectorSettings(method="floret", dim=16, epochs=2, min_count=1, bucket=2_000, minn=3, maxn=5)
+
+
+@pytest.fixture(scope="module")
+def floret_table(tmp_path_factory) -> tuple[Path, dict]:
+    root = tmp_path_factory.mktemp("floret")
+    return root, train_vectors(None, root / "table", root / "work", FLORET, texts=[TEXTS])
+
+
+def _norm_vectors(nlp, text: str):
+    doc = nlp.make_doc(text)
+    vectors = nlp.vocab.vectors
+    return vectors.get_batch(doc.to_array(vectors.attr).tolist())
+
+
+def test_train_vectors_floret_table_is_bucket_rows_looked_up_by_norm(floret_table):
+    from spacy.attrs import NORM
+
+    root, record = floret_table
+    nlp = spacy.load(root / "table")
+    vectors = nlp.vocab.vectors
+    assert vectors.mode == "floret" and vectors.attr == NORM
+    assert vectors.shape == (2_000, 16) == (record["rows"], record["width"]) and record["keys"] == -1
+    assert (vectors.minn, vectors.maxn, vectors.hash_count) == (3, 5, 2)
+    assert record["settings"]["method"] == "floret" and record["settings"]["name"] == "trialgraph_floret"
+    assert "rows" not in record["settings"] and record["surface_form_keys"] == 0
+    lines = [line for line in TEXTS.read_text().splitlines() if line and not line.startswith("# ")]
+    assert record["lines"] == len(lines) and 0 < record["vocabulary"] <= len(_norms(lines))
+    found = _norm_vectors(nlp, "sorafenib Sorafenib SORAFENIB doxorubicin nivolumab")
+    assert (found[0] == found[1]).all() and (found[0] == found[2]).all()  # one NORM, one vector
+    assert not (found[0] == found[3]).all()
+    assert abs(found[4]).sum() > 0  # a word the texts never show still has its subwords' vector
+
+
+def test_train_vectors_floret_is_reproducible_across_processes(floret_table, tmp_path):
+    _, record = floret_table
+    code = ("import sys; from pathlib import Path; from pipeline.train.vectors import VectorSettings, train_vectors; "
+            "r = train_vectors(None, Path(sys.argv[1]), Path(sys.argv[2]), VectorSettings(method='floret', dim=16, "
+            "epochs=2, min_count=1, bucket=2000, minn=3, maxn=5), texts=[Path(sys.argv[3])]); "
+            "print(r['table_sha256'], r['tokens_file_sha256'])")
+    env = {**os.environ, "PYTHONHASHSEED": "12345", "OMP_NUM_THREADS": "1"}
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "table"), str(tmp_path / "work"), str(TEXTS)],
+                          capture_output=True, text=True, env=env, check=True)
+    assert done.stdout.split() == [record["table_sha256"], record["tokens_file_sha256"]]
+    with pytest.raises(ValueError, match="fixed seed"):  # floret does not honour another seed
+        VectorSettings(method="floret", seed=1)
+
+
+def test_train_vectors_max_text_tokens_caps_the_texts_not_the_gold_texts(tmp_path):
+    corpora = tmp_path / "corpora"
+    shutil.copytree(CORPORA, corpora)
+    (corpora / "unlabeled").mkdir()
+    shutil.copy(TEXTS, corpora / "unlabeled" / "texts.txt")
+    full = train_vectors(corpora, tmp_path / "full", tmp_path / "work", TINY)
+    texts_only = train_vectors(None, tmp_path / "texts", tmp_path / "work", TINY, texts=[TEXTS])
+    capped = train_vectors(corpora, tmp_path / "capped", tmp_path / "work",
+                           VectorSettings(dim=16, epochs=2, min_count=1, rows=10_000, max_text_tokens=20))
+    gold_tokens = full["tokens"] - texts_only["tokens"]
+    assert 20 <= capped["tokens"] - gold_tokens < texts_only["tokens"]
+    assert capped["settings"]["max_text_tokens"] == 20
+
+
+def test_train_vectors_unknown_method_is_refused():
+    with pytest.raises(ValueError, match="unknown vectors method"):
+        VectorSettings(method="glove")
+
+
+def test_train_vectors_cli_floret(tmp_path, capsys):
+    code = main(["train", "vectors", "--method", "floret", "--texts", str(TEXTS), "-o", str(tmp_path / "table"),
+                 "--work-dir", str(tmp_path / "work"), "--dim", "8", "--epochs", "1", "--min-count", "1",
+                 "--bucket", "500", "--minn", "3", "--maxn", "4", "--hash-count", "1"])
+    assert code == 0
+    printed = json.loads(capsys.readouterr().out)
+    vectors = spacy.load(tmp_path / "table").vocab.vectors
+    assert printed["rows"] == 500 and vectors.shape == (500, 8) and vectors.mode == "floret"
+    assert (vectors.minn, vectors.maxn, vectors.hash_count) == (3, 4, 1)

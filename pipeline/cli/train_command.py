@@ -49,26 +49,35 @@ def register(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def _register_vectors(steps: argparse._SubParsersAction) -> None:
-    from pipeline.train.vectors import DEFAULT_OUTPUT, DEFAULT_WORK_DIR, VectorSettings
+    from pipeline.train.vectors import DEFAULT_OUTPUT, DEFAULT_WORK_DIR, METHODS, VectorSettings
 
     defaults = VectorSettings()
     vectors = steps.add_parser(
         "vectors", help="train the NER's static word vectors (models/vectors) from in-domain text",
         description="Tokenize the unlabeled texts (DIR/unlabeled/*.txt.gz, or --texts) and the texts of the gold "
         "corpora's training groups (never a dev group, never a label) with the pipeline's tokenizer, train "
-        "word2vec (CBOW, one thread, fixed seed) on their NORMs and write a spaCy vectors table, pruned to --rows "
-        "rows, with a record of its inputs' sha256 (training.json). Needs gensim (pip install -e '.[train]').")
+        "word2vec (CBOW, one thread, fixed seed; or floret, --method floret) on their NORMs and write a spaCy "
+        "vectors table (word2vec: pruned to --rows rows; floret: --bucket rows of hashed subwords), with a record "
+        "of its inputs' sha256 (training.json). Needs gensim or floret (pip install -e '.[train]').")
     vectors.add_argument("--corpora", dest="vector_corpora", type=Path, metavar="DIR",
                          help="folder of the gold corpora and of unlabeled/ (without it, only --texts are read)")
     vectors.add_argument("--texts", type=Path, nargs="+", metavar="FILE",
                          help="text files (.txt or .txt.gz, one paragraph a line) instead of DIR/unlabeled/")
     vectors.add_argument("-o", "--output", dest="vector_output", type=Path, default=DEFAULT_OUTPUT, metavar="DIR",
                          help="folder of the vectors table (default: %(default)s)")
+    vectors.add_argument("--method", choices=METHODS, default=defaults.method,
+                         help="word2vec (a row per frequent word) or floret (hashed subword rows; every word has a "
+                         "vector) (default: %(default)s)")
     vectors.add_argument("--work-dir", dest="vector_work_dir", type=Path, default=DEFAULT_WORK_DIR, metavar="DIR",
                          help="token and word2vec files (default: %(default)s)")
     for name, help_text in (("dim", "vector width"), ("epochs", "word2vec epochs"), ("window", "context window"),
                             ("min_count", "fewest occurrences of a word to learn it"),
-                            ("rows", "rows of the table (the other words point to their nearest row)"),
+                            ("rows", "word2vec: rows of the table (the other words point to their nearest row)"),
+                            ("bucket", "floret: rows of the table (hash buckets of words and subwords)"),
+                            ("minn", "floret: shortest character n-gram"), ("maxn", "floret: longest character n-gram"),
+                            ("hash_count", "floret: rows each word or n-gram is hashed to"),
+                            ("max_text_tokens", "tokens the unlabeled texts contribute at most, in file order "
+                             "(0: all; the gold training texts are always read in full)"),
                             ("seed", "random seed")):
         vectors.add_argument(f"--{name.replace('_', '-')}", type=int, default=getattr(defaults, name),
                              help=f"{help_text} (default: %(default)s)")
@@ -88,7 +97,8 @@ def execute_vectors(args: argparse.Namespace) -> int:
         print(f"trialgraph train vectors: no such folder: {corpora}", file=sys.stderr)
         return EXIT_ERROR
     settings = VectorSettings(dim=args.dim, epochs=args.epochs, window=args.window, min_count=args.min_count,
-                              rows=args.rows, seed=args.seed)
+                              rows=args.rows, seed=args.seed, method=args.method, bucket=args.bucket, minn=args.minn,
+                              maxn=args.maxn, hash_count=args.hash_count, max_text_tokens=args.max_text_tokens)
     try:
         record = train_vectors(corpora, args.vector_output, args.vector_work_dir, settings, texts=args.texts)
     except (FileNotFoundError, ImportError, RuntimeError) as exc:

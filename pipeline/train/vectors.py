@@ -4,12 +4,19 @@ The texts: the unlabeled clinical-trial prose of `corpora/unlabeled/*.txt.gz` (o
 texts of the gold corpora's training groups (`pipeline.train.pretrain.unlabeled_texts`: never a dev group,
 never a label). Every line is tokenized by the pipeline's own tokenizer (`trialgraph.Tokenizer.v1`) and each
 token stands as its NORM (lowercase), the attribute the NER's hash embedding reads, so that "Sorafenib" and
-"sorafenib" learn one vector. gensim's word2vec (CBOW, one worker thread, fixed seed) learns the vectors; spaCy's
-`init vectors` turns them into a table, pruned to `rows` rows (a word beyond them points to its nearest row).
-spaCy's vectors layer looks words up by ORTH (a table of its default mode does not keep another key attribute
-when saved), so every other surface form the texts show of a word ("Sorafenib", "SORAFENIB") is added as a
-key of its NORM's row.
-gensim is needed to train only: the product reads the spaCy table.
+"sorafenib" learn one vector. Two methods (`VectorSettings.method`):
+- `word2vec` (the default): gensim's word2vec (CBOW, one worker thread, fixed seed) learns the vectors; spaCy's
+  `init vectors` turns them into a table, pruned to `rows` rows (a word beyond them points to its nearest row).
+  spaCy's vectors layer looks words up by ORTH (a table of its default mode does not keep another key attribute
+  when saved), so every other surface form the texts show of a word ("Sorafenib", "SORAFENIB") is added as a
+  key of its NORM's row.
+- `floret`: floret (fastText with hashed subwords; CBOW, one thread, its own fixed seed) learns `bucket` rows shared by
+  the words and their character n-grams (`minn`..`maxn` characters, each hashed to `hash_count` rows);
+  `spacy init vectors --mode floret --attr NORM` writes the table. Every word, seen or not, has a vector (the sum
+  of its n-grams' rows), looked up by its NORM, which a floret table keeps in its `vectors.cfg`.
+`max_text_tokens` caps what the unlabeled texts contribute (a subset, in file order; the gold training texts are
+always read in full).
+gensim or floret is needed to train only: the product reads the spaCy table.
 """
 from __future__ import annotations
 
@@ -33,11 +40,15 @@ UNLABELED_DIR = "unlabeled"
 RECORD_NAME = "training.json"
 VECTORS_ATTR = "NORM"  # the words word2vec learns: the NER's hash embedding reads NORM (models/ner/config.cfg)
 _HEADER_PREFIX = "# "  # "# PMC1065065", "# NCT00000102": the line that opens each document of the unlabeled files
+METHODS = ("word2vec", "floret")
+_NAMES = {"word2vec": "trialgraph_cbow", "floret": "trialgraph_floret"}  # the table's name when none is given
 
 
 @dataclass(frozen=True)
 class VectorSettings:
-    """word2vec's settings and the size of the table."""
+    """The method, its settings and the size of the table. `rows` is the word2vec table's rows (the most frequent
+    words); a floret table has `bucket` rows, shared by words and n-grams of `minn`..`maxn` characters, each
+    hashed to `hash_count` rows. `max_text_tokens` (0: all) caps the tokens the unlabeled texts contribute."""
 
     dim: int = 200
     epochs: int = 5
@@ -47,7 +58,22 @@ class VectorSettings:
     sample: float = 1e-4
     rows: int = 50_000
     seed: int = 0
-    name: str = "trialgraph_cbow"
+    name: str = ""  # default: trialgraph_cbow (word2vec), trialgraph_floret (floret)
+    method: str = "word2vec"
+    bucket: int = 50_000
+    minn: int = 4
+    maxn: int = 5
+    hash_count: int = 2
+    max_text_tokens: int = 0
+
+    def __post_init__(self) -> None:
+        if self.method not in METHODS:
+            raise ValueError(f"unknown vectors method {self.method!r}: one of {', '.join(METHODS)}")
+        if self.method == "floret" and self.seed != 0:
+            raise ValueError("floret trains with a fixed seed of its own (a seed set through its arguments was "
+                             "measured to change nothing): use seed 0 with --method floret")
+        if not self.name:
+            object.__setattr__(self, "name", _NAMES[self.method])
 
 
 def default_texts(corpora_dir: Path) -> list[Path]:
@@ -74,10 +100,13 @@ def text_lines(texts: Iterable[Path], gold_texts: dict[str, list[str]]) -> Itera
             yield from (line.strip() for line in text.splitlines() if line.strip())
 
 
-def write_token_file(lines: Iterable[str], path: Path, forms_path: Path) -> dict[str, int]:
+def write_token_file(lines: Iterable[str], path: Path, forms_path: Path, *, max_tokens: int = 0,
+                     then: Iterable[str] = ()) -> dict[str, int]:
     """Tokenizes each line with the pipeline's tokenizer and writes its NORMs, space-separated, one line per
     line (whitespace tokens left out) to `path`, and each surface form that differs from its NORM, tab, the NORM,
-    to `forms_path` (once each, in order of first sight); returns the lines, tokens and forms written."""
+    to `forms_path` (once each, in order of first sight); returns the lines, tokens and forms written. With
+    `max_tokens`, the lines of `lines` stop once that many tokens are written (the line that reaches it included);
+    the lines of `then` are all written after them."""
     from pipeline.nlp.language import build_nlp
 
     nlp = build_nlp(components=())
@@ -85,18 +114,22 @@ def write_token_file(lines: Iterable[str], path: Path, forms_path: Path) -> dict
     forms: dict[str, str] = {}
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8") as out:
-        for doc in nlp.tokenizer.pipe(lines, batch_size=1000):
-            norms = []
-            for token in doc:
-                if token.is_space or any(c.isspace() for c in token.text + token.norm_):
-                    continue
-                norms.append(token.norm_)
-                if token.text != token.norm_:
-                    forms.setdefault(token.text, token.norm_)
-            if norms:
-                out.write(" ".join(norms) + "\n")
-                counts["lines"] += 1
-                counts["tokens"] += len(norms)
+        for source, cap in ((lines, max_tokens), (then, 0)):
+            start = counts["tokens"]
+            for doc in nlp.tokenizer.pipe(source, batch_size=1000):
+                if cap and counts["tokens"] - start >= cap:
+                    break
+                norms = []
+                for token in doc:
+                    if token.is_space or any(c.isspace() for c in token.text + token.norm_):
+                        continue
+                    norms.append(token.norm_)
+                    if token.text != token.norm_:
+                        forms.setdefault(token.text, token.norm_)
+                if norms:
+                    out.write(" ".join(norms) + "\n")
+                    counts["lines"] += 1
+                    counts["tokens"] += len(norms)
     forms_path.write_text("".join(f"{form}\t{norm}\n" for form, norm in forms.items()), encoding="utf-8")
     return {**counts, "forms": len(forms)}
 
@@ -137,10 +170,38 @@ def train_word2vec(token_file: Path, settings: VectorSettings, out_path: Path) -
     return {"vocabulary": len(model.wv.index_to_key), "gensim_version": gensim.__version__}
 
 
+def train_floret(token_file: Path, settings: VectorSettings, out_path: Path) -> dict[str, Any]:
+    """floret CBOW in floret mode on the token file: `settings.bucket` rows for the words and their n-grams of
+    `minn`..`maxn` characters (each hashed to `hash_count` rows), one thread: the same file gives the same vectors
+    (floret 0.10.5 trains with a fixed seed of its own, which it does not let a caller change). Writes them in
+    floret's text format (the `.floret` file spaCy reads); returns the vocabulary size (words seen `min_count`
+    times)."""
+    try:
+        import floret as floret_module
+    except ImportError as exc:  # only training needs floret
+        raise ImportError("training floret vectors needs floret: pip install -e '.[train]'") from exc
+
+    params = {"input": str(token_file), "model": "cbow", "mode": "floret", "dim": settings.dim, "ws": settings.window,
+              "epoch": settings.epochs, "minCount": settings.min_count, "neg": settings.negative, "t": settings.sample,
+              "bucket": settings.bucket, "minn": settings.minn, "maxn": settings.maxn, "hashCount": settings.hash_count,
+              "thread": 1, "verbose": 0}
+    model = floret_module.train_unsupervised(**params)
+    model.save_floret_vectors(str(out_path))
+    from importlib.metadata import version
+
+    # fastText's vocabulary holds its end-of-line word "</s>", not a word of the texts
+    return {"vocabulary": sum(word != "</s>" for word in model.words), "floret_version": version("floret")}
+
+
 def init_spacy_vectors(vectors_text: Path, output_dir: Path, settings: VectorSettings) -> None:
-    """`spacy init vectors` on the word2vec file: a table of the NORMs, pruned to `settings.rows` rows."""
+    """`spacy init vectors` on the trained file: for word2vec a table of the NORMs, pruned to `settings.rows`
+    rows; for floret a floret-mode table looked up by NORM."""
     command = [sys.executable, "-m", "spacy", "init", "vectors", "en", str(vectors_text), str(output_dir),
-               "--prune", str(settings.rows), "--name", settings.name]
+               "--name", settings.name]
+    if settings.method == "floret":
+        command += ["--mode", "floret", "--attr", VECTORS_ATTR]
+    else:
+        command += ["--prune", str(settings.rows)]
     done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode:
         raise RuntimeError(f"`{' '.join(command)}` failed:\n{done.stderr or done.stdout}")
@@ -196,10 +257,15 @@ def train_vectors(
     sources.update({_shown(p, corpora_dir): file_digest(p) for p in texts})
     work_dir = Path(work_dir)
     token_file, forms_file = work_dir / "tokens.txt", work_dir / "forms.tsv"
-    counts = write_token_file(text_lines(texts, gold_texts), token_file, forms_file)
+    counts = write_token_file(text_lines(texts, {}), token_file, forms_file, max_tokens=settings.max_text_tokens,
+                              then=text_lines([], gold_texts))
     tokenized = time.time()
-    vectors_text = work_dir / "vectors.txt"
-    trained = train_word2vec(token_file, settings, vectors_text)
+    if settings.method == "floret":
+        vectors_text = work_dir / "vectors.floret"
+        trained = train_floret(token_file, settings, vectors_text)
+    else:
+        vectors_text = work_dir / "vectors.txt"
+        trained = train_word2vec(token_file, settings, vectors_text)
     learned = time.time()
     output_dir = Path(output_dir)
     for old in ("vocab", "tokenizer", "config.cfg", "meta.json"):
@@ -209,10 +275,16 @@ def train_vectors(
         else:
             path.unlink(missing_ok=True)
     init_spacy_vectors(vectors_text, output_dir, settings)
-    added = add_surface_forms(output_dir, forms_file)
+    # a floret table is looked up by NORM (its vectors.cfg keeps the attribute): no surface-form keys to add
+    added = add_surface_forms(output_dir, forms_file) if settings.method == "word2vec" else 0
     table = spacy.load(output_dir).vocab.vectors
+    shown = asdict(settings)
+    for name in (("bucket", "minn", "maxn", "hash_count") if settings.method == "word2vec" else ("rows",)):
+        shown.pop(name)  # settings the method does not read
+    algorithm = {"word2vec": "word2vec CBOW (gensim), one worker",
+                 "floret": "floret CBOW, floret mode (hashed subwords), one thread"}[settings.method]
     record = {
-        "settings": {**asdict(settings), "algorithm": "word2vec CBOW (gensim), one worker", "words": VECTORS_ATTR},
+        "settings": {**shown, "algorithm": algorithm, "words": VECTORS_ATTR},
         "sources": sources,
         "gold_texts": {source: len(items) for source, items in gold_texts.items()},
         "tokens_file_sha256": file_digest(token_file),
@@ -224,7 +296,8 @@ def train_vectors(
         "keys": int(table.n_keys),
         "table_sha256": table_digest(output_dir),
         "spacy_version": spacy.__version__,
-        "minutes": {"tokenizing": round((tokenized - started) / 60, 1), "word2vec": round((learned - tokenized) / 60, 1),
+        "minutes": {"tokenizing": round((tokenized - started) / 60, 1),
+                    settings.method: round((learned - tokenized) / 60, 1),
                     "all": round((time.time() - started) / 60, 1)},
     }
     (output_dir / RECORD_NAME).write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -122,6 +123,56 @@ def test_train_ner_trained_component_runs_in_the_pipeline(trained):
     assert drug.label_ == "DRUG" and drug._.norm
 
 
+@pytest.fixture(scope="module")
+def trained_with_vectors(tmp_path_factory) -> tuple[Path, Path, dict]:
+    """A tiny NER trained with static vectors: a table of tests/fixtures/vectors made by `train_vectors`."""
+    from pipeline.train.ner import train_ner
+    from pipeline.train.vectors import VectorSettings, train_vectors
+
+    root = tmp_path_factory.mktemp("ner_vectors")
+    train_vectors(None, root / "table", root / "vectors_work", VectorSettings(dim=16, epochs=1, min_count=1),
+                  texts=[Path(__file__).parent / "fixtures" / "vectors" / "unlabeled.txt"])
+    overrides = {**TINY, "pretraining.max_epochs": 1, "paths.vectors": str(root / "table"),
+                 "components.tok2vec.model.embed.include_static_vectors": True}
+    return root, root / "table", train_ner(CORPORA, root / "model", root / "work", overrides=overrides)
+
+
+def test_train_ner_packaged_model_reads_the_vectors_table_it_was_trained_with(trained_with_vectors, tmp_path):
+    import spacy
+
+    from pipeline.errors import ModelMissingError
+    from pipeline.nlp.trained_ner import attach_vectors, load_model
+
+    root, table, record = trained_with_vectors
+    assert record["vectors"]["table"] == "table" and record["vectors"]["rows"] == spacy.load(table).vocab.vectors.shape[0]
+    assert not (root / "model" / "vocab" / "vectors").exists()  # not a second copy of the table
+    model = load_model(root / "model", table)
+    assert model.vocab.vectors.shape == (record["vectors"]["rows"], 16)
+    saved = tmp_path / "saved"
+    model.to_disk(saved)  # a saved pipeline carries the table: it loads without it
+    attach_vectors(reloaded := spacy.load(saved), saved, tmp_path / "nowhere")
+    assert reloaded.vocab.vectors.shape == model.vocab.vectors.shape
+    with pytest.raises(ModelMissingError, match="train vectors"):
+        attach_vectors(spacy.load(root / "model"), root / "model", tmp_path / "nowhere")
+    other = tmp_path / "other"
+    shutil.copytree(table, other)
+    meta = json.loads((other / "meta.json").read_text())
+    (other / "meta.json").write_text(json.dumps({**meta, "vectors": {**meta["vectors"], "name": "another"}}))
+    with pytest.raises(ModelMissingError, match="not the one"):
+        attach_vectors(spacy.load(root / "model"), root / "model", other)
+
+
+def test_train_ner_model_with_vectors_runs_in_the_pipeline_and_gives_them_back(trained_with_vectors):
+    from pipeline.nlp.language import build_nlp
+
+    root, table, _ = trained_with_vectors
+    nlp = build_nlp(components=("trialgraph_sentences", "trialgraph_lexicon"))
+    nlp.add_pipe("trialgraph_trained_ner", config={"model_dir": str(root / "model"), "vectors_dir": str(table)})
+    doc = nlp("Intravenous azithromycin-induced ototoxicity.")
+    assert any(e.text == "azithromycin" and e.label_ == "DRUG" for e in doc.ents)
+    assert nlp.vocab.vectors.shape[0] == 0  # lent to the Docs' vocabulary for the model's call, and taken back
+
+
 def test_train_cli_without_corpora_folder_is_a_usage_error(tmp_path, capsys):
     assert main(["train", "--corpora", str(tmp_path / "absent")]) == 2
     assert "no such folder" in capsys.readouterr().err
@@ -152,3 +203,27 @@ def test_train_cli_unknown_ner_corpus_or_bad_repeat_is_a_usage_error(capsys):
     assert "choose among ade, bc5cdr, tac" in capsys.readouterr().err
     assert main(["train", "--corpora", str(CORPORA), "--ner-corpora", "ade:0"]) == 2
     assert "whole number above 0" in capsys.readouterr().err
+
+
+def test_train_ner_with_a_floret_table_reads_it_back_and_runs(tmp_path):
+    from pipeline.nlp.language import build_nlp
+    from pipeline.nlp.trained_ner import load_model
+    from pipeline.train.ner import train_ner
+    from pipeline.train.vectors import VectorSettings, train_vectors
+
+    train_vectors(None, tmp_path / "table", tmp_path / "vectors_work",
+                  VectorSettings(method="floret", dim=16, epochs=1, min_count=1, bucket=1_000),
+                  texts=[Path(__file__).parent / "fixtures" / "vectors" / "unlabeled.txt"])
+    overrides = {**TINY, "pretraining.max_epochs": 1, "paths.vectors": str(tmp_path / "table"),
+                 "components.tok2vec.model.embed.include_static_vectors": True}
+    record = train_ner(CORPORA, tmp_path / "model", tmp_path / "work", overrides=overrides)
+    assert record["vectors"]["rows"] == 1_000 and record["vectors"]["name"] == "trialgraph_floret"
+    assert not (tmp_path / "model" / "vocab" / "vectors").exists()
+    model = load_model(tmp_path / "model", tmp_path / "table")
+    assert model.vocab.vectors.mode == "floret" and model.vocab.vectors.shape == (1_000, 16)
+    nlp = build_nlp(components=("trialgraph_sentences", "trialgraph_lexicon"))
+    nlp.add_pipe("trialgraph_trained_ner", config={"model_dir": str(tmp_path / "model"),
+                                                   "vectors_dir": str(tmp_path / "table")})
+    doc = nlp("Intravenous azithromycin-induced ototoxicity.")
+    assert any(e.label_ == "DRUG" for e in doc.ents)
+    assert nlp.vocab.vectors.shape[0] == 0

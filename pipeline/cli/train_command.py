@@ -1,6 +1,7 @@
 """`trialgraph train --corpora DIR`: train the NER model (models/ner/model), the adverse-event-versus-condition
 model (models/ner/roles) and the HAS_ADVERSE_EVENT relation model (models/ner/relations) from the raw gold
-corpora, in that order: each later model is fitted on what the earlier ones find."""
+corpora, in that order: each later model is fitted on what the earlier ones find. `trialgraph train vectors` trains
+the static word vectors the NER reads (models/vectors) from unlabeled in-domain text and the gold training texts."""
 from __future__ import annotations
 
 import argparse
@@ -26,8 +27,8 @@ def register(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "data (training.json); then fit the adverse-event-versus-condition model on ADE-Corpus-V2 and TAC 2017 "
         "mentions and the HAS_ADVERSE_EVENT relation model on ADE-Corpus-V2 candidates. "
         "The dev split is never trained on; score it with bench/train_score.py.")
-    train.add_argument("--corpora", required=True, type=Path, metavar="DIR",
-                       help="folder holding ade_corpus_v2/, bc5cdr/ and tac2017_adr/ (raw gold files)")
+    train.add_argument("--corpora", type=Path, metavar="DIR",
+                       help="folder holding ade_corpus_v2/, bc5cdr/ and tac2017_adr/ (raw gold files); required")
     train.add_argument("-o", "--output", type=Path, default=DEFAULT_OUTPUT,
                        help="folder of the packaged pipeline (default: %(default)s)")
     train.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="spaCy config (default: %(default)s)")
@@ -42,7 +43,70 @@ def register(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
                        "relation models keep theirs)")
     train.add_argument("--only", choices=STEPS,
                        help="train one model (the others already in place are used as they are)")
+    steps = train.add_subparsers(dest="train_step", metavar="STEP")
+    _register_vectors(steps)
     return train
+
+
+def _register_vectors(steps: argparse._SubParsersAction) -> None:
+    from pipeline.train.vectors import DEFAULT_OUTPUT, DEFAULT_WORK_DIR, METHODS, VectorSettings
+
+    defaults = VectorSettings()
+    vectors = steps.add_parser(
+        "vectors", help="train the NER's static word vectors (models/vectors) from in-domain text",
+        description="Tokenize the unlabeled texts (DIR/unlabeled/*.txt.gz, or --texts) and the texts of the gold "
+        "corpora's training groups (never a dev group, never a label) with the pipeline's tokenizer, train "
+        "word2vec (CBOW, one thread, fixed seed; or floret, --method floret) on their NORMs and write a spaCy "
+        "vectors table (word2vec: pruned to --rows rows; floret: --bucket rows of hashed subwords), with a record "
+        "of its inputs' sha256 (training.json). Needs gensim or floret (pip install -e '.[train]').")
+    vectors.add_argument("--corpora", dest="vector_corpora", type=Path, metavar="DIR",
+                         help="folder of the gold corpora and of unlabeled/ (without it, only --texts are read)")
+    vectors.add_argument("--texts", type=Path, nargs="+", metavar="FILE",
+                         help="text files (.txt or .txt.gz, one paragraph a line) instead of DIR/unlabeled/")
+    vectors.add_argument("-o", "--output", dest="vector_output", type=Path, default=DEFAULT_OUTPUT, metavar="DIR",
+                         help="folder of the vectors table (default: %(default)s)")
+    vectors.add_argument("--method", choices=METHODS, default=defaults.method,
+                         help="word2vec (a row per frequent word) or floret (hashed subword rows; every word has a "
+                         "vector) (default: %(default)s)")
+    vectors.add_argument("--work-dir", dest="vector_work_dir", type=Path, default=DEFAULT_WORK_DIR, metavar="DIR",
+                         help="token and word2vec files (default: %(default)s)")
+    for name, help_text in (("dim", "vector width"), ("epochs", "word2vec epochs"), ("window", "context window"),
+                            ("min_count", "fewest occurrences of a word to learn it"),
+                            ("rows", "word2vec: rows of the table (the other words point to their nearest row)"),
+                            ("bucket", "floret: rows of the table (hash buckets of words and subwords)"),
+                            ("minn", "floret: shortest character n-gram"), ("maxn", "floret: longest character n-gram"),
+                            ("hash_count", "floret: rows each word or n-gram is hashed to"),
+                            ("max_text_tokens", "tokens the unlabeled texts contribute at most, in file order "
+                             "(0: all; the gold training texts are always read in full)"),
+                            ("seed", "random seed")):
+        vectors.add_argument(f"--{name.replace('_', '-')}", type=int, default=getattr(defaults, name),
+                             help=f"{help_text} (default: %(default)s)")
+    vectors.set_defaults(execute=execute_vectors)
+
+
+def execute_vectors(args: argparse.Namespace) -> int:
+    """`trialgraph train vectors`."""
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    from pipeline.train.vectors import VectorSettings, train_vectors
+
+    corpora = args.vector_corpora
+    if corpora is None and not args.texts:
+        print("trialgraph train vectors: give --corpora DIR, --texts FILE..., or both", file=sys.stderr)
+        return EXIT_ERROR
+    if corpora is not None and not corpora.is_dir():
+        print(f"trialgraph train vectors: no such folder: {corpora}", file=sys.stderr)
+        return EXIT_ERROR
+    settings = VectorSettings(dim=args.dim, epochs=args.epochs, window=args.window, min_count=args.min_count,
+                              rows=args.rows, seed=args.seed, method=args.method, bucket=args.bucket, minn=args.minn,
+                              maxn=args.maxn, hash_count=args.hash_count, max_text_tokens=args.max_text_tokens)
+    try:
+        record = train_vectors(corpora, args.vector_output, args.vector_work_dir, settings, texts=args.texts)
+    except (FileNotFoundError, ImportError, RuntimeError) as exc:
+        print(f"trialgraph train vectors: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    print(json.dumps({k: record[k] for k in ("lines", "tokens", "vocabulary", "rows", "keys", "table_sha256",
+                                              "minutes")}, indent=1))
+    return EXIT_OK
 
 
 def execute(args: argparse.Namespace) -> int:
@@ -52,6 +116,9 @@ def execute(args: argparse.Namespace) -> int:
     from pipeline.train.relations import train_relations
     from pipeline.train.roles import train_roles
 
+    if args.corpora is None:
+        print("trialgraph train: --corpora DIR is required (or `trialgraph train vectors`)", file=sys.stderr)
+        return EXIT_ERROR
     if not args.corpora.is_dir():
         print(f"trialgraph train: no such folder: {args.corpora}", file=sys.stderr)
         return EXIT_ERROR

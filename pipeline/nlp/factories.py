@@ -76,16 +76,19 @@ def make_relations(nlp: Language, name: str):
 
 @Language.factory(
     "trialgraph_trained_ner",
-    default_config={"model_dir": None, "lexicon_dir": None, "keep_lexicon": ["DRUG", "DISEASE"], "lexicon_wins": []},
+    default_config={"model_dir": None, "lexicon_dir": None, "keep_lexicon": ["DRUG", "DISEASE"], "lexicon_wins": [],
+                    "vectors_dir": None},
     assigns=["doc.ents", *MENTION_IDS],
 )
 def make_trained_ner(nlp: Language, name: str, model_dir: str | None, lexicon_dir: str | None, keep_lexicon: list[str],
-                     lexicon_wins: list[str]):
+                     lexicon_wins: list[str], vectors_dir: str | None):
     """DRUG and DISEASE mentions from the NER model trained by `trialgraph train` (models/ner/model),
-    merged with the lexicon matches before it."""
+    merged with the lexicon matches before it; a model trained with static vectors reads them from `vectors_dir`
+    (default models/vectors) unless its folder carries them."""
     from pipeline.nlp.trained_ner import TrainedRecognizer
 
-    return TrainedRecognizer(keep_lexicon=keep_lexicon, lexicon_wins=lexicon_wins, model_dir=model_dir, lexicon_dir=lexicon_dir)
+    return TrainedRecognizer(keep_lexicon=keep_lexicon, lexicon_wins=lexicon_wins, model_dir=model_dir, lexicon_dir=lexicon_dir,
+                             vectors_dir=vectors_dir)
 
 
 @Language.factory("trialgraph_event_roles", default_config={"model_path": None, "rules_path": "rules/context.json"},

@@ -3,7 +3,9 @@ with the lexicon matches already in `doc.ents`.
 
 The model runs on the Doc itself (a copy would cost a fifth of its time): for that while, the lexicon
 matches are set aside and each token's TAG holds its place in them (`lexicon_tags`: "B-DRUG", "I-DISEASE",
-"O"), one of the features the model's embedding reads, as in training. Then the two sources are merged:
+"O"), one of the features the model's embedding reads, as in training, and the Docs' vocabulary lends the
+model's static vectors table (spaCy's vectors layer reads the table of the Docs' vocabulary). A model trained
+with vectors and packaged without them (models/ner/model) reads them from models/vectors when it loads. Then the two sources are merged:
 - a model span equal to a lexicon match keeps the lexicon's label and identifiers;
 - a model span overlapping DRUG or DISEASE matches replaces them (the model learned the gold span
   boundaries), unless their label is in `lexicon_wins`; one overlapping any other label (DRUG_CLASS,
@@ -22,6 +24,7 @@ The context component then turns DISEASE into ADVERSE_EVENT or CONDITION, for bo
 """
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -32,6 +35,7 @@ from spacy.attrs import TAG
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import minibatch
+from spacy.vectors import Vectors
 from thinc.api import NumpyOps
 
 from pipeline.errors import ModelMissingError
@@ -45,6 +49,8 @@ from pipeline.resources import model_path
 
 SOURCE = "model"
 DEFAULT_MODEL_DIR = "ner/model"
+DEFAULT_VECTORS_DIR = "vectors"  # the table of `trialgraph train vectors` (a spaCy pipeline folder)
+VECTOR_FILES = ("vectors", "key2row", "vectors.cfg")  # a spaCy vocabulary's vectors table, in its vocab/ folder
 # model label -> lexicon labels it may replace or take identifiers from
 _COMPATIBLE = {"DRUG": ("DRUG", "DRUG_CLASS"), "DISEASE": ("DISEASE",)}
 # one word of capitals and digits with a digit in it, after at most one small letter: "BRCA1", "TP53", "p53"
@@ -62,9 +68,9 @@ def lexicon_tags(doc: Doc) -> list[str]:
     return tags
 
 
-def load_model(model_dir: str | Path | None = None) -> Language:
-    """The trained tok2vec + NER pipeline (default models/ner/model), its matrix products on numpy's BLAS
-    (`blas_ops`)."""
+def load_model(model_dir: str | Path | None = None, vectors_dir: str | Path | None = None) -> Language:
+    """The trained tok2vec + NER pipeline (default models/ner/model) with its static vectors (`attach_vectors`,
+    from `vectors_dir`, default models/vectors), its matrix products on numpy's BLAS (`blas_ops`)."""
     path = model_path(model_dir or DEFAULT_MODEL_DIR)
     if not (path / "config.cfg").exists():
         raise ModelMissingError(
@@ -72,11 +78,37 @@ def load_model(model_dir: str | Path | None = None) -> Language:
             "or leave 'trialgraph_trained_ner' out of the pipeline"
         )
     model = spacy.load(path)
+    attach_vectors(model, path, vectors_dir or DEFAULT_VECTORS_DIR)
     ops = blas_ops()
     for _, component in model.pipeline:
         for layer in component.model.walk():
             layer.ops = ops
     return model
+
+
+def attach_vectors(model: Language, model_dir: Path, vectors_dir: str | Path = DEFAULT_VECTORS_DIR) -> None:
+    """Gives `model`, loaded from `model_dir`, the vectors table it was trained with when the folder does not carry
+    it (its meta.json names the table; the table is read from `vectors_dir`, default models/vectors). A model that
+    uses no vectors, or that carries its own, is left as it is."""
+    meta = Path(model_dir) / "meta.json"
+    expected = (json.loads(meta.read_text(encoding="utf-8")) if meta.exists() else {}).get("vectors") or {}
+    if not expected.get("vectors") or model.vocab.vectors.shape[0]:
+        return
+    folder = model_path(vectors_dir)
+    if not all((folder / "vocab" / name).exists() for name in VECTOR_FILES):
+        raise ModelMissingError(
+            f"the NER model needs the vectors table {expected.get('name')!r}, not found in {folder}: run "
+            "`trialgraph train vectors --corpora DIR` then `trialgraph train --corpora DIR`, or restore models/vectors"
+        )
+    vectors = Vectors(strings=model.vocab.strings).from_disk(folder / "vocab", exclude=("strings",))
+    vectors.name = json.loads((folder / "meta.json").read_text(encoding="utf-8"))["vectors"]["name"]
+    found = {"name": vectors.name, "vectors": vectors.shape[0], "width": vectors.shape[1], "keys": vectors.n_keys}
+    if any(found[key] != expected.get(key) for key in found):
+        raise ModelMissingError(
+            f"the vectors table in {folder} ({found}) is not the one the NER model was trained with "
+            f"({ {key: expected.get(key) for key in found} }): retrain the NER with `trialgraph train --corpora DIR`"
+        )
+    model.vocab.vectors = vectors
 
 
 def blas_ops() -> NumpyOps:
@@ -89,7 +121,8 @@ def blas_ops() -> NumpyOps:
 class TrainedRecognizer(DataFilesComponent):
     """Merges the trained model's DRUG/DISEASE spans into `doc.ents` (see the module docstring).
 
-    Without a `model` and `lexicon`, it reads the model in `model_dir` (default models/ner/model), the lexicon in
+    Without a `model` and `lexicon`, it reads the model in `model_dir` (default models/ner/model, with the vectors
+    table of `vectors_dir`, default models/vectors, when it was trained with one and does not carry it), the lexicon in
     `lexicon_dir` (default models/lexicons) and the analyte and stop-term lists when it first runs; `to_disk`
     writes the model and copies the files. Tests and training code hand it a model and a lexicon instead."""
 
@@ -104,12 +137,15 @@ class TrainedRecognizer(DataFilesComponent):
         *,
         model_dir: str | Path | None = None,
         lexicon_dir: str | None = None,
+        vectors_dir: str | Path | None = None,
     ) -> None:
         self.keep_lexicon = frozenset(keep_lexicon)
         self.lexicon_wins = frozenset(lexicon_wins)
         self.model_dir = model_dir or DEFAULT_MODEL_DIR
+        self.vectors_dir = vectors_dir or DEFAULT_VECTORS_DIR
         self.model: Language | None = None
         self.labels: list[str] = []
+        self._vectors: Vectors | None = None
         if model is not None and lexicon is not None:
             self._use_model(model)
             self.lexicon = lexicon
@@ -123,13 +159,14 @@ class TrainedRecognizer(DataFilesComponent):
 
     def load_data(self) -> None:
         if self.model is None:
-            self._use_model(load_model(self.model_dir))
+            self._use_model(load_model(self.model_dir, self.vectors_dir))
         self.lexicon = load_lexicon(self.data_path(LEXICON_ENTRY).parent)
         self.analytes = AnalytePhrases.load(self.data_path("analytes_and_proteins.txt"))
         self.stop_terms = StopTerms.load(self.data_path("stop_terms.txt"))
 
     def _use_model(self, model: Language) -> None:
         self.model = model
+        self._vectors = model.vocab.vectors if model.vocab.vectors.shape[0] else None
         self.labels = [label for _, component in model.pipeline for label in getattr(component, "labels", ())]
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
@@ -160,8 +197,15 @@ class TrainedRecognizer(DataFilesComponent):
             tags = [doc.vocab.strings.add(tag) for tag in lexicon_tags(doc)]
             doc.from_array([TAG], numpy.array(tags, dtype="uint64").reshape(-1, 1))
             doc.set_ents([], default="missing")
-        for _, component in self.model.pipeline:
-            docs = list(component.pipe(docs, batch_size=len(docs)))
+        vocab = docs[0].vocab
+        own_vectors = vocab._vectors
+        if self._vectors is not None:  # lent for this call only: the Docs' vocabulary is the pipeline's, not the model's
+            vocab._vectors = self._vectors
+        try:
+            for _, component in self.model.pipeline:
+                docs = list(component.pipe(docs, batch_size=len(docs)))
+        finally:
+            vocab._vectors = own_vectors
         found = [list(doc.ents) for doc in docs]
         for doc, ents in zip(docs, lexicon_ents):
             doc.ents = ents

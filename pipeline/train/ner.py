@@ -4,7 +4,9 @@ Steps: read the gold files (`pipeline.train.corpora`), write `train`/`valid`/`de
 by the annotation pipeline (`pipeline.train.docbins`), pretrain the tok2vec on the unlabeled texts of the
 training groups when the config has a `[pretraining]` (`pipeline.train.pretrain`), train with spaCy on
 `train` choosing the checkpoint on `valid`, copy the best pipeline to the output folder and record what
-it was made from in `training.json` beside it. `dev` is never seen by training: bench/train_score.py scores it.
+it was made from in `training.json` beside it. The static vectors table the config names (`paths.vectors`,
+models/vectors, from `trialgraph train vectors`) is not copied into the packaged model: it reads the table from
+models/vectors when it loads (`pipeline.nlp.trained_ner.attach_vectors`). `dev` is never seen by training: bench/train_score.py scores it.
 """
 from __future__ import annotations
 
@@ -53,6 +55,41 @@ def pretraining_epochs(config_path: Path, overrides: dict[str, Any]) -> int:
     return int((config.get("pretraining") or {}).get("max_epochs") or 0)
 
 
+def vectors_table(config_path: Path, overrides: dict[str, Any]) -> Path | None:
+    """The vectors table of the config's `paths.vectors` (a relative path is below models/), or None when the config
+    names none; `FileNotFoundError` with the command that builds it when it is missing."""
+    from spacy.util import load_config
+
+    name = load_config(config_path, overrides=overrides, interpolate=False)["paths"].get("vectors")
+    if not name:
+        return None
+    path = model_path(name)
+    if not (path / "vocab" / "vectors").exists():
+        raise FileNotFoundError(f"no vectors table in {path} (paths.vectors of {config_path}): run "
+                                "`trialgraph train vectors --corpora DIR` first, or set paths.vectors = null")
+    return path
+
+
+def vectors_record(table: Path | None) -> dict[str, Any] | None:
+    """What the NER's record says of its vectors table: folder, name, rows, width, digest."""
+    if table is None:
+        return None
+    from pipeline.train.vectors import RECORD_NAME as VECTORS_RECORD, table_digest
+
+    made = table / VECTORS_RECORD
+    info = json.loads(made.read_text(encoding="utf-8")) if made.exists() else {}
+    return {"table": table.name, "name": info.get("settings", {}).get("name"), "rows": info.get("rows"),
+            "width": info.get("width"), "table_sha256": table_digest(table)}
+
+
+def drop_vector_files(model_dir: Path) -> None:
+    """Removes the vectors table from a saved pipeline's vocab/: the packaged model reads models/vectors."""
+    from pipeline.nlp.trained_ner import VECTOR_FILES
+
+    for name in VECTOR_FILES:
+        (model_dir / "vocab" / name).unlink(missing_ok=True)
+
+
 def train_ner(
     corpora_dir: Path,
     output_dir: Path = DEFAULT_OUTPUT,
@@ -76,10 +113,13 @@ def train_ner(
     overrides = overrides or {}
     pretraining = pretraining_epochs(config_path, overrides) > 0
     corpora = {name: corpora[name] for name in corpus_names(corpora)}
+    table = vectors_table(config_path, overrides)
     counts = convert(corpora_dir, work_dir, unlabeled=pretraining, tac_dev_fold=tac_dev_fold, corpora=corpora)
     corpus = work_dir / "corpus"
     settings = {"paths.train": str(corpus / "train.spacy"), "paths.dev": str(corpus / "valid.spacy"),
                 "paths.raw_text": str(corpus / "unlabeled.spacy"), **overrides}
+    if table is not None:  # below the working folder, as relative as the other paths the packaged config records
+        settings["paths.vectors"] = str(table.relative_to(Path.cwd()) if table.is_relative_to(Path.cwd()) else table)
     pretrained = None
     training_dir = work_dir / "training"
     shutil.rmtree(training_dir, ignore_errors=True)
@@ -95,6 +135,8 @@ def train_ner(
     best = training_dir / "model-best"
     shutil.rmtree(output_dir, ignore_errors=True)
     shutil.copytree(best, output_dir)
+    if table is not None:
+        drop_vector_files(output_dir)
     meta = json.loads((best / "meta.json").read_text(encoding="utf-8"))
     config = load_config(config_path, overrides=settings, interpolate=True)
     record = {
@@ -107,6 +149,7 @@ def train_ner(
         "sources": source_digests(corpora_dir, corpora),
         "texts": counts,
         "pretraining": pretrained,
+        "vectors": vectors_record(table),
         "valid_scores": {k: meta["performance"].get(k) for k in ("ents_p", "ents_r", "ents_f", "ents_per_type")},
         "spacy_version": meta.get("spacy_version"),
         "minutes": round((time.time() - started) / 60, 1),

@@ -326,7 +326,8 @@ def test_review_browser_backspace_undoes_the_last_decision(browser, served):
     assert page.url.endswith(order[1])
     assert _decision(out, "rash_note.txt", key).status == "rejected"
     page.keyboard.press("Backspace")
-    page.wait_for_selector(".flash")
+    # the previous page's flash stays until the undo's page loads: wait for the new one
+    page.wait_for_selector(".flash:has-text('Undid your last decision')")
     assert "Undid your last decision" in page.inner_text(".flash")
     assert page.locator("#decision input[name=key]").input_value() == key  # back on the item, to decide again
     assert _decision(out, "rash_note.txt", key).status == "pending"

@@ -85,7 +85,8 @@ def test_lexicons_concepts_a_staged_condition_is_the_condition_without_its_stage
     # its own identifier kept after as a cross-reference
     staged = next(c for c in lexicon.lookup("metastatic renal cell carcinoma") if c.label == "DISEASE")
     assert not any(curie.startswith("MESH:") for curie in staged.curies)
-    unstaged = unstaged_condition(lexicon, "renal cell carcinoma", staged.curies)
+    count, unstaged = unstaged_condition(lexicon, "metastatic renal cell carcinoma".split(), staged.curies, stage)
+    assert count == 1
     plain = registered_condition_concept(lexicon, "Carcinoma, Renal Cell")
     assert canonical_id("CONDITION", unstaged.curies) == canonical_id("CONDITION", plain.curies) == "MESH:D002292"
     assert unstaged.curies[-len(staged.curies):] == staged.curies
@@ -94,7 +95,8 @@ def test_lexicons_concepts_a_staged_condition_is_the_condition_without_its_stage
     refractory = registered_condition_concept(lexicon, "Refractory Anemia")
     assert canonical_id("CONDITION", refractory.curies) != canonical_id(
         "CONDITION", registered_condition_concept(lexicon, "Anemia").curies)
-    assert unstaged_condition(lexicon, "no such disease", ()) is None
+    assert unstaged_condition(lexicon, "metastatic no such disease".split(), (), stage) is None
+    assert unstaged_condition(lexicon, "renal cell carcinoma".split(), (), stage) is None  # no stage word
 
 
 def test_lexicons_concepts_condition_qualifier_of_no_kind_reports_the_file_and_line(tmp_path):

@@ -54,17 +54,24 @@ def test_train_vectors_surface_forms_share_their_norms_row(table):
     assert row["nivolumab"] == -1  # not in the texts
 
 
-def test_train_vectors_is_reproducible_across_processes(table, tmp_path):
-    root, record = table
-    # another process with another string-hash seed: the digests of the table and of the tokens must not change
+def _digests_in_another_process(settings: str, tmp_path: Path) -> list[str]:
+    """The table and token-file digests of `train_vectors` on TEXTS with `VectorSettings(<settings>)`, run in
+    another process with another string-hash seed."""
     code = ("import sys; from pathlib import Path; from pipeline.train.vectors import VectorSettings, train_vectors; "
             "r = train_vectors(None, Path(sys.argv[1]), Path(sys.argv[2]), "
-            "VectorSettings(dim=16, epochs=2, min_count=1, rows=10000), texts=[Path(sys.argv[3])]); "
+            f"VectorSettings({settings}), texts=[Path(sys.argv[3])]); "
             "print(r['table_sha256'], r['tokens_file_sha256'])")
     env = {**os.environ, "PYTHONHASHSEED": "12345", "OMP_NUM_THREADS": "1"}
     done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "table"), str(tmp_path / "work"), str(TEXTS)],
                           capture_output=True, text=True, env=env, check=True)
-    assert done.stdout.split() == [record["table_sha256"], record["tokens_file_sha256"]]
+    return done.stdout.split()
+
+
+def test_train_vectors_is_reproducible_across_processes(table, tmp_path):
+    root, record = table
+    # another process with another string-hash seed: the digests of the table and of the tokens must not change
+    digests = _digests_in_another_process("dim=16, epochs=2, min_count=1, rows=10000", tmp_path)
+    assert digests == [record["table_sha256"], record["tokens_file_sha256"]]
     again = json.loads((tmp_path / "table" / "training.json").read_text())
     assert again["rows"] == record["rows"] and again["keys"] == record["keys"]
 
@@ -151,14 +158,9 @@ def test_train_vectors_floret_table_is_bucket_rows_looked_up_by_norm(floret_tabl
 
 def test_train_vectors_floret_is_reproducible_across_processes(floret_table, tmp_path):
     _, record = floret_table
-    code = ("import sys; from pathlib import Path; from pipeline.train.vectors import VectorSettings, train_vectors; "
-            "r = train_vectors(None, Path(sys.argv[1]), Path(sys.argv[2]), VectorSettings(method='floret', dim=16, "
-            "epochs=2, min_count=1, bucket=2000, minn=3, maxn=5), texts=[Path(sys.argv[3])]); "
-            "print(r['table_sha256'], r['tokens_file_sha256'])")
-    env = {**os.environ, "PYTHONHASHSEED": "12345", "OMP_NUM_THREADS": "1"}
-    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "table"), str(tmp_path / "work"), str(TEXTS)],
-                          capture_output=True, text=True, env=env, check=True)
-    assert done.stdout.split() == [record["table_sha256"], record["tokens_file_sha256"]]
+    digests = _digests_in_another_process(
+        "method='floret', dim=16, epochs=2, min_count=1, bucket=2000, minn=3, maxn=5", tmp_path)
+    assert digests == [record["table_sha256"], record["tokens_file_sha256"]]
     with pytest.raises(ValueError, match="fixed seed"):  # floret does not honour another seed
         VectorSettings(method="floret", seed=1)
 

@@ -601,7 +601,7 @@ def assemble(concepts: list[Concept], stops: StopLists, report: Report) -> dict:
     }
 
 
-_NO_PLURAL = ("itis", "ism", "us", "ing", "ae")  # "hepatitis", "bleeding": a plural would be rare or odd
+_NO_PLURAL = ("itis", "ism", "ing", "ae")  # "hepatitis", "bleeding": a plural would be rare or odd
 
 
 def plural(text: str) -> str | None:

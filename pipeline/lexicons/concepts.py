@@ -146,18 +146,22 @@ def condition_keys(name: str) -> set[str]:
     return {key for key in (word_bag(name), word_bag(" ".join(rest))) if key}
 
 
-def unstaged_condition(lexicon: Lexicon, rest: str, curies: Sequence[str]) -> Concept | None:
-    """The condition a staged name with identifiers `curies` is once its stage, extent and course words are off
-    (`rest`): the lexicon disease `rest` names, the staged name's identifiers after its own, when the staged name
-    has no MeSH identifier ("metastatic renal cell carcinoma" is NCIt's pre-coordinated C150595 only, so it is
-    MeSH's renal cell carcinoma D002292, one graph node with every other mention of it). None when it has one
-    ("refractory anemia", D000753, is a disease of its own) or `rest` names no disease."""
-    if any(curie.startswith("MESH:") for curie in curies):
+def unstaged_condition(lexicon: Lexicon, words: Sequence[str], curies: Sequence[str],
+                       stage_words: frozenset[str]) -> tuple[int, Concept] | None:
+    """The condition a name (its `words`, with identifiers `curies`) is once the stage words it opens with are off
+    (`qualifier_count` over `stage_words`): how many words are off and the lexicon disease the rest names, the
+    staged name's identifiers after its own, when the staged name has no MeSH identifier ("metastatic renal cell
+    carcinoma" is NCIt's pre-coordinated C150595 only, so it is MeSH's renal cell carcinoma D002292, one graph
+    node with every other mention of it). None when it opens with no stage word, has a MeSH identifier
+    ("refractory anemia", D000753, is a disease of its own) or the rest names no disease."""
+    count = qualifier_count(words, stage_words)
+    if not count or any(curie.startswith("MESH:") for curie in curies):
         return None
-    found = next((found for found in lexicon.lookup(rest) if found.label == "DISEASE"), None)
+    found = next((found for found in lexicon.lookup(" ".join(words[count:])) if found.label == "DISEASE"), None)
     if found is None:
         return None
-    return Concept(found.id, found.name, found.label, (*found.curies, *(c for c in curies if c not in found.curies)))
+    return count, Concept(found.id, found.name, found.label,
+                          (*found.curies, *(c for c in curies if c not in found.curies)))
 
 
 class ConceptNormalizer:

@@ -12,8 +12,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span
 
 from pipeline.lexicons import LEXICON_ENTRY, lexicon_files, load_normalizer
-from pipeline.lexicons.concepts import (CONDITION_QUALIFIERS, GENERIC_EVENT_WORDS, ConditionQualifiers, qualifier_count,
-                                        unstaged_condition)
+from pipeline.lexicons.concepts import CONDITION_QUALIFIERS, GENERIC_EVENT_WORDS, ConditionQualifiers, unstaged_condition
 from pipeline.lexicons.matcher import Concept
 from pipeline.nlp.data_files import DataFilesComponent
 
@@ -60,14 +59,11 @@ class ConceptLinker(DataFilesComponent):
         (`unstaged_condition`): sets the mention's concept span, identifiers and concept name to that condition's."""
         doc = ent.doc
         named = (doc.char_span(*ent._.concept_span) if ent._.concept_span else None) or ent
-        words = [token.text for token in named]
-        count = qualifier_count(words, self.stage_words)
-        if not count:
+        unstaged = unstaged_condition(self.normalizer.lexicon, [token.text for token in named], ent._.norm or (),
+                                      self.stage_words)
+        if unstaged is None:
             return None
-        rest = doc[named.start + count:named.end]
-        found = unstaged_condition(self.normalizer.lexicon, rest.text, ent._.norm or ())
-        if found is None:
-            return None
-        ent._.concept_span = (rest.start_char, rest.end_char)
+        count, found = unstaged
+        ent._.concept_span = (doc[named.start + count].idx, named.end_char)
         ent._.norm, ent._.concept = list(found.curies), found.name
         return found

@@ -88,9 +88,11 @@ class LabChanges(DataFilesComponent):
         """The changes whose change word is token `i` (two when a second analyte shares it)."""
         word = doc[i].lower_
         if word in self.words["of"] and i + 1 < len(doc) and doc[i + 1].lower_ in _LINKS:
-            first = self._analyte_after(doc, i + 2, self.words["of"][word], i, article=True)
+            direction = self.words["of"][word]
+            first = self._analyte_after(doc, i + 2, direction, i, article=True)
         elif word in self.words["before"]:
-            first = self._analyte_after(doc, i + 1, self.words["before"][word], i)
+            direction = self.words["before"][word]
+            first = self._analyte_after(doc, i + 1, direction, i)
         elif word in self.words["after"]:
             first = self._analyte_before(doc, i, self.words["after"][word])
             return [first] if first else []
@@ -100,7 +102,7 @@ class LabChanges(DataFilesComponent):
             return []
         changes = [first]
         if first.end + 1 < len(doc) and doc[first.end].lower_ in _JOINS:
-            second = self._analyte_after(doc, first.end + 1, self.words["of"].get(word) or self.words["before"][word])
+            second = self._analyte_after(doc, first.end + 1, direction)
             if second is not None:
                 changes.append(second)
         return changes

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pipeline.document import Document
 from pipeline.lexicons import Concept, Lexicon
-from pipeline.lexicons.concepts import ConditionQualifiers, qualifier_count, unstaged_condition
+from pipeline.lexicons.concepts import ConditionQualifiers, unstaged_condition
 from pipeline.lexicons.normalize import fold
 from pipeline.records import Fact, RegisteredCondition, RegisteredIntervention, RegisteredOutcome
 from pipeline.tables.regimen import DRUG_INTERVENTION_TYPES, Regimens, is_placebo
@@ -49,12 +49,9 @@ def registered_condition_concept(lexicon: Lexicon, name: str) -> Concept | None:
     """The concept of a registered condition: the disease whose whole name it is, or, for a staged name with no
     MeSH heading of its own, the disease without its stage words (`unstaged_condition`)."""
     concept = whole_name_concept(lexicon, name, "DISEASE")
-    words = name.split()
-    count = qualifier_count(words, ConditionQualifiers.load().stage)
-    if count:
-        unstaged = unstaged_condition(lexicon, " ".join(words[count:]), concept.curies if concept else ())
-        concept = unstaged or concept
-    return concept
+    unstaged = unstaged_condition(lexicon, name.split(), concept.curies if concept else (),
+                                  ConditionQualifiers.load().stage)
+    return unstaged[1] if unstaged else concept
 
 
 def whole_name_concept(lexicon: Lexicon, name: str, label: str) -> Concept | None:

@@ -218,9 +218,11 @@ def file_digest(path: Path) -> str:
 
 def table_digest(output_dir: Path) -> str:
     """One digest of the table's files (vectors, key2row, vectors.cfg): equal tables, equal digests."""
+    from pipeline.nlp.trained_ner import VECTOR_FILES
+
     vocab = Path(output_dir) / "vocab"
     digest = hashlib.sha256()
-    for name in ("vectors", "key2row", "vectors.cfg"):
+    for name in VECTOR_FILES:
         digest.update(name.encode() + b"\0" + bytes.fromhex(file_digest(vocab / name)))
     return digest.hexdigest()[:16]
 

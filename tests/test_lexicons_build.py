@@ -168,3 +168,18 @@ def test_lexicons_build_plurals_of_adverse_event_terms_only():
     assert terms["myalgias"] == 0  # the CTCAE term's plural names it
     assert "attitudes" not in terms  # a concept with no MedDRA code gets none
     assert report.counts["DISEASE"]["plural_keys_added"] == 1  # "rashes" was a term already
+
+
+def test_lexicons_build_british_and_american_spellings_share_one_key():
+    from pipeline.lexicons.build import StopLists, assemble
+
+    concepts = [_disease("Ischaemic heart disease", ["NCIT:C50625"]), _disease("ischemic heart disease", ["MESH:D017202"]),
+                _disease("leukocytosis", ["MESH:D007958"])]
+    report = Report()
+    lexicon = assemble(concepts, StopLists(frozenset(), frozenset(), set(), set(), set()), report)
+    terms = lexicon["terms"]
+    assert "ischaemicheartdisease" not in terms and "leucocytosis" not in terms
+    assert [index for index, _ in terms["ischemicheartdisease"]] == [1, 0]  # the American key's concept first
+    assert terms["leukocytosis"] == 2
+    assert "ischemic" in lexicon["prefixes"] and "ischaemic" not in lexicon["prefixes"]
+    assert report.keys_joined_by_spelling == 1

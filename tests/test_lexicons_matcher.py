@@ -54,6 +54,16 @@ def test_lexicons_interleukin_21_spellings_are_one_concept(lexicon):
     assert concept.label == "DRUG" and concept.id == "MESH:D000098546"
 
 
+def test_lexicons_match_british_spellings_name_the_american_concept(lexicon, tokenizer):
+    pairs = [("leucocytosis", "leukocytosis"), ("ischaemic heart disease", "ischemic heart disease"),
+             ("hypomagnesaemia", "hypomagnesemia"), ("magnesium sulphate", "magnesium sulfate"), ("oedema", "edema")]
+    for british, american in pairs:
+        found, expected = matched(lexicon, tokenizer, british), matched(lexicon, tokenizer, american)
+        assert len(found) == 1 and [(f[1], f[2]) for f in found] == [(e[1], e[2]) for e in expected], british
+        assert lexicon.lookup(british) == lexicon.lookup(american)
+    assert matched(lexicon, tokenizer, "The lesion was localised.") == []  # "localized" is a common word
+
+
 def test_lexicons_fatigue_is_a_ctcae_disease_with_meddra_code(lexicon):
     concept = lexicon.lookup("fatigue")[0]
     assert concept.label == "DISEASE"

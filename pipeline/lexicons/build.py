@@ -23,7 +23,7 @@ from wordfreq import zipf_frequency
 
 from pipeline.lexicons import meddra, sources
 from pipeline.lexicons.matcher import FORMAT_VERSION, LEXICON_FILE
-from pipeline.lexicons.normalize import SHORT_KEY_LENGTH, case_form, fold, is_acronym, prefix_keys
+from pipeline.lexicons.normalize import SHORT_KEY_LENGTH, case_form, fold, is_acronym, prefix_keys, spelled
 from pipeline.lexicons.sources import CASED_ORIGINS, CURATED_DIR, LEXICON_DIR
 from pipeline.resources import read_rules_tsv, read_word_list
 
@@ -83,6 +83,7 @@ class Report:
     counts: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(dict))
     dropped: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     examples: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    keys_joined_by_spelling: int = 0
 
     def drop(self, label: str, reason: str, text: str) -> None:
         self.dropped[label][reason] += 1
@@ -507,6 +508,7 @@ def _uninvert(mesh_heading: str) -> str:
 def _drop_reason(text: str, origin: str, concept: Concept, stops: StopLists) -> str | None:
     """Why a term is not kept for matching, or None to keep it."""
     key = fold(text)
+    american = spelled(key)  # the key the term is matched by: "localised" is the common word "localized"
     if not key:
         return "empty"
     if origin in CURATED_ORIGINS:
@@ -521,11 +523,11 @@ def _drop_reason(text: str, origin: str, concept: Concept, stops: StopLists) -> 
     if cased_acronym:  # matched in exact case only: "ALL" stays although "all" is a stop word
         if case_form(text) in stops.stop_acronyms:
             return "stoplist"
-    elif key in stops.stop:
+    elif key in stops.stop or american in stops.stop:
         return "stoplist"
     elif key in stops.units:
         return "unit"
-    if key in stops.analytes:
+    if key in stops.analytes or american in stops.analytes:
         return "analyte_or_protein"
     if concept.label == "DISEASE" and NAMES_ITS_CAUSE.search(text):
         return "names_its_cause"  # "doxorubicin-induced cardiomyopathy": drug and disease are found apart
@@ -533,7 +535,7 @@ def _drop_reason(text: str, origin: str, concept: Concept, stops: StopLists) -> 
         return "qualifier_with_number"
     if cased_acronym or not key.isalpha() or " " in text.strip():
         return None
-    zipf = zipf_frequency(key, "en")
+    zipf = max(zipf_frequency(key, "en"), zipf_frequency(american, "en"))
     if len(key) <= SHORT_KEY_LENGTH and origin not in CASED_ORIGINS and zipf >= ZIPF_LIMIT_BRAND_OR_CODE:
         return "short_caseless_common_word"
     if origin in ("unii_bn", "unii_cd") and zipf >= ZIPF_LIMIT_BRAND_OR_CODE:
@@ -581,6 +583,7 @@ def assemble(concepts: list[Concept], stops: StopLists, report: Report) -> dict:
         else:
             report.drop(concept.label, "concept_without_terms", concept.name)
     _add_disease_plurals(entries, prefixes, kept_concepts, report)
+    entries, prefixes = _spelled_keys(entries, prefixes, report)
     _drop_ambiguous_acronyms(entries, kept_concepts, report)
     terms: dict[str, object] = {}
     for key in sorted(entries):
@@ -647,6 +650,19 @@ def _add_disease_plurals(entries: dict, prefixes: set[str], concepts: list[Conce
     for key, index in added.items():
         entries[key] = [(index, None)]
     report.counts["DISEASE"]["plural_keys_added"] = len(added)
+
+
+def _spelled_keys(entries: dict, prefixes: set[str], report: Report) -> tuple[dict, set[str]]:
+    """The entries and prefixes under their `spelled` keys (curated/spelling_variants.tsv): the matcher spells each
+    token alike, so "leucocytosis" in a text meets the term "leukocytosis" and "Diarrhoea" meets "diarrhea".
+    Entries whose keys meet are joined, those of a key that was American already first ("ischemic heart disease"
+    stays MeSH's concept when NCIt's "Ischaemic heart disease" joins it)."""
+    joined: dict[str, list[tuple[int, str | None]]] = {}
+    for key, values in sorted(entries.items(), key=lambda item: spelled(item[0]) != item[0]):
+        target = joined.setdefault(spelled(key), [])
+        target.extend(value for value in values if value not in target)
+    report.keys_joined_by_spelling = len(entries) - len(joined)
+    return joined, {spelled(prefix) for prefix in prefixes}
 
 
 def _drop_ambiguous_acronyms(entries: dict, concepts: list[Concept], report: Report) -> None:
@@ -726,6 +742,7 @@ def build(out_dir: Path = LEXICON_DIR) -> dict:
         "drop_examples": dict(sorted(report.examples.items())),
         "term_keys": len(lexicon["terms"]),
         "prefix_keys": len(lexicon["prefixes"]),
+        "term_keys_joined_by_spelling": report.keys_joined_by_spelling,
         "annotated_names_without_term": len(lexicon["annotated_names"]),
         "meddra": {
             "preferred_terms": len(vocabulary.terms),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
@@ -13,13 +12,13 @@ import srsly
 from pipeline.errors import ModelMissingError
 from pipeline.lexicons.meddra import SECTION as MEDDRA_SECTION
 from pipeline.lexicons.meddra import PreferredTerm
-from pipeline.lexicons.normalize import case_form, fold, spelling_rules, term_key
+from pipeline.lexicons.normalize import case_form, fold, spelled, spelling_rules, term_key
 from pipeline.resources import MODELS_DIR, read_word_list
 
 DEFAULT_DIRECTORY = MODELS_DIR / "lexicons"
 LEXICON_FILE = "lexicon.msgpack.gz"
 FUNCTION_WORDS_FILE = "curated/function_words.txt"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # 3: term keys are spelled (normalize.term_key)
 # Tokens without letters or digits that may sit inside a match ("IL - 21", "Crohn ' s", "CDK4 / 6").
 JOINERS = frozenset({"-", "‐", "‑", "–", "/", "'", "’"})
 
@@ -52,11 +51,11 @@ class Match:
     alternatives: tuple[Concept, ...] = ()
 
 
-@lru_cache(maxsize=262_144)
-def _token_key(token: str) -> str:
-    if token.isascii() and token.isalnum():
-        return token.lower()
-    return fold(token)
+_TOKEN_KEY_CACHE = 262_144  # distinct token strings whose keys a lexicon keeps
+
+
+def _token_key(token: str, rules: tuple[tuple[str, str], ...]) -> str:
+    return spelled(token.lower() if token.isascii() and token.isalnum() else fold(token), rules)
 
 
 def _case_ok(rule: str | None, form: str) -> bool:
@@ -86,9 +85,10 @@ class Lexicon:
         self._preferred_terms = [PreferredTerm(*row) for row in meddra["terms"]]
         self._preferred_term_keys: dict[str, int] = meddra["keys"]
         self._concept_preferred_terms: list[int] = meddra["concepts"]
-        # the spellings the preferred-term keys were made with (older lexicons: the shipped list)
+        # the spellings the keys were made with (older lexicons: the shipped list); tokens are spelled alike
         self.spelling_rules = (tuple(tuple(rule) for rule in meddra["spelling_rules"]) if "spelling_rules" in meddra
                                else spelling_rules())
+        self._token_keys: dict[str, str] = {}  # token -> key, cleared when it holds _TOKEN_KEY_CACHE tokens
 
     @classmethod
     def load(cls, directory: Path | str = DEFAULT_DIRECTORY) -> "Lexicon":
@@ -107,6 +107,14 @@ class Lexicon:
     def __len__(self) -> int:
         return len(self._raw_concepts)
 
+    def _token_key(self, token: str) -> str:
+        key = self._token_keys.get(token)
+        if key is None:
+            if len(self._token_keys) >= _TOKEN_KEY_CACHE:
+                self._token_keys.clear()
+            key = self._token_keys[token] = _token_key(token, self.spelling_rules)
+        return key
+
     def concept(self, index: int) -> Concept:
         """The concept stored at ``index``."""
         concept = self._concepts.get(index)
@@ -120,12 +128,12 @@ class Lexicon:
             return [value]
         form = "".join(case_form(word) for word in words[start:end])
         return self._own_name_first([index for index, rule in value if _case_ok(rule, form)],
-                                    "".join(_token_key(word) for word in words[start:end]))
+                                    "".join(self._token_key(word) for word in words[start:end]))
 
     def _own_name_first(self, indexes: list[int], key: str) -> list[int]:
         """`indexes` with the concepts whose own name the matched words are first: "stillbirth" is the concept
         named stillbirth before one that lists it as a synonym ("pregnancy disorder with abortive outcome")."""
-        return sorted(indexes, key=lambda index: fold(self._raw_concepts[index][2]) != key)
+        return sorted(indexes, key=lambda index: term_key(self._raw_concepts[index][2], self.spelling_rules) != key)
 
     def match(self, words: Sequence[str], spaces: Sequence[bool] | None = None) -> list[Match]:
         """Longest non-overlapping matches, left to right, on token indices. A match of several tokens neither
@@ -135,7 +143,7 @@ class Lexicon:
         so "IL-21", "IL 21" and "IL21" match alike.
         """
         terms, prefixes = self._terms, self._prefixes
-        keys = [_token_key(word) for word in words]
+        keys = [self._token_key(word) for word in words]
         function = [self.is_function_word(word) for word in words]
         matches: list[Match] = []
         count = len(words)
@@ -184,7 +192,8 @@ class Lexicon:
                 indexes = self._curies().get(f"{prefix.upper()}:{local.upper()}", [])
             if indexes:
                 return [self.concept(index) for index in dict.fromkeys(indexes)]
-        value = self._terms.get(fold(query))
+        key = term_key(query, self.spelling_rules)
+        value = self._terms.get(key)
         if value is None:
             return []
         if isinstance(value, int):
@@ -193,7 +202,7 @@ class Lexicon:
         ordered = sorted(value, key=lambda entry: not _case_ok(entry[1], form))
         indexes = list(dict.fromkeys(index for index, _ in ordered))
         fitting = [index for index, rule in ordered if _case_ok(rule, form)]
-        first = self._own_name_first(list(dict.fromkeys(fitting)), fold(query))
+        first = self._own_name_first(list(dict.fromkeys(fitting)), key)
         return [self.concept(index) for index in dict.fromkeys([*first, *indexes])]
 
     def preferred_term(self, name: str) -> PreferredTerm | None:

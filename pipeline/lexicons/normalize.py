@@ -68,11 +68,15 @@ def spelling_rules() -> tuple[tuple[str, str], ...]:
     return tuple(sorted(((row["british"], row["american"]) for row in rows), key=lambda rule: -len(rule[0])))
 
 
-def term_key(text: str, rules: tuple[tuple[str, str], ...] | None = None) -> str:
-    """``fold(text)`` with British spellings made American (`rules`, default `spelling_rules()`): the key
-    adverse-event terms are looked up by, so "Diarrhoea" and "diarrhea", "Anaemia" and "anemia" meet."""
-    key = fold(text)
+def spelled(key: str, rules: tuple[tuple[str, str], ...] | None = None) -> str:
+    """A folded ``key`` with British spellings made American (`rules`, default `spelling_rules()`)."""
     for british, american in spelling_rules() if rules is None else rules:
         if british in key:
             key = key.replace(british, american)
     return key
+
+
+def term_key(text: str, rules: tuple[tuple[str, str], ...] | None = None) -> str:
+    """``fold(text)`` with British spellings made American: the key every lexicon term and every MedDRA term is
+    stored and looked up by, so "Diarrhoea" and "diarrhea", "leucocytosis" and "leukocytosis" meet."""
+    return spelled(fold(text), rules)

@@ -183,3 +183,18 @@ def test_lexicons_build_british_and_american_spellings_share_one_key():
     assert terms["leukocytosis"] == 2
     assert "ischemic" in lexicon["prefixes"] and "ischaemic" not in lexicon["prefixes"]
     assert report.keys_joined_by_spelling == 1
+
+
+def test_lexicons_build_mesh_descriptors_outside_the_disease_trees_are_no_diseases():
+    from pipeline.lexicons.build import drop_non_disease_mesh
+
+    index = mesh_ids_by_key([MeshName("D002318", "DISEASE", "Cardiovascular Diseases", (), ("C14",)),
+                             MeshName("D010146", "DISEASE", "Pain", (), ("C23",))])
+    concepts = [_disease("peer review", ["MESH:D017063"]), _disease("cardiovascular diseases", ["MESH:D000072038"]),
+                _disease("pain", ["MESH:D010146"]), _disease("aggression", ["MESH:D000374"]),
+                _disease("color vision", ["MESH:D003118", "HP:0000551"])]
+    report = Report()
+    kept = drop_non_disease_mesh(concepts, index, {"aggression"}, report)
+    assert [c.name for c in kept] == ["cardiovascular diseases", "pain", "aggression", "color vision"]
+    assert kept[0].curies == ["MESH:D002318"]  # the descriptor its name names
+    assert report.dropped["DISEASE"]["mesh_outside_disease_trees"] == 1

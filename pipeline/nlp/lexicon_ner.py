@@ -26,6 +26,7 @@ from pipeline.nlp.sentences import words_and_spaces
 from pipeline.resources import read_word_list
 
 SOURCE = "lexicon"
+_INFECTIOUS_AGENTS = frozenset({"virus", "viruses"})  # a long form ending so names an infection
 PATTERN_CONCEPT = Concept(id="", name="", label="DISEASE", curies=())
 EVENT_PATTERNS = "rules/adverse_event_patterns.json"
 HYPHEN_SUFFIXES = "rules/hyphen_suffixes.txt"
@@ -121,7 +122,9 @@ class LexiconRecognizer(DataFilesComponent):
         antidiuretic hormone (SIADH)") or holds a lexicon name as the long form ("aneurysmal subarachnoid
         hemorrhage (SAH)"), but not "elevated intraocular pressure (IOP)". An acronym in brackets after a match
         that scispaCy left undefined takes the match's concept ("abacavir (ABC)", "ammonium acetate (NH4Ac)").
-        A short form defined as a measure or another thing is no disease anywhere in the document, even one the
+        A long form that no match ends defines another thing too ("reactive oxygen species (ROS)", "fear-potentiated
+        startle (FPS)"), unless it names a virus, whose short form names its infection ("human immunodeficiency
+        virus (HIV)"). A short form defined as a measure or another thing is no disease anywhere in the document, even one the
         lexicon lists as a disease ("duration of catatonia (DOC)", "intraocular pressure (IOP)"); a drug's long
         form is a chemical name that the lexicon often matches in part only ("sodium 2-mercaptoethane sulphonate
         (MESNA)"), so a short form the lexicon lists as a drug stays one."""
@@ -138,6 +141,8 @@ class LexiconRecognizer(DataFilesComponent):
                 continue
             match = by_end.get(long_form.end)
             if match is None:
+                if not self._ends_with_disease(words[long_form.start:long_form.end]):
+                    other_things.add(short.text)  # "reactive oxygen species (ROS)", "fear-potentiated startle (FPS)"
                 continue
             if match[0] >= long_form.start:
                 names = short.text not in self.stop_terms or 2 * (long_form.end - match[0]) >= len(long_form)
@@ -154,6 +159,13 @@ class LexiconRecognizer(DataFilesComponent):
                 defined[short] = concept
         occurrences = {(i, i + 1): defined[word] for i, word in enumerate(words) if word in defined} if defined else {}
         return occurrences, frozenset(other_things - defined.keys())
+
+    def _ends_with_disease(self, words: list[str]) -> bool:
+        """Whether the words, read alone, end with a disease name ("retinopathy of prematurity" inside the longer
+        "proliferative retinopathy" match) or with a virus, which names its infection ("human immunodeficiency virus")."""
+        if words and words[-1].lower() in _INFECTIOUS_AGENTS:
+            return True
+        return any(m.end == len(words) and m.concept.label == "DISEASE" for m in self.lexicon.match(words))
 
     def _is_name(self, words: list[str]) -> bool:
         """Whether the words are one lexicon name, whole."""

@@ -140,6 +140,15 @@ def test_nlp_trained_ner_packaged_model_leaves_the_doc_without_tags_or_tensor(fu
     assert not doc.has_annotation("TAG") and doc.tensor.size == 0
 
 
+def test_nlp_trained_ner_packaged_model_reads_floret_vectors_of_words_it_never_saw(full_nlp):
+    recognizer = full_nlp.get_pipe("trialgraph_trained_ner")
+    text = "Zorvantinib caused grade 3 quibbleosis in 2 of 14 patients."
+    assert recognizer.model.vocab.strings.as_int("zorvantinib") not in recognizer.model.vocab.strings
+    doc = full_nlp(text)  # a floret table looks each NORM up as a string: the Docs' store holds these
+    assert "Zorvantinib" in doc.text and recognizer._vectors.mode == "floret"
+    assert recognizer._vectors.strings is recognizer.model.vocab.strings  # given back after the call
+
+
 def test_nlp_trained_ner_packaged_model_loads_with_its_labels():
     model = load_model()
     assert model.pipe_names == ["tok2vec", "ner"]

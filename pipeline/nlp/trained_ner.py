@@ -199,13 +199,18 @@ class TrainedRecognizer(DataFilesComponent):
             doc.set_ents([], default="missing")
         vocab = docs[0].vocab
         own_vectors = vocab._vectors
+        table_strings = self._vectors.strings if self._vectors is not None else None
         if self._vectors is not None:  # lent for this call only: the Docs' vocabulary is the pipeline's, not the model's
             vocab._vectors = self._vectors
+            # a floret table looks its keys up as strings (Vectors.get_batch): the Docs' NORMs are in their own store
+            self._vectors.strings = vocab.strings
         try:
             for _, component in self.model.pipeline:
                 docs = list(component.pipe(docs, batch_size=len(docs)))
         finally:
             vocab._vectors = own_vectors
+            if self._vectors is not None:
+                self._vectors.strings = table_strings
         found = [list(doc.ents) for doc in docs]
         for doc, ents in zip(docs, lexicon_ents):
             doc.ents = ents

@@ -48,6 +48,9 @@ def test_lexicons_concepts_registry_terms_are_never_renamed_or_merged(normalizer
     assert pneumonia.id == "MEDDRA:10035664" and lobar.id != pneumonia.id
     assert normalizer.registry_event("Iron overload").name == "Iron overload"
     assert normalizer.registry_event("Cardiac failure").id != normalizer.registry_event("Cardiac failure congestive").id
+    # a term no preferred term names is the lexicon disease of that own name, in either spelling, as text mentions are
+    leukaemia = normalizer.registry_event("Leukaemia")
+    assert leukaemia.id == normalizer.registry_event("Leukemia").id == "MESH:D007938" and "DOID:1240" in leukaemia.curies
 
 
 def test_lexicons_concepts_generic_words_name_no_event(normalizer):

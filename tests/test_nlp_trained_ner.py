@@ -201,3 +201,9 @@ def test_nlp_trained_ner_gene_symbol_is_no_disease_unless_the_lexicon_says_so(le
     found = merged(lexicon_nlp, text, [("BRCA1", "DISEASE"), ("TP53", "DISEASE"), ("T2DM", "DISEASE")])
     assert "BRCA1" not in found and "TP53" not in found
     assert found["T2DM"].label_ == "DISEASE"  # a lexicon name of type 2 diabetes mellitus
+
+
+def test_nlp_trained_ner_model_span_holding_a_threshold_is_dropped(lexicon_nlp):
+    # corpus/ (NCT02028676 eligibility): the model read "CD4%<20" as a drug
+    found = merged(lexicon_nlp, "Children with CD4%<20 were eligible.", [("CD4%<20", "DRUG")])
+    assert "CD4%<20" not in found

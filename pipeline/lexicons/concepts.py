@@ -20,7 +20,7 @@ from typing import Sequence
 
 from pipeline.lexicons.matcher import Concept, Lexicon
 from pipeline.lexicons.meddra import PreferredTerm
-from pipeline.lexicons.normalize import fold
+from pipeline.lexicons.normalize import fold, term_key
 from pipeline.errors import RulesError
 from pipeline.resources import model_path, numbered_rules_tsv
 
@@ -200,11 +200,18 @@ class ConceptNormalizer:
         return Concept(concept.id, display_name(concept.name), "ADVERSE_EVENT", concept.curies, concept.index)
 
     def registry_event(self, term: str) -> Concept:
-        """A registry results term as a concept of its own: the MedDRA preferred term of that exact name, else
-        the registered name (`MEDDRA_TERM:<folded name>`, no cross-reference)."""
+        """A registry results term as a concept of its own: the MedDRA preferred term of that exact name, else the
+        lexicon disease whose own name it is in any spelling ("Leukaemia" is "leukemia", MESH:D007938, as in
+        text), else the registered name (`MEDDRA_TERM:<folded name>`, no cross-reference). Never the concept it is
+        only a synonym of ("Lobar pneumonia" is no "pneumonia")."""
         preferred = self.lexicon.preferred_term(term)
         if preferred is not None and fold(term) in (fold(preferred.name), fold(preferred.ctcae)):
             return event_concept(preferred)
+        key = term_key(term, self.lexicon.spelling_rules)
+        named = next((concept for concept in self.lexicon.lookup(term) if concept.label == "DISEASE"
+                      and term_key(concept.name, self.lexicon.spelling_rules) == key), None)
+        if named is not None:
+            return Concept(named.id, display_name(named.name), "ADVERSE_EVENT", named.curies, named.index)
         name = display_name(term)
         return Concept(f"MEDDRA_TERM:{fold(name)}", name, "ADVERSE_EVENT", ())
 

@@ -55,6 +55,7 @@ VECTOR_FILES = ("vectors", "key2row", "vectors.cfg")  # a spaCy vocabulary's vec
 _COMPATIBLE = {"DRUG": ("DRUG", "DRUG_CLASS"), "DISEASE": ("DISEASE",)}
 # one word of capitals and digits with a digit in it, after at most one small letter: "BRCA1", "TP53", "p53"
 GENE_SYMBOL = re.compile(r"[A-Za-z][A-Z]*\d+[A-Z0-9]*")
+COMPARISON = re.compile(r"[<>=≤≥]")  # a threshold ("CD4%<20"), never part of a drug's or disease's name
 
 
 def lexicon_tags(doc: Doc) -> list[str]:
@@ -227,7 +228,8 @@ class TrainedRecognizer(DataFilesComponent):
         foreign = foreign_short_forms(doc, [(e.start, e.end) for e in (*existing, *predicted)])
         for found in filter(None, map(self._without_edge_function_words, predicted)):
             text = found.text
-            if text in self.stop_terms or text in foreign or self.analytes.around(doc, found.start, found.end):
+            if (text in self.stop_terms or text in foreign or COMPARISON.search(text)
+                    or self.analytes.around(doc, found.start, found.end)):
                 continue
             overlapped = {(e.start, e.end): e for i in range(found.start, found.end) if (e := owner.get(i)) is not None}
             if found.label_ == "DISEASE" and (found.start, found.end) not in overlapped and GENE_SYMBOL.fullmatch(text):

@@ -26,7 +26,7 @@ _LIST_KEYS = (
     "negation_before", "negation_after", "scope_breaks", "prior_therapy", "historical", "hypothetical",
     "other_study", "concomitant", "eligibility_cues", "adverse_event_cues", "condition_cues", "condition_heads", "condition_sections",
     "adverse_event_sections", "serious_cues", "dlt_cues", "prior_therapy_fillers", "ignored_sections",
-    "caused_by_suffixes", "cause_words", "reaction_words", "reaction_links", "cited_study_heads",
+    "caused_by_suffixes", "cause_words", "reaction_words", "reaction_word_endings", "reaction_links", "cited_study_heads",
 )
 _WORD = re.compile(r"[\w+/-]+|[(),]")
 DEFAULT_RULES = "rules/context.json"
@@ -71,6 +71,7 @@ class ContextRules:
     caused_by_suffixes: frozenset[str]
     cause_words: frozenset[str]
     reaction_words: frozenset[str]
+    reaction_word_endings: frozenset[str]
     reaction_links: frozenset[str]
 
     @classmethod
@@ -84,7 +85,8 @@ class ContextRules:
             if not isinstance(data[key], list) or not all(isinstance(w, str) and w for w in data[key]):
                 raise RulesError(path, None, f"{key!r} must be a list of non-empty strings")
         sets = {"condition_heads", "condition_sections", "adverse_event_sections", "prior_therapy_fillers",
-                "ignored_sections", "caused_by_suffixes", "cause_words", "reaction_words", "reaction_links"}
+                "ignored_sections", "caused_by_suffixes", "cause_words", "reaction_words", "reaction_word_endings",
+                "reaction_links"}
         return cls(
             window=int(data["window"]),
             **{k: frozenset(w.lower() for w in data[k]) if k in sets else _phrases(data[k]) for k in _LIST_KEYS
@@ -122,13 +124,15 @@ def caused_by_drug(ent: Span, rules: ContextRules) -> bool:
 
 def reaction_to_drug(ent: Span, rules: ContextRules) -> bool:
     """Whether the mention is a reaction that names its drug next to it: "hypersensitivity to warfarin",
-    "allergic reactions to capecitabine", "CBDCA hypersensitivity", "fludarabine pulmonary toxicity"."""
+    "allergic reactions to capecitabine", "CBDCA hypersensitivity", "fludarabine pulmonary toxicity",
+    "nephrotoxicity of tobramycin"."""
     return _reaction_drug_token(ent, rules) is not None
 
 
 def _reaction_drug_token(ent: Span, rules: ContextRules) -> int | None:
-    if not any(token.lower_ in rules.reaction_words for token in ent):
-        return None
+    endings = tuple(rules.reaction_word_endings)
+    if not any(token.lower_ in rules.reaction_words or token.lower_.endswith(endings) for token in ent):
+        return None  # "nephrotoxicity of tobramycin" names its drug as "toxicity of" would
     doc, before, after = ent.doc, ent.start - 1, ent.end
     if before >= 0 and doc[before].ent_type_ in DRUG_LABELS:
         return before

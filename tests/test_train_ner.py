@@ -227,3 +227,18 @@ def test_train_ner_with_a_floret_table_reads_it_back_and_runs(tmp_path):
     doc = nlp("Intravenous azithromycin-induced ototoxicity.")
     assert any(e.label_ == "DRUG" for e in doc.ents)
     assert nlp.vocab.vectors.shape[0] == 0
+
+
+def test_train_cli_output_folder_gets_its_own_companion_models(tmp_path):
+    import shutil
+
+    from pipeline.resources import model_path
+
+    shutil.copytree(model_path("ner/model"), tmp_path / "model")  # a NER in place, as `--only ner -o` leaves it
+    committed = {name: model_path(name).read_bytes() for name in
+                 ("ner/roles/event_role.json.gz", "ner/relations/has_adverse_event.json.gz")}
+    for step in ("roles", "relations"):
+        assert main(["train", "--corpora", str(CORPORA), "-o", str(tmp_path / "model"), "--only", step]) == 0
+    assert (tmp_path / "roles" / "event_role.json.gz").exists()
+    assert (tmp_path / "relations" / "has_adverse_event.json.gz").exists()
+    assert {name: model_path(name).read_bytes() for name in committed} == committed  # models/ner left as it was

@@ -30,7 +30,8 @@ def register(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     train.add_argument("--corpora", type=Path, metavar="DIR",
                        help="folder holding ade_corpus_v2/, bc5cdr/ and tac2017_adr/ (raw gold files); required")
     train.add_argument("-o", "--output", type=Path, default=DEFAULT_OUTPUT,
-                       help="folder of the packaged pipeline (default: %(default)s)")
+                       help="folder of the packaged pipeline (default: %(default)s); another folder gets its own role "
+                       "and relation models beside it (roles/, relations/), fitted on the NER in it")
     train.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="spaCy config (default: %(default)s)")
     train.add_argument("--work-dir", type=Path, default=DEFAULT_WORK_DIR,
                        help="DocBins and checkpoints (default: %(default)s)")
@@ -109,6 +110,20 @@ def execute_vectors(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def companion_paths(output: Path) -> tuple[Path | None, Path, Path]:
+    """(NER folder the companions are fitted on, role model path, relation model path) for a NER written to
+    `output`: the committed ones under models/ner for the default folder, else `output`'s own beside it."""
+    from pipeline.train.ner import DEFAULT_OUTPUT
+    from pipeline.train.relations import DEFAULT_OUTPUT as RELATIONS_OUTPUT
+    from pipeline.train.roles import DEFAULT_OUTPUT as ROLES_OUTPUT
+
+    if Path(output).resolve() == Path(DEFAULT_OUTPUT).resolve():
+        return None, ROLES_OUTPUT, RELATIONS_OUTPUT
+    folder = Path(output).parent
+    return Path(output), folder / ROLES_OUTPUT.parent.name / ROLES_OUTPUT.name, \
+        folder / RELATIONS_OUTPUT.parent.name / RELATIONS_OUTPUT.name
+
+
 def execute(args: argparse.Namespace) -> int:
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     from pipeline.train.corpora import corpus_choice
@@ -130,15 +145,17 @@ def execute(args: argparse.Namespace) -> int:
     overrides = {key: value for key, value in (("training.max_epochs", args.max_epochs),
                                                  ("pretraining.max_epochs", args.pretraining_epochs)) if value is not None}
     report = {}
+    ner_dir, role_path, relation_path = companion_paths(args.output)
     try:
         steps = (args.only,) if args.only else STEPS
         if "ner" in steps:
             report["ner"] = train_ner(args.corpora, args.output, args.work_dir, args.config, overrides,
                                       corpora=corpora)["valid_scores"]
         if "roles" in steps:
-            report["roles"] = train_roles(args.corpora)
+            report["roles"] = train_roles(args.corpora, role_path, ner_model_dir=ner_dir)
         if "relations" in steps:
-            report["relations"] = train_relations(args.corpora)
+            report["relations"] = train_relations(args.corpora, relation_path, ner_model_dir=ner_dir,
+                                                  role_model_path=role_path if ner_dir else None)
     except FileNotFoundError as exc:
         print(f"trialgraph train: {exc}", file=sys.stderr)
         return EXIT_ERROR

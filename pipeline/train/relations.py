@@ -114,13 +114,20 @@ def _f1(probabilities, golds, missed: int, threshold: float) -> float:
     return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
 
 
-def train_relations(corpora_dir: Path, output: Path = DEFAULT_OUTPUT) -> dict[str, Any]:
-    """Fit, choose the threshold, save the model; returns its training record."""
+def train_relations(corpora_dir: Path, output: Path = DEFAULT_OUTPUT, ner_model_dir: Path | None = None,
+                    role_model_path: Path | None = None) -> dict[str, Any]:
+    """Fit, choose the threshold, save the model; returns its training record. `ner_model_dir` and
+    `role_model_path` are the NER pipeline and role model whose mentions the candidates are (default those
+    under models/ner)."""
     from pipeline.nlp.language import COMPONENTS, build_nlp
 
     folder = Path(corpora_dir) / ADE_DIR
     sentences = [s for s in read_ade_sentences(folder) if split_of("ade", s.pmid) in ("train", "valid")]
     nlp = build_nlp(components=tuple(c for c in COMPONENTS if c != "trialgraph_relation_scorer"))
+    if ner_model_dir is not None:
+        nlp.replace_pipe("trialgraph_trained_ner", "trialgraph_trained_ner", config={"model_dir": str(ner_model_dir)})
+    if role_model_path is not None:
+        nlp.replace_pipe("trialgraph_event_roles", "trialgraph_event_roles", config={"model_path": str(role_model_path)})
     found = candidates(nlp, sentences)
     parts = {split: [c for c in found if split_of("ade", c[0].pmid) == split] for split in ("train", "valid")}
     bc5cdr_dir = Path(corpora_dir) / BC5CDR_DIR

@@ -44,6 +44,7 @@ def _open_item(page, base: str, text: str, query: str) -> None:
     page.goto(f"{base}/?{query}")
     page.get_by_role("link", name=text, exact=True).first.click()
     page.wait_for_selector("#decision")
+    page.wait_for_load_state("domcontentloaded")  # review.js is deferred: its key handlers exist only after this
 
 
 def test_review_browser_accept_reject_correct_persist_and_reach_query(browser, served):

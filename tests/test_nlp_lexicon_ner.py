@@ -193,3 +193,34 @@ def test_lexicon_ner_short_form_of_a_long_form_no_match_ends_is_no_disease(lexic
     assert [e.text for e in doc.ents if e.text in ("ROS", "FPS")] == []
     doc = lexicon_nlp("Patients with human immunodeficiency virus (HIV) were treated. HIV was suppressed.")
     assert len([e for e in doc.ents if e.text == "HIV" and e.label_ != "DRUG"]) == 2  # a virus names its infection
+
+
+def test_lexicon_ner_drug_harm_word_after_a_drug_is_an_adverse_event_whose_phrase_holds_the_drug(lexicon_nlp):
+    from pipeline.nlp.serialize import doc_annotations
+
+    # ADE-Corpus-V2 dev: "colchicine intoxication" is the adverse effect of colchicine
+    text = "Near fatal acute colchicine intoxication in a child."
+    doc = lexicon_nlp(text)
+    (harm,) = [e for e in doc.ents if e.text == "intoxication"]
+    assert harm.label_ == "ADVERSE_EVENT" and harm._.norm[0] == "MESH:D011041"
+    annotations = doc_annotations(doc)
+    records = annotations["entities"]
+    (event,) = [r for r in records if r["label"] == "ADVERSE_EVENT" and r["text"] == "colchicine intoxication"]
+    assert text[event["concept_start"]:event["concept_end"]] == "intoxication"
+    drug = next(i for i, r in enumerate(records) if r["text"] == "colchicine")
+    assert {"head": drug, "tail": records.index(event), "label": "HAS_ADVERSE_EVENT"}.items() <= next(
+        r for r in annotations["relations"] if r["tail"] == records.index(event)).items()
+    assert [e.text for e in lexicon_nlp("Intoxication was rare.").ents] == []  # no drug, no mention
+    organ = doc_annotations(lexicon_nlp("He developed adriamycin cardiotoxicity."))["entities"]
+    assert "cardiotoxicity" in [r["text"] for r in organ]  # an organ's toxicity keeps its own phrase
+
+
+def test_lexicon_ner_drug_harm_word_naming_no_lexicon_concept_is_an_error_with_its_line(tmp_path):
+    from pipeline.errors import RulesError
+    from pipeline.lexicons import load_lexicon
+    from pipeline.nlp.lexicon_ner import drug_harm_concepts
+
+    path = tmp_path / "drug_harm_words.tsv"
+    path.write_text("# a comment\nword\tconcept\nintoxication\tpoisoning\ntoxicity\tno such harm at all\n")
+    with pytest.raises(RulesError, match=r"drug_harm_words.tsv:4: no lexicon disease named 'no such harm at all'"):
+        drug_harm_concepts(load_lexicon(), path)

@@ -16,7 +16,7 @@ from pipeline.grades import Grade
 from pipeline.nlp.data_files import DataFilesComponent
 from pipeline.nlp.extensions import copy_span
 from pipeline.nlp.sentences import EntitySentence, sentences_of_entities
-from pipeline.resources import model_path, read_rules_json
+from pipeline.resources import model_path, read_rules_json, read_rules_tsv
 
 _GRADE = re.compile(
     r"\bgrades?\s*(?P<grade>(?:[≥>]=?\s*)?[1-5](?:\s*(?:-|–|/|or|and|to)\s*[1-5])?|iv|iii|ii|i)\s*$", re.I
@@ -30,6 +30,7 @@ _LIST_KEYS = (
 )
 _WORD = re.compile(r"[\w+/-]+|[(),]")
 DEFAULT_RULES = "rules/context.json"
+DEFAULT_HARM_WORDS = "rules/drug_harm_words.tsv"
 DRUG_LABELS = ("DRUG", "DRUG_CLASS")  # mentions that can name a cause or a prior therapy
 
 
@@ -157,11 +158,13 @@ class ContextAnnotator(DataFilesComponent):
     """Sets `._.negated`, `._.context`, `._.section`, `._.grade`, `._.serious`, `._.dlt` on every entity,
     turns DISEASE mentions into ADVERSE_EVENT or CONDITION, and drops mentions in ignored sections."""
 
-    def __init__(self, rules_path: str | Path = DEFAULT_RULES) -> None:
-        self.data_files = {"context.json": str(rules_path)}
+    def __init__(self, rules_path: str | Path = DEFAULT_RULES, harm_words_path: str | Path = DEFAULT_HARM_WORDS) -> None:
+        self.data_files = {"context.json": str(rules_path), "drug_harm_words.tsv": str(harm_words_path)}
 
     def load_data(self) -> None:
         self.rules = ContextRules.load(self.data_path("context.json"))
+        self.harm_words = frozenset(row["word"].lower() for row in read_rules_tsv(
+            self.data_path("drug_harm_words.tsv"), ("word", "concept")))
 
     def __call__(self, doc: Doc) -> Doc:
         self.ensure_loaded()
@@ -184,9 +187,16 @@ class ContextAnnotator(DataFilesComponent):
                 self._adverse_event_attributes(ent, sent, before)
             if ent.label_ == "ADVERSE_EVENT" and (cause := named_cause(ent, self.rules)) is not None:
                 ent._.named_cause = (cause.start_char, cause.end_char)
+                if cause.end == ent.start and self._names_drug_harm(ent):
+                    ent._.phrase_start = cause.start_char  # "lithium toxicity": the drug is part of the phrase
             new_ents.append(ent)
         doc.ents = new_ents
         return doc
+
+    def _names_drug_harm(self, ent: Span) -> bool:
+        """Whether the mention is a drug-harm word alone ("toxicity", "intoxication"; models/rules/drug_harm_words.tsv),
+        not an organ's toxicity ("cardiotoxicity", which ADE-Corpus-V2 annotates without its drug)."""
+        return ent.text.lower() in self.harm_words
 
     def _windows(self, ent: Span, sent: Span) -> tuple[str, str]:
         """Lowercased sentence text before the mention (within `window` tokens, cut at a scope break)

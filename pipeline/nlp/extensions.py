@@ -8,6 +8,8 @@ Span._.concept_span  tuple | None    (start_char, end_char) of the concept's nam
                                      phrase ("hepatitis" in "severe hepatitis"); None when the phrase is the name
 Span._.named_cause   tuple | None    (start_char, end_char) of the DRUG an adverse event names as its cause
                                      ("heparin" in "heparin-induced thrombocytopenia")
+Span._.phrase_start  int | None      start_char of the reported phrase when it takes in the drug before the
+                                     mention ("lithium" of "lithium toxicity"); the mention's words name the concept
 Span._.negated       bool            the mention is negated ("no brain metastases")
 Span._.context       str | None      eligibility | prior_therapy | concomitant | historical | hypothetical | other_study
 Span._.section       str | None      kind of the section the mention sits in
@@ -34,6 +36,7 @@ _SPAN_ATTRIBUTES = {
     "concept": None,
     "concept_span": None,
     "named_cause": None,
+    "phrase_start": None,
     "negated": False,
     "context": None,
     "section": None,

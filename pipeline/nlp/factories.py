@@ -15,7 +15,7 @@ import pipeline.nlp.extensions  # noqa: F401  (declares the Doc/Span attributes 
 
 MENTION_IDS = ["span._.norm", "span._.concept", "span._.source"]
 CONTEXT = ["span._.negated", "span._.context", "span._.section", "span._.grade", "span._.serious", "span._.dlt",
-           "span._.named_cause"]
+           "span._.named_cause", "span._.phrase_start"]
 
 
 @Language.factory(
@@ -47,13 +47,14 @@ def make_doses(nlp: Language, name: str, rules_dir: str):
     return DoseRecognizer(rules_dir)
 
 
-@Language.factory("trialgraph_context", default_config={"rules_path": "rules/context.json"},
+@Language.factory("trialgraph_context", default_config={"rules_path": "rules/context.json",
+                                                         "harm_words_path": "rules/drug_harm_words.tsv"},
                   requires=["doc.ents", "doc.sents"], assigns=["doc.ents", *CONTEXT])
-def make_context(nlp: Language, name: str, rules_path: str):
+def make_context(nlp: Language, name: str, rules_path: str, harm_words_path: str):
     """Negation, eligibility, prior therapy and hypothetical context; adverse event versus condition."""
     from pipeline.nlp.context import ContextAnnotator
 
-    return ContextAnnotator(rules_path)
+    return ContextAnnotator(rules_path, harm_words_path)
 
 
 @Language.factory("trialgraph_endpoint_results", default_config={"rules_path": "rules/endpoint_results.json"},

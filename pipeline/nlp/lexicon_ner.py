@@ -13,17 +13,19 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
-from pipeline.lexicons import LEXICON_ENTRY, Concept, lexicon_files, load_lexicon
+from pipeline.errors import RulesError
+from pipeline.lexicons import LEXICON_ENTRY, Concept, Lexicon, lexicon_files, load_lexicon
 from pipeline.lexicons.sources import STOP_TERMS, StopTerms
 from pipeline.nlp.abbreviations import definitions, foreign_short_forms, parenthesized_short_form
 from pipeline.nlp.analytes import ANALYTE_LIST, AnalytePhrases
 from pipeline.nlp.data_files import DataFilesComponent
 from pipeline.nlp.sentences import words_and_spaces
-from pipeline.resources import read_word_list
+from pipeline.resources import numbered_rules_tsv, read_word_list
 
 SOURCE = "lexicon"
 _INFECTIOUS_AGENTS = frozenset({"virus", "viruses"})  # a long form ending so names an infection
@@ -31,6 +33,7 @@ PATTERN_CONCEPT = Concept(id="", name="", label="DISEASE", curies=())
 EVENT_PATTERNS = "rules/adverse_event_patterns.json"
 HYPHEN_SUFFIXES = "rules/hyphen_suffixes.txt"
 MEASURE_WORDS = "rules/measure_words.txt"
+DRUG_HARM_WORDS = "rules/drug_harm_words.tsv"
 
 
 class LexiconRecognizer(DataFilesComponent):
@@ -39,7 +42,7 @@ class LexiconRecognizer(DataFilesComponent):
     def __init__(self, lexicon_dir: str | None = None) -> None:
         self.data_files = {**lexicon_files(lexicon_dir), "analytes_and_proteins.txt": ANALYTE_LIST,
                            "hyphen_suffixes.txt": HYPHEN_SUFFIXES, "stop_terms.txt": STOP_TERMS,
-                           "measure_words.txt": MEASURE_WORDS,
+                           "measure_words.txt": MEASURE_WORDS, "drug_harm_words.tsv": DRUG_HARM_WORDS,
                            "adverse_event_patterns.json": EVENT_PATTERNS}
 
     def load_data(self) -> None:
@@ -48,6 +51,7 @@ class LexiconRecognizer(DataFilesComponent):
         self.suffixes = read_word_list(self.data_path("hyphen_suffixes.txt"))  # the tokenizer splits these off too
         self.stop_terms = StopTerms.load(self.data_path("stop_terms.txt"))
         self.measure_words = read_word_list(self.data_path("measure_words.txt"))
+        self.harm_words = drug_harm_concepts(self.lexicon, self.data_path("drug_harm_words.tsv"))
         self.patterns: EventPatterns | None = None  # built on the first Doc, when the vocab is known
 
     def _event_patterns(self, doc: Doc) -> EventPatterns:
@@ -64,6 +68,7 @@ class LexiconRecognizer(DataFilesComponent):
             for m in self.lexicon.match(words, spaces)
             if not self.analytes.around(words, m.start, m.end, mention_alone=False)
         }
+        found.update(self._drug_harms(words, found))
         short_forms, other_things = self._abbreviations(doc, words, found)
         found.update(short_forms)
         found = self._without_compound_modifiers(doc, found)
@@ -87,6 +92,17 @@ class LexiconRecognizer(DataFilesComponent):
             taken.update(range(start, end))
         doc.ents = sorted(spans, key=lambda s: s.start)
         return doc
+
+    def _drug_harms(self, words: list[str], found: dict[tuple[int, int], Concept]) -> dict[tuple[int, int], Concept]:
+        """A drug-harm word right after a DRUG match that no match covers ("colchicine intoxication"): a disease
+        mention of its concept (models/rules/drug_harm_words.tsv)."""
+        covered = {i for start, end in found for i in range(start, end)}
+        harms = {}
+        for (start, end), concept in found.items():
+            concept_of_word = self.harm_words.get(words[end].lower()) if end < len(words) else None
+            if concept.label == "DRUG" and concept_of_word is not None and end not in covered:
+                harms[(end, end + 1)] = concept_of_word
+        return harms
 
     def _annotated_ids(self, text: str) -> list[str]:
         """A pattern match's identifiers: the MeSH id gold annotation gives its name ("nephrotoxicity"), if any."""
@@ -171,6 +187,18 @@ class LexiconRecognizer(DataFilesComponent):
         """Whether the words are one lexicon name, whole."""
         matches = self.lexicon.match(words)
         return len(matches) == 1 and (matches[0].start, matches[0].end) == (0, len(words))
+
+
+def drug_harm_concepts(lexicon: Lexicon, path: str | Path) -> dict[str, Concept]:
+    """models/rules/drug_harm_words.tsv as word -> the lexicon DISEASE concept its `concept` names; a row whose
+    concept the lexicon lacks is an error naming its line."""
+    concepts = {}
+    for number, row in numbered_rules_tsv(path, ("word", "concept")):
+        concept = next((c for c in lexicon.lookup(row["concept"]) if c.label == "DISEASE"), None)
+        if concept is None:
+            raise RulesError(path, number, f"no lexicon disease named {row['concept']!r}: name one `lexicon.lookup` finds")
+        concepts[row["word"].lower()] = concept
+    return concepts
 
 
 def _spells_start(short: str, words: list[str]) -> bool:

@@ -11,11 +11,12 @@ from pipeline.nlp.sentences import entity_sentences
 
 def entity_record(ent: Span, sentence: Span) -> dict[str, Any]:
     """One entity: the contract's fields first, then TrialGraph's extra attributes."""
+    start = ent.start_char if ent._.phrase_start is None else ent._.phrase_start  # "lithium toxicity"
     record: dict[str, Any] = {
-        "start": ent.start_char,
+        "start": start,
         "end": ent.end_char,
         "label": ent.label_,
-        "text": ent.text,
+        "text": ent.doc.text[start : ent.end_char] if start != ent.start_char else ent.text,
         "norm": list(ent._.norm or []),
         "negated": bool(ent._.negated),
         "concept": ent._.concept,
@@ -24,8 +25,9 @@ def entity_record(ent: Span, sentence: Span) -> dict[str, Any]:
         "source": ent._.source,
         "sentence": [sentence.start_char, sentence.end_char],
     }
-    if ent._.concept_span is not None and ent.label_ in ("ADVERSE_EVENT", "CONDITION"):
-        record["concept_start"], record["concept_end"] = ent._.concept_span
+    concept_span = ent._.concept_span or ((ent.start_char, ent.end_char) if start != ent.start_char else None)
+    if concept_span is not None and ent.label_ in ("ADVERSE_EVENT", "CONDITION"):
+        record["concept_start"], record["concept_end"] = concept_span
     if ent.label_ == "ADVERSE_EVENT":
         record.update(grade=ent._.grade, serious=bool(ent._.serious), dlt=bool(ent._.dlt))
     if ent._.result is not None:

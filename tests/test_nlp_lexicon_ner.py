@@ -224,3 +224,23 @@ def test_lexicon_ner_drug_harm_word_naming_no_lexicon_concept_is_an_error_with_i
     path.write_text("# a comment\nword\tconcept\nintoxication\tpoisoning\ntoxicity\tno such harm at all\n")
     with pytest.raises(RulesError, match=r"drug_harm_words.tsv:4: no lexicon disease named 'no such harm at all'"):
         drug_harm_concepts(load_lexicon(), path)
+
+
+def test_lexicon_ner_name_before_a_protein_head_is_no_mention(lexicon_nlp):
+    # the examples and BC5CDR dev's "MAP kinase": a protein's, gene's or pathway's name holds the word
+    doc = lexicon_nlp("Polymorphisms of the serotonin transporter gene were studied. Methamphetamine alters MAP "
+                      "kinase pathways. Dopamine receptor antagonists caused dyskinesia. Insulin receptor density fell.")
+    texts = [e.text for e in doc.ents]
+    assert "serotonin" not in texts and "MAP" not in texts
+    assert "Dopamine receptor antagonists" in texts and "Methamphetamine" in texts  # a match holding the word stands
+    assert "Insulin" in texts  # a drug before "receptor" stays, as BC5CDR annotates the ligand
+
+
+def test_lexicon_ner_protein_head_with_an_unknown_label_is_an_error_with_its_line(tmp_path):
+    from pipeline.errors import RulesError
+    from pipeline.nlp.lexicon_ner import protein_heads
+
+    path = tmp_path / "protein_heads.tsv"
+    path.write_text("word\tlabels\ngene\tDRUG DISEASE\nkinase\tENZYME\n")
+    with pytest.raises(RulesError, match=r"protein_heads.tsv:3: labels 'ENZYME'"):
+        protein_heads(path)

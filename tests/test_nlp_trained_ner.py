@@ -207,3 +207,12 @@ def test_nlp_trained_ner_model_span_holding_a_threshold_is_dropped(lexicon_nlp):
     # corpus/ (NCT02028676 eligibility): the model read "CD4%<20" as a drug
     found = merged(lexicon_nlp, "Children with CD4%<20 were eligible.", [("CD4%<20", "DRUG")])
     assert "CD4%<20" not in found
+
+
+def test_nlp_trained_ner_model_span_before_a_protein_head_is_dropped(lexicon_nlp):
+    from pipeline.nlp.lexicon_ner import protein_heads
+
+    recognizer = TrainedRecognizer(stand_in_model([("serotonin", "DRUG")]), load_lexicon())
+    recognizer.protein_heads = protein_heads("rules/protein_heads.tsv")
+    doc = recognizer(lexicon_nlp("Polymorphisms of the serotonin transporter were studied."))
+    assert "serotonin" not in [e.text for e in doc.ents]

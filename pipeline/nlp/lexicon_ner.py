@@ -12,6 +12,7 @@ word is a suffix of models/rules/hyphen_suffixes.txt ("doxorubicin-induced") or 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 import re
 from pathlib import Path
 
@@ -34,6 +35,7 @@ EVENT_PATTERNS = "rules/adverse_event_patterns.json"
 HYPHEN_SUFFIXES = "rules/hyphen_suffixes.txt"
 MEASURE_WORDS = "rules/measure_words.txt"
 DRUG_HARM_WORDS = "rules/drug_harm_words.tsv"
+PROTEIN_HEADS = "rules/protein_heads.tsv"
 
 
 class LexiconRecognizer(DataFilesComponent):
@@ -43,6 +45,7 @@ class LexiconRecognizer(DataFilesComponent):
         self.data_files = {**lexicon_files(lexicon_dir), "analytes_and_proteins.txt": ANALYTE_LIST,
                            "hyphen_suffixes.txt": HYPHEN_SUFFIXES, "stop_terms.txt": STOP_TERMS,
                            "measure_words.txt": MEASURE_WORDS, "drug_harm_words.tsv": DRUG_HARM_WORDS,
+                           "protein_heads.tsv": PROTEIN_HEADS,
                            "adverse_event_patterns.json": EVENT_PATTERNS}
 
     def load_data(self) -> None:
@@ -52,6 +55,7 @@ class LexiconRecognizer(DataFilesComponent):
         self.stop_terms = StopTerms.load(self.data_path("stop_terms.txt"))
         self.measure_words = read_word_list(self.data_path("measure_words.txt"))
         self.harm_words = drug_harm_concepts(self.lexicon, self.data_path("drug_harm_words.tsv"))
+        self.protein_heads = protein_heads(self.data_path("protein_heads.tsv"))
         self.patterns: EventPatterns | None = None  # built on the first Doc, when the vocab is known
 
     def _event_patterns(self, doc: Doc) -> EventPatterns:
@@ -67,6 +71,7 @@ class LexiconRecognizer(DataFilesComponent):
             (m.start, m.end): m.concept
             for m in self.lexicon.match(words, spaces)
             if not self.analytes.around(words, m.start, m.end, mention_alone=False)
+            and not names_a_protein(words, m.end, m.concept.label, self.protein_heads)
         }
         found.update(self._drug_harms(words, found))
         short_forms, other_things = self._abbreviations(doc, words, found)
@@ -187,6 +192,24 @@ class LexiconRecognizer(DataFilesComponent):
         """Whether the words are one lexicon name, whole."""
         matches = self.lexicon.match(words)
         return len(matches) == 1 and (matches[0].start, matches[0].end) == (0, len(words))
+
+
+def protein_heads(path: str | Path) -> dict[str, frozenset[str]]:
+    """models/rules/protein_heads.tsv as word -> the labels of the names it makes part of a protein's name; a label
+    other than DRUG or DISEASE is an error naming its line."""
+    heads = {}
+    for number, row in numbered_rules_tsv(path, ("word", "labels")):
+        labels = frozenset(row["labels"].split())
+        if not labels or labels - {"DRUG", "DISEASE"}:
+            raise RulesError(path, number, f"labels {row['labels']!r}: give DRUG, DISEASE or both, space-separated")
+        heads[row["word"].lower()] = labels
+    return heads
+
+
+def names_a_protein(words: Sequence[str], end: int, label: str, heads: dict[str, frozenset[str]]) -> bool:
+    """Whether the word after a `label` mention ending at `end` makes it part of a protein's, gene's or pathway's
+    name ("serotonin transporter", "MAP kinase"; models/rules/protein_heads.tsv)."""
+    return end < len(words) and label in heads.get(words[end].lower(), ())
 
 
 def drug_harm_concepts(lexicon: Lexicon, path: str | Path) -> dict[str, Concept]:

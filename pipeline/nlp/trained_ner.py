@@ -45,6 +45,7 @@ from pipeline.nlp.abbreviations import definitions, foreign_short_forms, parenth
 from pipeline.nlp.analytes import ANALYTE_LIST, AnalytePhrases
 from pipeline.nlp.data_files import DataFilesComponent
 from pipeline.nlp.extensions import copy_span
+from pipeline.nlp.lexicon_ner import PROTEIN_HEADS, names_a_protein, protein_heads
 from pipeline.resources import model_path
 
 SOURCE = "model"
@@ -152,11 +153,12 @@ class TrainedRecognizer(DataFilesComponent):
             self.lexicon = lexicon
             self.analytes = analytes or AnalytePhrases(())
             self.stop_terms = stop_terms or StopTerms(frozenset(), frozenset())
+            self.protein_heads: dict[str, frozenset[str]] = {}
             self.data_files: dict[str, str] = {}
             self._loaded = True
         else:
             self.data_files = {**lexicon_files(lexicon_dir), "analytes_and_proteins.txt": ANALYTE_LIST,
-                               "stop_terms.txt": STOP_TERMS}
+                               "stop_terms.txt": STOP_TERMS, "protein_heads.tsv": PROTEIN_HEADS}
 
     def load_data(self) -> None:
         if self.model is None:
@@ -164,6 +166,7 @@ class TrainedRecognizer(DataFilesComponent):
         self.lexicon = load_lexicon(self.data_path(LEXICON_ENTRY).parent)
         self.analytes = AnalytePhrases.load(self.data_path("analytes_and_proteins.txt"))
         self.stop_terms = StopTerms.load(self.data_path("stop_terms.txt"))
+        self.protein_heads = protein_heads(self.data_path("protein_heads.tsv"))
 
     def _use_model(self, model: Language) -> None:
         self.model = model
@@ -226,10 +229,12 @@ class TrainedRecognizer(DataFilesComponent):
         agreed: set[tuple[int, int]] = set()
         taken: set[int] = set()
         foreign = foreign_short_forms(doc, [(e.start, e.end) for e in (*existing, *predicted)])
+        words = [token.text for token in doc] if self.protein_heads else []
         for found in filter(None, map(self._without_edge_function_words, predicted)):
             text = found.text
             if (text in self.stop_terms or text in foreign or COMPARISON.search(text)
-                    or self.analytes.around(doc, found.start, found.end)):
+                    or self.analytes.around(doc, found.start, found.end)
+                    or names_a_protein(words, found.end, found.label_, self.protein_heads)):
                 continue
             overlapped = {(e.start, e.end): e for i in range(found.start, found.end) if (e := owner.get(i)) is not None}
             if found.label_ == "DISEASE" and (found.start, found.end) not in overlapped and GENE_SYMBOL.fullmatch(text):

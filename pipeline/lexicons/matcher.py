@@ -54,7 +54,7 @@ class Match:
 _TOKEN_KEY_CACHE = 262_144  # distinct token strings whose keys a lexicon keeps
 
 
-def _token_key(token: str, rules: tuple[tuple[str, str], ...]) -> str:
+def _spelled_token_key(token: str, rules: tuple[tuple[str, str], ...]) -> str:
     return spelled(token.lower() if token.isascii() and token.isalnum() else fold(token), rules)
 
 
@@ -112,7 +112,7 @@ class Lexicon:
         if key is None:
             if len(self._token_keys) >= _TOKEN_KEY_CACHE:
                 self._token_keys.clear()
-            key = self._token_keys[token] = _token_key(token, self.spelling_rules)
+            key = self._token_keys[token] = _spelled_token_key(token, self.spelling_rules)
         return key
 
     def concept(self, index: int) -> Concept:

@@ -12,8 +12,8 @@ word is a suffix of models/rules/hyphen_suffixes.txt ("doxorubicin-induced") or 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 from spacy.matcher import Matcher
@@ -206,10 +206,10 @@ def protein_heads(path: str | Path) -> dict[str, frozenset[str]]:
     return heads
 
 
-def names_a_protein(words: Sequence[str], end: int, label: str, heads: dict[str, frozenset[str]]) -> bool:
-    """Whether the word after a `label` mention ending at `end` makes it part of a protein's, gene's or pathway's
-    name ("serotonin transporter", "MAP kinase"; models/rules/protein_heads.tsv)."""
-    return end < len(words) and label in heads.get(words[end].lower(), ())
+def names_a_protein(words: Sequence[str] | Doc, end: int, label: str, heads: dict[str, frozenset[str]]) -> bool:
+    """Whether the word after a `label` mention ending at `end` (of token texts, or a Doc) makes it part of a
+    protein's, gene's or pathway's name ("serotonin transporter", "MAP kinase"; models/rules/protein_heads.tsv)."""
+    return end < len(words) and label in heads.get(str(words[end]).lower(), ())
 
 
 def drug_harm_concepts(lexicon: Lexicon, path: str | Path) -> dict[str, Concept]:

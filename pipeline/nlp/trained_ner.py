@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy
@@ -36,6 +37,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import minibatch
 from spacy.vectors import Vectors
+from spacy.vocab import Vocab
 from thinc.api import NumpyOps
 
 from pipeline.errors import ModelMissingError
@@ -201,26 +203,30 @@ class TrainedRecognizer(DataFilesComponent):
             tags = [doc.vocab.strings.add(tag) for tag in lexicon_tags(doc)]
             doc.from_array([TAG], numpy.array(tags, dtype="uint64").reshape(-1, 1))
             doc.set_ents([], default="missing")
-        vocab = docs[0].vocab
-        own_vectors = vocab._vectors
-        table_strings = self._vectors.strings if self._vectors is not None else None
-        if self._vectors is not None:  # lent for this call only: the Docs' vocabulary is the pipeline's, not the model's
-            vocab._vectors = self._vectors
-            # a floret table looks its keys up as strings (Vectors.get_batch): the Docs' NORMs are in their own store
-            self._vectors.strings = vocab.strings
-        try:
+        with self._vectors_lent_to(docs[0].vocab):
             for _, component in self.model.pipeline:
                 docs = list(component.pipe(docs, batch_size=len(docs)))
-        finally:
-            vocab._vectors = own_vectors
-            if self._vectors is not None:
-                self._vectors.strings = table_strings
         found = [list(doc.ents) for doc in docs]
         for doc, ents in zip(docs, lexicon_ents):
             doc.ents = ents
             doc.from_array([TAG], numpy.zeros((len(doc), 1), dtype="uint64"))
             doc.tensor = numpy.zeros((0,), dtype="float32")
         return found
+
+    @contextmanager
+    def _vectors_lent_to(self, vocab: Vocab) -> Iterator[None]:
+        """The model's vectors table as `vocab`'s for the block (the Docs' vocabulary is the pipeline's, not the
+        model's), reading `vocab`'s string store: a floret table looks its keys up as strings (Vectors.get_batch),
+        and the Docs' NORMs are in their own store. Both are given back after the block."""
+        if self._vectors is None:
+            yield
+            return
+        own_vectors, table_strings = vocab._vectors, self._vectors.strings
+        vocab._vectors, self._vectors.strings = self._vectors, vocab.strings
+        try:
+            yield
+        finally:
+            vocab._vectors, self._vectors.strings = own_vectors, table_strings
 
     def _merge(self, doc: Doc, predicted: list[Span]) -> Doc:
         existing = list(doc.ents)
@@ -229,12 +235,11 @@ class TrainedRecognizer(DataFilesComponent):
         agreed: set[tuple[int, int]] = set()
         taken: set[int] = set()
         foreign = foreign_short_forms(doc, [(e.start, e.end) for e in (*existing, *predicted)])
-        words = [token.text for token in doc] if self.protein_heads else []
         for found in filter(None, map(self._without_edge_function_words, predicted)):
             text = found.text
             if (text in self.stop_terms or text in foreign or COMPARISON.search(text)
                     or self.analytes.around(doc, found.start, found.end)
-                    or names_a_protein(words, found.end, found.label_, self.protein_heads)):
+                    or names_a_protein(doc, found.end, found.label_, self.protein_heads)):
                 continue
             overlapped = {(e.start, e.end): e for i in range(found.start, found.end) if (e := owner.get(i)) is not None}
             if found.label_ == "DISEASE" and (found.start, found.end) not in overlapped and GENE_SYMBOL.fullmatch(text):

@@ -198,3 +198,18 @@ def test_lexicons_build_mesh_descriptors_outside_the_disease_trees_are_no_diseas
     assert [c.name for c in kept] == ["cardiovascular diseases", "pain", "aggression", "color vision"]
     assert kept[0].curies == ["MESH:D002318"]  # the descriptor its name names
     assert report.dropped["DISEASE"]["mesh_outside_disease_trees"] == 1
+
+
+def test_lexicons_build_a_term_joining_two_diseases_is_left_to_its_parts():
+    from pipeline.lexicons.build import StopLists, assemble
+
+    concepts = [_disease("Nausea and vomiting", ["HP:0002017"]), _disease("nausea", ["MEDDRA:10028813"]),
+                _disease("vomiting", ["MEDDRA:10047700"]), _disease("adult T-cell leukemia/lymphoma", ["MESH:D015459"]),
+                _disease("adult T-cell leukemia", ["MONDO:0000001"]), _disease("lymphoma", ["MESH:D008223"]),
+                _disease("hand and foot syndrome", ["MESH:D060831"])]
+    report = Report()
+    lexicon = assemble(concepts, StopLists(frozenset(), frozenset(), set(), set(), set()), report)
+    assert "nauseaandvomiting" not in lexicon["terms"] and {"nausea", "vomiting"} <= set(lexicon["terms"])
+    assert report.dropped["DISEASE"]["joins_two_diseases"] == 1
+    assert "HP:0002017" not in [concept[0] for concept in lexicon["concepts"]]  # no term of its own is left
+    assert {"adulttcellleukemialymphoma", "handandfootsyndrome"} <= set(lexicon["terms"])  # a slash; "hand" no disease

@@ -67,3 +67,14 @@ def test_event_roles_features_name_the_cue_role_neighbours_and_drugs(cue_nlp):
     features = role_features(doc.ents[index], sentences_of_entities(doc)[index])
     assert {"text=schizophrenia", "before1=in", "after1=during", "drug_after=1", "drugs=1"} <= set(features)
     assert any(f.startswith("cue_role=") for f in features)
+
+
+def test_event_roles_features_name_the_word_classes_of_the_mention_and_its_neighbours(cue_nlp):
+    from pipeline.nlp.word_classes import WordClasses
+
+    doc = cue_nlp("Heat stroke in schizophrenia during clozapine treatment.")
+    index = next(i for i, e in enumerate(doc.ents) if e.text == "schizophrenia")
+    classes = WordClasses({"schizophrenia": 7, "in": 2, "during": 3})
+    features = role_features(doc.ents[index], sentences_of_entities(doc)[index], classes)
+    assert {"class=7", "class_before1=2", "class_after1=3", "class_near_before=2"} <= set(features)
+    assert not [f for f in role_features(doc.ents[index], sentences_of_entities(doc)[index]) if f.startswith("class")]

@@ -28,6 +28,28 @@ def test_nlp_trained_relations_pair_features_describe_order_gap_and_words_betwee
     assert "sentence=woman" in features
 
 
+def test_nlp_trained_relations_pair_features_name_word_classes_of_the_event_and_between(rules_nlp):
+    from pipeline.nlp.word_classes import WordClasses
+
+    doc = rules_nlp(TEXT)
+    ents, sentences = list(doc.ents), sentences_of_entities(doc)
+    drug, event = (next(i for i, e in enumerate(ents) if e.text == name) for name in ("methimazole", "agranulocytosis"))
+    classes = WordClasses({"developed": 5, "agranulocytosis": 9})
+    features = pair_features(ents[drug], ents[event], sentences[event], classes)
+    assert {"class_between=5", "class_event=9"} <= set(features)
+
+
+def test_nlp_trained_relations_scorer_saves_its_word_classes(tmp_path):
+    from pipeline.nlp.word_classes import WordClasses
+
+    model = LinearModel({"class_between=5": 1.0}, bias=0.0, threshold=0.5)
+    scorer = RelationScorer(model)
+    scorer.classes = WordClasses({"developed": 5})
+    scorer.to_disk(tmp_path)
+    loaded = RelationScorer().from_disk(tmp_path)
+    assert (loaded.model.weights, loaded.classes.classes) == ({"class_between=5": 1.0}, {"developed": 5})
+
+
 def test_nlp_trained_relations_scorer_drops_pairs_under_threshold_and_rescores_the_rest(rules_nlp):
     doc = rules_nlp(TEXT)
     ents = list(doc.ents)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pipeline.nlp.word_classes import WordClasses
 from pipeline.train.relations import read_ade_sentences
 
 ADE = Path(__file__).parent / "fixtures" / "train" / "ade_corpus_v2"
@@ -35,7 +36,7 @@ def test_train_relations_labels_bc5cdr_candidates_by_induced_mesh_pairs(full_nlp
     assert {a.group: a.induced for a in abstracts} == {"1147734": {("D011441", "D006521")},
                                                        "11419773": {("D002110", "D014693")}}
     labels = {}
-    for abstract, features, induced in induced_candidates(full_nlp, abstracts):
+    for abstract, features, induced in induced_candidates(full_nlp, abstracts, WordClasses({})):
         labels.setdefault(abstract.group, []).append(induced)
     # "Caffeine-induced cardiac arrhythmia" is a pair of the title, but the abstract's induced disease is the
     # ventricular fibrillation of its second sentence

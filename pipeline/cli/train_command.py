@@ -1,7 +1,9 @@
 """`trialgraph train --corpora DIR`: train the NER model (models/ner/model), the adverse-event-versus-condition
 model (models/ner/roles) and the HAS_ADVERSE_EVENT relation model (models/ner/relations) from the raw gold
 corpora, in that order: each later model is fitted on what the earlier ones find. `trialgraph train vectors` trains
-the static word vectors the NER reads (models/vectors) from unlabeled in-domain text and the gold training texts."""
+the static word vectors the NER reads (models/vectors) from unlabeled in-domain text and the gold training texts,
+then the word classes of those vectors that the role and relation models read (`trialgraph train word-classes` alone
+rebuilds them from the table in place)."""
 from __future__ import annotations
 
 import argparse
@@ -46,7 +48,48 @@ def register(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
                        help="train one model (the others already in place are used as they are)")
     steps = train.add_subparsers(dest="train_step", metavar="STEP")
     _register_vectors(steps)
+    _register_word_classes(steps)
     return train
+
+
+def _register_word_classes(steps: argparse._SubParsersAction) -> None:
+    from pipeline.nlp.word_classes import DEFAULT_CLASSES
+    from pipeline.resources import model_path
+    from pipeline.train.word_classes import WordClassSettings
+
+    defaults = WordClassSettings()
+    classes = steps.add_parser(
+        "word-classes", help="cluster the words of the unlabeled texts by their vectors (models/vectors/word_classes.tsv.gz)",
+        description="Count the lowercase words of DIR/unlabeled/*.txt.gz, look up the vector of each word seen "
+        "--min-count times in models/vectors, and cluster them with k-means (fixed seed) into --classes classes, "
+        "which the role and relation models read as features; refit them after (trialgraph train --only roles, "
+        "then --only relations).")
+    classes.add_argument("--corpora", dest="class_corpora", type=Path, metavar="DIR", required=True,
+                         help="folder holding unlabeled/")
+    classes.add_argument("--vectors", dest="class_vectors", type=Path, default=model_path("vectors"), metavar="DIR",
+                         help="folder of the vectors table (default: %(default)s)")
+    classes.add_argument("-o", "--output", dest="class_output", type=Path, default=model_path(DEFAULT_CLASSES),
+                         metavar="FILE", help="the table written (default: %(default)s)")
+    for name, help_text in (("classes", "how many classes"), ("min_count", "fewest occurrences of a word to class it"),
+                            ("seed", "k-means seed")):
+        classes.add_argument(f"--{name.replace('_', '-')}", type=int, default=getattr(defaults, name),
+                             help=f"{help_text} (default: %(default)s)")
+    classes.set_defaults(execute=execute_word_classes)
+
+
+def execute_word_classes(args: argparse.Namespace) -> int:
+    """`trialgraph train word-classes`."""
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    from pipeline.train.word_classes import WordClassSettings, train_word_classes
+
+    settings = WordClassSettings(classes=args.classes, min_count=args.min_count, seed=args.seed)
+    try:
+        record = train_word_classes(args.class_corpora, args.class_vectors, args.class_output, settings)
+    except (FileNotFoundError, OSError, ValueError) as exc:
+        print(f"trialgraph train word-classes: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    print(json.dumps({k: record[k] for k in ("words_seen", "words", "table", "minutes")}, indent=1))
+    return EXIT_OK
 
 
 def _register_vectors(steps: argparse._SubParsersAction) -> None:
@@ -102,11 +145,17 @@ def execute_vectors(args: argparse.Namespace) -> int:
                               maxn=args.maxn, hash_count=args.hash_count, max_text_tokens=args.max_text_tokens)
     try:
         record = train_vectors(corpora, args.vector_output, args.vector_work_dir, settings, texts=args.texts)
-    except (FileNotFoundError, ImportError, RuntimeError) as exc:
+        shown = {k: record[k] for k in ("lines", "tokens", "vocabulary", "rows", "keys", "table_sha256", "minutes")}
+        if corpora is not None:  # the word classes of the new table, from the same unlabeled texts
+            from pipeline.nlp.word_classes import DEFAULT_CLASSES
+            from pipeline.train.word_classes import train_word_classes
+
+            classes = train_word_classes(corpora, args.vector_output, args.vector_output / Path(DEFAULT_CLASSES).name)
+            shown["word_classes"] = {k: classes[k] for k in ("words", "table", "minutes")}
+    except (FileNotFoundError, ImportError, RuntimeError, ValueError) as exc:
         print(f"trialgraph train vectors: {exc}", file=sys.stderr)
         return EXIT_ERROR
-    print(json.dumps({k: record[k] for k in ("lines", "tokens", "vocabulary", "rows", "keys", "table_sha256",
-                                              "minutes")}, indent=1))
+    print(json.dumps(shown, indent=1))
     return EXIT_OK
 
 

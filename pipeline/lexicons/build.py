@@ -41,6 +41,9 @@ ZIPF_LIMIT_SYNONYM = 4.0  # other synonyms
 ZIPF_LIMIT_BRAND_OR_CODE = 3.0  # FDA brand and code names, and short keys of caseless sources
 AMBIGUOUS_ACRONYM_CONCEPTS = 3  # a short disease acronym naming this many concepts is dropped
 QUALIFIER_WITH_NUMBER = re.compile(r"^(?:grade|stage|type|phase|class|level|cycle|day|week)[\s-]*(?:[0-9]+|[ivx]+)[a-c]?$", re.I)
+# "nausea and vomiting", "anxiety and/or depression": two terms joined (coordinated_disease_keys); not a slash, which
+# joins two names of one disease ("adult T-cell leukemia/lymphoma")
+COORDINATED_TERM = re.compile(r"^(?P<first>[^,/]+?),?\s+(?:and/or|and|or)\s+(?P<second>[^,/]+)$", re.I)
 CODE_NAME = re.compile(r"^[A-Z]{1,6}[- ]?\d{1,7}(?:-\d{1,6})?[A-Z]{0,2}$")
 INN_STEM = re.compile(r"^[a-z]{4,}(?:mab|nib|cept|kin|lisib|parib|zomib|degib|rsen|siran|platin|taxel|rubicin)$")
 
@@ -571,6 +574,25 @@ def _drop_reason(text: str, origin: str, concept: Concept, stops: StopLists) -> 
     return None
 
 
+def coordinated_disease_keys(concepts: list[Concept], stops: StopLists) -> set[str]:
+    """Keys of disease terms that join two kept disease terms ("nausea and vomiting", "deafness and myopia"). They
+    are not matched: each part is a mention of its own concept, as CTCAE grades them and the gold corpora mark them."""
+    def kept(concept: Concept) -> list[str]:
+        return [text for text, origin in concept.terms if origin not in CURATED_ORIGINS
+                and _drop_reason(text, origin, concept, stops) is None]
+
+    diseases = [c for c in concepts if c.label == "DISEASE"]
+    terms = {c.id: kept(c) for c in diseases}
+    keys = {spelled(fold(text)) for texts in terms.values() for text in texts}
+    joined = set()
+    for texts in terms.values():
+        for text in texts:
+            parts = COORDINATED_TERM.match(text.strip())
+            if parts and all(spelled(fold(parts[name])) in keys for name in ("first", "second")):
+                joined.add(fold(text))
+    return joined
+
+
 def _case_rule(text: str, origin: str, key: str) -> str | None:
     """Case constraint of a term: None (any case), "" (lower or capitalised) or the exact letters."""
     if len(key) > SHORT_KEY_LENGTH or origin not in CASED_ORIGINS:
@@ -584,12 +606,15 @@ def assemble(concepts: list[Concept], stops: StopLists, report: Report) -> dict:
     entries: dict[str, list[tuple[int, str | None]]] = {}
     prefixes: set[str] = set()
     kept_concepts: list[Concept] = []
+    coordinated = coordinated_disease_keys(concepts, stops)
     for concept in concepts:
         index = len(kept_concepts)
         kept = 0
         seen: set[tuple[str, str | None]] = set()
         for text, origin in concept.terms:
             reason = _drop_reason(text, origin, concept, stops)
+            if not reason and concept.label == "DISEASE" and origin not in CURATED_ORIGINS and fold(text) in coordinated:
+                reason = "joins_two_diseases"
             report.counts[concept.label]["terms_before_filtering"] = report.counts[concept.label].get(
                 "terms_before_filtering", 0) + 1
             if reason:

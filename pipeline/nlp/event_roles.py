@@ -5,7 +5,8 @@ a disease in a sentence with a drug is an adverse event). Those cues miss much o
 with schizophrenia treated with clozapine" names a condition beside a drug, "hepatitis developed" an
 event without a cue. This component rescores the cue decision of every ADVERSE_EVENT or CONDITION
 mention in free text (or a text without sections) with a logistic model over the mention's words, its
-neighbours, the drugs of its sentence and the cue decision itself (models/ner/roles/event_role.json.gz,
+neighbours, their word classes (pipeline/nlp/word_classes.py), the drugs of its sentence and the cue decision
+itself (models/ner/roles/event_role.json.gz,
 trained on ADE-Corpus-V2 and TAC 2017 by `trialgraph train`). Mentions whose role a section, the
 eligibility criteria, the patient's history or a named cause ("heparin-induced") decides keep it.
 """
@@ -22,6 +23,7 @@ from pipeline.nlp.extensions import copy_span
 from pipeline.nlp.linear import LinearModel, bucket
 from pipeline.nlp.sentences import EntitySentence, sentences_of_entities
 from pipeline.nlp.trained_relations import FREE_TEXT_SECTIONS
+from pipeline.nlp.word_classes import DEFAULT_CLASSES, WordClasses
 
 DEFAULT_MODEL = "ner/roles/event_role.json.gz"
 TRAIN_HINT = "trialgraph train --corpora DIR --only roles"
@@ -30,6 +32,7 @@ FIXED_CONTEXTS = ("eligibility", "historical")  # the context component's role f
 _NEIGHBOURS = 3  # tokens on either side named by position
 _WINDOW = 8  # tokens on either side counted as a bag of words
 _DISTANCE_BUCKETS = (0, 1, 2, 3, 5, 8, 12, 20)
+_LIST_WORDS = frozenset({",", "and", "or", "and/or"})  # what joins the members of one list of mentions
 
 
 def load_role_model(path: str | Path | None = None) -> LinearModel:
@@ -45,12 +48,13 @@ def decided_by_model(ent: Span, rules: ContextRules) -> bool:
             and not caused_by_drug(ent, rules) and not reaction_to_drug(ent, rules))
 
 
-def role_features(ent: Span, sent: EntitySentence) -> list[str]:
-    """Feature names of a disease mention (labelled by the context component) in its sentence."""
-    return mention_features(ent, sent) + sent.word_features
+def role_features(ent: Span, sent: EntitySentence, classes: WordClasses | None = None) -> list[str]:
+    """Feature names of a disease mention (labelled by the context component) in its sentence; with `classes`,
+    the word classes of the mention, its neighbours and the words before it too."""
+    return mention_features(ent, sent, classes) + sent.word_features
 
 
-def mention_features(ent: Span, sent: EntitySentence) -> list[str]:
+def mention_features(ent: Span, sent: EntitySentence, classes: WordClasses | None = None) -> list[str]:
     """`role_features` but the sentence's words."""
     doc, sentence = ent.doc, sent.span
     words = [t.lower_ for t in ent]
@@ -73,6 +77,13 @@ def mention_features(ent: Span, sent: EntitySentence) -> list[str]:
         features.append(f"drug_{side}={bucket(max(gap, 0), _DISTANCE_BUCKETS)}")
     others = sum(e.label_ in ROLES for e in sent.ents) - 1
     features.append(f"other_diseases={min(others, 3)}")
+    if classes is not None:
+        features += classes.features("class", ent)
+        for offset in range(1, _NEIGHBOURS + 1):
+            i, j = ent.start - offset, ent.end + offset - 1
+            features += classes.features(f"class_before{offset}", doc[i : i + 1] if i >= sentence.start else ())
+            features += classes.features(f"class_after{offset}", doc[j : j + 1] if j < sentence.end else ())
+        features += classes.features("class_near_before", doc[max(sentence.start, ent.start - _WINDOW) : ent.start])
     return features
 
 
@@ -80,13 +91,15 @@ class EventRoleClassifier(DataFilesComponent):
     """Sets ADVERSE_EVENT or CONDITION on the disease mentions of prose by the role model."""
 
     def __init__(self, model: LinearModel | None = None, *, model_path: str | Path | None = None,
-                 rules_path: str | Path = DEFAULT_RULES) -> None:
-        """`model`, or the one at `model_path` (default models/ner/roles/event_role.json.gz) read when first run."""
+                 rules_path: str | Path = DEFAULT_RULES, classes_path: str | Path = DEFAULT_CLASSES) -> None:
+        """`model`, or the one at `model_path` (default models/ner/roles/event_role.json.gz) read when first run;
+        the word classes it was trained with at `classes_path`."""
         self.model, self.model_path = model, model_path
-        self.data_files = {"context.json": str(rules_path)}
+        self.data_files = {"context.json": str(rules_path), "word_classes.tsv.gz": str(classes_path)}
 
     def load_data(self) -> None:
         self.rules = ContextRules.load(self.data_path("context.json"))
+        self.classes = WordClasses.load(self.data_path("word_classes.tsv.gz"))
         if self.model is None:
             self.model = load_role_model(self.model_path)
 
@@ -102,14 +115,35 @@ class EventRoleClassifier(DataFilesComponent):
     def __call__(self, doc: Doc) -> Doc:
         self.ensure_loaded()
         ents = list(doc.ents)
-        changed = False
+        probabilities: dict[int, float] = {}
         for index, (ent, sentence) in enumerate(zip(ents, sentences_of_entities(doc))):
-            if not decided_by_model(ent, self.rules):
-                continue
-            probability = self.model.probability(mention_features(ent, sentence), sentence.word_weight(self.model))
+            if decided_by_model(ent, self.rules):
+                features = mention_features(ent, sentence, self.classes)
+                probabilities[index] = self.model.probability(features, sentence.word_weight(self.model))
+        changed = False
+        for group in coordinated_groups(ents, probabilities):
+            probability = sum(probabilities[index] for index in group) / len(group)
             role = ROLES[0] if probability >= self.model.threshold else ROLES[1]
-            if role != ent.label_:
-                ents[index], changed = copy_span(ent, role), True
+            for index in group:
+                if role != ents[index].label_:
+                    ents[index], changed = copy_span(ents[index], role), True
         if changed:
             doc.ents = ents
         return doc
+
+
+def coordinated_groups(ents: list[Span], decided: Iterable[int]) -> list[list[int]]:
+    """The indexes of `decided` mentions in runs that one list joins ("anemia, thrombocytopenia and
+    leukopenia": only commas, "and", "or" between them), each run one decision; a mention alone is a run."""
+    groups: list[list[int]] = []
+    for index in sorted(decided):
+        if groups and groups[-1][-1] == index - 1 and _joined(ents[index - 1], ents[index]):
+            groups[-1].append(index)
+        else:
+            groups.append([index])
+    return groups
+
+
+def _joined(first: Span, second: Span) -> bool:
+    between = first.doc[first.end : second.start]
+    return len(between) > 0 and all(token.lower_ in _LIST_WORDS for token in between)

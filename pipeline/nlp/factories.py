@@ -92,13 +92,14 @@ def make_trained_ner(nlp: Language, name: str, model_dir: str | None, lexicon_di
                              vectors_dir=vectors_dir)
 
 
-@Language.factory("trialgraph_event_roles", default_config={"model_path": None, "rules_path": "rules/context.json"},
+@Language.factory("trialgraph_event_roles", default_config={"model_path": None, "rules_path": "rules/context.json",
+                                                            "classes_path": "vectors/word_classes.tsv.gz"},
                   requires=["doc.ents", "span._.section", "span._.context"], assigns=["doc.ents"])
-def make_event_roles(nlp: Language, name: str, model_path: str | None, rules_path: str):
+def make_event_roles(nlp: Language, name: str, model_path: str | None, rules_path: str, classes_path: str):
     """Adverse event or condition, for the disease mentions of prose, by the model trained by `trialgraph train`."""
     from pipeline.nlp.event_roles import EventRoleClassifier
 
-    return EventRoleClassifier(model_path=model_path, rules_path=rules_path)
+    return EventRoleClassifier(model_path=model_path, rules_path=rules_path, classes_path=classes_path)
 
 
 @Language.factory("trialgraph_event_modifiers", default_config={"words_path": "rules/event_modifiers.txt"},
@@ -130,13 +131,14 @@ def make_lab_changes(nlp: Language, name: str, words_path: str, lexicon_dir: str
     return LabChanges(words_path, lexicon_dir)
 
 
-@Language.factory("trialgraph_relation_scorer", default_config={"model_path": None},
+@Language.factory("trialgraph_relation_scorer",
+                  default_config={"model_path": None, "classes_path": "vectors/word_classes.tsv.gz"},
                   requires=["doc._.relations"], assigns=["doc._.relations"])
-def make_relation_scorer(nlp: Language, name: str, model_path: str | None):
+def make_relation_scorer(nlp: Language, name: str, model_path: str | None, classes_path: str):
     """Keeps the rule HAS_ADVERSE_EVENT relations of free text that the trained relation model accepts."""
     from pipeline.nlp.trained_relations import RelationScorer
 
-    return RelationScorer(model_path=model_path)
+    return RelationScorer(model_path=model_path, classes_path=classes_path)
 
 
 @Language.factory("trialgraph_concepts", default_config={"lexicon_dir": None}, requires=["doc.ents"],

@@ -2,8 +2,8 @@
 
 The rule component pairs every drug of a sentence with every adverse event in it. In prose that
 over-reaches ("treated with X for Y", a drug named beside an unrelated event), so each such pair in a
-free-text section (or a text without sections) is scored by a logistic model over words and positions
-(models/ner/relations/has_adverse_event.json.gz, trained on ADE-Corpus-V2 by `trialgraph train`);
+free-text section (or a text without sections) is scored by a logistic model over words, their word classes
+(pipeline/nlp/word_classes.py) and positions (models/ner/relations/has_adverse_event.json.gz, trained on ADE-Corpus-V2 by `trialgraph train`);
 pairs under the model's threshold are dropped, the others take its probability as confidence. An event that
 names its cause ("heparin-induced thrombocytopenia") keeps the pair with that drug as the rules found it and
 no other: "patients with heparin-induced thrombocytopenia received argatroban" names argatroban's use, not its
@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Span
 
 from pipeline.nlp.linear import LinearModel, bucket
 from pipeline.nlp.sentences import EntitySentence, sentences_of_entities
+from pipeline.nlp.word_classes import DEFAULT_CLASSES, WordClasses
 
 EXTRACTOR = "model"
 DEFAULT_MODEL = "ner/relations/has_adverse_event.json.gz"
@@ -26,6 +27,7 @@ FREE_TEXT_SECTIONS = ("title", "abstract", "summary", "description", "background
                       "discussion", "conclusions", "other")
 _GAP_BUCKETS = (0, 1, 2, 3, 5, 8, 12, 20)
 _MAX_BETWEEN = 12
+_SAVED_CLASSES = "word_classes.tsv.gz"  # the word classes' file in a saved component folder
 
 
 TRAIN_HINT = "trialgraph train --corpora DIR --only relations"
@@ -36,12 +38,13 @@ def load_relation_model(path: str | Path | None = None) -> LinearModel:
     return LinearModel.load(path or DEFAULT_MODEL, TRAIN_HINT)
 
 
-def pair_features(drug: Span, event: Span, sent: EntitySentence) -> list[str]:
-    """Feature names of a (drug, adverse event) pair in one sentence, the event's."""
-    return pair_own_features(drug, event, sent) + sent.word_features
+def pair_features(drug: Span, event: Span, sent: EntitySentence, classes: WordClasses | None = None) -> list[str]:
+    """Feature names of a (drug, adverse event) pair in one sentence, the event's; with `classes`, the word classes
+    of the event and of the words between the two too."""
+    return pair_own_features(drug, event, sent, classes) + sent.word_features
 
 
-def pair_own_features(drug: Span, event: Span, sent: EntitySentence) -> list[str]:
+def pair_own_features(drug: Span, event: Span, sent: EntitySentence, classes: WordClasses | None = None) -> list[str]:
     """`pair_features` but the sentence's words."""
     doc, sentence = drug.doc, sent.span
     first, second = (drug, event) if drug.start < event.start else (event, drug)
@@ -62,6 +65,10 @@ def pair_own_features(drug: Span, event: Span, sent: EntitySentence) -> list[str
     drugs = sum(e.label_ == "DRUG" for e in sent.ents)
     events = sum(e.label_ == "ADVERSE_EVENT" for e in sent.ents)
     features += [f"drugs={min(drugs, 4)}", f"events={min(events, 4)}"]
+    if classes is not None:
+        if len(between) <= _MAX_BETWEEN:
+            features += classes.features("class_between", doc[first.end : second.start])
+        features += classes.features("class_event", event)
     return features
 
 
@@ -69,24 +76,29 @@ class RelationScorer:
     """Filters and rescores the rule HAS_ADVERSE_EVENT relations of free-text sentences."""
 
     def __init__(self, model: LinearModel | None = None, free_text_sections: tuple[str, ...] = FREE_TEXT_SECTIONS,
-                 *, model_path: str | Path | None = None) -> None:
+                 *, model_path: str | Path | None = None, classes_path: str | Path = DEFAULT_CLASSES) -> None:
         """`model`, or the one at `model_path` (default models/ner/relations/has_adverse_event.json.gz) read
-        when first run."""
-        self.model, self.model_path = model, model_path
+        when first run; the word classes it was trained with at `classes_path`."""
+        self.model, self.model_path, self.classes_path = model, model_path, classes_path
+        self.classes: WordClasses | None = None
         self.free_text_sections = frozenset(free_text_sections)
 
     def ensure_loaded(self) -> None:
-        """Reads the model unless it is read already."""
+        """Reads the model and the word classes unless they are read already."""
         if self.model is None:
             self.model = load_relation_model(self.model_path)
+        if self.classes is None:
+            self.classes = WordClasses.load(self.classes_path)
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
-        """Writes the relation model into the folder `path`."""
+        """Writes the relation model and its word classes into the folder `path`."""
         self.ensure_loaded()
         self.model.to_disk(Path(path))
+        self.classes.save(Path(path) / _SAVED_CLASSES)
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> RelationScorer:
         self.model = LinearModel.from_disk(Path(path), TRAIN_HINT)
+        self.classes = WordClasses.load(Path(path) / _SAVED_CLASSES)
         return self
 
     def __call__(self, doc: Doc) -> Doc:
@@ -103,7 +115,7 @@ class RelationScorer:
                 if tuple(event._.named_cause) == (drug.start_char, drug.end_char):
                     kept.append(relation)
                 continue
-            features = pair_own_features(drug, event, sentence)
+            features = pair_own_features(drug, event, sentence, self.classes)
             probability = self.model.probability(features, sentence.word_weight(self.model))
             if probability >= self.model.threshold:
                 relation.confidence, relation.extractor = round(probability, 3), EXTRACTOR

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pipeline.nlp.word_classes import DEFAULT_CLASSES, WordClasses
 from pipeline.resources import model_path
 from pipeline.train.corpora import ADE_DIR, BC5CDR_DIR, GoldText, ade_negative_sentences, read_bc5cdr, split_of
 from pipeline.train.linear import SEED, fit_linear
@@ -76,7 +77,7 @@ def _sentence_pairs(nlp, texts: list[str], batch_size: int) -> Iterator[tuple[in
                 yield index, ents[relation.head], ents[relation.tail], event_sentence
 
 
-def candidates(nlp, sentences: list[Sentence]) -> list[tuple[Sentence, list[str], bool]]:
+def candidates(nlp, sentences: list[Sentence], classes: WordClasses) -> list[tuple[Sentence, list[str], bool]]:
     """(sentence, features, is_gold_pair) for every rule HAS_ADVERSE_EVENT relation within a sentence."""
     from pipeline.nlp.trained_relations import pair_features
 
@@ -84,11 +85,11 @@ def candidates(nlp, sentences: list[Sentence]) -> list[tuple[Sentence, list[str]
     for index, drug, event, event_sentence in _sentence_pairs(nlp, [s.text for s in sentences], 64):
         sentence = sentences[index]
         gold = (_norm(drug.text), _norm(event.text)) in sentence.pairs
-        out.append((sentence, pair_features(drug, event, event_sentence), gold))
+        out.append((sentence, pair_features(drug, event, event_sentence, classes), gold))
     return out
 
 
-def induced_candidates(nlp, abstracts: list[GoldText]) -> list[tuple[GoldText, list[str], bool]]:
+def induced_candidates(nlp, abstracts: list[GoldText], classes: WordClasses) -> list[tuple[GoldText, list[str], bool]]:
     """(abstract, features, is_induced) for every rule HAS_ADVERSE_EVENT relation within a sentence of
     BC5CDR abstracts: is the pair of its mentions' gold MeSH ids a chemical-induced disease of the abstract?"""
     from pipeline.nlp.trained_relations import pair_features
@@ -103,7 +104,7 @@ def induced_candidates(nlp, abstracts: list[GoldText]) -> list[tuple[GoldText, l
         abstract = abstracts[index]
         induced = any((chemical, disease) in abstract.induced for chemical in gold_ids(abstract, drug, "DRUG")
                       for disease in gold_ids(abstract, event, "DISEASE"))
-        out.append((abstract, pair_features(drug, event, event_sentence), induced))
+        out.append((abstract, pair_features(drug, event, event_sentence, classes), induced))
     return out
 
 
@@ -115,10 +116,10 @@ def _f1(probabilities, golds, missed: int, threshold: float) -> float:
 
 
 def train_relations(corpora_dir: Path, output: Path = DEFAULT_OUTPUT, ner_model_dir: Path | None = None,
-                    role_model_path: Path | None = None) -> dict[str, Any]:
+                    role_model_path: Path | None = None, classes_path: Path | str = DEFAULT_CLASSES) -> dict[str, Any]:
     """Fit, choose the threshold, save the model; returns its training record. `ner_model_dir` and
     `role_model_path` are the NER pipeline and role model whose mentions the candidates are (default those
-    under models/ner)."""
+    under models/ner); `classes_path` the word classes of the features (default models/vectors')."""
     from pipeline.nlp.language import COMPONENTS, build_nlp
 
     folder = Path(corpora_dir) / ADE_DIR
@@ -128,11 +129,12 @@ def train_relations(corpora_dir: Path, output: Path = DEFAULT_OUTPUT, ner_model_
         nlp.replace_pipe("trialgraph_trained_ner", "trialgraph_trained_ner", config={"model_dir": str(ner_model_dir)})
     if role_model_path is not None:
         nlp.replace_pipe("trialgraph_event_roles", "trialgraph_event_roles", config={"model_path": str(role_model_path)})
-    found = candidates(nlp, sentences)
+    classes = WordClasses.load(classes_path)
+    found = candidates(nlp, sentences, classes)
     parts = {split: [c for c in found if split_of("ade", c[0].pmid) == split] for split in ("train", "valid")}
     bc5cdr_dir = Path(corpora_dir) / BC5CDR_DIR
     abstracts = [a for a in read_bc5cdr(bc5cdr_dir) if a.split in ("train", "valid")] if bc5cdr_dir.is_dir() else []
-    induced = induced_candidates(nlp, abstracts)
+    induced = induced_candidates(nlp, abstracts, classes)
     induced_parts = {split: [c for c in induced if c[0].split == split] for split in ("train", "valid")}
     train = parts["train"] + induced_parts["train"]
     model = fit_linear([f for _, f, _ in train], [g for _, _, g in train], REGULARIZATION)
@@ -153,6 +155,7 @@ def train_relations(corpora_dir: Path, output: Path = DEFAULT_OUTPUT, ner_model_
     record = {
         "seed": SEED,
         "regularization": REGULARIZATION,
+        "word_classes": classes.digest(),
         "source": {name: hashlib.sha256(path.read_bytes()).hexdigest()[:16] for name, path in (
             ("DRUG-AE.rel", folder / "DRUG-AE.rel"), ("ADE-NEG.txt", folder / "ADE-NEG.txt"),
             ("CDR_TrainingSet.PubTator.txt", bc5cdr_dir / "CDR_TrainingSet.PubTator.txt")) if path.exists()},

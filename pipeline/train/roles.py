@@ -17,6 +17,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+from pipeline.nlp.word_classes import DEFAULT_CLASSES, WordClasses
 from pipeline.resources import model_path
 from pipeline.train.corpora import ADE_DIR, TAC_DIR, GoldText, read_ade, read_tac, tac_folder
 from pipeline.train.linear import SEED, fit_linear
@@ -34,7 +35,7 @@ def gold_texts(corpora_dir: Path, tac_dev_fold: int = 0) -> list[GoldText]:
     return [g for g in ade + read_tac(tac_folder(corpora_dir), tac_dev_fold) if g.split in ("train", "valid")]
 
 
-def examples(nlp, texts: list[GoldText]) -> list[tuple[GoldText, list[str], bool]]:
+def examples(nlp, texts: list[GoldText], classes: WordClasses) -> list[tuple[GoldText, list[str], bool]]:
     """(text, features, is_adverse_event) for every disease mention whose role the model decides."""
     from pipeline.nlp.context import ContextRules
     from pipeline.nlp.event_roles import decided_by_model, role_features
@@ -50,7 +51,7 @@ def examples(nlp, texts: list[GoldText]) -> list[tuple[GoldText, list[str], bool
             span = (ent.start_char, ent.end_char)
             if _overlaps(span, gold.unknown) or _overlaps(span, drugs):
                 continue
-            out.append((gold, role_features(ent, sentence), _overlaps(span, events)))
+            out.append((gold, role_features(ent, sentence, classes), _overlaps(span, events)))
     return out
 
 
@@ -65,15 +66,17 @@ def _f1(probabilities: list[float], golds: list[bool], threshold: float) -> floa
 
 
 def train_roles(corpora_dir: Path, output: Path = DEFAULT_OUTPUT, tac_dev_fold: int = 0,
-                ner_model_dir: Path | None = None) -> dict[str, Any]:
+                ner_model_dir: Path | None = None, classes_path: Path | str = DEFAULT_CLASSES) -> dict[str, Any]:
     """Fit, choose the threshold, save the model; returns its training record. `ner_model_dir` is the NER
-    pipeline whose mentions the examples are (default models/ner/model)."""
+    pipeline whose mentions the examples are (default models/ner/model), `classes_path` the word classes of the
+    features (default models/vectors')."""
     from pipeline.nlp.language import COMPONENTS, build_nlp
 
     nlp = build_nlp(components=COMPONENTS[: COMPONENTS.index(_UNTIL) + 1])
     if ner_model_dir is not None:
         nlp.replace_pipe("trialgraph_trained_ner", "trialgraph_trained_ner", config={"model_dir": str(ner_model_dir)})
-    found = examples(nlp, gold_texts(corpora_dir, tac_dev_fold))
+    classes = WordClasses.load(classes_path)
+    found = examples(nlp, gold_texts(corpora_dir, tac_dev_fold), classes)
     parts = {split: [x for x in found if x[0].split == split] for split in ("train", "valid")}
     model = fit_linear([f for _, f, _ in parts["train"]], [g for *_, g in parts["train"]], REGULARIZATION)
     probabilities = [model.probability(f) for _, f, _ in parts["valid"]]
@@ -86,6 +89,7 @@ def train_roles(corpora_dir: Path, output: Path = DEFAULT_OUTPUT, tac_dev_fold: 
     record = {
         "seed": SEED,
         "regularization": REGULARIZATION,
+        "word_classes": classes.digest(),
         "sources": hashlib.sha256(b"".join(hashlib.sha256(p.read_bytes()).digest() for p in sources)).hexdigest()[:16],
         "examples": {split: {"all": len(x), "adverse_event": sum(g for *_, g in x)} for split, x in parts.items()},
         # adverse-event F1 over the valid mentions: the model at its threshold, and the context cues alone

@@ -29,6 +29,15 @@ def test_context_negation_stops_at_scope_break(sentence_nlp):
     assert rash.label_ == "ADVERSE_EVENT" and rash._.grade == "3"
 
 
+def test_context_negation_and_history_end_at_an_onset_verb_after_their_list(sentence_nlp):
+    # ADE-Corpus-V2: the cues name the patients' past, the verb their new harm
+    doc = _annotate(sentence_nlp, "Three patients with no history of asthma or allergy developed bronchospasm.",
+                    [("asthma", "DISEASE"), ("allergy", "DISEASE"), ("bronchospasm", "DISEASE")])
+    assert [(e._.negated, e._.context) for e in doc.ents] == [(True, "historical")] * 2 + [(False, None)]
+    doc = _annotate(sentence_nlp, "No patient developed fever or rash.", [("fever", "DISEASE"), ("rash", "DISEASE")])
+    assert all(e._.negated for e in doc.ents)  # no list before the verb: the cue reaches across it
+
+
 def test_context_prior_therapy_drug(sentence_nlp):
     # corpus/seeds/004-like wording
     doc = _annotate(sentence_nlp, "Patients previously treated with sunitinib received sorafenib 400 mg twice daily.",
@@ -71,6 +80,18 @@ def test_context_condition_cue_reaches_only_the_nearby_disease(sentence_nlp):
                     [("psoriasis", "DISEASE"), ("hepatotoxicity", "DISEASE"), ("methotrexate", "DRUG")])
     assert find_entity(doc, "psoriasis").label_ == "CONDITION"
     assert find_entity(doc, "hepatotoxicity").label_ == "ADVERSE_EVENT"
+
+
+def test_context_drug_induced_without_a_hyphen_names_the_cause(sentence_nlp):
+    # ADE-Corpus-V2: "Fludarabine induced lung toxicity must be considered in all patients who develop ..."
+    from pipeline.nlp.context import named_cause
+
+    doc = _annotate(sentence_nlp, "Consider fludarabine induced lung toxicity in patients with leukemia.",
+                    [("fludarabine", "DRUG"), ("lung toxicity", "DISEASE"), ("leukemia", "DISEASE")])
+    toxicity = find_entity(doc, "lung toxicity")
+    assert toxicity.label_ == "ADVERSE_EVENT" and named_cause(toxicity, context.rules).text == "fludarabine"
+    doc = _annotate(sentence_nlp, "Stress induced cardiomyopathy was seen.", [("cardiomyopathy", "DISEASE")])
+    assert named_cause(find_entity(doc, "cardiomyopathy"), context.rules) is None  # "stress" names no drug
 
 
 def test_context_disease_induced_by_a_drug_is_adverse_event_despite_treatment_cue(sentence_nlp):

@@ -27,6 +27,7 @@ _LIST_KEYS = (
     "other_study", "concomitant", "eligibility_cues", "adverse_event_cues", "condition_cues", "condition_heads", "condition_sections",
     "adverse_event_sections", "serious_cues", "dlt_cues", "prior_therapy_fillers", "ignored_sections",
     "caused_by_suffixes", "cause_words", "reaction_words", "reaction_word_endings", "reaction_links", "cited_study_heads",
+    "onset_verbs",
 )
 _WORD = re.compile(r"[\w+/-]+|[(),]")
 DEFAULT_RULES = "rules/context.json"
@@ -56,6 +57,7 @@ class ContextRules:
     prior_therapy: re.Pattern[str]
     historical: re.Pattern[str]
     hypothetical: re.Pattern[str]
+    onset_verbs: re.Pattern[str]
     other_study: re.Pattern[str]
     cited_study: re.Pattern[str]  # from the "cited_study_heads" words
     concomitant: re.Pattern[str]
@@ -101,11 +103,15 @@ _CAUSE_REACH = 2  # words between "-induced" and the mention: "diphenhydramine-i
 
 def _cause_token(ent: Span, rules: ContextRules) -> int | None:
     """The index of the word right before a "-induced"-like suffix that names the mention's cause, across up to
-    two plain words between the suffix and the mention."""
+    two plain words between the suffix and the mention; without the hyphen ("fludarabine induced lung toxicity")
+    only a drug mention or a cause word."""
     doc, i = ent.doc, ent.start
     for _ in range(_CAUSE_REACH + 1):
         if i >= 3 and doc[i - 1].lower_ in rules.caused_by_suffixes and doc[i - 2].text in ("-", "‐", "‑"):
             return i - 3
+        if i >= 2 and doc[i - 1].lower_ in rules.caused_by_suffixes and (
+                doc[i - 2].ent_type_ in DRUG_LABELS or doc[i - 2].lower_ in rules.cause_words):
+            return i - 2
         if i < 1 or not doc[i - 1].is_alpha or doc[i - 1].is_stop or doc[i - 1].ent_type_:
             return None
         i -= 1
@@ -177,7 +183,7 @@ class ContextAnnotator(DataFilesComponent):
                 continue
             ent._.section = section
             before, after = self._windows(ent, sent.span)
-            ent._.negated = bool(self._last_cue(self.rules.negation_before, before)) or bool(
+            ent._.negated = self._reaches(self.rules.negation_before, ent, sent, before) or bool(
                 self.rules.negation_after.match(after.lstrip())
             )
             ent._.context = self._context(ent, sent, section, before)
@@ -217,6 +223,21 @@ class ContextAnnotator(DataFilesComponent):
             pass
         return last
 
+    def _reaches(self, pattern: re.Pattern[str], ent: Span, sent: EntitySentence, before: str) -> bool:
+        """Whether the last cue of `pattern` in `before` (the text before `ent`, `_windows`) reaches the mention: not
+        when other mentions and then an onset verb stand between them ("no history of asthma developed
+        bronchospasm": the cue's list ends at the verb; "no patient developed fever" has no list before it)."""
+        cue = self._last_cue(pattern, before)
+        if cue is None:
+            return False
+        verb = self.rules.onset_verbs.search(before, cue.end())
+        if verb is None:
+            return True
+        end = ent.doc[ent.start - 1].idx + len(ent.doc[ent.start - 1]) if ent.start else 0  # where `before` ends
+        cue_end, verb_start = end - len(before) + cue.end(), end - len(before) + verb.start()
+        return not any(other is not ent and cue_end <= other.start_char and other.end_char <= verb_start
+                       for other in sent.ents)
+
     def _context(self, ent: Span, sent: EntitySentence, section: str | None, before: str) -> str | None:
         if section in ELIGIBILITY_KINDS or (ent.label_ in DRUG_LABELS and sent.mentions(self.rules.eligibility_cues)):
             return "eligibility"
@@ -224,9 +245,9 @@ class ContextAnnotator(DataFilesComponent):
             return "prior_therapy"
         if ent.label_ in DRUG_LABELS and self._cue_reaches(self.rules.concomitant, sent, before):
             return "concomitant"
-        if self.rules.historical.search(before):
+        if self._reaches(self.rules.historical, ent, sent, before):
             return "historical"
-        if self.rules.hypothetical.search(before):
+        if self._reaches(self.rules.hypothetical, ent, sent, before):
             return "hypothetical"
         if sent.mentions(self.rules.other_study) or sent.mentions(self.rules.cited_study):
             return "other_study"

@@ -244,3 +244,23 @@ def test_lexicon_ner_protein_head_with_an_unknown_label_is_an_error_with_its_lin
     path.write_text("word\tlabels\ngene\tDRUG DISEASE\nkinase\tENZYME\n")
     with pytest.raises(RulesError, match=r"protein_heads.tsv:3: labels 'ENZYME'"):
         protein_heads(path)
+
+
+def test_lexicon_ner_disease_in_an_organization_name_is_no_mention(lexicon_nlp):
+    # corpus/pdfs: the moxidectin trial's funder "... Training in Tropical Diseases (TDR)" became an adverse event
+    doc = lexicon_nlp("Funding UNICEF/UNDP/World Bank/WHO Special Programme for Research and Training in Tropical "
+                      "Diseases (TDR). TDR became the sole sponsor. Support came from the Cystic Fibrosis Foundation "
+                      "and the National Institute of Allergy and Infectious Diseases.")
+    assert [e.text for e in doc.ents] == []
+    doc = lexicon_nlp("Acute Renal Failure Induced by Cisplatin at a Cancer Center. WARNING: NEPHROGENIC SYSTEMIC FIBROSIS.")
+    assert [e.text for e in doc.ents] == ["Acute Renal Failure", "Cisplatin", "NEPHROGENIC SYSTEMIC FIBROSIS"]
+
+
+def test_lexicon_ner_organization_name_needs_title_case_and_a_capitalized_head():
+    from pipeline.nlp.lexicon_ner import in_organization_name
+
+    heads = frozenset({"foundation", "department"})
+    assert in_organization_name("the Department of Infectious Diseases".split(), 3, 5, heads)
+    assert not in_organization_name("the department of infectious diseases".split(), 3, 5, heads)
+    assert not in_organization_name("Hepatitis occurred ; Department".split(), 0, 1, heads)
+    assert in_organization_name("Lupus Foundation".split(), 0, 1, heads)

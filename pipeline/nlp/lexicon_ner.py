@@ -36,6 +36,9 @@ HYPHEN_SUFFIXES = "rules/hyphen_suffixes.txt"
 MEASURE_WORDS = "rules/measure_words.txt"
 DRUG_HARM_WORDS = "rules/drug_harm_words.tsv"
 PROTEIN_HEADS = "rules/protein_heads.tsv"
+ORGANIZATION_HEADS = "rules/organization_heads.txt"
+_NAME_LINKS = frozenset({"of", "for", "and", "in", "on", "the", "&", ","})  # lowercase inside a Title Case name
+_NAME_REACH = 10  # words back from a disease name to the head that opens its organization's name
 
 
 class LexiconRecognizer(DataFilesComponent):
@@ -45,7 +48,7 @@ class LexiconRecognizer(DataFilesComponent):
         self.data_files = {**lexicon_files(lexicon_dir), "analytes_and_proteins.txt": ANALYTE_LIST,
                            "hyphen_suffixes.txt": HYPHEN_SUFFIXES, "stop_terms.txt": STOP_TERMS,
                            "measure_words.txt": MEASURE_WORDS, "drug_harm_words.tsv": DRUG_HARM_WORDS,
-                           "protein_heads.tsv": PROTEIN_HEADS,
+                           "protein_heads.tsv": PROTEIN_HEADS, "organization_heads.txt": ORGANIZATION_HEADS,
                            "adverse_event_patterns.json": EVENT_PATTERNS}
 
     def load_data(self) -> None:
@@ -56,6 +59,7 @@ class LexiconRecognizer(DataFilesComponent):
         self.measure_words = read_word_list(self.data_path("measure_words.txt"))
         self.harm_words = drug_harm_concepts(self.lexicon, self.data_path("drug_harm_words.tsv"))
         self.protein_heads = protein_heads(self.data_path("protein_heads.tsv"))
+        self.organization_heads = read_word_list(self.data_path("organization_heads.txt"))
         self.patterns: EventPatterns | None = None  # built on the first Doc, when the vocab is known
 
     def _event_patterns(self, doc: Doc) -> EventPatterns:
@@ -72,6 +76,7 @@ class LexiconRecognizer(DataFilesComponent):
             for m in self.lexicon.match(words, spaces)
             if not self.analytes.around(words, m.start, m.end, mention_alone=False)
             and not names_a_protein(words, m.end, m.concept.label, self.protein_heads)
+            and not (m.concept.label == "DISEASE" and in_organization_name(words, m.start, m.end, self.organization_heads))
         }
         found.update(self._drug_harms(words, found))
         short_forms, other_things = self._abbreviations(doc, words, found)
@@ -210,6 +215,29 @@ def names_a_protein(words: Sequence[str] | Doc, end: int, label: str, heads: dic
     """Whether the word after a `label` mention ending at `end` (of token texts, or a Doc) makes it part of a
     protein's, gene's or pathway's name ("serotonin transporter", "MAP kinase"; models/rules/protein_heads.tsv)."""
     return end < len(words) and label in heads.get(str(words[end]).lower(), ())
+
+
+def in_organization_name(words: Sequence[str] | Doc, start: int, end: int, heads: frozenset[str]) -> bool:
+    """Whether the words `start`..`end` (token texts, or a Doc), written in Title Case, are part of an organization's
+    name: a capitalized head word (models/rules/organization_heads.txt) follows them ("Cystic Fibrosis Foundation")
+    or opens the Title Case name they end ("Department of Infectious Diseases", "Special Programme for Research and
+    Training in Tropical Diseases"). An all-capitals heading ("WARNING: NEPHROGENIC SYSTEMIC FIBROSIS") is none."""
+    name = [str(w) for w in words[start:end] if str(w)[:1].isalpha()]
+    if not name or not all(w[0].isupper() for w in name) or all(w.isupper() for w in name):
+        return False
+    if end < len(words) and _capitalized_head(str(words[end]), heads):
+        return True
+    for i in range(start - 1, max(-1, start - 1 - _NAME_REACH), -1):
+        word = str(words[i])
+        if _capitalized_head(word, heads):
+            return True
+        if not (word[:1].isupper() or word.lower() in _NAME_LINKS):
+            return False
+    return False
+
+
+def _capitalized_head(word: str, heads: frozenset[str]) -> bool:
+    return word[:1].isupper() and not word.isupper() and word.lower() in heads
 
 
 def drug_harm_concepts(lexicon: Lexicon, path: str | Path) -> dict[str, Concept]:

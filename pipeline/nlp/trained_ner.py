@@ -47,8 +47,9 @@ from pipeline.nlp.abbreviations import definitions, foreign_short_forms, parenth
 from pipeline.nlp.analytes import ANALYTE_LIST, AnalytePhrases
 from pipeline.nlp.data_files import DataFilesComponent
 from pipeline.nlp.extensions import copy_span
-from pipeline.nlp.lexicon_ner import PROTEIN_HEADS, names_a_protein, protein_heads
-from pipeline.resources import model_path
+from pipeline.nlp.lexicon_ner import (ORGANIZATION_HEADS, PROTEIN_HEADS, in_organization_name, names_a_protein,
+                                      protein_heads)
+from pipeline.resources import model_path, read_word_list
 
 SOURCE = "model"
 DEFAULT_MODEL_DIR = "ner/model"
@@ -156,11 +157,13 @@ class TrainedRecognizer(DataFilesComponent):
             self.analytes = analytes or AnalytePhrases(())
             self.stop_terms = stop_terms or StopTerms(frozenset(), frozenset())
             self.protein_heads: dict[str, frozenset[str]] = {}
+            self.organization_heads: frozenset[str] = frozenset()
             self.data_files: dict[str, str] = {}
             self._loaded = True
         else:
             self.data_files = {**lexicon_files(lexicon_dir), "analytes_and_proteins.txt": ANALYTE_LIST,
-                               "stop_terms.txt": STOP_TERMS, "protein_heads.tsv": PROTEIN_HEADS}
+                               "stop_terms.txt": STOP_TERMS, "protein_heads.tsv": PROTEIN_HEADS,
+                               "organization_heads.txt": ORGANIZATION_HEADS}
 
     def load_data(self) -> None:
         if self.model is None:
@@ -169,6 +172,7 @@ class TrainedRecognizer(DataFilesComponent):
         self.analytes = AnalytePhrases.load(self.data_path("analytes_and_proteins.txt"))
         self.stop_terms = StopTerms.load(self.data_path("stop_terms.txt"))
         self.protein_heads = protein_heads(self.data_path("protein_heads.tsv"))
+        self.organization_heads = read_word_list(self.data_path("organization_heads.txt"))
 
     def _use_model(self, model: Language) -> None:
         self.model = model
@@ -239,7 +243,9 @@ class TrainedRecognizer(DataFilesComponent):
             text = found.text
             if (text in self.stop_terms or text in foreign or COMPARISON.search(text)
                     or self.analytes.around(doc, found.start, found.end)
-                    or names_a_protein(doc, found.end, found.label_, self.protein_heads)):
+                    or names_a_protein(doc, found.end, found.label_, self.protein_heads)
+                    or (found.label_ == "DISEASE"
+                        and in_organization_name(doc, found.start, found.end, self.organization_heads))):
                 continue
             overlapped = {(e.start, e.end): e for i in range(found.start, found.end) if (e := owner.get(i)) is not None}
             if found.label_ == "DISEASE" and (found.start, found.end) not in overlapped and GENE_SYMBOL.fullmatch(text):

@@ -264,3 +264,7 @@ def test_lexicon_ner_organization_name_needs_title_case_and_a_capitalized_head()
     assert not in_organization_name("the department of infectious diseases".split(), 3, 5, heads)
     assert not in_organization_name("Hepatitis occurred ; Department".split(), 0, 1, heads)
     assert in_organization_name("Lupus Foundation".split(), 0, 1, heads)
+    # a journal PDF's line end breaks the head word: "Special Pro-gramme for Research and Training in Tropical Diseases"
+    words = ["Special", "Pro", "-", "gramme", "for", "Training", "in", "Tropical", "Diseases"]
+    assert in_organization_name(words, 7, 9, frozenset({"programme"}))
+    assert not in_organization_name(words, 7, 9, frozenset({"gramme"}))

@@ -227,12 +227,16 @@ def in_organization_name(words: Sequence[str] | Doc, start: int, end: int, heads
         return False
     if end < len(words) and _capitalized_head(str(words[end]), heads):
         return True
-    for i in range(start - 1, max(-1, start - 1 - _NAME_REACH), -1):
+    i, stop = start - 1, max(-1, start - 1 - _NAME_REACH)
+    while i > stop:
         word = str(words[i])
+        if i >= 2 and str(words[i - 1]) == "-" and word[:1].islower() and str(words[i - 2])[:1].isupper():
+            word, i = str(words[i - 2]) + word, i - 2  # "Pro-gramme": a word a PDF line end broke
         if _capitalized_head(word, heads):
             return True
         if not (word[:1].isupper() or word.lower() in _NAME_LINKS):
             return False
+        i -= 1
     return False
 
 

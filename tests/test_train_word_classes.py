@@ -53,3 +53,15 @@ def test_train_word_classes_too_few_words_is_a_clear_error(tiny_corpora):
     with pytest.raises(ValueError, match="too few for 64 classes"):
         train_word_classes(tiny_corpora / "corpora", tiny_corpora / "vectors",
                            tiny_corpora / "out.tsv.gz", WordClassSettings(classes=64, min_count=2))
+
+
+def test_train_word_classes_cli_writes_the_table_and_reports_a_missing_folder(tiny_corpora, tmp_path, capsys):
+    from pipeline.cli import main
+
+    output = tmp_path / "classes.tsv.gz"
+    code = main(["train", "word-classes", "--corpora", str(tiny_corpora / "corpora"), "--vectors",
+                 str(tiny_corpora / "vectors"), "-o", str(output), "--classes", "2", "--min-count", "2"])
+    assert code == 0 and json.loads(capsys.readouterr().out)["words"] == 5
+    assert len(WordClasses.load(output)) == 5
+    assert main(["train", "word-classes", "--corpora", str(tmp_path / "none"), "-o", str(output)]) == 2
+    assert "no unlabeled texts" in capsys.readouterr().err

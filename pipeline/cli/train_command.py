@@ -70,11 +70,17 @@ def _register_word_classes(steps: argparse._SubParsersAction) -> None:
                          help="folder of the vectors table (default: %(default)s)")
     classes.add_argument("-o", "--output", dest="class_output", type=Path, default=model_path(DEFAULT_CLASSES),
                          metavar="FILE", help="the table written (default: %(default)s)")
-    for name, help_text in (("classes", "how many classes"), ("min_count", "fewest occurrences of a word to class it"),
-                            ("seed", "k-means seed")):
-        classes.add_argument(f"--{name.replace('_', '-')}", type=int, default=getattr(defaults, name),
-                             help=f"{help_text} (default: %(default)s)")
+    _add_int_settings(classes, defaults, (("classes", "how many classes"),
+                                          ("min_count", "fewest occurrences of a word to class it"),
+                                          ("seed", "k-means seed")))
     classes.set_defaults(execute=execute_word_classes)
+
+
+def _add_int_settings(parser: argparse.ArgumentParser, defaults: object, settings: tuple[tuple[str, str], ...]) -> None:
+    """One integer option per (field, help) of a settings dataclass, its default the dataclass's."""
+    for name, help_text in settings:
+        parser.add_argument(f"--{name.replace('_', '-')}", type=int, default=getattr(defaults, name),
+                            help=f"{help_text} (default: %(default)s)")
 
 
 def execute_word_classes(args: argparse.Namespace) -> int:
@@ -114,17 +120,16 @@ def _register_vectors(steps: argparse._SubParsersAction) -> None:
                          "vector) (default: %(default)s)")
     vectors.add_argument("--work-dir", dest="vector_work_dir", type=Path, default=DEFAULT_WORK_DIR, metavar="DIR",
                          help="token and word2vec files (default: %(default)s)")
-    for name, help_text in (("dim", "vector width"), ("epochs", "word2vec epochs"), ("window", "context window"),
-                            ("min_count", "fewest occurrences of a word to learn it"),
-                            ("rows", "word2vec: rows of the table (the other words point to their nearest row)"),
-                            ("bucket", "floret: rows of the table (hash buckets of words and subwords)"),
-                            ("minn", "floret: shortest character n-gram"), ("maxn", "floret: longest character n-gram"),
-                            ("hash_count", "floret: rows each word or n-gram is hashed to"),
-                            ("max_text_tokens", "tokens the unlabeled texts contribute at most, in file order "
-                             "(0: all; the gold training texts are always read in full)"),
-                            ("seed", "random seed")):
-        vectors.add_argument(f"--{name.replace('_', '-')}", type=int, default=getattr(defaults, name),
-                             help=f"{help_text} (default: %(default)s)")
+    _add_int_settings(vectors, defaults, (
+        ("dim", "vector width"), ("epochs", "word2vec epochs"), ("window", "context window"),
+        ("min_count", "fewest occurrences of a word to learn it"),
+        ("rows", "word2vec: rows of the table (the other words point to their nearest row)"),
+        ("bucket", "floret: rows of the table (hash buckets of words and subwords)"),
+        ("minn", "floret: shortest character n-gram"), ("maxn", "floret: longest character n-gram"),
+        ("hash_count", "floret: rows each word or n-gram is hashed to"),
+        ("max_text_tokens", "tokens the unlabeled texts contribute at most, in file order "
+         "(0: all; the gold training texts are always read in full)"),
+        ("seed", "random seed")))
     vectors.set_defaults(execute=execute_vectors)
 
 

@@ -122,6 +122,25 @@ def test_train_vectors_cli_writes_the_table_and_needs_some_texts(tmp_path, capsy
     assert json.loads((tmp_path / "table" / "training.json").read_text())["settings"]["min_count"] == 2
 
 
+def test_train_vectors_cli_with_corpora_adds_word_classes_or_says_why_not(tmp_path, capsys):
+    corpora = tmp_path / "corpora"
+    shutil.copytree(CORPORA, corpora)
+    (corpora / "unlabeled").mkdir()
+    shutil.copy(TEXTS, corpora / "unlabeled" / "texts.txt")
+    arguments = ["train", "vectors", "--corpora", str(corpora), "-o", str(tmp_path / "table"), "--work-dir",
+                 str(tmp_path / "work"), "--dim", "8", "--epochs", "1", "--min-count", "1"]
+    assert main(arguments) == 2  # the tiny text has too few words seen 5 times for 64 classes
+    error = capsys.readouterr().err
+    assert f"the table is written to {tmp_path / 'table'}, its word classes are not" in error and "too few" in error
+    assert spacy.load(tmp_path / "table").vocab.vectors.shape[0] > 0
+    words = [f"word{chr(97 + i // 26)}{chr(97 + i % 26)}" for i in range(80)]  # "wordaa" ... "worddb"
+    (corpora / "unlabeled" / "more.txt").write_text("\n".join(" ".join(words) for _ in range(6)) + "\n")
+    assert main(arguments) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["word_classes"]["words"] >= 80
+    assert (tmp_path / "table" / "word_classes.tsv.gz").is_file() and (tmp_path / "table" / "word_classes.json").is_file()
+
+
 FLORET = VectorSettings(method="floret", dim=16, epochs=2, min_count=1, bucket=2_000, minn=3, maxn=5)
 
 

@@ -150,16 +150,21 @@ def execute_vectors(args: argparse.Namespace) -> int:
                               maxn=args.maxn, hash_count=args.hash_count, max_text_tokens=args.max_text_tokens)
     try:
         record = train_vectors(corpora, args.vector_output, args.vector_work_dir, settings, texts=args.texts)
-        shown = {k: record[k] for k in ("lines", "tokens", "vocabulary", "rows", "keys", "table_sha256", "minutes")}
-        if corpora is not None:  # the word classes of the new table, from the same unlabeled texts
-            from pipeline.nlp.word_classes import DEFAULT_CLASSES
-            from pipeline.train.word_classes import train_word_classes
-
-            classes = train_word_classes(corpora, args.vector_output, args.vector_output / Path(DEFAULT_CLASSES).name)
-            shown["word_classes"] = {k: classes[k] for k in ("words", "table", "minutes")}
     except (FileNotFoundError, ImportError, RuntimeError, ValueError) as exc:
         print(f"trialgraph train vectors: {exc}", file=sys.stderr)
         return EXIT_ERROR
+    shown = {k: record[k] for k in ("lines", "tokens", "vocabulary", "rows", "keys", "table_sha256", "minutes")}
+    if corpora is not None:  # the word classes of the new table, from the same unlabeled texts
+        from pipeline.nlp.word_classes import DEFAULT_CLASSES
+        from pipeline.train.word_classes import train_word_classes
+
+        try:
+            classes = train_word_classes(corpora, args.vector_output, args.vector_output / Path(DEFAULT_CLASSES).name)
+        except (FileNotFoundError, ValueError) as exc:
+            print(f"trialgraph train vectors: the table is written to {args.vector_output}, its word classes are "
+                  f"not: {exc}", file=sys.stderr)
+            return EXIT_ERROR
+        shown["word_classes"] = {k: classes[k] for k in ("words", "table", "minutes")}
     print(json.dumps(shown, indent=1))
     return EXIT_OK
 

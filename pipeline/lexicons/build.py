@@ -574,22 +574,19 @@ def _drop_reason(text: str, origin: str, concept: Concept, stops: StopLists) -> 
     return None
 
 
-def coordinated_disease_keys(concepts: list[Concept], stops: StopLists) -> set[str]:
-    """Keys of disease terms that join two kept disease terms ("nausea and vomiting", "deafness and myopia"). They
-    are not matched: each part is a mention of its own concept, as CTCAE grades them and the gold corpora mark them."""
-    def kept(concept: Concept) -> list[str]:
-        return [text for text, origin in concept.terms if origin not in CURATED_ORIGINS
-                and _drop_reason(text, origin, concept, stops) is None]
-
-    diseases = [c for c in concepts if c.label == "DISEASE"]
-    terms = {c.id: kept(c) for c in diseases}
-    keys = {spelled(fold(text)) for texts in terms.values() for text in texts}
+def coordinated_disease_keys(concepts: list[Concept], reasons: list[list[str | None]]) -> set[str]:
+    """Keys of disease terms that join two kept disease terms ("nausea and vomiting", "deafness and myopia"), given
+    each term's `_drop_reason` (None: kept). They are not matched: each part is a mention of its own concept, as
+    CTCAE grades them and the gold corpora mark them."""
+    kept = [text for concept, term_reasons in zip(concepts, reasons) if concept.label == "DISEASE"
+            for (text, origin), reason in zip(concept.terms, term_reasons)
+            if reason is None and origin not in CURATED_ORIGINS]
+    keys = {spelled(fold(text)) for text in kept}
     joined = set()
-    for texts in terms.values():
-        for text in texts:
-            parts = COORDINATED_TERM.match(text.strip())
-            if parts and all(spelled(fold(parts[name])) in keys for name in ("first", "second")):
-                joined.add(fold(text))
+    for text in kept:
+        parts = COORDINATED_TERM.match(text.strip())
+        if parts and all(spelled(fold(parts[name])) in keys for name in ("first", "second")):
+            joined.add(fold(text))
     return joined
 
 
@@ -606,13 +603,13 @@ def assemble(concepts: list[Concept], stops: StopLists, report: Report) -> dict:
     entries: dict[str, list[tuple[int, str | None]]] = {}
     prefixes: set[str] = set()
     kept_concepts: list[Concept] = []
-    coordinated = coordinated_disease_keys(concepts, stops)
-    for concept in concepts:
+    reasons = [[_drop_reason(text, origin, concept, stops) for text, origin in concept.terms] for concept in concepts]
+    coordinated = coordinated_disease_keys(concepts, reasons)
+    for concept, term_reasons in zip(concepts, reasons):
         index = len(kept_concepts)
         kept = 0
         seen: set[tuple[str, str | None]] = set()
-        for text, origin in concept.terms:
-            reason = _drop_reason(text, origin, concept, stops)
+        for (text, origin), reason in zip(concept.terms, term_reasons):
             if not reason and concept.label == "DISEASE" and origin not in CURATED_ORIGINS and fold(text) in coordinated:
                 reason = "joins_two_diseases"
             report.counts[concept.label]["terms_before_filtering"] = report.counts[concept.label].get(

@@ -82,7 +82,7 @@ def default_texts(corpora_dir: Path) -> list[Path]:
     return sorted([*folder.glob("*.txt"), *folder.glob("*.txt.gz")])
 
 
-def _read_lines(path: Path) -> Iterator[str]:
+def read_text_lines(path: Path) -> Iterator[str]:
     opener = gzip.open if path.suffix == ".gz" else open
     with opener(path, "rt", encoding="utf-8", errors="replace") as handle:
         for line in handle:
@@ -94,7 +94,7 @@ def _read_lines(path: Path) -> Iterator[str]:
 def text_lines(texts: Iterable[Path], gold_texts: dict[str, list[str]]) -> Iterator[str]:
     """Every non-empty line of the text files (without their document headers), then of the gold texts."""
     for path in texts:
-        yield from _read_lines(Path(path))
+        yield from read_text_lines(Path(path))
     for items in gold_texts.values():
         for text in items:
             yield from (line.strip() for line in text.splitlines() if line.strip())

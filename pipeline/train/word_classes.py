@@ -19,7 +19,7 @@ from typing import Any
 
 from pipeline.nlp.word_classes import DEFAULT_CLASSES, WordClasses
 from pipeline.resources import model_path
-from pipeline.train.vectors import _read_lines, default_texts, file_digest, table_digest
+from pipeline.train.vectors import read_text_lines, default_texts, file_digest, table_digest
 
 RECORD_NAME = "word_classes.json"
 WORD = re.compile(r"[a-z][a-z0-9'+-]*[a-z0-9]|[a-z]")  # "developed", "5-fu" -> "fu", "il-21", "crohn's"
@@ -39,7 +39,7 @@ def count_words(texts: Iterable[Path]) -> Counter[str]:
     """How often each lowercase word occurs in the text files (their document header lines left out)."""
     counts: Counter[str] = Counter()
     for path in texts:
-        for line in _read_lines(Path(path)):
+        for line in read_text_lines(Path(path)):
             counts.update(WORD.findall(line.lower()))
     return counts
 

@@ -213,3 +213,43 @@ def test_lexicons_build_a_term_joining_two_diseases_is_left_to_its_parts():
     assert report.dropped["DISEASE"]["joins_two_diseases"] == 1
     assert "HP:0002017" not in [concept[0] for concept in lexicon["concepts"]]  # no term of its own is left
     assert {"adulttcellleukemialymphoma", "handandfootsyndrome"} <= set(lexicon["terms"])  # a slash; "hand" no disease
+
+
+def test_lexicons_build_tac_meddra_source_marks_the_terms_of_training_labels(tmp_path):
+    from pipeline.lexicons.sources import summarize_tac_meddra
+
+    def label(name: str, *normalizations: str) -> None:
+        (tmp_path / f"{name}.xml").write_text(f"<Label drug=\"{name}\"><Mentions/><Reactions>{''.join(normalizations)}"
+                                              "</Reactions></Label>", encoding="utf-8")
+
+    # ABILIFY hashes into the training groups, BENLYSTA into dev (pipeline.train.corpora.split_of)
+    label("ABILIFY", '<Normalization id="1" meddra_pt="Sedation" meddra_pt_id="10039897"/>',
+          '<Normalization id="2" meddra_pt="Somnolence" meddra_pt_id="10041349" meddra_llt="Drowsiness" '
+          'meddra_llt_id="10013649"/>')
+    label("BENLYSTA", '<Normalization id="1" meddra_pt="Somnolence" meddra_pt_id="10041349"/>',
+          '<Normalization id="2" meddra_pt="Burning sensation" meddra_pt_id="10006784"/>',
+          '<Normalization id="3" flag="unmapped"/>')
+    terms = {(t.name, t.pt_name): t.in_training_groups for t in summarize_tac_meddra(tmp_path)}
+    assert terms == {("Sedation", "Sedation"): True, ("Somnolence", "Somnolence"): True,
+                     ("Drowsiness", "Somnolence"): True, ("Burning sensation", "Burning sensation"): False}
+
+
+def test_lexicons_build_meddra_terms_of_training_labels_join_or_make_disease_concepts(monkeypatch):
+    from pipeline.lexicons import build, sources
+
+    monkeypatch.setattr(sources, "biolexica_concepts", lambda: [])
+    monkeypatch.setattr(sources, "hpo_terms", lambda: {})
+    monkeypatch.setattr(sources, "mesh_disease_concepts", lambda: [
+        sources.RawConcept("DISEASE", "Somnolence", ["MESH:D006970"], [("somnolence", "mesh")])])
+    monkeypatch.setattr(sources, "ctcae_terms", lambda: [])
+    meddra = [sources.MeddraTerm("10039897", "Sedation", "10039897", "Sedation"),
+              sources.MeddraTerm("10041349", "Somnolence", "10041349", "Somnolence"),
+              sources.MeddraTerm("10006784", "Burning sensation", "10006784", "Burning sensation", False)]
+    report = Report()
+    concepts, _ = build.build_diseases(report, meddra)
+    by_name = {c.name: c for c in concepts}
+    assert by_name["Sedation"].terms == [("Sedation", "meddra")] and by_name["Sedation"].curies == ["MEDDRA:10039897"]
+    assert by_name["Somnolence"].curies == ["MESH:D006970", "MEDDRA:10041349"]  # the MeSH concept, flagged
+    assert "Burning sensation" not in by_name  # named by a dev label only: never matched
+    assert report.counts["DISEASE"]["meddra_training_terms_flagging_existing_concepts"] == 1
+    assert report.counts["DISEASE"]["meddra_training_terms"] == 2

@@ -268,3 +268,11 @@ def test_lexicon_ner_organization_name_needs_title_case_and_a_capitalized_head()
     words = ["Special", "Pro", "-", "gramme", "for", "Training", "in", "Tropical", "Diseases"]
     assert in_organization_name(words, 7, 9, frozenset({"programme"}))
     assert not in_organization_name(words, 7, 9, frozenset({"gramme"}))
+
+
+def test_lexicon_ner_meddra_terms_of_training_labels_are_events(full_nlp):
+    # a harm only MedDRA names (TAC 2017 training labels' vocabulary): no ontology lists "burning sensation"
+    doc = full_nlp("Adverse reactions were cough, sneezing, burning sensation, and pallor.")
+    events = {e.text: e._.norm for e in doc.ents if e.label_ == "ADVERSE_EVENT"}
+    assert events["burning sensation"] == ["MEDDRA:10006784"]
+    assert set(events) == {"cough", "sneezing", "burning sensation", "pallor"}

@@ -265,8 +265,10 @@ def _hpo_non_phenotypes(terms: dict[str, sources.HpoTerm]) -> set[str]:
     return {hpo_id for hpo_id in terms if not is_phenotype(hpo_id)}
 
 
-def build_diseases(report: Report) -> tuple[list[Concept], list[sources.CtcaeTerm]]:
-    """DISEASE concepts: biolexica clusters + HPO ids + MeSH diseases, flagged with CTCAE MedDRA codes."""
+def build_diseases(report: Report, meddra_terms: list[sources.MeddraTerm]) -> tuple[list[Concept], list[sources.CtcaeTerm]]:
+    """DISEASE concepts: biolexica clusters + HPO ids + MeSH diseases, flagged with the MedDRA codes of CTCAE
+    terms and of the MedDRA terms of TAC's training labels, each of which also matches ("Sedation", "Burning
+    sensation": the ontologies list no such harm)."""
     hpo = sources.hpo_terms()
     non_phenotypes = _hpo_non_phenotypes(hpo)
     clusters: list[Concept] = []
@@ -313,18 +315,25 @@ def build_diseases(report: Report) -> tuple[list[Concept], list[sources.CtcaeTer
     for concept in sorted(concepts, key=lambda c: c.mesh is None):
         for text, _ in concept.terms:
             term_index.setdefault(fold(text), concept)
-    flagged = 0
-    for term in ctcae:
-        target = term_index.get(fold(term.term))
+
+    def add_meddra_term(name: str, code: str, origin: str) -> bool:
+        """Adds a MedDRA term to the concept of its name, or as a concept of its own; True if it flagged one."""
+        target = term_index.get(fold(name))
+        found = target is not None
         if target is None:
-            target = Concept("DISEASE", term.term, [])
+            target = term_index[fold(name)] = Concept("DISEASE", name, [])
             concepts.append(target)
-        else:
-            flagged += 1
-        target.add_curie(f"MEDDRA:{term.meddra_code}")
-        target.terms.append((term.term, "ctcae"))
+        target.add_curie(f"MEDDRA:{code}")
+        target.terms.append((name, origin))
+        return found
+
+    flagged = sum(add_meddra_term(term.term, term.meddra_code, "ctcae") for term in ctcae)
     report.counts["DISEASE"]["ctcae_terms"] = len(ctcae)
     report.counts["DISEASE"]["ctcae_terms_flagging_existing_concepts"] = flagged
+    training = [term for term in meddra_terms if term.in_training_groups]
+    flagged = sum(add_meddra_term(term.name, term.code, "meddra") for term in training)
+    report.counts["DISEASE"]["meddra_training_terms"] = len(training)
+    report.counts["DISEASE"]["meddra_training_terms_flagging_existing_concepts"] = flagged
     for concept in concepts:
         concept.curies = _ordered(concept.curies, DISEASE_CURIE_ORDER)
         concept.local_id = _local_id("DISEASE", concept.name)
@@ -763,7 +772,8 @@ def build(out_dir: Path = LEXICON_DIR) -> dict:
     started = time.perf_counter()
     report = Report()
     stops = StopLists.load()
-    diseases, ctcae = build_diseases(report)
+    tac_meddra = sources.tac_meddra_terms()
+    diseases, ctcae = build_diseases(report, tac_meddra)
     concepts = build_endpoints() + build_classes() + build_drugs(stops, report) + diseases
     mesh_records = sources.mesh_names()
     mesh_index = mesh_ids_by_key(mesh_records)
@@ -771,7 +781,6 @@ def build(out_dir: Path = LEXICON_DIR) -> dict:
     annotated = sources.bc5cdr_training_mesh()
     add_annotated_mesh(concepts, annotated, report)
     add_mesh_by_name(concepts, mesh_index, report)
-    tac_meddra = sources.tac_meddra_terms()
     harm_keys = {term_key(name) for term in tac_meddra for name in (term.name, term.pt_name)} | {
         term_key(name.text) for name in annotated if name.label == "DISEASE"}
     concepts = drop_non_disease_mesh(concepts, mesh_index, harm_keys, report)

@@ -28,7 +28,7 @@ CURATED_DIR = LEXICON_DIR / "curated"
 STOP_TERMS = "lexicons/curated/stop_terms.txt"  # under models/
 
 # Term origins whose spelling keeps the case of the original (others are all lower or all upper case).
-CASED_ORIGINS = frozenset({"curated", "biolexica", "hpo", "ctcae", "endpoint", "mesh"})
+CASED_ORIGINS = frozenset({"curated", "biolexica", "hpo", "ctcae", "meddra", "endpoint", "mesh"})
 
 
 @dataclass
@@ -355,44 +355,58 @@ MEDDRA_TAC2017 = SOURCES_DIR / "meddra_tac2017.tsv.gz"
 
 @dataclass(frozen=True)
 class MeddraTerm:
-    """A MedDRA term with the preferred term (PT) it belongs to; a PT is its own PT (``code == pt_code``)."""
+    """A MedDRA term with the preferred term (PT) it belongs to; a PT is its own PT (``code == pt_code``).
+    `in_training_groups`: whether a label of TAC's training groups (`pipeline.train.corpora.split_of`) names
+    it; only those terms are matched in text, so the dev and valid labels' own terms never flatter their scores."""
 
     code: str
     name: str
     pt_code: str
     pt_name: str
+    in_training_groups: bool = field(default=True, compare=False)
 
 
 def summarize_tac_meddra(train_xml: Path) -> list[MeddraTerm]:
     """The MedDRA vocabulary of TAC 2017 ADR's normalizations (``<Normalization meddra_pt meddra_pt_id
     meddra_llt meddra_llt_id>`` in every label XML of ``train_xml``): each preferred term, and each lowest
-    level term with its preferred term. Only the vocabulary is kept, never a mention text or offset."""
+    level term with its preferred term, marked by whether a training-group label names it. Only the
+    vocabulary is kept, never a mention text or offset."""
+    from pipeline.train.corpora import split_of
+
     files = sorted(train_xml.glob("*.xml"))
     if not files:
         raise ValueError(f"{train_xml} holds no TAC 2017 label XML files (train_xml/*.xml)")
     attribute = re.compile(r'(meddra_pt|meddra_pt_id|meddra_llt|meddra_llt_id)="([^"]*)"')
     terms: set[MeddraTerm] = set()
+    in_training: set[MeddraTerm] = set()
     for path in files:
+        named: set[MeddraTerm] = set()
         for element in re.findall(r"<Normalization\b[^>]*>", path.read_text(encoding="utf-8")):
             values = dict(attribute.findall(element))
             pt_code, pt_name = values.get("meddra_pt_id", ""), values.get("meddra_pt", "").strip()
             if not (pt_code.isdigit() and pt_name):
                 continue  # flag="unmapped"
-            terms.add(MeddraTerm(pt_code, pt_name, pt_code, pt_name))
+            named.add(MeddraTerm(pt_code, pt_name, pt_code, pt_name))
             llt_code, llt_name = values.get("meddra_llt_id", ""), values.get("meddra_llt", "").strip()
             if llt_code.isdigit() and llt_name:
-                terms.add(MeddraTerm(llt_code, llt_name, pt_code, pt_name))
-    return sorted(terms, key=lambda term: (term.pt_code != term.code, int(term.code), term.name))
+                named.add(MeddraTerm(llt_code, llt_name, pt_code, pt_name))
+        terms |= named
+        if split_of("tac", path.stem) == "train":
+            in_training |= named
+    marked = [MeddraTerm(t.code, t.name, t.pt_code, t.pt_name, t in in_training) for t in terms]
+    return sorted(marked, key=lambda term: (term.pt_code != term.code, int(term.code), term.name))
 
 
 def write_tac_meddra(train_xml: Path, out: Path = MEDDRA_TAC2017) -> int:
     """Writes the lexicon source ``sources/meddra_tac2017.tsv.gz`` from TAC 2017's ``train_xml``; returns the row count."""
-    rows = ["code\tname\tpt_code\tpt_name"] + [
-        f"{t.code}\t{t.name}\t{t.pt_code}\t{t.pt_name}" for t in summarize_tac_meddra(train_xml)]
+    rows = ["code\tname\tpt_code\tpt_name\tin_training_groups"] + [
+        f"{t.code}\t{t.name}\t{t.pt_code}\t{t.pt_name}\t{int(t.in_training_groups)}"
+        for t in summarize_tac_meddra(train_xml)]
     out.write_bytes(gzip.compress(("\n".join(rows) + "\n").encode("utf-8"), compresslevel=9, mtime=0))
     return len(rows) - 1
 
 
 def tac_meddra_terms() -> list[MeddraTerm]:
     """The rows of ``sources/meddra_tac2017.tsv.gz``."""
-    return [MeddraTerm(r["code"], r["name"], r["pt_code"], r["pt_name"]) for r in read_tsv(MEDDRA_TAC2017)]
+    return [MeddraTerm(r["code"], r["name"], r["pt_code"], r["pt_name"], r["in_training_groups"] == "1")
+            for r in read_tsv(MEDDRA_TAC2017)]

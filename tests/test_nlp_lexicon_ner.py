@@ -157,6 +157,21 @@ def test_lexicon_ner_mixed_case_acronym_in_brackets_takes_its_long_form(full_nlp
     assert all(e.label_ == "DRUG" and e._.concept == long_form._.concept for e in short_forms)
 
 
+def test_lexicon_ner_acronym_before_a_dose_in_its_brackets_takes_its_long_form(full_nlp):
+    # BC5CDR development abstract (PMID 3780814): "diethylnitrosamine (DEN: 10 mg/kg/day)", then DEN alone
+    doc = full_nlp("Rats were given diethylnitrosamine (DEN: 10 mg/kg/day) or phenobarbital (PB, 15 mg). "
+                   "DEN alone induced foci; DEN + PB reduced them.")
+    drugs = [(e.text, e._.concept) for e in doc.ents if e.label_ == "DRUG"]
+    assert drugs.count(("DEN", "diethylnitrosamine")) == 3
+    assert drugs.count(("PB", "phenobarbital")) == 2
+
+
+def test_lexicon_ner_statistic_in_brackets_after_a_drug_is_no_short_form(full_nlp):
+    # the acronym's letter starts no word of the drug's name: a hazard ratio, not a name of placebo
+    doc = full_nlp("Rash was rarer with sorafenib (HR, 0.8) than expected. HR was computed by Cox regression.")
+    assert "HR" not in [e.text for e in doc.ents]
+
+
 def test_lexicon_ner_short_form_of_a_measure_of_a_disease_is_no_term(lexicon_nlp):
     # BC5CDR dev, PMID 6540303: DOC is a duration, not catatonia
     doc = lexicon_nlp("Dopamine increased the duration of catatonia (DOC) after ketamine. DOC was longer in rats.")

@@ -8,6 +8,8 @@ mention, which the detector misses when the acronym's letters are not all in the
 """
 from __future__ import annotations
 
+import re
+
 from collections.abc import Iterable, Iterator, Sequence
 
 from spacy.tokens import Doc, Span
@@ -35,14 +37,28 @@ def foreign_short_forms(doc: Doc, terms: Iterable[tuple[int, int]]) -> frozenset
 
 
 _ACRONYM_MAX_CHARS = 8
+_LIST_MARKS = (":", ",", ";")  # what may follow a short form inside its brackets: "(DEN: 10 mg/kg/day)"
 
 
-def parenthesized_short_form(words: Sequence[str], end: int) -> str | None:
-    """The acronym in brackets right after the words ending at `end` ("ammonium acetate (NH4Ac)"), None if
-    there is none. An acronym has at most 8 characters, all capitals or two of them ("T", "5-HT", "COCs")."""
-    if end + 2 >= len(words) or words[end] != "(" or not words[end + 2].startswith(")"):
+def parenthesized_short_form(words: Sequence[str], end: int, start: int | None = None) -> str | None:
+    """The acronym in brackets right after the words `start`..`end` ("ammonium acetate (NH4Ac)"), None if there
+    is none. An acronym has at most 8 characters, all capitals or two of them ("T", "5-HT", "COCs"). With
+    `start`, an acronym followed by a colon, comma or semicolon in its brackets counts too if a word of the
+    long form starts with its first letter ("diethylnitrosamine (DEN: 10 mg/kg/day)", "phenobarbital (PB, 15
+    mg)"; not "placebo (HR, 0.8)")."""
+    if end + 2 >= len(words) or words[end] != "(":
         return None
-    short = words[end + 1]
+    short, after = words[end + 1], words[end + 2]
+    if not after.startswith(")") and not (after in _LIST_MARKS and start is not None
+                                          and spells_start(short, words[start:end])):
+        return None
     acronym = (len(short) <= _ACRONYM_MAX_CHARS and short[0].isalnum()
                and (short.isupper() or sum(c.isupper() for c in short) >= 2))
     return short if acronym else None
+
+
+def spells_start(short: str, words: Sequence[str]) -> bool:
+    """Whether a word of `words`, or a part of one after a digit or sign ("0,0'-diisopropyl"), starts with the
+    first letter of the short form."""
+    letter = short[0].lower()
+    return any(part[0].lower() == letter for word in words for part in re.findall(r"[^\W\d_]+", word))

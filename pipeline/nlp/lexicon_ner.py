@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Span
 from pipeline.errors import RulesError
 from pipeline.lexicons import LEXICON_ENTRY, Concept, Lexicon, lexicon_files, load_lexicon
 from pipeline.lexicons.sources import STOP_TERMS, StopTerms
-from pipeline.nlp.abbreviations import definitions, foreign_short_forms, parenthesized_short_form
+from pipeline.nlp.abbreviations import definitions, foreign_short_forms, parenthesized_short_form, spells_start
 from pipeline.nlp.analytes import ANALYTE_LIST, AnalytePhrases
 from pipeline.nlp.data_files import DataFilesComponent
 from pipeline.nlp.sentences import words_and_spaces
@@ -147,7 +147,8 @@ class LexiconRecognizer(DataFilesComponent):
         sulphonate (MESNA)"), starts with the short form's letter ("syndrome of inappropriate secretion of
         antidiuretic hormone (SIADH)") or holds a lexicon name as the long form ("aneurysmal subarachnoid
         hemorrhage (SAH)"), but not "elevated intraocular pressure (IOP)". An acronym in brackets after a match
-        that scispaCy left undefined takes the match's concept ("abacavir (ABC)", "ammonium acetate (NH4Ac)").
+        that scispaCy left undefined takes the match's concept ("abacavir (ABC)", "ammonium acetate (NH4Ac)"), and so
+        does one before a dose in its brackets ("diethylnitrosamine (DEN: 10 mg/kg/day)").
         A long form that no match ends defines another thing too ("reactive oxygen species (ROS)", "fear-potentiated
         startle (FPS)"), unless it names a virus, whose short form names its infection ("human immunodeficiency
         virus (HIV)"). A short form defined as a measure or another thing is no disease anywhere in the document, even one the
@@ -173,14 +174,14 @@ class LexiconRecognizer(DataFilesComponent):
             if match[0] >= long_form.start:
                 names = short.text not in self.stop_terms or 2 * (long_form.end - match[0]) >= len(long_form)
             else:  # the match holds more than the long form
-                names = (match[1].label == "DRUG" or _spells_start(short.text, words[match[0]:match[0] + 1])
+                names = (match[1].label == "DRUG" or spells_start(short.text, words[match[0]:match[0] + 1])
                          or self._is_name(words[long_form.start:long_form.end]))
                 if not names:
                     other_things.add(short.text)  # "elevated intraocular pressure (IOP)"
             if names:
                 defined[short.text] = match[1]
         for (start, end), concept in found.items():
-            short = parenthesized_short_form(words, end)
+            short = parenthesized_short_form(words, end, start)
             if short is not None and short not in detected and short not in self.stop_terms:
                 defined[short] = concept
         occurrences = {(i, i + 1): defined[word] for i, word in enumerate(words) if word in defined} if defined else {}
@@ -254,13 +255,6 @@ def drug_harm_concepts(lexicon: Lexicon, path: str | Path) -> dict[str, Concept]
             raise RulesError(path, number, f"no lexicon disease named {row['concept']!r}: name one `lexicon.lookup` finds")
         concepts[row["word"].lower()] = concept
     return concepts
-
-
-def _spells_start(short: str, words: list[str]) -> bool:
-    """Whether a word of `words`, or a part of one after a digit or sign ("0,0'-diisopropyl"), starts with the
-    first letter of the short form."""
-    letter = short[0].lower()
-    return any(part[0].lower() == letter for word in words for part in re.findall(r"[^\W\d_]+", word))
 
 
 class EventPatterns:

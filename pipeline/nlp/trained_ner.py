@@ -289,7 +289,7 @@ class TrainedRecognizer(DataFilesComponent):
                 defined.setdefault(short.text, found)
         words = [t.text for t in doc] if model_by_end else []
         for found in model_by_end.values():  # "ammonium acetate (NH4Ac)", where scispaCy finds no definition
-            short_text = parenthesized_short_form(words, found.end)
+            short_text = parenthesized_short_form(words, found.end, found.start)
             if short_text is not None and short_text not in self.stop_terms:
                 defined.setdefault(short_text, found)
         if not defined:

@@ -20,6 +20,15 @@ def test_word_classes_save_and_load_give_the_same_table_and_bytes_under_any_name
     assert loaded.digest() == classes.digest() != WordClasses({"developed": 4}).digest()
 
 
+def test_word_classes_one_file_version_is_read_once(tmp_path):
+    path = tmp_path / "classes.tsv.gz"
+    WordClasses({"developed": 3}).save(path)
+    first = WordClasses.load(path)
+    assert WordClasses.load(path) is first  # the role and relation components share one table
+    WordClasses({"developed": 4, "hepatitis": 11}).save(path)  # a new version of the file is read anew
+    assert WordClasses.load(path).classes == {"developed": 4, "hepatitis": 11}
+
+
 def test_word_classes_bad_row_names_its_line(tmp_path):
     path = tmp_path / "classes.tsv.gz"
     with gzip.open(path, "wt", encoding="utf-8") as handle:

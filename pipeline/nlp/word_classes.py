@@ -20,6 +20,7 @@ from pipeline.resources import model_path
 DEFAULT_CLASSES = "vectors/word_classes.tsv.gz"
 TRAIN_HINT = "trialgraph train word-classes --corpora DIR"
 HEADER = ("word", "class")
+_LOADED: dict[tuple[str, int, int], WordClasses] = {}  # (file, size, mtime) -> its table, read once
 
 
 class WordClasses:
@@ -30,10 +31,19 @@ class WordClasses:
 
     @classmethod
     def load(cls, path: str | Path = DEFAULT_CLASSES) -> WordClasses:
-        """The table at `path` (relative paths are under models/): a gzipped TSV `word<TAB>class`."""
+        """The table at `path` (relative paths are under models/): a gzipped TSV `word<TAB>class`. Read once per
+        file version in a process, so the role and relation components share one table."""
         path = model_path(path)
         if not path.exists():
             raise ModelMissingError(f"no word classes at {path}: run `{TRAIN_HINT}` to build them")
+        status = path.stat()
+        version = (str(path.resolve()), status.st_size, status.st_mtime_ns)
+        if version not in _LOADED:
+            _LOADED[version] = cls._read(path)
+        return _LOADED[version]
+
+    @classmethod
+    def _read(cls, path: Path) -> WordClasses:
         classes: dict[str, int] = {}
         with gzip.open(path, "rt", encoding="utf-8") as handle:
             header = handle.readline().rstrip("\n").split("\t")

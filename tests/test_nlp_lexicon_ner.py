@@ -172,6 +172,29 @@ def test_lexicon_ner_statistic_in_brackets_after_a_drug_is_no_short_form(full_nl
     assert "HR" not in [e.text for e in doc.ents]
 
 
+def test_lexicon_ner_code_of_one_letter_in_brackets_needs_its_letter_in_the_long_form(lexicon_nlp):
+    # BC5CDR dev, PMID 16596970: P20 is postnatal day 20, not a name of status epilepticus; T is testosterone's
+    doc = lexicon_nlp("In status epilepticus (P20) rats, learning was impaired. P20 rats were tested. "
+                      "Serum testosterone (T) fell. T was low.")
+    texts = [e.text for e in doc.ents]
+    assert "P20" not in texts and "status epilepticus" in texts
+    assert texts.count("T") == 2
+
+
+def test_lexicon_ner_short_form_of_a_study_named_after_a_disease_is_no_disease(lexicon_nlp):
+    # BC5CDR dev, PMID 10539815: SOLVD is a trial
+    doc = lexicon_nlp("We analyzed data from the Studies of Left Ventricular Dysfunction (SOLVD). In SOLVD, 20% died.")
+    assert "SOLVD" not in [e.text for e in doc.ents]
+
+
+def test_lexicon_ner_short_form_before_a_gene_word_names_the_gene(lexicon_nlp):
+    # the example: a defined short form names the disease, but not as the name of its gene or protein
+    doc = lexicon_nlp("Duchenne muscular dystrophy (DMD) is common. DMD patients lose ambulation. The DMD gene is "
+                      "large. Wiskott-Aldrich syndrome (WAS) is rare; the WAS protein is missing in WAS.")
+    followed_by = [doc[e.end].text for e in doc.ents if e.text in ("DMD", "WAS")]
+    assert followed_by == [")", "patients", ")", "."]
+
+
 def test_lexicon_ner_short_form_of_a_measure_of_a_disease_is_no_term(lexicon_nlp):
     # BC5CDR dev, PMID 6540303: DOC is a duration, not catatonia
     doc = lexicon_nlp("Dopamine increased the duration of catatonia (DOC) after ketamine. DOC was longer in rats.")
@@ -249,6 +272,8 @@ def test_lexicon_ner_name_before_a_protein_head_is_no_mention(lexicon_nlp):
     assert "serotonin" not in texts and "MAP" not in texts
     assert "Dopamine receptor antagonists" in texts and "Methamphetamine" in texts  # a match holding the word stands
     assert "Insulin" in texts  # a drug before "receptor" stays, as BC5CDR annotates the ligand
+    doc = lexicon_nlp("A tumor suppressor gene is inactivated in the tumor.")
+    assert [e.text for e in doc.ents] == ["tumor"]
 
 
 def test_lexicon_ner_protein_head_with_an_unknown_label_is_an_error_with_its_line(tmp_path):

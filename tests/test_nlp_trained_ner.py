@@ -196,6 +196,18 @@ def test_nlp_trained_ner_bracketed_short_form_the_detector_misses_follows_the_mo
     assert len(short_forms) == 2 and all(e.label_ == "DRUG" and e._.source == "model" for e in short_forms)
 
 
+def test_nlp_trained_ner_short_form_of_a_model_span_before_a_gene_word_names_the_gene():
+    from pipeline.nlp.language import build_nlp
+    from pipeline.nlp.lexicon_ner import protein_heads
+
+    text = "Patients with spinocerebellar blorbitis (SCB) were seen. SCB progressed. The SCB gene was sequenced."
+    tagging = build_nlp(components=("trialgraph_sentences", "abbreviation_detector", "trialgraph_lexicon"))
+    recognizer = TrainedRecognizer(stand_in_model([("spinocerebellar blorbitis", "DISEASE")]), load_lexicon())
+    recognizer.protein_heads = protein_heads("rules/protein_heads.tsv")
+    doc = recognizer(tagging(text))
+    assert [doc[e.end].text for e in doc.ents if e.text == "SCB"] == [")", "progressed"]
+
+
 def test_nlp_trained_ner_gene_symbol_is_no_disease_unless_the_lexicon_says_so(lexicon_nlp):
     text = "Carriers of BRCA1 and TP53 mutations with T2DM were enrolled."
     found = merged(lexicon_nlp, text, [("BRCA1", "DISEASE"), ("TP53", "DISEASE"), ("T2DM", "DISEASE")])

@@ -45,7 +45,8 @@ def parenthesized_short_form(words: Sequence[str], end: int, start: int | None =
     is none. An acronym has at most 8 characters, all capitals or two of them ("T", "5-HT", "COCs"). With
     `start`, an acronym followed by a colon, comma or semicolon in its brackets counts too if a word of the
     long form starts with its first letter ("diethylnitrosamine (DEN: 10 mg/kg/day)", "phenobarbital (PB, 15
-    mg)"; not "placebo (HR, 0.8)")."""
+    mg)"; not "placebo (HR, 0.8)"). With `start`, a code of one letter and digits counts only if a word of the long
+    form starts with its letter: "status epilepticus (P20)" names postnatal day 20."""
     if end + 2 >= len(words) or words[end] != "(":
         return None
     short, after = words[end + 1], words[end + 2]
@@ -54,6 +55,8 @@ def parenthesized_short_form(words: Sequence[str], end: int, start: int | None =
         return None
     acronym = (len(short) <= _ACRONYM_MAX_CHARS and short[0].isalnum()
                and (short.isupper() or sum(c.isupper() for c in short) >= 2))
+    if acronym and sum(c.isalpha() for c in short) < 2 and start is not None:
+        acronym = spells_start(short, words[start:end])  # "testosterone (T)"; not "status epilepticus (P20)"
     return short if acronym else None
 
 

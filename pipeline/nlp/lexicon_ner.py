@@ -138,7 +138,7 @@ class LexiconRecognizer(DataFilesComponent):
         another thing than the match their long form ends with.
 
         Short forms defined in the document take the concept of the match that ends their long form,
-        everywhere they occur: "levodopa-induced dyskinesias (LID)" are dyskinesias, "retinopathy of
+        everywhere they occur but before a word that makes them a gene's or protein's name ("the DMD gene"): "levodopa-induced dyskinesias (LID)" are dyskinesias, "retinopathy of
         prematurity (ROP)" is one. Not when the long form is a measure of the match ("duration of catatonia
         (DOC)": a word of models/rules/measure_words.txt outside the matches), nor, for a short form that is a
         stop term ("RECIST", "PD"), when the match covers less than half of it:
@@ -184,7 +184,8 @@ class LexiconRecognizer(DataFilesComponent):
             short = parenthesized_short_form(words, end, start)
             if short is not None and short not in detected and short not in self.stop_terms:
                 defined[short] = concept
-        occurrences = {(i, i + 1): defined[word] for i, word in enumerate(words) if word in defined} if defined else {}
+        occurrences = {(i, i + 1): defined[word] for i, word in enumerate(words)
+                       if word in defined and not names_a_protein(words, i + 1, defined[word].label, self.protein_heads)}
         return occurrences, frozenset(other_things - defined.keys())
 
     def _ends_with_disease(self, words: list[str]) -> bool:

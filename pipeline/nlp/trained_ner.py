@@ -299,8 +299,8 @@ class TrainedRecognizer(DataFilesComponent):
         added = []
         for token in doc:
             long_form = defined.get(token.text)
-            if long_form is None:
-                continue
+            if long_form is None or names_a_protein(doc, token.i + 1, long_form.label_, self.protein_heads):
+                continue  # "the DMD gene": the short form names the gene there
             current = owner.get(token.i)
             if current is not None:
                 if current.label_ == long_form.label_ or len(current) > 1:

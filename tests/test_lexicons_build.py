@@ -253,3 +253,20 @@ def test_lexicons_build_meddra_terms_of_training_labels_join_or_make_disease_con
     assert "Burning sensation" not in by_name  # named by a dev label only: never matched
     assert report.counts["DISEASE"]["meddra_training_terms_flagging_existing_concepts"] == 1
     assert report.counts["DISEASE"]["meddra_training_terms"] == 2
+
+
+def test_lexicons_build_a_species_of_a_microbe_genus_is_no_drug_but_a_product_of_it_is():
+    from pipeline.lexicons.build import StopLists, assemble
+
+    def drug(name: str) -> Concept:
+        return Concept("DRUG", name, [], [(name, "test")])
+
+    concepts = [drug("Listeria monocytogenes"), drug("aspergillus niger var. niger"), drug("candida albicans whole"),
+                drug("Escherichia coli strain Nissle 1917"), drug("Clostridium tetani toxoid antigen"),
+                drug("Lactobacillus rhamnosus")]
+    report = Report()
+    genera = frozenset({"listeria", "aspergillus", "candida", "escherichia", "clostridium"})
+    lexicon = assemble(concepts, StopLists(frozenset(), frozenset(), set(), set(), set(), genera), report)
+    assert report.dropped["DRUG"]["microorganism"] == 3
+    assert {"escherichiacolistrainnissle1917", "clostridiumtetanitoxoidantigen", "lactobacillusrhamnosus"} <= set(
+        lexicon["terms"])

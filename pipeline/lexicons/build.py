@@ -114,6 +114,7 @@ class StopLists:
     analytes: set[str]
     units: set[str]
     salts: set[str]
+    microbe_genera: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls) -> "StopLists":
@@ -124,6 +125,7 @@ class StopLists:
             analytes={fold(word) for word in read_word_list(CURATED_DIR / "analytes_and_proteins.txt")},
             units={fold(unit) for unit in sources.cdisc_units() if fold(unit)},
             salts={word.lower() for word in read_word_list(CURATED_DIR / "salt_words.txt")},
+            microbe_genera=frozenset(word.lower() for word in read_word_list(CURATED_DIR / "microbe_genera.txt")),
         )
 
 
@@ -566,6 +568,8 @@ def _drop_reason(text: str, origin: str, concept: Concept, stops: StopLists) -> 
         return "unit"
     if key in stops.analytes or american in stops.analytes:
         return "analyte_or_protein"
+    if concept.label == "DRUG" and _names_a_microbe(text, stops.microbe_genera):
+        return "microorganism"  # "Listeria monocytogenes": a pathogen, though DrugBank lists its allergen extract
     if concept.label == "DISEASE" and NAMES_ITS_CAUSE.search(text):
         return "names_its_cause"  # "doxorubicin-induced cardiomyopathy": drug and disease are found apart
     if QUALIFIER_WITH_NUMBER.match(text):
@@ -581,6 +585,16 @@ def _drop_reason(text: str, origin: str, concept: Concept, stops: StopLists) -> 
     if zipf >= (ZIPF_LIMIT_NAME if is_name else ZIPF_LIMIT_SYNONYM):
         return "common_english_word"
     return None
+
+
+_SPECIES_TAIL = re.compile(r"[a-z]+(?: (?:var\.|f\.|subsp\.) [a-z]+)*(?: whole)?")
+
+
+def _names_a_microbe(text: str, genera: frozenset[str]) -> bool:
+    """Whether `text` is a species of one of `genera` and nothing more ("Candida albicans", "aspergillus niger var.
+    niger", "listeria monocytogenes whole"), not a product made of it ("Clostridium tetani toxoid antigen")."""
+    genus, _, rest = text.strip().lower().partition(" ")
+    return genus in genera and _SPECIES_TAIL.fullmatch(rest) is not None
 
 
 def coordinated_disease_keys(concepts: list[Concept], reasons: list[list[str | None]]) -> set[str]:

@@ -20,6 +20,20 @@ def test_context_negation_of_a_finding(sentence_nlp):
     assert find_entity(doc, "brain metastases")._.negated
 
 
+def test_context_negation_after_the_mention_reaches_back_across_its_own_clause_only(sentence_nlp):
+    doc = _annotate(sentence_nlp, "Dermatitis related to imiquimod cream was not observed.",
+                    [("Dermatitis", "DISEASE"), ("imiquimod", "DRUG")])
+    assert [e._.negated for e in doc.ents] == [True, False]  # the cue denies the harm, not the drug
+    doc = _annotate(sentence_nlp, "Rash occurred in two patients, fever was not observed. "
+                    "Neutropenia was frequent and anemia was not observed.",
+                    [("Rash", "DISEASE"), ("fever", "DISEASE"), ("Neutropenia", "DISEASE"), ("anemia", "DISEASE")])
+    assert [e._.negated for e in doc.ents] == [False, True, False, True]
+    # a case report's "has not been described" says the harm it reports is new
+    doc = _annotate(sentence_nlp, "Exophthalmos resulting from lithium therapy has not been described before.",
+                    [("Exophthalmos", "DISEASE"), ("lithium", "DRUG")])
+    assert not doc.ents[0]._.negated
+
+
 def test_context_negation_stops_at_scope_break(sentence_nlp):
     doc = _annotate(sentence_nlp, "No fever was reported, but grade 3 skin rash occurred with sorafenib.",
                     [("fever", "DISEASE"), ("skin rash", "DISEASE"), ("sorafenib", "DRUG")])

@@ -29,6 +29,7 @@ _LIST_KEYS = (
     "caused_by_suffixes", "cause_words", "reaction_words", "reaction_word_endings", "reaction_links", "cited_study_heads",
     "onset_verbs",
 )
+_COPULA = re.compile(r"(?<![\w-])(?:is|are|was|were|has|have|had)(?![\w-])")
 _WORD = re.compile(r"[\w+/-]+|[(),]")
 DEFAULT_RULES = "rules/context.json"
 DEFAULT_HARM_WORDS = "rules/drug_harm_words.tsv"
@@ -183,9 +184,8 @@ class ContextAnnotator(DataFilesComponent):
                 continue
             ent._.section = section
             before, after = self._windows(ent, sent.span)
-            ent._.negated = self._reaches(self.rules.negation_before, ent, sent, before) or bool(
-                self.rules.negation_after.match(after.lstrip())
-            )
+            ent._.negated = self._reaches(self.rules.negation_before, ent, sent, before) or self._negated_after(
+                after, across_clause=ent.label_ not in DRUG_LABELS)
             ent._.context = self._context(ent, sent, section, before)
             if ent.label_ == "DISEASE":
                 ent = copy_span(ent, self._disease_role(ent, sent, section, before))
@@ -215,6 +215,20 @@ class ContextAnnotator(DataFilesComponent):
             before = before[breaks[-1].end() :]
         after = ent.doc[ent.end : hi].text.lower() if ent.end < hi else ""
         return before, after
+
+    def _negated_after(self, after: str, across_clause: bool) -> bool:
+        """Whether a negation cue after the mention (`after`, `_windows`) reaches back to it: right after it ("was not
+        observed") or, `across_clause`, across words of its own clause ("dermatitis related to the cream was not
+        observed"), not across a comma, a semicolon, a scope break, a copula or an onset verb
+        ("rash occurred in two, fever was not observed"; "neutropenia was frequent and fever was not observed").
+        A drug is not what such a cue denies: only a cue right after it reaches it."""
+        after = after.lstrip()
+        cue = self.rules.negation_after.search(after) if across_clause else self.rules.negation_after.match(after)
+        if cue is None:
+            return False
+        between = after[: cue.start()]
+        return not ("," in between or ";" in between or _COPULA.search(between)
+                    or self.rules.scope_breaks.search(between) or self.rules.onset_verbs.search(between))
 
     @staticmethod
     def _last_cue(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:

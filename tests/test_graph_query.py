@@ -1,13 +1,14 @@
 """Queries through the Python API and the `trialgraph query` / `trialgraph plot` commands, on the seed trial."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
 
 import pytest
 
-from graph_fixtures import ARTICLE, IL21, REGISTRY, SORAFENIB, incidence_facts, response_facts, trial_documents
+from graph_fixtures import ARTICLE, IL21, REGISTRY, SORAFENIB, article, incidence_facts, response_facts, trial_documents
 from pipeline.graph import query
 from pipeline.graph.api import KnowledgeGraph
 from pipeline.graph.build import build_graph
@@ -63,6 +64,18 @@ def test_graph_query_edge_evidence_names_table_cells_and_sentences(graph):
     assert cells[0]["via"] == "interleukin-21 + sorafenib" and cells[0]["path"].endswith(ARTICLE.name)
     text = query.edge_evidence(graph, "sorafenib", "hand-foot syndrome")["evidence"]
     assert [r["source"] for r in text] == ["sentence"] and text[0]["head_text"] == "sorafenib"
+
+
+def test_graph_query_evidence_says_when_its_sentence_calls_the_event_possible(graph):
+    assert [r["possible"] for r in query.edge_evidence(graph, "sorafenib", "hand-foot syndrome")["evidence"]] == [False]
+    stored = article()
+    event = next(i for i, e in enumerate(stored.entities) if e.text == "hand-foot syndrome")
+    entities = list(stored.entities)
+    entities[event] = dataclasses.replace(entities[event], context="possible")  # "sorafenib may cause ..."
+    possible = build_graph([dataclasses.replace(stored, entities=tuple(entities))])
+    assert [r["possible"] for r in query.edge_evidence(possible, "sorafenib", "hand-foot syndrome")["evidence"]] == [True]
+    event_rows = query.events_for_drug(possible, "sorafenib")["events"]
+    assert [e["possible"] for row in event_rows for e in row["evidence"]] == [True]
 
 
 def test_graph_query_neighbourhood_to_depth(graph):

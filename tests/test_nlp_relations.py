@@ -38,6 +38,17 @@ def test_relations_none_from_negated_or_prior_therapy(sentence_nlp):
     assert found == set()
 
 
+def test_relations_a_harm_a_drug_may_cause_is_one_a_drug_to_prevent_it_is_none(sentence_nlp):
+    # ADE-Corpus-V2 dev: "Large dose of methylphenidate may cause cataract and glaucoma."
+    doc = context(set_entities(sentence_nlp("Methylphenidate may cause cataract. Ondansetron was given to prevent "
+                                            "nausea."), [("Methylphenidate", "DRUG"), ("cataract", "DISEASE"),
+                                                         ("Ondansetron", "DRUG"), ("nausea", "DISEASE")]))
+    assert [e._.context for e in doc.ents] == [None, "possible", None, "hypothetical"]
+    ents = list(relations(doc).ents)
+    assert [(ents[r.head].text, r.label, ents[r.tail].text) for r in doc._.relations] == [
+        ("Methylphenidate", "HAS_ADVERSE_EVENT", "cataract")]
+
+
 def test_relations_carry_drugs_to_next_sentence_of_paragraph(sentence_nlp):
     found = _relations(
         sentence_nlp,

@@ -316,6 +316,8 @@ class _DocumentBuilder:
                 evidence["curation"] = "corrected" if "corrected" in curation else "accepted"
             if relation.label == "HAS_ADVERSE_EVENT":
                 evidence["regimen"] = drugs_by_event.get(relation.tail, [])
+                if tail.context == "possible":
+                    evidence["possible"] = True  # "methylphenidate may cause cataract": said possible, not seen
                 if tail.serious is not None:
                     evidence["serious"] = tail.serious
             if relation.label == "HAS_DOSE" and tail.dose:

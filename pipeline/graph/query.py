@@ -210,6 +210,7 @@ def evidence_record(graph: nx.MultiDiGraph, source: str, edge: dict[str, Any]) -
     record.update({k: edge.get(k) for k in keys})
     record.update({k: edge.get(k) for k in ("grade", "n", "total", "percent", "dose", "regimen", "extractor",
                                             "version", "confidence", "warnings", "curation")})
+    record["possible"] = bool(edge.get("possible"))  # the sentence says the drug may cause the event
     return record
 
 
@@ -233,7 +234,8 @@ def _grouped(graph: nx.MultiDiGraph, edges: list[tuple[str, str, dict]], group_b
             entry["curation"] = data["curation"]
         entry["evidence"].append({"document": data["document"], "section": data.get("section"),
                                   "sentence": data.get("sentence"), "table": data.get("table"),
-                                  "cell": data.get("cell"), "confidence": data.get("confidence")})
+                                  "cell": data.get("cell"), "confidence": data.get("confidence"),
+                                  "possible": bool(data.get("possible"))})
     for node, entry in groups.items():
         entry["highest_grade"] = max(grades[node], default=None)
     kept = [e for e in groups.values() if len(e["evidence"]) >= filters.min_evidence]

@@ -1,5 +1,5 @@
-"""Context of each mention: negation, eligibility, prior therapy, history, hypothesis, other studies;
-and the role of a disease mention: ADVERSE_EVENT (a harm during treatment) or CONDITION (what the
+"""Context of each mention: negation, eligibility, prior therapy, history, hypothesis, a possible harm, other
+studies; and the role of a disease mention: ADVERSE_EVENT (a harm during treatment) or CONDITION (what the
 patients have or the trial targets). Cues are data: models/rules/context.json.
 """
 from __future__ import annotations
@@ -23,7 +23,7 @@ _GRADE = re.compile(
 )
 _CONDITION_CUE_REACH = 3  # words: "patients with [metastatic] X", not "a patient with psoriasis developed X"
 _LIST_KEYS = (
-    "negation_before", "negation_after", "scope_breaks", "prior_therapy", "historical", "hypothetical",
+    "negation_before", "negation_after", "scope_breaks", "prior_therapy", "historical", "hypothetical", "possible",
     "other_study", "concomitant", "eligibility_cues", "adverse_event_cues", "condition_cues", "condition_heads", "condition_sections",
     "adverse_event_sections", "serious_cues", "dlt_cues", "prior_therapy_fillers", "ignored_sections",
     "caused_by_suffixes", "cause_words", "reaction_words", "reaction_word_endings", "reaction_links", "cited_study_heads",
@@ -58,6 +58,7 @@ class ContextRules:
     prior_therapy: re.Pattern[str]
     historical: re.Pattern[str]
     hypothetical: re.Pattern[str]
+    possible: re.Pattern[str]
     onset_verbs: re.Pattern[str]
     other_study: re.Pattern[str]
     cited_study: re.Pattern[str]  # from the "cited_study_heads" words
@@ -263,6 +264,8 @@ class ContextAnnotator(DataFilesComponent):
             return "historical"
         if self._reaches(self.rules.hypothetical, ent, sent, before):
             return "hypothetical"
+        if ent.label_ not in DRUG_LABELS and self._reaches(self.rules.possible, ent, sent, before):
+            return "possible"
         if sent.mentions(self.rules.other_study) or sent.mentions(self.rules.cited_study):
             return "other_study"
         return None

@@ -11,7 +11,7 @@ Span._.named_cause   tuple | None    (start_char, end_char) of the DRUG an adver
 Span._.phrase_start  int | None      start_char of the reported phrase when it takes in the drug before the
                                      mention ("lithium" of "lithium toxicity"); the mention's words name the concept
 Span._.negated       bool            the mention is negated ("no brain metastases")
-Span._.context       str | None      eligibility | prior_therapy | concomitant | historical | hypothetical | other_study
+Span._.context       str | None      eligibility | prior_therapy | concomitant | historical | hypothetical | possible | other_study
 Span._.section       str | None      kind of the section the mention sits in
 Span._.grade         str | None      CTCAE grade of an adverse event ("3", ">=3", "any")
 Span._.serious       bool            a serious adverse event
@@ -28,7 +28,7 @@ from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
 # the values of `Span._.context`, one home (context component, relations, graph)
-CONTEXTS = ("eligibility", "prior_therapy", "concomitant", "historical", "hypothetical", "other_study")
+CONTEXTS = ("eligibility", "prior_therapy", "concomitant", "historical", "hypothetical", "possible", "other_study")
 
 _DOC_ATTRIBUTES = {"sections": None, "relations": None}
 _SPAN_ATTRIBUTES = {

@@ -51,7 +51,7 @@ def make_doses(nlp: Language, name: str, rules_dir: str):
                                                          "harm_words_path": "rules/drug_harm_words.tsv"},
                   requires=["doc.ents", "doc.sents"], assigns=["doc.ents", *CONTEXT])
 def make_context(nlp: Language, name: str, rules_path: str, harm_words_path: str):
-    """Negation, eligibility, prior therapy and hypothetical context; adverse event versus condition."""
+    """Negation, eligibility, prior therapy, hypothetical and possible-harm context; adverse event versus condition."""
     from pipeline.nlp.context import ContextAnnotator
 
     return ContextAnnotator(rules_path, harm_words_path)

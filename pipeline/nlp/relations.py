@@ -7,7 +7,7 @@ endpoint (HAS_ENDPOINT), which handles
 combination regimens ("IL-21 plus sorafenib" gives both drugs). Across sentences: a sentence that
 names adverse events or endpoints but no drug inherits the drugs of the previous sentence in the same
 paragraph. Mentions that are negated or only in eligibility, prior-therapy, historical, hypothetical
-or other-study context take part in no relation. An adverse event that names its drug as its cause
+or other-study context take part in no relation; a harm in possible context ("may cause cataract") does. An adverse event that names its drug as its cause
 ("ticlopidine-induced marrow aplasia", `Span._.named_cause`) has that drug with full confidence, even where a
 negation cue before the drug reaches it ("no consensus on the treatment of ticlopidine-induced ...").
 """
@@ -20,7 +20,8 @@ from pipeline.nlp.sentences import entity_sentences, sentence_spans
 
 EXTRACTOR = "rules"
 _TAIL_RELATION = {"ADVERSE_EVENT": "HAS_ADVERSE_EVENT", "CONDITION": "TREATS", "ENDPOINT": "HAS_ENDPOINT"}
-_BLOCKING_CONTEXTS = frozenset(CONTEXTS) - {"concomitant"}  # a drug taken alongside still has its harms
+# a drug taken alongside still has its harms; a harm the text says a drug may cause is a claim of that drug's harm
+_BLOCKING_CONTEXTS = frozenset(CONTEXTS) - {"concomitant", "possible"}
 _NAMED_CAUSE = 1.0
 _SAME_SENTENCE = 0.7
 _PREVIOUS_SENTENCE = 0.4

@@ -270,3 +270,16 @@ def test_lexicons_build_a_species_of_a_microbe_genus_is_no_drug_but_a_product_of
     assert report.dropped["DRUG"]["microorganism"] == 3
     assert {"escherichiacolistrainnissle1917", "clostridiumtetanitoxoidantigen", "lactobacillusrhamnosus"} <= set(
         lexicon["terms"])
+
+
+def test_lexicons_build_severe_form_of_a_disease_is_left_to_the_disease_unless_meddra_or_mesh_names_it():
+    from pipeline.lexicons.build import StopLists, assemble
+
+    concepts = [_disease("Severe Aplastic Anemia", ["NCIT:C61229"]), _disease("aplastic anemia", ["MESH:D000741"]),
+                _disease("severe combined immunodeficiency", ["MESH:D016511"]),
+                _disease("combined immunodeficiency", ["MONDO:0015131"]), _disease("severe sepsis", ["HP:0000001"])]
+    report = Report()
+    lexicon = assemble(concepts, StopLists(frozenset(), frozenset(), set(), set(), set()), report)
+    assert "severeaplasticanemia" not in lexicon["terms"] and "aplasticanemia" in lexicon["terms"]
+    assert report.dropped["DISEASE"]["severity_of_a_disease"] == 1
+    assert {"severecombinedimmunodeficiency", "severesepsis"} <= set(lexicon["terms"])  # named; no "sepsis" term

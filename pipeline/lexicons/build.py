@@ -44,6 +44,8 @@ QUALIFIER_WITH_NUMBER = re.compile(r"^(?:grade|stage|type|phase|class|level|cycl
 # "nausea and vomiting", "anxiety and/or depression": two terms joined (coordinated_disease_keys); not a slash, which
 # joins two names of one disease ("adult T-cell leukemia/lymphoma")
 COORDINATED_TERM = re.compile(r"^(?P<first>[^,/]+?),?\s+(?:and/or|and|or)\s+(?P<second>[^,/]+)$", re.I)
+# "severe aplastic anemia": a grade of a disease, not a disease (severity_qualified_keys)
+SEVERITY_QUALIFIED = re.compile(r"^severe\s+(?P<rest>.+)$", re.I)
 CODE_NAME = re.compile(r"^[A-Z]{1,6}[- ]?\d{1,7}(?:-\d{1,6})?[A-Z]{0,2}$")
 INN_STEM = re.compile(r"^[a-z]{4,}(?:mab|nib|cept|kin|lisib|parib|zomib|degib|rsen|siran|platin|taxel|rubicin)$")
 
@@ -613,6 +615,26 @@ def coordinated_disease_keys(concepts: list[Concept], reasons: list[list[str | N
     return joined
 
 
+def severity_qualified_keys(concepts: list[Concept], reasons: list[list[str | None]]) -> set[str]:
+    """Keys of disease terms that are "severe" and a kept disease term ("severe aplastic anemia", "Severe lactic
+    acidosis"), of concepts that neither MedDRA nor a MeSH descriptor names (`_drop_reason` None: kept). They are
+    not matched: the disease term matches, and the severity word joins its reported phrase
+    (models/rules/event_modifiers.txt), so "severe aplastic anemia" is aplastic anemia, one graph node with the
+    "aplastic anemia" of another sentence. A disease that MedDRA or MeSH names as such keeps its term ("severe
+    combined immunodeficiency", "severe acute respiratory syndrome")."""
+    kept = [(concept, text) for concept, term_reasons in zip(concepts, reasons) if concept.label == "DISEASE"
+            for (text, origin), reason in zip(concept.terms, term_reasons)
+            if reason is None and origin not in CURATED_ORIGINS]
+    keys = {spelled(fold(text)) for _, text in kept}
+    qualified = set()
+    for concept, text in kept:
+        parts = SEVERITY_QUALIFIED.match(text.strip())
+        named = any(curie.startswith(("MEDDRA:", "MESH:D")) for curie in concept.curies)
+        if parts and not named and spelled(fold(parts["rest"])) in keys:
+            qualified.add(fold(text))
+    return qualified
+
+
 def _case_rule(text: str, origin: str, key: str) -> str | None:
     """Case constraint of a term: None (any case), "" (lower or capitalised) or the exact letters."""
     if len(key) > SHORT_KEY_LENGTH or origin not in CASED_ORIGINS:
@@ -628,6 +650,7 @@ def assemble(concepts: list[Concept], stops: StopLists, report: Report) -> dict:
     kept_concepts: list[Concept] = []
     reasons = [[_drop_reason(text, origin, concept, stops) for text, origin in concept.terms] for concept in concepts]
     coordinated = coordinated_disease_keys(concepts, reasons)
+    qualified = severity_qualified_keys(concepts, reasons)
     for concept, term_reasons in zip(concepts, reasons):
         index = len(kept_concepts)
         kept = 0
@@ -635,6 +658,8 @@ def assemble(concepts: list[Concept], stops: StopLists, report: Report) -> dict:
         for (text, origin), reason in zip(concept.terms, term_reasons):
             if not reason and concept.label == "DISEASE" and origin not in CURATED_ORIGINS and fold(text) in coordinated:
                 reason = "joins_two_diseases"
+            elif not reason and concept.label == "DISEASE" and origin not in CURATED_ORIGINS and fold(text) in qualified:
+                reason = "severity_of_a_disease"
             report.counts[concept.label]["terms_before_filtering"] = report.counts[concept.label].get(
                 "terms_before_filtering", 0) + 1
             if reason:

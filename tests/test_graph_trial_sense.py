@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from graph_fixtures import VERSION, article, event_mention, incidence_facts, mention, trial_documents, IL21, SORAFENIB
+from graph_fixtures import ARTICLE, VERSION, article, event_mention, incidence_facts, mention, trial_documents, IL21, SORAFENIB
 from pipeline.graph import query
 from pipeline.graph.build import build_graph
 from pipeline.readers import read_document
@@ -99,6 +99,37 @@ def test_graph_trial_sense_papers_registered_outside_clinicaltrials_gov_are_tria
     assert own_trial_id(paper("Trial registration\n\nCurrent Controlled Trials ISRCTN48600346")) == "ISRCTN48600346"
     # a registration number cited without registration wording is another trial's
     assert own_trial_id(paper("As in the earlier trial (ISRCTN12345678), doses were fixed.")) is None
+
+
+def test_graph_trial_sense_paper_describing_a_trial_without_registration_is_a_trial_of_its_own():
+    from pipeline.document import Document, Section
+
+    text = "Sorafenib in renal cancer\nThis was a phase 1/2, open-label study of sorafenib in renal cell carcinoma."
+    title_end = text.index("\n")
+    paper = Document("doc-ab12", "corpus/unregistered.txt", "text", "Sorafenib in renal cancer", text,
+                     sections=[Section("Title", "title", 0, title_end, text[:title_end]),
+                               Section("Methods", "methods", title_end + 1, len(text), text[title_end + 1:])])
+    drug = mention(paper, "Sorafenib", "DRUG", norm=SORAFENIB["norm"], concept="sorafenib")
+    graph = build_graph([StoredDocument(paper, VERSION, (drug,), (), ())])
+    trial = query.trial(graph, "unregistered.txt")  # the file name, as the id "doc-ab12" finds it too
+    assert trial["id"] == "DOC-AB12" and query.trial(graph, "doc-ab12")["id"] == "DOC-AB12"
+    assert [i["name"] for i in trial["interventions"]] == ["sorafenib"]
+    # without headings, the sentence that describes the design names the interventions and the disease studied
+    text = ("Sorafenib was safe. This was a phase 1/2, open-label study of sorafenib in patients with renal cell "
+            "carcinoma. Aspirin was allowed.")
+    plain = Document("doc-ef56", "plain.txt", "text", "", text)
+    mentions = (mention(plain, "sorafenib", "DRUG", text.index("This"), norm=SORAFENIB["norm"], concept="sorafenib"),
+                mention(plain, "renal cell carcinoma", "CONDITION", norm=["MESH:D002292"]),
+                mention(plain, "Aspirin", "DRUG", norm=["MESH:D001241"], concept="aspirin"))
+    trial = query.trial(build_graph([StoredDocument(plain, VERSION, mentions, (), ())]), "plain.txt")
+    assert [i["name"] for i in trial["interventions"]] == ["sorafenib"]
+    assert [c["norm"] for c in trial["conditions"]] == [["MESH:D002292"]]
+    # a case report describes no trial: no trial node
+    report = Document("doc-cd34", "report.txt", "text", "", "A woman developed rash after sorafenib.")
+    assert [n for n, d in build_graph([StoredDocument(report, VERSION, (), (), ())]).nodes(data=True)
+            if d["type"] == "Trial"] == []
+    # a registered paper is found by its file name too
+    assert query.trial(build_graph(trial_documents()), ARTICLE.name)["id"] == "NCT00389285"
 
 
 def test_graph_trial_sense_drugs_of_other_studies_and_negated_criteria_are_other_drugs():

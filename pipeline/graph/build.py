@@ -109,6 +109,31 @@ def own_trial_id(document: Document) -> str | None:
     return None
 
 
+# words that say a text reports a trial's design: "a phase 1/2, open-label, multicenter study"
+_TRIAL_DESIGN = re.compile(r"\b(?:randomi[sz]ed|open[- ]label|double[- ]blind|single[- ]arm|dose[- ]escalation"
+                           r"|phase\s+(?:[1-4]|iv|i{1,3}|one|two|three)\b)", re.I)
+_STUDY_WORD = re.compile(r"\b(?:study|trial)\b", re.I)
+_DESIGN_SECTIONS = frozenset({"title", "abstract", "methods", "other"})  # where a paper describes its own trial
+
+
+def describes_trial_design(text: str) -> bool:
+    """Whether a text names a study with its design: "a phase 1/2, open-label study", "a randomised trial"."""
+    return _TRIAL_DESIGN.search(text) is not None and _STUDY_WORD.search(text) is not None
+
+
+def unregistered_trial_id(document: Document) -> str | None:
+    """The trial of a paper that gives no registration number but describes a trial design of its own (in its
+    title, abstract or methods, or anywhere in a text without headings): keyed by the document's id in
+    capitals ("DOC-EEBD34D4A383B72A"), so `query trial` finds it by that id or by the document's file name.
+    None for a registry record and for a text that describes no trial (a case report, a review's discussion)."""
+    if document.trial is not None:
+        return None
+    parts = [document.text[s.start : s.end] for s in document.sections if s.kind in _DESIGN_SECTIONS]
+    if not document.sections:
+        parts = [document.text]
+    return document.id.upper() if any(describes_trial_design(part) for part in parts) else None
+
+
 @contextmanager
 def paused_gc() -> Iterator[None]:
     """Pause the cyclic garbage collector while millions of small dicts are made (none of them cyclic
@@ -161,7 +186,7 @@ class _DocumentBuilder:
         self.stored = stored
         self.document = stored.document
         self.doc_node = f"Document:{self.document.id}"
-        self.trial = own_trial_id(self.document)
+        self.trial = own_trial_id(self.document) or unregistered_trial_id(self.document)
         self.trial_node = f"Trial:{self.trial}" if self.trial else None
         self.blocked_drugs = self._blocked_drugs()
         self.generic_events = GenericEventWords.load()
@@ -273,13 +298,21 @@ class _DocumentBuilder:
             self.graph.add_edge(self.trial_node, node, key=key, label="MENTIONS_DRUG", role="other_study", **where)
         elif context is not None or self.document.trial is not None:
             return  # a registry record's interventions, conditions and outcomes are its registered ones (add_facts)
-        elif entity.label == "DRUG" and section in _INTERVENTION_SECTIONS:
+        elif entity.label == "DRUG" and (section in _INTERVENTION_SECTIONS or self._describes_design(entity)):
             self.graph.add_edge(self.trial_node, node, key=key, label="HAS_INTERVENTION", **where)
-        elif entity.label == "CONDITION" and section in _CONDITION_SECTIONS:
+        elif entity.label == "CONDITION" and (section in _CONDITION_SECTIONS or self._describes_design(entity)):
             self.graph.add_edge(self.trial_node, node, key=key, label="STUDIES", **where)
         elif entity.label == "ENDPOINT" and section in _OUTCOME_SECTIONS:
             self.graph.add_edge(self.trial_node, node, key=key, label="MEASURES", kind=_OUTCOME_SECTIONS[section],
                                 **where)
+
+    def _describes_design(self, entity: Mention) -> bool:
+        """Whether the mention stands in the sentence of a paper's abstract or methods (or of a text without
+        headings) that describes the trial's design, whose drugs are its interventions and whose disease is what
+        it studies: "This was a phase 1/2, open-label study of IL-21 given with sorafenib to patients with mRCC"."""
+        in_design_part = entity.section in _DESIGN_SECTIONS or (entity.section is None and not self.document.sections)
+        generic = any(name and name in self.generic_events for name in (entity.text, entity.concept))
+        return in_design_part and not generic and describes_trial_design(self._sentence(entity))
 
     def _add_text_result(self, node: str, entity: Mention, index: int) -> None:
         result = entity.result

@@ -392,12 +392,26 @@ def _edges_from(graph: nx.MultiDiGraph, nodes: Iterable[str], label: str, docume
             if d.get("label") == label and d.get("document") in documents]
 
 
+def _trial_of_document(graph: nx.MultiDiGraph, name: str) -> str | None:
+    """The trial node of the document with this id or file name (its registered trial, or the unregistered trial
+    it reports), or None."""
+    try:
+        documents = _documents_named(graph, name)
+    except NotFound:
+        return None
+    return next((u for doc in documents for u, _, d in graph.in_edges(f"Document:{doc}", data=True)
+                 if d.get("label") == "REPORTED_IN"), None)
+
+
 def trial(graph: nx.MultiDiGraph, trial_id: str) -> dict[str, Any]:
     """Everything known about one trial, merged across the documents that report on it."""
     node = f"Trial:{trial_id.upper()}"
     if node not in graph:
-        raise NotFound(f"no trial {trial_id!r} in the graph; trial ids are registration numbers such as NCT00389285 or ISRCTN99820519",
-                       trial_id, "Trial")
+        node = _trial_of_document(graph, trial_id)
+    if node is None:
+        raise NotFound(f"no trial {trial_id!r} in the graph; trial ids are registration numbers such as NCT00389285 or "
+                       "ISRCTN99820519, or the id or file name of a paper that gives none", trial_id, "Trial")
+    trial_id = node.split(":", 1)[1]
     out_edges = list(graph.out_edges(node, data=True))
     documents = sorted(v.split(":", 1)[1] for _, v, d in out_edges if d["label"] == "REPORTED_IN")
     by_label: dict[str, list[tuple[str, dict]]] = defaultdict(list)

@@ -6,7 +6,7 @@ it ("zidovudine"). An adverse event reported as a longer phrase is also looked u
 (`Span._.concept_span`: "severe neutropenia" by "neutropenia"). Runs last, once adverse event and condition
 are told apart; the identifiers the mention had before stay as cross-references. A condition named with its
 stage ("metastatic renal cell carcinoma") that has no MeSH heading of its own is the condition without it,
-its concept span that name (`unstaged_condition`)."""
+its concept span that name (`unstaged_condition`), and a short form it defines ("mRCC") is that condition too."""
 from __future__ import annotations
 
 from spacy.tokens import Doc, Span
@@ -14,6 +14,7 @@ from spacy.tokens import Doc, Span
 from pipeline.lexicons import LEXICON_ENTRY, lexicon_files, load_normalizer
 from pipeline.lexicons.concepts import CONDITION_QUALIFIERS, GENERIC_EVENT_WORDS, ConditionQualifiers, unstaged_condition
 from pipeline.lexicons.matcher import Concept
+from pipeline.nlp.abbreviations import definitions, parenthesized_short_form
 from pipeline.nlp.data_files import DataFilesComponent
 
 
@@ -52,6 +53,7 @@ class ConceptLinker(DataFilesComponent):
                     # so an adverse event of that term is known to be the condition
                     norm = list(ent._.norm or [])
                     ent._.norm = [*norm, term.curie] if term.curie not in norm else norm
+        _short_forms_follow_long_forms(doc)
         return doc
 
     def _unstage(self, ent: Span) -> Concept | None:
@@ -67,3 +69,24 @@ class ConceptLinker(DataFilesComponent):
         ent._.concept_span = (doc[named.start + count].idx, named.end_char)
         ent._.norm, ent._.concept = list(found.curies), found.name
         return found
+
+
+def _short_forms_follow_long_forms(doc: Doc) -> None:
+    """Each adverse event or condition that is a short form the document defines takes the identifiers and concept
+    its long form's mention ended with: "metastatic renal cell carcinoma (mRCC)" is renal cell carcinoma once
+    unstaged, and so is every "mRCC" after it, one concept and one graph node."""
+    by_end = {ent.end: ent for ent in doc.ents if ent.label_ in ("ADVERSE_EVENT", "CONDITION")}
+    if not by_end:
+        return
+    long_forms: dict[str, Span] = {}
+    for short, long_form in definitions(doc):
+        if (found := by_end.get(long_form.end)) is not None:
+            long_forms.setdefault(short.text, found)
+    words = [token.text for token in doc]
+    for found in by_end.values():
+        if (short_text := parenthesized_short_form(words, found.end, found.start)) is not None:
+            long_forms.setdefault(short_text, found)
+    for ent in doc.ents:
+        found = long_forms.get(ent.text)
+        if found is not None and found is not ent and found.label_ == ent.label_ and found._.norm:
+            ent._.norm, ent._.concept = list(found._.norm), found._.concept

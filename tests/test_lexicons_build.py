@@ -283,3 +283,11 @@ def test_lexicons_build_severe_form_of_a_disease_is_left_to_the_disease_unless_m
     assert "severeaplasticanemia" not in lexicon["terms"] and "aplasticanemia" in lexicon["terms"]
     assert report.dropped["DISEASE"]["severity_of_a_disease"] == 1
     assert {"severecombinedimmunodeficiency", "severesepsis"} <= set(lexicon["terms"])  # named; no "sepsis" term
+
+
+def test_lexicons_build_a_cancer_acronym_with_a_lower_case_m_is_its_metastatic_form():
+    from pipeline.lexicons.build import add_metastatic_short_forms
+
+    concepts = [_disease("renal cell carcinoma", ["MESH:D002292"], "RCC"), _disease("Crohn disease", [], "CD")]
+    assert add_metastatic_short_forms(concepts) == 1
+    assert ("mRCC", "test") in concepts[0].terms and ("mCD", "test") not in concepts[1].terms

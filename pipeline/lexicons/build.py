@@ -338,10 +338,35 @@ def build_diseases(report: Report, meddra_terms: list[sources.MeddraTerm]) -> tu
     flagged = sum(add_meddra_term(term.name, term.code, "meddra") for term in training)
     report.counts["DISEASE"]["meddra_training_terms"] = len(training)
     report.counts["DISEASE"]["meddra_training_terms_flagging_existing_concepts"] = flagged
+    report.counts["DISEASE"]["metastatic_short_forms"] = add_metastatic_short_forms(concepts)
     for concept in concepts:
         concept.curies = _ordered(concept.curies, DISEASE_CURIE_ORDER)
         concept.local_id = _local_id("DISEASE", concept.name)
     return concepts, ctcae
+
+
+_CANCER_NAME = re.compile(r"carcinoma|cancer|tumou?r|lymphoma|sarcoma|melanoma|neoplasm|leuka?emia|myeloma|glioblastoma",
+                          re.I)
+_CANCER_ACRONYM = re.compile(r"^[A-Z]{2,5}$")
+
+
+def add_metastatic_short_forms(concepts: list[Concept]) -> int:
+    """Oncology writes a lower-case "m" before a cancer's acronym for its metastatic form: "mRCC", "mCRC",
+    "mCRPC". Each all-capitals acronym of 2-5 letters of a cancer concept gets that form as a term of the same
+    concept, the one a staged name ("metastatic renal cell carcinoma") unstages to (pipeline/nlp/concepts.py).
+    Returns how many terms were added."""
+    added = 0
+    for concept in concepts:
+        if not _CANCER_NAME.search(concept.name):
+            continue
+        known = {text for text, _ in concept.terms}
+        for text, origin in list(concept.terms):
+            metastatic = f"m{text.strip()}"
+            if _CANCER_ACRONYM.match(text.strip()) and metastatic not in known:
+                concept.terms.append((metastatic, origin))
+                known.add(metastatic)
+                added += 1
+    return added
 
 
 NAMES_ITS_CAUSE = re.compile(r"\w[-\s](?:induced|associated|related)\b", re.IGNORECASE)

@@ -132,6 +132,21 @@ def test_graph_trial_sense_paper_describing_a_trial_without_registration_is_a_tr
     assert query.trial(build_graph(trial_documents()), ARTICLE.name)["id"] == "NCT00389285"
 
 
+def test_graph_trial_sense_dose_level_the_trial_sets_out_to_find_is_its_endpoint():
+    from pipeline.document import Document
+
+    level = {"amount": None, "level": "maximum tolerated dose"}
+    aimed = "A 3 + 3 dose-escalation design was used to estimate the maximum tolerated dose (MTD) of IL-21."
+    stated = "The MTD of IL-21 alone was 30 mcg/kg in an earlier study."
+    for text, endpoints in ((f"Trial registration: NCT00389285. {aimed}", ["maximum tolerated dose"]),
+                            (f"Trial registration: NCT00389285. {stated}", [])):
+        paper = Document("doc-gh78", "p.txt", "text", "", text, nct_ids=["NCT00389285"])
+        surface = "maximum tolerated dose (MTD)" if "estimate" in text else "MTD"
+        dose = mention(paper, surface, "DOSE", dose=level)
+        trial = query.trial(build_graph([StoredDocument(paper, VERSION, (dose,), (), ())]), "NCT00389285")
+        assert [e["name"] for e in trial["endpoints"]] == endpoints
+
+
 def test_graph_trial_sense_drugs_of_other_studies_and_negated_criteria_are_other_drugs():
     stored, registry = trial_documents()
     document = stored.document

@@ -112,12 +112,16 @@ def own_trial_id(document: Document) -> str | None:
 # words that say a text reports a trial's design: "a phase 1/2, open-label, multicenter study"
 _TRIAL_DESIGN = re.compile(r"\b(?:randomi[sz]ed|open[- ]label|double[- ]blind|single[- ]arm|dose[- ]escalation"
                            r"|phase\s+(?:[1-4]|iv|i{1,3}|one|two|three)\b)", re.I)
-_STUDY_WORD = re.compile(r"\b(?:study|trial)\b", re.I)
+_STUDY_WORD = re.compile(r"\b(?:study|trial|design)\b", re.I)
+# dose levels (models/rules/dose_levels.tsv) that a phase 1 trial sets out to find: endpoints of the trial
+_ENDPOINT_DOSE_LEVELS = frozenset({"maximum tolerated dose", "recommended phase 2 dose"})
+_AIM_BEFORE = re.compile(r"\b(?:estimate|determine|establish|define|defines|identify|find)\s+(?:the\s+)?$", re.I)
 _DESIGN_SECTIONS = frozenset({"title", "abstract", "methods", "other"})  # where a paper describes its own trial
 
 
 def describes_trial_design(text: str) -> bool:
-    """Whether a text names a study with its design: "a phase 1/2, open-label study", "a randomised trial"."""
+    """Whether a text names a study with its design: "a phase 1/2, open-label study", "a randomised trial", "a 3 + 3
+    dose-escalation design"."""
     return _TRIAL_DESIGN.search(text) is not None and _STUDY_WORD.search(text) is not None
 
 
@@ -305,6 +309,19 @@ class _DocumentBuilder:
         elif entity.label == "ENDPOINT" and section in _OUTCOME_SECTIONS:
             self.graph.add_edge(self.trial_node, node, key=key, label="MEASURES", kind=_OUTCOME_SECTIONS[section],
                                 **where)
+        elif entity.label == "DOSE" and self._aims_at_dose_level(entity):
+            endpoint = self._concept_node("ENDPOINT", [], entity.dose["level"])
+            self.graph.add_edge(self.trial_node, endpoint, key=key, label="MEASURES", kind=None, **where)
+
+    def _aims_at_dose_level(self, entity: Mention) -> bool:
+        """Whether a dose level that is an endpoint ("maximum tolerated dose") is what the trial sets out to find: its
+        sentence describes the design, or an aim verb stands right before it ("to estimate the MTD", "this trial
+        defines the MTD"); not a level stated as a dose ("the MTD was 30 mcg/kg" of another trial)."""
+        level = (entity.dose or {}).get("level")
+        if level not in _ENDPOINT_DOSE_LEVELS or (entity.dose or {}).get("amount") is not None:
+            return False
+        start = entity.sentence[0] if entity.sentence else entity.start
+        return bool(_AIM_BEFORE.search(self.document.text[start : entity.start])) or self._describes_design(entity)
 
     def _describes_design(self, entity: Mention) -> bool:
         """Whether the mention stands in the sentence of a paper's abstract or methods (or of a text without

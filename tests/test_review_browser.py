@@ -32,6 +32,13 @@ def served(out):
         yield base, out
 
 
+def _flashed(page) -> None:
+    """Wait for the page a decision led to: its flash message, then its load, so that the deferred shortcut script
+    is listening before the next key is pressed (a key pressed while the page still parses is lost)."""
+    page.wait_for_selector(".flash")
+    page.wait_for_load_state("load")
+
+
 def _query_events(out: Path, drug: str) -> dict[str, dict]:
     """`trialgraph query events DRUG --json` as a user runs it, in its own process."""
     result = subprocess.run([sys.executable, "-m", "pipeline.cli", "query", "events", drug, "--json",
@@ -59,13 +66,13 @@ def test_review_browser_accept_reject_correct_persist_and_reach_query(browser, s
     page.fill("#comment", "rash is listed, not attributed to sorafenib")
     page.keyboard.press("Escape")  # leave the comment field; keys act on the item again
     page.keyboard.press("r")
-    page.wait_for_selector(".flash")
+    _flashed(page)
     assert "Rejected HAS_ADVERSE_EVENT" in page.locator(".flash").inner_text()
 
     # accept with the button
     _open_item(page, base, "sorafenib → diarrhea", "kind=relation")
     page.click("#accept")
-    page.wait_for_selector(".flash")
+    _flashed(page)
 
     # correct: select the words in the sentence, give an identifier
     _open_item(page, base, "hypertension", "kind=mention")
@@ -86,7 +93,7 @@ def test_review_browser_accept_reject_correct_persist_and_reach_query(browser, s
     page.fill("#c_norm", "MEDDRA:10020772")
     page.fill("#c_concept", "Hypertension")
     page.click("#save-correction")
-    page.wait_for_selector(".flash")
+    _flashed(page)
 
     # reload: the decisions are in the store, shown in the queue and on the items
     page.goto(base + "/?status=rejected")
@@ -108,7 +115,7 @@ def test_review_browser_accept_reject_correct_persist_and_reach_query(browser, s
     page.goto(base + "/audit")
     assert page.locator("#audit tbody tr").count() == 3
     page.locator("#audit tbody tr", has_text="rejected").get_by_role("button", name="Undo").click()
-    page.wait_for_selector(".flash")
+    _flashed(page)
     wait_for_exports(base)
     assert "rash" in _query_events(out, "sorafenib")
     page.close()
@@ -128,7 +135,7 @@ def test_review_browser_second_curator_gets_a_conflict_and_sees_the_first_decisi
     first, second = pages
     first.fill("#comment", "a known harm of sorafenib")
     first.click("#accept")
-    first.wait_for_selector(".flash")
+    _flashed(first)
     second.click("#reject")
     conflict = second.locator("#conflict")
     conflict.wait_for()
@@ -188,7 +195,7 @@ def test_review_browser_enter_in_a_correction_field_saves_it_never_accepts(brows
         page.fill("#c_percent", "91")
         page.fill("#c_n", "30")
         page.keyboard.press("Enter")
-        page.wait_for_selector(".flash")
+        _flashed(page)
         assert "Corrected" in page.inner_text(".flash")
         decision = _decision(out, TABLE_SOURCE, "fact:T2:0:1")
         assert decision.status == "corrected" and decision.correction == {"n": 30, "percent": 91.0}
@@ -198,7 +205,7 @@ def test_review_browser_enter_in_a_correction_field_saves_it_never_accepts(brows
         page.keyboard.press("c")
         page.fill("#c_norm", "MEDDRA:10016256")
         page.keyboard.press("Enter")
-        page.wait_for_selector(".flash")
+        _flashed(page)
         assert "Corrected ADVERSE_EVENT" in page.inner_text(".flash")
         fatigue = span("fatigue")
         decision = _decision(out, "rash_note.txt", f"mention:ADVERSE_EVENT:{fatigue[0]}-{fatigue[1]}")
@@ -216,7 +223,7 @@ def test_review_browser_two_corrections_in_a_row_keep_both(browser, served):
     page.keyboard.press("c")
     page.fill("#c_start", str(narrow[0]))
     page.keyboard.press("Enter")
-    page.wait_for_selector(".flash")
+    _flashed(page)
     first = _decision(out, "rash_note.txt", key)
     # the narrower span is linked again, by the pipeline's normaliser
     assert first.correction["start"] == narrow[0] and first.correction["norm"][0] == "MESH:D002292"
@@ -228,7 +235,7 @@ def test_review_browser_two_corrections_in_a_row_keep_both(browser, served):
     page.keyboard.press("c")
     page.fill("#c_concept", "Renal cell carcinoma")
     page.keyboard.press("Enter")
-    page.wait_for_selector(".flash")
+    _flashed(page)
     second = _decision(out, "rash_note.txt", key)
     assert second.version == 2
     assert second.correction["start"] == narrow[0] and second.correction["norm"][0] == "MESH:D002292"
@@ -249,7 +256,7 @@ def test_review_browser_fact_event_correction_moves_it_in_query(browser, out):
         page.keyboard.press("c")
         page.fill("#c_event", "Pruritus")
         page.keyboard.press("Enter")
-        page.wait_for_selector(".flash")
+        _flashed(page)
         wait_for_exports(base)
         events = _query_events(out, "sorafenib")
         pruritus = events["pruritus"]
@@ -263,7 +270,7 @@ def test_review_browser_fact_event_correction_moves_it_in_query(browser, out):
         page.fill("#c_norm", "MEDDRA:10003557")
         page.fill("#c_concept", "Pruritus generalised")
         page.keyboard.press("Enter")
-        page.wait_for_selector(".flash")
+        _flashed(page)
         wait_for_exports(base)
         drugs = _run_query(out, "drugs", "MEDDRA:10003557")
         assert drugs["drugs"][0]["name"].lower() == "sorafenib"
@@ -281,7 +288,7 @@ def test_review_browser_restart_keeps_the_session_and_the_curators_name(browser,
         _open_item(page, base, "diarrhea", "kind=mention")
     with running_app(out, port=port):  # the server restarts; the open page is used as it is
         page.click("#accept")
-        page.wait_for_selector(".flash")
+        _flashed(page)
         assert "Accepted" in page.inner_text(".flash")
         assert page.input_value("#curator-name") == "alice"
     diarrhea = span("diarrhea")
@@ -305,7 +312,7 @@ def test_review_browser_next_item_in_the_filtered_order_opens_after_a_decision(b
     total = len(order)
     assert page.inner_text("#place").startswith(f"item 2 of {total}")
     page.keyboard.press("a")
-    page.wait_for_selector(".flash")
+    _flashed(page)
     assert page.url.endswith(order[2])  # the next one in this order, not the top of the queue (order[0])
     with page.expect_navigation():
         page.keyboard.press("s")  # skip: next item, no decision
@@ -323,7 +330,7 @@ def test_review_browser_backspace_undoes_the_last_decision(browser, served):
     page.goto(base + order[0])
     key = page.locator("#decision input[name=key]").input_value()
     page.keyboard.press("r")
-    page.wait_for_selector(".flash")
+    _flashed(page)
     assert page.url.endswith(order[1])
     assert _decision(out, "rash_note.txt", key).status == "rejected"
     page.keyboard.press("Backspace")
@@ -377,7 +384,7 @@ def test_review_browser_added_mention_and_relation_reach_query(browser, out):
         assert page.inner_text("#add-preview") == "pruritus"
         page.select_option("#a_label", "ADVERSE_EVENT")
         page.click("#add-mention-button")
-        page.wait_for_selector(".flash")
+        _flashed(page)
         assert "Added ADVERSE_EVENT “pruritus”" in page.inner_text(".flash")
         assert page.inner_text("#item-norm").startswith("MEDDRA:10037087")  # identifiers from the lexicons
 
@@ -385,7 +392,7 @@ def test_review_browser_added_mention_and_relation_reach_query(browser, out):
         page.select_option("#a_head", "0-9")
         page.select_option("#a_tail", f"{MISSED_TEXT.index('pruritus')}-{MISSED_TEXT.index('pruritus') + 8}")
         page.click("#add-relation-button")
-        page.wait_for_selector(".flash")
+        _flashed(page)
         assert "Added HAS_ADVERSE_EVENT “Sorafenib → pruritus”" in page.inner_text(".flash")
         wait_for_exports(base)
         pruritus = _query_events(out, "sorafenib")["pruritus"]
@@ -395,7 +402,7 @@ def test_review_browser_added_mention_and_relation_reach_query(browser, out):
         page.goto(f"{base}/?document=missed&status=accepted")
         assert sorted(page.locator(".item-link").all_inner_texts()) == ["Sorafenib → pruritus", "pruritus"]
         page.keyboard.press("Backspace")  # undo the relation: it leaves the queue and the graph
-        page.wait_for_selector(".flash")
+        _flashed(page)
         page.goto(f"{base}/?document=missed&status=accepted")
         assert page.locator(".item-link").all_inner_texts() == ["pruritus"]
         page.close()

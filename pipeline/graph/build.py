@@ -317,8 +317,8 @@ class _DocumentBuilder:
         """Whether a dose level that is an endpoint ("maximum tolerated dose") is what the trial sets out to find: its
         sentence describes the design, or an aim verb stands right before it ("to estimate the MTD", "this trial
         defines the MTD"); not a level stated as a dose ("the MTD was 30 mcg/kg" of another trial)."""
-        level = (entity.dose or {}).get("level")
-        if level not in _ENDPOINT_DOSE_LEVELS or (entity.dose or {}).get("amount") is not None:
+        dose = entity.dose or {}
+        if dose.get("level") not in _ENDPOINT_DOSE_LEVELS or dose.get("amount") is not None:
             return False
         start = entity.sentence[0] if entity.sentence else entity.start
         return bool(_AIM_BEFORE.search(self.document.text[start : entity.start])) or self._describes_design(entity)

@@ -361,8 +361,9 @@ def add_metastatic_short_forms(concepts: list[Concept]) -> int:
             continue
         known = {text for text, _ in concept.terms}
         for text, origin in list(concept.terms):
-            metastatic = f"m{text.strip()}"
-            if _CANCER_ACRONYM.match(text.strip()) and metastatic not in known:
+            acronym = text.strip()
+            metastatic = f"m{acronym}"
+            if _CANCER_ACRONYM.match(acronym) and metastatic not in known:
                 concept.terms.append((metastatic, origin))
                 known.add(metastatic)
                 added += 1
@@ -624,13 +625,18 @@ def _names_a_microbe(text: str, genera: frozenset[str]) -> bool:
     return genus in genera and _SPECIES_TAIL.fullmatch(rest) is not None
 
 
+def _kept_disease_terms(concepts: list[Concept], reasons: list[list[str | None]]) -> list[tuple[Concept, str]]:
+    """(concept, text) of every disease term not from a curated file that `_drop_reason` keeps (None)."""
+    return [(concept, text) for concept, term_reasons in zip(concepts, reasons) if concept.label == "DISEASE"
+            for (text, origin), reason in zip(concept.terms, term_reasons)
+            if reason is None and origin not in CURATED_ORIGINS]
+
+
 def coordinated_disease_keys(concepts: list[Concept], reasons: list[list[str | None]]) -> set[str]:
     """Keys of disease terms that join two kept disease terms ("nausea and vomiting", "deafness and myopia"), given
     each term's `_drop_reason` (None: kept). They are not matched: each part is a mention of its own concept, as
     CTCAE grades them and the gold corpora mark them."""
-    kept = [text for concept, term_reasons in zip(concepts, reasons) if concept.label == "DISEASE"
-            for (text, origin), reason in zip(concept.terms, term_reasons)
-            if reason is None and origin not in CURATED_ORIGINS]
+    kept = [text for _, text in _kept_disease_terms(concepts, reasons)]
     keys = {spelled(fold(text)) for text in kept}
     joined = set()
     for text in kept:
@@ -647,9 +653,7 @@ def severity_qualified_keys(concepts: list[Concept], reasons: list[list[str | No
     (models/rules/event_modifiers.txt), so "severe aplastic anemia" is aplastic anemia, one graph node with the
     "aplastic anemia" of another sentence. A disease that MedDRA or MeSH names as such keeps its term ("severe
     combined immunodeficiency", "severe acute respiratory syndrome")."""
-    kept = [(concept, text) for concept, term_reasons in zip(concepts, reasons) if concept.label == "DISEASE"
-            for (text, origin), reason in zip(concept.terms, term_reasons)
-            if reason is None and origin not in CURATED_ORIGINS]
+    kept = _kept_disease_terms(concepts, reasons)
     keys = {spelled(fold(text)) for _, text in kept}
     qualified = set()
     for concept, text in kept:
@@ -674,17 +678,16 @@ def assemble(concepts: list[Concept], stops: StopLists, report: Report) -> dict:
     prefixes: set[str] = set()
     kept_concepts: list[Concept] = []
     reasons = [[_drop_reason(text, origin, concept, stops) for text, origin in concept.terms] for concept in concepts]
-    coordinated = coordinated_disease_keys(concepts, reasons)
-    qualified = severity_qualified_keys(concepts, reasons)
+    # reasons a kept disease term is dropped for what other kept terms are; a coordinated term is first of all that
+    derived = {**{key: "severity_of_a_disease" for key in severity_qualified_keys(concepts, reasons)},
+               **{key: "joins_two_diseases" for key in coordinated_disease_keys(concepts, reasons)}}
     for concept, term_reasons in zip(concepts, reasons):
         index = len(kept_concepts)
         kept = 0
         seen: set[tuple[str, str | None]] = set()
         for (text, origin), reason in zip(concept.terms, term_reasons):
-            if not reason and concept.label == "DISEASE" and origin not in CURATED_ORIGINS and fold(text) in coordinated:
-                reason = "joins_two_diseases"
-            elif not reason and concept.label == "DISEASE" and origin not in CURATED_ORIGINS and fold(text) in qualified:
-                reason = "severity_of_a_disease"
+            if not reason and concept.label == "DISEASE" and origin not in CURATED_ORIGINS:
+                reason = derived.get(fold(text))
             report.counts[concept.label]["terms_before_filtering"] = report.counts[concept.label].get(
                 "terms_before_filtering", 0) + 1
             if reason:

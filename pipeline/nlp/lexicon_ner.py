@@ -137,9 +137,9 @@ class LexiconRecognizer(DataFilesComponent):
         """The occurrences of the short forms that name a match, and the short forms defined as a measure or
         another thing than the match their long form ends with.
 
-        Short forms defined in the document take the concept of the match that ends their long form,
-        everywhere they occur but before a word that makes them a gene's or protein's name ("the DMD gene"): "levodopa-induced dyskinesias (LID)" are dyskinesias, "retinopathy of
-        prematurity (ROP)" is one. Not when the long form is a measure of the match ("duration of catatonia
+        Short forms defined in the document take the concept of the match that ends their long form, everywhere
+        they occur but before a word that makes them a gene's or protein's name ("the DMD gene"):
+        "levodopa-induced dyskinesias (LID)" are dyskinesias, "retinopathy of prematurity (ROP)" is one. Not when the long form is a measure of the match ("duration of catatonia
         (DOC)": a word of models/rules/measure_words.txt outside the matches), nor, for a short form that is a
         stop term ("RECIST", "PD"), when the match covers less than half of it:
         "Parkinson's disease (PD)" is a disease, "Response Evaluation Criteria in Solid Tumors (RECIST)" no

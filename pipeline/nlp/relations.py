@@ -7,9 +7,10 @@ endpoint (HAS_ENDPOINT), which handles
 combination regimens ("IL-21 plus sorafenib" gives both drugs). Across sentences: a sentence that
 names adverse events or endpoints but no drug inherits the drugs of the previous sentence in the same
 paragraph. Mentions that are negated or only in eligibility, prior-therapy, historical, hypothetical
-or other-study context take part in no relation; a harm in possible context ("may cause cataract") does. An adverse event that names its drug as its cause
-("ticlopidine-induced marrow aplasia", `Span._.named_cause`) has that drug with full confidence, even where a
-negation cue before the drug reaches it ("no consensus on the treatment of ticlopidine-induced ...").
+or other-study context take part in no relation; a harm in possible context ("may cause cataract") does. An
+adverse event that names its drug as its cause ("ticlopidine-induced marrow aplasia", `Span._.named_cause`) has
+that drug with full confidence, even where a negation cue before the drug reaches it ("no consensus on the
+treatment of ticlopidine-induced ...").
 """
 from __future__ import annotations
 

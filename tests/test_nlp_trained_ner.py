@@ -63,6 +63,13 @@ def test_nlp_trained_ner_longer_model_span_replaces_match_and_takes_its_identifi
     assert span._.norm[0] == "MESH:D011565"
 
 
+def test_nlp_trained_ner_model_span_named_by_a_match_inside_has_that_match_as_concept_span(lexicon_nlp):
+    """The concept span is the name the identifiers came from; a span named by itself has none."""
+    span = merged(lexicon_nlp, PSORIASIS, [("worsening of her psoriasis", "DISEASE")])["worsening of her psoriasis"]
+    assert PSORIASIS[slice(*span._.concept_span)] == "psoriasis"
+    assert merged(lexicon_nlp, THYROID, [("thyrotoxicosis", "DISEASE")])["thyrotoxicosis"]._.concept_span is None
+
+
 def test_nlp_trained_ner_drug_class_match_wins_over_model_drug(lexicon_nlp):
     ents = merged(lexicon_nlp, PSORIASIS, [("systemic corticosteroids", "DRUG")])
     assert ents["corticosteroids"].label_ == "DRUG_CLASS"

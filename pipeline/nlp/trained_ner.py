@@ -311,7 +311,8 @@ class TrainedRecognizer(DataFilesComponent):
 
     def _model_span(self, doc: Doc, start: int, end: int, label: str, inside: list[Span]) -> Span:
         """A model span with identifiers from the lexicon: its own name first, else the MeSH id that gold
-        annotation gives the name ("nephrotoxicity"), else a match inside it."""
+        annotation gives the name ("nephrotoxicity"), else the last match inside it, which is then the span's
+        concept span ("epithelial hyperplasia" is named by "hyperplasia")."""
         span = Span(doc, start, end, label=label)
         concept = self._concept(span.text, label)
         if concept is not None:
@@ -322,8 +323,11 @@ class TrainedRecognizer(DataFilesComponent):
         else:
             heads = [e for e in inside if e.label_ in _COMPATIBLE[label] and e._.norm]
             head = heads[-1] if heads else None
-            span._.norm = list(head._.norm) if head is not None else []
-            span._.concept = head._.concept if head is not None else span.text.lower()
+            if head is None:
+                span._.norm, span._.concept = [], span.text.lower()
+            else:
+                span._.norm, span._.concept = list(head._.norm), head._.concept
+                span._.concept_span = (head.start_char, head.end_char)
         span._.source = SOURCE
         return span
 

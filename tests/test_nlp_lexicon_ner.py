@@ -316,3 +316,14 @@ def test_lexicon_ner_meddra_terms_of_training_labels_are_events(full_nlp):
     events = {e.text: e._.norm for e in doc.ents if e.label_ == "ADVERSE_EVENT"}
     assert events["burning sensation"] == ["MEDDRA:10006784"]
     assert set(events) == {"cough", "sneezing", "burning sensation", "pallor"}
+
+
+def test_lexicon_ner_cation_and_anion_are_one_salt_mention(lexicon_nlp):
+    """"calcium stearate" is the salt, not calcium; a known salt keeps its identifiers; "sodium intake" is sodium."""
+    ents = {e.text: e for e in lexicon_nlp(
+        "Pneumonia caused by calcium stearate and chromic phosphate; potassium chloride and calcium salts were given "
+        "after sodium intake fell.").ents}
+    assert {"calcium stearate", "chromic phosphate", "potassium chloride", "calcium salts", "sodium"} <= set(ents)
+    assert not {"calcium", "phosphate"} & set(ents)
+    assert ents["calcium stearate"].label_ == "DRUG" and ents["calcium stearate"]._.norm == []
+    assert ents["potassium chloride"]._.norm[0].startswith("DRUGBANK:")

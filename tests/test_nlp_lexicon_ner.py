@@ -327,3 +327,12 @@ def test_lexicon_ner_cation_and_anion_are_one_salt_mention(lexicon_nlp):
     assert not {"calcium", "phosphate"} & set(ents)
     assert ents["calcium stearate"].label_ == "DRUG" and ents["calcium stearate"]._.norm == []
     assert ents["potassium chloride"]._.norm[0].startswith("DRUGBANK:")
+
+
+def test_lexicon_ner_disease_adjective_names_its_disease_and_takes_a_generic_event_word(lexicon_nlp):
+    """"hypertensive" names hypertension; "psychiatric events" is one mention whose concept span is the adjective."""
+    text = "In hypertensive patients, serious psychiatric events were reported."
+    ents = {e.text: e for e in lexicon_nlp(text).ents}
+    assert ents["hypertensive"]._.norm[0] == "MESH:D006973"
+    events = ents["psychiatric events"]
+    assert text[slice(*events._.concept_span)] == "psychiatric"

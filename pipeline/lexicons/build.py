@@ -23,7 +23,8 @@ from wordfreq import zipf_frequency
 
 from pipeline.lexicons import meddra, sources
 from pipeline.lexicons.matcher import FORMAT_VERSION, LEXICON_FILE
-from pipeline.lexicons.normalize import SHORT_KEY_LENGTH, case_form, fold, is_acronym, prefix_keys, spelled, term_key
+from pipeline.lexicons.normalize import (DISEASE_ADJECTIVE, SHORT_KEY_LENGTH, case_form, fold, is_acronym, prefix_keys,
+                                        spelled, term_key)
 from pipeline.lexicons.sources import CASED_ORIGINS, CURATED_DIR, LEXICON_DIR
 from pipeline.nlp.doses import DrugQualifiers
 from pipeline.resources import read_rules_tsv, read_word_list
@@ -413,6 +414,30 @@ def add_annotated_mesh(concepts: list[Concept], names: list[sources.AnnotatedNam
         elif annotated not in concept.curies and identity in replaceable:
             concept.replace_mesh(annotated)
             report.counts[concept.label]["annotated_mesh_ids_replaced"] += 1
+
+
+ADJECTIVE_MIN_SHARE = 0.5  # of the adjective's occurrences in the annotated texts that are the annotation
+ADJECTIVE_MIN_COUNT = 2
+
+
+def add_annotated_adjectives(concepts: list[Concept], names: list[sources.AnnotatedName], report: Report) -> None:
+    """A disease adjective that gold annotation (BC5CDR training) marks as the disease at least half the times it
+    stands alone, and at least twice ("hypertensive" 16 of 15 words, "epileptic", "hypotensive"; not "allergic",
+    4 of 12, which qualifies "allergic reaction"), is a term of the disease concept holding its MeSH id: "in
+    hypertensive patients" names hypertension. The common-word filter of `assemble` still applies."""
+    by_mesh: dict[str, Concept] = {}
+    for concept in sorted((c for c in concepts if c.label == "DISEASE" and c.mesh), key=lambda c: -len(c.terms)):
+        by_mesh.setdefault(concept.mesh, concept)
+    known = {fold(text) for concept in concepts for text, _ in concept.terms}
+    added = 0
+    for name in names:
+        concept = by_mesh.get(f"MESH:{name.mesh}")
+        if (name.label == "DISEASE" and concept is not None and DISEASE_ADJECTIVE.fullmatch(name.text)
+                and name.count >= ADJECTIVE_MIN_COUNT and name.annotated_share >= ADJECTIVE_MIN_SHARE
+                and fold(name.text) not in known):
+            concept.terms.append((name.text, "annotated_adjective"))
+            added += 1
+    report.counts["DISEASE"]["annotated_adjectives_added"] = added
 
 
 def mesh_ids_by_key(records: list[sources.MeshName]) -> dict[tuple[str, str], set[str]]:
@@ -887,6 +912,7 @@ def build(out_dir: Path = LEXICON_DIR) -> dict:
     harm_keys = {term_key(name) for term in tac_meddra for name in (term.name, term.pt_name)} | {
         term_key(name.text) for name in annotated if name.label == "DISEASE"}
     concepts = drop_non_disease_mesh(concepts, mesh_index, harm_keys, report)
+    add_annotated_adjectives(concepts, annotated, report)
     mark_pharmacologic_classes(concepts, mesh_records, report)
     add_drug_combinations(concepts, mesh_records, stops.salts, report)
     concepts = fold_qualified_drugs(concepts, DrugQualifiers.load(), report)

@@ -27,6 +27,7 @@ SPELLING_VARIANTS = "lexicons/curated/spelling_variants.tsv"
 # Keys of at most this many characters are short: acronyms among them match in exact case.
 SHORT_KEY_LENGTH = 4
 
+DISEASE_ADJECTIVE = re.compile(r"[a-z]{4,}(?:ic|ian|ive|al|ous|oid|ed)")  # lower case: "hypertensive", "epileptic"
 
 def surface(text: str) -> str:
     """Text with Unicode compatibility forms folded and Greek letters spelled out (case kept)."""

@@ -247,13 +247,28 @@ class AnnotatedName:
     text: str
     mesh: str  # "D003042" or "C076029"
     count: int
+    occurrences: int = 0  # of a one-word name: how often the word stands in the texts, annotated or not
+
+    @property
+    def annotated_share(self) -> float:
+        """Of a one-word name, the share of its occurrences that are this annotation (0 when not counted)."""
+        return self.count / self.occurrences if self.occurrences else 0.0
+
+
+_WORD = re.compile(r"(?<![\w-])[\w']+(?![\w-])")  # a word standing alone: "hypertensive", not "anti-hypertensive"
 
 
 def summarize_bc5cdr_mentions(pubtator: Path) -> list[AnnotatedName]:
-    """Each (type, mention text) of a BC5CDR PubTator file with its most frequent single MeSH id;
-    mentions annotated "-1" (no id) or with composite ids ("D1|D2") are left out."""
+    """Each (type, mention text) of a BC5CDR PubTator file with its most frequent single MeSH id and, for a
+    one-word text, how often the word stands in the titles and abstracts; mentions annotated "-1" (no id) or
+    with composite ids ("D1|D2") are left out."""
     counts: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    words: Counter = Counter()
     for line in pubtator.read_text(encoding="utf-8").splitlines():
+        title_or_abstract = re.match(r"\d+\|[ta]\|(.*)", line)
+        if title_or_abstract:
+            words.update(_WORD.findall(title_or_abstract.group(1)))
+            continue
         fields = line.split("\t")
         if len(fields) >= 6 and fields[1].isdigit() and fields[4] in _BC5CDR_TYPES:
             mesh = fields[5].strip()
@@ -262,7 +277,7 @@ def summarize_bc5cdr_mentions(pubtator: Path) -> list[AnnotatedName]:
     names = []
     for (label, text), ids in sorted(counts.items()):
         mesh, count = sorted(ids.items(), key=lambda item: (-item[1], item[0]))[0]
-        names.append(AnnotatedName(label, text, mesh, sum(ids.values())))
+        names.append(AnnotatedName(label, text, mesh, sum(ids.values()), words[text] if " " not in text else 0))
     return names
 
 
@@ -271,15 +286,16 @@ def write_bc5cdr_training_mesh(pubtator: Path, out: Path = BC5CDR_TRAINING_MESH)
     scored) as the lexicon source ``sources/bc5cdr_training_mesh.tsv.gz``; returns the row count."""
     if "Development" in pubtator.name or "Test" in pubtator.name:
         raise ValueError(f"{pubtator.name} is a BC5CDR evaluation file: build the lexicon from CDR_TrainingSet only")
-    rows = ["label\ttext\tmesh\tcount"] + [
-        f"{n.label}\t{n.text}\t{n.mesh}\t{n.count}" for n in summarize_bc5cdr_mentions(pubtator)]
+    rows = ["label\ttext\tmesh\tcount\toccurrences"] + [
+        f"{n.label}\t{n.text}\t{n.mesh}\t{n.count}\t{n.occurrences}" for n in summarize_bc5cdr_mentions(pubtator)]
     out.write_bytes(gzip.compress(("\n".join(rows) + "\n").encode("utf-8"), mtime=0))
     return len(rows) - 1
 
 
 def bc5cdr_training_mesh() -> list[AnnotatedName]:
     """The rows of ``sources/bc5cdr_training_mesh.tsv.gz``."""
-    return [AnnotatedName(r["label"], r["text"], r["mesh"], int(r["count"])) for r in read_tsv(BC5CDR_TRAINING_MESH)]
+    return [AnnotatedName(r["label"], r["text"], r["mesh"], int(r["count"]), int(r["occurrences"]))
+            for r in read_tsv(BC5CDR_TRAINING_MESH)]
 
 
 MESH_NAMES = SOURCES_DIR / "mesh_names.tsv.gz"

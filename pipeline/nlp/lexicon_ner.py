@@ -20,7 +20,9 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
 from pipeline.errors import RulesError
-from pipeline.lexicons import LEXICON_ENTRY, Concept, Lexicon, lexicon_files, load_lexicon
+from pipeline.lexicons import (GENERIC_EVENT_WORDS, LEXICON_ENTRY, Concept, GenericEventWords, Lexicon, lexicon_files,
+                               load_lexicon)
+from pipeline.lexicons.normalize import DISEASE_ADJECTIVE
 from pipeline.lexicons.sources import STOP_TERMS, StopTerms
 from pipeline.nlp.abbreviations import definitions, foreign_short_forms, parenthesized_short_form, spells_start
 from pipeline.nlp.analytes import ANALYTE_LIST, AnalytePhrases
@@ -51,7 +53,8 @@ class LexiconRecognizer(DataFilesComponent):
                            "hyphen_suffixes.txt": HYPHEN_SUFFIXES, "stop_terms.txt": STOP_TERMS,
                            "measure_words.txt": MEASURE_WORDS, "drug_harm_words.tsv": DRUG_HARM_WORDS,
                            "protein_heads.tsv": PROTEIN_HEADS, "organization_heads.txt": ORGANIZATION_HEADS,
-                           "salt_cations.txt": SALT_CATIONS, "adverse_event_patterns.json": EVENT_PATTERNS}
+                           "salt_cations.txt": SALT_CATIONS, "adverse_event_patterns.json": EVENT_PATTERNS,
+                           "generic_event_words.tsv": GENERIC_EVENT_WORDS}
 
     def load_data(self) -> None:
         self.lexicon = load_lexicon(self.data_path(LEXICON_ENTRY).parent)
@@ -63,6 +66,7 @@ class LexiconRecognizer(DataFilesComponent):
         self.protein_heads = protein_heads(self.data_path("protein_heads.tsv"))
         self.organization_heads = read_word_list(self.data_path("organization_heads.txt"))
         self.salt_cations = read_word_list(self.data_path("salt_cations.txt"))
+        self.event_heads = GenericEventWords.load(self.data_path("generic_event_words.tsv")).heads
         self.patterns: EventPatterns | None = None  # built on the first Doc, when the vocab is known
 
     def _event_patterns(self, doc: Doc) -> EventPatterns:
@@ -83,6 +87,7 @@ class LexiconRecognizer(DataFilesComponent):
         }
         found.update(self._drug_harms(words, found))
         found.update(self._salts(words))
+        found, widened = self._with_event_heads(words, found)
         short_forms, other_things = self._abbreviations(doc, words, found)
         found.update(short_forms)
         found = self._without_compound_modifiers(doc, found)
@@ -102,6 +107,8 @@ class LexiconRecognizer(DataFilesComponent):
             span._.norm = list(concept.curies) if concept is not PATTERN_CONCEPT else self._annotated_ids(span.text)
             span._.concept = concept.name or span.text.lower()
             span._.source = SOURCE
+            if (start, end) in widened:  # "psychiatric events": the concept is named by "psychiatric"
+                span._.concept_span = (doc[start].idx, doc[start].idx + len(doc[start]))
             spans.append(span)
             taken.update(range(start, end))
         doc.ents = sorted(spans, key=lambda s: s.start)
@@ -117,6 +124,21 @@ class LexiconRecognizer(DataFilesComponent):
             if concept.label == "DRUG" and concept_of_word is not None and end not in covered:
                 harms[(end, end + 1)] = concept_of_word
         return harms
+
+    def _with_event_heads(self, words: list[str], found: dict[tuple[int, int], Concept]
+                          ) -> tuple[dict[tuple[int, int], Concept], set[tuple[int, int]]]:
+        """A disease named by one adjective before a generic event word ("psychiatric events", "thromboembolic
+        complications"; the heads of curated/generic_event_words.tsv) is one mention with that word, of the
+        adjective's concept; also returns the widened mentions, whose concept span is the adjective."""
+        kept, widened = {}, set()
+        for (start, end), concept in found.items():
+            if (concept.label == "DISEASE" and end == start + 1 and end < len(words)
+                    and DISEASE_ADJECTIVE.fullmatch(words[start].lower()) and words[end].lower() in self.event_heads
+                    and (start, end + 1) not in found):
+                end += 1
+                widened.add((start, end))
+            kept[(start, end)] = concept
+        return kept, widened
 
     def _salts(self, words: list[str]) -> dict[tuple[int, int], Concept]:
         """A cation and an anion word ("calcium stearate", "chromic phosphate", "calcium salts";

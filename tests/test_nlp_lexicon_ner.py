@@ -336,3 +336,20 @@ def test_lexicon_ner_disease_adjective_names_its_disease_and_takes_a_generic_eve
     assert ents["hypertensive"]._.norm[0] == "MESH:D006973"
     events = ents["psychiatric events"]
     assert text[slice(*events._.concept_span)] == "psychiatric"
+
+
+def test_lexicon_ner_a_word_that_is_a_chemical_in_context_is_one_there_only(lexicon_nlp):
+    """"lead" beside exposure, measurement or harm words is the metal (models/rules/context_chemicals.tsv)."""
+    doc = lexicon_nlp("A high blood lead level and lead-induced hypertension will lead to lead author notes.")
+    leads = [(e.text, e.start_char, e._.norm) for e in doc.ents if e.label_ == "DRUG"]
+    assert leads == [("lead", 13, ["MESH:D007854"]), ("lead", 28, ["MESH:D007854"])]
+
+
+def test_lexicon_ner_context_chemical_row_without_a_mesh_id_is_an_error_with_its_line(tmp_path):
+    from pipeline.errors import RulesError
+    from pipeline.nlp.lexicon_ner import context_chemicals
+
+    path = tmp_path / "context_chemicals.tsv"
+    path.write_text("word\tcurie\tbefore\tafter\nlead\tCHEBI:25016\tblood\tpoisoning\n", encoding="utf-8")
+    with pytest.raises(RulesError, match=r"context_chemicals.tsv:2.*MeSH"):
+        context_chemicals(path)

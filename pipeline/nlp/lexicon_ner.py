@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from spacy.matcher import Matcher
@@ -40,6 +41,7 @@ DRUG_HARM_WORDS = "rules/drug_harm_words.tsv"
 PROTEIN_HEADS = "rules/protein_heads.tsv"
 ORGANIZATION_HEADS = "rules/organization_heads.txt"
 SALT_CATIONS = "rules/salt_cations.txt"
+CONTEXT_CHEMICALS = "rules/context_chemicals.tsv"
 _ANION = re.compile(r"[a-z]{2,}(?:ate|ite|ide)s?|salts?")  # after a cation: "stearate", "chloride", "nitrite", "salts"
 _NAME_LINKS = frozenset({"of", "for", "and", "in", "on", "the", "&", ","})  # lowercase inside a Title Case name
 _NAME_REACH = 10  # words back from a disease name to the head that opens its organization's name
@@ -53,7 +55,8 @@ class LexiconRecognizer(DataFilesComponent):
                            "hyphen_suffixes.txt": HYPHEN_SUFFIXES, "stop_terms.txt": STOP_TERMS,
                            "measure_words.txt": MEASURE_WORDS, "drug_harm_words.tsv": DRUG_HARM_WORDS,
                            "protein_heads.tsv": PROTEIN_HEADS, "organization_heads.txt": ORGANIZATION_HEADS,
-                           "salt_cations.txt": SALT_CATIONS, "adverse_event_patterns.json": EVENT_PATTERNS,
+                           "salt_cations.txt": SALT_CATIONS, "context_chemicals.tsv": CONTEXT_CHEMICALS,
+                           "adverse_event_patterns.json": EVENT_PATTERNS,
                            "generic_event_words.tsv": GENERIC_EVENT_WORDS}
 
     def load_data(self) -> None:
@@ -66,6 +69,7 @@ class LexiconRecognizer(DataFilesComponent):
         self.protein_heads = protein_heads(self.data_path("protein_heads.tsv"))
         self.organization_heads = read_word_list(self.data_path("organization_heads.txt"))
         self.salt_cations = read_word_list(self.data_path("salt_cations.txt"))
+        self.context_chemicals = context_chemicals(self.data_path("context_chemicals.tsv"))
         self.event_heads = GenericEventWords.load(self.data_path("generic_event_words.tsv")).heads
         self.patterns: EventPatterns | None = None  # built on the first Doc, when the vocab is known
 
@@ -85,8 +89,9 @@ class LexiconRecognizer(DataFilesComponent):
             and not names_a_protein(words, m.end, m.concept.label, self.protein_heads)
             and not (m.concept.label == "DISEASE" and in_organization_name(words, m.start, m.end, self.organization_heads))
         }
-        found.update(self._drug_harms(words, found))
         found.update(self._salts(words))
+        found.update(self._chemicals_in_context(words, found))
+        found.update(self._drug_harms(words, found))
         found, widened = self._with_event_heads(words, found)
         short_forms, other_things = self._abbreviations(doc, words, found)
         found.update(short_forms)
@@ -139,6 +144,24 @@ class LexiconRecognizer(DataFilesComponent):
                 widened.add((start, end))
             kept[(start, end)] = concept
         return kept, widened
+
+    def _chemicals_in_context(self, words: list[str], found: dict[tuple[int, int], Concept]
+                              ) -> dict[tuple[int, int], Concept]:
+        """A word that names a chemical only in context ("lead" in "blood lead level", "lead-induced"; models/rules/
+        context_chemicals.tsv), where that context stands and no match covers the word."""
+        covered = {i for start, end in found for i in range(start, end)}
+        chemicals = {}
+        for i, word in enumerate(words):
+            entry = self.context_chemicals.get(word.lower())
+            if entry is None or i in covered:
+                continue
+            before = words[i - 1].lower() if i else ""
+            after = words[i + 1].lower() if i + 1 < len(words) else ""
+            if after == "-" and i + 2 < len(words):
+                after = "-" + words[i + 2].lower()
+            if before in entry.before or after in entry.after:
+                chemicals[(i, i + 1)] = entry.concept
+        return chemicals
 
     def _salts(self, words: list[str]) -> dict[tuple[int, int], Concept]:
         """A cation and an anion word ("calcium stearate", "chromic phosphate", "calcium salts";
@@ -287,6 +310,28 @@ def in_organization_name(words: Sequence[str] | Doc, start: int, end: int, heads
 
 def _capitalized_head(word: str, heads: frozenset[str]) -> bool:
     return word[:1].isupper() and not word.isupper() and word.lower() in heads
+
+
+@dataclass(frozen=True)
+class ContextChemical:
+    """A row of models/rules/context_chemicals.tsv: the chemical's concept and the words that make it one."""
+
+    concept: Concept
+    before: frozenset[str]
+    after: frozenset[str]
+
+
+def context_chemicals(path: str | Path) -> dict[str, ContextChemical]:
+    """models/rules/context_chemicals.tsv as word -> its `ContextChemical`; a curie other than a MeSH id is an error
+    naming its line."""
+    chemicals = {}
+    for number, row in numbered_rules_tsv(path, ("word", "curie", "before", "after")):
+        if not re.fullmatch(r"MESH:[CD]\d{6,9}", row["curie"]):
+            raise RulesError(path, number, f"curie {row['curie']!r}: give the chemical's MeSH id, as MESH:D007854")
+        word = row["word"].lower()
+        chemicals[word] = ContextChemical(Concept(id=row["curie"], name=word, label="DRUG", curies=(row["curie"],)),
+                                          frozenset(row["before"].lower().split()), frozenset(row["after"].lower().split()))
+    return chemicals
 
 
 def drug_harm_concepts(lexicon: Lexicon, path: str | Path) -> dict[str, Concept]:

@@ -124,10 +124,10 @@ def test_nlp_trained_ner_model_span_is_normalized_by_its_name_without_lexicon_ma
 
 
 def test_nlp_trained_ner_model_span_named_only_by_gold_annotation_takes_its_mesh_id(lexicon_nlp):
-    # BC5CDR training abstract (PMID 227508), whose annotation gives "hypertensive" D006973; no lexicon term names it
-    text = "In unanesthetized, spontaneously hypertensive rats the decrease in blood pressure was inhibited by naloxone."
-    ents = merged(lexicon_nlp, text, [("hypertensive", "DISEASE")])
-    assert (ents["hypertensive"]._.norm, ents["hypertensive"]._.concept) == (["MESH:D006973"], "hypertensive")
+    # BC5CDR's training annotation gives "hypolocomotion" MeSH D006948; no lexicon term names it
+    text = "Haloperidol produced a marked hypolocomotion in the treated mice."
+    ents = merged(lexicon_nlp, text, [("hypolocomotion", "DISEASE")])
+    assert (ents["hypolocomotion"]._.norm, ents["hypolocomotion"]._.concept) == (["MESH:D006948"], "hypolocomotion")
 
 
 def test_nlp_trained_ner_missing_model_says_how_to_build_it(tmp_path):

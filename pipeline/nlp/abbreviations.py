@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Container, Iterable, Iterator, Sequence
 
 from spacy.tokens import Doc, Span
 
@@ -21,6 +21,28 @@ def definitions(doc: Doc) -> Iterator[tuple[Span, Span]]:
         if isinstance(short._.long_form, Span):
             yield short, short._.long_form
 
+
+
+def defined_short_forms(doc: Doc, mentions_by_end: dict[int, Span], *, whole_mention: bool = False,
+                        excluded: Container[str] = frozenset()) -> dict[str, Span]:
+    """Short-form text -> the mention of `mentions_by_end` (keyed by end token) its long form ends with: first the
+    detector's definitions ("metastatic renal cell carcinoma (mRCC)"), then an acronym in brackets right after a
+    mention the detector missed ("ammonium acetate (NH4Ac)"). `whole_mention`: a definition counts only with a
+    one-token short form and a long form holding the whole mention; `excluded` short forms are never taken."""
+    forms: dict[str, Span] = {}
+    for short, long_form in definitions(doc):
+        found = mentions_by_end.get(long_form.end)
+        if found is None or short.text in excluded:
+            continue
+        if whole_mention and (len(short) != 1 or found.start < long_form.start):
+            continue
+        forms.setdefault(short.text, found)
+    words = [token.text for token in doc] if mentions_by_end else []
+    for found in mentions_by_end.values():
+        short_text = parenthesized_short_form(words, found.end, found.start)
+        if short_text is not None and short_text not in excluded:
+            forms.setdefault(short_text, found)
+    return forms
 
 def foreign_short_forms(doc: Doc, terms: Iterable[tuple[int, int]]) -> frozenset[str]:
     """Texts of the short forms whose long form overlaps none of the `terms` (token ranges of drug or

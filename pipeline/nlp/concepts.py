@@ -14,7 +14,7 @@ from spacy.tokens import Doc, Span
 from pipeline.lexicons import LEXICON_ENTRY, lexicon_files, load_normalizer
 from pipeline.lexicons.concepts import CONDITION_QUALIFIERS, GENERIC_EVENT_WORDS, ConditionQualifiers, unstaged_condition
 from pipeline.lexicons.matcher import Concept
-from pipeline.nlp.abbreviations import definitions, parenthesized_short_form
+from pipeline.nlp.abbreviations import defined_short_forms
 from pipeline.nlp.data_files import DataFilesComponent
 
 
@@ -78,14 +78,7 @@ def _short_forms_follow_long_forms(doc: Doc) -> None:
     by_end = {ent.end: ent for ent in doc.ents if ent.label_ in ("ADVERSE_EVENT", "CONDITION")}
     if not by_end:
         return
-    long_forms: dict[str, Span] = {}
-    for short, long_form in definitions(doc):
-        if (found := by_end.get(long_form.end)) is not None:
-            long_forms.setdefault(short.text, found)
-    words = [token.text for token in doc]
-    for found in by_end.values():
-        if (short_text := parenthesized_short_form(words, found.end, found.start)) is not None:
-            long_forms.setdefault(short_text, found)
+    long_forms = defined_short_forms(doc, by_end)
     for ent in doc.ents:
         found = long_forms.get(ent.text)
         if found is not None and found is not ent and found.label_ == ent.label_ and found._.norm:

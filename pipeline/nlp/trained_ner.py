@@ -43,7 +43,7 @@ from thinc.api import NumpyOps
 from pipeline.errors import ModelMissingError
 from pipeline.lexicons import LEXICON_ENTRY, Concept, Lexicon, lexicon_files, load_lexicon
 from pipeline.lexicons.sources import STOP_TERMS, StopTerms
-from pipeline.nlp.abbreviations import definitions, foreign_short_forms, parenthesized_short_form
+from pipeline.nlp.abbreviations import defined_short_forms, foreign_short_forms
 from pipeline.nlp.analytes import ANALYTE_LIST, AnalytePhrases
 from pipeline.nlp.data_files import DataFilesComponent
 from pipeline.nlp.doses import DRUG_QUALIFIER_FILES, RULES_DIR, DrugQualifiers
@@ -288,17 +288,7 @@ class TrainedRecognizer(DataFilesComponent):
         label, identifiers and concept wherever they stand as one token outside a mention of that label, as
         the lexicon's own short forms do. A one-token mention of another label there gives way."""
         model_by_end = {e.end: e for e in ents if e._.source == SOURCE}
-        defined: dict[str, Span] = {}
-        for short, long_form in definitions(doc):
-            found = model_by_end.get(long_form.end)
-            if (len(short) == 1 and found is not None and found.start >= long_form.start
-                    and short.text not in self.stop_terms):
-                defined.setdefault(short.text, found)
-        words = [t.text for t in doc] if model_by_end else []
-        for found in model_by_end.values():  # "ammonium acetate (NH4Ac)", where scispaCy finds no definition
-            short_text = parenthesized_short_form(words, found.end, found.start)
-            if short_text is not None and short_text not in self.stop_terms:
-                defined.setdefault(short_text, found)
+        defined = defined_short_forms(doc, model_by_end, whole_mention=True, excluded=self.stop_terms)
         if not defined:
             return ents
         owner = {i: e for e in ents for i in range(e.start, e.end)}

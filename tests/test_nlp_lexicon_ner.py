@@ -353,3 +353,12 @@ def test_lexicon_ner_context_chemical_row_without_a_mesh_id_is_an_error_with_its
     path.write_text("word\tcurie\tbefore\tafter\nlead\tCHEBI:25016\tblood\tpoisoning\n", encoding="utf-8")
     with pytest.raises(RulesError, match=r"context_chemicals.tsv:2.*MeSH"):
         context_chemicals(path)
+
+
+def test_lexicon_ner_organ_word_and_a_harm_head_are_one_event_phrase(lexicon_nlp):
+    """"neurological complications", "cardiovascular side effects" are events (models/rules/adverse_event_patterns.json);
+    "cardiac effects" alone is no harm."""
+    texts = [e.text for e in lexicon_nlp(
+        "Neurological complications and cardiovascular side effects were seen; cardiac effects were studied.").ents]
+    assert {"Neurological complications", "cardiovascular side effects"} <= set(texts)
+    assert "cardiac effects" not in texts

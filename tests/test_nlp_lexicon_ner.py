@@ -362,3 +362,12 @@ def test_lexicon_ner_organ_word_and_a_harm_head_are_one_event_phrase(lexicon_nlp
         "Neurological complications and cardiovascular side effects were seen; cardiac effects were studied.").ents]
     assert {"Neurological complications", "cardiovascular side effects"} <= set(texts)
     assert "cardiac effects" not in texts
+
+
+def test_lexicon_ner_vaccines_and_their_code_names_are_drugs(lexicon_nlp):
+    """Intravesical BCG, hepatitis B vaccination and OKT3 (models/lexicons/curated/drug_additions.tsv) are drugs."""
+    ents = {e.text: e for e in lexicon_nlp(
+        "Infection after intravesical BCG, neuropathy after hepatitis B vaccination, and ARDS after OKT3.").ents}
+    assert ents["BCG"]._.norm[:2] == ["DRUGBANK:DB12768", "MESH:D001500"]
+    assert ents["hepatitis B vaccination"].label_ == "DRUG" and "hepatitis B" not in ents
+    assert ents["OKT3"]._.concept == "muromonab"

@@ -559,6 +559,23 @@ def add_drug_combinations(concepts: list[Concept], records: list[sources.MeshNam
     report.counts["DRUG"]["drug_combinations_added"] = added
 
 
+VACCINE_TERM = re.compile(r"^(?P<target>.+\S)\s+vaccines?$", re.I)
+
+
+def add_vaccination_terms(concepts: list[Concept], report: Report) -> None:
+    """A vaccine is also named by its use: "hepatitis B vaccine" by "hepatitis B vaccination" and "hepatitis B
+    immunization", so the mention is the vaccine (a DRUG), not the disease it prevents."""
+    added = 0
+    for concept in concepts:
+        if concept.label != "DRUG" or not concept.curies:
+            continue
+        targets = {match["target"] for text, _origin in concept.terms if (match := VACCINE_TERM.match(text))}
+        for target in sorted(targets):
+            concept.terms.extend(((f"{target} vaccination", "vaccination"), (f"{target} immunization", "vaccination")))
+            added += 2
+    report.counts["DRUG"]["vaccination_terms_added"] = added
+
+
 def fold_qualified_drugs(concepts: list[Concept], qualifiers: DrugQualifiers, report: Report) -> list[Concept]:
     """A drug without identifiers named as another drug with a route, dose level or dosage form ("low-dose aspirin",
     "intravenous sodium bicarbonate", "buprenorphine patch"; models/rules, `DrugQualifiers`) is that drug: its
@@ -916,6 +933,7 @@ def build(out_dir: Path = LEXICON_DIR) -> dict:
     mark_pharmacologic_classes(concepts, mesh_records, report)
     add_drug_combinations(concepts, mesh_records, stops.salts, report)
     concepts = fold_qualified_drugs(concepts, DrugQualifiers.load(), report)
+    add_vaccination_terms(concepts, report)
     concepts.sort(key=lambda c: LABEL_ORDER.index(c.label))
     lexicon = assemble(concepts, stops, report)
     lexicon["annotated_names"] = annotated_names_table(lexicon, annotated)

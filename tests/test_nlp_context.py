@@ -129,7 +129,7 @@ def test_context_reaction_naming_its_drug_is_adverse_event(sentence_nlp):
     doc = _annotate(sentence_nlp, "Patients with nephrotoxicity of tobramycin were studied.",  # an organ's toxicity
                     [("nephrotoxicity", "DISEASE"), ("tobramycin", "DRUG")])
     assert find_entity(doc, "nephrotoxicity").label_ == "ADVERSE_EVENT"
-    doc = _annotate(sentence_nlp, "A child with valproate embryopathy was seen.",  # a -pathy after its drug
+    doc = _annotate(sentence_nlp, "Patients with valproate embryopathy were studied.",  # a -pathy after its drug
                     [("valproate", "DRUG"), ("embryopathy", "DISEASE")])
     assert find_entity(doc, "embryopathy").label_ == "ADVERSE_EVENT"
     doc = _annotate(sentence_nlp, "Patients with a history of hypersensitivity to penicillin were excluded.",

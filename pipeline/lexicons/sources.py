@@ -426,3 +426,65 @@ def tac_meddra_terms() -> list[MeddraTerm]:
     """The rows of ``sources/meddra_tac2017.tsv.gz``."""
     return [MeddraTerm(r["code"], r["name"], r["pt_code"], r["pt_name"], r["in_training_groups"] == "1")
             for r in read_tsv(MEDDRA_TAC2017)]
+
+
+CORPUS_SHORT_FORMS = SOURCES_DIR / "corpus_short_forms.tsv.gz"
+# "mean arterial pressure (MAP)": up to eight words, then a parenthesized short form of 2-7 characters with at least
+# two capitals
+_DEFINITION = re.compile(r"((?:[\w'\-]+ ){1,8})\(([A-Z][A-Za-z0-9\-]{1,6})\)")
+SHORT_FORM_LONG_FORMS_KEPT = 20  # per short form, the most frequent
+
+
+def spelled_long_form(words: list[str], short_form: str) -> str | None:
+    """The shortest run of the last `words` that starts with the short form's first letter and holds its letters in
+    order ("mean arterial pressure" for MAP), lowercased; None if no run does."""
+    letters = [ch.lower() for ch in short_form if ch.isalpha()]
+    if not letters:
+        return None
+    for first in range(len(words) - 1, -1, -1):
+        candidate = " ".join(words[first:]).lower()
+        remaining = iter(candidate)
+        if candidate[0] == letters[0] and all(letter in remaining for letter in letters):
+            return candidate
+    return None
+
+
+def count_short_form_definitions(lines: Iterator[str]) -> dict[str, Counter[str]]:
+    """Short form -> how often each long form defines it in `lines`."""
+    definitions: dict[str, Counter[str]] = defaultdict(Counter)
+    for line in lines:
+        for match in _DEFINITION.finditer(line):
+            short_form = match.group(2)
+            if sum(ch.isupper() for ch in short_form) < 2:
+                continue
+            long_form = spelled_long_form(match.group(1).split(), short_form)
+            if long_form is not None:
+                definitions[short_form][long_form] += 1
+    return definitions
+
+
+def write_corpus_short_forms(folder: Path, out: Path = CORPUS_SHORT_FORMS) -> int:
+    """Counts the short-form definitions of the unlabeled in-domain text in `folder` (its *.txt.gz files:
+    shared/corpora/unlabeled) into ``sources/corpus_short_forms.tsv.gz``; returns the row count."""
+    files = sorted(folder.glob("*.txt.gz"))
+    if not files:
+        raise ValueError(f"{folder} holds no *.txt.gz text files: pass shared/corpora/unlabeled")
+    definitions: dict[str, Counter[str]] = defaultdict(Counter)
+    for path in files:
+        with gzip.open(path, "rt", encoding="utf-8", errors="replace") as handle:
+            for short_form, long_forms in count_short_form_definitions(handle).items():
+                definitions[short_form].update(long_forms)
+    rows = ["short_form\tlong_form\tcount"] + [
+        f"{short_form}\t{long_form}\t{count}" for short_form in sorted(definitions)
+        for long_form, count in sorted(definitions[short_form].items(), key=lambda item: (-item[1], item[0]))[
+            :SHORT_FORM_LONG_FORMS_KEPT]]
+    out.write_bytes(gzip.compress(("\n".join(rows) + "\n").encode("utf-8"), mtime=0))
+    return len(rows) - 1
+
+
+def corpus_short_forms() -> dict[str, Counter[str]]:
+    """Short form -> long form counts of ``sources/corpus_short_forms.tsv.gz``."""
+    definitions: dict[str, Counter[str]] = defaultdict(Counter)
+    for row in read_tsv(CORPUS_SHORT_FORMS):
+        definitions[row["short_form"]][row["long_form"]] += int(row["count"])
+    return definitions

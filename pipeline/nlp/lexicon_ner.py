@@ -42,6 +42,7 @@ PROTEIN_HEADS = "rules/protein_heads.tsv"
 ORGANIZATION_HEADS = "rules/organization_heads.txt"
 SALT_CATIONS = "rules/salt_cations.txt"
 CONTEXT_CHEMICALS = "rules/context_chemicals.tsv"
+SALT_WORDS = "lexicons/curated/salt_words.txt"
 _ANION = re.compile(r"[a-z]{2,}(?:ate|ite|ide)s?|salts?")  # after a cation: "stearate", "chloride", "nitrite", "salts"
 _NAME_LINKS = frozenset({"of", "for", "and", "in", "on", "the", "&", ","})  # lowercase inside a Title Case name
 _NAME_REACH = 10  # words back from a disease name to the head that opens its organization's name
@@ -55,7 +56,7 @@ class LexiconRecognizer(DataFilesComponent):
                            "hyphen_suffixes.txt": HYPHEN_SUFFIXES, "stop_terms.txt": STOP_TERMS,
                            "measure_words.txt": MEASURE_WORDS, "drug_harm_words.tsv": DRUG_HARM_WORDS,
                            "protein_heads.tsv": PROTEIN_HEADS, "organization_heads.txt": ORGANIZATION_HEADS,
-                           "salt_cations.txt": SALT_CATIONS, "context_chemicals.tsv": CONTEXT_CHEMICALS,
+                           "salt_cations.txt": SALT_CATIONS, "salt_words.txt": SALT_WORDS, "context_chemicals.tsv": CONTEXT_CHEMICALS,
                            "adverse_event_patterns.json": EVENT_PATTERNS,
                            "generic_event_words.tsv": GENERIC_EVENT_WORDS}
 
@@ -69,6 +70,7 @@ class LexiconRecognizer(DataFilesComponent):
         self.protein_heads = protein_heads(self.data_path("protein_heads.tsv"))
         self.organization_heads = read_word_list(self.data_path("organization_heads.txt"))
         self.salt_cations = read_word_list(self.data_path("salt_cations.txt"))
+        self.salt_words = read_word_list(self.data_path("salt_words.txt"))
         self.context_chemicals = context_chemicals(self.data_path("context_chemicals.tsv"))
         self.event_heads = GenericEventWords.load(self.data_path("generic_event_words.tsv")).heads
         self.patterns: EventPatterns | None = None  # built on the first Doc, when the vocab is known
@@ -90,6 +92,8 @@ class LexiconRecognizer(DataFilesComponent):
             and not (m.concept.label == "DISEASE" and in_organization_name(words, m.start, m.end, self.organization_heads))
         }
         found.update(self._salts(words))
+        for span, concept in self._salt_forms(words, found).items():
+            found.setdefault(span, concept)
         found.update(self._chemicals_in_context(words, found))
         found.update(self._drug_harms(words, found))
         found, widened = self._with_event_heads(words, found)
@@ -176,6 +180,19 @@ class LexiconRecognizer(DataFilesComponent):
                 salts[(i, i + 2)] = known or Concept(id="", name=text.lower(), label="DRUG",
                                                      curies=tuple(filter(None, [self._annotated_drug_id(text)])))
         return salts
+
+    def _salt_forms(self, words: list[str], found: dict[tuple[int, int], Concept]) -> dict[tuple[int, int], Concept]:
+        """A drug match and the salt words right after it ("doxorubicin HCl", "warfarin sodium";
+        models/lexicons/curated/salt_words.txt): one DRUG mention of the drug's concept. "HCl" after a drug is its
+        salt, not hairy cell leukemia."""
+        widened = {}
+        for (start, end), concept in found.items():
+            stop = end
+            while concept.label == "DRUG" and stop < len(words) and words[stop].lower() in self.salt_words:
+                stop += 1
+            if stop > end:
+                widened[(start, stop)] = concept
+        return widened
 
     def _annotated_drug_id(self, text: str) -> str | None:
         return self.lexicon.annotated_curie(text, "DRUG")

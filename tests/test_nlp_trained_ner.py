@@ -248,3 +248,13 @@ def test_nlp_trained_ner_model_span_before_a_protein_head_is_dropped(lexicon_nlp
     recognizer.protein_heads = protein_heads("rules/protein_heads.tsv")
     doc = recognizer(lexicon_nlp("Polymorphisms of the serotonin transporter were studied."))
     assert "serotonin" not in [e.text for e in doc.ents]
+
+
+def test_nlp_trained_ner_disease_adjective_takes_the_generic_event_word_after_it(lexicon_nlp):
+    """"teratogenic effects" is one adverse-event phrase whose concept span is the adjective."""
+    text = "Ribavirin has teratogenic effects."
+    ents = merged(lexicon_nlp, text, [("teratogenic", "DISEASE")], event_heads={"effects"})
+    assert "teratogenic effects" in ents and "teratogenic" not in ents
+    assert text[slice(*ents["teratogenic effects"]._.concept_span)] == "teratogenic"
+    assert "teratogenic" in merged(lexicon_nlp, text, [("teratogenic", "DISEASE")])  # no such head listed
+

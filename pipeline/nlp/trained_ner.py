@@ -16,6 +16,8 @@ with vectors and packaged without them (models/ner/model) reads them from models
   other lexicon labels are kept;
 - a short form the document defines for a model span's long form is that mention wherever it occurs;
 - a model span loses the function words at its ends ("acute and" -> "acute");
+- a model DISEASE span that is one disease adjective takes in a generic event word after it ("teratogenic
+  effects"), its concept span the adjective;
 - a model span inside a lab-analyte phrase ("aspartate transaminase") is dropped, as the lexicon does,
   and so are a stop term of the lexicon build ("RECIST", "sleep"), a short form the document defines
   as something else ("mean arterial pressure (MAP)") and a DISEASE span that is a gene symbol ("BRCA1")
@@ -41,7 +43,8 @@ from spacy.vocab import Vocab
 from thinc.api import NumpyOps
 
 from pipeline.errors import ModelMissingError
-from pipeline.lexicons import LEXICON_ENTRY, Concept, Lexicon, lexicon_files, load_lexicon
+from pipeline.lexicons import GENERIC_EVENT_WORDS, LEXICON_ENTRY, Concept, GenericEventWords, Lexicon, lexicon_files, load_lexicon
+from pipeline.lexicons.normalize import DISEASE_ADJECTIVE
 from pipeline.lexicons.sources import STOP_TERMS, StopTerms
 from pipeline.nlp.abbreviations import defined_short_forms, foreign_short_forms
 from pipeline.nlp.analytes import ANALYTE_LIST, AnalytePhrases
@@ -141,6 +144,7 @@ class TrainedRecognizer(DataFilesComponent):
         analytes: AnalytePhrases | None = None,
         stop_terms: StopTerms | None = None,
         drug_qualifiers: DrugQualifiers | None = None,
+        event_heads: Iterable[str] = (),
         *,
         model_dir: str | Path | None = None,
         lexicon_dir: str | None = None,
@@ -161,12 +165,14 @@ class TrainedRecognizer(DataFilesComponent):
             self.protein_heads: dict[str, frozenset[str]] = {}
             self.organization_heads: frozenset[str] = frozenset()
             self.drug_qualifiers = drug_qualifiers or DrugQualifiers(frozenset(), 0)
+            self.event_heads = frozenset(event_heads)
             self.data_files: dict[str, str] = {}
             self._loaded = True
         else:
             self.data_files = {**lexicon_files(lexicon_dir), "analytes_and_proteins.txt": ANALYTE_LIST,
                                "stop_terms.txt": STOP_TERMS, "protein_heads.tsv": PROTEIN_HEADS,
                                "organization_heads.txt": ORGANIZATION_HEADS,
+                               "generic_event_words.tsv": GENERIC_EVENT_WORDS,
                                **{f"rules/{name}": f"{RULES_DIR}/{name}" for name in DRUG_QUALIFIER_FILES}}
 
     def load_data(self) -> None:
@@ -178,6 +184,7 @@ class TrainedRecognizer(DataFilesComponent):
         self.protein_heads = protein_heads(self.data_path("protein_heads.tsv"))
         self.organization_heads = read_word_list(self.data_path("organization_heads.txt"))
         self.drug_qualifiers = DrugQualifiers.load(self.data_path(f"rules/{DRUG_QUALIFIER_FILES[0]}").parent)
+        self.event_heads = GenericEventWords.load(self.data_path("generic_event_words.tsv")).heads
 
     def _use_model(self, model: Language) -> None:
         self.model = model
@@ -244,7 +251,9 @@ class TrainedRecognizer(DataFilesComponent):
         agreed: set[tuple[int, int]] = set()
         taken: set[int] = set()
         foreign = foreign_short_forms(doc, [(e.start, e.end) for e in (*existing, *predicted)])
-        for found in filter(None, map(self._without_edge_function_words, predicted)):
+        spans = [self._with_event_head(span) for span in filter(None, map(self._without_edge_function_words, predicted))]
+        widened = {(span.start, span.end) for span, with_head in spans if with_head}
+        for found, _ in spans:
             text = found.text
             if (text in self.stop_terms or text in foreign or COMPARISON.search(text)
                     or self.analytes.around(doc, found.start, found.end)
@@ -262,7 +271,10 @@ class TrainedRecognizer(DataFilesComponent):
             elif (named := self._qualified_drug(found, list(overlapped.values()))) is not None:
                 agreed.add((named.start, named.end))  # "low-dose aspirin": the drug is aspirin, the rest its dose's
             elif all(e.label_ in _COMPATIBLE and e.label_ not in self.lexicon_wins for e in overlapped.values()):
-                kept.append(self._model_span(doc, found.start, found.end, found.label_, list(overlapped.values())))
+                span = self._model_span(doc, found.start, found.end, found.label_, list(overlapped.values()))
+                if (found.start, found.end) in widened and span._.concept_span is None:
+                    span._.concept_span = (found.start_char, found[0].idx + len(found[0]))  # "teratogenic"
+                kept.append(span)
                 taken.update(range(found.start, found.end))
         for ent in existing:
             if taken.intersection(range(ent.start, ent.end)):
@@ -282,6 +294,16 @@ class TrainedRecognizer(DataFilesComponent):
         if start == end:
             return None
         return span if (start, end) == (span.start, span.end) else Span(span.doc, start, end, label=span.label)
+
+    def _with_event_head(self, span: Span) -> tuple[Span, bool]:
+        """A DISEASE span that is one disease adjective before a generic event word ("teratogenic effects",
+        "hepatotoxic reactions"; the heads of curated/generic_event_words.tsv) takes that word in, as lexicon
+        matches do; the flag says so, and the adjective is then the concept span."""
+        following = span.doc[span.end] if span.end < len(span.doc) else None
+        if (span.label_ == "DISEASE" and len(span) == 1 and following is not None
+                and DISEASE_ADJECTIVE.fullmatch(span[0].lower_) and following.lower_ in self.event_heads):
+            return Span(span.doc, span.start, span.end + 1, label=span.label), True
+        return span, False
 
     def _with_short_forms(self, doc: Doc, ents: list[Span]) -> list[Span]:
         """`ents` plus the short forms defined for a model span ("pregnenolone sulfate (PREGS)"), which take its

@@ -258,3 +258,10 @@ def test_nlp_trained_ner_disease_adjective_takes_the_generic_event_word_after_it
     assert text[slice(*ents["teratogenic effects"]._.concept_span)] == "teratogenic"
     assert "teratogenic" in merged(lexicon_nlp, text, [("teratogenic", "DISEASE")])  # no such head listed
 
+
+
+def test_nlp_trained_ner_model_span_loses_a_bracket_opening_at_its_end(lexicon_nlp):
+    ents = merged(lexicon_nlp, "A decrease in PSA ( prostate antigen ) followed flutamide.",
+                  [("decrease in PSA (", "DISEASE"), (") followed", "DISEASE")])
+    assert "decrease in PSA" in ents and "decrease in PSA (" not in ents
+    assert "followed" in ents and ") followed" not in ents

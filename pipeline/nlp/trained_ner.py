@@ -15,7 +15,7 @@ with vectors and packaged without them (models/ner/model) reads them from models
 - a DRUG or DISEASE match the model does not overlap is kept if its label is in `keep_lexicon`;
   other lexicon labels are kept;
 - a short form the document defines for a model span's long form is that mention wherever it occurs;
-- a model span loses the function words at its ends ("acute and" -> "acute");
+- a model span loses the function words at its ends ("acute and" -> "acute") and a bracket opening at its end;
 - a model DISEASE span that is one disease adjective takes in a generic event word after it ("teratogenic
   effects"), its concept span the adjective;
 - a model span inside a lab-analyte phrase ("aspartate transaminase") is dropped, as the lexicon does,
@@ -63,6 +63,8 @@ VECTOR_FILES = ("vectors", "key2row", "vectors.cfg")  # a spaCy vocabulary's vec
 _COMPATIBLE = {"DRUG": ("DRUG", "DRUG_CLASS"), "DISEASE": ("DISEASE",)}
 # one word of capitals and digits with a digit in it, after at most one small letter: "BRCA1", "TP53", "p53"
 GENE_SYMBOL = re.compile(r"[A-Za-z][A-Z]*\d+[A-Z0-9]*")
+_OPENING_BRACKETS = frozenset("([{")
+_CLOSING_BRACKETS = frozenset(")]}")
 COMPARISON = re.compile(r"[<>=≤≥]")  # a threshold ("CD4%<20"), never part of a drug's or disease's name
 
 
@@ -285,11 +287,14 @@ class TrainedRecognizer(DataFilesComponent):
         return doc
 
     def _without_edge_function_words(self, span: Span) -> Span | None:
-        """`span` without the function words at its ends ("acute and", "relapse of the"), None if nothing is left."""
+        """`span` without the function words at its ends ("acute and", "relapse of the") and without a bracket that
+        opens at its end or closes at its start ("decrease in prostate-specific antigen ("), None if nothing is left."""
         start, end = span.start, span.end
-        while start < end and self.lexicon.is_function_word(span.doc[start].text):
+        while start < end and (self.lexicon.is_function_word(span.doc[start].text)
+                               or span.doc[start].text in _CLOSING_BRACKETS):
             start += 1
-        while end > start and self.lexicon.is_function_word(span.doc[end - 1].text):
+        while end > start and (self.lexicon.is_function_word(span.doc[end - 1].text)
+                               or span.doc[end - 1].text in _OPENING_BRACKETS):
             end -= 1
         if start == end:
             return None

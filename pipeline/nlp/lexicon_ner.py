@@ -56,7 +56,8 @@ class LexiconRecognizer(DataFilesComponent):
                            "hyphen_suffixes.txt": HYPHEN_SUFFIXES, "stop_terms.txt": STOP_TERMS,
                            "measure_words.txt": MEASURE_WORDS, "drug_harm_words.tsv": DRUG_HARM_WORDS,
                            "protein_heads.tsv": PROTEIN_HEADS, "organization_heads.txt": ORGANIZATION_HEADS,
-                           "salt_cations.txt": SALT_CATIONS, "salt_words.txt": SALT_WORDS, "context_chemicals.tsv": CONTEXT_CHEMICALS,
+                           "salt_cations.txt": SALT_CATIONS, "salt_words.txt": SALT_WORDS,
+                           "context_chemicals.tsv": CONTEXT_CHEMICALS,
                            "adverse_event_patterns.json": EVENT_PATTERNS,
                            "generic_event_words.tsv": GENERIC_EVENT_WORDS}
 
@@ -141,8 +142,7 @@ class LexiconRecognizer(DataFilesComponent):
         adjective's concept; also returns the widened mentions, whose concept span is the adjective."""
         kept, widened = {}, set()
         for (start, end), concept in found.items():
-            if (concept.label == "DISEASE" and end == start + 1 and end < len(words)
-                    and DISEASE_ADJECTIVE.fullmatch(words[start].lower()) and words[end].lower() in self.event_heads
+            if (concept.label == "DISEASE" and adjective_before_event_head(words, start, end, self.event_heads)
                     and (start, end + 1) not in found):
                 end += 1
                 widened.add((start, end))
@@ -294,6 +294,13 @@ def protein_heads(path: str | Path) -> dict[str, frozenset[str]]:
             raise RulesError(path, number, f"labels {row['labels']!r}: give DRUG, DISEASE or both, space-separated")
         heads[row["word"].lower()] = labels
     return heads
+
+
+def adjective_before_event_head(words: Sequence[str] | Doc, start: int, end: int, heads: frozenset[str]) -> bool:
+    """Whether the words `start`..`end` (token texts, or a Doc) are one disease adjective and a generic event word
+    (`heads`, of curated/generic_event_words.tsv) follows it: "psychiatric events", "teratogenic effects"."""
+    return (end == start + 1 and end < len(words) and DISEASE_ADJECTIVE.fullmatch(str(words[start]).lower()) is not None
+            and str(words[end]).lower() in heads)
 
 
 def names_a_protein(words: Sequence[str] | Doc, end: int, label: str, heads: dict[str, frozenset[str]]) -> bool:

@@ -43,16 +43,16 @@ from spacy.vocab import Vocab
 from thinc.api import NumpyOps
 
 from pipeline.errors import ModelMissingError
-from pipeline.lexicons import GENERIC_EVENT_WORDS, LEXICON_ENTRY, Concept, GenericEventWords, Lexicon, lexicon_files, load_lexicon
-from pipeline.lexicons.normalize import DISEASE_ADJECTIVE
+from pipeline.lexicons import (GENERIC_EVENT_WORDS, LEXICON_ENTRY, Concept, GenericEventWords, Lexicon, lexicon_files,
+                               load_lexicon)
 from pipeline.lexicons.sources import STOP_TERMS, StopTerms
 from pipeline.nlp.abbreviations import defined_short_forms, foreign_short_forms
 from pipeline.nlp.analytes import ANALYTE_LIST, AnalytePhrases
 from pipeline.nlp.data_files import DataFilesComponent
 from pipeline.nlp.doses import DRUG_QUALIFIER_FILES, RULES_DIR, DrugQualifiers
 from pipeline.nlp.extensions import copy_span
-from pipeline.nlp.lexicon_ner import (ORGANIZATION_HEADS, PROTEIN_HEADS, in_organization_name, names_a_protein,
-                                      protein_heads)
+from pipeline.nlp.lexicon_ner import (ORGANIZATION_HEADS, PROTEIN_HEADS, adjective_before_event_head,
+                                      in_organization_name, names_a_protein, protein_heads)
 from pipeline.resources import model_path, read_word_list
 
 SOURCE = "model"
@@ -253,7 +253,8 @@ class TrainedRecognizer(DataFilesComponent):
         agreed: set[tuple[int, int]] = set()
         taken: set[int] = set()
         foreign = foreign_short_forms(doc, [(e.start, e.end) for e in (*existing, *predicted)])
-        spans = [self._with_event_head(span) for span in filter(None, map(self._without_edge_function_words, predicted))]
+        trimmed = filter(None, map(self._without_edge_function_words, predicted))
+        spans = [self._with_event_head(span) for span in trimmed]
         widened = {(span.start, span.end) for span, with_head in spans if with_head}
         for found, _ in spans:
             text = found.text
@@ -304,9 +305,7 @@ class TrainedRecognizer(DataFilesComponent):
         """A DISEASE span that is one disease adjective before a generic event word ("teratogenic effects",
         "hepatotoxic reactions"; the heads of curated/generic_event_words.tsv) takes that word in, as lexicon
         matches do; the flag says so, and the adjective is then the concept span."""
-        following = span.doc[span.end] if span.end < len(span.doc) else None
-        if (span.label_ == "DISEASE" and len(span) == 1 and following is not None
-                and DISEASE_ADJECTIVE.fullmatch(span[0].lower_) and following.lower_ in self.event_heads):
+        if span.label_ == "DISEASE" and adjective_before_event_head(span.doc, span.start, span.end, self.event_heads):
             return Span(span.doc, span.start, span.end + 1, label=span.label), True
         return span, False
 

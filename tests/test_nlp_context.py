@@ -165,6 +165,18 @@ def test_context_drug_in_a_papers_eligibility_sentence(sentence_nlp):
     assert find_entity(doc, "nicotine replacement therapy")._.context is None
 
 
+def test_context_disease_an_eligibility_cue_reaches_is_a_condition(sentence_nlp):
+    # corpus/seeds/001 (a noisy copy of 002): "Sufferers Eligibility necessities included mRCC ..."
+    doc = _annotate(sentence_nlp, "Eligibility necessities included mRCC of predominantly clear cell histology.",
+                    [("mRCC", "DISEASE")])
+    assert (doc.ents[0].label_, doc.ents[0]._.context) == ("CONDITION", "eligibility")
+    doc = _annotate(sentence_nlp, "Patients were eligible if they had psoriasis, but hepatitis developed with methotrexate.",
+                    [("psoriasis", "DISEASE"), ("hepatitis", "DISEASE"), ("methotrexate", "DRUG")])
+    assert find_entity(doc, "psoriasis")._.context == "eligibility"
+    hepatitis = find_entity(doc, "hepatitis")
+    assert hepatitis.label_ == "ADVERSE_EVENT" and hepatitis._.context is None
+
+
 def test_context_drug_participants_reported_using_is_concomitant(sentence_nlp):
     # corpus/pdfs/Ussher2015 results and Brown2014 methods: what participants took beside the trial's treatment
     doc = _annotate(sentence_nlp, "Only 60 women reported using nicotine replacement therapy.",

@@ -101,6 +101,7 @@ def test_readers_pdf_sections_have_kinds_and_exact_offsets(documents: dict[str, 
     assert "Study design and participants" in methods.text
     ussher = {s.name: s.kind for s in documents["Ussher"].sections}
     assert ussher["ABSTRACT"] == "abstract" and ussher["Design"] == "abstract"
+    assert ussher["Trial registration"] == "metadata"  # a run-in back-matter label inside the abstract
     assert ussher["Introduction"] == "background"
 
 

@@ -193,6 +193,32 @@ def test_text_table_caption_in_the_same_block_and_two_row_header() -> None:
     assert [s.name for s in doc.sections if s.kind == "results"] == ["Results"]
 
 
+def test_text_run_in_back_matter_label_opens_a_metadata_section(article: Document) -> None:
+    # corpus/seeds/002: "Keywords: Interleukin-21, Sorafenib, Renal cell carcinoma (RCC), ..." closes the abstract
+    keywords = article.section_at(article.text.index("Renal cell carcinoma (RCC), Immunotherapy"))
+    assert keywords is not None and (keywords.name, keywords.kind) == ("Keywords", "metadata")
+    registration = article.section_at(article.text.index("ClinicalTrials.gov Identifier: NCT00389285"))
+    assert registration is not None and registration.kind == "metadata"
+    conclusion = article.section_at(article.text.index("IL-21 plus sorafenib has antitumor activity"))
+    assert conclusion is not None and conclusion.kind == "abstract"
+
+
+def test_text_run_in_label_inside_a_block_and_the_part_going_on_after_it() -> None:
+    raw = (
+        "A trial of drug X in adults with gout\n\nAbstract\n\nResults: Rash was rare.\n"
+        "Keywords: drug X, gout, rash\n\nMore abstract prose.\n\nMethods\n\nPatients took drug X.\n"
+    ).encode()
+    doc = text.read(raw, "t.txt")
+    kind_at = {phrase: doc.section_at(doc.text.index(phrase)).kind
+               for phrase in ("Rash was rare", "gout, rash", "More abstract prose", "Patients took")}
+    assert kind_at == {"Rash was rare": "abstract", "gout, rash": "metadata", "More abstract prose": "abstract",
+                       "Patients took": "methods"}
+    assert all(section.text == doc.text[section.start : section.end] for section in doc.sections)
+    # a label that is no back matter stays prose
+    assert text.run_in_back_matter("Results: Rash was rare.") is None
+    assert text.run_in_back_matter("Keywords: drug X") == "Keywords"
+
+
 def test_readers_text_and_pdf_share_one_heading_taxonomy():
     from pipeline.readers.pdf.paragraphs import heading_kind as pdf_heading_kind
     from pipeline.readers.text import heading_kind as text_heading_kind

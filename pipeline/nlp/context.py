@@ -254,7 +254,11 @@ class ContextAnnotator(DataFilesComponent):
                        for other in sent.ents)
 
     def _context(self, ent: Span, sent: EntitySentence, section: str | None, before: str) -> str | None:
-        if section in ELIGIBILITY_KINDS or (ent.label_ in DRUG_LABELS and sent.mentions(self.rules.eligibility_cues)):
+        if section in ELIGIBILITY_KINDS:
+            return "eligibility"
+        if ent.label_ in DRUG_LABELS and sent.mentions(self.rules.eligibility_cues):
+            return "eligibility"  # a drug anywhere in a criteria sentence; a disease only in the cue's reach
+        if ent.label_ not in DRUG_LABELS and self._reaches(self.rules.eligibility_cues, ent, sent, before):
             return "eligibility"
         if ent.label_ in DRUG_LABELS and self._cue_reaches(self.rules.prior_therapy, sent, before):
             return "prior_therapy"

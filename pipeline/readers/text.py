@@ -101,6 +101,8 @@ _ADVERSE_EVENT_CAPTION = re.compile(r"adverse (events?|reactions?|effects?)|toxi
 _RUNNING_HEAD = re.compile(r"\bet al\.|https?:|www\.|\bdoi\b|\b10\.\d{4,9}/|\b(?:19|20)\d{2}\b[,;]?\s*\d+\s*[:(]", re.I)
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+)")
 _DOI_LABELLED = re.compile(r"(?:\bdoi\s*:?\s*|https?://(?:dx\.)?doi\.org/)(10\.\d{4,9}/[^\s\"<>]+)", re.I)
+# "Keywords: ...", "Funding: ...": a short label, a colon, then the text on the same line.
+_RUN_IN_LABEL = re.compile(r"^([A-Z][A-Za-z' -]{1,40}?)\s*:\s+\S")
 _PMID = re.compile(r"\bPMID\s*:?\s*(\d{4,9})\b")
 _PMCID = re.compile(r"\b(PMC\d{5,9})\b")
 
@@ -109,6 +111,15 @@ def heading_kind(heading: str) -> str | None:
     """The section kind a top-level article heading (a part or back matter of `ARTICLE_HEADINGS`) opens, or None."""
     rule = article_heading(_HEADING_NUMBER.sub("", heading).strip().rstrip(":").strip(), ("part", "back"))
     return rule.kind if rule else None
+
+
+def run_in_back_matter(line: str) -> str | None:
+    """The label of a line that opens with a back-matter label set in the text ("Keywords: ...",
+    "Trial registration: ..."), or None."""
+    labelled = _RUN_IN_LABEL.match(line.strip())
+    if labelled and article_heading(labelled.group(1), ("back",)):
+        return labelled.group(1)
+    return None
 
 
 def looks_like_heading(line: str) -> bool:
@@ -170,6 +181,7 @@ class _Heading:
     paragraphs: list[str] = field(default_factory=list)
     children: list[_Heading] = field(default_factory=list)
     shown: bool = True  # False for a part the text gives no heading (publisher lines after the references)
+    run_in: bool = False  # a back-matter paragraph labelled in its own text ("Keywords: ..."): it holds one paragraph
 
 
 def _block_text(block: list[str]) -> str:
@@ -215,7 +227,8 @@ def _article_title(front: list[list[str]]) -> tuple[str, list[list[str]]]:
 
 
 def _split_at_known_headings(blocks: list[list[str]]) -> list[list[str]]:
-    """Give known top-level headings ("Abstract", "Results"...) their own block when no blank line sets them off."""
+    """Give known top-level headings ("Abstract", "Results"...) their own block when no blank line sets them off,
+    and start a new block at a run-in back-matter label ("Keywords: ...") inside a block."""
     split: list[list[str]] = []
     for block in blocks:
         current: list[str] = []
@@ -225,6 +238,9 @@ def _split_at_known_headings(blocks: list[list[str]]) -> list[list[str]]:
                     split.append(current)
                 split.append([line])
                 current = []
+            elif current and run_in_back_matter(line):
+                split.append(current)
+                current = [line]
             else:
                 current.append(line)
         if current:
@@ -290,8 +306,10 @@ class _ArticleParser:
             elif self.headings[-1].kind == "references" and _BACK_MATTER.match(first):
                 self.headings.append(_Heading("Back matter", "metadata", shown=False))
                 self.headings[-1].paragraphs.append(_block_text(block))
+            elif label := run_in_back_matter(first):
+                self._add_run_in(label, _block_text(block))
             else:
-                _join_broken_paragraphs(self._current().paragraphs, _block_text(block))
+                self._add_paragraph(_block_text(block))
             index += 1
 
     def _add_subheading(self, name: str) -> None:
@@ -307,6 +325,25 @@ class _ArticleParser:
         if kind == "results" and _SAFETY_HEADING.search(name):
             kind = "adverse_events"
         parent.children.append(_Heading(name, kind))
+
+    def _add_run_in(self, label: str, paragraph: str) -> None:
+        """A labelled back-matter paragraph inside a part ("Keywords: ..." after an abstract) is a metadata
+        section of its own under the part's heading."""
+        parent = self.headings[-1]
+        if parent.kind == "metadata":  # already back matter: the paragraph stays in it
+            _join_broken_paragraphs(self._current().paragraphs, paragraph)
+            return
+        parent.children.append(_Heading(label, "metadata", paragraphs=[paragraph], shown=False, run_in=True))
+
+    def _add_paragraph(self, paragraph: str) -> None:
+        """Prose goes to the innermost open heading; after a labelled back-matter paragraph the part goes on
+        (a section without a heading line, of the part's kind)."""
+        current = self._current()
+        if current.run_in:
+            parent = self.headings[-1]
+            current = _Heading(parent.name, parent.kind, shown=False)
+            parent.children.append(current)
+        _join_broken_paragraphs(current.paragraphs, paragraph)
 
     def _current(self) -> _Heading:
         node = self.headings[-1]

@@ -244,7 +244,9 @@ def assemble(
             else:
                 parent = str(open_top[1]) if open_top else "other"
                 own = kind if kind not in ARTICLE_PART_KINDS and kind != "other" else parent
-                open_sub[:] = [name, "abstract" if parent == "abstract" else own, start]
+                open_sub[:] = [name, "abstract" if parent == "abstract" and own != "metadata" else own, start]
+                if own == "metadata" and not paragraph.heading:
+                    close(open_sub, end)  # "Keywords: ..." is back matter of one paragraph; the part goes on
         last_end = end
     close(open_sub, last_end)
     close(open_top, last_end)

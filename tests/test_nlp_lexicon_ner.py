@@ -384,3 +384,21 @@ def test_lexicon_ner_salt_words_after_a_drug_are_part_of_its_name(lexicon_nlp):
 def test_lexicon_ner_the_word_consciousness_is_no_disease(lexicon_nlp):
     doc = lexicon_nlp("He lost consciousness; loss of consciousness lasted minutes.")
     assert [e.text for e in doc.ents] == ["loss of consciousness"]
+
+
+def test_lexicon_ner_acronym_listed_among_unknown_acronyms_is_no_disease(lexicon_nlp):
+    # corpus/pdfs/Brown2014, methods: the citation databases of a literature search, not spinal cord injury
+    doc = lexicon_nlp("We searched ISI Web of Science (SCI, SSCI, AHCI; 1990-2008). He had SCI after the crash.")
+    assert [(e.text, e.start_char > 60) for e in doc.ents] == [("SCI", True)]
+    doc = lexicon_nlp("Patients with HIV, HBV or HCV were excluded.")  # short forms trial prose defines
+    assert "HIV" in [e.text for e in doc.ents]
+
+
+def test_lexicon_ner_acronym_list_counts_known_and_defined_members():
+    from pipeline.nlp.lexicon_ner import listed_with_unknown_acronyms
+
+    words = "( SCI , SSCI , AHCI ; 1990 )".split()
+    assert listed_with_unknown_acronyms(words, 1, 2, [(1, 2)], frozenset())
+    assert not listed_with_unknown_acronyms(words, 1, 2, [(1, 2)], frozenset({"SSCI"}))  # one unknown is no list
+    assert not listed_with_unknown_acronyms(words, 1, 2, [(1, 2), (5, 6)], frozenset())
+    assert not listed_with_unknown_acronyms("SCI after SSCI and AHCI".split(), 0, 1, [(0, 1)], frozenset())

@@ -71,8 +71,9 @@ ARTICLE_HEADINGS: tuple[HeadingRule, ...] = tuple(HeadingRule(re.compile(pattern
     (r"references|bibliography|literature cited", "references", "part"),
     (r"keywords|abbreviations|acknowledge?ments?|funding|role of the funding source|competing interests?"
      r"|conflicts? of interests?|declarations?|declaration of interests?|disclosures?|contributors"
-     r"|authors?'? contributions?|author details|additional files?|supplementary (?:material|information)"
-     r"|data availability|data sharing.*|ethics.*|consent.*|copyright|trial registration", "metadata", "back"),
+     r"|authors?['’]? contributions?|author details|additional files?|supplementary (?:material|information)"
+     r"|data availability|data sharing.*|ethic(?:s|al).*|consent.*|copyright|trial registration|transparency.*",
+     "metadata", "back"),
     (r"adverse events|safety|safety and tolerability|adverse effects", "adverse_events", "inside"),
     (r"eligibility|eligibility criteria|inclusion and exclusion criteria", "eligibility", "inside"),
 ))
@@ -84,6 +85,19 @@ def article_heading(name: str, places: tuple[str, ...] = ("part", "back", "insid
     for rule in ARTICLE_HEADINGS:
         if rule.place in places and rule.pattern.fullmatch(name.strip()):
             return rule
+    return None
+
+
+# "Keywords: ...", "Funding: ...": a short label, a colon, then the text on the same line.
+_RUN_IN_LABEL = re.compile(r"^([A-Z][A-Za-z'’ -]{1,40}?)\s*:\s+\S")
+
+
+def run_in_back_matter(line: str) -> str | None:
+    """The label of a line that opens with a back-matter label of `ARTICLE_HEADINGS` set in its text
+    ("Keywords: ...", "Trial registration: ..."), or None."""
+    labelled = _RUN_IN_LABEL.match(line.strip())
+    if labelled and article_heading(labelled.group(1), ("back",)):
+        return labelled.group(1)
     return None
 
 

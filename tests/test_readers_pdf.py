@@ -105,6 +105,23 @@ def test_readers_pdf_sections_have_kinds_and_exact_offsets(documents: dict[str, 
     assert ussher["Introduction"] == "background"
 
 
+def test_readers_pdf_front_matter_back_matter_and_a_reference_list_without_heading(documents: dict[str, Document]) -> None:
+    def kind_at(doc: Document, phrase: str) -> str:
+        section = doc.section_at(doc.text.index(phrase))
+        return section.kind if section else "none"
+
+    # authors before the abstract heading are front matter, not prose ("Kambale Kasonia" read as an event)
+    assert kind_at(documents["Opoku2"], "Kambale Kasonia") == "metadata"
+    assert kind_at(documents["Hawkes"], "Tania A Patrao") == "metadata"
+    ussher = documents["Ussher"]
+    # BMJ sets its back-matter labels in a lighter weight, not bold: "Contributors: MU, TC, SL, ..."
+    assert kind_at(ussher, "Contributors: MU, TC") == "metadata" and kind_at(ussher, "Competing interests:") == "metadata"
+    # and prints its numbered reference list under no heading
+    assert kind_at(ussher, "Kallen K. The impact of maternal smoking") == "references"
+    assert kind_at(ussher, "Marcus BH, Selby VC, Niaura RS") == "references"
+    assert kind_at(ussher, "In this study, evidence that a pragmatic physical activity") == "discussion"
+
+
 def test_readers_pdf_opoku_adverse_event_table(documents: dict[str, Document]) -> None:
     doc = documents["Opoku2"]
     table = next(t for t in doc.tables if t.caption.startswith("Table 2:"))

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.document import Document
+from pipeline.document import Document, run_in_back_matter
 from pipeline.readers import text
 from pipeline.errors import ReaderError
 
@@ -215,8 +215,8 @@ def test_text_run_in_label_inside_a_block_and_the_part_going_on_after_it() -> No
                        "Patients took": "methods"}
     assert all(section.text == doc.text[section.start : section.end] for section in doc.sections)
     # a label that is no back matter stays prose
-    assert text.run_in_back_matter("Results: Rash was rare.") is None
-    assert text.run_in_back_matter("Keywords: drug X") == "Keywords"
+    assert run_in_back_matter("Results: Rash was rare.") is None
+    assert run_in_back_matter("Keywords: drug X") == "Keywords"
 
 
 def test_readers_text_and_pdf_share_one_heading_taxonomy():

@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipeline.document import Document, Section, Table, TextBuilder, article_heading, content_id, find_nct_ids
+from pipeline.document import (Document, Section, Table, TextBuilder, article_heading, content_id, find_nct_ids,
+                               run_in_back_matter)
 from pipeline.readers.sniff import decode_text
 
 FORMAT = "text"
@@ -101,8 +102,6 @@ _ADVERSE_EVENT_CAPTION = re.compile(r"adverse (events?|reactions?|effects?)|toxi
 _RUNNING_HEAD = re.compile(r"\bet al\.|https?:|www\.|\bdoi\b|\b10\.\d{4,9}/|\b(?:19|20)\d{2}\b[,;]?\s*\d+\s*[:(]", re.I)
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+)")
 _DOI_LABELLED = re.compile(r"(?:\bdoi\s*:?\s*|https?://(?:dx\.)?doi\.org/)(10\.\d{4,9}/[^\s\"<>]+)", re.I)
-# "Keywords: ...", "Funding: ...": a short label, a colon, then the text on the same line.
-_RUN_IN_LABEL = re.compile(r"^([A-Z][A-Za-z' -]{1,40}?)\s*:\s+\S")
 _PMID = re.compile(r"\bPMID\s*:?\s*(\d{4,9})\b")
 _PMCID = re.compile(r"\b(PMC\d{5,9})\b")
 
@@ -111,15 +110,6 @@ def heading_kind(heading: str) -> str | None:
     """The section kind a top-level article heading (a part or back matter of `ARTICLE_HEADINGS`) opens, or None."""
     rule = article_heading(_HEADING_NUMBER.sub("", heading).strip().rstrip(":").strip(), ("part", "back"))
     return rule.kind if rule else None
-
-
-def run_in_back_matter(line: str) -> str | None:
-    """The label of a line that opens with a back-matter label set in the text ("Keywords: ...",
-    "Trial registration: ..."), or None."""
-    labelled = _RUN_IN_LABEL.match(line.strip())
-    if labelled and article_heading(labelled.group(1), ("back",)):
-        return labelled.group(1)
-    return None
 
 
 def looks_like_heading(line: str) -> bool:

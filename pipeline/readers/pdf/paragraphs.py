@@ -13,19 +13,22 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass
 
-from pipeline.document import ARTICLE_PART_KINDS, Section, TextBuilder, article_heading
+from pipeline.document import ARTICLE_PART_KINDS, Section, TextBuilder, article_heading, run_in_back_matter
 from pipeline.readers.pdf.layout import HYPHENS, BodyStyle, Line
 from pipeline.readers.pdf.settings import PdfSettings
 
 _SENTENCE_END = re.compile(r"[.?!:;]['\"”’)]*$")
 _WORD_CHARS = re.compile(r"[A-Za-z]+")
 
+# Bold words that open a paragraph of an abstract; back matter's labels ("Contributors:") come from ARTICLE_HEADINGS.
 _RUN_IN_HEADINGS = re.compile(
     r"^(background|introduction|objectives?|aims?|methods?|design|setting|participants|interventions"
-    r"|main outcome measures|results|findings|conclusions?|interpretation|funding|trial registration"
-    r"|keywords|context|purpose)$",
+    r"|main outcome measures|results|findings|conclusions?|interpretation|context|purpose)$",
     re.I,
 )
+# A reference list entry as journals number it: "3 Salihu HM, Wilson RE. Epidemiology of ...", "[12] Smith J, ..."
+_REFERENCE_ENTRY = re.compile(r"^(?:\[\d{1,3}\]|\d{1,3}\.?)\s+[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?\s[A-Z]{1,3}[,.]")
+_REFERENCE_RUN = 3  # entries among the next paragraphs that make a reference list without a heading
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,8 +185,10 @@ def _classify(paragraph: Paragraph, settings: PdfSettings) -> None:
     if not paragraph.heading:
         first = paragraph.lines[0]
         label = first.bold_text.strip().rstrip(":.")
-        if 0 < first.bold_lead < first.words and _RUN_IN_HEADINGS.match(label):
+        if 0 < first.bold_lead < first.words and (_RUN_IN_HEADINGS.match(label) or article_heading(label, ("back",))):
             paragraph.run_in = label
+        else:  # a back-matter label in any font: "Contributors: ..."
+            paragraph.run_in = run_in_back_matter(text)
 
 
 def heading_kind(name: str) -> str:
@@ -221,12 +226,20 @@ def assemble(
             spans.append((str(section[0]), str(section[1]), int(section[2]), end))  # type: ignore[call-overload]
         section.clear()
 
-    for paragraph in found:
-        text = vocabulary.join_lines(paragraph.lines)
+    texts = [vocabulary.join_lines(paragraph.lines) for paragraph in found]
+    references_from = _unheaded_reference_list(texts)
+    front_start: int | None = None  # where the text after the title begins, until the first section opens
+    for index, (paragraph, text) in enumerate(zip(found, texts)):
         if not text.strip():
             continue
         start, end = builder.add(text)
+        if front_start is None:
+            front_start = start
         name = _plain(paragraph, settings) if paragraph.heading else paragraph.run_in
+        if index == references_from and open_top and open_top[1] != "references":
+            close(open_sub, last_end)
+            close(open_top, last_end)
+            open_top[:], name = ["References", "references", start], None
         in_references = bool(open_top) and open_top[1] == "references"
         if name and in_references and _heading_style(paragraph) != top_style:
             name = None  # reference entries set in another font are not headings
@@ -239,6 +252,8 @@ def assemble(
             )
             close(open_sub, last_end)
             if level_one:
+                if not open_top and kind == "abstract" and front_start is not None and last_end > front_start:
+                    spans.append(("Front matter", "metadata", front_start, last_end))  # authors, affiliations
                 close(open_top, last_end)
                 open_top[:] = [name, kind, start]
             else:
@@ -260,6 +275,17 @@ def assemble(
     sections = [Section(name=n, kind=k, start=s, end=e, text=text[s:e]) for n, k, s, e in spans]
     sections.sort(key=lambda section: (section.start, -section.end))
     return text, sections
+
+
+def _unheaded_reference_list(texts: list[str]) -> int | None:
+    """The index of the paragraph that opens a reference list printed without a heading (BMJ): the last run of
+    paragraphs where `_REFERENCE_RUN` numbered entries ("1 Kallen K. The impact ...") come close together."""
+    entries = [i for i, text in enumerate(texts) if _REFERENCE_ENTRY.match(text)]
+    for position in range(len(entries) - _REFERENCE_RUN + 1):
+        run = entries[position : position + _REFERENCE_RUN]
+        if run[-1] - run[0] <= 3 * _REFERENCE_RUN:
+            return run[0]
+    return None
 
 
 def _heading_style(paragraph: Paragraph) -> tuple[str, float]:

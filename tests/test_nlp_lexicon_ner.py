@@ -402,3 +402,12 @@ def test_lexicon_ner_acronym_list_counts_known_and_defined_members():
     assert not listed_with_unknown_acronyms(words, 1, 2, [(1, 2)], frozenset({"SSCI"}))  # one unknown is no list
     assert not listed_with_unknown_acronyms(words, 1, 2, [(1, 2), (5, 6)], frozenset())
     assert not listed_with_unknown_acronyms("SCI after SSCI and AHCI".split(), 0, 1, [(0, 1)], frozenset())
+
+
+def test_lexicon_ner_measures_and_procedures_hold_no_disease(lexicon_nlp):
+    # corpus/ctgov/NCT02028676 outcomes, NCT01207388 outcomes, corpus/pdfs/Ussher2015 methods
+    for text in ("Body Mass Index-for-age Z-score at week 48.", "A bone marrow aspiration/biopsy was performed.",
+                 "Increased mean birth weight 41 g."):
+        assert [e.text for e in lexicon_nlp(text).ents] == [], text
+    ents = [e.text for e in lexicon_nlp("Low birth weight, a breast mass and aspiration pneumonia occurred.").ents]
+    assert ents == ["Low birth weight", "breast mass", "aspiration pneumonia"]

@@ -187,6 +187,17 @@ def test_nlp_trained_ner_model_span_inside_analyte_phrase_is_dropped(lexicon_nlp
     assert [e.text for e in recognizer(lexicon_nlp(text)).ents if e._.source == "model"] == ["normal"]
 
 
+def test_nlp_trained_ner_model_span_listing_analytes_or_cut_inside_a_compound_is_dropped(lexicon_nlp):
+    from pipeline.nlp.analytes import AnalytePhrases
+
+    # corpus/ctgov/NCT00734539 exclusion criteria; corpus/pdfs/Opoku2018 results
+    text = "Liver failure (AST and ALT > 250 U/L). The spread of post-treatment SmfD was greater with quibbleosis."
+    ents = merged(lexicon_nlp, text, [("AST and ALT", "DISEASE"), ("spread of post -", "DISEASE"), ("quibbleosis", "DISEASE")],
+                  analytes=AnalytePhrases.load())
+    model_spans = [text for text, e in ents.items() if e._.source == "model"]
+    assert model_spans == ["quibbleosis"]
+
+
 def test_nlp_trained_ner_short_form_of_a_model_span_is_the_same_mention(tmp_path):
     from pipeline.nlp.language import build_nlp
 

@@ -65,6 +65,7 @@ _COMPATIBLE = {"DRUG": ("DRUG", "DRUG_CLASS"), "DISEASE": ("DISEASE",)}
 GENE_SYMBOL = re.compile(r"[A-Za-z][A-Z]*\d+[A-Z0-9]*")
 _OPENING_BRACKETS = frozenset("([{")
 _CLOSING_BRACKETS = frozenset(")]}")
+_ANALYTE_LIST_JOINS = frozenset({"and", "or", ",", "/", "and/or"})
 COMPARISON = re.compile(r"[<>=≤≥]")  # a threshold ("CD4%<20"), never part of a drug's or disease's name
 
 
@@ -259,7 +260,8 @@ class TrainedRecognizer(DataFilesComponent):
         for found, _ in spans:
             text = found.text
             if (text in self.stop_terms or text in foreign or COMPARISON.search(text)
-                    or self.analytes.around(doc, found.start, found.end)
+                    or self.analytes.around(doc, found.start, found.end) or self._lists_analytes(found)
+                    or text.endswith("-")  # cut inside a compound: "spread of post-" (post-treatment)
                     or names_a_protein(doc, found.end, found.label_, self.protein_heads)
                     or (found.label_ == "DISEASE"
                         and in_organization_name(doc, found.start, found.end, self.organization_heads))):
@@ -286,6 +288,12 @@ class TrainedRecognizer(DataFilesComponent):
                 kept.append(ent)
         doc.ents = sorted(self._with_short_forms(doc, kept), key=lambda s: s.start)
         return doc
+
+    def _lists_analytes(self, span: Span) -> bool:
+        """Whether `span` is a list of analytes and nothing else: "AST and ALT" (of "liver failure (AST and ALT >
+        250 U/L)")."""
+        members = [token.i for token in span if token.lower_ not in _ANALYTE_LIST_JOINS]
+        return len(members) > 1 and all(self.analytes.around(span.doc, i, i + 1) for i in members)
 
     def _without_edge_function_words(self, span: Span) -> Span | None:
         """`span` without the function words at its ends ("acute and", "relapse of the") and without a bracket that

@@ -198,6 +198,25 @@ def test_nlp_trained_ner_model_span_listing_analytes_or_cut_inside_a_compound_is
     assert model_spans == ["quibbleosis"]
 
 
+def test_nlp_trained_ner_model_span_the_words_around_call_something_else_is_dropped(lexicon_nlp):
+    # full-text trial reports (PMC, CC BY): a time span, a co-investigator, a citation, a wound-healing scale
+    text = ("Levels rose within 14–16 h. Analysis is done by Dr. Diane Cullen. Smith et al. saw it, as Sun et al.[5] "
+            "and the review of Cochrane [8] did. Plasma was kept at −80°C. It is registered as NCT01117285. "
+            "Healing was scored on the REEDA scale. Quibblomab was given, and REEDA improved.")
+    spans = [("14–16", "DRUG"), ("Diane Cullen", "DRUG"), ("Smith", "DRUG"), ("al.[5", "DRUG"), ("Cochrane", "DISEASE"),
+             ("−80 ° C", "DRUG"), ("NCT01117285", "DRUG"), ("REEDA", "DRUG"), ("Quibblomab", "DRUG")]
+    recognizer = TrainedRecognizer(stand_in_model(spans), load_lexicon(), person_titles={"dr"},
+                                   instrument_words={"scale"})
+    found = [(e.text, e.start_char) for e in recognizer(lexicon_nlp(text)).ents if e._.source == "model"]
+    assert found == [("Quibblomab", text.index("Quibblomab")), ("REEDA", text.rindex("REEDA"))]
+
+
+def test_nlp_trained_ner_endpoint_in_a_long_form_leaves_its_short_form_foreign(full_nlp):
+    # a full-text trial protocol: the committee's name holds the endpoint "Safety"; DSMC is no drug
+    doc = full_nlp("Safety is monitored by a Data and Safety Monitoring Committee (DSMC). The DSMC will audit it.")
+    assert "DSMC" not in [e.text for e in doc.ents]
+
+
 def test_nlp_trained_ner_short_form_of_a_model_span_is_the_same_mention(tmp_path):
     from pipeline.nlp.language import build_nlp
 

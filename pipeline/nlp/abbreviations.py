@@ -44,9 +44,14 @@ def defined_short_forms(doc: Doc, mentions_by_end: dict[int, Span], *, whole_men
             forms.setdefault(short_text, found)
     return forms
 
+# the mentions whose long form makes a short form a drug or disease; an endpoint's does not ("Data and Safety
+# Monitoring Committee (DSMC)" holds the endpoint "Safety")
+TERM_LABELS = frozenset({"DRUG", "DRUG_CLASS", "DISEASE"})
+
+
 def foreign_short_forms(doc: Doc, terms: Iterable[tuple[int, int]]) -> frozenset[str]:
-    """Texts of the short forms whose long form overlaps none of the `terms` (token ranges of drug or
-    disease mentions found in `doc`)."""
+    """Texts of the short forms whose long form overlaps none of the `terms` (token ranges of mentions found in
+    `doc`: those of `TERM_LABELS` to judge a drug or disease)."""
     covered = {i for start, end in terms for i in range(start, end)}
     foreign: set[str] = set()
     defined: set[str] = set()

@@ -323,12 +323,12 @@ def listed_with_unknown_acronyms(words: Sequence[str] | Doc, start: int, end: in
     which, and at least two, are unknown: no `known` match covers them and clinical-trial prose never defines
     them (`prose_short_forms`, of sources/corpus_short_forms.tsv.gz). Such a list names other things: "ISI Web of
     Science (SCI, SSCI, AHCI)" lists databases, not spinal cord injury; "HIV, HBV or HCV" keeps HIV."""
-    if end != start + 1 or not _is_acronym(str(words[start])):
+    if end != start + 1 or not acronym(str(words[start])):
         return False
     members = [start]
     for step in (-2, 2):
         i = start + step
-        while 0 <= i < len(words) and str(words[i - step // 2]) in _LIST_JOINS and _is_acronym(str(words[i])):
+        while 0 <= i < len(words) and str(words[i - step // 2]) in _LIST_JOINS and acronym(str(words[i])):
             members.append(i)
             i += step
     covered = {i for first, last in known for i in range(first, last)}
@@ -336,7 +336,8 @@ def listed_with_unknown_acronyms(words: Sequence[str] | Doc, start: int, end: in
     return unknown >= 2 and 2 * unknown > len(members)
 
 
-def _is_acronym(word: str) -> bool:
+def acronym(word: str) -> bool:
+    """Whether `word` is written as an acronym: two or more letters and digits, the letters capitals ("DSMC")."""
     return len(word) >= 2 and word.isalnum() and word.isupper()
 
 

@@ -42,21 +42,24 @@ from spacy.vectors import Vectors
 from spacy.vocab import Vocab
 from thinc.api import NumpyOps
 
+from pipeline.document import NCT_ID, REGISTRATION_ID
 from pipeline.errors import ModelMissingError
 from pipeline.lexicons import (GENERIC_EVENT_WORDS, LEXICON_ENTRY, Concept, GenericEventWords, Lexicon, lexicon_files,
                                load_lexicon)
 from pipeline.lexicons.sources import STOP_TERMS, StopTerms
-from pipeline.nlp.abbreviations import defined_short_forms, foreign_short_forms
+from pipeline.nlp.abbreviations import TERM_LABELS, defined_short_forms, foreign_short_forms
 from pipeline.nlp.analytes import ANALYTE_LIST, AnalytePhrases
 from pipeline.nlp.data_files import DataFilesComponent
 from pipeline.nlp.doses import DRUG_QUALIFIER_FILES, RULES_DIR, DrugQualifiers
 from pipeline.nlp.extensions import copy_span
-from pipeline.nlp.lexicon_ner import (ORGANIZATION_HEADS, PROTEIN_HEADS, adjective_before_event_head,
+from pipeline.nlp.lexicon_ner import (ORGANIZATION_HEADS, PROTEIN_HEADS, acronym, adjective_before_event_head,
                                       in_organization_name, names_a_protein, protein_heads)
 from pipeline.resources import model_path, read_word_list
 
 SOURCE = "model"
 DEFAULT_MODEL_DIR = "ner/model"
+PERSON_TITLES = "rules/person_titles.txt"
+INSTRUMENT_WORDS = "rules/instrument_words.txt"
 DEFAULT_VECTORS_DIR = "vectors"  # the table of `trialgraph train vectors` (a spaCy pipeline folder)
 VECTOR_FILES = ("vectors", "key2row", "vectors.cfg")  # a spaCy vocabulary's vectors table, in its vocab/ folder
 # model label -> lexicon labels it may replace or take identifiers from
@@ -148,6 +151,8 @@ class TrainedRecognizer(DataFilesComponent):
         stop_terms: StopTerms | None = None,
         drug_qualifiers: DrugQualifiers | None = None,
         event_heads: Iterable[str] = (),
+        person_titles: Iterable[str] = (),
+        instrument_words: Iterable[str] = (),
         *,
         model_dir: str | Path | None = None,
         lexicon_dir: str | None = None,
@@ -169,6 +174,7 @@ class TrainedRecognizer(DataFilesComponent):
             self.organization_heads: frozenset[str] = frozenset()
             self.drug_qualifiers = drug_qualifiers or DrugQualifiers(frozenset(), 0)
             self.event_heads = frozenset(event_heads)
+            self.person_titles, self.instrument_words = frozenset(person_titles), frozenset(instrument_words)
             self.data_files: dict[str, str] = {}
             self._loaded = True
         else:
@@ -176,6 +182,7 @@ class TrainedRecognizer(DataFilesComponent):
                                "stop_terms.txt": STOP_TERMS, "protein_heads.tsv": PROTEIN_HEADS,
                                "organization_heads.txt": ORGANIZATION_HEADS,
                                "generic_event_words.tsv": GENERIC_EVENT_WORDS,
+                               "person_titles.txt": PERSON_TITLES, "instrument_words.txt": INSTRUMENT_WORDS,
                                **{f"rules/{name}": f"{RULES_DIR}/{name}" for name in DRUG_QUALIFIER_FILES}}
 
     def load_data(self) -> None:
@@ -188,6 +195,8 @@ class TrainedRecognizer(DataFilesComponent):
         self.organization_heads = read_word_list(self.data_path("organization_heads.txt"))
         self.drug_qualifiers = DrugQualifiers.load(self.data_path(f"rules/{DRUG_QUALIFIER_FILES[0]}").parent)
         self.event_heads = GenericEventWords.load(self.data_path("generic_event_words.tsv")).heads
+        self.person_titles = read_word_list(self.data_path("person_titles.txt"))
+        self.instrument_words = read_word_list(self.data_path("instrument_words.txt"))
 
     def _use_model(self, model: Language) -> None:
         self.model = model
@@ -253,7 +262,7 @@ class TrainedRecognizer(DataFilesComponent):
         kept: list[Span] = []
         agreed: set[tuple[int, int]] = set()
         taken: set[int] = set()
-        foreign = foreign_short_forms(doc, [(e.start, e.end) for e in (*existing, *predicted)])
+        foreign = foreign_short_forms(doc, [(e.start, e.end) for e in (*existing, *predicted) if e.label_ in TERM_LABELS])
         trimmed = filter(None, map(self._without_edge_function_words, predicted))
         spans = [self._with_event_head(span) for span in trimmed]
         widened = {(span.start, span.end) for span, with_head in spans if with_head}
@@ -262,6 +271,7 @@ class TrainedRecognizer(DataFilesComponent):
             if (text in self.stop_terms or text in foreign or COMPARISON.search(text)
                     or self.analytes.around(doc, found.start, found.end) or self._lists_analytes(found)
                     or text.endswith("-")  # cut inside a compound: "spread of post-" (post-treatment)
+                    or self._names_something_else(doc, found)
                     or names_a_protein(doc, found.end, found.label_, self.protein_heads)
                     or (found.label_ == "DISEASE"
                         and in_organization_name(doc, found.start, found.end, self.organization_heads))):
@@ -288,6 +298,26 @@ class TrainedRecognizer(DataFilesComponent):
                 kept.append(ent)
         doc.ents = sorted(self._with_short_forms(doc, kept), key=lambda s: s.start)
         return doc
+
+    def _names_something_else(self, doc: Doc, span: Span) -> bool:
+        """Whether a model span, by its characters or the words around it, names no drug or disease: it has no
+        letter ("14–16 h"), a degree sign ("stored at −80°C") or a trial registration number ("NCT01117285"); a
+        person's title is before it ("Dr. Joan Lappe"); it is a cited author (before "et al" or, capitalized
+        mid-sentence, a reference bracket: "the reviews of Li et al. [7] and Cochrane [8]") or part of "et al"
+        itself; or it is one acronym that an instrument word follows ("REEDA scale", "the RM group")."""
+        text = span.text
+        if not any(c.isalpha() for c in text) or "°" in text or REGISTRATION_ID.search(text) or NCT_ID.search(text):
+            return True
+        before = doc[span.start - 1].lower_.rstrip(".") if span.start > 0 else ""
+        if (text[:1].isupper() and before in self.person_titles) or (before == "et" and span[0].lower_.startswith("al")):
+            return True
+        after = [t.text for t in doc[span.end : span.end + 3]]
+        if len(after) >= 2 and after[0].lower() == "et" and after[1].lower().startswith("al"):
+            return True
+        cited = len(after) == 3 and after[0] == "[" and after[1].isdigit() and after[2] == "]"
+        if cited and len(span) == 1 and text.istitle() and not span[0].is_sent_start:
+            return True
+        return len(span) == 1 and acronym(text) and bool(after) and after[0].lower() in self.instrument_words
 
     def _lists_analytes(self, span: Span) -> bool:
         """Whether `span` is a list of analytes and nothing else: "AST and ALT" (of "liver failure (AST and ALT >

@@ -211,6 +211,12 @@ def test_nlp_trained_ner_model_span_the_words_around_call_something_else_is_drop
     assert found == [("Quibblomab", text.index("Quibblomab")), ("REEDA", text.rindex("REEDA"))]
 
 
+def test_nlp_trained_ner_model_span_cut_across_a_bracket_is_dropped(lexicon_nlp):
+    # BC5CDR valid (PMID 18464113): "Hepatitis B virus (HBV" was a drug; the lexicon's "Hepatitis B" is left
+    ents = merged(lexicon_nlp, "Hepatitis B virus (HBV) is common.", [("Hepatitis B virus ( HBV", "DRUG")])
+    assert [(text, e._.source) for text, e in ents.items()] == [("Hepatitis B", "lexicon")]
+
+
 def test_nlp_trained_ner_endpoint_in_a_long_form_leaves_its_short_form_foreign(full_nlp):
     # a full-text trial protocol: the committee's name holds the endpoint "Safety"; DSMC is no drug
     doc = full_nlp("Safety is monitored by a Data and Safety Monitoring Committee (DSMC). The DSMC will audit it.")

@@ -301,13 +301,16 @@ class TrainedRecognizer(DataFilesComponent):
 
     def _names_something_else(self, doc: Doc, span: Span) -> bool:
         """Whether a model span, by its characters or the words around it, names no drug or disease: it has no
-        letter ("14–16 h"), a degree sign ("stored at −80°C") or a trial registration number ("NCT01117285"); a
+        letter ("14–16 h"), a degree sign ("stored at −80°C"), a trial registration number ("NCT01117285") or a
+        bracket without its partner; a
         person's title is before it ("Dr. Joan Lappe"); it is a cited author (before "et al" or, capitalized
         mid-sentence, a reference bracket: "the reviews of Li et al. [7] and Cochrane [8]") or part of "et al"
         itself; or it is one acronym that an instrument word follows ("REEDA scale", "the RM group")."""
         text = span.text
         if not any(c.isalpha() for c in text) or "°" in text or REGISTRATION_ID.search(text) or NCT_ID.search(text):
             return True
+        if any(text.count(opening) != text.count(closing) for opening, closing in ("()", "[]")):
+            return True  # cut across brackets: "dibenz[a,h]anthracene" read from "h]anthracene", "virus (HBV"
         before = doc[span.start - 1].lower_.rstrip(".") if span.start > 0 else ""
         if (text[:1].isupper() and before in self.person_titles) or (before == "et" and span[0].lower_.startswith("al")):
             return True

@@ -53,8 +53,9 @@ def main(argv: list[str] | None = None) -> int:
     for pmcid, text in random.Random(args.seed).sample(read_reports(args.reports), args.n):
         (texts / f"{pmcid}.txt").write_text(text, encoding="utf-8")
     out = args.work / "out"
+    # a report the source left empty fails in the run's report; the batch goes on past it
     subprocess.run([sys.executable, "-m", "pipeline.cli", "run", str(texts), "-o", str(out), "--workers", "2"],
-                   check=True)
+                   check=False)
     names = node_names(out)
     if args.compare:
         before = node_names(args.compare)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Iterable, Sequence
 
 import srsly
 
@@ -72,9 +72,11 @@ class Lexicon:
     def __init__(
         self, concepts: list[list], terms: dict[str, object], prefixes: list[str],
         annotated_names: dict[str, list[list[str]]] | None = None, function_words: frozenset[str] = frozenset(),
-        meddra: dict | None = None,
+        meddra: dict | None = None, prose_short_forms: Iterable[str] = (),
     ) -> None:
         self._raw_concepts = concepts
+        # the short forms clinical-trial prose defines (sources/corpus_short_forms.tsv.gz), whatever they stand for
+        self.prose_short_forms = frozenset(prose_short_forms)
         self._function_words = function_words
         self._terms = terms
         self._prefixes = frozenset(prefixes)
@@ -102,7 +104,8 @@ class Lexicon:
             raise ValueError(f"{path} has format {data.get('version')}, expected {FORMAT_VERSION}: rebuild it")
         function_words = Path(directory) / FUNCTION_WORDS_FILE  # a lexicon built elsewhere may come without it
         return cls(data["concepts"], data["terms"], data["prefixes"], data.get("annotated_names"),
-                   read_word_list(function_words) if function_words.exists() else frozenset(), data.get(MEDDRA_SECTION))
+                   read_word_list(function_words) if function_words.exists() else frozenset(), data.get(MEDDRA_SECTION),
+                   data.get("prose_short_forms", ()))
 
     def __len__(self) -> int:
         return len(self._raw_concepts)

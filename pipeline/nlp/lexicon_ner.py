@@ -24,7 +24,7 @@ from pipeline.errors import RulesError
 from pipeline.lexicons import (GENERIC_EVENT_WORDS, LEXICON_ENTRY, Concept, GenericEventWords, Lexicon, lexicon_files,
                                load_lexicon)
 from pipeline.lexicons.normalize import DISEASE_ADJECTIVE
-from pipeline.lexicons.sources import CORPUS_SHORT_FORMS, STOP_TERMS, StopTerms, read_tsv
+from pipeline.lexicons.sources import STOP_TERMS, StopTerms
 from pipeline.nlp.abbreviations import definitions, foreign_short_forms, parenthesized_short_form, spells_start
 from pipeline.nlp.analytes import ANALYTE_LIST, AnalytePhrases
 from pipeline.nlp.data_files import DataFilesComponent
@@ -59,8 +59,7 @@ class LexiconRecognizer(DataFilesComponent):
                            "salt_cations.txt": SALT_CATIONS, "salt_words.txt": SALT_WORDS,
                            "context_chemicals.tsv": CONTEXT_CHEMICALS,
                            "adverse_event_patterns.json": EVENT_PATTERNS,
-                           "generic_event_words.tsv": GENERIC_EVENT_WORDS,
-                           "corpus_short_forms.tsv.gz": CORPUS_SHORT_FORMS}
+                           "generic_event_words.tsv": GENERIC_EVENT_WORDS}
 
     def load_data(self) -> None:
         self.lexicon = load_lexicon(self.data_path(LEXICON_ENTRY).parent)
@@ -75,7 +74,6 @@ class LexiconRecognizer(DataFilesComponent):
         self.salt_words = read_word_list(self.data_path("salt_words.txt"))
         self.context_chemicals = context_chemicals(self.data_path("context_chemicals.tsv"))
         self.event_heads = GenericEventWords.load(self.data_path("generic_event_words.tsv")).heads
-        self.prose_short_forms = frozenset(row["short_form"] for row in read_tsv(self.data_path("corpus_short_forms.tsv.gz")))
         self.patterns: EventPatterns | None = None  # built on the first Doc, when the vocab is known
 
     def _event_patterns(self, doc: Doc) -> EventPatterns:
@@ -102,9 +100,9 @@ class LexiconRecognizer(DataFilesComponent):
         found, widened = self._with_event_heads(words, found)
         short_forms, other_things = self._abbreviations(doc, words, found)
         found.update(short_forms)
+        defined = self.lexicon.prose_short_forms
         found = {span: c for span, c in found.items()
-                 if not (c.label == "DISEASE"
-                         and listed_with_unknown_acronyms(words, span[0], span[1], found, self.prose_short_forms))}
+                 if not (c.label == "DISEASE" and listed_with_unknown_acronyms(words, *span, found, defined))}
         found = self._without_compound_modifiers(doc, found)
         foreign = foreign_short_forms(doc, found)
         not_diseases = foreign | other_things
@@ -321,7 +319,7 @@ def listed_with_unknown_acronyms(words: Sequence[str] | Doc, start: int, end: in
                                  known: Collection[tuple[int, int]], prose_short_forms: frozenset[str]) -> bool:
     """Whether the words `start`..`end` (token texts, or a Doc) are one acronym in a list of acronyms most of
     which, and at least two, are unknown: no `known` match covers them and clinical-trial prose never defines
-    them (`prose_short_forms`, of sources/corpus_short_forms.tsv.gz). Such a list names other things: "ISI Web of
+    them (`prose_short_forms`: `Lexicon.prose_short_forms`). Such a list names other things: "ISI Web of
     Science (SCI, SSCI, AHCI)" lists databases, not spinal cord injury; "HIV, HBV or HCV" keeps HIV."""
     if end != start + 1 or not acronym(str(words[start])):
         return False

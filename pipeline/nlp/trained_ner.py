@@ -72,6 +72,22 @@ _ANALYTE_LIST_JOINS = frozenset({"and", "or", ",", "/", "and/or"})
 COMPARISON = re.compile(r"[<>=≤≥]")  # a threshold ("CD4%<20"), never part of a drug's or disease's name
 
 
+_AUTHOR_YEAR = re.compile(r"(?:19|20)\d\d[a-z]?")
+
+
+def _cited_author(doc: Doc, end: int) -> bool:
+    """Whether the words from `end` on make the capitalized word before them an author cited: "et al" after it,
+    across the rest of a hyphenated or two-word surname ("Garcia-Alonso et al."), or ", 2017)" of an
+    author-year citation ("(Zhang, 2017)")."""
+    words = [t.text for t in doc[end : end + 4]]
+    if words[:1] == [","] and len(words) > 2 and _AUTHOR_YEAR.fullmatch(words[1]) and words[2] in (")", ";"):
+        return True
+    i = 0
+    while i < len(words) and i < 2 and (words[i] == "-" or words[i].istitle()):
+        i += 1
+    return words[i : i + 1] == ["et"] and i + 1 < len(words) and words[i + 1].lower().startswith("al")
+
+
 def lexicon_tags(doc: Doc) -> list[str]:
     """Each token's place in the entities of `doc` ("B-DRUG", "I-DISEASE", "O"): the lexicon feature of the
     NER model, computed the same way on training texts (pipeline/train/docbins.py) and here."""
@@ -302,10 +318,10 @@ class TrainedRecognizer(DataFilesComponent):
     def _names_something_else(self, doc: Doc, span: Span) -> bool:
         """Whether a model span, by its characters or the words around it, names no drug or disease: it has no
         letter ("14–16 h"), a degree sign ("stored at −80°C"), a trial registration number ("NCT01117285") or a
-        bracket without its partner; a
-        person's title is before it ("Dr. Joan Lappe"); it is a cited author (before "et al" or, capitalized
-        mid-sentence, a reference bracket: "the reviews of Li et al. [7] and Cochrane [8]") or part of "et al"
-        itself; or it is one acronym that an instrument word follows ("REEDA scale", "the RM group")."""
+        bracket without its partner; a person's title is before it ("Dr. Joan Lappe"); it is a cited author
+        ("Garcia-Alonso et al.", "(Zhang, 2017)", "the reviews of Li et al. [7] and Cochrane [8]") or part of
+        "et al" itself; "standard" follows it ("the gold standard"); or it is one acronym that an instrument word
+        follows ("REEDA scale", "the RM group") or a country does, as a state's code does ("Billerica, MA, USA")."""
         text = span.text
         if not any(c.isalpha() for c in text) or "°" in text or REGISTRATION_ID.search(text) or NCT_ID.search(text):
             return True
@@ -314,13 +330,17 @@ class TrainedRecognizer(DataFilesComponent):
         before = doc[span.start - 1].lower_.rstrip(".") if span.start > 0 else ""
         if (text[:1].isupper() and before in self.person_titles) or (before == "et" and span[0].lower_.startswith("al")):
             return True
+        if text[:1].isupper() and _cited_author(doc, span.end):
+            return True
         after = [t.text for t in doc[span.end : span.end + 3]]
-        if len(after) >= 2 and after[0].lower() == "et" and after[1].lower().startswith("al"):
+        if after[:1] == ["standard"]:
             return True
         cited = len(after) == 3 and after[0] == "[" and after[1].isdigit() and after[2] == "]"
         if cited and len(span) == 1 and text.istitle() and not span[0].is_sent_start:
             return True
-        return len(span) == 1 and acronym(text) and bool(after) and after[0].lower() in self.instrument_words
+        if len(span) != 1 or not acronym(text) or not after:
+            return False
+        return after[0].lower() in self.instrument_words or (after[0] == "," and after[1:2] == ["USA"])
 
     def _lists_analytes(self, span: Span) -> bool:
         """Whether `span` is a list of analytes and nothing else: "AST and ALT" (of "liver failure (AST and ALT >

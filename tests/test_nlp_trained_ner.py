@@ -219,6 +219,18 @@ def test_nlp_trained_ner_model_span_cut_across_a_bracket_is_dropped(lexicon_nlp)
     assert [(text, e._.source) for text, e in ents.items()] == [("Hepatitis B", "lexicon")]
 
 
+def test_nlp_trained_ner_short_form_of_an_instrument_is_no_model_mention():
+    from pipeline.nlp.language import build_nlp
+
+    # full-text trial report (PMC, CC BY): the index is a measure, the model read its short form as an event
+    text = "The mean apnea-hypopnea index (AHI) was 29.4. After surgery AHI fell, and quibbleosis was rare."
+    tagging = build_nlp(components=("trialgraph_sentences", "abbreviation_detector", "trialgraph_lexicon"))
+    spans = [("AHI", "DISEASE"), ("quibbleosis", "DISEASE")]
+    for words, kept in (({"index"}, ["quibbleosis"]), (set(), ["AHI", "AHI", "quibbleosis"])):
+        recognizer = TrainedRecognizer(stand_in_model(spans), load_lexicon(), instrument_words=words)
+        assert [e.text for e in recognizer(tagging(text)).ents if e._.source == "model"] == kept
+
+
 def test_nlp_trained_ner_endpoint_in_a_long_form_leaves_its_short_form_foreign(full_nlp):
     # a full-text trial protocol: the committee's name holds the endpoint "Safety"; DSMC is no drug
     doc = full_nlp("Safety is monitored by a Data and Safety Monitoring Committee (DSMC). The DSMC will audit it.")

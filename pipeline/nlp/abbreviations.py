@@ -44,6 +44,12 @@ def defined_short_forms(doc: Doc, mentions_by_end: dict[int, Span], *, whole_men
             forms.setdefault(short_text, found)
     return forms
 
+def instrument_short_forms(doc: Doc, instrument_words: Container[str]) -> frozenset[str]:
+    """Texts of the short forms whose long form ends with an instrument word: "apnea-hypopnea index (AHI)",
+    "Hamilton Depression Rating Scale (HDRS)" name a measure, not the disease inside them."""
+    return frozenset(short.text for short, long_form in definitions(doc) if long_form[-1].lower_ in instrument_words)
+
+
 # the mentions whose long form makes a short form a drug or disease; an endpoint's does not ("Data and Safety
 # Monitoring Committee (DSMC)" holds the endpoint "Safety")
 TERM_LABELS = frozenset({"DRUG", "DRUG_CLASS", "DISEASE"})

@@ -47,7 +47,7 @@ from pipeline.errors import ModelMissingError
 from pipeline.lexicons import (GENERIC_EVENT_WORDS, LEXICON_ENTRY, Concept, GenericEventWords, Lexicon, lexicon_files,
                                load_lexicon)
 from pipeline.lexicons.sources import STOP_TERMS, StopTerms
-from pipeline.nlp.abbreviations import TERM_LABELS, defined_short_forms, foreign_short_forms
+from pipeline.nlp.abbreviations import TERM_LABELS, defined_short_forms, foreign_short_forms, instrument_short_forms
 from pipeline.nlp.analytes import ANALYTE_LIST, AnalytePhrases
 from pipeline.nlp.data_files import DataFilesComponent
 from pipeline.nlp.doses import DRUG_QUALIFIER_FILES, RULES_DIR, DrugQualifiers
@@ -279,6 +279,7 @@ class TrainedRecognizer(DataFilesComponent):
         agreed: set[tuple[int, int]] = set()
         taken: set[int] = set()
         foreign = foreign_short_forms(doc, [(e.start, e.end) for e in (*existing, *predicted) if e.label_ in TERM_LABELS])
+        foreign |= instrument_short_forms(doc, self.instrument_words)
         trimmed = filter(None, map(self._without_edge_function_words, predicted))
         spans = [self._with_event_head(span) for span in trimmed]
         widened = {(span.start, span.end) for span, with_head in spans if with_head}

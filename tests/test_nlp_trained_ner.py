@@ -219,6 +219,15 @@ def test_nlp_trained_ner_model_span_cut_across_a_bracket_is_dropped(lexicon_nlp)
     assert [(text, e._.source) for text, e in ents.items()] == [("Hepatitis B", "lexicon")]
 
 
+def test_nlp_trained_ner_initials_opening_a_contributions_sentence_are_no_mention(lexicon_nlp):
+    # full-text trial reports (PMC, CC BY) whose contributions statement has no heading of its own
+    text = "GR, KB, TL and SF conducted the analyses. AW and SY are employed by GSK. QBX developed after dosing."
+    spans = [("GR", "DRUG"), ("SF", "DRUG"), ("SY", "DISEASE"), ("QBX", "DISEASE")]
+    recognizer = TrainedRecognizer(stand_in_model(spans), load_lexicon(),
+                                   contribution_verbs={"conducted", "are", "wrote"})
+    assert [e.text for e in recognizer(lexicon_nlp(text)).ents if e._.source == "model"] == ["QBX"]
+
+
 def test_nlp_trained_ner_short_form_of_an_instrument_is_no_model_mention():
     from pipeline.nlp.language import build_nlp
 

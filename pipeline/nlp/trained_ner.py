@@ -60,6 +60,7 @@ SOURCE = "model"
 DEFAULT_MODEL_DIR = "ner/model"
 PERSON_TITLES = "rules/person_titles.txt"
 INSTRUMENT_WORDS = "rules/instrument_words.txt"
+CONTRIBUTION_VERBS = "rules/contribution_verbs.txt"
 DEFAULT_VECTORS_DIR = "vectors"  # the table of `trialgraph train vectors` (a spaCy pipeline folder)
 VECTOR_FILES = ("vectors", "key2row", "vectors.cfg")  # a spaCy vocabulary's vectors table, in its vocab/ folder
 # model label -> lexicon labels it may replace or take identifiers from
@@ -69,6 +70,7 @@ GENE_SYMBOL = re.compile(r"[A-Za-z][A-Z]*\d+[A-Z0-9]*")
 _OPENING_BRACKETS = frozenset("([{")
 _CLOSING_BRACKETS = frozenset(")]}")
 _ANALYTE_LIST_JOINS = frozenset({"and", "or", ",", "/", "and/or"})
+_NAME_LIST_JOINS = frozenset({",", "and", "&"})
 COMPARISON = re.compile(r"[<>=≤≥]")  # a threshold ("CD4%<20"), never part of a drug's or disease's name
 
 
@@ -169,6 +171,7 @@ class TrainedRecognizer(DataFilesComponent):
         event_heads: Iterable[str] = (),
         person_titles: Iterable[str] = (),
         instrument_words: Iterable[str] = (),
+        contribution_verbs: Iterable[str] = (),
         *,
         model_dir: str | Path | None = None,
         lexicon_dir: str | None = None,
@@ -191,6 +194,7 @@ class TrainedRecognizer(DataFilesComponent):
             self.drug_qualifiers = drug_qualifiers or DrugQualifiers(frozenset(), 0)
             self.event_heads = frozenset(event_heads)
             self.person_titles, self.instrument_words = frozenset(person_titles), frozenset(instrument_words)
+            self.contribution_verbs = frozenset(contribution_verbs)
             self.data_files: dict[str, str] = {}
             self._loaded = True
         else:
@@ -199,6 +203,7 @@ class TrainedRecognizer(DataFilesComponent):
                                "organization_heads.txt": ORGANIZATION_HEADS,
                                "generic_event_words.tsv": GENERIC_EVENT_WORDS,
                                "person_titles.txt": PERSON_TITLES, "instrument_words.txt": INSTRUMENT_WORDS,
+                               "contribution_verbs.txt": CONTRIBUTION_VERBS,
                                **{f"rules/{name}": f"{RULES_DIR}/{name}" for name in DRUG_QUALIFIER_FILES}}
 
     def load_data(self) -> None:
@@ -213,6 +218,7 @@ class TrainedRecognizer(DataFilesComponent):
         self.event_heads = GenericEventWords.load(self.data_path("generic_event_words.tsv")).heads
         self.person_titles = read_word_list(self.data_path("person_titles.txt"))
         self.instrument_words = read_word_list(self.data_path("instrument_words.txt"))
+        self.contribution_verbs = read_word_list(self.data_path("contribution_verbs.txt"))
 
     def _use_model(self, model: Language) -> None:
         self.model = model
@@ -322,7 +328,8 @@ class TrainedRecognizer(DataFilesComponent):
         bracket without its partner; a person's title is before it ("Dr. Joan Lappe"); it is a cited author
         ("Garcia-Alonso et al.", "(Zhang, 2017)", "the reviews of Li et al. [7] and Cochrane [8]") or part of
         "et al" itself; "standard" follows it ("the gold standard"); or it is one acronym that an instrument word
-        follows ("REEDA scale", "the RM group") or a country does, as a state's code does ("Billerica, MA, USA")."""
+        follows ("REEDA scale", "the RM group"), a country follows, as a state's code ("Billerica, MA, USA"), or
+        that is a person's initials (`_initials_of_authors`)."""
         text = span.text
         if not any(c.isalpha() for c in text) or "°" in text or REGISTRATION_ID.search(text) or NCT_ID.search(text):
             return True
@@ -341,7 +348,17 @@ class TrainedRecognizer(DataFilesComponent):
             return True
         if len(span) != 1 or not acronym(text) or not after:
             return False
-        return after[0].lower() in self.instrument_words or (after[0] == "," and after[1:2] == ["USA"])
+        return (after[0].lower() in self.instrument_words or (after[0] == "," and after[1:2] == ["USA"])
+                or self._initials_of_authors(doc, span.start))
+
+    def _initials_of_authors(self, doc: Doc, index: int) -> bool:
+        """Whether the acronym at `index` is in the run of acronyms ("GR, KB, TL and SF") that opens its sentence
+        and a contribution verb follows ("conducted"): an authors' contributions statement."""
+        sentence = doc[index].sent
+        i = sentence.start
+        while i < sentence.end and (acronym(doc[i].text) or (i > sentence.start and doc[i].lower_ in _NAME_LIST_JOINS)):
+            i += 1
+        return index < i < sentence.end and doc[i].lower_ in self.contribution_verbs
 
     def _lists_analytes(self, span: Span) -> bool:
         """Whether `span` is a list of analytes and nothing else: "AST and ALT" (of "liver failure (AST and ALT >

@@ -226,6 +226,10 @@ def test_nlp_trained_ner_initials_opening_a_contributions_sentence_are_no_mentio
     recognizer = TrainedRecognizer(stand_in_model(spans), load_lexicon(),
                                    contribution_verbs={"conducted", "are", "wrote"})
     assert [e.text for e in recognizer(lexicon_nlp(text)).ents if e._.source == "model"] == ["QBX"]
+    # a pipeline without sentence boundaries reads the whole text as one sentence
+    unsplit = spacy.blank("en")
+    unsplit.add_pipe("trialgraph_lexicon")
+    assert [e.text for e in recognizer(unsplit("GR and SF conducted it with QBX.")).ents] == ["QBX"]
 
 
 def test_nlp_trained_ner_short_form_of_an_instrument_is_no_model_mention():

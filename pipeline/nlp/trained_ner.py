@@ -354,7 +354,7 @@ class TrainedRecognizer(DataFilesComponent):
     def _initials_of_authors(self, doc: Doc, index: int) -> bool:
         """Whether the acronym at `index` is in the run of acronyms ("GR, KB, TL and SF") that opens its sentence
         and a contribution verb follows ("conducted"): an authors' contributions statement."""
-        sentence = doc[index].sent
+        sentence = doc[index].sent if doc.has_annotation("SENT_START") else doc[:]  # a pipeline without sentences
         i = sentence.start
         while i < sentence.end and (acronym(doc[i].text) or (i > sentence.start and doc[i].lower_ in _NAME_LIST_JOINS)):
             i += 1

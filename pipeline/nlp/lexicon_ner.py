@@ -329,6 +329,8 @@ def listed_with_unknown_acronyms(words: Sequence[str] | Doc, start: int, end: in
         while 0 <= i < len(words) and str(words[i - step // 2]) in _LIST_JOINS and acronym(str(words[i])):
             members.append(i)
             i += step
+    if len(members) < 2:
+        return False  # no list: the matches are not walked for each lone acronym
     covered = {i for first, last in known for i in range(first, last)}
     unknown = sum(i not in covered and str(words[i]) not in prose_short_forms for i in members)
     return unknown >= 2 and 2 * unknown > len(members)

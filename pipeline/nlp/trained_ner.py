@@ -77,12 +77,17 @@ COMPARISON = re.compile(r"[<>=≤≥]")  # a threshold ("CD4%<20"), never part o
 _AUTHOR_YEAR = re.compile(r"(?:19|20)\d\d[a-z]?")
 
 
-def _cited_author(doc: Doc, end: int) -> bool:
-    """Whether the words from `end` on make the capitalized word before them an author cited: "et al" after it,
-    across the rest of a hyphenated or two-word surname ("Garcia-Alonso et al."), or ", 2017)" of an
-    author-year citation ("(Zhang, 2017)")."""
-    words = [t.text for t in doc[end : end + 4]]
+def _cited_author(span: Span) -> bool:
+    """Whether a capitalized span is an author cited: "et al" after it, across the rest of a hyphenated or
+    two-word surname ("Garcia-Alonso et al."), ", 2017)" of an author-year citation ("(Zhang, 2017)"), or, one
+    word in Title Case inside a sentence, a reference bracket ("the reviews of Li et al. [7] and Cochrane [8]")."""
+    if not span.text[:1].isupper():
+        return False
+    words = [t.text for t in span.doc[span.end : span.end + 4]]
     if words[:1] == [","] and len(words) > 2 and _AUTHOR_YEAR.fullmatch(words[1]) and words[2] in (")", ";"):
+        return True
+    if (len(span) == 1 and span.text.istitle() and not span[0].is_sent_start
+            and len(words) >= 3 and words[0] == "[" and words[1].isdigit() and words[2] == "]"):
         return True
     i = 0
     while i < len(words) and i < 2 and (words[i] == "-" or words[i].istitle()):
@@ -293,7 +298,6 @@ class TrainedRecognizer(DataFilesComponent):
             text = found.text
             if (text in self.stop_terms or text in foreign or COMPARISON.search(text)
                     or self.analytes.around(doc, found.start, found.end) or self._lists_analytes(found)
-                    or text.endswith("-")  # cut inside a compound: "spread of post-" (post-treatment)
                     or self._names_something_else(doc, found)
                     or names_a_protein(doc, found.end, found.label_, self.protein_heads)
                     or (found.label_ == "DISEASE"
@@ -325,7 +329,7 @@ class TrainedRecognizer(DataFilesComponent):
     def _names_something_else(self, doc: Doc, span: Span) -> bool:
         """Whether a model span, by its characters or the words around it, names no drug or disease: it has no
         letter ("14–16 h"), a degree sign ("stored at −80°C"), a trial registration number ("NCT01117285") or a
-        bracket without its partner; a person's title is before it ("Dr. Joan Lappe"); it is a cited author
+        bracket without its partner, or it ends inside a hyphenated word ("spread of post-"); a person's title is before it ("Dr. Joan Lappe"); it is a cited author
         ("Garcia-Alonso et al.", "(Zhang, 2017)", "the reviews of Li et al. [7] and Cochrane [8]") or part of
         "et al" itself; "standard" follows it ("the gold standard"); or it is one acronym that an instrument word
         follows ("REEDA scale", "the RM group"), a country follows, as a state's code ("Billerica, MA, USA"), or
@@ -333,18 +337,17 @@ class TrainedRecognizer(DataFilesComponent):
         text = span.text
         if not any(c.isalpha() for c in text) or "°" in text or REGISTRATION_ID.search(text) or NCT_ID.search(text):
             return True
+        if text.endswith("-"):
+            return True  # cut inside a compound: "spread of post-" (post-treatment)
         if any(text.count(opening) != text.count(closing) for opening, closing in ("()", "[]")):
             return True  # cut across brackets: "dibenz[a,h]anthracene" read from "h]anthracene", "virus (HBV"
         before = doc[span.start - 1].lower_.rstrip(".") if span.start > 0 else ""
         if (text[:1].isupper() and before in self.person_titles) or (before == "et" and span[0].lower_.startswith("al")):
             return True
-        if text[:1].isupper() and _cited_author(doc, span.end):
+        if _cited_author(span):
             return True
-        after = [t.text for t in doc[span.end : span.end + 3]]
+        after = [t.text for t in doc[span.end : span.end + 2]]
         if after[:1] == ["standard"]:
-            return True
-        cited = len(after) == 3 and after[0] == "[" and after[1].isdigit() and after[2] == "]"
-        if cited and len(span) == 1 and text.istitle() and not span[0].is_sent_start:
             return True
         if len(span) != 1 or not acronym(text) or not after:
             return False

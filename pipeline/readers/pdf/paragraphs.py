@@ -278,8 +278,9 @@ def assemble(
 
 
 def _unheaded_reference_list(texts: list[str]) -> int | None:
-    """The index of the paragraph that opens a reference list printed without a heading (BMJ): the last run of
-    paragraphs where `_REFERENCE_RUN` numbered entries ("1 Kallen K. The impact ...") come close together."""
+    """The index of the paragraph that opens a reference list printed without a heading (BMJ): the first of
+    `_REFERENCE_RUN` numbered entries ("1 Kallen K. The impact ...") that come within `3 * _REFERENCE_RUN`
+    paragraphs of each other, None if no such run."""
     entries = [i for i, text in enumerate(texts) if _REFERENCE_ENTRY.match(text)]
     for position in range(len(entries) - _REFERENCE_RUN + 1):
         run = entries[position : position + _REFERENCE_RUN]

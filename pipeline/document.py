@@ -64,14 +64,16 @@ class HeadingRule:
 ARTICLE_HEADINGS: tuple[HeadingRule, ...] = tuple(HeadingRule(re.compile(pattern, re.I), kind, place) for pattern, kind, place in (
     (r"abstract|summary", "abstract", "part"),
     (r"background|introduction|background and aims?", "background", "part"),
-    (r"(?:materials?|patients|subjects) and methods|methods?|methodology|study design and methods", "methods", "part"),
+    (r"(?:materials?|patients|subjects) and methods|methods?|methodology|study design and methods|methods?/design",
+     "methods", "part"),
     (r"results?|findings", "results", "part"),
     (r"discussion|results and discussion|comment", "discussion", "part"),
     (r"conclusions?|interpretation|conclusions and implications", "conclusions", "part"),
     (r"references|bibliography|literature cited", "references", "part"),
-    (r"keywords|abbreviations|acknowledge?ments?|funding|role of the funding source|competing interests?"
-     r"|conflicts? of interests?|declarations?|declaration of interests?|disclosures?|contributors"
-     r"|authors?['’]? contributions?|author details|additional files?|supplementary (?:material|information)"
+    (r"keywords|abbreviations|acknowledge?ments?|funding|role of the funding source|competing interests?(?: statement)?"
+     r"|conflicts? of interests?(?: statement)?|declarations?|declaration of interests?|disclosures?|contributors"
+     r"|authors?['’]? contributions?|author details|additional files?|(?:supplementary|supporting) (?:material|information)"
+     r"|pre-publication history"
      r"|data availability|data sharing.*|ethic(?:s|al).*|consent.*|copyright|trial registration|transparency.*",
      "metadata", "back"),
     (r"adverse events|safety|safety and tolerability|adverse effects", "adverse_events", "inside"),

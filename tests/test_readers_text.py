@@ -230,3 +230,53 @@ def test_readers_text_and_pdf_share_one_heading_taxonomy():
         assert text_heading_kind(heading) == kind == pdf_heading_kind(heading), heading
     # a heading inside a part is the PDF reader's to place; the text reader narrows Results by its own cue
     assert pdf_heading_kind("Safety") == "adverse_events" and text_heading_kind("Safety") is None
+
+
+def test_text_evidence_inference_section_paths_become_headings() -> None:
+    raw = (
+        "TITLE:\nLornoxicam in severe sepsis\n\n"
+        "ABSTRACT.OBJECTIVE:\nTo test lornoxicam.\n\n"
+        "ABSTRACT.RESULTS:\nNo differences.\n\n"
+        "BODY.1. INTRODUCTION:\nSepsis is common.\n\n"
+        "BODY.METHODS.STATISTICAL ANALYSIS:\nANOVA was used.\n\n"
+        "BODY.RESULTS:\nAll completed.\n\n"
+        "BODY.RESULTS.SIDE EFFECTS:\nRash occurred in two patients.\n\n"
+        "BODY.AUTHORS' CONTRIBUTIONS:\nKA wrote the paper.\n\n"
+        "BODY.PRE-PUBLICATION HISTORY:\nThe history is online.\n"
+    ).encode()
+    doc = text.read(raw, "ei.txt")
+    assert doc.title == "Lornoxicam in severe sepsis"
+    kinds = {section.name: section.kind for section in doc.sections}
+    assert kinds["OBJECTIVE"] == "abstract"  # under the "Abstract" heading the reader adds
+    assert kinds["1. INTRODUCTION"] == "background"
+    assert kinds["STATISTICAL ANALYSIS"] == "methods"
+    assert kinds["SIDE EFFECTS"] == "adverse_events"
+    assert kinds["AUTHORS' CONTRIBUTIONS"] == kinds["PRE-PUBLICATION HISTORY"] == "metadata"
+    assert "BODY." not in doc.text and "TITLE:" not in doc.text
+
+
+def test_text_title_on_the_line_of_its_label() -> None:
+    raw = b"TITLE: Purified anthocyanin supplementation\n\nABSTRACT.METHODS:\nWe gave it.\n\nBODY.RESULTS:\nIt worked.\n"
+    assert text.read(raw, "ei.txt").title == "Purified anthocyanin supplementation"
+
+
+def test_text_one_dotted_label_is_no_section_path() -> None:
+    raw = b"Notes on dosing\n\nBODY.WEIGHT: 70 kg was the mean.\n\nABSTRACT.X:\nkept as written.\n"
+    assert "ABSTRACT.X:" in text.read(raw, "notes.txt").text
+
+
+def test_text_section_paths_name_each_heading_once() -> None:
+    unfolded = text.unfold_section_paths("BODY.RESULTS:\nA.\nBODY.RESULTS.SAFETY:\nB.\nBODY.RESULTS.DOSES:\nC.\n")
+    assert [line for line in unfolded.split("\n") if line and not line.endswith(".")] == ["RESULTS", "SAFETY", "DOSES"]
+
+
+def test_text_back_matter_nested_in_a_section_path_closes_only_itself() -> None:
+    raw = (
+        "TITLE:\nRisedronate and exercise for bone loss\n\n"
+        "BODY.BACKGROUND:\nBone loss is common.\n\n"
+        "BODY.METHODS/DESIGN.ETHICS APPROVAL:\nThe board approved it.\n\n"
+        "BODY.METHODS/DESIGN.INTERVENTION:\nWomen took risedronate 35 mg weekly.\n"
+    ).encode()
+    doc = text.read(raw, "ei.txt")
+    assert doc.section_at(doc.text.index("The board")).kind == "metadata"
+    assert doc.section_at(doc.text.index("risedronate")).kind == "methods"

@@ -104,6 +104,11 @@ _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+)")
 _DOI_LABELLED = re.compile(r"(?:\bdoi\s*:?\s*|https?://(?:dx\.)?doi\.org/)(10\.\d{4,9}/[^\s\"<>]+)", re.I)
 _PMID = re.compile(r"\bPMID\s*:?\s*(\d{4,9})\b")
 _PMCID = re.compile(r"\b(PMC\d{5,9})\b")
+# The Evidence Inference corpus's layout of a PMC article: "TITLE:" over the title, then one line per section
+# naming its path, "ABSTRACT.RESULTS:", "BODY.METHODS.STATISTICAL ANALYSIS:", "BODY.1. INTRODUCTION:".
+_TITLE_LABEL = re.compile(r"^TITLE:\s*")
+_SECTION_PATH = re.compile(r"^(ABSTRACT|BODY)\.(\S.*?):\s*$")
+_PATH_STEP = re.compile(r"\.(?=[A-Za-z])")  # "METHODS.STUDY DESIGN" is two steps, "1. INTRODUCTION" one
 
 
 def heading_kind(heading: str) -> str | None:
@@ -236,6 +241,41 @@ def _split_at_known_headings(blocks: list[list[str]]) -> list[list[str]]:
         if current:
             split.append(current)
     return split
+
+
+def unfold_section_paths(text: str) -> str:
+    """Text in the Evidence Inference layout ("ABSTRACT.METHODS:", "BODY.RESULTS.SAFETY:" lines) rewritten with
+    plain heading lines set off by blank lines: an "Abstract" heading before the abstract's sections, then each
+    step of a path that the path before did not name ("Results", then "Safety"; the corpus often gives a
+    nested path without its parent's line), and no "TITLE:" label. A nested step that is itself an article
+    part or back matter ("BODY.METHODS.ETHICS APPROVAL") closes its parent, so the next path names the parent
+    again. Other text is returned as is."""
+    lines = text.split("\n")
+    if sum(1 for line in lines if _SECTION_PATH.match(line)) < 2:
+        return text
+    unfolded: list[str] = []
+    previous: list[str] = []  # the last path, its part ("BODY") first
+    abstract_opened = False
+    for line in lines:
+        path = _SECTION_PATH.match(line)
+        if path is None:
+            title = _TITLE_LABEL.match(line)
+            if title is None:
+                unfolded.append(line)
+            elif line[title.end() :]:
+                unfolded.append(line[title.end() :])  # "TITLE: ..." with the title on its line
+            continue
+        if path.group(1) == "ABSTRACT" and not abstract_opened:
+            unfolded += ["", "Abstract", ""]
+            abstract_opened = True
+        steps = [path.group(1), *(step.strip() for step in _PATH_STEP.split(path.group(2)))]
+        shared = 1
+        while shared < min(len(steps) - 1, len(previous)) and steps[: shared + 1] == previous[: shared + 1]:
+            shared += 1
+        for step in steps[shared:]:
+            unfolded += ["", step, ""]
+        previous = [] if len(steps) > 2 and heading_kind(steps[-1]) else steps
+    return "\n".join(unfolded)
 
 
 def _publication_ids(doc_text: str, sections: list[Section]) -> dict[str, str]:
@@ -411,7 +451,7 @@ def _build_plain(blocks: list[list[str]], fallback_title: str) -> tuple[str, Tex
 def read(raw: bytes, path: str) -> Document:
     """Read plain or article text into a `Document` with sections, tables and identifiers."""
     decoded = decode_text(raw, path)
-    blocks = _split_at_known_headings(split_blocks(decoded))
+    blocks = _split_at_known_headings(split_blocks(unfold_section_paths(decoded)))
     parser = _ArticleParser(blocks)
     parser.parse()
     if parser.headings:

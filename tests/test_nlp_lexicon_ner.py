@@ -297,17 +297,17 @@ def test_lexicon_ner_disease_in_an_organization_name_is_no_mention(lexicon_nlp):
 
 
 def test_lexicon_ner_organization_name_needs_title_case_and_a_capitalized_head():
-    from pipeline.nlp.lexicon_ner import in_organization_name
+    from pipeline.nlp.lexicon_ner import in_proper_name
 
     heads = frozenset({"foundation", "department"})
-    assert in_organization_name("the Department of Infectious Diseases".split(), 3, 5, heads)
-    assert not in_organization_name("the department of infectious diseases".split(), 3, 5, heads)
-    assert not in_organization_name("Hepatitis occurred ; Department".split(), 0, 1, heads)
-    assert in_organization_name("Lupus Foundation".split(), 0, 1, heads)
+    assert in_proper_name("the Department of Infectious Diseases".split(), 3, 5, heads)
+    assert not in_proper_name("the department of infectious diseases".split(), 3, 5, heads)
+    assert not in_proper_name("Hepatitis occurred ; Department".split(), 0, 1, heads)
+    assert in_proper_name("Lupus Foundation".split(), 0, 1, heads)
     # a journal PDF's line end breaks the head word: "Special Pro-gramme for Research and Training in Tropical Diseases"
     words = ["Special", "Pro", "-", "gramme", "for", "Training", "in", "Tropical", "Diseases"]
-    assert in_organization_name(words, 7, 9, frozenset({"programme"}))
-    assert not in_organization_name(words, 7, 9, frozenset({"gramme"}))
+    assert in_proper_name(words, 7, 9, frozenset({"programme"}))
+    assert not in_proper_name(words, 7, 9, frozenset({"gramme"}))
 
 
 def test_lexicon_ner_meddra_terms_of_training_labels_are_events(full_nlp):
@@ -411,3 +411,19 @@ def test_lexicon_ner_measures_and_procedures_hold_no_disease(lexicon_nlp):
         assert [e.text for e in lexicon_nlp(text).ents] == [], text
     ents = [e.text for e in lexicon_nlp("Low birth weight, a breast mass and aspiration pneumonia occurred.").ents]
     assert ents == ["Low birth weight", "breast mass", "aspiration pneumonia"]
+
+
+def test_lexicon_ner_disease_inside_an_instrument_name_is_none():
+    from pipeline.nlp.lexicon_ner import in_proper_name
+
+    heads = frozenset({"scale", "inventory"})
+    assert in_proper_name("the Beck Depression Inventory".split(), 2, 3, heads)
+    assert in_proper_name("the Hospital Anxiety and Depression Scale".split(), 2, 3, heads)
+    assert in_proper_name(["Unified", "Parkinson", "'s", "Disease", "Rating", "Scale"], 1, 4, heads)
+    assert not in_proper_name("the depression scale".split(), 1, 2, heads)  # lowercase: a measure of the disease
+    assert not in_proper_name("Depression in Older Adults Treated with a Scale".split(), 0, 1, heads)  # too far
+
+
+def test_lexicon_ner_instrument_name_holds_no_disease(lexicon_nlp):
+    doc = lexicon_nlp("Scores on the Beck Depression Inventory fell, and depression was rare.")
+    assert [e.text for e in doc.ents] == ["depression"]  # a disease, not the word inside the name

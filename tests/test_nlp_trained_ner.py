@@ -107,10 +107,10 @@ def test_nlp_trained_ner_unknown_name_is_a_model_mention_without_identifiers(lex
 
 
 def test_nlp_trained_ner_model_span_loses_the_function_words_at_its_ends(lexicon_nlp):
-    ents = merged(lexicon_nlp, "Acute and severe agranulocytosis followed methimazole.",
-                  [("Acute and", "DISEASE"), ("methimazole", "DRUG")])
-    assert "Acute" in ents and "Acute and" not in ents
-    assert ents["Acute"]._.source == "model"
+    ents = merged(lexicon_nlp, "Quibbleosis and severe agranulocytosis followed methimazole.",
+                  [("Quibbleosis and", "DISEASE"), ("methimazole", "DRUG")])
+    assert "Quibbleosis" in ents and "Quibbleosis and" not in ents
+    assert ents["Quibbleosis"]._.source == "model"
     assert "and" not in merged(lexicon_nlp, "It was seen and then methimazole stopped.", [("and", "DISEASE")])
 
 
@@ -181,10 +181,10 @@ def test_nlp_trained_ner_packaged_model_loads_with_its_labels():
 def test_nlp_trained_ner_model_span_inside_analyte_phrase_is_dropped(lexicon_nlp):
     from pipeline.nlp.analytes import AnalytePhrases
 
-    text = "aspartate transaminase (AST) or alanine transaminase (ALT) >5 x the upper limit of normal"
-    recognizer = TrainedRecognizer(stand_in_model([("aspartate", "DRUG"), ("normal", "DISEASE")]), load_lexicon(),
-                                   analytes=AnalytePhrases.load())
-    assert [e.text for e in recognizer(lexicon_nlp(text)).ents if e._.source == "model"] == ["normal"]
+    text = "aspartate transaminase (AST) or alanine transaminase (ALT) >5 x the upper limit of normal in quibbleosis"
+    recognizer = TrainedRecognizer(stand_in_model([("aspartate", "DRUG"), ("quibbleosis", "DISEASE")]),
+                                   load_lexicon(), analytes=AnalytePhrases.load())
+    assert [e.text for e in recognizer(lexicon_nlp(text)).ents if e._.source == "model"] == ["quibbleosis"]
 
 
 def test_nlp_trained_ner_model_span_listing_analytes_or_cut_inside_a_compound_is_dropped(lexicon_nlp):
@@ -242,6 +242,29 @@ def test_nlp_trained_ner_short_form_of_an_instrument_is_no_model_mention():
     for words, kept in (({"index"}, ["quibbleosis"]), (set(), ["AHI", "AHI", "quibbleosis"])):
         recognizer = TrainedRecognizer(stand_in_model(spans), load_lexicon(), instrument_words=words)
         assert [e.text for e in recognizer(tagging(text)).ents if e._.source == "model"] == kept
+
+
+def test_nlp_trained_ner_body_part_or_food_is_no_model_mention(lexicon_nlp):
+    # full-text trial reports (PMC, CC BY): the model read the skull's entry term and a food as drugs
+    lexicon = load_lexicon()
+    assert {"cranium", "bread"} <= lexicon.anatomy_and_food_names
+    spans = [("cranium", "DRUG"), ("bread", "DRUG"), ("quibblezumab", "DRUG")]
+    recognizer = TrainedRecognizer(stand_in_model(spans), lexicon)
+    doc = recognizer(lexicon_nlp("The cranium was scanned; bread was eaten; quibblezumab was given."))
+    assert [e.text for e in doc.ents if e._.source == "model"] == ["quibblezumab"]
+
+
+def test_nlp_trained_ner_common_word_that_names_no_drug_is_no_model_mention(lexicon_nlp):
+    # full-text trial reports (PMC, CC BY): the model read common words as drugs; "Engine" opens a sentence;
+    # "gold" is a MeSH chemical, "Li" has an identifier, a longer span and a disease are left alone ("fatal" is an
+    # adverse reaction in TAC 2017 ADR)
+    lexicon = load_lexicon()
+    assert {"curtain", "engine", "fatal"} <= lexicon.common_words and "gold" not in lexicon.common_words
+    spans = [("Engine", "DRUG"), ("curtain", "DRUG"), ("gold", "DRUG"), ("Li", "DRUG"), ("curtain oil", "DRUG"),
+             ("fatal", "DISEASE")]
+    recognizer = TrainedRecognizer(stand_in_model(spans), lexicon)
+    doc = recognizer(lexicon_nlp("Engine: a curtain fell; gold and Li were given; curtain oil was fatal."))
+    assert [e.text for e in doc.ents if e._.source == "model"] == ["gold", "Li", "curtain oil", "fatal"]
 
 
 def test_nlp_trained_ner_endpoint_in_a_long_form_leaves_its_short_form_foreign(full_nlp):
@@ -324,7 +347,7 @@ def test_nlp_trained_ner_disease_adjective_takes_the_generic_event_word_after_it
 
 
 def test_nlp_trained_ner_model_span_loses_a_bracket_opening_at_its_end(lexicon_nlp):
-    ents = merged(lexicon_nlp, "A decrease in PSA ( prostate antigen ) followed flutamide.",
-                  [("decrease in PSA (", "DISEASE"), (") followed", "DISEASE")])
+    ents = merged(lexicon_nlp, "A decrease in PSA ( prostate antigen ) quibbleosis followed flutamide.",
+                  [("decrease in PSA (", "DISEASE"), (") quibbleosis", "DISEASE")])
     assert "decrease in PSA" in ents and "decrease in PSA (" not in ents
-    assert "followed" in ents and ") followed" not in ents
+    assert "quibbleosis" in ents and ") quibbleosis" not in ents

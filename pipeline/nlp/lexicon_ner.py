@@ -40,12 +40,15 @@ MEASURE_WORDS = "rules/measure_words.txt"
 DRUG_HARM_WORDS = "rules/drug_harm_words.tsv"
 PROTEIN_HEADS = "rules/protein_heads.tsv"
 ORGANIZATION_HEADS = "rules/organization_heads.txt"
+INSTRUMENT_WORDS = "rules/instrument_words.txt"
 SALT_CATIONS = "rules/salt_cations.txt"
 CONTEXT_CHEMICALS = "rules/context_chemicals.tsv"
 SALT_WORDS = "lexicons/curated/salt_words.txt"
 _ANION = re.compile(r"[a-z]{2,}(?:ate|ite|ide)s?|salts?")  # after a cation: "stearate", "chloride", "nitrite", "salts"
 _NAME_LINKS = frozenset({"of", "for", "and", "in", "on", "the", "&", ","})  # lowercase inside a Title Case name
+_NAME_JOINERS = frozenset({"'s", "’s", "-"})  # inside a Title Case name: "Parkinson's Disease Rating Scale"
 _NAME_REACH = 10  # words back from a disease name to the head that opens its organization's name
+_HEAD_REACH = 4  # words on from a disease name to the head that ends its name: "Depression Rating Scale"
 
 
 class LexiconRecognizer(DataFilesComponent):
@@ -56,7 +59,8 @@ class LexiconRecognizer(DataFilesComponent):
                            "hyphen_suffixes.txt": HYPHEN_SUFFIXES, "stop_terms.txt": STOP_TERMS,
                            "measure_words.txt": MEASURE_WORDS, "drug_harm_words.tsv": DRUG_HARM_WORDS,
                            "protein_heads.tsv": PROTEIN_HEADS, "organization_heads.txt": ORGANIZATION_HEADS,
-                           "salt_cations.txt": SALT_CATIONS, "salt_words.txt": SALT_WORDS,
+                           "instrument_words.txt": INSTRUMENT_WORDS, "salt_cations.txt": SALT_CATIONS,
+                           "salt_words.txt": SALT_WORDS,
                            "context_chemicals.tsv": CONTEXT_CHEMICALS,
                            "adverse_event_patterns.json": EVENT_PATTERNS,
                            "generic_event_words.tsv": GENERIC_EVENT_WORDS}
@@ -69,7 +73,8 @@ class LexiconRecognizer(DataFilesComponent):
         self.measure_words = read_word_list(self.data_path("measure_words.txt"))
         self.harm_words = drug_harm_concepts(self.lexicon, self.data_path("drug_harm_words.tsv"))
         self.protein_heads = protein_heads(self.data_path("protein_heads.tsv"))
-        self.organization_heads = read_word_list(self.data_path("organization_heads.txt"))
+        self.name_heads = (read_word_list(self.data_path("organization_heads.txt"))
+                           | read_word_list(self.data_path("instrument_words.txt")))
         self.salt_cations = read_word_list(self.data_path("salt_cations.txt"))
         self.salt_words = read_word_list(self.data_path("salt_words.txt"))
         self.context_chemicals = context_chemicals(self.data_path("context_chemicals.tsv"))
@@ -90,7 +95,7 @@ class LexiconRecognizer(DataFilesComponent):
             for m in self.lexicon.match(words, spaces)
             if not self.analytes.around(words, m.start, m.end, mention_alone=False)
             and not names_a_protein(words, m.end, m.concept.label, self.protein_heads)
-            and not (m.concept.label == "DISEASE" and in_organization_name(words, m.start, m.end, self.organization_heads))
+            and not (m.concept.label == "DISEASE" and in_proper_name(words, m.start, m.end, self.name_heads))
         }
         found.update(self._salts(words))
         for span, concept in self._salt_forms(words, found).items():
@@ -341,16 +346,22 @@ def acronym(word: str) -> bool:
     return len(word) >= 2 and word.isalnum() and word.isupper()
 
 
-def in_organization_name(words: Sequence[str] | Doc, start: int, end: int, heads: frozenset[str]) -> bool:
-    """Whether the words `start`..`end` (token texts, or a Doc), written in Title Case, are part of an organization's
-    name: a capitalized head word (models/rules/organization_heads.txt) follows them ("Cystic Fibrosis Foundation")
-    or opens the Title Case name they end ("Department of Infectious Diseases", "Special Programme for Research and
+def in_proper_name(words: Sequence[str] | Doc, start: int, end: int, heads: frozenset[str]) -> bool:
+    """Whether the words `start`..`end` (token texts, or a Doc), written in Title Case, are part of the proper name of
+    an organization or a rating instrument: a capitalized head word (models/rules/organization_heads.txt,
+    instrument_words.txt) ends the Title Case name they open or stand in ("Cystic Fibrosis Foundation", "Beck
+    Depression Inventory", "Hospital Anxiety and Depression Scale", "Unified Parkinson's Disease Rating Scale"), or
+    opens the Title Case name they end ("Department of Infectious Diseases", "Special Programme for Research and
     Training in Tropical Diseases"). An all-capitals heading ("WARNING: NEPHROGENIC SYSTEMIC FIBROSIS") is none."""
     name = [str(w) for w in words[start:end] if str(w)[:1].isalpha()]
     if not name or not all(w[0].isupper() for w in name) or all(w.isupper() for w in name):
         return False
-    if end < len(words) and _capitalized_head(str(words[end]), heads):
-        return True
+    for i in range(end, min(len(words), end + _HEAD_REACH)):
+        word = str(words[i])
+        if _capitalized_head(word, heads):
+            return True
+        if not (word[:1].isupper() or word.lower() in _NAME_LINKS or word in _NAME_JOINERS):
+            break
     i, stop = start - 1, max(-1, start - 1 - _NAME_REACH)
     while i > stop:
         word = str(words[i])

@@ -52,14 +52,13 @@ from pipeline.nlp.analytes import ANALYTE_LIST, AnalytePhrases
 from pipeline.nlp.data_files import DataFilesComponent
 from pipeline.nlp.doses import DRUG_QUALIFIER_FILES, RULES_DIR, DrugQualifiers
 from pipeline.nlp.extensions import copy_span
-from pipeline.nlp.lexicon_ner import (ORGANIZATION_HEADS, PROTEIN_HEADS, acronym, adjective_before_event_head,
-                                      in_organization_name, names_a_protein, protein_heads)
+from pipeline.nlp.lexicon_ner import (INSTRUMENT_WORDS, ORGANIZATION_HEADS, PROTEIN_HEADS, acronym,
+                                      adjective_before_event_head, in_proper_name, names_a_protein, protein_heads)
 from pipeline.resources import model_path, read_word_list
 
 SOURCE = "model"
 DEFAULT_MODEL_DIR = "ner/model"
 PERSON_TITLES = "rules/person_titles.txt"
-INSTRUMENT_WORDS = "rules/instrument_words.txt"
 CONTRIBUTION_VERBS = "rules/contribution_verbs.txt"
 DEFAULT_VECTORS_DIR = "vectors"  # the table of `trialgraph train vectors` (a spaCy pipeline folder)
 VECTOR_FILES = ("vectors", "key2row", "vectors.cfg")  # a spaCy vocabulary's vectors table, in its vocab/ folder
@@ -195,10 +194,10 @@ class TrainedRecognizer(DataFilesComponent):
             self.analytes = analytes or AnalytePhrases(())
             self.stop_terms = stop_terms or StopTerms(frozenset(), frozenset())
             self.protein_heads: dict[str, frozenset[str]] = {}
-            self.organization_heads: frozenset[str] = frozenset()
             self.drug_qualifiers = drug_qualifiers or DrugQualifiers(frozenset(), 0)
             self.event_heads = frozenset(event_heads)
             self.person_titles, self.instrument_words = frozenset(person_titles), frozenset(instrument_words)
+            self.name_heads = self.instrument_words  # no organization heads without data files
             self.contribution_verbs = frozenset(contribution_verbs)
             self.data_files: dict[str, str] = {}
             self._loaded = True
@@ -218,11 +217,11 @@ class TrainedRecognizer(DataFilesComponent):
         self.analytes = AnalytePhrases.load(self.data_path("analytes_and_proteins.txt"))
         self.stop_terms = StopTerms.load(self.data_path("stop_terms.txt"))
         self.protein_heads = protein_heads(self.data_path("protein_heads.tsv"))
-        self.organization_heads = read_word_list(self.data_path("organization_heads.txt"))
         self.drug_qualifiers = DrugQualifiers.load(self.data_path(f"rules/{DRUG_QUALIFIER_FILES[0]}").parent)
         self.event_heads = GenericEventWords.load(self.data_path("generic_event_words.tsv")).heads
         self.person_titles = read_word_list(self.data_path("person_titles.txt"))
         self.instrument_words = read_word_list(self.data_path("instrument_words.txt"))
+        self.name_heads = read_word_list(self.data_path("organization_heads.txt")) | self.instrument_words
         self.contribution_verbs = read_word_list(self.data_path("contribution_verbs.txt"))
 
     def _use_model(self, model: Language) -> None:
@@ -301,7 +300,7 @@ class TrainedRecognizer(DataFilesComponent):
                     or self._names_something_else(doc, found)
                     or names_a_protein(doc, found.end, found.label_, self.protein_heads)
                     or (found.label_ == "DISEASE"
-                        and in_organization_name(doc, found.start, found.end, self.organization_heads))):
+                        and in_proper_name(doc, found.start, found.end, self.name_heads))):
                 continue
             overlapped = {(e.start, e.end): e for i in range(found.start, found.end) if (e := owner.get(i)) is not None}
             if found.label_ == "DISEASE" and (found.start, found.end) not in overlapped and GENE_SYMBOL.fullmatch(text):
@@ -314,6 +313,8 @@ class TrainedRecognizer(DataFilesComponent):
                 agreed.add((named.start, named.end))  # "low-dose aspirin": the drug is aspirin, the rest its dose's
             elif all(e.label_ in _COMPATIBLE and e.label_ not in self.lexicon_wins for e in overlapped.values()):
                 span = self._model_span(doc, found.start, found.end, found.label_, list(overlapped.values()))
+                if found.label_ == "DRUG" and not span._.norm and len(span) == 1 and self._common_word(text):
+                    continue  # "curtain", "engine", "canine": a common English word that names no drug
                 if (found.start, found.end) in widened and span._.concept_span is None:
                     span._.concept_span = (found.start_char, found[0].idx + len(found[0]))  # "teratogenic"
                 kept.append(span)
@@ -333,8 +334,13 @@ class TrainedRecognizer(DataFilesComponent):
         ("Garcia-Alonso et al.", "(Zhang, 2017)", "the reviews of Li et al. [7] and Cochrane [8]") or part of
         "et al" itself; "standard" follows it ("the gold standard"); or it is one acronym that an instrument word
         follows ("REEDA scale", "the RM group"), a country follows, as a state's code ("Billerica, MA, USA"), or
-        that is a person's initials (`_initials_of_authors`)."""
+        that is a person's initials (`_initials_of_authors`); or MeSH names it as a body part or a food ("cranium",
+        "myometrium", "bread": `Lexicon.anatomy_and_food_names`). A drug span that is one common English word with no
+        identifier (`Lexicon.common_words`: "curtain", "engine") is dropped in `_merge`, once its identifiers are
+        looked up."""
         text = span.text
+        if text.lower() in self.lexicon.anatomy_and_food_names:
+            return True
         if not any(c.isalpha() for c in text) or "°" in text or REGISTRATION_ID.search(text) or NCT_ID.search(text):
             return True
         if text.endswith("-"):
@@ -353,6 +359,10 @@ class TrainedRecognizer(DataFilesComponent):
             return False
         return (after[0].lower() in self.instrument_words or (after[0] == "," and after[1:2] == ["USA"])
                 or self._initials_of_authors(doc, span.start))
+
+    def _common_word(self, text: str) -> bool:
+        """Whether `text`, in lower case or capitalized ("Fatal"), is one of `Lexicon.common_words`."""
+        return (text.islower() or text[1:].islower()) and text.lower() in self.lexicon.common_words
 
     def _initials_of_authors(self, doc: Doc, index: int) -> bool:
         """Whether the acronym at `index` is in the run of acronyms ("GR, KB, TL and SF") that opens its sentence

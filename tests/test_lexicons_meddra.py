@@ -34,6 +34,17 @@ def test_lexicons_meddra_ctcae_terms_join_their_preferred_terms():
     assert vocabulary.collisions == []
 
 
+def test_lexicons_meddra_curated_word_form_names_its_preferred_term():
+    import pytest
+
+    tac = [*TAC, MeddraTerm("10011906", "Death", "10011906", "Death")]
+    vocabulary = build_vocabulary(tac, CTCAE, [("died", "Death"), ("fatal", "death")])
+    assert vocabulary.terms[vocabulary.keys[term_key("died")]].name == "Death"
+    assert vocabulary.terms[vocabulary.keys[term_key("fatal")]].code == "10011906"
+    with pytest.raises(ValueError, match="'perished' names 'Demise', which is no preferred term"):
+        build_vocabulary(tac, CTCAE, [("perished", "Demise")])
+
+
 def test_lexicons_meddra_concepts_map_by_name_code_terms_or_shared_mesh_never_to_two_terms():
     vocabulary = build_vocabulary(TAC, CTCAE)
     lexicon = {

@@ -151,6 +151,7 @@ CURATED_COLUMNS = {
     "drug_classes.tsv": (("name", "synonyms", "curies", "source"), ("synonyms", "curies")),
     "endpoint_additions.tsv": (("canonical", "synonyms", "mesh_id", "mesh_label", "category", "mesh_match"),
                                ("synonyms", "mesh_id", "mesh_label", "mesh_match")),
+    "meddra_word_forms.tsv": (("word", "preferred_term", "source"), ()),
 }
 
 
@@ -1027,7 +1028,8 @@ def build(out_dir: Path = LEXICON_DIR) -> dict:
     lexicon["anatomy_and_food_names"] = sorted(sources.anatomy_and_food_names())
     lexicon["common_words"] = common_words(mesh_records)
     lexicon["annotated_names"] = annotated_names_table(lexicon, annotated)
-    vocabulary = meddra.build_vocabulary(tac_meddra, ctcae)
+    word_forms = [(row["word"], row["preferred_term"]) for row in _curated_rows("meddra_word_forms.tsv")]
+    vocabulary = meddra.build_vocabulary(tac_meddra, ctcae, word_forms)
     concept_pts, mapping_counts, mapping_examples = meddra.concept_terms(lexicon, vocabulary)
     lexicon[meddra.SECTION] = meddra.serialize(vocabulary, concept_pts)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -9,6 +9,7 @@ Built into ``lexicon.msgpack.gz`` (section ``meddra``) by ``python -m pipeline.l
   ("Fever", "Diarrhea", "ALT increased") and a CTCAE term name it too;
 - a CTCAE term whose code is a known lowest level term belongs to that term's PT (CTCAE "Fever", 10016558, is
   PT Pyrexia); one whose code or name is a known PT is that PT; any other is taken to be a PT of its own;
+- a curated word form (``curated/meddra_word_forms.tsv``: "died", "fatal") names its PT (Death);
 - keys are ``term_key`` (folded, British spellings made American), so "Anaemia" and "anemia" meet;
 - a DISEASE concept is the PT its own name names; else the one PT its MedDRA codes give; else the one PT all
   its terms name; else, when the concept is a MeSH heading, the one PT of the concepts that cite that heading
@@ -52,8 +53,10 @@ class Vocabulary:
     collisions: list[str]
 
 
-def build_vocabulary(tac: list[MeddraTerm], ctcae: list[CtcaeTerm]) -> Vocabulary:
-    """The PTs of TAC 2017's normalizations and of CTCAE v5.0, in code order."""
+def build_vocabulary(tac: list[MeddraTerm], ctcae: list[CtcaeTerm],
+                     word_forms: list[tuple[str, str]] = ()) -> Vocabulary:
+    """The PTs of TAC 2017's normalizations and of CTCAE v5.0, in code order; each (word, PT name) of
+    `word_forms` (curated/meddra_word_forms.tsv: "died", Death) names that PT too (ValueError for an unknown PT)."""
     pt_names = {term.pt_code: term.pt_name for term in tac}
     llt_pt = {term.code: term.pt_code for term in tac}
     names_by_key = {term_key(term.name): term.pt_code for term in tac}
@@ -84,6 +87,12 @@ def build_vocabulary(tac: list[MeddraTerm], ctcae: list[CtcaeTerm]) -> Vocabular
         add(term.term, llt_pt.get(term.meddra_code) or names_by_key.get(term_key(term.term)) or term.meddra_code)
     for term in tac:
         add(term.name, term.pt_code)
+    pt_by_name = {term_key(term.name): term.code for term in terms}
+    for word, pt_name in word_forms:
+        if term_key(pt_name) not in pt_by_name:
+            raise ValueError(f"meddra_word_forms.tsv: {word!r} names {pt_name!r}, which is no preferred term of the "
+                             "vocabulary; use a PT name of sources/meddra_tac2017.tsv.gz or CTCAE")
+        add(word, pt_by_name[term_key(pt_name)])
     codes = {code: index[pt] for code, pt in llt_pt.items()}
     codes.update({term.code: position for position, term in enumerate(terms)})
     for term in ctcae_of.values():

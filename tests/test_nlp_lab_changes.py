@@ -41,6 +41,23 @@ def test_lab_changes_need_a_meddra_term_and_a_plain_analyte(nlp):
     assert _events(nlp, "The dose was increased by 10 mg.") == []
 
 
+def test_lab_changes_phrase_ends_with_the_measure_word_after_it(nlp):
+    # ADE-Corpus-V2 annotates "elevated serum ammonia levels"; the concept is named by the words before "levels"
+    doc = nlp("Elevated ALT levels and a rise in serum lipase concentrations occurred; ALT levels rose.")
+    assert [(e.text, e._.concept) for e in doc.ents] == [
+        ("Elevated ALT levels", "Alanine aminotransferase increased"),
+        ("rise in serum lipase concentrations", "Lipase increased")]
+    assert [doc.text[slice(*e._.concept_span)] for e in doc.ents] == ["Elevated ALT", "rise in serum lipase"]
+    # a model's change mention with no MedDRA term takes the measure word too
+    model = spacy.blank("en")
+    model.add_pipe("trialgraph_lab_changes")
+    doc = model.make_doc("He developed elevated serum ammonia levels.")
+    doc.ents = [Span(doc, 2, 5, label="DISEASE")]
+    (event,) = model(doc).ents
+    assert (event.text, doc.text[slice(*event._.concept_span)]) == ("elevated serum ammonia levels",
+                                                                   "elevated serum ammonia")
+
+
 def test_lab_changes_take_over_an_analyte_named_as_a_drug():
     nlp = spacy.blank("en")
     doc = nlp("She had decreased potassium.")

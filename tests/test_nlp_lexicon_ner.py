@@ -427,3 +427,9 @@ def test_lexicon_ner_disease_inside_an_instrument_name_is_none():
 def test_lexicon_ner_instrument_name_holds_no_disease(lexicon_nlp):
     doc = lexicon_nlp("Scores on the Beck Depression Inventory fell, and depression was rare.")
     assert [e.text for e in doc.ents] == ["depression"]  # a disease, not the word inside the name
+
+
+def test_lexicon_ner_short_form_of_an_intervention_for_a_disease_names_no_disease(lexicon_nlp):
+    # full-text trial report (PMC, CC BY): the programme's short form was read as dementia everywhere
+    doc = lexicon_nlp("Community Occupational Therapy in Dementia (COTiD) was given. COTiD improved mood.")
+    assert [e.text for e in doc.ents] == ["Dementia"]

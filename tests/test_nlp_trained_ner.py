@@ -267,6 +267,16 @@ def test_nlp_trained_ner_common_word_that_names_no_drug_is_no_model_mention(lexi
     assert [e.text for e in doc.ents if e._.source == "model"] == ["gold", "Li", "curtain oil", "fatal"]
 
 
+def test_nlp_trained_ner_disease_span_before_an_intervention_word_is_no_model_mention(lexicon_nlp):
+    # full-text trial report (PMC, CC BY): "Cognitive behavioural" was a condition; a known disease stays
+    spans = [("Cognitive behavioural", "DISEASE"), ("insomnia", "DISEASE"), ("quibbleosis", "DISEASE")]
+    text = "Cognitive behavioural therapy helped insomnia therapy and quibbleosis."
+    for words, kept in (({"therapy"}, ["insomnia", "quibbleosis"]),
+                        (set(), ["Cognitive behavioural", "insomnia", "quibbleosis"])):
+        recognizer = TrainedRecognizer(stand_in_model(spans), load_lexicon(), intervention_words=words)
+        assert [e.text for e in recognizer(lexicon_nlp(text)).ents] == kept
+
+
 def test_nlp_trained_ner_endpoint_in_a_long_form_leaves_its_short_form_foreign(full_nlp):
     # a full-text trial protocol: the committee's name holds the endpoint "Safety"; DSMC is no drug
     doc = full_nlp("Safety is monitored by a Data and Safety Monitoring Committee (DSMC). The DSMC will audit it.")

@@ -8,6 +8,9 @@ change MedDRA has no term for ("elevated mood", "increased appetite" is a term, 
 A second analyte joined by "and"/"or" shares the first one's change word ("creatinine and hepatic
 transaminases"). Tokens already in a mention are left to it, but for a mention inside the phrase that is a
 drug (an analyte is measured, not given: "decreased potassium") or a model span no concept was found for.
+A change mention, found here or by the trained model, that opens with a change word takes in the `measure` word
+right after it, which the reported phrase ends with: "elevated serum ammonia levels", "an elevated serum CK
+concentration" (ADE-Corpus-V2 annotates the phrase so); its concept stays that of the words before.
 """
 from __future__ import annotations
 
@@ -23,7 +26,8 @@ from pipeline.nlp.data_files import DataFilesComponent
 from pipeline.resources import numbered_rules_tsv
 
 DEFAULT_WORDS = "rules/lab_changes.tsv"
-PLACES = ("before", "of", "after", "specimen")
+PLACES = ("before", "of", "after", "specimen", "measure")
+_WORD_PLACES = ("specimen", "measure")  # words with no direction of their own
 SOURCE = "rule"
 _ANALYTE_WORDS = 3  # longest analyte name tried ("alanine aminotransferase level")
 _LINKS = frozenset({"in", "of"})
@@ -44,6 +48,7 @@ class LabChange:
     end: int
     name: str
     curie: str
+    measured: bool = False  # the phrase ends with a measure word ("elevated ALT levels")
 
 
 class LabChanges(DataFilesComponent):
@@ -59,8 +64,9 @@ class LabChanges(DataFilesComponent):
         for line, row in numbered_rules_tsv(path, ("word", "direction", "place")):
             if row["place"] not in PLACES:
                 raise RulesError(path, line, f"place {row['place']!r} is none of {', '.join(PLACES)}")
-            if (row["direction"] == "-") != (row["place"] == "specimen"):
-                raise RulesError(path, line, "a specimen word has the direction '-', a change word a direction")
+            if (row["direction"] == "-") != (row["place"] in _WORD_PLACES):
+                raise RulesError(path, line, "a specimen or measure word has the direction '-', a change word a "
+                                             "direction")
             self.words[row["place"]][row["word"].lower()] = row["direction"].lower()
         self.normalizer = load_normalizer(self.data_path(LEXICON_ENTRY).parent,
                                           self.data_path("generic_event_words.tsv"))
@@ -71,7 +77,7 @@ class LabChanges(DataFilesComponent):
         found: list[LabChange] = []
         taken: set[int] = set()
         for token in doc:
-            for change in self._changes_at(doc, token.i):
+            for change in map(lambda found: self._with_measure(doc, found), self._changes_at(doc, token.i)):
                 span = range(change.start, change.end)
                 inside = {owner[i] for i in span if i in owner}
                 if taken.intersection(span) or any(
@@ -79,10 +85,35 @@ class LabChanges(DataFilesComponent):
                     continue
                 found.append(change)
                 taken.update(span)
-        if found:
-            kept = [ent for ent in doc.ents if not taken.intersection(range(ent.start, ent.end))]
-            doc.ents = sorted([*kept, *map(lambda change: self._mention(doc, change), found)], key=lambda s: s.start)
+        kept = [ent for ent in doc.ents if not taken.intersection(range(ent.start, ent.end))]
+        mentions = sorted([*kept, *map(lambda change: self._mention(doc, change), found)], key=lambda s: s.start)
+        doc.ents = [self._with_measure_word(doc, mention, mentions[i + 1] if i + 1 < len(mentions) else None)
+                    for i, mention in enumerate(mentions)]
         return doc
+
+    def _measure_after(self, doc: Doc, start: int, end: int) -> bool:
+        """Whether tokens `start`..`end` open with a change word and a measure word follows ("elevated ALT" +
+        "levels")."""
+        return (end < len(doc) and doc[end].lower_ in self.words["measure"]
+                and (doc[start].lower_ in self.words["before"] or doc[start].lower_ in self.words["of"]))
+
+    def _with_measure(self, doc: Doc, change: LabChange) -> LabChange:
+        """`change` with the measure word after it in its phrase ("elevated ALT levels"), else `change`."""
+        if not self._measure_after(doc, change.start, change.end):
+            return change
+        return LabChange(change.start, change.end + 1, change.name, change.curie, measured=True)
+
+    def _with_measure_word(self, doc: Doc, mention: Span, following: Span | None) -> Span:
+        """A model mention taking in the measure word after it when it is a change that opens with a change word
+        ("elevated serum ammonia" + "levels"), else `mention` itself."""
+        end = mention.end
+        if (mention.label_ != "DISEASE" or not self._measure_after(doc, mention.start, end)
+                or (following is not None and following.start <= end)):
+            return mention
+        widened = Span(doc, mention.start, end + 1, label=mention.label_)
+        widened._.norm, widened._.concept, widened._.source = mention._.norm, mention._.concept, mention._.source
+        widened._.concept_span = mention._.concept_span or (mention.start_char, mention.end_char)
+        return widened
 
     def _changes_at(self, doc: Doc, i: int) -> list[LabChange]:
         """The changes whose change word is token `i` (two when a second analyte shares it)."""
@@ -140,4 +171,6 @@ class LabChanges(DataFilesComponent):
     def _mention(doc: Doc, change: LabChange) -> Span:
         span = Span(doc, change.start, change.end, label="DISEASE")
         span._.norm, span._.concept, span._.source = [change.curie], change.name, SOURCE
+        if change.measured:  # the concept is named by the words before the measure word
+            span._.concept_span = (span.start_char, doc[change.end - 2].idx + len(doc[change.end - 2]))
         return span

@@ -37,6 +37,7 @@ PATTERN_CONCEPT = Concept(id="", name="", label="DISEASE", curies=())
 EVENT_PATTERNS = "rules/adverse_event_patterns.json"
 HYPHEN_SUFFIXES = "rules/hyphen_suffixes.txt"
 MEASURE_WORDS = "rules/measure_words.txt"
+INTERVENTION_WORDS = "rules/intervention_words.txt"
 DRUG_HARM_WORDS = "rules/drug_harm_words.tsv"
 PROTEIN_HEADS = "rules/protein_heads.tsv"
 ORGANIZATION_HEADS = "rules/organization_heads.txt"
@@ -57,7 +58,8 @@ class LexiconRecognizer(DataFilesComponent):
     def __init__(self, lexicon_dir: str | None = None) -> None:
         self.data_files = {**lexicon_files(lexicon_dir), "analytes_and_proteins.txt": ANALYTE_LIST,
                            "hyphen_suffixes.txt": HYPHEN_SUFFIXES, "stop_terms.txt": STOP_TERMS,
-                           "measure_words.txt": MEASURE_WORDS, "drug_harm_words.tsv": DRUG_HARM_WORDS,
+                           "measure_words.txt": MEASURE_WORDS, "intervention_words.txt": INTERVENTION_WORDS,
+                           "drug_harm_words.tsv": DRUG_HARM_WORDS,
                            "protein_heads.tsv": PROTEIN_HEADS, "organization_heads.txt": ORGANIZATION_HEADS,
                            "instrument_words.txt": INSTRUMENT_WORDS, "salt_cations.txt": SALT_CATIONS,
                            "salt_words.txt": SALT_WORDS,
@@ -70,7 +72,8 @@ class LexiconRecognizer(DataFilesComponent):
         self.analytes = AnalytePhrases.load(self.data_path("analytes_and_proteins.txt"))
         self.suffixes = read_word_list(self.data_path("hyphen_suffixes.txt"))  # the tokenizer splits these off too
         self.stop_terms = StopTerms.load(self.data_path("stop_terms.txt"))
-        self.measure_words = read_word_list(self.data_path("measure_words.txt"))
+        self.measure_words = (read_word_list(self.data_path("measure_words.txt"))
+                              | read_word_list(self.data_path("intervention_words.txt")))
         self.harm_words = drug_harm_concepts(self.lexicon, self.data_path("drug_harm_words.tsv"))
         self.protein_heads = protein_heads(self.data_path("protein_heads.tsv"))
         self.name_heads = (read_word_list(self.data_path("organization_heads.txt"))
@@ -231,7 +234,8 @@ class LexiconRecognizer(DataFilesComponent):
         Short forms defined in the document take the concept of the match that ends their long form, everywhere
         they occur but before a word that makes them a gene's or protein's name ("the DMD gene"):
         "levodopa-induced dyskinesias (LID)" are dyskinesias, "retinopathy of prematurity (ROP)" is one. Not when the long form is a measure of the match ("duration of catatonia
-        (DOC)": a word of models/rules/measure_words.txt outside the matches), nor, for a short form that is a
+        (DOC)": a word of models/rules/measure_words.txt outside the matches), or an intervention for it
+        ("Community Occupational Therapy in Dementia (COTiD)": intervention_words.txt), nor, for a short form that is a
         stop term ("RECIST", "PD"), when the match covers less than half of it:
         "Parkinson's disease (PD)" is a disease, "Response Evaluation Criteria in Solid Tumors (RECIST)" no
         tumour. A match that holds more than the long form counts if it is a drug ("sodium 2-mercaptoethane

@@ -52,7 +52,7 @@ from pipeline.nlp.analytes import ANALYTE_LIST, AnalytePhrases
 from pipeline.nlp.data_files import DataFilesComponent
 from pipeline.nlp.doses import DRUG_QUALIFIER_FILES, RULES_DIR, DrugQualifiers
 from pipeline.nlp.extensions import copy_span
-from pipeline.nlp.lexicon_ner import (INSTRUMENT_WORDS, ORGANIZATION_HEADS, PROTEIN_HEADS, acronym,
+from pipeline.nlp.lexicon_ner import (INSTRUMENT_WORDS, INTERVENTION_WORDS, ORGANIZATION_HEADS, PROTEIN_HEADS, acronym,
                                       adjective_before_event_head, in_proper_name, names_a_protein, protein_heads)
 from pipeline.resources import model_path, read_word_list
 
@@ -176,6 +176,7 @@ class TrainedRecognizer(DataFilesComponent):
         person_titles: Iterable[str] = (),
         instrument_words: Iterable[str] = (),
         contribution_verbs: Iterable[str] = (),
+        intervention_words: Iterable[str] = (),
         *,
         model_dir: str | Path | None = None,
         lexicon_dir: str | None = None,
@@ -199,6 +200,7 @@ class TrainedRecognizer(DataFilesComponent):
             self.person_titles, self.instrument_words = frozenset(person_titles), frozenset(instrument_words)
             self.name_heads = self.instrument_words  # no organization heads without data files
             self.contribution_verbs = frozenset(contribution_verbs)
+            self.intervention_words = frozenset(intervention_words)
             self.data_files: dict[str, str] = {}
             self._loaded = True
         else:
@@ -208,6 +210,7 @@ class TrainedRecognizer(DataFilesComponent):
                                "generic_event_words.tsv": GENERIC_EVENT_WORDS,
                                "person_titles.txt": PERSON_TITLES, "instrument_words.txt": INSTRUMENT_WORDS,
                                "contribution_verbs.txt": CONTRIBUTION_VERBS,
+                               "intervention_words.txt": INTERVENTION_WORDS,
                                **{f"rules/{name}": f"{RULES_DIR}/{name}" for name in DRUG_QUALIFIER_FILES}}
 
     def load_data(self) -> None:
@@ -223,6 +226,7 @@ class TrainedRecognizer(DataFilesComponent):
         self.instrument_words = read_word_list(self.data_path("instrument_words.txt"))
         self.name_heads = read_word_list(self.data_path("organization_heads.txt")) | self.instrument_words
         self.contribution_verbs = read_word_list(self.data_path("contribution_verbs.txt"))
+        self.intervention_words = read_word_list(self.data_path("intervention_words.txt"))
 
     def _use_model(self, model: Language) -> None:
         self.model = model
@@ -315,6 +319,9 @@ class TrainedRecognizer(DataFilesComponent):
                 span = self._model_span(doc, found.start, found.end, found.label_, list(overlapped.values()))
                 if found.label_ == "DRUG" and not span._.norm and len(span) == 1 and self._common_word(text):
                     continue  # "curtain", "engine", "canine": a common English word that names no drug
+                if (found.label_ == "DISEASE" and not span._.norm and found.end < len(doc)
+                        and doc[found.end].lower_ in self.intervention_words):
+                    continue  # "cognitive behavioural therapy", "occupational therapy": an intervention's name
                 if (found.start, found.end) in widened and span._.concept_span is None:
                     span._.concept_span = (found.start_char, found[0].idx + len(found[0]))  # "teratogenic"
                 kept.append(span)

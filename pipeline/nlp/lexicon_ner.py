@@ -23,7 +23,7 @@ from spacy.tokens import Doc, Span
 from pipeline.errors import RulesError
 from pipeline.lexicons import (GENERIC_EVENT_WORDS, LEXICON_ENTRY, Concept, GenericEventWords, Lexicon, lexicon_files,
                                load_lexicon)
-from pipeline.lexicons.normalize import DISEASE_ADJECTIVE
+from pipeline.lexicons.normalize import DISEASE_ADJECTIVE, fold
 from pipeline.lexicons.sources import STOP_TERMS, StopTerms
 from pipeline.nlp.abbreviations import definitions, foreign_short_forms, parenthesized_short_form, spells_start
 from pipeline.nlp.analytes import ANALYTE_LIST, AnalytePhrases
@@ -48,6 +48,7 @@ SALT_WORDS = "lexicons/curated/salt_words.txt"
 _ANION = re.compile(r"[a-z]{2,}(?:ate|ite|ide)s?|salts?")  # after a cation: "stearate", "chloride", "nitrite", "salts"
 _NAME_LINKS = frozenset({"of", "for", "and", "in", "on", "the", "&", ","})  # lowercase inside a Title Case name
 _NAME_JOINERS = frozenset({"'s", "’s", "-"})  # inside a Title Case name: "Parkinson's Disease Rating Scale"
+_ACRONYM_MAX = 5  # letters of the longest acronym a heading's word in capitals is told apart from
 _NAME_REACH = 10  # words back from a disease name to the head that opens its organization's name
 _HEAD_REACH = 4  # words on from a disease name to the head that ends its name: "Depression Rating Scale"
 
@@ -84,6 +85,19 @@ class LexiconRecognizer(DataFilesComponent):
         self.event_heads = GenericEventWords.load(self.data_path("generic_event_words.tsv")).heads
         self.patterns: EventPatterns | None = None  # built on the first Doc, when the vocab is known
 
+    def _common_word_in_capitals(self, words: Sequence[str], start: int, end: int, concept: Concept) -> bool:
+        """Whether the one-word match `start`..`end` of a drug or disease named otherwise is a common English word
+        written in capitals beside a word of a heading in capitals, not an acronym: "ANALGESIA PLAN" (PLAN is
+        PLA2G6-associated neurodegeneration written so), "ALL PATIENTS" (ALL is the leukaemia). A heading's word is
+        in capitals and a common word or longer than an acronym; "NSTE ACS" is two acronyms, "FEVER" is fever."""
+        word = words[start]
+        if (end - start != 1 or concept.label not in ("DRUG", "DISEASE") or not acronym(word)
+                or word.lower() not in self.lexicon.common_words or fold(concept.name) == fold(word)):
+            return False
+        near = [words[i] for i in (start - 1, end) if 0 <= i < len(words) and words[i].isalpha()]
+        return any(other.isupper() and (other.lower() in self.lexicon.common_words or len(other) > _ACRONYM_MAX)
+                   for other in near)
+
     def _event_patterns(self, doc: Doc) -> EventPatterns:
         if self.patterns is None:
             data = json.loads(self.data_path("adverse_event_patterns.json").read_text(encoding="utf-8"))
@@ -98,6 +112,7 @@ class LexiconRecognizer(DataFilesComponent):
             for m in self.lexicon.match(words, spaces)
             if not self.analytes.around(words, m.start, m.end, mention_alone=False)
             and not names_a_protein(words, m.end, m.concept.label, self.protein_heads)
+            and not self._common_word_in_capitals(words, m.start, m.end, m.concept)
             and not (m.concept.label == "DISEASE" and in_proper_name(words, m.start, m.end, self.name_heads))
         }
         found.update(self._salts(words))

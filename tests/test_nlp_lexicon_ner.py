@@ -441,6 +441,7 @@ def test_lexicon_ner_common_word_in_capitals_is_a_heading_word_not_an_acronym(le
     assert [(e.text, e.start) for e in doc.ents] == [("VINCRISTINE", 3), ("ALL", 7), ("vincristine", 9)]
     assert "PLAN" not in [e.text for e in lexicon_nlp("ANALGESIA PLAN").ents]
     assert "PLAN" in [e.text for e in lexicon_nlp("Two infants had PLAN.").ents]  # an acronym among small letters
+    assert [e.text for e in lexicon_nlp("HIV RNA FELL IN HIV PATIENTS").ents].count("HIV") == 2  # no common word
 
 
 def test_lexicon_ner_statistics_and_grades_name_no_disease(lexicon_nlp):

@@ -259,7 +259,7 @@ def test_nlp_trained_ner_common_word_that_names_no_drug_is_no_model_mention(lexi
     # "gold" is a MeSH chemical, "Li" has an identifier, a longer span and a disease are left alone ("fatal" is an
     # adverse reaction in TAC 2017 ADR)
     lexicon = load_lexicon()
-    assert {"curtain", "engine", "fatal"} <= lexicon.common_words and "gold" not in lexicon.common_words
+    assert {"curtain", "engine", "fatal"} <= lexicon.common_words.keys() and "gold" not in lexicon.common_words
     spans = [("Engine", "DRUG"), ("curtain", "DRUG"), ("gold", "DRUG"), ("Li", "DRUG"), ("curtain oil", "DRUG"),
              ("fatal", "DISEASE")]
     recognizer = TrainedRecognizer(stand_in_model(spans), lexicon)

@@ -964,13 +964,17 @@ def _initials(name: str) -> str:
     return "".join(word[0] for word in re.findall(r"[a-z0-9]+", name.lower()))
 
 
-def common_words(records: list[sources.MeshName]) -> list[str]:
-    """The lowercase English words at least as frequent as `ZIPF_LIMIT_MODEL_SPAN` (wordfreq) that no MeSH drug
-    or disease is named by ("gold", "iron", "alcohol" are MeSH chemicals and stay out)."""
+def common_words(records: list[sources.MeshName]) -> list[list]:
+    """[word, Zipf frequency] of the lowercase English words at least as frequent as `ZIPF_LIMIT_MODEL_SPAN`
+    (wordfreq) that no MeSH drug or disease is named by ("gold", "iron", "alcohol" are MeSH chemicals and stay out)."""
     mesh_words = {name.lower() for record in records for name in (record.name, *record.synonyms) if name.isalpha()}
-    return sorted(word for word in top_n_list("en", COMMON_WORDS_LISTED)
-                  if word.isalpha() and word.islower() and word not in mesh_words
-                  and zipf_frequency(word, "en") >= ZIPF_LIMIT_MODEL_SPAN)
+    found = []
+    for word in top_n_list("en", COMMON_WORDS_LISTED):
+        if word.isalpha() and word.islower() and word not in mesh_words:
+            zipf = zipf_frequency(word, "en")
+            if zipf >= ZIPF_LIMIT_MODEL_SPAN:
+                found.append([word, zipf])
+    return sorted(found)
 
 
 def _write_gzip(path: Path, payload: bytes) -> None:

@@ -73,15 +73,16 @@ class Lexicon:
         self, concepts: list[list], terms: dict[str, object], prefixes: list[str],
         annotated_names: dict[str, list[list[str]]] | None = None, function_words: frozenset[str] = frozenset(),
         meddra: dict | None = None, prose_short_forms: Iterable[str] = (), anatomy_and_food_names: Iterable[str] = (),
-        common_words: Iterable[str] = (),
+        common_words: Iterable[tuple[str, float]] = (),
     ) -> None:
         self._raw_concepts = concepts
         # the short forms clinical-trial prose defines (sources/corpus_short_forms.tsv.gz), whatever they stand for
         self.prose_short_forms = frozenset(prose_short_forms)
         # lowercased MeSH names of body parts and foods (sources/mesh_anatomy_and_food.tsv.gz): "cranium", "bread"
         self.anatomy_and_food_names = frozenset(anatomy_and_food_names)
-        # lowercase common English words that name no MeSH drug or disease (wordfreq): "curtain", "engine"
-        self.common_words = frozenset(common_words)
+        # lowercase common English words that name no MeSH drug or disease, with their wordfreq Zipf frequency:
+        # "curtain" 3.9, "plan" 5.3
+        self.common_words: dict[str, float] = {word: zipf for word, zipf in common_words}
         self._function_words = function_words
         self._terms = terms
         self._prefixes = frozenset(prefixes)

@@ -49,6 +49,7 @@ _ANION = re.compile(r"[a-z]{2,}(?:ate|ite|ide)s?|salts?")  # after a cation: "st
 _NAME_LINKS = frozenset({"of", "for", "and", "in", "on", "the", "&", ","})  # lowercase inside a Title Case name
 _NAME_JOINERS = frozenset({"'s", "’s", "-"})  # inside a Title Case name: "Parkinson's Disease Rating Scale"
 _ACRONYM_MAX = 5  # letters of the longest acronym a heading's word in capitals is told apart from
+_HEADING_WORD_ZIPF = 5.0  # "plan" 5.3, "all" 6.5; "hiv" 4.2, "ms" 4.7, "aids" 4.3 are acronyms
 _NAME_REACH = 10  # words back from a disease name to the head that opens its organization's name
 _HEAD_REACH = 4  # words on from a disease name to the head that ends its name: "Depression Rating Scale"
 
@@ -86,17 +87,17 @@ class LexiconRecognizer(DataFilesComponent):
         self.patterns: EventPatterns | None = None  # built on the first Doc, when the vocab is known
 
     def _common_word_in_capitals(self, words: Sequence[str], start: int, end: int, concept: Concept) -> bool:
-        """Whether the one-word match `start`..`end` of a drug or disease named otherwise is a common English word
-        written in capitals beside a word of a heading in capitals, not an acronym: "ANALGESIA PLAN" (PLAN is
-        PLA2G6-associated neurodegeneration written so), "ALL PATIENTS" (ALL is the leukaemia). A heading's word is
-        in capitals and a common word or longer than an acronym; "NSTE ACS" is two acronyms, "FEVER" is fever."""
+        """Whether the one-word match `start`..`end` of a drug or disease named otherwise is a very common English
+        word (Zipf >= `_HEADING_WORD_ZIPF`) written in capitals beside a longer word in capitals, a heading's
+        words: "ANALGESIA PLAN" (PLAN is PLA2G6-associated neurodegeneration written so), "ALL PATIENTS" (ALL is
+        the leukaemia). "HIV RNA", "MS PATIENTS" and "FEVER" stay."""
         word = words[start]
         if (end - start != 1 or concept.label not in ("DRUG", "DISEASE") or not acronym(word)
-                or word.lower() not in self.lexicon.common_words or fold(concept.name) == fold(word)):
+                or self.lexicon.common_words.get(word.lower(), 0.0) < _HEADING_WORD_ZIPF
+                or fold(concept.name) == fold(word)):
             return False
         near = [words[i] for i in (start - 1, end) if 0 <= i < len(words) and words[i].isalpha()]
-        return any(other.isupper() and (other.lower() in self.lexicon.common_words or len(other) > _ACRONYM_MAX)
-                   for other in near)
+        return any(other.isupper() and len(other) > _ACRONYM_MAX for other in near)
 
     def _event_patterns(self, doc: Doc) -> EventPatterns:
         if self.patterns is None:

@@ -969,11 +969,12 @@ def common_words(records: list[sources.MeshName]) -> list[list]:
     (wordfreq) that no MeSH drug or disease is named by ("gold", "iron", "alcohol" are MeSH chemicals and stay out)."""
     mesh_words = {name.lower() for record in records for name in (record.name, *record.synonyms) if name.isalpha()}
     found = []
-    for word in top_n_list("en", COMMON_WORDS_LISTED):
+    for word in top_n_list("en", COMMON_WORDS_LISTED):  # most frequent first
+        zipf = zipf_frequency(word, "en")
+        if zipf < ZIPF_LIMIT_MODEL_SPAN:
+            break
         if word.isalpha() and word.islower() and word not in mesh_words:
-            zipf = zipf_frequency(word, "en")
-            if zipf >= ZIPF_LIMIT_MODEL_SPAN:
-                found.append([word, zipf])
+            found.append([word, zipf])
     return sorted(found)
 
 

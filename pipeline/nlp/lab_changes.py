@@ -23,6 +23,7 @@ from pipeline.errors import RulesError
 from pipeline.lexicons import LEXICON_ENTRY, lexicon_files, load_normalizer
 from pipeline.lexicons.concepts import GENERIC_EVENT_WORDS
 from pipeline.nlp.data_files import DataFilesComponent
+from pipeline.nlp.extensions import copy_span
 from pipeline.resources import numbered_rules_tsv
 
 DEFAULT_WORDS = "rules/lab_changes.tsv"
@@ -77,7 +78,7 @@ class LabChanges(DataFilesComponent):
         found: list[LabChange] = []
         taken: set[int] = set()
         for token in doc:
-            for change in map(lambda found: self._with_measure(doc, found), self._changes_at(doc, token.i)):
+            for change in [self._with_measure(doc, change) for change in self._changes_at(doc, token.i)]:
                 span = range(change.start, change.end)
                 inside = {owner[i] for i in span if i in owner}
                 if taken.intersection(span) or any(
@@ -87,8 +88,10 @@ class LabChanges(DataFilesComponent):
                 taken.update(span)
         kept = [ent for ent in doc.ents if not taken.intersection(range(ent.start, ent.end))]
         mentions = sorted([*kept, *map(lambda change: self._mention(doc, change), found)], key=lambda s: s.start)
-        doc.ents = [self._with_measure_word(doc, mention, mentions[i + 1] if i + 1 < len(mentions) else None)
-                    for i, mention in enumerate(mentions)]
+        widened = [self._with_measure_word(doc, mention, mentions[i + 1] if i + 1 < len(mentions) else None)
+                   for i, mention in enumerate(mentions)]
+        if found or any(new is not old for new, old in zip(widened, mentions)):
+            doc.ents = widened
         return doc
 
     def _measure_after(self, doc: Doc, start: int, end: int) -> bool:
@@ -110,8 +113,7 @@ class LabChanges(DataFilesComponent):
         if (mention.label_ != "DISEASE" or not self._measure_after(doc, mention.start, end)
                 or (following is not None and following.start <= end)):
             return mention
-        widened = Span(doc, mention.start, end + 1, label=mention.label_)
-        widened._.norm, widened._.concept, widened._.source = mention._.norm, mention._.concept, mention._.source
+        widened = copy_span(mention, end=end + 1)
         widened._.concept_span = mention._.concept_span or (mention.start_char, mention.end_char)
         return widened
 

@@ -74,8 +74,8 @@ class LexiconRecognizer(DataFilesComponent):
         self.analytes = AnalytePhrases.load(self.data_path("analytes_and_proteins.txt"))
         self.suffixes = read_word_list(self.data_path("hyphen_suffixes.txt"))  # the tokenizer splits these off too
         self.stop_terms = StopTerms.load(self.data_path("stop_terms.txt"))
-        self.measure_words = (read_word_list(self.data_path("measure_words.txt"))
-                              | read_word_list(self.data_path("intervention_words.txt")))
+        self.measure_or_intervention_words = (read_word_list(self.data_path("measure_words.txt"))
+                                              | read_word_list(self.data_path("intervention_words.txt")))
         self.harm_words = drug_harm_concepts(self.lexicon, self.data_path("drug_harm_words.tsv"))
         self.protein_heads = protein_heads(self.data_path("protein_heads.tsv"))
         self.name_heads = (read_word_list(self.data_path("organization_heads.txt"))
@@ -273,7 +273,7 @@ class LexiconRecognizer(DataFilesComponent):
         matched = {i for start, end in found for i in range(start, end)}
         for short, long_form in definitions(doc):
             detected.add(short.text)
-            if any(i not in matched and doc[i].lower_ in self.measure_words
+            if any(i not in matched and doc[i].lower_ in self.measure_or_intervention_words
                    for i in range(long_form.start, long_form.end)):
                 other_things.add(short.text)  # "duration of catatonia (DOC)", "direct antiglobulin test (DAT)"
                 continue

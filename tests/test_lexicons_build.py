@@ -42,6 +42,15 @@ def test_lexicons_build_annotated_mesh_keeps_ids_of_drugs_and_of_ambiguous_names
     assert mood.curies == ["MESH:D000928"] and st_segment.curies == ["MESH:D000001"]
 
 
+def test_lexicons_build_annotated_mesh_takes_no_id_from_a_disease_short_form():
+    # a BC5CDR abstract defines "CHC" as chronic hepatitis C; the lexicon's "CHC" is cryohydrocytosis
+    cryohydrocytosis = _disease("cryohydrocytosis", ["MONDO:0008494"], "CHC")
+    report = Report()
+    add_annotated_mesh([cryohydrocytosis], [AnnotatedName("DISEASE", "CHC", "D019698", 4)], report)
+    assert cryohydrocytosis.curies == ["MONDO:0008494"]
+    assert report.counts["DISEASE"]["annotated_short_forms_skipped"] == 1
+
+
 def test_lexicons_build_annotated_mesh_takes_the_id_most_names_give():
     seizures = _disease("seizures", [], "convulsions", "seizure")
     names = [AnnotatedName("DISEASE", "seizures", "D012640", 30), AnnotatedName("DISEASE", "convulsions", "D012640", 11),

@@ -132,6 +132,17 @@ def test_lexicons_match_unifies_spaced_and_hyphenated_biologic_names(lexicon, to
     ]
 
 
+def test_lexicons_match_joins_a_word_written_apart_or_hyphenated(lexicon, tokenizer):
+    # curated/word_parts.txt: "hyper" may join the next word; a hyphen between two pieces joins them too
+    found = matched(lexicon, tokenizer, "Late ovarian hyper stimulation syndrome and venous thrombo-embolism occurred.")
+    assert [(text, name.lower()) for text, _, name in found] == [
+        ("ovarian hyper stimulation syndrome", "ovarian hyperstimulation syndrome"),
+        ("venous thrombo-embolism", "venous thromboembolism"),
+    ]
+    # a word part joins only into a term: "hyper" and "anti" before other words match nothing new
+    assert matched(lexicon, tokenizer, "The hyper group and the anti group.") == []
+
+
 def test_lexicons_match_never_begins_or_ends_with_a_function_word(lexicon, tokenizer):
     # term keys ignore spaces: "the in" folds to the caffeine synonym "thein", "at 10" to the brand "AT 10"
     assert [c.name for c in lexicon.lookup("thein")] == ["caffeine"]

@@ -187,6 +187,19 @@ def test_lexicon_ner_short_form_of_a_study_named_after_a_disease_is_no_disease(l
     assert "SOLVD" not in [e.text for e in doc.ents]
 
 
+def test_lexicon_ner_acronym_in_brackets_after_no_match_is_the_documents_own_short_form(lexicon_nlp):
+    # full-text reports of the unlabeled corpus: IIP is a surgery's phase, CHC a community health centre
+    doc = lexicon_nlp("Patients accepted phase I (IP) or phase II (IIP) procedures. IIP procedures were shorter. "
+                      "Centres at the primary (PHC) or community (CHC) level took part; CHC staff were trained.")
+    assert [e.text for e in doc.ents] == []
+    # after a match, the acronym names the match's concept
+    doc = lexicon_nlp("Patients with hypertension (HTN) took part. HTN was controlled.")
+    assert [e.text for e in doc.ents] == ["hypertension", "HTN", "HTN"]
+    # BC5CDR dev, PMID 2257294: a long form that ends with a virus names its infection, matched or not
+    doc = lexicon_nlp("It keeps its antihuman immunodeficiency virus (HIV) activity. HIV was not tested.")
+    assert [e.text for e in doc.ents].count("HIV") == 2
+
+
 def test_lexicon_ner_short_form_before_a_gene_word_names_the_gene(lexicon_nlp):
     # the example: a defined short form names the disease, but not as the name of its gene or protein
     doc = lexicon_nlp("Duchenne muscular dystrophy (DMD) is common. DMD patients lose ambulation. The DMD gene is "
@@ -440,6 +453,7 @@ def test_lexicon_ner_common_word_in_capitals_is_a_heading_word_not_an_acronym(le
     doc = lexicon_nlp("ALL PATIENTS RECEIVED VINCRISTINE. Children with ALL received vincristine.")
     assert [(e.text, e.start) for e in doc.ents] == [("VINCRISTINE", 3), ("ALL", 7), ("vincristine", 9)]
     assert "PLAN" not in [e.text for e in lexicon_nlp("ANALGESIA PLAN").ents]
+    assert "PLAN" not in [e.text for e in lexicon_nlp("PLAN FOR STATISTICAL ANALYSIS").ents]  # within two words
     assert "PLAN" in [e.text for e in lexicon_nlp("Two infants had PLAN.").ents]  # an acronym among small letters
     assert [e.text for e in lexicon_nlp("HIV RNA FELL IN HIV PATIENTS").ents].count("HIV") == 2  # no common word
 

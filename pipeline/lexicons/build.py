@@ -45,6 +45,7 @@ ZIPF_LIMIT_BRAND_OR_CODE = 3.0  # FDA brand and code names, and short keys of ca
 # "canine": `Lexicon.common_words`, read by pipeline/nlp/trained_ner.py).
 ZIPF_LIMIT_MODEL_SPAN = 3.0
 COMMON_WORDS_LISTED = 200_000  # wordfreq's most frequent English words searched for them
+WORD_PARTS_FILE = "word_parts.txt"  # curated/: word parts the matcher joins to the next token ("hyper stimulation")
 AMBIGUOUS_ACRONYM_CONCEPTS = 3  # a short disease acronym naming this many concepts is dropped
 # a disease acronym that in-domain text defines this often, by long forms of which less than this share name the
 # disease, means something else there ("MAP": mean arterial pressure 33 of 41 times, never MUTYH-associated polyposis)
@@ -397,7 +398,9 @@ def add_annotated_mesh(concepts: list[Concept], names: list[sources.AnnotatedNam
       disease names it shares with BC5CDR (hypertension D014655 instead of D006973, pain D010166 instead of
       D010146) though its MeSH tree numbers are right. A drug's MeSH id before this step is curated
       (curated/), and stays.
-    A concept named by several annotated texts takes the id they give most often."""
+    A concept named by several annotated texts takes the id they give most often. A disease short form ("CHC")
+    gives no id: an abstract defines it for itself (chronic hepatitis C), and the concept the lexicon holds it for
+    may be another (cryohydrocytosis)."""
     by_key: dict[tuple[str, str], list[Concept]] = defaultdict(list)
     for concept in concepts:
         if concept.label in ("DRUG", "DISEASE"):
@@ -405,11 +408,14 @@ def add_annotated_mesh(concepts: list[Concept], names: list[sources.AnnotatedNam
                 by_key[key].append(concept)
     for label in ("DRUG", "DISEASE"):
         report.counts[label].update(annotated_mesh_ids_added=0, annotated_names_unmatched=0)
-    report.counts["DISEASE"]["annotated_mesh_ids_replaced"] = 0
+    report.counts["DISEASE"].update(annotated_mesh_ids_replaced=0, annotated_short_forms_skipped=0)
     votes: dict[int, Counter[str]] = defaultdict(Counter)
     replaceable: set[int] = set()
     by_identity = {id(concept): concept for concept in concepts}
     for name in names:
+        if name.label == "DISEASE" and is_acronym(name.text):
+            report.counts["DISEASE"]["annotated_short_forms_skipped"] += 1
+            continue
         matched = by_key.get((name.label, fold(name.text)), [])
         if not matched:
             report.counts[name.label]["annotated_names_unmatched"] += 1
@@ -1032,6 +1038,7 @@ def build(out_dir: Path = LEXICON_DIR) -> dict:
     lexicon["prose_short_forms"] = sorted(short_forms)
     lexicon["anatomy_and_food_names"] = sorted(sources.anatomy_and_food_names())
     lexicon["common_words"] = common_words(mesh_records)
+    lexicon["word_parts"] = sorted(read_word_list(CURATED_DIR / WORD_PARTS_FILE))
     lexicon["annotated_names"] = annotated_names_table(lexicon, annotated)
     word_forms = [(row["word"], row["preferred_term"]) for row in _curated_rows("meddra_word_forms.tsv")]
     vocabulary = meddra.build_vocabulary(tac_meddra, ctcae, word_forms)

@@ -73,7 +73,7 @@ class Lexicon:
         self, concepts: list[list], terms: dict[str, object], prefixes: list[str],
         annotated_names: dict[str, list[list[str]]] | None = None, function_words: frozenset[str] = frozenset(),
         meddra: dict | None = None, prose_short_forms: Iterable[str] = (), anatomy_and_food_names: Iterable[str] = (),
-        common_words: Iterable[tuple[str, float]] = (),
+        common_words: Iterable[tuple[str, float]] = (), word_parts: Iterable[str] = (),
     ) -> None:
         self._raw_concepts = concepts
         # the short forms clinical-trial prose defines (sources/corpus_short_forms.tsv.gz), whatever they stand for
@@ -84,6 +84,8 @@ class Lexicon:
         # "curtain" 3.9, "plan" 5.3
         self.common_words: dict[str, float] = {word: zipf for word, zipf in common_words}
         self._function_words = function_words
+        # word parts noisy text writes apart ("hyper stimulation"; curated/word_parts.txt)
+        self.word_parts = frozenset(word_parts)
         self._terms = terms
         self._prefixes = frozenset(prefixes)
         self._annotated_names = annotated_names or {}
@@ -112,7 +114,7 @@ class Lexicon:
         return cls(data["concepts"], data["terms"], data["prefixes"], data.get("annotated_names"),
                    read_word_list(function_words) if function_words.exists() else frozenset(), data.get(MEDDRA_SECTION),
                    data.get("prose_short_forms", ()), data.get("anatomy_and_food_names", ()),
-                   data.get("common_words", ()))
+                   data.get("common_words", ()), data.get("word_parts", ()))
 
     def __len__(self) -> int:
         return len(self._raw_concepts)
@@ -165,6 +167,7 @@ class Lexicon:
             best_end, best = 0, None
             key = ""
             end = start
+            glued = False  # the last piece is a word part the next piece may join ("hyper stimulation")
             while end < count:
                 piece = keys[end]
                 end += 1
@@ -178,7 +181,11 @@ class Lexicon:
                     found = self._resolve(value, words, start, end)
                     if found:
                         best_end, best = end, found
-                if key not in prefixes:
+                if key in prefixes:
+                    glued = False
+                elif not glued and end < count and self._may_join_next(words, end):
+                    glued = True
+                else:
                     break
             if best is None:
                 start += 1
@@ -187,6 +194,11 @@ class Lexicon:
                                  tuple(self.concept(index) for index in best[1:])))
             start = best_end
         return matches
+
+    def _may_join_next(self, words: Sequence[str], end: int) -> bool:
+        """Whether the word before `end` and the next may be one word of a term written apart: a word part
+        such as "hyper" ("ovarian hyper stimulation syndrome") or a hyphen between them ("thrombo-embolism")."""
+        return words[end] in JOINERS or words[end - 1].lower() in self.word_parts
 
     def is_function_word(self, word: str) -> bool:
         """Whether ``word`` is one of ``curated/function_words.txt`` ("the", "in", "and"), in lower case unless capitals."""

@@ -52,6 +52,7 @@ _ACRONYM_MAX = 5  # letters of the longest acronym a heading's word in capitals 
 _HEADING_WORD_ZIPF = 5.0  # "plan" 5.3, "all" 6.5; "hiv" 4.2, "ms" 4.7, "aids" 4.3 are acronyms
 _NAME_REACH = 10  # words back from a disease name to the head that opens its organization's name
 _HEAD_REACH = 4  # words on from a disease name to the head that ends its name: "Depression Rating Scale"
+_LONG_FORM_WORDS = 6  # words before an undefined bracketed acronym read as its possible long form
 
 
 class LexiconRecognizer(DataFilesComponent):
@@ -88,16 +89,17 @@ class LexiconRecognizer(DataFilesComponent):
 
     def _common_word_in_capitals(self, words: Sequence[str], start: int, end: int, concept: Concept) -> bool:
         """Whether the one-word match `start`..`end` of a drug or disease named otherwise is a very common English
-        word (Zipf >= `_HEADING_WORD_ZIPF`) written in capitals beside a longer word in capitals, a heading's
+        word (Zipf >= `_HEADING_WORD_ZIPF`) written in capitals within two words of a longer word in capitals, a heading's
         words: "ANALGESIA PLAN" (PLAN is PLA2G6-associated neurodegeneration written so), "ALL PATIENTS" (ALL is
-        the leukaemia). "HIV RNA", "MS PATIENTS" and "FEVER" stay."""
+        the leukaemia), "PLAN FOR STATISTICAL ANALYSIS" (the longer word within two words). "HIV RNA", "MS PATIENTS"
+        and "FEVER" stay."""
         word = words[start]
         if (end - start != 1 or concept.label not in ("DRUG", "DISEASE") or not acronym(word)
                 or self.lexicon.common_words.get(word.lower(), 0.0) < _HEADING_WORD_ZIPF
                 or fold(concept.name) == fold(word)):
             return False
-        near = [words[i] for i in (start - 1, end) if 0 <= i < len(words) and words[i].isalpha()]
-        return any(other.isupper() and len(other) > _ACRONYM_MAX for other in near)
+        near = _capitals_words(words, start - 1, -1) + _capitals_words(words, end, 1)
+        return any(len(other) > _ACRONYM_MAX for other in near)
 
     def _event_patterns(self, doc: Doc) -> EventPatterns:
         if self.patterns is None:
@@ -265,7 +267,10 @@ class LexiconRecognizer(DataFilesComponent):
         virus (HIV)"). A short form defined as a measure or another thing is no disease anywhere in the document, even one the
         lexicon lists as a disease ("duration of catatonia (DOC)", "intraocular pressure (IOP)"); a drug's long
         form is a chemical name that the lexicon often matches in part only ("sodium 2-mercaptoethane sulphonate
-        (MESNA)"), so a short form the lexicon lists as a drug stays one."""
+        (MESNA)"), so a short form the lexicon lists as a drug stays one. A disease acronym in brackets after words that
+        no match ends, and that scispaCy left undefined, is the document's own short form for another thing, unless those
+        words end with a disease or a virus: "patients who accepted phase II (IIP)" never names idiopathic interstitial
+        pneumonia, "community (CHC)" no hepatitis, but "antihuman immunodeficiency virus (HIV)" names HIV."""
         by_end = {end: (start, concept) for (start, end), concept in found.items()}
         defined: dict[str, Concept] = {}
         detected: set[str] = set()
@@ -295,6 +300,13 @@ class LexiconRecognizer(DataFilesComponent):
             short = parenthesized_short_form(words, end, start)
             if short is not None and short not in detected and short not in self.stop_terms:
                 defined[short] = concept
+        match_ends = {end for _, end in found}
+        for (start, end), concept in found.items():
+            if (concept.label == "DISEASE" and end == start + 1 and 0 < start and end < len(words)
+                    and words[start - 1] == "(" and words[end].startswith(")") and start - 1 not in match_ends
+                    and acronym(words[start]) and words[start] not in detected
+                    and not self._ends_with_disease(words[max(0, start - 1 - _LONG_FORM_WORDS):start - 1])):
+                other_things.add(words[start])  # "phase II (IIP)", "community (CHC)": the document's own short form
         occurrences = {(i, i + 1): defined[word] for i, word in enumerate(words)
                        if word in defined and not names_a_protein(words, i + 1, defined[word].label, self.protein_heads)}
         return occurrences, frozenset(other_things - defined.keys())
@@ -338,6 +350,20 @@ def names_a_protein(words: Sequence[str] | Doc, end: int, label: str, heads: dic
 
 
 _LIST_JOINS = frozenset({",", ";", "/", "and", "or"})
+
+
+def _capitals_words(words: Sequence[str], i: int, step: int, count: int = 2) -> list[str]:
+    """Up to `count` words in capitals from `i` on in the direction of `step` (+1 or -1), past tokens of punctuation or
+    space, until a word not in capitals: "PLAN FOR STATISTICAL ANALYSIS" gives FOR and STATISTICAL after PLAN."""
+    found: list[str] = []
+    while 0 <= i < len(words) and len(found) < count:
+        word = str(words[i])
+        if word.isalpha() and word.isupper():
+            found.append(word)
+        elif any(ch.isalnum() for ch in word):
+            break
+        i += step
+    return found
 
 
 def listed_with_unknown_acronyms(words: Sequence[str] | Doc, start: int, end: int,

@@ -69,6 +69,40 @@ def test_lab_changes_take_over_an_analyte_named_as_a_drug():
         ("decreased potassium", "DISEASE", "Blood potassium decreased")]
 
 
+def test_lab_changes_name_a_blood_analyte_and_a_short_form_the_document_defines():
+    # MedDRA names blood analytes' changes with "Blood"; TG stands for its long form (PMC3896966 of the unlabeled corpus)
+    import scispacy.abbreviation  # noqa: F401  (registers the abbreviation detector)
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("abbreviation_detector")
+    nlp.add_pipe("trialgraph_lab_changes")
+    doc = nlp("Phytosterols lower triglycerides (TG). An increase in TG and elevated cholesterol were seen.")
+    assert [(e.text, e._.concept) for e in doc.ents] == [("increase in TG", "Blood triglycerides increased"),
+                                                         ("elevated cholesterol", "Blood cholesterol increased")]
+
+
+def test_lab_changes_drop_a_model_span_that_names_only_an_analyte():
+    nlp = spacy.blank("en")
+    doc = nlp("Phytosterols lower blood triglycerides and serum lipase levels.")
+    spans = [Span(doc, 2, 4, label="DISEASE"), Span(doc, 5, 8, label="DISEASE")]
+    for span in spans:
+        span._.source = "model"
+    doc.ents = spans
+    assert LabChanges()(doc).ents == ()
+
+
+def test_lab_changes_replace_a_disease_without_meddra_code_and_keep_its_ids():
+    # HP's "Elevated circulating creatinine concentration" and "increased creatinine" are one MedDRA concept
+    nlp = spacy.blank("en")
+    doc = nlp("He had elevated serum creatinine.")
+    disease = Span(doc, 2, 5, label="DISEASE")
+    disease._.source, disease._.norm = "lexicon", ["HP:0003259"]
+    doc.ents = [disease]
+    (event,) = LabChanges()(doc).ents
+    assert (event.text, event._.concept, event._.norm) == (
+        "elevated serum creatinine", "Blood creatinine increased", ["MEDDRA:10005483", "HP:0003259"])
+
+
 def test_lab_changes_bad_place_reports_the_file_and_line(tmp_path):
     path = tmp_path / "lab_changes.tsv"
     path.write_text("word\tdirection\tplace\nelevated\tincreased\tbefore\nserum\t-\tinside\n", encoding="utf-8")

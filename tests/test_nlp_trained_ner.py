@@ -244,6 +244,21 @@ def test_nlp_trained_ner_short_form_of_an_instrument_is_no_model_mention():
         assert [e.text for e in recognizer(tagging(text)).ents if e._.source == "model"] == kept
 
 
+def test_nlp_trained_ner_short_form_of_an_analyte_is_no_model_mention():
+    from pipeline.nlp.language import build_nlp
+
+    # full-text trial report PMC3896966 (unlabeled corpus): the model read TG, the triglycerides' short form, as an
+    # event 30 times, and its long form "blood triglycerides" as one whose short form TG then was
+    text = "Phytosterols may reduce blood triglycerides (TG). TG fell, and quibbleosis was rare."
+    tagging = build_nlp(components=("trialgraph_sentences", "abbreviation_detector", "trialgraph_lexicon"))
+    spans = [("blood triglycerides", "DISEASE"), ("TG", "DISEASE"), ("quibbleosis", "DISEASE")]
+    from pipeline.nlp.analytes import AnalytePhrases
+
+    recognizer = TrainedRecognizer(stand_in_model(spans), load_lexicon(), analytes=AnalytePhrases.load())
+    assert [e.text for e in recognizer(tagging(text)).ents if e._.source == "model"] == ["blood triglycerides",
+                                                                                        "quibbleosis"]
+
+
 def test_nlp_trained_ner_body_part_or_food_is_no_model_mention(lexicon_nlp):
     # full-text trial reports (PMC, CC BY): the model read the skull's entry term and a food as drugs
     lexicon = load_lexicon()
@@ -265,6 +280,18 @@ def test_nlp_trained_ner_common_word_that_names_no_drug_is_no_model_mention(lexi
     recognizer = TrainedRecognizer(stand_in_model(spans), lexicon)
     doc = recognizer(lexicon_nlp("Engine: a curtain fell; gold and Li were given; curtain oil was fatal."))
     assert [e.text for e in doc.ents if e._.source == "model"] == ["gold", "Li", "curtain oil", "fatal"]
+
+
+def test_nlp_trained_ner_very_common_or_capitalized_common_word_is_no_model_disease(lexicon_nlp):
+    # full-text trial reports of the unlabeled corpus: "increase" a condition, "California" of an instrument maker's
+    # address an event; "fatal" (TAC annotates it) is less common, "died" names MedDRA's Death and "quibbleosis" is
+    # no English word
+    spans = [("increase", "DISEASE"), ("California", "DISEASE"), ("fatal", "DISEASE"), ("died", "DISEASE"),
+             ("quibbleosis", "DISEASE")]
+    recognizer = TrainedRecognizer(stand_in_model(spans), load_lexicon())
+    doc = recognizer(lexicon_nlp("The increase was small (Agilent, Palo Alto, California). Two died of a fatal "
+                                 "quibbleosis."))
+    assert [e.text for e in doc.ents if e._.source == "model"] == ["died", "fatal", "quibbleosis"]
 
 
 def test_nlp_trained_ner_disease_span_before_an_intervention_word_is_no_model_mention(lexicon_nlp):

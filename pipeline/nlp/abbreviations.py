@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from collections.abc import Container, Iterable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 
 from spacy.tokens import Doc, Span
 
@@ -48,6 +48,13 @@ def instrument_short_forms(doc: Doc, instrument_words: Container[str]) -> frozen
     """Texts of the short forms whose long form ends with an instrument word: "apnea-hypopnea index (AHI)",
     "Hamilton Depression Rating Scale (HDRS)" name a measure, not the disease inside them."""
     return frozenset(short.text for short, long_form in definitions(doc) if long_form[-1].lower_ in instrument_words)
+
+
+def analyte_short_forms(doc: Doc, is_analyte: Callable[[Doc, int, int], bool]) -> frozenset[str]:
+    """Texts of the short forms whose long form ends with a lab analyte (`is_analyte(doc, start, end)` of its last
+    token): "blood triglycerides (TG)", "total cholesterol (TC)" name what is measured, not a drug or a disease."""
+    return frozenset(short.text for short, long_form in definitions(doc)
+                     if is_analyte(doc, long_form.end - 1, long_form.end))
 
 
 # the mentions whose long form makes a short form a drug or disease; an endpoint's does not ("Data and Safety

@@ -11,10 +11,13 @@ drug (an analyte is measured, not given: "decreased potassium") or a model span 
 A change mention, found here or by the trained model, that opens with a change word takes in the `measure` word
 right after it, which the reported phrase ends with: "elevated serum ammonia levels", "an elevated serum CK
 concentration" (ADE-Corpus-V2 annotates the phrase so); its concept stays that of the words before.
+An analyte may be a short form the document defines ("an increase in TG" after "triglycerides (TG)": Blood
+triglycerides increased). A model disease span that names an analyte and no change ("blood triglycerides", "serum lipase levels") is dropped:
+what is measured is no event.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from spacy.tokens import Doc, Span
@@ -22,6 +25,7 @@ from spacy.tokens import Doc, Span
 from pipeline.errors import RulesError
 from pipeline.lexicons import LEXICON_ENTRY, lexicon_files, load_normalizer
 from pipeline.lexicons.concepts import GENERIC_EVENT_WORDS
+from pipeline.nlp.abbreviations import definitions
 from pipeline.nlp.data_files import DataFilesComponent
 from pipeline.nlp.extensions import copy_span
 from pipeline.resources import numbered_rules_tsv
@@ -36,9 +40,12 @@ _JOINS = frozenset({"and", "or", ","})
 
 
 def _gives_way(ent: Span) -> bool:
-    """Whether a mention inside a lab change's phrase gives way to it: a drug (the analyte), or a model span
-    with no identifier ("decreased potassium")."""
-    return ent.label_ == "DRUG" or (ent._.source == "model" and not ent._.norm)
+    """Whether a mention inside a lab change's phrase gives way to it: a drug (the analyte), a model span
+    with no identifier ("decreased potassium"), or a disease with no MedDRA code ("elevated serum creatinine" is
+    HP's "Elevated circulating creatinine concentration"; the change names MedDRA's Blood creatinine increased, so
+    that "increased creatinine" and it are one concept)."""
+    return (ent.label_ == "DRUG" or (ent._.source == "model" and not ent._.norm)
+            or (ent.label_ == "DISEASE" and not any(curie.startswith("MEDDRA:") for curie in ent._.norm)))
 
 
 @dataclass(frozen=True)
@@ -50,6 +57,7 @@ class LabChange:
     name: str
     curie: str
     measured: bool = False  # the phrase ends with a measure word ("elevated ALT levels")
+    other_ids: tuple[str, ...] = ()  # those of the disease mentions it replaces (MeSH, HP), after the MedDRA code
 
 
 class LabChanges(DataFilesComponent):
@@ -84,15 +92,32 @@ class LabChanges(DataFilesComponent):
                 if taken.intersection(span) or any(
                         not _gives_way(ent) or ent.start < change.start or ent.end > change.end for ent in inside):
                     continue
-                found.append(change)
+                replaced = tuple(curie for ent in sorted(inside, key=lambda e: e.start) if ent.label_ == "DISEASE"
+                                 for curie in ent._.norm)
+                found.append(replace(change, other_ids=replaced) if replaced else change)
                 taken.update(span)
         kept = [ent for ent in doc.ents if not taken.intersection(range(ent.start, ent.end))]
+        unchanged = [ent for ent in kept if not self._names_an_analyte(doc, ent)]
+        found_or_dropped = bool(found) or len(unchanged) < len(kept)
+        kept = unchanged
         mentions = sorted([*kept, *map(lambda change: self._mention(doc, change), found)], key=lambda s: s.start)
         widened = [self._with_measure_word(doc, mention, mentions[i + 1] if i + 1 < len(mentions) else None)
                    for i, mention in enumerate(mentions)]
-        if found or any(new is not old for new, old in zip(widened, mentions)):
+        if found_or_dropped or any(new is not old for new, old in zip(widened, mentions)):
             doc.ents = widened
         return doc
+
+    def _names_an_analyte(self, doc: Doc, ent: Span) -> bool:
+        """Whether `ent` is a model disease span with no identifier that names an analyte and no change in it,
+        measure words after it aside: "blood triglycerides", "serum lipase levels" (MedDRA has "Blood triglycerides
+        increased", "Lipase increased"); "elevated ALT" is a change and stays."""
+        if ent.label_ != "DISEASE" or ent._.source != "model" or ent._.norm:
+            return False
+        end = ent.end
+        while end > ent.start + 1 and doc[end - 1].lower_ in self.words["measure"]:
+            end -= 1
+        return any((change := self._analyte_after(doc, ent.start, direction)) is not None and change.end == end
+                   for direction in ("increased", "decreased"))
 
     def _measure_after(self, doc: Doc, start: int, end: int) -> bool:
         """Whether tokens `start`..`end` open with a change word and a measure word follows ("elevated ALT" +
@@ -104,7 +129,7 @@ class LabChanges(DataFilesComponent):
         """`change` with the measure word after it in its phrase ("elevated ALT levels"), else `change`."""
         if not self._measure_after(doc, change.start, change.end):
             return change
-        return LabChange(change.start, change.end + 1, change.name, change.curie, measured=True)
+        return replace(change, end=change.end + 1, measured=True)
 
     def _with_measure_word(self, doc: Doc, mention: Span, following: Span | None) -> Span:
         """A model mention taking in the measure word after it when it is a change that opens with a change word
@@ -166,13 +191,23 @@ class LabChanges(DataFilesComponent):
         if not analyte or analyte[0].text == "-" or not all(
                 (token.is_alpha and not token.is_stop) or token.text == "-" for token in analyte):
             return None
-        term = self.normalizer.preferred_term(f"{analyte.text} {direction}")
-        return (term.name, term.curie) if term is not None else None
+        names = [analyte.text]
+        if len(analyte) == 1:  # a short form the document defines: "triglycerides (TG)"
+            names += [long.text for short, long in definitions(analyte.doc)
+                      if short.text == analyte.text and len(long) <= _ANALYTE_WORDS][:1]
+        for name in names:
+            # MedDRA names a blood analyte's change with "Blood" ("Blood triglycerides increased")
+            for wording in (f"{name} {direction}", f"blood {name} {direction}"):
+                term = self.normalizer.preferred_term(wording)
+                if term is not None:
+                    return term.name, term.curie
+        return None
 
     @staticmethod
     def _mention(doc: Doc, change: LabChange) -> Span:
         span = Span(doc, change.start, change.end, label="DISEASE")
-        span._.norm, span._.concept, span._.source = [change.curie], change.name, SOURCE
+        span._.norm = list(dict.fromkeys((change.curie, *change.other_ids)))
+        span._.concept, span._.source = change.name, SOURCE
         if change.measured:  # the concept is named by the words before the measure word
             span._.concept_span = (span.start_char, doc[change.end - 2].idx + len(doc[change.end - 2]))
         return span

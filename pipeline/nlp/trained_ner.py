@@ -20,7 +20,7 @@ with vectors and packaged without them (models/ner/model) reads them from models
   effects"), its concept span the adjective;
 - a model span inside a lab-analyte phrase ("aspartate transaminase") is dropped, as the lexicon does,
   and so are a stop term of the lexicon build ("RECIST", "sleep"), a short form the document defines
-  as something else ("mean arterial pressure (MAP)") and a DISEASE span that is a gene symbol ("BRCA1")
+  as something else ("mean arterial pressure (MAP)") or as an analyte ("blood triglycerides (TG)") and a DISEASE span that is a gene symbol ("BRCA1")
   the lexicon does not list as a disease.
 The context component then turns DISEASE into ADVERSE_EVENT or CONDITION, for both sources alike.
 """
@@ -47,7 +47,8 @@ from pipeline.errors import ModelMissingError
 from pipeline.lexicons import (GENERIC_EVENT_WORDS, LEXICON_ENTRY, Concept, GenericEventWords, Lexicon, lexicon_files,
                                load_lexicon)
 from pipeline.lexicons.sources import STOP_TERMS, StopTerms
-from pipeline.nlp.abbreviations import TERM_LABELS, defined_short_forms, foreign_short_forms, instrument_short_forms
+from pipeline.nlp.abbreviations import (TERM_LABELS, analyte_short_forms, defined_short_forms, foreign_short_forms,
+                                        instrument_short_forms)
 from pipeline.nlp.analytes import ANALYTE_LIST, AnalytePhrases
 from pipeline.nlp.data_files import DataFilesComponent
 from pipeline.nlp.doses import DRUG_QUALIFIER_FILES, RULES_DIR, DrugQualifiers
@@ -70,6 +71,7 @@ _OPENING_BRACKETS = frozenset("([{")
 _CLOSING_BRACKETS = frozenset(")]}")
 _ANALYTE_LIST_JOINS = frozenset({"and", "or", ",", "/", "and/or"})
 _NAME_LIST_JOINS = frozenset({",", "and", "&"})
+_COMMON_DISEASE_SPAN_ZIPF = 4.5  # "increase" 5.1, "feeling" 5.1, "balance" 4.8; TAC annotates "fatal" 4.1
 COMPARISON = re.compile(r"[<>=≤≥]")  # a threshold ("CD4%<20"), never part of a drug's or disease's name
 
 
@@ -294,6 +296,7 @@ class TrainedRecognizer(DataFilesComponent):
         taken: set[int] = set()
         foreign = foreign_short_forms(doc, [(e.start, e.end) for e in (*existing, *predicted) if e.label_ in TERM_LABELS])
         foreign |= instrument_short_forms(doc, self.instrument_words)
+        foreign |= analyte_short_forms(doc, self.analytes.around)
         trimmed = filter(None, map(self._without_edge_function_words, predicted))
         spans = [self._with_event_head(span) for span in trimmed]
         widened = {(span.start, span.end) for span, with_head in spans if with_head}
@@ -319,6 +322,8 @@ class TrainedRecognizer(DataFilesComponent):
                 span = self._model_span(doc, found.start, found.end, found.label_, list(overlapped.values()))
                 if found.label_ == "DRUG" and not span._.norm and len(span) == 1 and self._common_word(text):
                     continue  # "curtain", "engine", "canine": a common English word that names no drug
+                if found.label_ == "DISEASE" and not span._.norm and len(span) == 1 and self._common_non_disease(span):
+                    continue  # "increase", "feeling"; "Palo Alto, California"
                 if (found.label_ == "DISEASE" and not span._.norm and found.end < len(doc)
                         and doc[found.end].lower_ in self.intervention_words):
                     continue  # "cognitive behavioural therapy", "occupational therapy": an intervention's name
@@ -331,7 +336,7 @@ class TrainedRecognizer(DataFilesComponent):
                 continue
             if (ent.start, ent.end) in agreed or ent.label_ not in _COMPATIBLE or ent.label_ in self.keep_lexicon:
                 kept.append(ent)
-        doc.ents = sorted(self._with_short_forms(doc, kept), key=lambda s: s.start)
+        doc.ents = sorted(self._with_short_forms(doc, kept, foreign), key=lambda s: s.start)
         return doc
 
     def _names_something_else(self, doc: Doc, span: Span) -> bool:
@@ -371,6 +376,19 @@ class TrainedRecognizer(DataFilesComponent):
         """Whether `text`, in lower case or capitalized ("Fatal"), is one of `Lexicon.common_words`."""
         return (text.islower() or text[1:].islower()) and text.lower() in self.lexicon.common_words
 
+    def _common_non_disease(self, token_span: Span) -> bool:
+        """Whether a one-token disease span names no disease by being a very common English word (Zipf >=
+        `_COMMON_DISEASE_SPAN_ZIPF`: "increase", "feeling"; TAC annotates the rarer "fatal") or a common one
+        capitalized inside a sentence, a place's or a name's ("Palo Alto, California"); not a MedDRA term or word
+        form ("died")."""
+        text = token_span.text
+        if self.lexicon.preferred_term(text) is not None:
+            return False  # a MedDRA term or word form: "died" names Death
+        zipf = self.lexicon.common_words.get(text.lower(), 0.0) if self._common_word(text) else 0.0
+        if zipf >= _COMMON_DISEASE_SPAN_ZIPF:
+            return True
+        return zipf > 0.0 and text[0].isupper() and not token_span[0].is_sent_start
+
     def _initials_of_authors(self, doc: Doc, index: int) -> bool:
         """Whether the acronym at `index` is in the run of acronyms ("GR, KB, TL and SF") that opens its sentence
         and a contribution verb follows ("conducted"): an authors' contributions statement."""
@@ -408,12 +426,15 @@ class TrainedRecognizer(DataFilesComponent):
             return Span(span.doc, span.start, span.end + 1, label=span.label), True
         return span, False
 
-    def _with_short_forms(self, doc: Doc, ents: list[Span]) -> list[Span]:
+    def _with_short_forms(self, doc: Doc, ents: list[Span], foreign: frozenset[str] = frozenset()) -> list[Span]:
         """`ents` plus the short forms defined for a model span ("pregnenolone sulfate (PREGS)"), which take its
         label, identifiers and concept wherever they stand as one token outside a mention of that label, as
-        the lexicon's own short forms do. A one-token mention of another label there gives way."""
+        the lexicon's own short forms do; not the `foreign` ones, defined as something else ("blood triglycerides
+        (TG)", TG an analyte's short form). A one-token mention of another label there gives way."""
         model_by_end = {e.end: e for e in ents if e._.source == SOURCE}
-        defined = defined_short_forms(doc, model_by_end, whole_mention=True, excluded=self.stop_terms)
+        defined = {short: long_form for short, long_form in
+                   defined_short_forms(doc, model_by_end, whole_mention=True, excluded=self.stop_terms).items()
+                   if short not in foreign}
         if not defined:
             return ents
         owner = {i: e for e in ents for i in range(e.start, e.end)}

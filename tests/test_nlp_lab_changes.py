@@ -79,6 +79,9 @@ def test_lab_changes_name_a_blood_analyte_and_a_short_form_the_document_defines(
     doc = nlp("Phytosterols lower triglycerides (TG). An increase in TG and elevated cholesterol were seen.")
     assert [(e.text, e._.concept) for e in doc.ents] == [("increase in TG", "Blood triglycerides increased"),
                                                          ("elevated cholesterol", "Blood cholesterol increased")]
+    # "total" opens the analyte's name without being part of the term
+    assert [(e.text, e._.concept) for e in nlp("Elevated total bilirubin.").ents] == [
+        ("Elevated total bilirubin", "Blood bilirubin increased")]
 
 
 def test_lab_changes_drop_a_model_span_that_names_only_an_analyte():

@@ -294,6 +294,25 @@ def test_nlp_trained_ner_very_common_or_capitalized_common_word_is_no_model_dise
     assert [e.text for e in doc.ents if e._.source == "model"] == ["died", "fatal", "quibbleosis"]
 
 
+def test_nlp_trained_ner_short_form_of_a_term_of_another_label_is_no_model_mention():
+    from pipeline.nlp.language import build_nlp
+
+    # full-text trial report PMC1382202 (unlabeled corpus): the model read BP, defined as blood pressure, as a drug
+    text = "Control of high blood pressure (BP) is limited. BP fell with quibblezumab."
+    tagging = build_nlp(components=("trialgraph_sentences", "abbreviation_detector", "trialgraph_lexicon"))
+    recognizer = TrainedRecognizer(stand_in_model([("BP", "DRUG"), ("quibblezumab", "DRUG")]), load_lexicon())
+    assert [e.text for e in recognizer(tagging(text)).ents if e._.source == "model"] == ["quibblezumab"]
+
+
+def test_nlp_trained_ner_plural_or_capitals_of_a_common_word_is_no_model_drug(lexicon_nlp):
+    # full-text trial report PMC3597472 (unlabeled corpus): water buffaloes and "bovines" were treated for schistosomiasis
+    # a short word in capitals may be an acronym: "MOTOR" stays
+    spans = [("bovines", "DRUG"), ("QUESTIONNAIRES", "DRUG"), ("MOTOR", "DRUG"), ("quibblezumab", "DRUG")]
+    recognizer = TrainedRecognizer(stand_in_model(spans), load_lexicon())
+    doc = recognizer(lexicon_nlp("All bovines got quibblezumab. QUESTIONNAIRES AND MOTOR"))
+    assert [e.text for e in doc.ents if e._.source == "model"] == ["quibblezumab", "MOTOR"]
+
+
 def test_nlp_trained_ner_disease_span_before_an_intervention_word_is_no_model_mention(lexicon_nlp):
     # full-text trial report (PMC, CC BY): "Cognitive behavioural" was a condition; a known disease stays
     spans = [("Cognitive behavioural", "DISEASE"), ("insomnia", "DISEASE"), ("quibbleosis", "DISEASE")]

@@ -12,7 +12,7 @@ import srsly
 from pipeline.errors import ModelMissingError
 from pipeline.lexicons.meddra import SECTION as MEDDRA_SECTION
 from pipeline.lexicons.meddra import PreferredTerm
-from pipeline.lexicons.normalize import case_form, fold, spelled, spelling_rules, term_key
+from pipeline.lexicons.normalize import SHORT_KEY_LENGTH, case_form, fold, spelled, spelling_rules, term_key
 from pipeline.resources import MODELS_DIR, read_word_list
 
 DEFAULT_DIRECTORY = MODELS_DIR / "lexicons"
@@ -64,6 +64,12 @@ def _case_ok(rule: str | None, form: str) -> bool:
     if rule == "":
         return form == form.lower() or form == form[:1].upper() + form[1:].lower()
     return form == rule
+
+
+def _spaced_capitals(words: Sequence[str], start: int, end: int, key: str) -> bool:
+    """Whether the words are capital letters written apart that fold to a short key: "M SD" (a table's "mean, SD")
+    spells the acronym MSD only when joined ("IL 21", with a digit, still names interleukin-21)."""
+    return len(key) <= SHORT_KEY_LENGTH and all(words[i].isalpha() and words[i].isupper() for i in range(start, end))
 
 
 class Lexicon:
@@ -177,7 +183,8 @@ class Lexicon:
                     break
                 key += piece
                 value = terms.get(key)
-                if value is not None and not (end - start > 1 and (function[start] or function[end - 1])):
+                if value is not None and not (end - start > 1 and (function[start] or function[end - 1]
+                                                                   or _spaced_capitals(words, start, end, key))):
                     found = self._resolve(value, words, start, end)
                     if found:
                         best_end, best = end, found

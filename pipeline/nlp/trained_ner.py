@@ -20,7 +20,8 @@ with vectors and packaged without them (models/ner/model) reads them from models
   effects"), its concept span the adjective;
 - a model span inside a lab-analyte phrase ("aspartate transaminase") is dropped, as the lexicon does,
   and so are a stop term of the lexicon build ("RECIST", "sleep"), a short form the document defines
-  as something else ("mean arterial pressure (MAP)") or as an analyte ("blood triglycerides (TG)") and a DISEASE span that is a gene symbol ("BRCA1")
+  as something else ("mean arterial pressure (MAP)"), as an analyte ("blood triglycerides (TG)") or as a
+  term of another label (BP, a drug to the model, of "high blood pressure (BP)") and a DISEASE span that is a gene symbol ("BRCA1")
   the lexicon does not list as a disease.
 The context component then turns DISEASE into ADVERSE_EVENT or CONDITION, for both sources alike.
 """
@@ -48,7 +49,7 @@ from pipeline.lexicons import (GENERIC_EVENT_WORDS, LEXICON_ENTRY, Concept, Gene
                                load_lexicon)
 from pipeline.lexicons.sources import STOP_TERMS, StopTerms
 from pipeline.nlp.abbreviations import (TERM_LABELS, analyte_short_forms, defined_short_forms, foreign_short_forms,
-                                        instrument_short_forms)
+                                        instrument_short_forms, long_form_labels)
 from pipeline.nlp.analytes import ANALYTE_LIST, AnalytePhrases
 from pipeline.nlp.data_files import DataFilesComponent
 from pipeline.nlp.doses import DRUG_QUALIFIER_FILES, RULES_DIR, DrugQualifiers
@@ -71,6 +72,7 @@ _OPENING_BRACKETS = frozenset("([{")
 _CLOSING_BRACKETS = frozenset(")]}")
 _ANALYTE_LIST_JOINS = frozenset({"and", "or", ",", "/", "and/or"})
 _NAME_LIST_JOINS = frozenset({",", "and", "&"})
+_ACRONYM_MAX_LETTERS = 5  # a word in capitals this long or shorter may be an acronym ("ALL", "FEVER"; not "BOVINES")
 _COMMON_DISEASE_SPAN_ZIPF = 4.5  # "increase" 5.1, "feeling" 5.1, "balance" 4.8; TAC annotates "fatal" 4.1
 COMPARISON = re.compile(r"[<>=≤≥]")  # a threshold ("CD4%<20"), never part of a drug's or disease's name
 
@@ -297,6 +299,7 @@ class TrainedRecognizer(DataFilesComponent):
         foreign = foreign_short_forms(doc, [(e.start, e.end) for e in (*existing, *predicted) if e.label_ in TERM_LABELS])
         foreign |= instrument_short_forms(doc, self.instrument_words)
         foreign |= analyte_short_forms(doc, self.analytes.around)
+        defined_as = long_form_labels(doc, [*existing, *predicted])
         trimmed = filter(None, map(self._without_edge_function_words, predicted))
         spans = [self._with_event_head(span) for span in trimmed]
         widened = {(span.start, span.end) for span, with_head in spans if with_head}
@@ -305,6 +308,7 @@ class TrainedRecognizer(DataFilesComponent):
             if (text in self.stop_terms or text in foreign or COMPARISON.search(text)
                     or self.analytes.around(doc, found.start, found.end) or self._lists_analytes(found)
                     or self._names_something_else(doc, found)
+                    or (text in defined_as and not defined_as[text] & set(_COMPATIBLE[found.label_]))
                     or names_a_protein(doc, found.end, found.label_, self.protein_heads)
                     or (found.label_ == "DISEASE"
                         and in_proper_name(doc, found.start, found.end, self.name_heads))):
@@ -373,8 +377,12 @@ class TrainedRecognizer(DataFilesComponent):
                 or self._initials_of_authors(doc, span.start))
 
     def _common_word(self, text: str) -> bool:
-        """Whether `text`, in lower case or capitalized ("Fatal"), is one of `Lexicon.common_words`."""
-        return (text.islower() or text[1:].islower()) and text.lower() in self.lexicon.common_words
+        """Whether `text`, in lower case, capitalized ("Fatal") or in capitals longer than an acronym
+        ("QUESTIONNAIRES"), is one of `Lexicon.common_words` or the plural of one ("bovines")."""
+        if not (text.islower() or text[1:].islower() or (text.isupper() and len(text) > _ACRONYM_MAX_LETTERS)):
+            return False
+        word = text.lower()
+        return word in self.lexicon.common_words or (word.endswith("s") and word[:-1] in self.lexicon.common_words)
 
     def _common_non_disease(self, token_span: Span) -> bool:
         """Whether a one-token disease span names no disease by being a very common English word (Zipf >=

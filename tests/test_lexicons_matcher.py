@@ -154,6 +154,7 @@ def test_lexicons_match_joins_a_word_written_apart_or_hyphenated(lexicon, tokeni
 def test_lexicons_match_no_acronym_across_capital_letters_written_apart(lexicon, tokenizer):
     # a table header of the unlabeled corpus (PMC3517358): "N M SD" is count, mean and SD, not MSD (mucosulfatidosis)
     assert matched(lexicon, tokenizer, "Score N M SD N M SD") == []
+    assert matched(lexicon, tokenizer, "Score (M±SD) was 3.") == []  # one token, a sign between the letters
     assert [name for _, _, name in matched(lexicon, tokenizer, "Two had MSD.")] == ["mucosulfatidosis"]
 
 

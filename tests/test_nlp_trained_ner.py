@@ -304,6 +304,16 @@ def test_nlp_trained_ner_short_form_of_a_term_of_another_label_is_no_model_menti
     assert [e.text for e in recognizer(tagging(text)).ents if e._.source == "model"] == ["quibblezumab"]
 
 
+def test_nlp_trained_ner_undefined_acronym_prose_never_defines_as_a_drug_is_no_model_drug(lexicon_nlp):
+    # full-text trial reports (unlabeled corpus): FDR (false discovery rate) read as a drug; PTU is propylthiouracil in
+    # the prose's definitions
+    lexicon = load_lexicon()
+    assert "FDR" in lexicon.non_drug_short_forms and "PTU" not in lexicon.non_drug_short_forms
+    recognizer = TrainedRecognizer(stand_in_model([("FDR", "DRUG"), ("PTU", "DRUG")]), lexicon)
+    doc = recognizer(lexicon_nlp("P values were corrected by FDR; PTU was stopped."))
+    assert [e.text for e in doc.ents if e._.source == "model"] == ["PTU"]
+
+
 def test_nlp_trained_ner_plural_or_capitals_of_a_common_word_is_no_model_drug(lexicon_nlp):
     # full-text trial report PMC3597472 (unlabeled corpus): water buffaloes and "bovines" were treated for schistosomiasis
     # a short word in capitals may be an acronym: "MOTOR" stays

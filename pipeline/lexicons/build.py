@@ -966,6 +966,26 @@ def _drop_acronyms_defined_otherwise(entries: dict, concepts: list[Concept], sho
             del entries[key]
 
 
+def non_drug_short_forms(lexicon: dict, short_forms: dict[str, Counter[str]]) -> list[str]:
+    """The short forms in-domain text defines at least ACRONYM_MIN_DEFINITIONS times, never by a long form that names
+    a drug (a DRUG or DRUG_CLASS term of the assembled `lexicon`): "FDR" (false discovery rate), "PBS"; not "PTU"
+    (propylthiouracil) or "CP", which a report defines as cyclophosphamide where others mean cerebral palsy."""
+    labels = [concept[1] for concept in lexicon["concepts"]]
+
+    def names_a_drug(long_form: str) -> bool:
+        value = lexicon["terms"].get(term_key(long_form))
+        indexes = [value] if isinstance(value, int) else [index for index, _ in value or []]
+        return any(labels[index] in ("DRUG", "DRUG_CLASS") for index in indexes)
+
+    found = []
+    for short_form, long_forms in short_forms.items():
+        total = sum(long_forms.values())
+        drug = sum(count for long_form, count in long_forms.items() if names_a_drug(long_form))
+        if total >= ACRONYM_MIN_DEFINITIONS and not drug:
+            found.append(short_form)
+    return sorted(found)
+
+
 def _initials(name: str) -> str:
     return "".join(word[0] for word in re.findall(r"[a-z0-9]+", name.lower()))
 
@@ -1036,6 +1056,7 @@ def build(out_dir: Path = LEXICON_DIR) -> dict:
     short_forms = sources.corpus_short_forms()
     lexicon = assemble(concepts, stops, report, short_forms)
     lexicon["prose_short_forms"] = sorted(short_forms)
+    lexicon["non_drug_short_forms"] = non_drug_short_forms(lexicon, short_forms)
     lexicon["anatomy_and_food_names"] = sorted(sources.anatomy_and_food_names())
     lexicon["common_words"] = common_words(mesh_records)
     lexicon["word_parts"] = sorted(read_word_list(CURATED_DIR / WORD_PARTS_FILE))

@@ -21,6 +21,7 @@ FUNCTION_WORDS_FILE = "curated/function_words.txt"
 FORMAT_VERSION = 3  # 3: term keys are spelled (normalize.term_key)
 # Tokens without letters or digits that may sit inside a match ("IL - 21", "Crohn ' s", "CDK4 / 6").
 JOINERS = frozenset({"-", "‐", "‑", "–", "/", "'", "’"})
+_MATH_SIGNS = frozenset("±×=<>≤≥~%:;")  # a short key spelled across one of these is a formula's letters ("M±SD")
 
 
 @dataclass(frozen=True)
@@ -66,10 +67,15 @@ def _case_ok(rule: str | None, form: str) -> bool:
     return form == rule
 
 
-def _spaced_capitals(words: Sequence[str], start: int, end: int, key: str) -> bool:
-    """Whether the words are capital letters written apart that fold to a short key: "M SD" (a table's "mean, SD")
-    spells the acronym MSD only when joined ("IL 21", with a digit, still names interleukin-21)."""
-    return len(key) <= SHORT_KEY_LENGTH and all(words[i].isalpha() and words[i].isupper() for i in range(start, end))
+def _spelled_apart(words: Sequence[str], start: int, end: int, key: str) -> bool:
+    """Whether the words spell a short key only with its letters set apart: capital letters written as separate words
+    ("M SD", a table's "mean, SD", is no MSD; "IL 21", with a digit, still names interleukin-21) or one word with a
+    mathematical sign between them ("M±SD"; not "Na+")."""
+    if len(key) > SHORT_KEY_LENGTH:
+        return False
+    if end - start > 1 and all(words[i].isalpha() and words[i].isupper() for i in range(start, end)):
+        return True
+    return any(ch in _MATH_SIGNS for i in range(start, end) for ch in words[i])
 
 
 class Lexicon:
@@ -80,10 +86,13 @@ class Lexicon:
         annotated_names: dict[str, list[list[str]]] | None = None, function_words: frozenset[str] = frozenset(),
         meddra: dict | None = None, prose_short_forms: Iterable[str] = (), anatomy_and_food_names: Iterable[str] = (),
         common_words: Iterable[tuple[str, float]] = (), word_parts: Iterable[str] = (),
+        non_drug_short_forms: Iterable[str] = (),
     ) -> None:
         self._raw_concepts = concepts
         # the short forms clinical-trial prose defines (sources/corpus_short_forms.tsv.gz), whatever they stand for
         self.prose_short_forms = frozenset(prose_short_forms)
+        # those of them the prose seldom defines as a drug ("FDR", "TX"; not "PTU")
+        self.non_drug_short_forms = frozenset(non_drug_short_forms)
         # lowercased MeSH names of body parts and foods (sources/mesh_anatomy_and_food.tsv.gz): "cranium", "bread"
         self.anatomy_and_food_names = frozenset(anatomy_and_food_names)
         # lowercase common English words that name no MeSH drug or disease, with their wordfreq Zipf frequency:
@@ -120,7 +129,7 @@ class Lexicon:
         return cls(data["concepts"], data["terms"], data["prefixes"], data.get("annotated_names"),
                    read_word_list(function_words) if function_words.exists() else frozenset(), data.get(MEDDRA_SECTION),
                    data.get("prose_short_forms", ()), data.get("anatomy_and_food_names", ()),
-                   data.get("common_words", ()), data.get("word_parts", ()))
+                   data.get("common_words", ()), data.get("word_parts", ()), data.get("non_drug_short_forms", ()))
 
     def __len__(self) -> int:
         return len(self._raw_concepts)
@@ -183,8 +192,8 @@ class Lexicon:
                     break
                 key += piece
                 value = terms.get(key)
-                if value is not None and not (end - start > 1 and (function[start] or function[end - 1]
-                                                                   or _spaced_capitals(words, start, end, key))):
+                if value is not None and not ((end - start > 1 and (function[start] or function[end - 1]))
+                                              or _spelled_apart(words, start, end, key)):
                     found = self._resolve(value, words, start, end)
                     if found:
                         best_end, best = end, found

@@ -21,7 +21,8 @@ with vectors and packaged without them (models/ner/model) reads them from models
 - a model span inside a lab-analyte phrase ("aspartate transaminase") is dropped, as the lexicon does,
   and so are a stop term of the lexicon build ("RECIST", "sleep"), a short form the document defines
   as something else ("mean arterial pressure (MAP)"), as an analyte ("blood triglycerides (TG)") or as a
-  term of another label (BP, a drug to the model, of "high blood pressure (BP)") and a DISEASE span that is a gene symbol ("BRCA1")
+  term of another label (BP, a drug to the model, of "high blood pressure (BP)"), an undefined DRUG acronym that
+  clinical-trial prose defines, never as a drug ("FDR": `Lexicon.non_drug_short_forms`), and a DISEASE span that is a gene symbol ("BRCA1")
   the lexicon does not list as a disease.
 The context component then turns DISEASE into ADVERSE_EVENT or CONDITION, for both sources alike.
 """
@@ -48,8 +49,8 @@ from pipeline.errors import ModelMissingError
 from pipeline.lexicons import (GENERIC_EVENT_WORDS, LEXICON_ENTRY, Concept, GenericEventWords, Lexicon, lexicon_files,
                                load_lexicon)
 from pipeline.lexicons.sources import STOP_TERMS, StopTerms
-from pipeline.nlp.abbreviations import (TERM_LABELS, analyte_short_forms, defined_short_forms, foreign_short_forms,
-                                        instrument_short_forms, long_form_labels)
+from pipeline.nlp.abbreviations import (TERM_LABELS, analyte_short_forms, defined_short_forms, definitions,
+                                        foreign_short_forms, instrument_short_forms, long_form_labels)
 from pipeline.nlp.analytes import ANALYTE_LIST, AnalytePhrases
 from pipeline.nlp.data_files import DataFilesComponent
 from pipeline.nlp.doses import DRUG_QUALIFIER_FILES, RULES_DIR, DrugQualifiers
@@ -300,6 +301,7 @@ class TrainedRecognizer(DataFilesComponent):
         foreign |= instrument_short_forms(doc, self.instrument_words)
         foreign |= analyte_short_forms(doc, self.analytes.around)
         defined_as = long_form_labels(doc, [*existing, *predicted])
+        defined_here = {short.text for short, _ in definitions(doc)}
         trimmed = filter(None, map(self._without_edge_function_words, predicted))
         spans = [self._with_event_head(span) for span in trimmed]
         widened = {(span.start, span.end) for span, with_head in spans if with_head}
@@ -326,6 +328,9 @@ class TrainedRecognizer(DataFilesComponent):
                 span = self._model_span(doc, found.start, found.end, found.label_, list(overlapped.values()))
                 if found.label_ == "DRUG" and not span._.norm and len(span) == 1 and self._common_word(text):
                     continue  # "curtain", "engine", "canine": a common English word that names no drug
+                if (found.label_ == "DRUG" and not span._.norm and acronym(text) and text not in defined_here
+                        and text in self.lexicon.non_drug_short_forms):
+                    continue  # "FDR", "TX": an acronym trial prose defines as no drug, left undefined here
                 if found.label_ == "DISEASE" and not span._.norm and len(span) == 1 and self._common_non_disease(span):
                     continue  # "increase", "feeling"; "Palo Alto, California"
                 if (found.label_ == "DISEASE" and not span._.norm and found.end < len(doc)

@@ -91,7 +91,7 @@ class Lexicon:
         self._raw_concepts = concepts
         # the short forms clinical-trial prose defines (sources/corpus_short_forms.tsv.gz), whatever they stand for
         self.prose_short_forms = frozenset(prose_short_forms)
-        # those of them the prose seldom defines as a drug ("FDR", "TX"; not "PTU")
+        # those of them the prose defines at least 3 times and never as a drug ("FDR", "PBS"; not "PTU")
         self.non_drug_short_forms = frozenset(non_drug_short_forms)
         # lowercased MeSH names of body parts and foods (sources/mesh_anatomy_and_food.tsv.gz): "cranium", "bread"
         self.anatomy_and_food_names = frozenset(anatomy_and_food_names)

@@ -12,8 +12,8 @@ A change mention, found here or by the trained model, that opens with a change w
 right after it, which the reported phrase ends with: "elevated serum ammonia levels", "an elevated serum CK
 concentration" (ADE-Corpus-V2 annotates the phrase so); its concept stays that of the words before.
 An analyte may be a short form the document defines ("an increase in TG" after "triglycerides (TG)": Blood
-triglycerides increased). A model disease span that names an analyte and no change ("blood triglycerides", "serum lipase levels") is dropped:
-what is measured is no event.
+triglycerides increased). A model disease span that names an analyte and no change ("blood triglycerides", "serum
+lipase levels") is dropped: what is measured is no event.
 """
 from __future__ import annotations
 
@@ -96,14 +96,12 @@ class LabChanges(DataFilesComponent):
                                  for curie in ent._.norm)
                 found.append(replace(change, other_ids=replaced) if replaced else change)
                 taken.update(span)
-        kept = [ent for ent in doc.ents if not taken.intersection(range(ent.start, ent.end))]
-        unchanged = [ent for ent in kept if not self._names_an_analyte(doc, ent)]
-        found_or_dropped = bool(found) or len(unchanged) < len(kept)
-        kept = unchanged
+        kept = [ent for ent in doc.ents
+                if not taken.intersection(range(ent.start, ent.end)) and not self._names_an_analyte(doc, ent)]
         mentions = sorted([*kept, *map(lambda change: self._mention(doc, change), found)], key=lambda s: s.start)
         widened = [self._with_measure_word(doc, mention, mentions[i + 1] if i + 1 < len(mentions) else None)
                    for i, mention in enumerate(mentions)]
-        if found_or_dropped or any(new is not old for new, old in zip(widened, mentions)):
+        if found or len(kept) < len(doc.ents) or any(new is not old for new, old in zip(widened, mentions)):
             doc.ents = widened
         return doc
 
@@ -191,16 +189,20 @@ class LabChanges(DataFilesComponent):
         if not analyte or analyte[0].text == "-" or not all(
                 (token.is_alpha and not token.is_stop) or token.text == "-" for token in analyte):
             return None
-        names = [analyte.text]
-        if len(analyte) == 1:  # a short form the document defines: "triglycerides (TG)"
-            names += [long.text for short, long in definitions(analyte.doc)
-                      if short.text == analyte.text and len(long) <= _ANALYTE_WORDS][:1]
-        for name in names:
-            # MedDRA names a blood analyte's change with "Blood" ("Blood triglycerides increased")
-            for wording in (f"{name} {direction}", f"blood {name} {direction}"):
-                term = self.normalizer.preferred_term(wording)
-                if term is not None:
-                    return term.name, term.curie
+        term = self._preferred_term(analyte.text, direction)
+        if term is None and len(analyte) == 1:  # a short form the document defines: "triglycerides (TG)"
+            long_form = next((long.text for short, long in definitions(analyte.doc)
+                              if short.text == analyte.text and len(long) <= _ANALYTE_WORDS), None)
+            term = self._preferred_term(long_form, direction) if long_form is not None else None
+        return term
+
+    def _preferred_term(self, name: str, direction: str) -> tuple[str, str] | None:
+        """The MedDRA term of `name` and `direction`, as written or with "Blood", MedDRA's wording for a blood
+        analyte ("Blood triglycerides increased")."""
+        for wording in (f"{name} {direction}", f"blood {name} {direction}"):
+            term = self.normalizer.preferred_term(wording)
+            if term is not None:
+                return term.name, term.curie
         return None
 
     @staticmethod

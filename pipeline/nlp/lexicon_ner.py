@@ -89,8 +89,8 @@ class LexiconRecognizer(DataFilesComponent):
 
     def _common_word_in_capitals(self, words: Sequence[str], start: int, end: int, concept: Concept) -> bool:
         """Whether the one-word match `start`..`end` of a drug or disease named otherwise is a very common English
-        word (Zipf >= `_HEADING_WORD_ZIPF`) written in capitals within two words of a longer word in capitals, a heading's
-        words: "ANALGESIA PLAN" (PLAN is PLA2G6-associated neurodegeneration written so), "ALL PATIENTS" (ALL is
+        word (Zipf >= `_HEADING_WORD_ZIPF`) written in capitals within two words of a longer word in capitals, a
+        heading's words: "ANALGESIA PLAN" (PLAN is PLA2G6-associated neurodegeneration written so), "ALL PATIENTS" (ALL is
         the leukaemia), "PLAN FOR STATISTICAL ANALYSIS" (the longer word within two words). "HIV RNA", "MS PATIENTS"
         and "FEVER" stay."""
         word = words[start]

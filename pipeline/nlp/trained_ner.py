@@ -22,8 +22,8 @@ with vectors and packaged without them (models/ner/model) reads them from models
   and so are a stop term of the lexicon build ("RECIST", "sleep"), a short form the document defines
   as something else ("mean arterial pressure (MAP)"), as an analyte ("blood triglycerides (TG)") or as a
   term of another label (BP, a drug to the model, of "high blood pressure (BP)"), an undefined DRUG acronym that
-  clinical-trial prose defines, never as a drug ("FDR": `Lexicon.non_drug_short_forms`), and a DISEASE span that is a gene symbol ("BRCA1")
-  the lexicon does not list as a disease.
+  clinical-trial prose defines, never as a drug ("FDR": `Lexicon.non_drug_short_forms`), and a DISEASE span
+  that is a gene symbol ("BRCA1") the lexicon does not list as a disease.
 The context component then turns DISEASE into ADVERSE_EVENT or CONDITION, for both sources alike.
 """
 from __future__ import annotations
@@ -50,7 +50,7 @@ from pipeline.lexicons import (GENERIC_EVENT_WORDS, LEXICON_ENTRY, Concept, Gene
                                load_lexicon)
 from pipeline.lexicons.sources import STOP_TERMS, StopTerms
 from pipeline.nlp.abbreviations import (TERM_LABELS, analyte_short_forms, defined_short_forms, definitions,
-                                        foreign_short_forms, instrument_short_forms, long_form_labels)
+                                        instrument_short_forms, long_form_labels)
 from pipeline.nlp.analytes import ANALYTE_LIST, AnalytePhrases
 from pipeline.nlp.data_files import DataFilesComponent
 from pipeline.nlp.doses import DRUG_QUALIFIER_FILES, RULES_DIR, DrugQualifiers
@@ -297,11 +297,12 @@ class TrainedRecognizer(DataFilesComponent):
         kept: list[Span] = []
         agreed: set[tuple[int, int]] = set()
         taken: set[int] = set()
-        foreign = foreign_short_forms(doc, [(e.start, e.end) for e in (*existing, *predicted) if e.label_ in TERM_LABELS])
-        foreign |= instrument_short_forms(doc, self.instrument_words)
-        foreign |= analyte_short_forms(doc, self.analytes.around)
         defined_as = long_form_labels(doc, [*existing, *predicted])
         defined_here = {short.text for short, _ in definitions(doc)}
+        # a short form no long form of which holds a drug or disease names something else ("mean arterial pressure")
+        foreign = frozenset(short for short in defined_here if not defined_as.get(short, frozenset()) & TERM_LABELS)
+        foreign |= instrument_short_forms(doc, self.instrument_words)
+        foreign |= analyte_short_forms(doc, self.analytes.around)
         trimmed = filter(None, map(self._without_edge_function_words, predicted))
         spans = [self._with_event_head(span) for span in trimmed]
         widened = {(span.start, span.end) for span, with_head in spans if with_head}

@@ -224,3 +224,20 @@ def test_graph_query_frames_and_text_follow_the_spec_view(graph):
         result = knowledge.query(kind, *names)
         assert len(knowledge.frame(kind, *names)) > 0, kind
         assert render(kind, result).strip(), kind
+
+
+def test_graph_query_trial_lists_a_combination_dose_whose_drugs_it_cannot_part(full_nlp):
+    from pipeline.extract import extract_document
+    from pipeline.nlp.language import pipeline_version
+    from pipeline.readers import read_document
+    from pipeline.tables import registry_facts
+
+    # "600/100 mg tablets of TMC114/rtv BID": "rtv" is no mention, so no single amount is TMC114's (darunavir's);
+    # "Two 300mg/100mg Darunavir/Ritonavir tablets twice daily" names both drugs
+    document = read_document(ARTICLE.parent.parent / "ctgov" / "NCT00081588.xml")
+    annotations = extract_document(full_nlp, document)
+    graph = build_graph([StoredDocument(document, pipeline_version(full_nlp), annotations["entities"],
+                                        annotations["relations"], tuple(registry_facts(document)))])
+    doses = {d["name"]: d["doses"] for d in query.trial(graph, "NCT00081588")["interventions"]}
+    assert {(d["text"], d["amount"], d["unit"], d["frequency"]) for d in doses["darunavir"]} == {
+        ("600/100 mg", None, "mg", "twice daily"), ("300mg", 300.0, "mg", "twice daily")}

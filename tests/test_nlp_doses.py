@@ -352,3 +352,22 @@ def test_nlp_doses_drug_qualifiers_are_routes_dose_levels_and_dosage_forms():
         assert qualifiers.cover(text), text
     for text in ("regular", "low-molecular-weight", "the", "low-dose regular"):
         assert not qualifiers.cover(text), text
+
+
+def test_nlp_doses_fixed_dose_combination_gives_one_amount_per_ingredient() -> None:
+    doses = find_doses("tenofovir/emtricitabine 300/200 mg once daily")
+    assert [(d.text, d.amount, d.unit, d.frequency, d.ingredient) for d in doses] == [
+        ("300", 300.0, "mg", "daily", 0), ("200 mg once daily", 200.0, "mg", "daily", 1)]
+    assert find_doses("sorafenib 400 mg")[0].ingredient is None
+
+
+def test_nlp_doses_numbers_before_a_slash_are_not_the_units_amounts() -> None:
+    assert texts("grade 3/4 and 10 mg") == ["10 mg"]
+    assert texts("5-10/20 mg") == []
+
+
+def test_nlp_doses_amounts_parted_by_a_slash_and_their_units() -> None:
+    doses = find_doses("sulfamethoxazole-trimethoprim 800 mg/160 mg bid")
+    assert [(d.amount, d.frequency, d.ingredient) for d in doses] == [(800.0, "twice daily", 0), (160.0, "twice daily", 1)]
+    # the volume that holds a dose is no second ingredient
+    assert [(d.text, d.ingredient) for d in find_doses("10 mg/2 mL ampoules")] == [("10 mg", None)]

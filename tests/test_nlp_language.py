@@ -20,3 +20,8 @@ def tokenizer_nlp():
 ])
 def test_nlp_language_tokenizer_splits_brackets_of_regimens_only_at_a_word_start(tokenizer_nlp, text, tokens):
     assert [t.text for t in tokenizer_nlp.make_doc(text)] == tokens
+
+
+def test_nlp_language_tokenizer_splits_the_amounts_of_a_combination(tokenizer_nlp):
+    assert [t.text for t in tokenizer_nlp.make_doc("lopinavir/ritonavir 400/100mg")] == [
+        "lopinavir", "/", "ritonavir", "400", "/", "100", "mg"]

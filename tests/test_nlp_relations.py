@@ -136,3 +136,30 @@ def test_relations_event_naming_its_drug_has_it_even_past_a_negation_cue(sentenc
     found = _relations(sentence_nlp, "Fluorouracil for allergic reactions to capecitabine.",
                        [("Fluorouracil", "DRUG"), ("allergic reactions", "DISEASE"), ("capecitabine", "DRUG")])
     assert ("capecitabine", "HAS_ADVERSE_EVENT", "allergic reactions") in found
+
+
+def _dose_relations(nlp, text, drugs):
+    from pipeline.nlp.dose_component import DoseRecognizer
+
+    doc = DoseRecognizer()(set_entities(nlp(text), [(drug, "DRUG") for drug in drugs]))
+    doc = relations(context(doc))
+    ents = list(doc.ents)
+    return {(ents[r.head].text, ents[r.tail].text, ents[r.tail]._.dose.amount)
+            for r in doc._.relations if r.label == "HAS_DOSE"}
+
+
+def test_relations_fixed_dose_combination_amounts_go_to_their_drugs_in_order(sentence_nlp):
+    found = _dose_relations(sentence_nlp, "Patients took tenofovir/emtricitabine (300/200 mg) and efavirenz 600 mg.",
+                            ["tenofovir", "emtricitabine", "efavirenz"])
+    assert found == {("tenofovir", "300", 300.0), ("emtricitabine", "200 mg", 200.0), ("efavirenz", "600 mg", 600.0)}
+
+
+def test_relations_combination_of_one_named_drug_is_one_dose_without_amount(sentence_nlp):
+    found = _dose_relations(sentence_nlp, "Patients took Kaletra 400/100 mg twice daily.", ["Kaletra"])
+    assert found == {("Kaletra", "400/100 mg twice daily", None)}
+
+
+def test_relations_combination_written_with_units_before_its_drugs(sentence_nlp):
+    found = _dose_relations(sentence_nlp, "Two 300mg/100mg darunavir/ritonavir tablets twice daily.",
+                            ["darunavir", "ritonavir"])
+    assert found == {("darunavir", "300mg", 300.0), ("ritonavir", "100mg", 100.0)}

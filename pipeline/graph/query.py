@@ -436,8 +436,8 @@ def trial(graph: nx.MultiDiGraph, trial_id: str) -> dict[str, Any]:
         doses = []
         for _, dose_node, _ in _edges_from(graph, [drug], "HAS_DOSE", in_trial):
             dose = graph.nodes[dose_node]
-            if all(dose.get(k) is None for k in ("amount", "amount_low", "amount_high", "schedule")):
-                continue  # "standard dose", "dose reductions": a dose level, not a dose
+            if all(dose.get(k) is None for k in ("amount", "amount_low", "amount_high", "unit", "schedule")):
+                continue  # "standard dose", "dose reductions": a dose level, not a dose ("400/100 mg" has a unit)
             _add_dose(doses, {k: dose.get(k) for k in _DOSE_FIELDS})
         entry = {**_summary(graph, drug), "doses": doses}
         if graph.nodes[drug].get("type") == "Intervention":  # a device, procedure or behaviour, no drug

@@ -1,16 +1,23 @@
 """DOSE mentions in a Doc, from the dose grammar in `pipeline.nlp.doses`."""
 from __future__ import annotations
 
-from spacy.tokens import Doc
+from dataclasses import replace
+
+from spacy.tokens import Doc, Span
 
 from pipeline.nlp.data_files import DataFilesComponent
-from pipeline.nlp.doses import RULE_FILES, RULES_DIR, find_doses, rules_of
+from pipeline.nlp.doses import RULE_FILES, RULES_DIR, Dose, find_doses, rules_of
+from pipeline.nlp.relations import combination_drugs
 
 SOURCE = "rule"
 
 
 class DoseRecognizer(DataFilesComponent):
-    """Adds DOSE entities with `._.dose` set; a dose never replaces a DRUG mention, other overlaps give way."""
+    """Adds DOSE entities with `._.dose` set; a dose never replaces a DRUG mention, other overlaps give way.
+
+    The amounts of a fixed-dose combination ("400/100 mg") are one dose each when the drugs they belong to stand
+    in the same order right before them ("lopinavir/ritonavir"); otherwise ("Kaletra 400/100 mg") they are one
+    dose with no amount of its own, since no single amount is the drug's."""
 
     def __init__(self, rules_dir: str = RULES_DIR) -> None:
         self.data_files = {f"rules/{name}": f"{rules_dir}/{name}" for name in RULE_FILES}
@@ -21,7 +28,7 @@ class DoseRecognizer(DataFilesComponent):
     def __call__(self, doc: Doc) -> Doc:
         self.ensure_loaded()
         ents = list(doc.ents)
-        for dose in find_doses(doc.text, self.rules):
+        for dose in _combinations_placed(doc, find_doses(doc.text, self.rules)):
             span = doc.char_span(dose.start, dose.end, label="DOSE", alignment_mode="expand")
             if span is None or len(span) == 0:
                 continue
@@ -34,3 +41,29 @@ class DoseRecognizer(DataFilesComponent):
             ents.append(span)
         doc.ents = sorted(ents, key=lambda s: s.start)
         return doc
+
+
+def _combinations_placed(doc: Doc, doses: list[Dose]) -> list[Dose]:
+    """`doses` with each fixed-dose combination kept as its parts where `combination_drugs` finds the drugs they
+    belong to, else joined into one dose without an amount."""
+    drugs = [e for e in doc.ents if e.label_ == "DRUG"]
+    placed: list[Dose] = []
+    index = 0
+    while index < len(doses):
+        dose = doses[index]
+        index += 1
+        if dose.ingredient != 0:
+            placed.append(dose)
+            continue
+        parts = [dose]
+        while index < len(doses) and doses[index].ingredient == len(parts):
+            parts.append(doses[index])
+            index += 1
+        spans = [doc.char_span(part.start, part.end) for part in parts]
+        if len(parts) > 1 and None not in spans and combination_drugs(drugs, spans):
+            placed += parts
+        else:
+            last = parts[-1]
+            placed.append(replace(last, start=dose.start, text=doc.text[dose.start : last.end], amount=None,
+                                  ingredient=None))
+    return placed

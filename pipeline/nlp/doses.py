@@ -74,6 +74,9 @@ class Dose:
     frequency_text: str | None = None
     schedule: str | None = None
     level: str | None = None
+    # the amount's place among those of a fixed-dose combination ("400/100 mg": 0 for 400, 1 for 100), whose
+    # drugs are named in the same order ("lopinavir/ritonavir"); None for an amount of its own
+    ingredient: int | None = None
 
 
 class _Term(NamedTuple):
@@ -287,8 +290,9 @@ class DoseRules:
     # -- master scanner
     def _build_master(self) -> None:
         prefix = r"(?P<prefix>\b(?:up\s+to|between)\s+)"
-        start = r"(?<![\w.,/])(?<!\w-)"
-        separator = r"(?:\s*(?:-|–|—)\s*|\s+(?:to|and|or)\s+|\s*,\s+(?:and\s+|or\s+)?)"
+        # (after a unit's "/", an amount may be the next ingredient of a combination: "300 mg/100 mg")
+        start = r"(?:(?<![\w.,/])|(?<=[^\W\d_]/))(?<!\w-)"
+        separator = r"(?:\s*(?:-|–|—|/)\s*|\s+(?:to|and|or)\s+|\s*,\s+(?:and\s+|or\s+)?)"
         amount = (
             rf"(?:{prefix}|{start})(?P<numbers>{self.number_item}(?:{separator}{self.number_item}){{0,{MAX_LIST - 1}}})"
             rf"\s*-?\s*{self.unit}"
@@ -429,11 +433,20 @@ class _Amount(NamedTuple):
 
 
 def _split_amounts(rules: DoseRules, match: re.Match[str]) -> list[_Amount]:
-    """The numbers of an amount match: one per list member, a range kept whole."""
+    """The numbers of an amount match: one per list member, a range kept whole, one per ingredient of a
+    combination ("400/100 mg"). Where "/" joins some of the numbers and not all, those up to the last "/" are
+    not the unit's ("grade 3/4 and 10 mg" gives 10 mg; "5-10/20 mg" nothing)."""
     offset = match.start("numbers")
     numbers = match.group("numbers")
     items = list(rules.number_item_re.finditer(numbers))
     items = [m for m in items if m.group(0).strip()]
+    slashes = [numbers[a.end() : b.start()].strip() == "/" for a, b in zip(items, items[1:])]
+    if all(slashes) and slashes:
+        return [_Amount(offset + m.start(), offset + m.end(), _item_value(rules, m.group(0)), None, None) for m in items]
+    if any(slashes):
+        items = items[len(slashes) - slashes[::-1].index(True) + 1 :]
+        if not items:
+            return []
     between = (match.group("prefix") or "").lower().startswith("between")
     groups: list[list[re.Match[str]]] = [[items[0]]]
     for previous, item in zip(items, items[1:]):
@@ -565,7 +578,10 @@ class _Finder:
             if amount_groups and match.start() < amount_groups[-1][-1].end:
                 continue  # inside the previous amount's span: "1.25 mg in 0.1 ml"
             group = self._amount_doses(match)
-            if group:
+            if group and amount_groups and self._after_slash(amount_groups[-1], group):
+                if _joins_as_ingredient(amount_groups[-1], group):
+                    amount_groups[-1] = _as_ingredients(amount_groups[-1] + group)
+            elif group:
                 amount_groups.append(group)
         self.blockers = sorted([(d.start, d.end) for d in level_doses] + [(g[0].start, g[-1].end) for g in amount_groups])
         self.blocker_starts = [b[0] for b in self.blockers]
@@ -576,6 +592,10 @@ class _Finder:
         doses += [self._regimen_dose(m) for m in schedules if not self._covered(m.start(), m.end(), doses)]
         doses += [self._frequency_dose(m) for m in frequencies if not self._covered(m.start(), m.end(), doses)]
         return _non_overlapping(doses)
+
+    def _after_slash(self, before: list[Dose], group: list[Dose]) -> bool:
+        """Whether "/" alone parts `group` from the amounts `before` it: "300 mg/100 mg", "10 mg/2 mL"."""
+        return self.text[before[-1].end : group[0].start].strip() == "/"
 
     # -- anchors
     def _level_dose(self, match: re.Match[str]) -> Dose:
@@ -594,8 +614,11 @@ class _Finder:
             return []
         unit_name, unit_code = unit
         amounts = _split_amounts(self.rules, match)
+        if not amounts:
+            return []
         if len(amounts) > 1 and self.rules.counted_noun_re.search(self.text, max(0, match.start() - 20), match.start()):
             amounts = amounts[-1:]  # "grade 3 and 10 mg": the first number counts something else
+        combination = len(amounts) > 1 and "/" in match.group("numbers")
         chain = self.rules.chain_re.match(self.text, match.end())
         end = chain.end() if chain and chain.end() > match.end() else match.end()
         upper = (match.group("prefix") or "").lower().startswith("up")
@@ -606,7 +629,8 @@ class _Finder:
             stop = end if last else part.end
             doses.append(
                 Dose(start, stop, self.text[start:stop], amount=part.amount, amount_low=part.low,
-                     amount_high=part.high, upper_bound=upper, unit=unit_name, unit_code=unit_code)
+                     amount_high=part.high, upper_bound=upper, unit=unit_name, unit_code=unit_code,
+                     ingredient=index if combination else None)
             )
         if chain and chain.group("chain_route"):
             route_match = self.rules.route_re.match(self.text, chain.start("chain_route"))
@@ -723,6 +747,27 @@ class _Finder:
     def _covered(self, start: int, end: int, doses: list[Dose]) -> bool:
         spans = self.consumed + [(d.start, d.end) for d in doses]
         return any(s < end and start < e for s, e in spans)
+
+
+def _joins_as_ingredient(before: list[Dose], group: list[Dose]) -> bool:
+    """Whether the amount `group` written after "/" is the next ingredient of the combination `before` ends with
+    ("300 mg/100 mg"): one amount in the same unit. Otherwise ("10 mg/2 mL") it is the volume that holds it, no dose."""
+    last, (amount,) = before[-1], group if len(group) == 1 else (None,)
+    return amount is not None and amount.amount is not None and amount.unit == last.unit and last.amount is not None \
+        and (len(before) == 1 or last.ingredient is not None)
+
+
+def _as_ingredients(doses: list[Dose]) -> list[Dose]:
+    """`doses` numbered as the ingredients of one combination, the route and frequency the last one states
+    ("800 mg/160 mg twice daily") given to those that state none."""
+    last = doses[-1]
+    for index, dose in enumerate(doses):
+        dose.ingredient = index
+        if dose.route is None:
+            dose.route, dose.route_code, dose.route_text = last.route, last.route_code, last.route_text
+        if dose.frequency is None:
+            dose.frequency, dose.frequency_code, dose.frequency_text = last.frequency, last.frequency_code, last.frequency_text
+    return doses
 
 
 def _non_overlapping(doses: list[Dose]) -> list[Dose]:

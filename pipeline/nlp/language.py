@@ -54,7 +54,8 @@ def _add_trialgraph_rules(tokenizer: Tokenizer) -> None:
     # and so are those of "(5-FU)-induced"
     split_regimen_plus = r"(?<=\w\w)\)(?=\+\w)|(?<=\w\))\+(?=\w)|(?<=\w)\)(?=-[^\W\d_])"
     # "lopinavir/ritonavir", "urticaria/angioedema": each word names its own mention
-    split_slash = r"(?<=[^\W_])/(?=[^\W\d_])"
+    # and "400/100 mg", "300mg/100mg": each amount of a fixed-dose combination is its drug's own dose
+    split_slash = r"(?<=[^\W_])/(?=[^\W\d_])|(?<=[^\W_])/(?=\d)"
     tokenizer.infix_finditer = re.compile(
         f"{split_suffix}|{split_word_hyphen}|{split_regimen_plus}|{split_slash}|{tokenizer.infix_finditer.__self__.pattern}"
     ).finditer

@@ -84,12 +84,16 @@ class RelationExtractor:
         doses = [i for i in members if ents[i].label_ == "DOSE"]
         if not drugs or not doses:
             return []
-        return [Relation(dose_owner(ents, i, drugs, doses), i, "HAS_DOSE", _SAME_SENTENCE, EXTRACTOR) for i in doses]
+        owners = [(dose_owner(ents, i, drugs, doses), i) for i in doses]
+        return [Relation(owner, i, "HAS_DOSE", _SAME_SENTENCE, EXTRACTOR) for owner, i in owners if owner is not None]
 
 
-def dose_owner(ents: list[Span], dose_index: int, drugs: list[int], doses: list[int]) -> int:
+def dose_owner(ents: list[Span], dose_index: int, drugs: list[int], doses: list[int]) -> int | None:
     """The drug of a sentence that a dose belongs to, by the first rule that decides:
 
+    0. an amount of a fixed-dose combination belongs to the drug in its place among those the combination
+       follows (`combination_drugs`: 400 mg of "lopinavir/ritonavir 400/100 mg" is lopinavir's), and to none
+       when one of them takes part in no relation;
     1. a drug right next to the dose: "sorafenib 400 mg", "sorafenib (400 mg)", "IL-21 at 30 mcg/kg",
        "30 mcg/kg IL-21", "400 mg of sorafenib";
     2. the drug whose dose level the dose states: in "the maximum tolerated dose for IL-21 with the standard
@@ -101,6 +105,9 @@ def dose_owner(ents: list[Span], dose_index: int, drugs: list[int], doses: list[
        sorafenib"), preferring the drug before the dose at equal distance.
     """
     dose = ents[dose_index]
+    ingredient = dose._.dose.ingredient if dose._.dose is not None else None
+    if ingredient is not None:
+        return _ingredient_owner(ents, dose_index, ingredient, drugs)
     for drug in drugs:
         if _next_to(dose, ents[drug]):
             return drug
@@ -118,6 +125,61 @@ def dose_owner(ents: list[Span], dose_index: int, drugs: list[int], doses: list[
     candidates = [d for d in drugs if d not in levelled] or drugs
     same_part = [d for d in candidates if not _regimen_break(dose, ents[d])]
     return min(same_part or candidates, key=lambda d: _distance(dose, ents[d]))
+
+
+def _ingredient_owner(ents: list[Span], dose_index: int, ingredient: int, drugs: list[int]) -> int | None:
+    """The drug an amount of a fixed-dose combination belongs to (rule 0 of `dose_owner`)."""
+    first = dose_index - ingredient
+    if first < 0 or _ingredient_of(ents[first]) != 0:
+        return None
+    count = 1
+    while first + count < len(ents) and _ingredient_of(ents[first + count]) == count:
+        count += 1
+    owners = combination_drugs([ents[d] for d in drugs], ents[first : first + count])
+    if owners is None:
+        return None
+    index_of = {(ents[d].start, ents[d].end): d for d in drugs}
+    return index_of.get((owners[ingredient].start, owners[ingredient].end))
+
+
+def _ingredient_of(ent: Span) -> int | None:
+    return ent._.dose.ingredient if ent.label_ == "DOSE" and ent._.dose is not None else None
+
+
+# tokens that join the drugs of a fixed-dose combination: "lopinavir/ritonavir", "budesonide and formoterol"
+_COMBINATION_JOINERS = frozenset({"/", "-", "+", "and", ","})
+
+
+def combination_drugs(drugs: list[Span], amounts: list[Span]) -> list[Span] | None:
+    """The drugs, in order, that the amounts of a fixed-dose combination belong to: as many drugs, each joined to
+    the next by "/", "-", "+", "and" or ",", right before the first amount ("lopinavir/ritonavir 400/100 mg",
+    "meclozine/pyridoxine/caffeine (50/50/20 mg)"; the last ones of a longer run) or right after the last
+    ("300mg/100mg darunavir/ritonavir tablets"); None when fewer stand there ("LPV/r 400/100 mg", "Kaletra
+    400/100 mg")."""
+    count = len(amounts)
+    before = [d for d in drugs if d.end <= amounts[0].start]
+    if before and _next_to(amounts[0], before[-1]):
+        run = [before[-1]]
+        for drug in reversed(before[:-1]):
+            if not _joined(drug, run[0]):
+                break
+            run.insert(0, drug)
+        return run[-count:] if len(run) >= count else None
+    after = [d for d in drugs if d.start >= amounts[-1].end]
+    if after and _next_to(amounts[-1], after[0]):
+        run = [after[0]]
+        for drug in after[1:]:
+            if not _joined(run[-1], drug):
+                break
+            run.append(drug)
+        return run[:count] if len(run) >= count else None
+    return None
+
+
+def _joined(first: Span, second: Span) -> bool:
+    """Whether one or two joining tokens ("/", "and", ", and") alone stand between two drugs."""
+    between = [t.lower_ for t in first.doc[first.end : second.start]]
+    return 1 <= len(between) <= 2 and all(word in _COMBINATION_JOINERS for word in between)
 
 
 def _distance(dose: Span, drug: Span) -> tuple[int, int]:
@@ -139,7 +201,8 @@ def _level_drug(ents: list[Span], dose_index: int, drugs: list[int]) -> int:
 # words that may stand between a drug and its dose when they are next to each other
 _BETWEEN_DRUG_AND_DOSE = frozenset({"(", "at", "of", ",", "-", "dose", "doses", "a", "was", "given", "iv", "po", "sc",
                                     "oral", "orally", "intravenous", "intravenously", "subcutaneous", "subcutaneously"})
-_BETWEEN_DOSE_AND_DRUG = frozenset({"of", "oral", "intravenous", "iv", "po", "sc", "subcutaneous"})
+_BETWEEN_DOSE_AND_DRUG = frozenset({"of", "oral", "intravenous", "iv", "po", "sc", "subcutaneous", "tablet", "tablets",
+                                    "capsule", "capsules"})
 # tokens that end one part of a regimen and begin the next
 _REGIMEN_BREAKS = frozenset({"+", "plus", ";", "and", "with", "versus", "vs", "vs.", "or", "followed", "then"})
 _DOSE_OWNING_WORDS = frozenset({"dose", "doses", "levels", "level"})

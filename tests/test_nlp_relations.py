@@ -163,3 +163,16 @@ def test_relations_combination_written_with_units_before_its_drugs(sentence_nlp)
     found = _dose_relations(sentence_nlp, "Two 300mg/100mg darunavir/ritonavir tablets twice daily.",
                             ["darunavir", "ritonavir"])
     assert found == {("darunavir", "300mg", 300.0), ("ritonavir", "100mg", 100.0)}
+
+
+def test_relations_combination_after_its_drugs_short_form(sentence_nlp):
+    found = _dose_relations(sentence_nlp, "Patients received salmeterol/fluticasone (SAL/FLU) 50/250 μg twice daily.",
+                            ["salmeterol", "fluticasone", "SAL/FLU"])
+    assert found == {("salmeterol", "50", 50.0), ("fluticasone", "250 μg twice daily", 250.0)}
+
+
+def test_relations_combination_kept_whole_goes_to_no_drug_away_from_it(sentence_nlp):
+    # FF/VI is no mention here: the combination dose is not the nearer moxifloxacin's
+    found = _dose_relations(sentence_nlp, "Subjects received moxifloxacin and, on day 8, FF/VI 200/25 μg.",
+                            ["moxifloxacin"])
+    assert found == set()

@@ -16,8 +16,8 @@ class DoseRecognizer(DataFilesComponent):
     """Adds DOSE entities with `._.dose` set; a dose never replaces a DRUG mention, other overlaps give way.
 
     The amounts of a fixed-dose combination ("400/100 mg") are one dose each when the drugs they belong to stand
-    in the same order right before them ("lopinavir/ritonavir"); otherwise ("Kaletra 400/100 mg") they are one
-    dose with no amount of its own, since no single amount is the drug's."""
+    in the same order right before or after them ("lopinavir/ritonavir"); otherwise ("Kaletra 400/100 mg") they
+    are one dose with no amount of its own (`Dose.amounts` holds them), since no single amount is the drug's."""
 
     def __init__(self, rules_dir: str = RULES_DIR) -> None:
         self.data_files = {f"rules/{name}": f"{rules_dir}/{name}" for name in RULE_FILES}
@@ -65,5 +65,5 @@ def _combinations_placed(doc: Doc, doses: list[Dose]) -> list[Dose]:
         else:
             last = parts[-1]
             placed.append(replace(last, start=dose.start, text=doc.text[dose.start : last.end], amount=None,
-                                  ingredient=None))
+                                  ingredient=None, amounts=tuple(part.amount for part in parts)))
     return placed

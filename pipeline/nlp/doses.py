@@ -77,6 +77,8 @@ class Dose:
     # the amount's place among those of a fixed-dose combination ("400/100 mg": 0 for 400, 1 for 100), whose
     # drugs are named in the same order ("lopinavir/ritonavir"); None for an amount of its own
     ingredient: int | None = None
+    # the amounts of a fixed-dose combination kept as one dose, its drugs not parted ("Kaletra 400/100 mg")
+    amounts: tuple[float | None, ...] | None = None
 
 
 class _Term(NamedTuple):

@@ -93,7 +93,9 @@ def dose_owner(ents: list[Span], dose_index: int, drugs: list[int], doses: list[
 
     0. an amount of a fixed-dose combination belongs to the drug in its place among those the combination
        follows (`combination_drugs`: 400 mg of "lopinavir/ritonavir 400/100 mg" is lopinavir's), and to none
-       when one of them takes part in no relation;
+       when one of them takes part in no relation; the amounts of a combination kept as one dose belong to a
+       drug right next to them ("Kaletra 400/100 mg") or to none, since another drug of the sentence is not
+       the combination ("moxifloxacin ... FF/VI 200/25 μg");
     1. a drug right next to the dose: "sorafenib 400 mg", "sorafenib (400 mg)", "IL-21 at 30 mcg/kg",
        "30 mcg/kg IL-21", "400 mg of sorafenib";
     2. the drug whose dose level the dose states: in "the maximum tolerated dose for IL-21 with the standard
@@ -108,6 +110,8 @@ def dose_owner(ents: list[Span], dose_index: int, drugs: list[int], doses: list[
     ingredient = dose._.dose.ingredient if dose._.dose is not None else None
     if ingredient is not None:
         return _ingredient_owner(ents, dose_index, ingredient, drugs)
+    if dose._.dose is not None and dose._.dose.amounts:
+        return next((drug for drug in drugs if _next_to(dose, ents[drug])), None)
     for drug in drugs:
         if _next_to(dose, ents[drug]):
             return drug
@@ -159,6 +163,8 @@ def combination_drugs(drugs: list[Span], amounts: list[Span]) -> list[Span] | No
     count = len(amounts)
     before = [d for d in drugs if d.end <= amounts[0].start]
     if before and _next_to(amounts[0], before[-1]):
+        if len(before) > 1 and _bracketed(before[-1]) and before[-2].end == before[-1].start - 1:
+            before.pop()  # "salmeterol/fluticasone (SAL/FLU) 50/250 μg": the short form names the drugs before it
         run = [before[-1]]
         for drug in reversed(before[:-1]):
             if not _joined(drug, run[0]):
@@ -212,9 +218,17 @@ def _next_to(dose: Span, drug: Span) -> bool:
     doc = dose.doc
     if drug.end <= dose.start:
         between = [t.lower_ for t in doc[drug.end : dose.start]]
+        if _bracketed(drug):
+            between = between[1:]  # "salmeterol/fluticasone (SAL/FLU) 50/250 μg"
         return len(between) <= 3 and all(word in _BETWEEN_DRUG_AND_DOSE for word in between)
     between = [t.lower_ for t in doc[dose.end : drug.start]]
     return len(between) <= 2 and all(word in _BETWEEN_DOSE_AND_DRUG for word in between)
+
+
+def _bracketed(drug: Span) -> bool:
+    """Whether the drug mention stands alone in brackets: "(SAL/FLU)"."""
+    doc = drug.doc
+    return drug.start > 0 and drug.end < len(doc) and doc[drug.start - 1].text == "(" and doc[drug.end].text == ")"
 
 
 def _owns_doses(drug: Span) -> bool:

@@ -25,3 +25,10 @@ def test_nlp_language_tokenizer_splits_brackets_of_regimens_only_at_a_word_start
 def test_nlp_language_tokenizer_splits_the_amounts_of_a_combination(tokenizer_nlp):
     assert [t.text for t in tokenizer_nlp.make_doc("lopinavir/ritonavir 400/100mg")] == [
         "lopinavir", "/", "ritonavir", "400", "/", "100", "mg"]
+
+
+def test_nlp_language_tokenizer_reads_no_emoticons_in_brackets(tokenizer_nlp):
+    # full-text trial report PMC4486927: "risk difference (RD): 10.9%", where "):" was one token (an emoticon)
+    assert [t.text for t in tokenizer_nlp.make_doc("risk difference (RD): 10.9%")] == [
+        "risk", "difference", "(", "RD", ")", ":", "10.9", "%"]
+    assert [t.text for t in tokenizer_nlp.make_doc("(n = 3;)")] == ["(", "n", "=", "3", ";", ")"]

@@ -417,3 +417,23 @@ def test_nlp_trained_ner_model_span_loses_a_bracket_opening_at_its_end(lexicon_n
                   [("decrease in PSA (", "DISEASE"), (") quibbleosis", "DISEASE")])
     assert "decrease in PSA" in ents and "decrease in PSA (" not in ents
     assert "quibbleosis" in ents and ") quibbleosis" not in ents
+
+
+def test_nlp_trained_ner_plural_of_a_short_form_defined_as_no_drug_is_no_model_drug():
+    from pipeline.nlp.language import build_nlp
+
+    # full-text trial report PMC2987759 (unlabeled corpus): the model read the workers ASHAs as a drug
+    text = "Each Accredited Social Health Activist (ASHA) visits homes. ASHAs gave quibblezumab."
+    tagging = build_nlp(components=("trialgraph_sentences", "abbreviation_detector", "trialgraph_lexicon"))
+    recognizer = TrainedRecognizer(stand_in_model([("ASHAs", "DRUG"), ("quibblezumab", "DRUG")]), load_lexicon())
+    assert [e.text for e in recognizer(tagging(text)).ents if e._.source == "model"] == ["quibblezumab"]
+
+
+def test_nlp_trained_ner_numbered_labels_and_software_versions_are_no_model_drugs(lexicon_nlp):
+    # full-text trial reports PMC5450344 (participants P01 ... P04) and PMC4625799 ("Sequencer v4.8")
+    spans = [("P03", "DRUG"), ("v4.8", "DRUG"), ("quibblezumab", "DRUG")]
+    recognizer = TrainedRecognizer(stand_in_model(spans), load_lexicon())
+    doc = recognizer(lexicon_nlp("P01, P02 and P03 improved; P04 did not. Sequencer v4.8 was used; quibblezumab was given."))
+    assert [e.text for e in doc.ents if e._.source == "model"] == ["quibblezumab"]
+    doc = recognizer(lexicon_nlp("Only P03 improved."))
+    assert [e.text for e in doc.ents if e._.source == "model"] == ["P03"]

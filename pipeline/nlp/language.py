@@ -43,7 +43,10 @@ def trialgraph_tokenizer(nlp: Language) -> Tokenizer:
 
 
 def _add_trialgraph_rules(tokenizer: Tokenizer) -> None:
-    """Adds TrialGraph's infix, prefix and suffix rules in front of scispaCy's."""
+    """Adds TrialGraph's infix, prefix and suffix rules in front of scispaCy's, and drops the emoticons of spaCy's
+    special cases: in trial prose "):" and ";)" are a bracket and a colon or semicolon ("risk difference (RD): 10.9%",
+    where "):" kept the short form's definition from being read)."""
+    tokenizer.rules = {text: tokens for text, tokens in tokenizer.rules.items() if not _emoticon(text)}
     words = "|".join(sorted(re.escape(w) for w in read_word_list("rules/hyphen_suffixes.txt")))
     split_suffix = rf"(?<=[^\W_])-(?=(?i:{words})\b)"
     # "trimethoprim-sulfamethoxazole", "anti-cocaine", "arthralgia-myalgia", "(PTU)-induced": a hyphen
@@ -70,6 +73,11 @@ def _add_trialgraph_rules(tokenizer: Tokenizer) -> None:
 
 
 @registry.tokenizers("trialgraph.Tokenizer.v1")
+def _emoticon(text: str) -> bool:
+    """A special case of punctuation alone with a bracket in it: ":)", "):", "(^_^)"."""
+    return len(text) > 1 and any(c in "()[]" for c in text) and not any(c.isalnum() for c in text)
+
+
 def create_tokenizer() -> Callable[[Language], Tokenizer]:
     """The tokenizer of TrialGraph's pipelines (`trialgraph_tokenizer`), named in models/pipeline.cfg."""
 

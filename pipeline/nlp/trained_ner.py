@@ -76,9 +76,24 @@ _NAME_LIST_JOINS = frozenset({",", "and", "&"})
 _ACRONYM_MAX_LETTERS = 5  # a word in capitals this long or shorter may be an acronym ("ALL", "FEVER"; not "BOVINES")
 _COMMON_DISEASE_SPAN_ZIPF = 4.5  # "increase" 5.1, "feeling" 5.1, "balance" 4.8; TAC annotates "fatal" 4.1
 COMPARISON = re.compile(r"[<>=≤≥]")  # a threshold ("CD4%<20"), never part of a drug's or disease's name
+SOFTWARE_VERSION = re.compile(r"[vV]\d+(?:\.\d+)+")  # "Sequencer v4.8"
+# a numbered label: capitals and a number ("P03", "G2"); a document that numbers at least
+# `_SERIES_LENGTH` of one kind ("P01" ... "P04": participants) names no drug by them
+NUMBERED_LABEL = re.compile(r"([A-Z]{1,2})(\d{1,3})")
+_SERIES_LENGTH = 3
 
 
 _AUTHOR_YEAR = re.compile(r"(?:19|20)\d\d[a-z]?")
+
+
+def _numbered_series(doc: Doc) -> frozenset[str]:
+    """The capitals that at least `_SERIES_LENGTH` different numbers follow in `doc`'s tokens ("P" of "P01",
+    "P02", "P03")."""
+    numbers: dict[str, set[int]] = {}
+    for token in doc:
+        if (label := NUMBERED_LABEL.fullmatch(token.text)) is not None:
+            numbers.setdefault(label.group(1), set()).add(int(label.group(2)))
+    return frozenset(prefix for prefix, seen in numbers.items() if len(seen) >= _SERIES_LENGTH)
 
 
 def _cited_author(span: Span) -> bool:
@@ -303,6 +318,8 @@ class TrainedRecognizer(DataFilesComponent):
         foreign = frozenset(short for short in defined_here if not defined_as.get(short, frozenset()) & TERM_LABELS)
         foreign |= instrument_short_forms(doc, self.instrument_words)
         foreign |= analyte_short_forms(doc, self.analytes.around)
+        foreign |= {f"{short}s" for short in foreign if acronym(short)}  # "ASHAs" of "Health Activist (ASHA)"
+        series = _numbered_series(doc)
         trimmed = filter(None, map(self._without_edge_function_words, predicted))
         spans = [self._with_event_head(span) for span in trimmed]
         widened = {(span.start, span.end) for span, with_head in spans if with_head}
@@ -332,6 +349,9 @@ class TrainedRecognizer(DataFilesComponent):
                 if (found.label_ == "DRUG" and not span._.norm and acronym(text) and text not in defined_here
                         and text in self.lexicon.non_drug_short_forms):
                     continue  # "FDR", "TX": an acronym trial prose defines as no drug, left undefined here
+                if (found.label_ == "DRUG" and not span._.norm and len(span) == 1
+                        and (label := NUMBERED_LABEL.fullmatch(text)) and label.group(1) in series):
+                    continue  # "P03" of participants "P01" ... "P04"
                 if found.label_ == "DISEASE" and not span._.norm and len(span) == 1 and self._common_non_disease(span):
                     continue  # "increase", "feeling"; "Palo Alto, California"
                 if (found.label_ == "DISEASE" and not span._.norm and found.end < len(doc)
@@ -351,7 +371,7 @@ class TrainedRecognizer(DataFilesComponent):
 
     def _names_something_else(self, doc: Doc, span: Span) -> bool:
         """Whether a model span, by its characters or the words around it, names no drug or disease: it has no
-        letter ("14–16 h"), a degree sign ("stored at −80°C"), a trial registration number ("NCT01117285") or a
+        letter ("14–16 h"), a degree sign ("stored at −80°C"), a trial registration number ("NCT01117285"), a software version ("v4.8") or a
         bracket without its partner, or it ends inside a hyphenated word ("spread of post-"); a person's title is before it ("Dr. Joan Lappe"); it is a cited author
         ("Garcia-Alonso et al.", "(Zhang, 2017)", "the reviews of Li et al. [7] and Cochrane [8]") or part of
         "et al" itself; "standard" follows it ("the gold standard"); or it is one acronym that an instrument word
@@ -363,7 +383,8 @@ class TrainedRecognizer(DataFilesComponent):
         text = span.text
         if text.lower() in self.lexicon.anatomy_and_food_names:
             return True
-        if not any(c.isalpha() for c in text) or "°" in text or REGISTRATION_ID.search(text) or NCT_ID.search(text):
+        if (not any(c.isalpha() for c in text) or "°" in text or REGISTRATION_ID.search(text) or NCT_ID.search(text)
+                or SOFTWARE_VERSION.fullmatch(text)):
             return True
         if text.endswith("-"):
             return True  # cut inside a compound: "spread of post-" (post-treatment)

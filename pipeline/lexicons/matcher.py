@@ -86,7 +86,7 @@ class Lexicon:
         annotated_names: dict[str, list[list[str]]] | None = None, function_words: frozenset[str] = frozenset(),
         meddra: dict | None = None, prose_short_forms: Iterable[str] = (), anatomy_and_food_names: Iterable[str] = (),
         common_words: Iterable[tuple[str, float]] = (), word_parts: Iterable[str] = (),
-        non_drug_short_forms: Iterable[str] = (),
+        non_drug_short_forms: Iterable[str] = (), disease_head_words: Iterable[str] = (),
     ) -> None:
         self._raw_concepts = concepts
         # the short forms clinical-trial prose defines (sources/corpus_short_forms.tsv.gz), whatever they stand for
@@ -101,6 +101,8 @@ class Lexicon:
         self._function_words = function_words
         # word parts noisy text writes apart ("hyper stimulation"; curated/word_parts.txt)
         self.word_parts = frozenset(word_parts)
+        # the lowercased last words of the sources' disease names and BC5CDR's training mentions ("pain", "injury")
+        self.disease_head_words = frozenset(disease_head_words)
         self._terms = terms
         self._prefixes = frozenset(prefixes)
         self._annotated_names = annotated_names or {}
@@ -129,7 +131,8 @@ class Lexicon:
         return cls(data["concepts"], data["terms"], data["prefixes"], data.get("annotated_names"),
                    read_word_list(function_words) if function_words.exists() else frozenset(), data.get(MEDDRA_SECTION),
                    data.get("prose_short_forms", ()), data.get("anatomy_and_food_names", ()),
-                   data.get("common_words", ()), data.get("word_parts", ()), data.get("non_drug_short_forms", ()))
+                   data.get("common_words", ()), data.get("word_parts", ()), data.get("non_drug_short_forms", ()),
+                   data.get("disease_head_words", ()))
 
     def __len__(self) -> int:
         return len(self._raw_concepts)

@@ -81,3 +81,12 @@ def term_key(text: str, rules: tuple[tuple[str, str], ...] | None = None) -> str
     """``fold(text)`` with British spellings made American: the key every lexicon term and every MedDRA term is
     stored and looked up by, so "Diarrhoea" and "diarrhea", "leucocytosis" and "leukocytosis" meet."""
     return spelled(fold(text), rules)
+
+
+NAME_WORD = re.compile(r"[\w'-]+")  # a word of a name, as a disease's head word is read ("non-hodgkin", "crohn's")
+
+
+def last_name_word(name: str) -> str | None:
+    """The lowercased last word of a name ("Suppression of bone turnover" -> "turnover"), None if it has none."""
+    words = NAME_WORD.findall(name.lower())
+    return words[-1] if words else None

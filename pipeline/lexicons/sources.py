@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from pipeline.lexicons.normalize import case_form, fold
+from pipeline.lexicons.normalize import case_form, fold, last_name_word
 from pipeline.resources import MODELS_DIR, read_word_list
 
 LEXICON_DIR = MODELS_DIR / "lexicons"
@@ -554,3 +554,27 @@ def corpus_short_forms() -> dict[str, Counter[str]]:
     for row in read_tsv(CORPUS_SHORT_FORMS):
         definitions[row["short_form"]][row["long_form"]] += int(row["count"])
     return definitions
+
+
+TRAINING_DISEASE_HEADS = SOURCES_DIR / "training_disease_heads.tsv.gz"
+
+
+def write_training_disease_heads(corpora_dir: Path, out: Path = TRAINING_DISEASE_HEADS) -> int:
+    """Counts the last words of the disease and adverse-effect mentions of the gold corpora's training groups
+    (`pipeline.train.corpora`; never `valid` or `dev`) under `corpora_dir` into
+    ``sources/training_disease_heads.tsv.gz``; returns the row count."""
+    from pipeline.train.corpora import read_all  # the gold readers, at build time only
+
+    counts: Counter[str] = Counter()
+    for gold in read_all(corpora_dir):
+        if gold.split == "train":
+            counts.update(word for start, end, label in gold.spans
+                          if label == "DISEASE" and (word := last_name_word(gold.text[start:end])))
+    rows = ["word\tcount"] + [f"{word}\t{count}" for word, count in sorted(counts.items())]
+    out.write_bytes(gzip.compress(("\n".join(rows) + "\n").encode("utf-8"), mtime=0))
+    return len(rows) - 1
+
+
+def training_disease_heads() -> list[str]:
+    """The words of ``sources/training_disease_heads.tsv.gz`` (none where the file is missing)."""
+    return [row["word"] for row in read_tsv(TRAINING_DISEASE_HEADS)] if TRAINING_DISEASE_HEADS.exists() else []

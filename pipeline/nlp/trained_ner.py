@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -48,6 +49,7 @@ from pipeline.document import NCT_ID, REGISTRATION_ID
 from pipeline.errors import ModelMissingError
 from pipeline.lexicons import (GENERIC_EVENT_WORDS, LEXICON_ENTRY, Concept, GenericEventWords, Lexicon, lexicon_files,
                                load_lexicon)
+from pipeline.lexicons.normalize import last_name_word
 from pipeline.lexicons.sources import STOP_TERMS, StopTerms
 from pipeline.nlp.abbreviations import (TERM_LABELS, analyte_short_forms, defined_short_forms, definitions,
                                         instrument_short_forms, long_form_labels)
@@ -81,6 +83,14 @@ SOFTWARE_VERSION = re.compile(r"[vV]\d+(?:\.\d+)+")  # "Sequencer v4.8"
 # `_SERIES_LENGTH` of one kind ("P01" ... "P04": participants) names no drug by them
 NUMBERED_LABEL = re.compile(r"([A-Z]{1,2})(\d{1,3})")
 _SERIES_LENGTH = 3
+# a model disease span without identifiers names a disease only if its head word (the last, or the one before a
+# preposition: "suppression of bone turnover") ends a disease name of the sources (`Lexicon.disease_head_words`)
+# or ends as at least `_HEAD_SUFFIX_WORDS` of them do in its last `_HEAD_SUFFIX_LENGTH` letters ("-osis", "-ness";
+# so a misspelt "rhabdomyolisis" stays): "downward trend", "increased joint loads" and "falling trend in
+# caregiver burden" name none
+_HEAD_SUFFIX_LENGTH = 4
+_HEAD_SUFFIX_WORDS = 5
+_HEAD_PREPOSITIONS = frozenset({"of", "in", "to", "on", "at", "with", "from", "during", "after"})
 
 
 _AUTHOR_YEAR = re.compile(r"(?:19|20)\d\d[a-z]?")
@@ -209,6 +219,7 @@ class TrainedRecognizer(DataFilesComponent):
         self.model: Language | None = None
         self.labels: list[str] = []
         self._vectors: Vectors | None = None
+        self._head_suffixes: frozenset[str] | None = None
         if model is not None and lexicon is not None:
             self._use_model(model)
             self.lexicon = lexicon
@@ -357,6 +368,8 @@ class TrainedRecognizer(DataFilesComponent):
                 if (found.label_ == "DISEASE" and not span._.norm and found.end < len(doc)
                         and doc[found.end].lower_ in self.intervention_words):
                     continue  # "cognitive behavioural therapy", "occupational therapy": an intervention's name
+                if found.label_ == "DISEASE" and not span._.norm and not self._ends_like_a_disease(span):
+                    continue  # "downward trend", "increased joint loads", "napkin"
                 if (found.start, found.end) in widened and span._.concept_span is None:
                     span._.concept_span = (found.start_char, found[0].idx + len(found[0]))  # "teratogenic"
                 kept.append(span)
@@ -371,8 +384,9 @@ class TrainedRecognizer(DataFilesComponent):
 
     def _names_something_else(self, doc: Doc, span: Span) -> bool:
         """Whether a model span, by its characters or the words around it, names no drug or disease: it has no
-        letter ("14–16 h"), a degree sign ("stored at −80°C"), a trial registration number ("NCT01117285"), a software version ("v4.8") or a
-        bracket without its partner, or it ends inside a hyphenated word ("spread of post-"); a person's title is before it ("Dr. Joan Lappe"); it is a cited author
+        letter ("14–16 h"), a degree sign ("stored at −80°C"), a trial registration number ("NCT01117285"), a software version
+        ("v4.8"), an ampersand ("Johnson & Johnson", a company) or a bracket without its partner, or it ends inside a
+        hyphenated word ("spread of post-"); a person's title is before it ("Dr. Joan Lappe"); it is a cited author
         ("Garcia-Alonso et al.", "(Zhang, 2017)", "the reviews of Li et al. [7] and Cochrane [8]") or part of
         "et al" itself; "standard" follows it ("the gold standard"); or it is one acronym that an instrument word
         follows ("REEDA scale", "the RM group"), a country follows, as a state's code ("Billerica, MA, USA"), or
@@ -384,7 +398,7 @@ class TrainedRecognizer(DataFilesComponent):
         if text.lower() in self.lexicon.anatomy_and_food_names:
             return True
         if (not any(c.isalpha() for c in text) or "°" in text or REGISTRATION_ID.search(text) or NCT_ID.search(text)
-                or SOFTWARE_VERSION.fullmatch(text)):
+                or SOFTWARE_VERSION.fullmatch(text) or "&" in text):
             return True
         if text.endswith("-"):
             return True  # cut inside a compound: "spread of post-" (post-treatment)
@@ -423,6 +437,25 @@ class TrainedRecognizer(DataFilesComponent):
         if zipf >= _COMMON_DISEASE_SPAN_ZIPF:
             return True
         return zipf > 0.0 and text[0].isupper() and not token_span[0].is_sent_start
+
+    def _ends_like_a_disease(self, span: Span) -> bool:
+        """Whether the head word of a model disease span (its last, or the one before its first preposition) may end
+        a disease's name: it ends one in the sources or ends as they often do (`_HEAD_SUFFIX_WORDS`), or it is an
+        acronym ("GI AEs"), holds a digit ("CIN2"), or the span is a MedDRA word form ("died")."""
+        if not self.lexicon.disease_head_words:
+            return True  # a lexicon built without head words judges nothing
+        head = next((span[i - 1] for i in range(1, len(span)) if span[i].lower_ in _HEAD_PREPOSITIONS), span[-1])
+        last = last_name_word(head.text)
+        if last is None:
+            return True
+        if last in self.lexicon.disease_head_words or any(c.isdigit() for c in last) or acronym(head.text.rstrip("s")):
+            return True
+        if self._head_suffixes is None:
+            counts = Counter(w[-_HEAD_SUFFIX_LENGTH:] for w in self.lexicon.disease_head_words if len(w) > _HEAD_SUFFIX_LENGTH + 1)
+            self._head_suffixes = frozenset(suffix for suffix, n in counts.items() if n >= _HEAD_SUFFIX_WORDS)
+        if len(last) > _HEAD_SUFFIX_LENGTH + 1 and last[-_HEAD_SUFFIX_LENGTH:] in self._head_suffixes:
+            return True
+        return self.lexicon.preferred_term(span.text) is not None
 
     def _initials_of_authors(self, doc: Doc, index: int) -> bool:
         """Whether the acronym at `index` is in the run of acronyms ("GR, KB, TL and SF") that opens its sentence

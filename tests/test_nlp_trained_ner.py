@@ -325,10 +325,11 @@ def test_nlp_trained_ner_plural_or_capitals_of_a_common_word_is_no_model_drug(le
 
 def test_nlp_trained_ner_disease_span_before_an_intervention_word_is_no_model_mention(lexicon_nlp):
     # full-text trial report (PMC, CC BY): "Cognitive behavioural" was a condition; a known disease stays
-    spans = [("Cognitive behavioural", "DISEASE"), ("insomnia", "DISEASE"), ("quibbleosis", "DISEASE")]
-    text = "Cognitive behavioural therapy helped insomnia therapy and quibbleosis."
+    # (here an unknown name whose head word ends like a disease's: "Cognitive behavioural" ends like none)
+    spans = [("Cognitive quibbleosis", "DISEASE"), ("insomnia", "DISEASE"), ("quibbleosis", "DISEASE")]
+    text = "Cognitive quibbleosis therapy helped insomnia therapy and quibbleosis."
     for words, kept in (({"therapy"}, ["insomnia", "quibbleosis"]),
-                        (set(), ["Cognitive behavioural", "insomnia", "quibbleosis"])):
+                        (set(), ["Cognitive quibbleosis", "insomnia", "quibbleosis"])):
         recognizer = TrainedRecognizer(stand_in_model(spans), load_lexicon(), intervention_words=words)
         assert [e.text for e in recognizer(lexicon_nlp(text)).ents] == kept
 

@@ -28,6 +28,19 @@ def lexicon_nlp():
     return build_nlp(components=("trialgraph_sentences", "trialgraph_lexicon"))
 
 
+@pytest.fixture(scope="module")
+def short_form_nlp():
+    """Sentences, the abbreviation detector and the lexicon: what a model span's short forms are read with."""
+    from pipeline.nlp.language import build_nlp
+
+    return build_nlp(components=("trialgraph_sentences", "abbreviation_detector", "trialgraph_lexicon"))
+
+
+def model_mentions(recognizer: TrainedRecognizer, doc) -> list[str]:
+    """The texts of the mentions the (stand-in) model keeps in `doc`."""
+    return [e.text for e in recognizer(doc).ents if e._.source == "model"]
+
+
 def merged(lexicon_nlp, text: str, patterns: list[tuple[str, str]], **options):
     recognizer = TrainedRecognizer(stand_in_model(patterns), load_lexicon(), **options)
     return {e.text: e for e in recognizer(lexicon_nlp(text)).ents}
@@ -232,31 +245,24 @@ def test_nlp_trained_ner_initials_opening_a_contributions_sentence_are_no_mentio
     assert [e.text for e in recognizer(unsplit("GR and SF conducted it with QBX.")).ents] == ["QBX"]
 
 
-def test_nlp_trained_ner_short_form_of_an_instrument_is_no_model_mention():
-    from pipeline.nlp.language import build_nlp
-
+def test_nlp_trained_ner_short_form_of_an_instrument_is_no_model_mention(short_form_nlp):
     # full-text trial report (PMC, CC BY): the index is a measure, the model read its short form as an event
     text = "The mean apnea-hypopnea index (AHI) was 29.4. After surgery AHI fell, and quibbleosis was rare."
-    tagging = build_nlp(components=("trialgraph_sentences", "abbreviation_detector", "trialgraph_lexicon"))
     spans = [("AHI", "DISEASE"), ("quibbleosis", "DISEASE")]
     for words, kept in (({"index"}, ["quibbleosis"]), (set(), ["AHI", "AHI", "quibbleosis"])):
         recognizer = TrainedRecognizer(stand_in_model(spans), load_lexicon(), instrument_words=words)
-        assert [e.text for e in recognizer(tagging(text)).ents if e._.source == "model"] == kept
+        assert model_mentions(recognizer, short_form_nlp(text)) == kept
 
 
-def test_nlp_trained_ner_short_form_of_an_analyte_is_no_model_mention():
-    from pipeline.nlp.language import build_nlp
-
+def test_nlp_trained_ner_short_form_of_an_analyte_is_no_model_mention(short_form_nlp):
     # full-text trial report PMC3896966 (unlabeled corpus): the model read TG, the triglycerides' short form, as an
     # event 30 times, and its long form "blood triglycerides" as one whose short form TG then was
     text = "Phytosterols may reduce blood triglycerides (TG). TG fell, and quibbleosis was rare."
-    tagging = build_nlp(components=("trialgraph_sentences", "abbreviation_detector", "trialgraph_lexicon"))
     spans = [("blood triglycerides", "DISEASE"), ("TG", "DISEASE"), ("quibbleosis", "DISEASE")]
     from pipeline.nlp.analytes import AnalytePhrases
 
     recognizer = TrainedRecognizer(stand_in_model(spans), load_lexicon(), analytes=AnalytePhrases.load())
-    assert [e.text for e in recognizer(tagging(text)).ents if e._.source == "model"] == ["blood triglycerides",
-                                                                                        "quibbleosis"]
+    assert model_mentions(recognizer, short_form_nlp(text)) == ["blood triglycerides", "quibbleosis"]
 
 
 def test_nlp_trained_ner_body_part_or_food_is_no_model_mention(lexicon_nlp):
@@ -294,14 +300,11 @@ def test_nlp_trained_ner_very_common_or_capitalized_common_word_is_no_model_dise
     assert [e.text for e in doc.ents if e._.source == "model"] == ["died", "fatal", "quibbleosis"]
 
 
-def test_nlp_trained_ner_short_form_of_a_term_of_another_label_is_no_model_mention():
-    from pipeline.nlp.language import build_nlp
-
+def test_nlp_trained_ner_short_form_of_a_term_of_another_label_is_no_model_mention(short_form_nlp):
     # full-text trial report PMC1382202 (unlabeled corpus): the model read BP, defined as blood pressure, as a drug
     text = "Control of high blood pressure (BP) is limited. BP fell with quibblezumab."
-    tagging = build_nlp(components=("trialgraph_sentences", "abbreviation_detector", "trialgraph_lexicon"))
     recognizer = TrainedRecognizer(stand_in_model([("BP", "DRUG"), ("quibblezumab", "DRUG")]), load_lexicon())
-    assert [e.text for e in recognizer(tagging(text)).ents if e._.source == "model"] == ["quibblezumab"]
+    assert model_mentions(recognizer, short_form_nlp(text)) == ["quibblezumab"]
 
 
 def test_nlp_trained_ner_undefined_acronym_prose_never_defines_as_a_drug_is_no_model_drug(lexicon_nlp):
@@ -340,44 +343,36 @@ def test_nlp_trained_ner_endpoint_in_a_long_form_leaves_its_short_form_foreign(f
     assert "DSMC" not in [e.text for e in doc.ents]
 
 
-def test_nlp_trained_ner_short_form_of_a_model_span_is_the_same_mention(tmp_path):
-    from pipeline.nlp.language import build_nlp
-
+def test_nlp_trained_ner_short_form_of_a_model_span_is_the_same_mention(short_form_nlp):
     # BC5CDR development abstract (PMID 8701013): the model finds the long form, the document defines its short form
     text = ("A new vitamin D analogue, 22-oxacalcitriol (OCT), has been shown to suppress PTH. "
             "OCT was given thrice weekly and OCT lowered PTH.")
-    tagging = build_nlp(components=("trialgraph_sentences", "abbreviation_detector", "trialgraph_lexicon"))
     recognizer = TrainedRecognizer(stand_in_model([("22-oxacalcitriol", "DRUG"), ("OCT", "DISEASE")]), load_lexicon())
-    doc = recognizer(tagging(text))
+    doc = recognizer(short_form_nlp(text))
     short_forms = [e for e in doc.ents if e.text == "OCT"]
     assert len(short_forms) == 3
     assert all(e.label_ == "DRUG" and e._.source == "model" and e._.concept == "22-oxacalcitriol" for e in short_forms)
 
 
-def test_nlp_trained_ner_bracketed_short_form_the_detector_misses_follows_the_model_span():
-    from pipeline.nlp.language import build_nlp
-
+def test_nlp_trained_ner_bracketed_short_form_the_detector_misses_follows_the_model_span(short_form_nlp):
     # after BC5CDR development abstract PMID 3431591 ("... acid (CB 3717)"): the long form holds no "C", "B" and
     # "3717" in order, so scispaCy defines nothing
     text = ("The thymidylate synthase inhibitor N10-propargyl-5,8-dideazafolic acid (CB3717) was given. "
             "CB3717 caused renal damage.")
-    tagging = build_nlp(components=("trialgraph_sentences", "abbreviation_detector", "trialgraph_lexicon"))
     recognizer = TrainedRecognizer(stand_in_model([("N10-propargyl-5,8-dideazafolic acid", "DRUG")]), load_lexicon())
-    doc = tagging(text)
+    doc = short_form_nlp(text)
     assert not [s for s in doc._.abbreviations if s.text == "CB3717"]
     short_forms = [e for e in recognizer(doc).ents if e.text == "CB3717"]
     assert len(short_forms) == 2 and all(e.label_ == "DRUG" and e._.source == "model" for e in short_forms)
 
 
-def test_nlp_trained_ner_short_form_of_a_model_span_before_a_gene_word_names_the_gene():
-    from pipeline.nlp.language import build_nlp
+def test_nlp_trained_ner_short_form_of_a_model_span_before_a_gene_word_names_the_gene(short_form_nlp):
     from pipeline.nlp.lexicon_ner import protein_heads
 
     text = "Patients with spinocerebellar blorbitis (SCB) were seen. SCB progressed. The SCB gene was sequenced."
-    tagging = build_nlp(components=("trialgraph_sentences", "abbreviation_detector", "trialgraph_lexicon"))
     recognizer = TrainedRecognizer(stand_in_model([("spinocerebellar blorbitis", "DISEASE")]), load_lexicon())
     recognizer.protein_heads = protein_heads("rules/protein_heads.tsv")
-    doc = recognizer(tagging(text))
+    doc = recognizer(short_form_nlp(text))
     assert [doc[e.end].text for e in doc.ents if e.text == "SCB"] == [")", "progressed"]
 
 
@@ -420,14 +415,11 @@ def test_nlp_trained_ner_model_span_loses_a_bracket_opening_at_its_end(lexicon_n
     assert "quibbleosis" in ents and ") quibbleosis" not in ents
 
 
-def test_nlp_trained_ner_plural_of_a_short_form_defined_as_no_drug_is_no_model_drug():
-    from pipeline.nlp.language import build_nlp
-
+def test_nlp_trained_ner_plural_of_a_short_form_defined_as_no_drug_is_no_model_drug(short_form_nlp):
     # full-text trial report PMC2987759 (unlabeled corpus): the model read the workers ASHAs as a drug
     text = "Each Accredited Social Health Activist (ASHA) visits homes. ASHAs gave quibblezumab."
-    tagging = build_nlp(components=("trialgraph_sentences", "abbreviation_detector", "trialgraph_lexicon"))
     recognizer = TrainedRecognizer(stand_in_model([("ASHAs", "DRUG"), ("quibblezumab", "DRUG")]), load_lexicon())
-    assert [e.text for e in recognizer(tagging(text)).ents if e._.source == "model"] == ["quibblezumab"]
+    assert model_mentions(recognizer, short_form_nlp(text)) == ["quibblezumab"]
 
 
 def test_nlp_trained_ner_numbered_labels_and_software_versions_are_no_model_drugs(lexicon_nlp):

@@ -20,10 +20,12 @@ with vectors and packaged without them (models/ner/model) reads them from models
   effects"), its concept span the adjective;
 - a model span inside a lab-analyte phrase ("aspartate transaminase") is dropped, as the lexicon does,
   and so are a stop term of the lexicon build ("RECIST", "sleep"), a short form the document defines
-  as something else ("mean arterial pressure (MAP)"), as an analyte ("blood triglycerides (TG)") or as a
-  term of another label (BP, a drug to the model, of "high blood pressure (BP)"), an undefined DRUG acronym that
-  clinical-trial prose defines, never as a drug ("FDR": `Lexicon.non_drug_short_forms`), and a DISEASE span
-  that is a gene symbol ("BRCA1") the lexicon does not list as a disease.
+  as something else ("mean arterial pressure (MAP)"; its plural "ASHAs" too), as an analyte ("blood
+  triglycerides (TG)") or as a term of another label (BP, a drug to the model, of "high blood pressure (BP)"), an
+  undefined DRUG acronym that clinical-trial prose defines, never as a drug ("FDR": `Lexicon.non_drug_short_forms`),
+  a DRUG span without identifiers that is a numbered label of a series the document numbers ("P03" of P01-P04), a
+  DISEASE span that is a gene symbol ("BRCA1") the lexicon does not list as a disease, and one without identifiers
+  whose head word ends no disease name and ends unlike them ("downward trend": `Lexicon.disease_head_words`).
 The context component then turns DISEASE into ADVERSE_EVENT or CONDITION, for both sources alike.
 """
 from __future__ import annotations

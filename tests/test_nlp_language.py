@@ -15,8 +15,10 @@ def tokenizer_nlp():
     ("(5-FU)-induced", ["(", "5-FU", ")", "-", "induced"]),
     ("abacavir (ABC)+lamivudine", ["abacavir", "(", "ABC", ")", "+", "lamivudine"]),
     ("the (+)-enantiomer", ["the", "(+)-", "enantiomer"]),
-    # a bracket inside a word is no prefix: BC5CDR's "15-F(2t)-IsoP" was cut into single letters
-    ("15-F(2t)-IsoP levels", ["15-F(2t", ")", "-", "IsoP", "levels"]),
+    # a bracket inside a word is no prefix (BC5CDR's "15-F(2t)-IsoP" was cut into single letters), nor its
+    # closing bracket a suffix: the name is one token, as BC5CDR's "PGE(2)" and "poly(ADP-ribose)" are mentions
+    ("15-F(2t)-IsoP levels", ["15-F(2t)-IsoP", "levels"]),
+    ("of PGE(2), and (poly(ADP-ribose))", ["of", "PGE(2)", ",", "and", "(", "poly(ADP-ribose)", ")"]),
 ])
 def test_nlp_language_tokenizer_splits_brackets_of_regimens_only_at_a_word_start(tokenizer_nlp, text, tokens):
     assert [t.text for t in tokenizer_nlp.make_doc(text)] == tokens

@@ -47,6 +47,9 @@ def _add_trialgraph_rules(tokenizer: Tokenizer) -> None:
     special cases: in trial prose "):" and ";)" are a bracket and a colon or semicolon ("risk difference (RD): 10.9%",
     where "):" kept the short form's definition from being read)."""
     tokenizer.rules = {text: tokens for text, tokens in tokenizer.rules.items() if not _emoticon(text)}
+    # a bracket inside a chemical's name stays in its token: "PGE(2)", "Ca(2+)", "poly(ADP-ribose)",
+    # "N(G)-nitro-L-arginine" (the closing bracket was a suffix, so the mention ended at "PGE(2")
+    tokenizer.token_match = re.compile(r"[^\W_][\w.,'+-]*\([^\s()]+\)(?:-[^\W_][\w-]*)?").fullmatch
     words = "|".join(sorted(re.escape(w) for w in read_word_list("rules/hyphen_suffixes.txt")))
     split_suffix = rf"(?<=[^\W_])-(?=(?i:{words})\b)"
     # "trimethoprim-sulfamethoxazole", "anti-cocaine", "arthralgia-myalgia", "(PTU)-induced": a hyphen

@@ -461,3 +461,18 @@ def test_lexicon_ner_common_word_in_capitals_is_a_heading_word_not_an_acronym(le
 def test_lexicon_ner_statistics_and_grades_name_no_disease(lexicon_nlp):
     doc = lexicon_nlp("A chi-square test compared the groups; the cells were undifferentiated.")
     assert [e.text for e in doc.ents] == []
+
+
+def test_lexicon_ner_drug_acronym_of_the_document_in_lower_case_is_that_drug(lexicon_nlp):
+    from pipeline.lexicons import Concept
+    from pipeline.nlp.lexicon_ner import _drug_acronyms_in_lower_case
+
+    # corpus/ctgov/NCT00081588: "TMC114/RTV" in the title, "600/100 mg tablets of TMC114/rtv BID" in an arm; "rtv"
+    # stays a word where no RTV is matched, and so does a lower-case word English uses ("peg" beside PEG)
+    doc = lexicon_nlp("A trial of TMC114/RTV. Subjects took TMC114/rtv.")
+    assert [(e.text, e._.concept) for e in doc.ents if e.text.lower() == "rtv"] == [("RTV", "ritonavir"),
+                                                                                  ("rtv", "ritonavir")]
+    assert [e.text for e in lexicon_nlp("Subjects took TMC114/rtv.").ents] == ["TMC114"]
+    peg, inh = (Concept(f"TEST:{name}", name, "DRUG", (), index) for index, name in enumerate(("PEG", "INH")))
+    found = {(0, 1): peg, (1, 2): inh}
+    assert _drug_acronyms_in_lower_case(["PEG", "INH", "peg", "inh"], found) == {(3, 4): inh}

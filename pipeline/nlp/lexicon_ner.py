@@ -53,6 +53,10 @@ _HEADING_WORD_ZIPF = 5.0  # "plan" 5.3, "all" 6.5; "hiv" 4.2, "ms" 4.7, "aids" 4
 _NAME_REACH = 10  # words back from a disease name to the head that opens its organization's name
 _HEAD_REACH = 4  # words on from a disease name to the head that ends its name: "Depression Rating Scale"
 _LONG_FORM_WORDS = 6  # words before an undefined bracketed acronym read as its possible long form
+# a drug acronym the document matches ("TMC114/RTV") names that drug written in lower case too ("TMC114/rtv"), in a
+# word of at least `_LOWER_ACRONYM_LETTERS` letters rarer than `_LOWER_ACRONYM_ZIPF` in English ("rtv" 2.2; "amp" 3.8)
+_LOWER_ACRONYM_LETTERS = 3
+_LOWER_ACRONYM_ZIPF = 2.5
 
 
 class LexiconRecognizer(DataFilesComponent):
@@ -126,6 +130,7 @@ class LexiconRecognizer(DataFilesComponent):
         found, widened = self._with_event_heads(words, found)
         short_forms, other_things = self._abbreviations(doc, words, found)
         found.update(short_forms)
+        found.update(_drug_acronyms_in_lower_case(words, found))
         defined = self.lexicon.prose_short_forms
         found = {span: c for span, c in found.items()
                  if not (c.label == "DISEASE" and listed_with_unknown_acronyms(words, *span, found, defined))}
@@ -322,6 +327,26 @@ class LexiconRecognizer(DataFilesComponent):
         """Whether the words are one lexicon name, whole."""
         matches = self.lexicon.match(words)
         return len(matches) == 1 and (matches[0].start, matches[0].end) == (0, len(words))
+
+
+def _drug_acronyms_in_lower_case(words: Sequence[str], found: dict[tuple[int, int], Concept]
+                                 ) -> dict[tuple[int, int], Concept]:
+    """The words that write a drug acronym matched in the document in lower case ("rtv" where "RTV" is ritonavir),
+    outside the matches and not an English word (wordfreq, `_LOWER_ACRONYM_ZIPF`)."""
+    acronyms = {words[start]: concept for (start, end), concept in found.items()
+                if end - start == 1 and concept.label == "DRUG" and acronym(words[start]) and words[start].isalpha()
+                and len(words[start]) >= _LOWER_ACRONYM_LETTERS}
+    if not acronyms:
+        return {}
+    taken = {i for start, end in found for i in range(start, end)}
+    candidates = [i for i, word in enumerate(words)
+                  if i not in taken and word.islower() and word.upper() in acronyms]
+    if not candidates:
+        return {}
+    from wordfreq import zipf_frequency  # read only when a document writes one of its drug acronyms in lower case
+
+    return {(i, i + 1): acronyms[words[i].upper()] for i in candidates
+            if zipf_frequency(words[i], "en") < _LOWER_ACRONYM_ZIPF}
 
 
 def protein_heads(path: str | Path) -> dict[str, frozenset[str]]:

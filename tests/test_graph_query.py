@@ -226,18 +226,27 @@ def test_graph_query_frames_and_text_follow_the_spec_view(graph):
         assert render(kind, result).strip(), kind
 
 
-def test_graph_query_trial_lists_a_combination_dose_whose_drugs_it_cannot_part(full_nlp):
+def _darunavir_doses(nlp, path) -> set[tuple]:
+    """The doses the trial summary of NCT00081588 (registry record at `path`) lists for darunavir (TMC114)."""
     from pipeline.extract import extract_document
     from pipeline.nlp.language import pipeline_version
     from pipeline.readers import read_document
     from pipeline.tables import registry_facts
 
-    # "600/100 mg tablets of TMC114/rtv BID": "rtv" is no mention, so no single amount is TMC114's (darunavir's);
-    # "Two 300mg/100mg Darunavir/Ritonavir tablets twice daily" names both drugs
-    document = read_document(ARTICLE.parent.parent / "ctgov" / "NCT00081588.xml")
-    annotations = extract_document(full_nlp, document)
-    graph = build_graph([StoredDocument(document, pipeline_version(full_nlp), annotations["entities"],
+    document = read_document(path)
+    annotations = extract_document(nlp, document)
+    graph = build_graph([StoredDocument(document, pipeline_version(nlp), annotations["entities"],
                                         annotations["relations"], tuple(registry_facts(document)))])
     doses = {d["name"]: d["doses"] for d in query.trial(graph, "NCT00081588")["interventions"]}
-    assert {(d["text"], d["amount"], d["unit"], d["frequency"]) for d in doses["darunavir"]} == {
-        ("600/100 mg", None, "mg", "twice daily"), ("300mg", 300.0, "mg", "twice daily")}
+    return {(d["text"], d["amount"], d["unit"], d["frequency"]) for d in doses["darunavir"]}
+
+
+def test_graph_query_trial_parts_the_amounts_of_combination_doses_to_their_drugs(full_nlp, tmp_path):
+    # "600/100 mg tablets of TMC114/rtv BID" (rtv: the title's RTV in lower case) and "Two 300mg/100mg
+    # Darunavir/Ritonavir tablets twice daily": TMC114 is darunavir
+    record = ARTICLE.parent.parent / "ctgov" / "NCT00081588.xml"
+    assert _darunavir_doses(full_nlp, record) == {("600", 600.0, "mg", "twice daily"), ("300mg", 300.0, "mg", "twice daily")}
+    # with "TMC114/r" no drug stands for the second amount: the combination stays one dose, listed without an amount
+    edited = tmp_path / record.name
+    edited.write_text(record.read_text(encoding="utf-8").replace("TMC114/rtv", "TMC114/r"), encoding="utf-8")
+    assert ("600/100 mg", None, "mg", "twice daily") in _darunavir_doses(full_nlp, edited)

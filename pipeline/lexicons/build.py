@@ -1009,8 +1009,8 @@ def disease_head_words(concepts: list[Concept], annotated: list[sources.Annotate
     """The lowercased last words of every name of the disease concepts (before the term filters), of BC5CDR's
     training disease mentions, of the MedDRA terms and of the gold training groups' disease and adverse-effect
     mentions (sources/training_disease_heads.tsv.gz): the words a disease's name may end with ("pain", "injury",
-    "morbidity"; "hyperlipidemias" of the inverted "Hyperlipidemias, Mixed"). A model span whose head ends otherwise ("downward trend") names no disease
-    (pipeline/nlp/trained_ner.py)."""
+    "morbidity"; "hyperlipidemias" of the inverted "Hyperlipidemias, Mixed"). A model span whose head ends otherwise
+    ("downward trend") names no disease (pipeline/nlp/trained_ner.py)."""
     names = [text for concept in concepts if concept.label == "DISEASE" for text, _ in concept.terms]
     names += [name.text for name in annotated if name.label == "DISEASE"]
     names += [name for term in meddra_terms for name in (term.name, term.pt_name)]

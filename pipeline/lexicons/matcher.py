@@ -101,7 +101,8 @@ class Lexicon:
         self._function_words = function_words
         # word parts noisy text writes apart ("hyper stimulation"; curated/word_parts.txt)
         self.word_parts = frozenset(word_parts)
-        # the lowercased last words of the sources' disease names and BC5CDR's training mentions ("pain", "injury")
+        # the lowercased last words of the sources' disease names, MedDRA's terms and the gold training mentions
+        # ("pain", "injury"; build.disease_head_words)
         self.disease_head_words = frozenset(disease_head_words)
         self._terms = terms
         self._prefixes = frozenset(prefixes)

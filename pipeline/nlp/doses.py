@@ -754,9 +754,10 @@ class _Finder:
 def _joins_as_ingredient(before: list[Dose], group: list[Dose]) -> bool:
     """Whether the amount `group` written after "/" is the next ingredient of the combination `before` ends with
     ("300 mg/100 mg"): one amount in the same unit. Otherwise ("10 mg/2 mL") it is the volume that holds it, no dose."""
-    last, (amount,) = before[-1], group if len(group) == 1 else (None,)
-    return amount is not None and amount.amount is not None and amount.unit == last.unit and last.amount is not None \
-        and (len(before) == 1 or last.ingredient is not None)
+    last = before[-1]
+    if len(group) != 1 or group[0].amount is None or last.amount is None or group[0].unit != last.unit:
+        return False
+    return len(before) == 1 or last.ingredient is not None  # after a list ("10, 20 mg/5 mg") no combination
 
 
 def _as_ingredients(doses: list[Dose]) -> list[Dose]:

@@ -75,12 +75,12 @@ def _add_trialgraph_rules(tokenizer: Tokenizer) -> None:
     ).search
 
 
-@registry.tokenizers("trialgraph.Tokenizer.v1")
 def _emoticon(text: str) -> bool:
     """A special case of punctuation alone with a bracket in it: ":)", "):", "(^_^)"."""
     return len(text) > 1 and any(c in "()[]" for c in text) and not any(c.isalnum() for c in text)
 
 
+@registry.tokenizers("trialgraph.Tokenizer.v1")
 def create_tokenizer() -> Callable[[Language], Tokenizer]:
     """The tokenizer of TrialGraph's pipelines (`trialgraph_tokenizer`), named in models/pipeline.cfg."""
 

@@ -386,8 +386,8 @@ class TrainedRecognizer(DataFilesComponent):
 
     def _names_something_else(self, doc: Doc, span: Span) -> bool:
         """Whether a model span, by its characters or the words around it, names no drug or disease: it has no
-        letter ("14–16 h"), a degree sign ("stored at −80°C"), a trial registration number ("NCT01117285"), a software version
-        ("v4.8"), an ampersand ("Johnson & Johnson", a company) or a bracket without its partner, or it ends inside a
+        letter ("14–16 h"), a degree sign ("stored at −80°C"), a trial registration number ("NCT01117285"), a
+        software version ("v4.8"), an ampersand ("Johnson & Johnson", a company) or a bracket without its partner, or it ends inside a
         hyphenated word ("spread of post-"); a person's title is before it ("Dr. Joan Lappe"); it is a cited author
         ("Garcia-Alonso et al.", "(Zhang, 2017)", "the reviews of Li et al. [7] and Cochrane [8]") or part of
         "et al" itself; "standard" follows it ("the gold standard"); or it is one acronym that an instrument word
@@ -453,7 +453,8 @@ class TrainedRecognizer(DataFilesComponent):
         if last in self.lexicon.disease_head_words or any(c.isdigit() for c in last) or acronym(head.text.rstrip("s")):
             return True
         if self._head_suffixes is None:
-            counts = Counter(w[-_HEAD_SUFFIX_LENGTH:] for w in self.lexicon.disease_head_words if len(w) > _HEAD_SUFFIX_LENGTH + 1)
+            counts = Counter(w[-_HEAD_SUFFIX_LENGTH:] for w in self.lexicon.disease_head_words
+                             if len(w) > _HEAD_SUFFIX_LENGTH + 1)
             self._head_suffixes = frozenset(suffix for suffix, n in counts.items() if n >= _HEAD_SUFFIX_WORDS)
         if len(last) > _HEAD_SUFFIX_LENGTH + 1 and last[-_HEAD_SUFFIX_LENGTH:] in self._head_suffixes:
             return True

@@ -117,7 +117,8 @@ def _from_json(hint: Any, value: Any, where: str) -> Any:
 class Mention(Record):
     """One entity found in a text: its span, label, identifiers (best first) and context. An adverse event's
     `grade`, `serious` and `dlt` are set on adverse events only; `concept_start`/`concept_end` bound the
-    concept's name inside a longer reported phrase; `curation` is a curator's decision on it."""
+    concept's name inside a longer reported phrase; `endpoint_kind` is the kind (primary, secondary, other) a
+    paper states its endpoint to be; `curation` is a curator's decision on it."""
 
     label: str
     start: int
@@ -136,6 +137,7 @@ class Mention(Record):
     serious: bool | None = field(default=None, metadata=_ADVERSE_EVENT_ONLY)
     dlt: bool | None = field(default=None, metadata=_ADVERSE_EVENT_ONLY)
     result: dict[str, Any] | None = field(default=None, metadata=_OMIT_NONE)
+    endpoint_kind: str | None = field(default=None, metadata=_OMIT_NONE)
     dose: dict[str, Any] | None = field(default=None, metadata=_OMIT_NONE)
     curation: str | None = field(default=None, metadata=_OMIT_NONE)
 

@@ -147,6 +147,26 @@ def test_graph_trial_sense_dose_level_the_trial_sets_out_to_find_is_its_endpoint
         assert [e["name"] for e in trial["endpoints"]] == endpoints
 
 
+def test_graph_trial_sense_endpoints_a_paper_states_are_its_trial_measures_with_their_kind():
+    from pipeline.document import Document, Section
+
+    text = ("Background\nIn an earlier trial the primary endpoint was response rate.\n"
+            "Methods\nTrial registration: NCT00389285. The primary outcome was overall survival at 2 years. "
+            "Secondary outcomes were time to progression and quality of life.")
+    methods = text.index("Methods")
+    sections = [Section("Background", "background", 0, methods, text[:methods]),
+                Section("Methods", "methods", methods, len(text), text[methods:])]
+    paper = Document("doc-ij90", "p.txt", "text", "", text, nct_ids=["NCT00389285"], sections=sections)
+    stated = (mention(paper, "response rate", "ENDPOINT", endpoint_kind="primary"),
+              mention(paper, "overall survival at 2 years", "ENDPOINT", endpoint_kind="primary"),
+              mention(paper, "time to progression", "ENDPOINT", endpoint_kind="secondary"),
+              mention(paper, "quality of life", "ENDPOINT", endpoint_kind="secondary"))
+    trial = query.trial(build_graph([StoredDocument(paper, VERSION, stated, (), ())]), "NCT00389285")
+    # the earlier trial's endpoint, in the background, is no measure of this one
+    assert [(e["name"], e["kind"]) for e in trial["endpoints"]] == [
+        ("overall survival at 2 years", "primary"), ("quality of life", "secondary"), ("time to progression", "secondary")]
+
+
 def test_graph_trial_sense_drugs_of_other_studies_and_negated_criteria_are_other_drugs():
     stored, registry = trial_documents()
     document = stored.document

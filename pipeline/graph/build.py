@@ -300,6 +300,8 @@ class _DocumentBuilder:
             # a paper's background and discussion name the drugs of other studies; the trial's own drugs are
             # its interventions, which `query.trial` never lists among its other drugs
             self.graph.add_edge(self.trial_node, node, key=key, label="MENTIONS_DRUG", role="other_study", **where)
+        elif entity.label == "ENDPOINT" and entity.endpoint_kind and self._states_own_endpoint(entity):
+            self.graph.add_edge(self.trial_node, node, key=key, label="MEASURES", kind=entity.endpoint_kind, **where)
         elif context is not None or self.document.trial is not None:
             return  # a registry record's interventions, conditions and outcomes are its registered ones (add_facts)
         elif entity.label == "DRUG" and (section in _INTERVENTION_SECTIONS or self._describes_design(entity)):
@@ -312,6 +314,12 @@ class _DocumentBuilder:
         elif entity.label == "DOSE" and self._aims_at_dose_level(entity):
             endpoint = self._concept_node("ENDPOINT", [], entity.dose["level"])
             self.graph.add_edge(self.trial_node, endpoint, key=key, label="MEASURES", kind=None, **where)
+
+    def _states_own_endpoint(self, entity: Mention) -> bool:
+        """Whether a paper states the endpoint as its trial's ("The primary outcome was ..."): not in a registry
+        record (whose outcomes are the registered ones), nor where a paper cites other studies."""
+        return (self.document.trial is None and entity.context in (None, "hypothetical")
+                and entity.section not in _OTHER_STUDY_SECTIONS and not _CITATION.search(self._sentence(entity)))
 
     def _aims_at_dose_level(self, entity: Mention) -> bool:
         """Whether a dose level that is an endpoint ("maximum tolerated dose") is what the trial sets out to find: its

@@ -501,7 +501,10 @@ def _trial_endpoints(graph: nx.MultiDiGraph, measures: list[tuple[str, dict]], i
     """Registered endpoints, endpoints the trial's drugs are reported with, and every endpoint with a result."""
     endpoints: dict[str, dict[str, Any]] = {}
     for v, d in measures:
-        endpoints.setdefault(v, {**_summary(graph, v), "kind": d.get("kind"), "results": []})
+        entry = endpoints.setdefault(v, {**_summary(graph, v), "kind": d.get("kind"), "results": []})
+        if entry["kind"] in (None, "unspecified") and d.get("kind") not in (None, "unspecified"):
+            # a kind stated by another document ("The primary outcome was ...") wins
+            entry["kind"] = d.get("kind")
     for _, v, _ in _edges_from(graph, interventions, "HAS_ENDPOINT", in_trial):
         endpoints.setdefault(v, {**_summary(graph, v), "kind": None, "results": []})
     for _, v, d in _edges_from(graph, [f"Document:{doc}" for doc in sorted(in_trial)], "HAS_RESULT", in_trial):

@@ -19,6 +19,7 @@ Span._.dlt           bool            named as a dose-limiting toxicity
 Span._.dose          Dose | None     structured dose attributes of a DOSE mention
 Span._.source        str | None      lexicon | rule | model: which extractor produced the mention
 Span._.result        dict | None     value stated for an ENDPOINT: value, unit, ci, n, total, text
+Span._.endpoint_kind str | None      primary | secondary | other: the kind a paper states its ENDPOINT to be
 """
 from __future__ import annotations
 
@@ -29,6 +30,8 @@ from spacy.vocab import Vocab
 
 # the values of `Span._.context`, one home (context component, relations, graph)
 CONTEXTS = ("eligibility", "prior_therapy", "concomitant", "historical", "hypothetical", "possible", "other_study")
+# the kinds of an endpoint, one home (endpoint statements, graph, trial facts)
+ENDPOINT_KINDS = ("primary", "secondary", "other")
 
 _DOC_ATTRIBUTES = {"sections": None, "relations": None}
 _SPAN_ATTRIBUTES = {
@@ -46,6 +49,7 @@ _SPAN_ATTRIBUTES = {
     "dose": None,
     "source": None,
     "result": None,
+    "endpoint_kind": None,
 }
 
 

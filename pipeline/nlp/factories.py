@@ -57,6 +57,19 @@ def make_context(nlp: Language, name: str, rules_path: str, harm_words_path: str
     return ContextAnnotator(rules_path, harm_words_path)
 
 
+@Language.factory("trialgraph_endpoint_statements",
+                  default_config={"rules_path": "rules/endpoint_statements.json",
+                                  "function_words_path": "lexicons/curated/function_words.txt",
+                                  "number_words_path": "rules/number_words.tsv"},
+                  requires=["doc.ents", "doc.sents"], assigns=["doc.ents", "span._.endpoint_kind", *MENTION_IDS])
+def make_endpoint_statements(nlp: Language, name: str, rules_path: str, function_words_path: str,
+                             number_words_path: str):
+    """ENDPOINT mentions of the measures a paper names as its primary, secondary or other endpoints."""
+    from pipeline.nlp.endpoint_statements import EndpointStatementReader
+
+    return EndpointStatementReader(rules_path, function_words_path, number_words_path)
+
+
 @Language.factory("trialgraph_endpoint_results", default_config={"rules_path": "rules/endpoint_results.json"},
                   requires=["doc.ents", "doc.sents"], assigns=["span._.result"])
 def make_endpoint_results(nlp: Language, name: str, rules_path: str):

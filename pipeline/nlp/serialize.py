@@ -32,6 +32,8 @@ def entity_record(ent: Span, sentence: Span) -> dict[str, Any]:
         record.update(grade=ent._.grade, serious=bool(ent._.serious), dlt=bool(ent._.dlt))
     if ent._.result is not None:
         record["result"] = ent._.result
+    if ent._.endpoint_kind is not None:
+        record["endpoint_kind"] = ent._.endpoint_kind
     if ent._.dose is not None:
         record["dose"] = {k: v for k, v in asdict(ent._.dose).items() if k not in ("start", "end", "text")}
     return record

@@ -163,12 +163,14 @@ class Relation(Record):
 
 @dataclass(frozen=True, kw_only=True)
 class RegimenDrug(Record):
-    """One drug of an arm's regimen or of a registered intervention; `dose` as its header prints it."""
+    """One drug of an arm's regimen or of a registered intervention; `dose` as its header prints it;
+    `ingredients` the identifiers (`canonical_id`) of the drugs a fixed-dose combination joins."""
 
     name: str
     norm: tuple[str, ...]
     concept: str | None = None
     dose: str | None = field(default=None, metadata=_OMIT_NONE)
+    ingredients: tuple[str, ...] = field(default=(), metadata=_OMIT_EMPTY)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -226,8 +226,8 @@ def test_graph_query_frames_and_text_follow_the_spec_view(graph):
         assert render(kind, result).strip(), kind
 
 
-def _darunavir_doses(nlp, path) -> set[tuple]:
-    """The doses the trial summary of NCT00081588 (registry record at `path`) lists for darunavir (TMC114)."""
+def _trial_doses(nlp, path, trial_id: str = "NCT00081588") -> dict[str, set[tuple]]:
+    """The doses the trial summary of a registry record (at `path`) lists for each intervention."""
     from pipeline.extract import extract_document
     from pipeline.nlp.language import pipeline_version
     from pipeline.readers import read_document
@@ -237,16 +237,28 @@ def _darunavir_doses(nlp, path) -> set[tuple]:
     annotations = extract_document(nlp, document)
     graph = build_graph([StoredDocument(document, pipeline_version(nlp), annotations["entities"],
                                         annotations["relations"], tuple(registry_facts(document)))])
-    doses = {d["name"]: d["doses"] for d in query.trial(graph, "NCT00081588")["interventions"]}
-    return {(d["text"], d["amount"], d["unit"], d["frequency"]) for d in doses["darunavir"]}
+    return {drug["name"]: {(d["text"], d["amount"], d["unit"], d["frequency"]) for d in drug["doses"]}
+            for drug in query.trial(graph, trial_id)["interventions"]}
 
 
 def test_graph_query_trial_parts_the_amounts_of_combination_doses_to_their_drugs(full_nlp, tmp_path):
     # "600/100 mg tablets of TMC114/rtv BID" (rtv: the title's RTV in lower case) and "Two 300mg/100mg
     # Darunavir/Ritonavir tablets twice daily": TMC114 is darunavir
     record = ARTICLE.parent.parent / "ctgov" / "NCT00081588.xml"
-    assert _darunavir_doses(full_nlp, record) == {("600", 600.0, "mg", "twice daily"), ("300mg", 300.0, "mg", "twice daily")}
+    doses = _trial_doses(full_nlp, record)
+    assert doses["darunavir"] == {("600", 600.0, "mg", "twice daily"), ("300mg", 300.0, "mg", "twice daily")}
+    # ritonavir, which the intervention's description joins to TMC114, is an intervention with its amount
+    assert ("100mg", 100.0, "mg", "twice daily") in doses["ritonavir"]
     # with "TMC114/r" no drug stands for the second amount: the combination stays one dose, listed without an amount
     edited = tmp_path / record.name
     edited.write_text(record.read_text(encoding="utf-8").replace("TMC114/rtv", "TMC114/r"), encoding="utf-8")
-    assert ("600/100 mg", None, "mg", "twice daily") in _darunavir_doses(full_nlp, edited)
+    assert ("600/100 mg", None, "mg", "twice daily") in _trial_doses(full_nlp, edited)["darunavir"]
+
+
+def test_graph_query_trial_lists_the_doses_a_combination_states_for_its_drugs(full_nlp):
+    # corpus/ctgov/NCT02028676: the arm "Continued cotrimoxazole prophylaxis" gives "200 mg of trimethoprim + 40 mg
+    # sulfamethoxazole" (and two more weight bands); neither drug is an intervention of its own
+    record = ARTICLE.parent.parent / "ctgov" / "NCT02028676.json"
+    doses = _trial_doses(full_nlp, record, "NCT02028676")
+    assert {amount for _, amount, _, _ in doses["co-trimoxazole"]} == {200.0, 40.0, 400.0, 80.0, 800.0, 160.0}
+    assert "trimethoprim" not in doses and "sulfamethoxazole" not in doses

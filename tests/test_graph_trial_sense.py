@@ -192,6 +192,13 @@ def test_graph_trial_sense_combination_intervention_gives_each_drug():
     regimens = Regimens(read_document(FLUCONAZOLE), load_lexicon())
     drugs = regimens.intervention_drugs(Intervention("TMC114/RTV", "Drug", other_names=["TMC114"]))
     assert [d.concept for d in drugs] == ["darunavir", "ritonavir"]
+    # one drug whose description joins another to it with "/" (corpus/ctgov/NCT00081588: boosted darunavir)
+    boosted = Intervention("TMC114", "Drug", description="600/100 mg tablets of TMC114/rtv BID for 144 weeks")
+    assert [(d.name, d.concept) for d in regimens.intervention_drugs(boosted)] == [
+        ("TMC114", "darunavir"), ("rtv", "ritonavir")]
+    # a placebo or a unit after "/" is no second drug
+    alone = Intervention("TMC114", "Drug", description="TMC114/placebo 600 mg/day, or ritonavir alone")
+    assert [d.concept for d in regimens.intervention_drugs(alone)] == ["darunavir"]
 
 
 def test_graph_trial_sense_response_rows_are_endpoints_by_code_and_unassessed_patients_none():

@@ -206,3 +206,15 @@ def test_lexicons_match_no_disease_characteristic_or_everyday_verb(lexicon, toke
     assert matched(lexicon, tokenizer, "Members disseminated stories and were arranging transports.") == []
     assert matched(lexicon, tokenizer, "Baseline disease characteristic was summarized.") == []
     assert [m[1] for m in matched(lexicon, tokenizer, "disseminated intravascular coagulation")] == ["DISEASE"]
+
+
+def test_lexicons_matcher_ingredients_of_a_fixed_dose_combination(lexicon):
+    def ingredients(name: str) -> list[str]:
+        concept = next(c for c in lexicon.lookup(name) if c.label == "DRUG")
+        return [c.name for c in lexicon.ingredients(concept)]
+
+    assert ingredients("Kaletra") == ["lopinavir", "ritonavir"]
+    assert ingredients("Combivir") == ["lamivudine", "zidovudine"]
+    # "co-trimoxazole" names no drug, the concept with its identifier does ("trimethoprim/sulfamethoxazole")
+    assert ingredients("cotrimoxazole") == ["trimethoprim", "sulfamethoxazole"]
+    assert ingredients("sorafenib") == []

@@ -447,7 +447,12 @@ class _DocumentBuilder:
         if isinstance(fact, RegisteredIntervention):
             if fact.role == "drug":
                 for drug in fact.drugs:
-                    self.graph.add_edge(self.trial_node, self._drug_node(drug), key=f"{key}:{drug.name}",
+                    node = self._drug_node(drug)
+                    if drug.ingredients:  # a fixed-dose combination: the drugs whose doses are its own
+                        known = self.graph.nodes[node].get("ingredients", [])
+                        ingredients = {f"{NODE_TYPES['DRUG']}:{curie}" for curie in drug.ingredients}
+                        self.graph.nodes[node]["ingredients"] = sorted(ingredients.union(known))
+                    self.graph.add_edge(self.trial_node, node, key=f"{key}:{drug.name}",
                                         label="HAS_INTERVENTION", type=fact.type, **where)
             elif fact.role == "non_drug":
                 node = f"Intervention:{fold(fact.name)}"

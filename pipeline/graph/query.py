@@ -434,7 +434,10 @@ def trial(graph: nx.MultiDiGraph, trial_id: str) -> dict[str, Any]:
         result["title"] = next((t for t in titles if t), "")
     for drug in interventions:
         doses = []
-        for _, dose_node, _ in _edges_from(graph, [drug], "HAS_DOSE", in_trial):
+        # a combination's doses may be stated for the drugs it joins ("200 mg of trimethoprim + 40 mg
+        # sulfamethoxazole" for cotrimoxazole), unless those are interventions of their own
+        ingredients = [i for i in graph.nodes[drug].get("ingredients", []) if i in graph and i not in interventions]
+        for _, dose_node, _ in _edges_from(graph, [drug, *ingredients], "HAS_DOSE", in_trial):
             dose = graph.nodes[dose_node]
             if all(dose.get(k) is None for k in ("amount", "amount_low", "amount_high", "unit", "schedule")):
                 continue  # "standard dose", "dose reductions": a dose level, not a dose ("400/100 mg" has a unit)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -76,6 +77,11 @@ def _spelled_apart(words: Sequence[str], start: int, end: int, key: str) -> bool
     if end - start > 1 and all(words[i].isalpha() and words[i].isupper() for i in range(start, end)):
         return True
     return any(ch in _MATH_SIGNS for i in range(start, end) for ch in words[i])
+
+
+# how a fixed-dose combination's concept name joins its drugs
+_COMBINATION_SUFFIX = re.compile(r",?\s+drug combination$", re.I)
+_INGREDIENT_JOINS = re.compile(r"\s*/\s*|\s+and\s+|,\s+")
 
 
 class Lexicon:
@@ -246,6 +252,22 @@ class Lexicon:
         fitting = [index for index, rule in ordered if _case_ok(rule, form)]
         first = self._own_name_first(list(dict.fromkeys(fitting)), key)
         return [self.concept(index) for index in dict.fromkeys([*first, *indexes])]
+
+    def ingredients(self, concept: Concept) -> list[Concept]:
+        """The drugs a fixed-dose combination's name joins ("trimethoprim/sulfamethoxazole", "lamivudine and
+        zidovudine", MeSH's "Trimethoprim, Sulfamethoxazole Drug Combination"), when each is a DRUG concept of its
+        own; the name may be that of another concept with the same identifiers ("co-trimoxazole"). None for any
+        other concept."""
+        if concept.label != "DRUG":
+            return []
+        same = [self.concept(i) for curie in concept.curies for i in self._curies().get(curie, [])]
+        for named in dict.fromkeys([concept, *same]):
+            parts = [part.strip() for part in _INGREDIENT_JOINS.split(_COMBINATION_SUFFIX.sub("", named.name))]
+            drugs = [next((c for c in self.lookup(part) if c.label == "DRUG" and not set(c.curies) & set(concept.curies)),
+                          None) for part in parts] if len(parts) > 1 else []
+            if drugs and all(drugs):
+                return drugs
+        return []
 
     def preferred_term(self, name: str) -> PreferredTerm | None:
         """The MedDRA preferred term that `name` is, or is a lowest level or CTCAE v5.0 term of (spelling- and

@@ -120,7 +120,8 @@ class Regimens:
         for name in [intervention.name, *intervention.other_names]:
             concepts = [concept for concept in self.lexicon.lookup(name) if concept.label == "DRUG"]
             if concepts:
-                return [RegimenDrug(name=intervention.name, norm=tuple(concepts[0].curies), concept=concepts[0].name)]
+                drug = RegimenDrug(name=intervention.name, norm=tuple(concepts[0].curies), concept=concepts[0].name)
+                return [drug, *self._joined_in_description(intervention, drug)]
         drugs: list[RegimenDrug] = []
         for name in [intervention.name, *intervention.other_names]:
             drugs += [drug for drug in drugs_in(self.lexicon, name) if not any(_same(drug, d) for d in drugs)]
@@ -129,6 +130,25 @@ class Regimens:
         if intervention.type.lower() in DRUG_INTERVENTION_TYPES and _PLAIN_NAME.fullmatch(intervention.name.strip()):
             return [RegimenDrug(name=intervention.name, norm=())]
         return []
+
+
+    def _joined_in_description(self, intervention: Intervention, drug: RegimenDrug) -> list[RegimenDrug]:
+        """The drugs an intervention's description joins to its name with "/" as one product or boosted regimen:
+        "600/100 mg tablets of TMC114/rtv BID" for the intervention TMC114 (darunavir) adds ritonavir. A word
+        is a drug when the lexicon has it as a whole term, in any case ("rtv")."""
+        found: list[RegimenDrug] = []
+        for name in [intervention.name, *intervention.other_names]:
+            if not name.strip():
+                continue
+            named = re.escape(name.strip())
+            for pattern in (rf"(?<![\w-]){named}\s*/\s*([A-Za-z][\w-]*)", rf"(?<![\w/-])([A-Za-z][\w-]*)\s*/\s*{named}(?![\w-])"):
+                for match in re.finditer(pattern, intervention.description, re.I):
+                    concepts = [c for c in self.lexicon.lookup(match.group(1)) if c.label == "DRUG"]
+                    joined = RegimenDrug(name=match.group(1), norm=tuple(concepts[0].curies),
+                                         concept=concepts[0].name) if concepts else None
+                    if joined and not any(_same(joined, other) for other in [drug, *found]):
+                        found.append(joined)
+        return found
 
 
 def is_placebo(intervention: Intervention) -> bool:

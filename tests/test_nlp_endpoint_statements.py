@@ -57,6 +57,15 @@ def test_endpoint_statements_list_parted_at_commas_and_and(nlp):
         "overall survival", "response rate"]
     assert _stated(nlp, "The primary endpoints are the occurrence of and deaths from breast cancer.") == [
         ("occurrence of and deaths from breast cancer", "primary")]
+    assert _stated(nlp, "Secondary outcomes include: 1) change in time in target range; 2) frequency and severity of "
+                        "hypoglycaemia; 3) change in participants' therapy adherence.") == [
+        ("change in time in target range", "secondary"), ("frequency and severity of hypoglycaemia", "secondary"),
+        ("change in participants' therapy adherence", "secondary")]
+    # a word before a bracket goes on with the name; a table row's cells end it
+    assert _stated(nlp, "Secondary outcomes were overall survival and curative (R0) resection rates.") == [
+        ("overall survival", "secondary"), ("curative (R0) resection rates", "secondary")]
+    assert _stated(nlp, "Primary outcome: global change in health since entering trial Original data  Very much "
+                        "better 3") == [("global change in health since entering trial Original data", "primary")]
     # a singular noun names one measure, commas and all
     assert _stated(nlp, "The primary outcome was 6 month sustained, biochemically verified abstinence.") == [
         ("6 month sustained, biochemically verified abstinence", "primary")]
@@ -78,6 +87,8 @@ def test_endpoint_statements_measure_named_before_the_statement(nlp):
     "Secondary outcomes are planned.",
     "The secondary outcome measures are shown in Table 4.",
     "Primary and secondary outcomes were analysed by intention to treat.",
+    "Secondary outcomes were analysed using GEE where appropriate, including a treatment by time interaction.",
+    "Other secondary outcome variables will be compared descriptively by study group.",
 ])
 def test_endpoint_statements_reports_on_an_endpoint_name_none(nlp, text):
     assert _stated(nlp, text) == []

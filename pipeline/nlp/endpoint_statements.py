@@ -36,7 +36,8 @@ DEFAULT_RULES = "rules/endpoint_statements.json"
 DEFAULT_FUNCTION_WORDS = "lexicons/curated/function_words.txt"
 DEFAULT_NUMBER_WORDS = "rules/number_words.tsv"
 SOURCE = "rule"
-_LISTS = ("nouns", "qualifiers", "linkers", "cuts", "not_measures", "nouns_in_al", "time_words", "frame_words")
+_LISTS = ("nouns", "qualifiers", "linkers", "cuts", "not_measures", "nouns_in_al", "time_words", "frame_words",
+          "shared_heads")
 # a sentence that reports a result: a p value, a confidence interval, a ratio or a comparison with a number
 _STATISTICS = re.compile(r"\b[Pp]\s*[<=>≤≥]|\b95\s*%|\bCIs?\b|\b(?:a?OR|a?HR|RR)\b\s*[=:,]?\s*\d|\b(?:vs\.?|versus)\s*\d")
 _ADJECTIVE_ENDINGS = ("ic", "ous", "ive", "al")
@@ -47,6 +48,8 @@ _TRAILING = re.compile(r"(?:[\s,;:.\-–]+|\s+(?:and|or|etc|as|of|in|at|for|by|w
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _BRACKETS = {"(": ")", "[": "]"}
 _RESPECTIVELY = re.compile(r",?\s+respectively\b", re.I)
+_CODE_IN_BRACKETS = re.compile(r"[(\[][\w-]{1,6}[)\]]\s+\w")
+_CITATION_NUMBER = re.compile(r",\d{1,3}(?:[,–-]\d{1,3})*\s*$")  # "the Chalder Fatigue Scale,19"
 # the kinds of a statement that names two ("primary and secondary outcomes were")
 _BOTH_KINDS = r"(?:{kinds})\s*(?:and|or|/|,)\s*$"
 
@@ -130,11 +133,13 @@ class EndpointStatementReader(DataFilesComponent):
         self.nouns_in_al = frozenset(w.lower() for w in rules["nouns_in_al"])
         self.time_words = frozenset(w.lower() for w in rules["time_words"])
         self.frame_words = frozenset(w.lower() for w in rules["frame_words"])
+        self.shared_heads = frozenset(w.lower() for w in rules["shared_heads"])
         self.max_words = rules["max_words"]
         cuts = _alternation(rules["cuts"])
         # a cut word, or a participle before a function, frame or cut word ("measured at", "compared between")
-        self.cut = re.compile(rf"[,\s]+(?:{cuts})\b|\s+[^\W\d_]+ed\s+"
-                              rf"(?:{_alternation(sorted(self.function_words | self.frame_words))}|{cuts})\b", re.I)
+        self.cut = re.compile(rf"[,\s]+(?:{cuts})\b(?!['’])|\s+[^\W\d_]+ed\s+"
+                              rf"(?:{_alternation(sorted(self.function_words | self.frame_words))}|{cuts})\b(?!['’])"
+                              r"|\s{2,}", re.I)  # two spaces: the cells of a table row read as text
 
     def __call__(self, doc: Doc) -> Doc:
         self.ensure_loaded()
@@ -183,9 +188,12 @@ class EndpointStatementReader(DataFilesComponent):
         found: list[tuple[int, int]] = []
         named = False  # whether a part with words came before
         for s, e in parts:
+            had_words = bool(_WORD.search(text, s, e))
             s, e = self._trimmed(text, s, e)
             words = _WORD.findall(text[s:e])
             if not words:
+                if had_words and not named:
+                    return []  # "were analysed using GEE": cut away, the words reported on the endpoint
                 continue
             if self._reports(text[s:e], words):
                 if not named:
@@ -235,12 +243,16 @@ class EndpointStatementReader(DataFilesComponent):
 
     def _shares_what_follows(self, text: str, start: int, at: int) -> bool:
         """Whether the word before "and" at `at` shares the words after it: an adjective ("systolic and
-        diastolic blood pressure") or a preposition ("the occurrence of and deaths from breast cancer"), not the
-        end of a measure ("overall survival and PFS")."""
-        words = text[start:at].split()
+        diastolic blood pressure"), a preposition ("the occurrence of and deaths from breast cancer") or a measure's
+        head word alone ("frequency and severity of hypoglycaemia"), not the end of a measure ("overall survival and
+        PFS")."""
+        part = text[max(start, text.rfind(",", start, at) + 1, text.rfind(";", start, at) + 1) : at]
+        words = [w for w in part.split() if _WORD.search(w)]  # without a list's numbers ("2) frequency")
         if not words:
             return False
         word = words[-1].lower().strip(",").rsplit("-", 1)[-1]  # "3-year-survival"
+        if len(words) == 1 and word in self.shared_heads:  # "frequency and severity of hypoglycaemia"
+            return True
         return (word.endswith(_ADJECTIVE_ENDINGS) and word not in self.nouns_in_al) or word in self.function_words
 
     def _belongs_before(self, part: str, before: str) -> bool:
@@ -265,8 +277,9 @@ class EndpointStatementReader(DataFilesComponent):
         trailing punctuation."""
         piece = text[start:end]
         bracket = re.search(r"[(\[]", piece)
-        if bracket:
-            piece = piece[: bracket.start()]
+        if bracket and not (len(piece[: bracket.start()].split()) == 1 and _CODE_IN_BRACKETS.match(piece, bracket.start())):
+            piece = piece[: bracket.start()]  # but for a word's code: "curative (R0) resection rates" goes on
+        piece = _CITATION_NUMBER.sub("", piece)
         cut = self.cut.search(piece)
         if cut:
             piece = piece[: cut.start()]
@@ -276,6 +289,7 @@ class EndpointStatementReader(DataFilesComponent):
         if lead:
             start += lead.end()
             stripped = stripped[lead.end() :]
+        stripped = stripped.split(": ", 1)[0]  # "health care costs: inpatient costs will be assessed"
         tail = _TRAILING.search(stripped)
         if tail:
             stripped = stripped[: tail.start()]
@@ -288,8 +302,8 @@ class EndpointStatementReader(DataFilesComponent):
         if first in self.not_measures:
             return True
         if first.endswith("ed") and name.lstrip().lower().startswith(first):
-            rest = name.lstrip()[len(first) :].split()
-            return not rest or rest[0].lower() in self.function_words
+            rest = name.lstrip()[len(first) :].split()  # "planned", "compared descriptively", "predicted by"
+            return not rest or rest[0].lower() in self.function_words or rest[0].lower().endswith("ly")
         return False
 
     def _names_concept(self, inner: Span, measure: Span) -> bool:

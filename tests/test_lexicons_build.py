@@ -471,9 +471,12 @@ def test_lexicons_build_wikipedia_template_pages_of_the_drug_source_are_no_drugs
 
 def test_lexicons_build_disease_head_words_are_the_last_words_of_disease_names():
     concepts = [_disease("bone marrow suppression", ["MESH:D001855"], "Myelosuppression", "Suppression, Bone Marrow"),
+                _disease("acquired immunodeficiency syndrome", ["MESH:D000163"], "AIDS", "simian SAIDS"),
                 Concept("DRUG", "interleukin-21", [], [("IL-21 receptor", "test")])]
     annotated = [AnnotatedName("DISEASE", "arrhythmic", "D001145", 2), AnnotatedName("DRUG", "Cocaine", "D003042", 40)]
     meddra = [MeddraTerm("10012735", "Diarrhoea", "10012735", "Diarrhoea")]
     heads = set(disease_head_words(concepts, annotated, meddra))
     assert {"suppression", "myelosuppression", "arrhythmic", "diarrhoea"} <= heads
     assert not {"receptor", "cocaine", "marrow"} & heads
+    # an acronym ends a name in capitals only: "aids" ends no disease ("hearing aids")
+    assert "syndrome" in heads and not {"aids", "saids"} & heads

@@ -216,10 +216,11 @@ def test_nlp_trained_ner_model_span_the_words_around_call_something_else_is_drop
     text = ("Levels rose within 14–16 h. Analysis is done by Dr. Diane Cullen. Smith et al. saw it, as Sun et al.[5] "
             "and the review of Cochrane [8] did. Plasma was kept at −80°C. It is registered as NCT01117285. "
             "Healing was scored on the REEDA scale. Kits came from Millipore (Billerica, MA, USA), classes as in "
-            "(Zhang, 2016b) and Garcia-Alonso et al. CPAP is the gold standard. Quibblomab was given, and REEDA improved.")
+            "(Zhang, 2016b) and Garcia-Alonso et al. A study by Garg and colleagues [20] agreed. CPAP is the gold standard. "
+            "Quibblomab was given, and REEDA improved.")
     spans = [("14–16", "DRUG"), ("Diane Cullen", "DRUG"), ("Smith", "DRUG"), ("al.[5", "DRUG"), ("Cochrane", "DISEASE"),
              ("−80 ° C", "DRUG"), ("NCT01117285", "DRUG"), ("REEDA", "DRUG"), ("MA", "DRUG"), ("Zhang", "DRUG"),
-             ("Garcia", "DRUG"), ("gold", "DRUG"), ("Quibblomab", "DRUG")]
+             ("Garcia", "DRUG"), ("Garg", "DRUG"), ("gold", "DRUG"), ("Quibblomab", "DRUG")]
     recognizer = TrainedRecognizer(stand_in_model(spans), load_lexicon(), person_titles={"dr"},
                                    instrument_words={"scale"})
     found = [(e.text, e.start_char) for e in recognizer(lexicon_nlp(text)).ents if e._.source == "model"]

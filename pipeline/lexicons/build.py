@@ -1014,9 +1014,18 @@ def disease_head_words(concepts: list[Concept], annotated: list[sources.Annotate
     names = [text for concept in concepts if concept.label == "DISEASE" for text, _ in concept.terms]
     names += [name.text for name in annotated if name.label == "DISEASE"]
     names += [name for term in meddra_terms for name in (term.name, term.pt_name)]
-    # an inverted name ("Hyperlipidemias, Mixed") ends with its qualifier: its head word stands before the comma
-    words = {word for name in names if (word := last_name_word(name.split(", ")[0]))}
-    return sorted(words | set(sources.training_disease_heads()))
+    # an inverted name ("Hyperlipidemias, Mixed") ends with its qualifier: its head word stands before the comma;
+    # an acronym's word ("AIDS") is no head word in lower case ("hearing aids")
+    heads = [name.split(", ")[0] for name in names]
+    words = {word for head in heads if (word := last_name_word(head)) and not _ends_in_acronym(head)}
+    acronyms = {word for head in heads if (word := last_name_word(head)) and _ends_in_acronym(head)} - words
+    return sorted(words | (set(sources.training_disease_heads()) - acronyms))  # the gold's words are lowercased
+
+
+def _ends_in_acronym(name: str) -> bool:
+    """Whether a name's last word is an acronym written in capitals ("AIDS"; not "AIDS-related lymphoma")."""
+    words = name.split()
+    return bool(words) and len(words[-1]) > 1 and words[-1].isupper() and words[-1].isalpha()
 
 
 def _write_gzip(path: Path, payload: bytes) -> None:

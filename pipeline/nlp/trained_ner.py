@@ -108,8 +108,11 @@ def _numbered_series(doc: Doc) -> frozenset[str]:
     return frozenset(prefix for prefix, seen in numbers.items() if len(seen) >= _SERIES_LENGTH)
 
 
+_AUTHORS_GROUP = frozenset({"colleagues", "coworkers", "co-workers", "collaborators", "associates"})
+
+
 def _cited_author(span: Span) -> bool:
-    """Whether a capitalized span is an author cited: "et al" after it, across the rest of a hyphenated or
+    """Whether a capitalized span is an author cited: "et al" or "and colleagues" after it, across the rest of a hyphenated or
     two-word surname ("Garcia-Alonso et al."), ", 2017)" of an author-year citation ("(Zhang, 2017)"), or, one
     word in Title Case inside a sentence, a reference bracket ("the reviews of Li et al. [7] and Cochrane [8]")."""
     if not span.text[:1].isupper():
@@ -123,6 +126,8 @@ def _cited_author(span: Span) -> bool:
     i = 0
     while i < len(words) and i < 2 and (words[i] == "-" or words[i].istitle()):
         i += 1
+    if words[i : i + 1] == ["and"] and i + 1 < len(words) and words[i + 1].lower() in _AUTHORS_GROUP:
+        return True  # "a study by Garg and colleagues [20]"
     return words[i : i + 1] == ["et"] and i + 1 < len(words) and words[i + 1].lower().startswith("al")
 
 
@@ -443,14 +448,15 @@ class TrainedRecognizer(DataFilesComponent):
     def _ends_like_a_disease(self, span: Span) -> bool:
         """Whether the head word of a model disease span (its last, or the one before its first preposition) may end
         a disease's name: it ends one in the sources or ends as they often do (`_HEAD_SUFFIX_WORDS`), or it is an
-        acronym ("GI AEs"), holds a digit ("CIN2"), or the span is a MedDRA word form ("died")."""
+        acronym ("GI AEs", "eGFR"), holds a digit ("CIN2"), or the span is a MedDRA word form ("died")."""
         if not self.lexicon.disease_head_words:
             return True  # a lexicon built without head words judges nothing
         head = next((span[i - 1] for i in range(1, len(span)) if span[i].lower_ in _HEAD_PREPOSITIONS), span[-1])
         last = last_name_word(head.text)
         if last is None:
             return True
-        if last in self.lexicon.disease_head_words or any(c.isdigit() for c in last) or acronym(head.text.rstrip("s")):
+        if (last in self.lexicon.disease_head_words or any(c.isdigit() for c in last) or acronym(head.text.rstrip("s"))
+                or sum(c.isupper() for c in head.text) >= 2):  # a short form in mixed case: "decreases eGFR"
             return True
         if self._head_suffixes is None:
             counts = Counter(w[-_HEAD_SUFFIX_LENGTH:] for w in self.lexicon.disease_head_words

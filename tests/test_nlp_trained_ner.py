@@ -435,12 +435,14 @@ def test_nlp_trained_ner_numbered_labels_and_software_versions_are_no_model_drug
 
 def test_nlp_trained_ner_disease_span_ending_unlike_any_disease_name_is_no_model_mention(lexicon_nlp):
     # full-text trial reports PMC3597472 ("a downward trend") and PMC1187893 (knee joint loads); a misspelt name
-    # keeps the ending of its kind
+    # keeps the ending of its kind; a short form in capitals, mixed case too, may end one ("decreases eGFR", TAC),
+    # a long formula in capitals does not
     spans = [("downward trend", "DISEASE"), ("increased joint loads", "DISEASE"), ("rhabdomyolisis", "DISEASE"),
-             ("GI AEs", "DISEASE")]
+             ("GI AEs", "DISEASE"), ("decreases eGFR", "DISEASE"), ("FAnonPLIC–FAlesionedPLIC", "DISEASE")]
     recognizer = TrainedRecognizer(stand_in_model(spans), load_lexicon())
-    doc = recognizer(lexicon_nlp("A downward trend, increased joint loads, rhabdomyolisis and GI AEs were seen."))
-    assert [e.text for e in doc.ents if e._.source == "model"] == ["rhabdomyolisis", "GI AEs"]
+    doc = recognizer(lexicon_nlp("A downward trend, increased joint loads, rhabdomyolisis and GI AEs were seen. "
+                                 "It decreases eGFR. FAnonPLIC–FAlesionedPLIC was computed."))
+    assert [e.text for e in doc.ents if e._.source == "model"] == ["rhabdomyolisis", "GI AEs", "decreases eGFR"]
 
 
 def test_nlp_trained_ner_name_with_an_ampersand_is_a_company_not_a_mention(lexicon_nlp):

@@ -456,7 +456,7 @@ class TrainedRecognizer(DataFilesComponent):
         if last is None:
             return True
         if (last in self.lexicon.disease_head_words or any(c.isdigit() for c in last) or acronym(head.text.rstrip("s"))
-                or sum(c.isupper() for c in head.text) >= 2):  # a short form in mixed case: "decreases eGFR"
+                or (len(head.text) <= 6 and sum(c.isupper() for c in head.text) >= 2)):  # mixed case: "eGFR"
             return True
         if self._head_suffixes is None:
             counts = Counter(w[-_HEAD_SUFFIX_LENGTH:] for w in self.lexicon.disease_head_words

@@ -30,6 +30,15 @@ def make_sentences(nlp: Language, name: str, abbreviations_path: str):
     return SentenceSplitter(abbreviations_path)
 
 
+@Language.factory("trialgraph_glossary", default_config={"min_entries": 2}, assigns=["doc._.abbreviations"])
+def make_glossary(nlp: Language, name: str, min_entries: int):
+    """Short forms defined in a glossary ("CP: crude protein; NDF: neutral detergent fibre"), added to the
+    abbreviation detector's `doc._.abbreviations`."""
+    from pipeline.nlp.glossary import GlossaryReader
+
+    return GlossaryReader(min_entries)
+
+
 @Language.factory("trialgraph_lexicon", default_config={"lexicon_dir": None}, assigns=["doc.ents", *MENTION_IDS])
 def make_lexicon(nlp: Language, name: str, lexicon_dir: str | None):
     """DRUG, DRUG_CLASS, DISEASE and ENDPOINT mentions from the open lexicons in models/lexicons."""

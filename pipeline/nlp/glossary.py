@@ -1,0 +1,94 @@
+"""Short forms a document defines in a glossary, not in brackets: a table's footnote ("CP: crude protein; NDF:
+neutral detergent fibre") or an abbreviations list ("Abbreviations: AE, adverse event; BMI, body mass index").
+
+scispaCy's abbreviation detector reads "long form (SHORT)" only. This component adds each glossary entry to its
+output, `doc._.abbreviations`, as the detector does: every occurrence of the short form in the document, with
+`Span._.long_form` the glossary's long form; so the components after it treat "CP" as crude protein everywhere
+(no drug), as they would after "crude protein (CP)". An entry is a short form with at least two capitals or a
+capital and a digit, a colon, comma or equals sign, and a long form whose first letter is the short form's; a
+glossary is at least `min_entries` entries in a row, joined by semicolons. A short form the detector defined
+already keeps the detector's definitions.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from spacy.tokens import Doc, Span
+
+# one entry ("CP: crude protein", "AE, adverse event", "HR = hazard ratio"): a whole piece between semicolons,
+# the end of a glossary's first piece ("... of diet. CP: crude protein") or the start of its last
+_SHORT_AND_LONG = r"(?P<short>[A-Za-z0-9][\w/-]{0,9})\s*[:,=]\s+(?P<long>[^;:=\n()\[\]]{3,80}?)"
+_WHOLE_ENTRY = re.compile(rf"\s*{_SHORT_AND_LONG}\.?\s*")
+_LAST_ENTRY = re.compile(rf"\s*{_SHORT_AND_LONG}\s*(?=\.\s|\.$|$)")
+_FIRST_ENTRY = re.compile(rf"(?:^|(?<=[.:]\s)|(?<=\s))(?=\S){_SHORT_AND_LONG}\s*$")
+_PIECES = re.compile(r"[^;\n]+")
+_LINES = re.compile(r"[^\n]+")
+
+
+def _is_short_form(text: str) -> bool:
+    capitals = sum(c.isupper() for c in text)
+    return capitals >= 2 or (capitals == 1 and any(c.isdigit() for c in text))
+
+
+class GlossaryReader:
+    """Add the short forms of a document's glossaries to `doc._.abbreviations`."""
+
+    def __init__(self, min_entries: int = 2) -> None:
+        self.min_entries = min_entries
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not Doc.has_extension("abbreviations") or ";" not in doc.text:
+            return doc
+        abbreviations = list(doc._.abbreviations or [])
+        defined = {short.text for short in abbreviations}
+        glossary: dict[str, Span] = {}
+        for short, long_form in self.entries(doc):
+            if short not in defined:
+                glossary.setdefault(short, long_form)
+        if not glossary:
+            return doc
+        for token in doc:
+            long_form = glossary.get(token.text)
+            if long_form is not None:
+                occurrence = doc[token.i : token.i + 1]
+                occurrence._.long_form = long_form
+                abbreviations.append(occurrence)
+        doc._.abbreviations = abbreviations
+        return doc
+
+    def entries(self, doc: Doc) -> Iterator[tuple[str, Span]]:
+        """(short form, long form span) of every entry of a run of at least `min_entries` entries: the pieces of
+        a line between semicolons, a run opening at the end of a piece and closing at the start of one."""
+        text = doc.text
+        for line in _LINES.finditer(text):
+            if ";" not in line.group():
+                continue
+            run: list[re.Match[str]] = []
+            for piece in _PIECES.finditer(text, line.start(), line.end()):
+                whole = _WHOLE_ENTRY.fullmatch(text, piece.start(), piece.end())
+                if whole is not None and self._entry(whole):
+                    run.append(whole)
+                    continue
+                last = _LAST_ENTRY.match(text, piece.start(), piece.end())
+                if last is not None and self._entry(last):
+                    run.append(last)  # "ADF: acid detergent fibre. The mean ..."
+                if len(run) >= self.min_entries:
+                    yield from self._spans(doc, run)
+                first = _FIRST_ENTRY.search(text, last.end() if last else piece.start(), piece.end())
+                run = [first] if first is not None and self._entry(first) else []
+            if len(run) >= self.min_entries:
+                yield from self._spans(doc, run)
+
+    @staticmethod
+    def _entry(match: re.Match[str]) -> bool:
+        short, long_form = match["short"], match["long"]
+        return (_is_short_form(short) and long_form[:1].lower() == short[:1].lower()
+                and len(long_form.split()) <= 8)
+
+    @staticmethod
+    def _spans(doc: Doc, run: list[re.Match[str]]) -> Iterator[tuple[str, Span]]:
+        for match in run:
+            long_form = doc.char_span(match.start("long"), match.end("long"), alignment_mode="contract")
+            if long_form is not None and len(long_form):
+                yield match["short"], long_form

@@ -77,6 +77,9 @@ def test_endpoint_statements_measure_named_before_the_statement(nlp):
     assert _stated(nlp, "At 12 months, overall survival was the primary endpoint of the study.") == [
         ("overall survival", "primary")]
     assert _stated(nlp, "This was the primary outcome.") == []
+    # a participle that is no method stays in the name
+    assert _stated(nlp, "The distance covered during the Yo-Yo IR1 was the primary outcome measure, while heart rate "
+                        "was recorded.") == [("distance covered during the Yo-Yo IR1", "primary")]
 
 
 @pytest.mark.parametrize("text", [
@@ -89,6 +92,7 @@ def test_endpoint_statements_measure_named_before_the_statement(nlp):
     "Primary and secondary outcomes were analysed by intention to treat.",
     "Secondary outcomes were analysed using GEE where appropriate, including a treatment by time interaction.",
     "Other secondary outcome variables will be compared descriptively by study group.",
+    "Recently, the main measures included providing farmers machines instead of bovines.",
 ])
 def test_endpoint_statements_reports_on_an_endpoint_name_none(nlp, text):
     assert _stated(nlp, text) == []

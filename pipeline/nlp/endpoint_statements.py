@@ -37,7 +37,7 @@ DEFAULT_FUNCTION_WORDS = "lexicons/curated/function_words.txt"
 DEFAULT_NUMBER_WORDS = "rules/number_words.tsv"
 SOURCE = "rule"
 _LISTS = ("nouns", "qualifiers", "linkers", "cuts", "not_measures", "nouns_in_al", "time_words", "frame_words",
-          "shared_heads")
+          "shared_heads", "method_words")
 # a sentence that reports a result: a p value, a confidence interval, a ratio or a comparison with a number
 _STATISTICS = re.compile(r"\b[Pp]\s*[<=>≤≥]|\b95\s*%|\bCIs?\b|\b(?:a?OR|a?HR|RR)\b\s*[=:,]?\s*\d|\b(?:vs\.?|versus)\s*\d")
 _ADJECTIVE_ENDINGS = ("ic", "ous", "ive", "al")
@@ -68,6 +68,9 @@ def _check_rules(path: Path, rules: dict[str, Any]) -> None:
     if not (isinstance(kinds, dict) and kinds and set(kinds) <= set(ENDPOINT_KINDS)
             and all(words(v) for v in kinds.values())):
         problems.append(f"kinds (a map of {', '.join(ENDPOINT_KINDS)} to words)")
+    not_after = rules.get("nouns_not_after")
+    if not (isinstance(not_after, dict) and all(words(v) for v in not_after.values())):
+        problems.append("nouns_not_after (a map of nouns to kind words)")
     if not (isinstance(rules.get("max_words"), int) and rules["max_words"] > 0):
         problems.append("max_words (a whole number above 0)")
     if problems:
@@ -135,9 +138,12 @@ class EndpointStatementReader(DataFilesComponent):
         self.frame_words = frozenset(w.lower() for w in rules["frame_words"])
         self.shared_heads = frozenset(w.lower() for w in rules["shared_heads"])
         self.max_words = rules["max_words"]
+        self.nouns_not_after = {noun.lower(): frozenset(w.lower() for w in kinds)
+                                for noun, kinds in rules["nouns_not_after"].items()}
         cuts = _alternation(rules["cuts"])
-        # a cut word, or a participle before a function, frame or cut word ("measured at", "compared between")
-        self.cut = re.compile(rf"[,\s]+(?:{cuts})\b(?!['’])|\s+[^\W\d_]+ed\s+"
+        # a cut word, or a method's participle before a function, frame or cut word ("measured at", "compared
+        # between"; not "the distance covered during the test")
+        self.cut = re.compile(rf"[,\s]+(?:{cuts})\b(?!['’])|\s+(?:{_alternation(rules['method_words'])})\s+"
                               rf"(?:{_alternation(sorted(self.function_words | self.frame_words))}|{cuts})\b(?!['’])"
                               r"|\s{2,}", re.I)  # two spaces: the cells of a table row read as text
 
@@ -162,14 +168,15 @@ class EndpointStatementReader(DataFilesComponent):
             limit = sentence.end_char
             if i + 1 < len(matches) and matches[i + 1].start() < limit:
                 limit = matches[i + 1].start()
-            if self.both_kinds.search(text[sentence.start_char : match.start()]) or _STATISTICS.search(sentence.text):
+            if (self.both_kinds.search(text[sentence.start_char : match.start()]) or _STATISTICS.search(sentence.text)
+                    or self._not_an_endpoint(match)):
                 continue
             plural = match["noun"].lower().endswith("s")
             measures.extend(Measure(s, e, self.kind_of[match["kind"].lower()])
                             for s, e in self.measures(text, match.end(), limit, plural))
         for match in matches_after:
             sentence = sentence_of(match)
-            if sentence.start in stated_in or _STATISTICS.search(sentence.text):
+            if sentence.start in stated_in or _STATISTICS.search(sentence.text) or self._not_an_endpoint(match):
                 continue
             subject = _subject_start(text, sentence.start_char, match.start())
             if subject is None:
@@ -180,6 +187,10 @@ class EndpointStatementReader(DataFilesComponent):
         if measures:
             doc.ents = self._marked(doc, measures)
         return doc
+
+    def _not_an_endpoint(self, match: re.Match[str]) -> bool:
+        """Whether the statement's noun names no endpoint after its kind word ("the main measures" taken)."""
+        return match["kind"].lower() in self.nouns_not_after.get(match["noun"].lower(), ())
 
     def measures(self, text: str, start: int, end: int, plural: bool) -> list[tuple[int, int]]:
         """The (start, end) characters of the measures named in `text[start:end]`, the words after a statement."""

@@ -50,6 +50,10 @@ def test_endpoint_statements_list_parted_at_commas_and_and(nlp):
         ("validated abstinence at four weeks after the quit date", "secondary"),
         ("self reported abstinence by telephone", "secondary"),
         ("quantitative indices of website interaction", "secondary")]
+    # a sentence the text glues to the statement names none of its measures (corpus/pdfs/Brown2014)
+    assert _stated(nlp, "Secondary outcomes were point prevalence abstinence and website interaction (logins).We "
+                        "also assessed self-reported abstinence, and satisfaction ratings of the website.") == [
+        ("point prevalence abstinence", "secondary"), ("website interaction", "secondary")]
     # "and" after an adjective shares the noun; after a noun in -al it ends a measure
     assert _stated(nlp, "Secondary endpoints were change in systolic and diastolic blood pressure.") == [
         ("change in systolic and diastolic blood pressure", "secondary")]

@@ -48,6 +48,7 @@ _TRAILING = re.compile(r"(?:[\s,;:.\-–]+|\s+(?:and|or|etc|as|of|in|at|for|by|w
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _BRACKETS = {"(": ")", "[": "]"}
 _RESPECTIVELY = re.compile(r",?\s+respectively\b", re.I)
+_GLUED_SENTENCE = re.compile(r"[.!?](?=[A-Z][a-z])")
 _CODE_IN_BRACKETS = re.compile(r"[(\[][\w-]{1,6}[)\]]\s+\w")
 _CITATION_NUMBER = re.compile(r",\d{1,3}(?:[,–-]\d{1,3})*\s*$")  # "the Chalder Fatigue Scale,19"
 # the kinds of a statement that names two ("primary and secondary outcomes were")
@@ -194,8 +195,9 @@ class EndpointStatementReader(DataFilesComponent):
 
     def measures(self, text: str, start: int, end: int, plural: bool) -> list[tuple[int, int]]:
         """The (start, end) characters of the measures named in `text[start:end]`, the words after a statement."""
-        respectively = _RESPECTIVELY.search(text, start, end)  # "... were A or B, respectively, post hoc analysis"
-        parts = self._parts(text, start, respectively.start() if respectively else end, plural)
+        # "... were A or B, respectively, post hoc analysis"; "... website).We also assessed": a sentence unsplit
+        stop = _RESPECTIVELY.search(text, start, end) or _GLUED_SENTENCE.search(text, start, end)
+        parts = self._parts(text, start, stop.start() if stop else end, plural)
         found: list[tuple[int, int]] = []
         named = False  # whether a part with words came before
         for s, e in parts:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -82,6 +83,12 @@ def read_rules_json(relative: str | Path) -> dict:
     if not isinstance(data, dict):
         raise RulesError(path, None, "the file must hold one JSON object")
     return data
+
+
+def word_alternation(words: Iterable[str]) -> str:
+    """A regular-expression alternation of rule-file words, longest first, so that "was defined as" wins over
+    "was"."""
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
 def compile_rule(path: str | Path, line: int, pattern: str, flags: int = 0) -> re.Pattern[str]:

@@ -450,7 +450,7 @@ class _DocumentBuilder:
                     node = self._drug_node(drug)
                     if drug.ingredients:  # a fixed-dose combination: the drugs whose doses are its own
                         known = self.graph.nodes[node].get("ingredients", [])
-                        ingredients = {f"{NODE_TYPES['DRUG']}:{curie}" for curie in drug.ingredients}
+                        ingredients = {concept_node_id("DRUG", [curie], curie) for curie in drug.ingredients}
                         self.graph.nodes[node]["ingredients"] = sorted(ingredients.union(known))
                     self.graph.add_edge(self.trial_node, node, key=f"{key}:{drug.name}",
                                         label="HAS_INTERVENTION", type=fact.type, **where)

@@ -263,8 +263,9 @@ class Lexicon:
         same = [self.concept(i) for curie in concept.curies for i in self._curies().get(curie, [])]
         for named in dict.fromkeys([concept, *same]):
             parts = [part.strip() for part in _INGREDIENT_JOINS.split(_COMBINATION_SUFFIX.sub("", named.name))]
-            drugs = [next((c for c in self.lookup(part) if c.label == "DRUG" and not set(c.curies) & set(concept.curies)),
-                          None) for part in parts] if len(parts) > 1 else []
+            own = set(concept.curies)
+            drugs = [next((c for c in self.lookup(part) if c.label == "DRUG" and not set(c.curies) & own), None)
+                     for part in parts] if len(parts) > 1 else []
             if drugs and all(drugs):
                 return drugs
         return []

@@ -15,14 +15,10 @@ from spacy.tokens import Doc, Span
 from pipeline.errors import RulesError
 from pipeline.nlp.data_files import DataFilesComponent
 from pipeline.nlp.sentences import entity_sentences
-from pipeline.resources import read_rules_json
+from pipeline.resources import read_rules_json, word_alternation
 
 DEFAULT_RULES = "rules/endpoint_results.json"
 _NUMBER = r"\d+(?:\.\d+)?"
-
-
-def _alternation(words: list[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
 def _check_rules(path: Path, rules: dict[str, Any]) -> None:
@@ -55,10 +51,10 @@ class EndpointResultReader(DataFilesComponent):
         _check_rules(path, rules)
         self.units: dict[str, str] = rules["units"]
         gap = rf"(?:[^\s.;%\d()\[\]]+\s+|\d+\s+(?![%\d])){{0,{int(rules['max_gap_words'])}}}?"
-        units = _alternation(list(self.units))
+        units = word_alternation(list(self.units))
         self.pattern = re.compile(
-            rf"^\s*(?:\([A-Za-z0-9-]{{2,12}}\)\s*)?{gap}(?:{_alternation(rules['linkers'])})\s+"
-            rf"(?:(?:{_alternation(rules['qualifiers'])})\s+)?"
+            rf"^\s*(?:\([A-Za-z0-9-]{{2,12}}\)\s*)?{gap}(?:{word_alternation(rules['linkers'])})\s+"
+            rf"(?:(?:{word_alternation(rules['qualifiers'])})\s+)?"
             rf"(?P<value>{_NUMBER})\s*(?P<unit>{units})(?![A-Za-z])"
             rf"(?:\s*\((?P<n>\d+)\s*/\s*(?P<total>\d+)\))?"
             rf"(?:\s*[\[(]\s*95\s*%\s*CI\s*[:,]?\s*(?P<low>{_NUMBER})\s*(?:,|-|–|to)\s*(?P<high>{_NUMBER})\s*[\])])?",

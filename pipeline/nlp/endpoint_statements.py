@@ -27,10 +27,11 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from pipeline.errors import RulesError
+from pipeline.nlp.context import DRUG_LABELS
 from pipeline.nlp.data_files import DataFilesComponent
 from pipeline.nlp.extensions import ENDPOINT_KINDS
 from pipeline.nlp.sentences import sentence_spans
-from pipeline.resources import read_rules_json, read_rules_tsv, read_word_list
+from pipeline.resources import read_rules_json, read_rules_tsv, read_word_list, word_alternation
 
 DEFAULT_RULES = "rules/endpoint_statements.json"
 DEFAULT_FUNCTION_WORDS = "lexicons/curated/function_words.txt"
@@ -39,7 +40,8 @@ SOURCE = "rule"
 _LISTS = ("nouns", "qualifiers", "linkers", "cuts", "not_measures", "nouns_in_al", "time_words", "frame_words",
           "shared_heads", "method_words")
 # a sentence that reports a result: a p value, a confidence interval, a ratio or a comparison with a number
-_STATISTICS = re.compile(r"\b[Pp]\s*[<=>≤≥]|\b95\s*%|\bCIs?\b|\b(?:a?OR|a?HR|RR)\b\s*[=:,]?\s*\d|\b(?:vs\.?|versus)\s*\d")
+_STATISTICS = re.compile(r"\b[Pp]\s*[<=>≤≥]|\b95\s*%|\bCIs?\b|\b(?:a?OR|a?HR|RR)\b\s*[=:,]?\s*\d"
+                         r"|\b(?:vs\.?|versus)\s*\d")
 _ADJECTIVE_ENDINGS = ("ic", "ous", "ive", "al")
 # a colon, a list's number ("1)", "(ii)") and articles before a measure's name
 _LEADING_WORDS = re.compile(r"^(?:[:\-–]\s*)?(?:\(?(?:\d{1,2}|[ivx]{1,4}|[a-h])\)\s*)?"
@@ -53,10 +55,6 @@ _CODE_IN_BRACKETS = re.compile(r"[(\[][\w-]{1,6}[)\]]\s+\w")
 _CITATION_NUMBER = re.compile(r",\d{1,3}(?:[,–-]\d{1,3})*\s*$")  # "the Chalder Fatigue Scale,19"
 # the kinds of a statement that names two ("primary and secondary outcomes were")
 _BOTH_KINDS = r"(?:{kinds})\s*(?:and|or|/|,)\s*$"
-
-
-def _alternation(words: list[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
 def _check_rules(path: Path, rules: dict[str, Any]) -> None:
@@ -117,9 +115,9 @@ class EndpointStatementReader(DataFilesComponent):
         rules = read_rules_json(path)
         _check_rules(path, rules)
         self.kind_of = {word.lower(): kind for kind, words in rules["kinds"].items() for word in words}
-        kinds = _alternation(list(self.kind_of))
-        qualifiers, nouns = _alternation(rules["qualifiers"]), _alternation(rules["nouns"])
-        linkers = _alternation([w for w in rules["linkers"] if w != ":"])
+        kinds = word_alternation(list(self.kind_of))
+        qualifiers, nouns = word_alternation(rules["qualifiers"]), word_alternation(rules["nouns"])
+        linkers = word_alternation([w for w in rules["linkers"] if w != ":"])
         of_study = r"(?:\s+(?:of|for|in)\s+(?:the|this|our)\s+(?:present\s+|current\s+)?(?:study|trial|analysis))?"
         # "The primary (efficacy) outcome (of the study) was|included|:" and the measures after
         self.statement = re.compile(
@@ -127,7 +125,8 @@ class EndpointStatementReader(DataFilesComponent):
             rf"(?:\s*:|\s+(?:{linkers})\b)", re.I)
         # the measure named first: "Infection with intestinal helminths at month 1 was an exploratory outcome."
         self.statement_after = re.compile(
-            rf"\s(?P<linker>was|were|is|are|will be|served as)\s+(?:the|an|a|our|one of the)\s+(?:(?:only|key|sole)\s+)?"
+            rf"\s(?P<linker>was|were|is|are|will be|served as)\s+(?:the|an|a|our|one of the)\s+"
+            rf"(?:(?:only|key|sole)\s+)?"
             rf"(?P<kind>{kinds})\s+(?:(?:{qualifiers})\s+)?(?P<noun>{nouns})\b{of_study}(?=\s*(?:[.;,]|and\b|$))", re.I)
         self.both_kinds = re.compile(_BOTH_KINDS.format(kinds=kinds), re.I)
         self.function_words = read_word_list(self.data_path("function_words.txt"))
@@ -141,11 +140,13 @@ class EndpointStatementReader(DataFilesComponent):
         self.max_words = rules["max_words"]
         self.nouns_not_after = {noun.lower(): frozenset(w.lower() for w in kinds)
                                 for noun, kinds in rules["nouns_not_after"].items()}
-        cuts = _alternation(rules["cuts"])
+        cuts = word_alternation(rules["cuts"])
         # a cut word, or a method's participle before a function, frame or cut word ("measured at", "compared
         # between"; not "the distance covered during the test")
-        self.cut = re.compile(rf"[,\s]+(?:{cuts})\b(?!['’])|\s+(?:{_alternation(rules['method_words'])})\s+"
-                              rf"(?:{_alternation(sorted(self.function_words | self.frame_words))}|{cuts})\b(?!['’])"
+        method_words = word_alternation(rules["method_words"])
+        followers = word_alternation(sorted(self.function_words | self.frame_words))
+        self.cut = re.compile(rf"[,\s]+(?:{cuts})\b(?!['’])"
+                              rf"|\s+(?:{method_words})\s+(?:{followers}|{cuts})\b(?!['’])"
                               r"|\s{2,}", re.I)  # two spaces: the cells of a table row read as text
 
     def __call__(self, doc: Doc) -> Doc:
@@ -290,8 +291,10 @@ class EndpointStatementReader(DataFilesComponent):
         trailing punctuation."""
         piece = text[start:end]
         bracket = re.search(r"[(\[]", piece)
-        if bracket and not (len(piece[: bracket.start()].split()) == 1 and _CODE_IN_BRACKETS.match(piece, bracket.start())):
-            piece = piece[: bracket.start()]  # but for a word's code: "curative (R0) resection rates" goes on
+        one_word_code = bracket and len(piece[: bracket.start()].split()) == 1 and _CODE_IN_BRACKETS.match(
+            piece, bracket.start())  # a word's code: "curative (R0) resection rates" goes on
+        if bracket and not one_word_code:
+            piece = piece[: bracket.start()]
         piece = _CITATION_NUMBER.sub("", piece)
         cut = self.cut.search(piece)
         if cut:
@@ -335,7 +338,7 @@ class EndpointStatementReader(DataFilesComponent):
             if span is None or not len(span):
                 continue
             overlapping = [e for e in ents if e.start < span.end and e.end > span.start]
-            if any(e.start < span.start or e.end > span.end or e.label_ in ("DRUG", "DRUG_CLASS", "DOSE")
+            if any(e.start < span.start or e.end > span.end or e.label_ in (*DRUG_LABELS, "DOSE")
                    for e in overlapping):
                 continue
             same = [e for e in overlapping if (e.start, e.end) == (span.start, span.end) and e.label_ == "ENDPOINT"]

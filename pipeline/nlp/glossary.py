@@ -38,12 +38,13 @@ class GlossaryReader:
         self.min_entries = min_entries
 
     def __call__(self, doc: Doc) -> Doc:
-        if not Doc.has_extension("abbreviations") or ";" not in doc.text:
+        text = doc.text  # `doc.text` walks every token: read it once
+        if not Doc.has_extension("abbreviations") or ";" not in text:
             return doc
         abbreviations = list(doc._.abbreviations or [])
         defined = {short.text for short in abbreviations}
         glossary: dict[str, Span] = {}
-        for short, long_form in self.entries(doc):
+        for short, long_form in self.entries(doc, text):
             if short not in defined:
                 glossary.setdefault(short, long_form)
         if not glossary:
@@ -57,10 +58,11 @@ class GlossaryReader:
         doc._.abbreviations = abbreviations
         return doc
 
-    def entries(self, doc: Doc) -> Iterator[tuple[str, Span]]:
+    def entries(self, doc: Doc, text: str | None = None) -> Iterator[tuple[str, Span]]:
         """(short form, long form span) of every entry of a run of at least `min_entries` entries: the pieces of
-        a line between semicolons, a run opening at the end of a piece and closing at the start of one."""
-        text = doc.text
+        a line between semicolons, a run opening at the end of a piece and closing at the start of one. `text` is
+        `doc.text`, when the caller has read it."""
+        text = doc.text if text is None else text
         for line in _LINES.finditer(text):
             if ";" not in line.group():
                 continue

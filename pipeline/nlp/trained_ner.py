@@ -112,9 +112,10 @@ _AUTHORS_GROUP = frozenset({"colleagues", "coworkers", "co-workers", "collaborat
 
 
 def _cited_author(span: Span) -> bool:
-    """Whether a capitalized span is an author cited: "et al" or "and colleagues" after it, across the rest of a hyphenated or
-    two-word surname ("Garcia-Alonso et al."), ", 2017)" of an author-year citation ("(Zhang, 2017)"), or, one
-    word in Title Case inside a sentence, a reference bracket ("the reviews of Li et al. [7] and Cochrane [8]")."""
+    """Whether a capitalized span is an author cited: "et al" or "and colleagues" after it, across the rest of a
+    hyphenated or two-word surname ("Garcia-Alonso et al."), ", 2017)" of an author-year citation ("(Zhang, 2017)"),
+    or, one word in Title Case inside a sentence, a reference bracket ("the reviews of Li et al. [7] and Cochrane
+    [8]")."""
     if not span.text[:1].isupper():
         return False
     words = [t.text for t in span.doc[span.end : span.end + 4]]

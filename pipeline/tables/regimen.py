@@ -113,14 +113,13 @@ class Regimens:
         name, the name itself. A placebo has none."""
         if is_placebo(intervention):
             return []
-        own = [concept for concept in self.lexicon.lookup(intervention.name) if concept.label == "DRUG"]
-        combination = drugs_in(self.lexicon, intervention.name) if not own else []
+        own = self._lexicon_drug(intervention.name, shown=intervention.name)
+        combination = drugs_in(self.lexicon, intervention.name) if own is None else []
         if len(combination) > 1:
             return combination
         for name in [intervention.name, *intervention.other_names]:
-            concepts = [concept for concept in self.lexicon.lookup(name) if concept.label == "DRUG"]
-            if concepts:
-                drug = RegimenDrug(name=intervention.name, norm=tuple(concepts[0].curies), concept=concepts[0].name)
+            drug = self._lexicon_drug(name, shown=intervention.name)
+            if drug is not None:
                 return [drug, *self._joined_in_description(intervention, drug)]
         drugs: list[RegimenDrug] = []
         for name in [intervention.name, *intervention.other_names]:
@@ -131,6 +130,10 @@ class Regimens:
             return [RegimenDrug(name=intervention.name, norm=())]
         return []
 
+    def _lexicon_drug(self, name: str, shown: str) -> RegimenDrug | None:
+        """The lexicon drug `name` is as a whole term, named `shown`, else None."""
+        concept = next((c for c in self.lexicon.lookup(name) if c.label == "DRUG"), None)
+        return RegimenDrug(name=shown, norm=tuple(concept.curies), concept=concept.name) if concept else None
 
     def _joined_in_description(self, intervention: Intervention, drug: RegimenDrug) -> list[RegimenDrug]:
         """The drugs an intervention's description joins to its name with "/" as one product or boosted regimen:
@@ -141,11 +144,11 @@ class Regimens:
             if not name.strip():
                 continue
             named = re.escape(name.strip())
-            for pattern in (rf"(?<![\w-]){named}\s*/\s*([A-Za-z][\w-]*)", rf"(?<![\w/-])([A-Za-z][\w-]*)\s*/\s*{named}(?![\w-])"):
+            joined_after = rf"(?<![\w-]){named}\s*/\s*([A-Za-z][\w-]*)"  # "TMC114/rtv"
+            joined_before = rf"(?<![\w/-])([A-Za-z][\w-]*)\s*/\s*{named}(?![\w-])"  # "rtv/TMC114"
+            for pattern in (joined_after, joined_before):
                 for match in re.finditer(pattern, intervention.description, re.I):
-                    concepts = [c for c in self.lexicon.lookup(match.group(1)) if c.label == "DRUG"]
-                    joined = RegimenDrug(name=match.group(1), norm=tuple(concepts[0].curies),
-                                         concept=concepts[0].name) if concepts else None
+                    joined = self._lexicon_drug(match.group(1), shown=match.group(1))
                     if joined and not any(_same(joined, other) for other in [drug, *found]):
                         found.append(joined)
         return found

@@ -471,7 +471,8 @@ def test_lexicons_build_wikipedia_template_pages_of_the_drug_source_are_no_drugs
 
 def test_lexicons_build_disease_head_words_are_the_last_words_of_disease_names():
     concepts = [_disease("bone marrow suppression", ["MESH:D001855"], "Myelosuppression", "Suppression, Bone Marrow"),
-                _disease("acquired immunodeficiency syndrome", ["MESH:D000163"], "AIDS", "simian SAIDS"),
+                _disease("acquired immunodeficiency syndrome", ["MESH:D000163"], "AIDS", "simian SAIDS", "HIV/AIDS",
+                         "Acquired Immunodeficiency Syndrome (AIDS)", "aids, simian"),
                 Concept("DRUG", "interleukin-21", [], [("IL-21 receptor", "test")])]
     annotated = [AnnotatedName("DISEASE", "arrhythmic", "D001145", 2), AnnotatedName("DRUG", "Cocaine", "D003042", 40)]
     meddra = [MeddraTerm("10012735", "Diarrhoea", "10012735", "Diarrhoea")]

@@ -159,6 +159,17 @@ def test_lexicons_match_no_acronym_across_capital_letters_written_apart(lexicon,
     assert [name for _, _, name in matched(lexicon, tokenizer, "Two had MSD.")] == ["mucosulfatidosis"]
 
 
+def test_lexicons_match_no_one_word_term_read_from_two_words_or_a_lower_case_code_apart(lexicon, tokenizer):
+    # full-text trial reports (PMC, CC BY): "all I" is no Alli (orlistat), though "all" opens "all-trans retinoic
+    # acid"; a table's "ns 2" (not significant) is no NS2 (reproxalap); "IL 21" still names interleukin-21
+    assert matched(lexicon, tokenizer, "It was suggested that all I-CVI should be high; ns 2 ns.") == []
+    assert [name for _, _, name in matched(lexicon, tokenizer, "She took Alli and IL 21.")] == [
+        "orlistat", "interleukin-21"]
+    # longer words, or a capital letter before a word, may be one word written apart
+    assert [name for _, _, name in matched(lexicon, tokenizer, "One still birth; C max was high.")] == [
+        "stillbirth", "maximum plasma concentration"]
+
+
 def test_lexicons_match_never_begins_or_ends_with_a_function_word(lexicon, tokenizer):
     # term keys ignore spaces: "the in" folds to the caffeine synonym "thein", "at 10" to the brand "AT 10"
     assert [c.name for c in lexicon.lookup("thein")] == ["caffeine"]

@@ -476,3 +476,19 @@ def test_lexicon_ner_drug_acronym_of_the_document_in_lower_case_is_that_drug(lex
     peg, inh = (Concept(f"TEST:{name}", name, "DRUG", (), index) for index, name in enumerate(("PEG", "INH")))
     found = {(0, 1): peg, (1, 2): inh}
     assert _drug_acronyms_in_lower_case(["PEG", "INH", "peg", "inh"], found) == {(3, 4): inh}
+
+
+def test_lexicon_ner_common_word_known_in_capitals_only_opens_a_sentence_of_prose(full_nlp):
+    # PMC2938446 (CC BY): MedDRA's "Corn" and "Mass" are terms in capitals; a sentence's first word is no term
+    prose = _ents(full_nlp, "Corn is considered a secondary staple. Mass was measured by DXA.")
+    assert not [text for text, label in prose if label in ("ADVERSE_EVENT", "CONDITION")]
+    table = _ents(full_nlp, "Table 2 Adverse events Mass 2 (3%) Nausea 4 (5%)")
+    assert ("Mass", "ADVERSE_EVENT") in table
+
+
+def test_lexicon_ner_acronym_ending_a_longer_short_form_is_no_match(full_nlp):
+    # PMC5051790 (CC BY): "I-CVI" and "S-CVI" are content validity indexes, no cortical visual impairment (CVI)
+    ents = _ents(full_nlp, "The item-level content validity index (I-CVI) was 0.8 and the S-CVI 0.88. B-CLL was seen.")
+    assert [text for text, label in ents if label in ("ADVERSE_EVENT", "CONDITION")] == ["B-CLL"]
+    # a word after the letter and hyphen is no short form's end: A-vasotocin is arginine vasotocin
+    assert "vasotocin" in [text for text, label in _ents(full_nlp, "It reacted 0.1% with A-vasotocin.") if label == "DRUG"]

@@ -6,8 +6,9 @@ import pytest
 import spacy
 
 from pipeline.lexicons import load_lexicon
+from pipeline.nlp.addresses import AddressFinder
 from pipeline.nlp.doses import DrugQualifiers
-from pipeline.nlp.trained_ner import TrainedRecognizer, lexicon_tags, load_model
+from pipeline.nlp.trained_ner import EffectVerbs, TrainedRecognizer, lexicon_tags, load_model
 
 PSORIASIS = "She had worsening of her psoriasis after lithium and systemic corticosteroids."
 THYROID = "A 48-year-old woman who was treated for thyrotoxicosis with methimazole developed agranulocytosis."
@@ -222,9 +223,23 @@ def test_nlp_trained_ner_model_span_the_words_around_call_something_else_is_drop
              ("−80 ° C", "DRUG"), ("NCT01117285", "DRUG"), ("REEDA", "DRUG"), ("MA", "DRUG"), ("Zhang", "DRUG"),
              ("Garcia", "DRUG"), ("Garg", "DRUG"), ("gold", "DRUG"), ("Quibblomab", "DRUG")]
     recognizer = TrainedRecognizer(stand_in_model(spans), load_lexicon(), person_titles={"dr"},
-                                   instrument_words={"scale"})
+                                   instrument_words={"scale"}, addresses=AddressFinder.load())
     found = [(e.text, e.start_char) for e in recognizer(lexicon_nlp(text)).ents if e._.source == "model"]
     assert found == [("Quibblomab", text.index("Quibblomab")), ("REEDA", text.rindex("REEDA"))]
+
+
+def test_nlp_trained_ner_towns_places_and_firms_of_an_address_are_no_mentions(lexicon_nlp):
+    # full-text trial reports (PMC, CC BY): suppliers' addresses in methods sections
+    text = ("NO-Shotgun (Vital Pharmaceuticals, Davie, FL) was drunk. Kits came from BioVendor (San Diego, CA) and "
+            "Alfa Aesar (Ward Hill, MA, USA). Clopidogrel (Plavix, Sanofi, Paris, France) was given. Data were held "
+            "in Jackson, MS. Approval CT20100055 was given. Quibblomab was given in MS and CA.")
+    spans = [("FL", "DRUG"), ("Vital Pharmaceuticals", "DRUG"), ("CA", "DRUG"), ("Alfa Aesar", "DRUG"),
+             ("Plavix", "DRUG"), ("Sanofi", "DRUG"), ("MS", "DISEASE"), ("CT20100055", "DRUG"), ("Quibblomab", "DRUG")]
+    recognizer = TrainedRecognizer(stand_in_model(spans), load_lexicon(), addresses=AddressFinder.load())
+    found = [(e.text, e._.source) for e in recognizer(lexicon_nlp(text)).ents if e.label_ in ("DRUG", "DISEASE")]
+    # the brand the lexicon knows stays; the MS and CA after "given in" are no address's
+    assert found == [("Clopidogrel", "lexicon"), ("Plavix", "lexicon"), ("Quibblomab", "model"),
+                     ("MS", "model"), ("CA", "model")]
 
 
 def test_nlp_trained_ner_model_span_cut_across_a_bracket_is_dropped(lexicon_nlp):
@@ -423,6 +438,13 @@ def test_nlp_trained_ner_plural_of_a_short_form_defined_as_no_drug_is_no_model_d
     assert model_mentions(recognizer, short_form_nlp(text)) == ["quibblezumab"]
 
 
+def test_nlp_trained_ner_singular_of_a_plural_short_form_defined_as_no_drug_is_no_model_drug(short_form_nlp):
+    # full-text trial report PMC2938446 (unlabeled corpus): "TAC" was tacrolimus
+    text = "We measured total available carbohydrates (TACs) and ash. TAC was determined with quibblezumab."
+    recognizer = TrainedRecognizer(stand_in_model([("TAC", "DRUG"), ("quibblezumab", "DRUG")]), load_lexicon())
+    assert model_mentions(recognizer, short_form_nlp(text)) == ["quibblezumab"]
+
+
 def test_nlp_trained_ner_numbered_labels_and_software_versions_are_no_model_drugs(lexicon_nlp):
     # full-text trial reports PMC5450344 (participants P01 ... P04) and PMC4625799 ("Sequencer v4.8")
     spans = [("P03", "DRUG"), ("v4.8", "DRUG"), ("quibblezumab", "DRUG")]
@@ -458,3 +480,27 @@ def test_nlp_trained_ner_head_of_a_disease_span_stands_before_its_preposition(le
     recognizer = TrainedRecognizer(stand_in_model(spans), load_lexicon())
     doc = recognizer(lexicon_nlp("Suppression of bone turnover and a falling trend in caregiver burden were seen."))
     assert [e.text for e in doc.ents if e._.source == "model"] == ["Suppression of bone turnover"]
+
+
+def test_nlp_trained_ner_model_disease_span_that_states_an_effect_is_dropped(lexicon_nlp):
+    # full-text trial reports (PMC, CC BY): what an intervention does, read by the model as a disease
+    text = ("Support increases the level of calm. Quibblomab reduces DLPFC excitability. Grain was dried to inhibit "
+            "fungal growth. Contact decreased the stress. Cortisol decreases. An increase in gleeblemia and reduced "
+            "wibble tone followed. Quibblomab increases serum creatinine and may decrease lymphocyte counts.")
+    spans = [("increases the level", "DISEASE"), ("reduces DLPFC", "DISEASE"), ("inhibit fungal growth", "DISEASE"),
+             ("decreased the stress", "DISEASE"), ("decreases", "DISEASE"), ("increase in gleeblemia", "DISEASE"),
+             ("reduced wibble tone", "DISEASE"), ("increases serum creatinine", "DISEASE"),
+             ("decrease lymphocyte counts", "DISEASE")]
+    recognizer = TrainedRecognizer(stand_in_model(spans), load_lexicon(), effect_verbs=EffectVerbs.load())
+    # a change of a laboratory value that MedDRA names is a harm, as a drug label states it (TAC 2017)
+    assert model_mentions(recognizer, lexicon_nlp(text)) == [
+        "increase in gleeblemia", "reduced wibble tone", "increases serum creatinine", "decrease lymphocyte counts"]
+
+
+def test_nlp_trained_ner_effect_verbs_bad_form_reports_the_file_and_line(tmp_path):
+    from pipeline.errors import RulesError
+
+    path = tmp_path / "effect_verbs.tsv"
+    path.write_text("word\tform\nreduces\tverb\nsoon\tadverb\n", encoding="utf-8")
+    with pytest.raises(RulesError, match=r"effect_verbs\.tsv:3: form 'adverb'"):
+        EffectVerbs.load(path)

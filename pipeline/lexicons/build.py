@@ -23,7 +23,7 @@ from wordfreq import top_n_list, zipf_frequency
 
 from pipeline.lexicons import meddra, sources
 from pipeline.lexicons.matcher import FORMAT_VERSION, LEXICON_FILE
-from pipeline.lexicons.normalize import (DISEASE_ADJECTIVE, SHORT_KEY_LENGTH, case_form, fold, is_acronym, last_name_word,
+from pipeline.lexicons.normalize import (DISEASE_ADJECTIVE, NAME_WORD, SHORT_KEY_LENGTH, case_form, fold, is_acronym, last_name_word,
                                         prefix_keys, spelled, term_key)
 from pipeline.lexicons.sources import CASED_ORIGINS, CURATED_DIR, LEXICON_DIR
 from pipeline.nlp.doses import DrugQualifiers
@@ -685,8 +685,9 @@ def _drop_reason(text: str, origin: str, concept: Concept, stops: StopLists) -> 
         return "starts_with_punctuation"
     if key.isdigit():
         return "numeric"
-    cased_acronym = origin in CASED_ORIGINS and is_acronym(text)
-    if cased_acronym:  # matched in exact case only: "ALL" stays although "all" is a stop word
+    # matched in exact case only: "ALL" stays although "all" is a stop word; a word in Title Case is a word ("Mild")
+    cased_acronym = origin in CASED_ORIGINS and is_acronym(text) and not (text.istitle() and text.isalpha())
+    if cased_acronym:
         if case_form(text) in stops.stop_acronyms:
             return "stoplist"
     elif key in stops.stop or american in stops.stop:
@@ -778,6 +779,7 @@ def assemble(concepts: list[Concept], stops: StopLists, report: Report,
     """The serialisable lexicon: concepts, term keys with case rules, and prefix keys."""
     entries: dict[str, list[tuple[int, str | None]]] = {}
     prefixes: set[str] = set()
+    cut: dict[str, bool] = {}  # key -> whether a text of it has a place a tokenizer could cut ("IL-21", "hepatitis B")
     kept_concepts: list[Concept] = []
     reasons = [[_drop_reason(text, origin, concept, stops) for text, origin in concept.terms] for concept in concepts]
     # reasons a kept disease term is dropped for what other kept terms are; a coordinated term is first of all that
@@ -801,7 +803,9 @@ def assemble(concepts: list[Concept], stops: StopLists, report: Report,
                 continue
             seen.add((key, rule))
             entries.setdefault(key, []).append((index, rule))
-            prefixes.update(prefix_keys(text))
+            text_prefixes = prefix_keys(text)
+            prefixes.update(text_prefixes)
+            cut[key] = cut.get(key, False) or bool(text_prefixes)
             kept += 1
         if kept:
             kept_concepts.append(concept)
@@ -809,6 +813,9 @@ def assemble(concepts: list[Concept], stops: StopLists, report: Report,
             report.drop(concept.label, "concept_without_terms", concept.name)
     _add_disease_plurals(entries, prefixes, kept_concepts, report)
     entries, prefixes = _spelled_keys(entries, prefixes, report)
+    spelled_cut: dict[str, bool] = {}
+    for key, is_cut in cut.items():
+        spelled_cut[spelled(key)] = spelled_cut.get(spelled(key), False) or is_cut
     _drop_ambiguous_acronyms(entries, kept_concepts, report)
     if short_forms:
         _drop_acronyms_defined_otherwise(entries, kept_concepts, short_forms, report)
@@ -828,6 +835,8 @@ def assemble(concepts: list[Concept], stops: StopLists, report: Report,
         "concepts": [[c.id, c.label, c.name, c.curies] for c in kept_concepts],
         "terms": terms,
         "prefixes": sorted(prefixes),
+        # keys every text of which is one word ("alli"): the matcher never reads them from two words ("all I")
+        "solid_keys": sorted(key for key in terms if spelled_cut.get(key) is False),
     }
 
 
@@ -1015,17 +1024,26 @@ def disease_head_words(concepts: list[Concept], annotated: list[sources.Annotate
     names += [name.text for name in annotated if name.label == "DISEASE"]
     names += [name for term in meddra_terms for name in (term.name, term.pt_name)]
     # an inverted name ("Hyperlipidemias, Mixed") ends with its qualifier: its head word stands before the comma;
-    # an acronym's word ("AIDS") is no head word in lower case ("hearing aids")
+    # an acronym's word ("AIDS") is no head word in lower case ("hearing aids"), even where a source writes the
+    # name in lower case ("aids, simian"): only a name with capitals shows that its word is no acronym
     heads = [name.split(", ")[0] for name in names]
-    words = {word for head in heads if (word := last_name_word(head)) and not _ends_in_acronym(head)}
-    acronyms = {word for head in heads if (word := last_name_word(head)) and _ends_in_acronym(head)} - words
+    acronyms = {word for head in heads if (word := last_name_word(head)) and _ends_in_acronym(head)}
+    words = {word for head in heads if (word := last_name_word(head)) and not _ends_in_acronym(head)
+             and (head != head.lower() or word not in acronyms) and not (head.isupper() and " " in head)}
+    acronyms -= words
     return sorted(words | (set(sources.training_disease_heads()) - acronyms))  # the gold's words are lowercased
 
 
+_ACRONYM_LETTERS = 7  # "CADASIL", "DIDMOAD"; a longer word in capitals is a word ("HARDEROPORPHYRIA")
+
+
 def _ends_in_acronym(name: str) -> bool:
-    """Whether a name's last word is an acronym written in capitals ("AIDS"; not "AIDS-related lymphoma")."""
-    words = name.split()
-    return bool(words) and len(words[-1]) > 1 and words[-1].isupper() and words[-1].isalpha()
+    """Whether a name's last word is an acronym written in capitals ("AIDS", "HIV/AIDS", "Acquired Immunodeficiency
+    Syndrome (AIDS)"; not "AIDS-related lymphoma", "HARDEROPORPHYRIA", nor a name written all in capitals,
+    "ATRIAL FIBRILLATION AF")."""
+    words = NAME_WORD.findall(name)
+    return (bool(words) and 1 < len(words[-1]) <= _ACRONYM_LETTERS and words[-1].isupper() and words[-1].isalpha()
+            and not (" " in name.strip() and name.isupper()))
 
 
 def _write_gzip(path: Path, payload: bytes) -> None:

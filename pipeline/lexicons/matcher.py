@@ -70,13 +70,30 @@ def _case_ok(rule: str | None, form: str) -> bool:
 
 def _spelled_apart(words: Sequence[str], start: int, end: int, key: str) -> bool:
     """Whether the words spell a short key only with its letters set apart: capital letters written as separate words
-    ("M SD", a table's "mean, SD", is no MSD; "IL 21", with a digit, still names interleukin-21) or one word with a
-    mathematical sign between them ("M±SD"; not "Na+")."""
+    ("M SD", a table's "mean, SD", is no MSD; "IL 21", with a digit, still names interleukin-21), small letters and a
+    number apart ("ns 2", not significant, is no NS2), or one word with a mathematical sign between them ("M±SD";
+    not "Na+")."""
     if len(key) > SHORT_KEY_LENGTH:
         return False
     if end - start > 1 and all(words[i].isalpha() and words[i].isupper() for i in range(start, end)):
         return True
+    if end - start > 1 and words[start].isalpha() and words[start].islower() and all(
+            words[i].isdigit() for i in range(start + 1, end)):
+        return True  # a code in lower case, its number apart: a table's "ns 2" is no NS2
     return any(ch in _MATH_SIGNS for i in range(start, end) for ch in words[i])
+
+
+def _meet_apart(left: str, right: str) -> bool:
+    """Whether two words meet letter to letter in a way no one-word term is written apart: "all I" is no Alli,
+    while two words of four letters or more ("still birth", "heart burn") and a capital letter before a word
+    ("C max") may be one word written apart."""
+    if not (left[-1:].isalpha() and right[:1].isalpha()):
+        return False
+    return not ((len(left) >= _APART_WORD_LETTERS and len(right) >= _APART_WORD_LETTERS)
+                or (len(left) == 1 and left.isupper()))
+
+
+_APART_WORD_LETTERS = 4
 
 
 # how a fixed-dose combination's concept name joins its drugs
@@ -93,6 +110,7 @@ class Lexicon:
         meddra: dict | None = None, prose_short_forms: Iterable[str] = (), anatomy_and_food_names: Iterable[str] = (),
         common_words: Iterable[tuple[str, float]] = (), word_parts: Iterable[str] = (),
         non_drug_short_forms: Iterable[str] = (), disease_head_words: Iterable[str] = (),
+        solid_keys: Iterable[str] = (),
     ) -> None:
         self._raw_concepts = concepts
         # the short forms clinical-trial prose defines (sources/corpus_short_forms.tsv.gz), whatever they stand for
@@ -112,6 +130,8 @@ class Lexicon:
         self.disease_head_words = frozenset(disease_head_words)
         self._terms = terms
         self._prefixes = frozenset(prefixes)
+        # keys every text of which is one word ("alli", orlistat's brand): never read from two words ("all I")
+        self._solid_keys = frozenset(solid_keys)
         self._annotated_names = annotated_names or {}
         self._concepts: dict[int, Concept] = {}
         self._curie_index: dict[str, list[int]] | None = None
@@ -139,7 +159,7 @@ class Lexicon:
                    read_word_list(function_words) if function_words.exists() else frozenset(), data.get(MEDDRA_SECTION),
                    data.get("prose_short_forms", ()), data.get("anatomy_and_food_names", ()),
                    data.get("common_words", ()), data.get("word_parts", ()), data.get("non_drug_short_forms", ()),
-                   data.get("disease_head_words", ()))
+                   data.get("disease_head_words", ()), data.get("solid_keys", ()))
 
     def __len__(self) -> int:
         return len(self._raw_concepts)
@@ -193,6 +213,7 @@ class Lexicon:
             key = ""
             end = start
             glued = False  # the last piece is a word part the next piece may join ("hyper stimulation")
+            apart = False  # two words met letter to letter with no joiner or word part between ("all I")
             while end < count:
                 piece = keys[end]
                 end += 1
@@ -203,12 +224,15 @@ class Lexicon:
                 key += piece
                 value = terms.get(key)
                 if value is not None and not ((end - start > 1 and (function[start] or function[end - 1]))
-                                              or _spelled_apart(words, start, end, key)):
+                                              or _spelled_apart(words, start, end, key)
+                                              or (apart and key in self._solid_keys)):
                     found = self._resolve(value, words, start, end)
                     if found:
                         best_end, best = end, found
                 if key in prefixes:
                     glued = False
+                    apart = apart or (end < count and _meet_apart(words[end - 1], words[end])
+                                      and not self._may_join_next(words, end))
                 elif not glued and end < count and self._may_join_next(words, end):
                     glued = True
                 else:

@@ -50,6 +50,7 @@ _NAME_LINKS = frozenset({"of", "for", "and", "in", "on", "the", "&", ","})  # lo
 _NAME_JOINERS = frozenset({"'s", "’s", "-"})  # inside a Title Case name: "Parkinson's Disease Rating Scale"
 _ACRONYM_MAX = 5  # letters of the longest acronym a heading's word in capitals is told apart from
 _HEADING_WORD_ZIPF = 5.0  # "plan" 5.3, "all" 6.5; "hiv" 4.2, "ms" 4.7, "aids" 4.3 are acronyms
+_SENTENCE_WORD_ZIPF = 4.0  # "corn" 4.2, "mass" 4.9
 _NAME_REACH = 10  # words back from a disease name to the head that opens its organization's name
 _HEAD_REACH = 4  # words on from a disease name to the head that ends its name: "Depression Rating Scale"
 _LONG_FORM_WORDS = 6  # words before an undefined bracketed acronym read as its possible long form
@@ -58,6 +59,17 @@ _LONG_FORM_WORDS = 6  # words before an undefined bracketed acronym read as its 
 _LOWER_ACRONYM_LETTERS = 3
 _LOWER_ACRONYM_ZIPF = 2.5
 
+
+
+def _part_of_a_longer_short_form(doc: Doc, start: int, end: int) -> bool:
+    """Whether a one-word match is the end of a short form that a capital letter and a hyphen open, with no space
+    between them, and that the lexicon does not know whole: "CVI" of "I-CVI" (item-level content validity index) is
+    no cortical visual impairment. "T-ALL" and "B-CLL" are terms, matched whole before this is asked."""
+    if end - start != 1 or start < 2 or doc[start - 1].text != "-":
+        return False
+    letter = doc[start - 2]
+    return (acronym(doc[start].text) and len(letter.text) == 1 and letter.text.isupper() and not letter.whitespace_ and not doc[start - 1].whitespace_
+            and (start < 3 or doc[start - 3].whitespace_ or not doc[start - 3].is_alpha))
 
 class LexiconRecognizer(DataFilesComponent):
     """Adds lexicon matches to `doc.ents` (existing entities win over overlapping matches)."""
@@ -105,6 +117,17 @@ class LexiconRecognizer(DataFilesComponent):
         near = _capitals_words(words, start - 1, -1) + _capitals_words(words, end, 1)
         return any(len(other) > _ACRONYM_MAX for other in near)
 
+    def _common_word_opening_a_sentence(self, doc: Doc, start: int, end: int) -> bool:
+        """Whether a one-word match that the lexicon knows in capitals only (MedDRA's "Corn", "Mass") is a common
+        English word (Zipf >= `_SENTENCE_WORD_ZIPF`) capitalized because it opens a sentence of prose, a lower-case
+        word after it: "Corn is considered a staple". A table's row ("Mass 2 (3%)") keeps it."""
+        token = doc[start]
+        if (end - start != 1 or not token.is_sent_start or not token.is_title or end >= len(doc)
+                or not doc[end].is_lower or not doc[end].is_alpha):
+            return False
+        return (self.lexicon.common_words.get(token.lower_, 0.0) >= _SENTENCE_WORD_ZIPF
+                and not self.lexicon.match([token.lower_]))
+
     def _event_patterns(self, doc: Doc) -> EventPatterns:
         if self.patterns is None:
             data = json.loads(self.data_path("adverse_event_patterns.json").read_text(encoding="utf-8"))
@@ -121,6 +144,8 @@ class LexiconRecognizer(DataFilesComponent):
             and not names_a_protein(words, m.end, m.concept.label, self.protein_heads)
             and not self._common_word_in_capitals(words, m.start, m.end, m.concept)
             and not (m.concept.label == "DISEASE" and in_proper_name(words, m.start, m.end, self.name_heads))
+            and not self._common_word_opening_a_sentence(doc, m.start, m.end)
+            and not _part_of_a_longer_short_form(doc, m.start, m.end)
         }
         found.update(self._salts(words))
         for span, concept in self._salt_forms(words, found).items():

@@ -35,6 +35,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy
@@ -48,20 +49,21 @@ from spacy.vocab import Vocab
 from thinc.api import NumpyOps
 
 from pipeline.document import NCT_ID, REGISTRATION_ID
-from pipeline.errors import ModelMissingError
+from pipeline.errors import ModelMissingError, RulesError
 from pipeline.lexicons import (GENERIC_EVENT_WORDS, LEXICON_ENTRY, Concept, GenericEventWords, Lexicon, lexicon_files,
                                load_lexicon)
-from pipeline.lexicons.normalize import last_name_word
+from pipeline.lexicons.normalize import fold, last_name_word
 from pipeline.lexicons.sources import STOP_TERMS, StopTerms
 from pipeline.nlp.abbreviations import (TERM_LABELS, analyte_short_forms, defined_short_forms, definitions,
                                         instrument_short_forms, long_form_labels)
 from pipeline.nlp.analytes import ANALYTE_LIST, AnalytePhrases
+from pipeline.nlp.addresses import PLACES, AddressFinder
 from pipeline.nlp.data_files import DataFilesComponent
 from pipeline.nlp.doses import DRUG_QUALIFIER_FILES, RULES_DIR, DrugQualifiers
 from pipeline.nlp.extensions import copy_span
 from pipeline.nlp.lexicon_ner import (INSTRUMENT_WORDS, INTERVENTION_WORDS, ORGANIZATION_HEADS, PROTEIN_HEADS, acronym,
                                       adjective_before_event_head, in_proper_name, names_a_protein, protein_heads)
-from pipeline.resources import model_path, read_word_list
+from pipeline.resources import model_path, numbered_rules_tsv, read_word_list
 
 SOURCE = "model"
 DEFAULT_MODEL_DIR = "ner/model"
@@ -71,6 +73,7 @@ DEFAULT_VECTORS_DIR = "vectors"  # the table of `trialgraph train vectors` (a sp
 VECTOR_FILES = ("vectors", "key2row", "vectors.cfg")  # a spaCy vocabulary's vectors table, in its vocab/ folder
 # model label -> lexicon labels it may replace or take identifiers from
 _COMPATIBLE = {"DRUG": ("DRUG", "DRUG_CLASS"), "DISEASE": ("DISEASE",)}
+_NAME_LABELS = frozenset(label for labels in _COMPATIBLE.values() for label in labels)
 # one word of capitals and digits with a digit in it, after at most one small letter: "BRCA1", "TP53", "p53"
 GENE_SYMBOL = re.compile(r"[A-Za-z][A-Z]*\d+[A-Z0-9]*")
 _OPENING_BRACKETS = frozenset("([{")
@@ -81,6 +84,7 @@ _ACRONYM_MAX_LETTERS = 5  # a word in capitals this long or shorter may be an ac
 _COMMON_DISEASE_SPAN_ZIPF = 4.5  # "increase" 5.1, "feeling" 5.1, "balance" 4.8; TAC annotates "fatal" 4.1
 COMPARISON = re.compile(r"[<>=≤≥]")  # a threshold ("CD4%<20"), never part of a drug's or disease's name
 SOFTWARE_VERSION = re.compile(r"[vV]\d+(?:\.\d+)+")  # "Sequencer v4.8"
+LONG_NUMBER = re.compile(r"\d{7,}")  # an approval's or a registry's number ("CT20100055"), no drug code's
 # a numbered label: capitals and a number ("P03", "G2"); a document that numbers at least
 # `_SERIES_LENGTH` of one kind ("P01" ... "P04": participants) names no drug by them
 NUMBERED_LABEL = re.compile(r"([A-Z]{1,2})(\d{1,3})")
@@ -93,6 +97,36 @@ _SERIES_LENGTH = 3
 _HEAD_SUFFIX_LENGTH = 4
 _HEAD_SUFFIX_WORDS = 5
 _HEAD_PREPOSITIONS = frozenset({"of", "in", "to", "on", "at", "with", "from", "during", "after"})
+EFFECT_VERBS = "rules/effect_verbs.tsv"
+EFFECT_VERB_FORMS = ("verb", "participle", "determiner")
+
+
+@dataclass(frozen=True)
+class EffectVerbs:
+    """The words of models/rules/effect_verbs.tsv that make a phrase a statement of an effect ("reduces DLPFC")."""
+
+    verbs: frozenset[str] = frozenset()
+    participles: frozenset[str] = frozenset()
+    determiners: frozenset[str] = frozenset()
+
+    @classmethod
+    def load(cls, path: str | Path = EFFECT_VERBS) -> "EffectVerbs":
+        forms: dict[str, set[str]] = {form: set() for form in EFFECT_VERB_FORMS}
+        for line, row in numbered_rules_tsv(path, ("word", "form")):
+            if row["form"] not in forms:
+                raise RulesError(path, line, f"form {row['form']!r} is none of {list(EFFECT_VERB_FORMS)}")
+            forms[row["form"]].add(row["word"].lower())
+        return cls(*(frozenset(forms[form]) for form in EFFECT_VERB_FORMS))
+
+    def opens_a_statement(self, words: list[str]) -> bool:
+        """Whether lowercased words state an effect: one such word alone ("decreases"), one before a determiner
+        ("decreased the stress"), or a verb before anything but a preposition ("inhibit fungal growth")."""
+        first = words[0]
+        if first not in self.verbs and first not in self.participles:
+            return False
+        if len(words) == 1 or words[1] in self.determiners:
+            return True
+        return first in self.verbs and words[1] not in _HEAD_PREPOSITIONS and words[1] not in {"for", "by"}
 
 
 _AUTHOR_YEAR = re.compile(r"(?:19|20)\d\d[a-z]?")
@@ -215,6 +249,8 @@ class TrainedRecognizer(DataFilesComponent):
         instrument_words: Iterable[str] = (),
         contribution_verbs: Iterable[str] = (),
         intervention_words: Iterable[str] = (),
+        addresses: AddressFinder | None = None,
+        effect_verbs: EffectVerbs | None = None,
         *,
         model_dir: str | Path | None = None,
         lexicon_dir: str | None = None,
@@ -240,6 +276,8 @@ class TrainedRecognizer(DataFilesComponent):
             self.name_heads = self.instrument_words  # no organization heads without data files
             self.contribution_verbs = frozenset(contribution_verbs)
             self.intervention_words = frozenset(intervention_words)
+            self.addresses = addresses or AddressFinder({})
+            self.effect_verbs = effect_verbs or EffectVerbs()
             self.data_files: dict[str, str] = {}
             self._loaded = True
         else:
@@ -249,7 +287,8 @@ class TrainedRecognizer(DataFilesComponent):
                                "generic_event_words.tsv": GENERIC_EVENT_WORDS,
                                "person_titles.txt": PERSON_TITLES, "instrument_words.txt": INSTRUMENT_WORDS,
                                "contribution_verbs.txt": CONTRIBUTION_VERBS,
-                               "intervention_words.txt": INTERVENTION_WORDS,
+                               "intervention_words.txt": INTERVENTION_WORDS, "places.tsv": PLACES,
+                               "effect_verbs.tsv": EFFECT_VERBS,
                                **{f"rules/{name}": f"{RULES_DIR}/{name}" for name in DRUG_QUALIFIER_FILES}}
 
     def load_data(self) -> None:
@@ -266,6 +305,8 @@ class TrainedRecognizer(DataFilesComponent):
         self.name_heads = read_word_list(self.data_path("organization_heads.txt")) | self.instrument_words
         self.contribution_verbs = read_word_list(self.data_path("contribution_verbs.txt"))
         self.intervention_words = read_word_list(self.data_path("intervention_words.txt"))
+        self.addresses = AddressFinder.load(self.data_path("places.tsv"))
+        self.effect_verbs = EffectVerbs.load(self.data_path("effect_verbs.tsv"))
 
     def _use_model(self, model: Language) -> None:
         self.model = model
@@ -338,7 +379,9 @@ class TrainedRecognizer(DataFilesComponent):
         foreign |= instrument_short_forms(doc, self.instrument_words)
         foreign |= analyte_short_forms(doc, self.analytes.around)
         foreign |= {f"{short}s" for short in foreign if acronym(short)}  # "ASHAs" of "Health Activist (ASHA)"
+        foreign |= {short[:-1] for short in foreign if short.endswith("s") and acronym(short[:-1])}  # "TAC" of "(TACs)"
         series = _numbered_series(doc)
+        address = self.addresses.parts([token.text for token in doc])
         trimmed = filter(None, map(self._without_edge_function_words, predicted))
         spans = [self._with_event_head(span) for span in trimmed]
         widened = {(span.start, span.end) for span, with_head in spans if with_head}
@@ -353,6 +396,9 @@ class TrainedRecognizer(DataFilesComponent):
                         and in_proper_name(doc, found.start, found.end, self.name_heads))):
                 continue
             overlapped = {(e.start, e.end): e for i in range(found.start, found.end) if (e := owner.get(i)) is not None}
+            if address.places.intersection(range(found.start, found.end)) or (
+                    not overlapped and address.firms.issuperset(range(found.start, found.end))):
+                continue  # "CA" of "San Diego, CA"; "Alfa Aesar" of "(Alfa Aesar, Ward Hill, MA)"
             if found.label_ == "DISEASE" and (found.start, found.end) not in overlapped and GENE_SYMBOL.fullmatch(text):
                 continue  # "BRCA1", "TP53": a gene symbol, unless the lexicon knows it as a disease ("T2DM")
             if (found.start, found.end) in overlapped:
@@ -378,12 +424,17 @@ class TrainedRecognizer(DataFilesComponent):
                     continue  # "cognitive behavioural therapy", "occupational therapy": an intervention's name
                 if found.label_ == "DISEASE" and not span._.norm and not self._ends_like_a_disease(span):
                     continue  # "downward trend", "increased joint loads", "napkin"
+                if (found.label_ == "DISEASE" and not span._.norm
+                        and self.effect_verbs.opens_a_statement([token.lower_ for token in span])
+                        and not self._names_a_lab_value(span[1:])):
+                    continue  # "increases the level of pain", "reduces DLPFC": an effect stated, no disease
                 if (found.start, found.end) in widened and span._.concept_span is None:
                     span._.concept_span = (found.start_char, found[0].idx + len(found[0]))  # "teratogenic"
                 kept.append(span)
                 taken.update(range(found.start, found.end))
         for ent in existing:
-            if taken.intersection(range(ent.start, ent.end)):
+            if taken.intersection(range(ent.start, ent.end)) or (
+                    ent.label_ in _NAME_LABELS and address.places.intersection(range(ent.start, ent.end))):
                 continue
             if (ent.start, ent.end) in agreed or ent.label_ not in _COMPATIBLE or ent.label_ in self.keep_lexicon:
                 kept.append(ent)
@@ -392,13 +443,12 @@ class TrainedRecognizer(DataFilesComponent):
 
     def _names_something_else(self, doc: Doc, span: Span) -> bool:
         """Whether a model span, by its characters or the words around it, names no drug or disease: it has no
-        letter ("14–16 h"), a degree sign ("stored at −80°C"), a trial registration number ("NCT01117285"), a
-        software version ("v4.8"), an ampersand ("Johnson & Johnson", a company) or a bracket without its partner, or it ends inside a
+        letter ("14–16 h"), a degree sign ("stored at −80°C"), a trial registration number ("NCT01117285") or another long number
+        ("CT20100055"), a software version ("v4.8"), an ampersand ("Johnson & Johnson", a company) or a bracket without its partner, or it ends inside a
         hyphenated word ("spread of post-"); a person's title is before it ("Dr. Joan Lappe"); it is a cited author
         ("Garcia-Alonso et al.", "(Zhang, 2017)", "the reviews of Li et al. [7] and Cochrane [8]") or part of
         "et al" itself; "standard" follows it ("the gold standard"); or it is one acronym that an instrument word
-        follows ("REEDA scale", "the RM group"), a country follows, as a state's code ("Billerica, MA, USA"), or
-        that is a person's initials (`_initials_of_authors`); or MeSH names it as a body part or a food ("cranium",
+        follows ("REEDA scale", "the RM group"), or that is a person's initials (`_initials_of_authors`); or MeSH names it as a body part or a food ("cranium",
         "myometrium", "bread": `Lexicon.anatomy_and_food_names`). A drug span that is one common English word with no
         identifier (`Lexicon.common_words`: "curtain", "engine") is dropped in `_merge`, once its identifiers are
         looked up."""
@@ -406,7 +456,7 @@ class TrainedRecognizer(DataFilesComponent):
         if text.lower() in self.lexicon.anatomy_and_food_names:
             return True
         if (not any(c.isalpha() for c in text) or "°" in text or REGISTRATION_ID.search(text) or NCT_ID.search(text)
-                or SOFTWARE_VERSION.fullmatch(text) or "&" in text):
+                or SOFTWARE_VERSION.fullmatch(text) or LONG_NUMBER.search(text) or "&" in text):
             return True
         if text.endswith("-"):
             return True  # cut inside a compound: "spread of post-" (post-treatment)
@@ -422,8 +472,7 @@ class TrainedRecognizer(DataFilesComponent):
             return True
         if len(span) != 1 or not acronym(text) or not after:
             return False
-        return (after[0].lower() in self.instrument_words or (after[0] == "," and after[1:2] == ["USA"])
-                or self._initials_of_authors(doc, span.start))
+        return after[0].lower() in self.instrument_words or self._initials_of_authors(doc, span.start)
 
     def _common_word(self, text: str) -> bool:
         """Whether `text`, in lower case, capitalized ("Fatal") or in capitals longer than an acronym
@@ -466,6 +515,19 @@ class TrainedRecognizer(DataFilesComponent):
         if len(last) > _HEAD_SUFFIX_LENGTH + 1 and last[-_HEAD_SUFFIX_LENGTH:] in self._head_suffixes:
             return True
         return self.lexicon.preferred_term(span.text) is not None
+
+    def _names_a_lab_value(self, span: Span) -> bool:
+        """Whether the words are a laboratory value or vital sign whose change MedDRA names ("serum creatinine":
+        Blood creatinine increased; "lymphocyte counts", "heart rate") or a listed analyte ("eGFR"): "increases
+        serum creatinine" states a harm, as a drug label does."""
+        if not len(span):
+            return False
+        words = [token.text for token in span]
+        names = {name for phrase in (" ".join(words), " ".join(words[1:])) for name in (phrase, phrase.removesuffix("s"))}
+        if any(self.lexicon.preferred_term(f"{name} {change}") is not None
+               for name in names if name for change in ("increased", "decreased")):
+            return True
+        return fold(span.text) in self.analytes.keys
 
     def _initials_of_authors(self, doc: Doc, index: int) -> bool:
         """Whether the acronym at `index` is in the run of acronyms ("GR, KB, TL and SF") that opens its sentence

@@ -492,3 +492,10 @@ def test_lexicon_ner_acronym_ending_a_longer_short_form_is_no_match(full_nlp):
     assert [text for text, label in ents if label in ("ADVERSE_EVENT", "CONDITION")] == ["B-CLL"]
     # a word after the letter and hyphen is no short form's end: A-vasotocin is arginine vasotocin
     assert "vasotocin" in [text for text, label in _ents(full_nlp, "It reacted 0.1% with A-vasotocin.") if label == "DRUG"]
+
+
+def test_lexicon_ner_disease_acronym_glued_to_a_capitalized_word_is_no_match(full_nlp):
+    # "SARS" of the virus SARS-CoV-2 is no severe acute respiratory syndrome; HIV of "HIV-positive" is still HIV
+    text = "All tested negative for SARS-CoV-2 by RT-PCR. HIV-positive patients with SARS were seen."
+    diseases = [(e.text, e.start_char) for e in full_nlp(text).ents if e.label_ in ("ADVERSE_EVENT", "CONDITION")]
+    assert [start for _, start in diseases] == [text.index("HIV"), text.rindex("SARS")]

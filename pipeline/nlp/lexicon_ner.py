@@ -262,13 +262,20 @@ class LexiconRecognizer(DataFilesComponent):
         return [curie] if curie else []
 
     def _without_compound_modifiers(self, doc: Doc, found: dict[tuple[int, int], Concept]) -> dict[tuple[int, int], Concept]:
-        """Drops DRUG matches glued by a hyphen to a following word that is neither a listed suffix nor a match."""
+        """Drops DRUG matches glued by a hyphen to a following word that is neither a listed suffix nor a match, and
+        disease acronyms glued so to a word with a capital letter: "SARS" of "SARS-CoV-2" (the virus) is no severe
+        acute respiratory syndrome; "HIV-1" and "HIV-positive" stay."""
         starts = {start for start, _ in found}
         kept = {}
         for (start, end), concept in found.items():
             hyphen = doc[end] if end + 1 < len(doc) else None
             glued = hyphen is not None and hyphen.text == "-" and not doc[end - 1].whitespace_ and not hyphen.whitespace_
-            if concept.label == "DRUG" and glued and end + 1 not in starts and doc[end + 1].lower_ not in self.suffixes:
+            after = doc[end + 1] if glued else None
+            if concept.label == "DRUG" and glued and end + 1 not in starts and after.lower_ not in self.suffixes:
+                continue
+            if (concept.label == "DISEASE" and glued and end + 1 not in starts and end - start == 1
+                    and acronym(doc[start].text) and after.text[:1].isalpha()
+                    and any(ch.isupper() for ch in after.text)):
                 continue
             kept[(start, end)] = concept
         return kept

@@ -325,16 +325,18 @@ def test_lexicons_build_a_body_part_names_no_drug_or_disease_but_itself():
     assert {"tretinoin", "hypophysitis", "truncusarteriosus"} <= set(terms) and "retina" not in terms
 
 
-def test_lexicons_build_severe_form_of_a_disease_is_left_to_the_disease_unless_meddra_or_mesh_names_it():
+def test_lexicons_build_graded_form_of_a_disease_is_left_to_the_disease_unless_meddra_or_mesh_names_it():
     from pipeline.lexicons.build import StopLists, assemble
 
     concepts = [_disease("Severe Aplastic Anemia", ["NCIT:C61229"]), _disease("aplastic anemia", ["MESH:D000741"]),
                 _disease("severe combined immunodeficiency", ["MESH:D016511"]),
-                _disease("combined immunodeficiency", ["MONDO:0015131"]), _disease("severe sepsis", ["HP:0000001"])]
+                _disease("combined immunodeficiency", ["MONDO:0015131"]), _disease("severe sepsis", ["HP:0000001"]),
+                _disease("Mild Anemia", ["NCIT:C82909"]), _disease("anemia", ["MESH:D000740"])]
     report = Report()
     lexicon = assemble(concepts, StopLists(frozenset(), frozenset(), set(), set(), set()), report)
     assert "severeaplasticanemia" not in lexicon["terms"] and "aplasticanemia" in lexicon["terms"]
-    assert report.dropped["DISEASE"]["severity_of_a_disease"] == 1
+    assert "mildanemia" not in lexicon["terms"] and "anemia" in lexicon["terms"]  # one graph node with "anemia"
+    assert report.dropped["DISEASE"]["severity_of_a_disease"] == 2
     assert {"severecombinedimmunodeficiency", "severesepsis"} <= set(lexicon["terms"])  # named; no "sepsis" term
 
 
@@ -481,3 +483,13 @@ def test_lexicons_build_disease_head_words_are_the_last_words_of_disease_names()
     assert not {"receptor", "cocaine", "marrow"} & heads
     # an acronym ends a name in capitals only: "aids" ends no disease ("hearing aids")
     assert "syndrome" in heads and not {"aids", "saids"} & heads
+
+
+def test_lexicons_build_adjective_that_only_opens_its_concepts_name_is_no_term():
+    from pipeline.lexicons.build import _truncated_name
+
+    # NCIt lists "Differentiating" for differentiating neuroblastoma: "differentiating into cell lineages" is none
+    assert _truncated_name("Differentiating", "differentiating neuroblastoma")
+    assert _truncated_name("infectious", "Infectious Disorder")
+    assert not _truncated_name("typhoid", "typhoid fever") and not _truncated_name("Zika", "Zika fever")
+    assert not _truncated_name("epileptic", "epileptic")  # the whole name

@@ -94,6 +94,19 @@ def test_lab_changes_drop_a_model_span_that_names_only_an_analyte():
     assert LabChanges()(doc).ents == ()
 
 
+def test_lab_changes_drop_a_model_span_that_ends_with_a_measure_word_and_holds_no_change():
+    # PMC4624894 (CC BY): "ALT and gamma-glutamyl transferase levels"; an increase in a level stays
+    nlp = spacy.blank("en")
+    doc = nlp("ALT and gamma-glutamyl transferase levels fell; an increase in quibble levels and quibble levels rose.")
+    spans = [Span(doc, 0, 7, label="DISEASE"), Span(doc, 10, 14, label="DISEASE"), Span(doc, 15, 17, label="DISEASE")]
+    assert [span.text for span in spans] == [
+        "ALT and gamma-glutamyl transferase levels", "increase in quibble levels", "quibble levels"]
+    for span in spans:
+        span._.source = "model"
+    doc.ents = spans
+    assert [e.text for e in LabChanges()(doc).ents] == ["increase in quibble levels"]
+
+
 def test_lab_changes_replace_a_disease_without_meddra_code_and_keep_its_ids():
     # HP's "Elevated circulating creatinine concentration" and "increased creatinine" are one MedDRA concept
     nlp = spacy.blank("en")

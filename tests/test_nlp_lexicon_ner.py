@@ -499,3 +499,11 @@ def test_lexicon_ner_disease_acronym_glued_to_a_capitalized_word_is_no_match(ful
     text = "All tested negative for SARS-CoV-2 by RT-PCR. HIV-positive patients with SARS were seen."
     diseases = [(e.text, e.start_char) for e in full_nlp(text).ents if e.label_ in ("ADVERSE_EVENT", "CONDITION")]
     assert [start for _, start in diseases] == [text.index("HIV"), text.rindex("SARS")]
+
+
+def test_lexicon_ner_short_form_of_two_words_is_found_as_written_and_written_together(full_nlp):
+    # PMC3570228, PMC5264539 (CC BY): "angiotensin II (Ang II)", then "Ang II", "AngII" and a table's "ANGII"
+    doc = full_nlp("Activation of angiotensin II (Ang II) plays a role. AngII fell, ANGII was low. Ang II rose.")
+    drugs = [(e.text, e._.concept) for e in doc.ents if e.label_ == "DRUG"]
+    assert [text for text, _ in drugs] == ["angiotensin II", "Ang II", "AngII", "ANGII", "Ang II"]
+    assert len({concept for _, concept in drugs}) == 1

@@ -218,10 +218,10 @@ def test_nlp_trained_ner_model_span_the_words_around_call_something_else_is_drop
             "and the review of Cochrane [8] did. Plasma was kept at −80°C. It is registered as NCT01117285. "
             "Healing was scored on the REEDA scale. Kits came from Millipore (Billerica, MA, USA), classes as in "
             "(Zhang, 2016b) and Garcia-Alonso et al. A study by Garg and colleagues [20] agreed. CPAP is the gold standard. "
-            "Quibblomab was given, and REEDA improved.")
+            "Quibblomab was given, and REEDA improved. Enrolment ran from December 2007 to 2008–March.")
     spans = [("14–16", "DRUG"), ("Diane Cullen", "DRUG"), ("Smith", "DRUG"), ("al.[5", "DRUG"), ("Cochrane", "DISEASE"),
              ("−80 ° C", "DRUG"), ("NCT01117285", "DRUG"), ("REEDA", "DRUG"), ("MA", "DRUG"), ("Zhang", "DRUG"),
-             ("Garcia", "DRUG"), ("Garg", "DRUG"), ("gold", "DRUG"), ("Quibblomab", "DRUG")]
+             ("Garcia", "DRUG"), ("Garg", "DRUG"), ("gold", "DRUG"), ("Quibblomab", "DRUG"), ("2008–March", "DRUG")]
     recognizer = TrainedRecognizer(stand_in_model(spans), load_lexicon(), person_titles={"dr"},
                                    instrument_words={"scale"}, addresses=AddressFinder.load())
     found = [(e.text, e.start_char) for e in recognizer(lexicon_nlp(text)).ents if e._.source == "model"]
@@ -504,3 +504,36 @@ def test_nlp_trained_ner_effect_verbs_bad_form_reports_the_file_and_line(tmp_pat
     path.write_text("word\tform\nreduces\tverb\nsoon\tadverb\n", encoding="utf-8")
     with pytest.raises(RulesError, match=r"effect_verbs\.tsv:3: form 'adverb'"):
         EffectVerbs.load(path)
+
+
+def test_nlp_trained_ner_model_drug_span_in_a_firms_name_is_dropped(lexicon_nlp):
+    # PMC3570228 (CC BY): the maker of the trial's sufentanil, in its methods section
+    text = "Sufentanil (Batch No.: 091205; Yichang Humanwell Pharmaceutical Co., Ltd.) and quibblomab were given."
+    spans = [("Yichang", "DRUG"), ("quibblomab", "DRUG")]
+    recognizer = TrainedRecognizer(stand_in_model(spans), load_lexicon(), organization_heads={"pharmaceutical", "co."})
+    assert model_mentions(recognizer, lexicon_nlp(text)) == ["quibblomab"]
+
+
+def test_nlp_trained_ner_species_epithet_after_a_genus_is_no_disease(lexicon_nlp):
+    # PMC (CC BY): "multi-drug resistant bacteria such as Pseudomonas aeruginosa"
+    text = "Bacteria such as Pseudomonas aeruginosa caused quibbleosis."
+    spans = [("aeruginosa", "DISEASE"), ("quibbleosis", "DISEASE")]
+    recognizer = TrainedRecognizer(stand_in_model(spans), load_lexicon(), microbe_genera={"pseudomonas"})
+    assert model_mentions(recognizer, lexicon_nlp(text)) == ["quibbleosis"]
+
+
+def test_nlp_trained_ner_model_span_in_a_heading_in_capitals_without_identifiers_is_dropped(lexicon_nlp):
+    # PMC (CC BY): "THE BACE1 ... ABSOLUTE INCREASE" and "HYBRID IMMUNOAFFINITY-MASS SPECTROMETRY" headings
+    text = "HYBRID IMMUNOAFFINITY-MASS SPECTROMETRY: samples were read. FEVER and quibbleosis followed."
+    spans = [("HYBRID IMMUNOAFFINITY - MASS", "DISEASE"), ("quibbleosis", "DISEASE"), ("FEVER", "DISEASE")]
+    recognizer = TrainedRecognizer(stand_in_model(spans), load_lexicon())
+    assert [t.text for t in lexicon_nlp(text)][:4] == ["HYBRID", "IMMUNOAFFINITY", "-", "MASS"]
+    assert model_mentions(recognizer, lexicon_nlp(text)) == ["quibbleosis"]
+
+
+def test_nlp_trained_ner_model_disease_span_leaves_out_a_change_after_it(lexicon_nlp):
+    # PMC (CC BY): "the incidence of hypertensive events and UTIs decreased with increasing dose"
+    text = "The incidence of quibbleosis decreased with dose, and heart rate decreased."
+    spans = [("quibbleosis decreased", "DISEASE"), ("heart rate decreased", "DISEASE")]
+    recognizer = TrainedRecognizer(stand_in_model(spans), load_lexicon(), effect_verbs=EffectVerbs.load())
+    assert [e.text for e in recognizer(lexicon_nlp(text)).ents] == ["quibbleosis", "heart rate decreased"]

@@ -56,7 +56,7 @@ QUALIFIER_WITH_NUMBER = re.compile(r"^(?:grade|stage|type|phase|class|level|cycl
 # joins two names of one disease ("adult T-cell leukemia/lymphoma")
 COORDINATED_TERM = re.compile(r"^(?P<first>[^,/]+?),?\s+(?:and/or|and|or)\s+(?P<second>[^,/]+)$", re.I)
 # "severe aplastic anemia": a grade of a disease, not a disease (severity_qualified_keys)
-SEVERITY_QUALIFIED = re.compile(r"^severe\s+(?P<rest>.+)$", re.I)
+SEVERITY_QUALIFIED = re.compile(r"^(?:mild|moderate|severe)\s+(?P<rest>.+)$", re.I)
 CODE_NAME = re.compile(r"^[A-Z]{1,6}[- ]?\d{1,7}(?:-\d{1,6})?[A-Z]{0,2}$")
 INN_STEM = re.compile(r"^[a-z]{4,}(?:mab|nib|cept|kin|lisib|parib|zomib|degib|rsen|siran|platin|taxel|rubicin)$")
 
@@ -706,6 +706,8 @@ def _drop_reason(text: str, origin: str, concept: Concept, stops: StopLists) -> 
         return "names_a_body_part"  # "retina" for tretinoin, "pituitary gland" for hypophysitis: MeSH anatomy
     if cased_acronym or not key.isalpha() or " " in text.strip():
         return None
+    if concept.label == "DISEASE" and _truncated_name(text, concept.name):
+        return "adjective_of_its_name"  # "differentiating" of "differentiating neuroblastoma"
     zipf = max(zipf_frequency(key, "en"), zipf_frequency(american, "en"))
     if len(key) <= SHORT_KEY_LENGTH and origin not in CASED_ORIGINS and zipf >= ZIPF_LIMIT_BRAND_OR_CODE:
         return "short_caseless_common_word"
@@ -715,6 +717,18 @@ def _drop_reason(text: str, origin: str, concept: Concept, stops: StopLists) -> 
     if zipf >= (ZIPF_LIMIT_NAME if is_name else ZIPF_LIMIT_SYNONYM):
         return "common_english_word"
     return None
+
+
+_ADJECTIVE_ENDING = re.compile(r"[a-z]{4,}(?:ic|ive|al|ous|ing)")  # "pandemic", "infectious", "differentiating"
+
+
+def _truncated_name(text: str, name: str) -> bool:
+    """Whether a one-word term is an adjective that only opens its concept's longer name: "differentiating" of
+    "differentiating neuroblastoma", "infectious" of "Infectious Disorder", "parosteal" of "parosteal
+    osteosarcoma". A noun that opens it stays ("typhoid", "dengue", "Zika")."""
+    words = name.split()
+    return (len(words) > 1 and fold(words[0]) == fold(text)
+            and _ADJECTIVE_ENDING.fullmatch(text.strip().lower()) is not None)
 
 
 _SPECIES_TAIL = re.compile(r"[a-z]+(?: (?:var\.|f\.|subsp\.) [a-z]+)*(?: whole)?")
@@ -749,8 +763,8 @@ def coordinated_disease_keys(concepts: list[Concept], reasons: list[list[str | N
 
 
 def severity_qualified_keys(concepts: list[Concept], reasons: list[list[str | None]]) -> set[str]:
-    """Keys of disease terms that are "severe" and a kept disease term ("severe aplastic anemia", "Severe lactic
-    acidosis"), of concepts that neither MedDRA nor a MeSH descriptor names (`_drop_reason` None: kept). They are
+    """Keys of disease terms that are "mild", "moderate" or "severe" and a kept disease term ("severe aplastic
+    anemia", "Severe lactic acidosis", NCIt's "Mild Anemia"), of concepts that neither MedDRA nor a MeSH descriptor names (`_drop_reason` None: kept). They are
     not matched: the disease term matches, and the severity word joins its reported phrase
     (models/rules/event_modifiers.txt), so "severe aplastic anemia" is aplastic anemia, one graph node with the
     "aplastic anemia" of another sentence. A disease that MedDRA or MeSH names as such keeps its term ("severe

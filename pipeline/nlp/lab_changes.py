@@ -108,12 +108,17 @@ class LabChanges(DataFilesComponent):
     def _names_an_analyte(self, doc: Doc, ent: Span) -> bool:
         """Whether `ent` is a model disease span with no identifier that names an analyte and no change in it,
         measure words after it aside: "blood triglycerides", "serum lipase levels" (MedDRA has "Blood triglycerides
-        increased", "Lipase increased"); "elevated ALT" is a change and stays."""
+        increased", "Lipase increased"), or that ends with a measure word and holds no change word ("ALT and
+        gamma-glutamyl transferase levels"); "elevated ALT" and "increase in serum creatinine level" are changes
+        and stay."""
         if ent.label_ != "DISEASE" or ent._.source != "model" or ent._.norm:
             return False
         end = ent.end
         while end > ent.start + 1 and doc[end - 1].lower_ in self.words["measure"]:
             end -= 1
+        if end < ent.end and not any(doc[i].lower_ in self.words[place] for i in range(ent.start, end)
+                                     for place in ("before", "of", "after")):
+            return True  # "ALT and gamma-glutamyl transferase levels": measured, with no change
         return any((change := self._analyte_after(doc, ent.start, direction)) is not None and change.end == end
                    for direction in ("increased", "decreased"))
 

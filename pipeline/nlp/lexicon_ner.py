@@ -344,8 +344,20 @@ class LexiconRecognizer(DataFilesComponent):
                     and acronym(words[start]) and words[start] not in detected
                     and not self._ends_with_disease(words[max(0, start - 1 - _LONG_FORM_WORDS):start - 1])):
                 other_things.add(words[start])  # "phase II (IIP)", "community (CHC)": the document's own short form
-        occurrences = {(i, i + 1): defined[word] for i, word in enumerate(words)
-                       if word in defined and not names_a_protein(words, i + 1, defined[word].label, self.protein_heads)}
+        # a short form written apart is found written together, in any case: "AngII", "ANGII" of "Ang II"
+        by_key = {fold(short): concept for short, concept in defined.items() if " " in short}
+        occurrences = {}
+        for i, word in enumerate(words):
+            concept = defined.get(word)
+            if concept is None and any(ch.isupper() for ch in word):
+                concept = by_key.get(fold(word))
+            if concept is not None and not names_a_protein(words, i + 1, concept.label, self.protein_heads):
+                occurrences[(i, i + 1)] = concept
+        for short in getattr(doc._, "abbreviations", None) or []:  # "Ang II", two words, where scispaCy found it
+            concept = defined.get(short.text)
+            if concept is not None and len(short) > 1 and not names_a_protein(words, short.end, concept.label,
+                                                                             self.protein_heads):
+                occurrences[(short.start, short.end)] = concept
         return occurrences, frozenset(other_things - defined.keys())
 
     def _ends_with_disease(self, words: list[str]) -> bool:

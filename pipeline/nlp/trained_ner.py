@@ -67,6 +67,7 @@ from pipeline.resources import model_path, numbered_rules_tsv, read_word_list
 
 SOURCE = "model"
 DEFAULT_MODEL_DIR = "ner/model"
+MICROBE_GENERA = "lexicons/curated/microbe_genera.txt"
 PERSON_TITLES = "rules/person_titles.txt"
 CONTRIBUTION_VERBS = "rules/contribution_verbs.txt"
 DEFAULT_VECTORS_DIR = "vectors"  # the table of `trialgraph train vectors` (a spaCy pipeline folder)
@@ -130,6 +131,7 @@ class EffectVerbs:
 
 
 _AUTHOR_YEAR = re.compile(r"(?:19|20)\d\d[a-z]?")
+_DATED_WORD = re.compile(r"(?:19|20)\d\d[–-][A-Z][a-z]+|[A-Z][a-z]+[–-](?:19|20)\d\d")  # "2008–March", "May-2010"
 
 
 def _numbered_series(doc: Doc) -> frozenset[str]:
@@ -164,6 +166,14 @@ def _cited_author(span: Span) -> bool:
     if words[i : i + 1] == ["and"] and i + 1 < len(words) and words[i + 1].lower() in _AUTHORS_GROUP:
         return True  # "a study by Garg and colleagues [20]"
     return words[i : i + 1] == ["et"] and i + 1 < len(words) and words[i + 1].lower().startswith("al")
+
+
+def _heading_words(span: Span) -> bool:
+    """Whether a span is written in capitals with a word longer than an acronym ("ABSOLUTE INCREASE"): the words of
+    a heading, which the model reads as a name it does not know."""
+    words = [token.text for token in span if token.is_alpha]
+    return bool(words) and all(word.isupper() for word in words) and any(
+        len(word) > _ACRONYM_MAX_LETTERS for word in words)
 
 
 def lexicon_tags(doc: Doc) -> list[str]:
@@ -251,6 +261,8 @@ class TrainedRecognizer(DataFilesComponent):
         intervention_words: Iterable[str] = (),
         addresses: AddressFinder | None = None,
         effect_verbs: EffectVerbs | None = None,
+        organization_heads: Iterable[str] = (),
+        microbe_genera: Iterable[str] = (),
         *,
         model_dir: str | Path | None = None,
         lexicon_dir: str | None = None,
@@ -273,7 +285,8 @@ class TrainedRecognizer(DataFilesComponent):
             self.drug_qualifiers = drug_qualifiers or DrugQualifiers(frozenset(), 0)
             self.event_heads = frozenset(event_heads)
             self.person_titles, self.instrument_words = frozenset(person_titles), frozenset(instrument_words)
-            self.name_heads = self.instrument_words  # no organization heads without data files
+            self.name_heads = frozenset(organization_heads) | self.instrument_words
+            self.microbe_genera = frozenset(microbe_genera)
             self.contribution_verbs = frozenset(contribution_verbs)
             self.intervention_words = frozenset(intervention_words)
             self.addresses = addresses or AddressFinder({})
@@ -288,6 +301,7 @@ class TrainedRecognizer(DataFilesComponent):
                                "person_titles.txt": PERSON_TITLES, "instrument_words.txt": INSTRUMENT_WORDS,
                                "contribution_verbs.txt": CONTRIBUTION_VERBS,
                                "intervention_words.txt": INTERVENTION_WORDS, "places.tsv": PLACES,
+                               "microbe_genera.txt": MICROBE_GENERA,
                                "effect_verbs.tsv": EFFECT_VERBS,
                                **{f"rules/{name}": f"{RULES_DIR}/{name}" for name in DRUG_QUALIFIER_FILES}}
 
@@ -307,6 +321,7 @@ class TrainedRecognizer(DataFilesComponent):
         self.intervention_words = read_word_list(self.data_path("intervention_words.txt"))
         self.addresses = AddressFinder.load(self.data_path("places.tsv"))
         self.effect_verbs = EffectVerbs.load(self.data_path("effect_verbs.tsv"))
+        self.microbe_genera = read_word_list(self.data_path("microbe_genera.txt"))
 
     def _use_model(self, model: Language) -> None:
         self.model = model
@@ -411,6 +426,11 @@ class TrainedRecognizer(DataFilesComponent):
                 span = self._model_span(doc, found.start, found.end, found.label_, list(overlapped.values()))
                 if found.label_ == "DRUG" and not span._.norm and len(span) == 1 and self._common_word(text):
                     continue  # "curtain", "engine", "canine": a common English word that names no drug
+                if not span._.norm and _heading_words(span):
+                    continue  # "ABSOLUTE INCREASE", "HYBRID IMMUNOAFFINITY-MASS": a heading in capitals, no name
+                if found.label_ == "DRUG" and not span._.norm and in_proper_name(doc, found.start, found.end,
+                                                                                  self.name_heads):
+                    continue  # "Yichang" of "Yichang Humanwell Pharmaceutical Co., Ltd.": a firm's name
                 if (found.label_ == "DRUG" and not span._.norm and acronym(text) and text not in defined_here
                         and text in self.lexicon.non_drug_short_forms):
                     continue  # "FDR", "TX": an acronym trial prose defines as no drug, left undefined here
@@ -422,6 +442,10 @@ class TrainedRecognizer(DataFilesComponent):
                 if (found.label_ == "DISEASE" and not span._.norm and found.end < len(doc)
                         and doc[found.end].lower_ in self.intervention_words):
                     continue  # "cognitive behavioural therapy", "occupational therapy": an intervention's name
+                if (found.label_ == "DISEASE" and not span._.norm and len(span) == 1 and found.start > 0
+                        and span[0].is_lower and doc[found.start - 1].lower_ in self.microbe_genera
+                        and doc[found.start - 1].is_title):
+                    continue  # "aeruginosa" of "Pseudomonas aeruginosa": a species' name, no disease
                 if found.label_ == "DISEASE" and not span._.norm and not self._ends_like_a_disease(span):
                     continue  # "downward trend", "increased joint loads", "napkin"
                 if (found.label_ == "DISEASE" and not span._.norm
@@ -443,15 +467,16 @@ class TrainedRecognizer(DataFilesComponent):
 
     def _names_something_else(self, doc: Doc, span: Span) -> bool:
         """Whether a model span, by its characters or the words around it, names no drug or disease: it has no
-        letter ("14–16 h"), a degree sign ("stored at −80°C"), a trial registration number ("NCT01117285") or another long number
-        ("CT20100055"), a software version ("v4.8"), an ampersand ("Johnson & Johnson", a company) or a bracket without its partner, or it ends inside a
-        hyphenated word ("spread of post-"); a person's title is before it ("Dr. Joan Lappe"); it is a cited author
+        letter ("14–16 h"), a degree sign ("stored at −80°C"), a trial registration number ("NCT01117285") or another
+        long number ("CT20100055"), a year among its words ("2008–March"), a software version ("v4.8"), an ampersand
+        ("Johnson & Johnson", a company) or a bracket without its partner, or it ends inside a hyphenated word
+        ("spread of post-"); a person's title is before it ("Dr. Joan Lappe"); it is a cited author
         ("Garcia-Alonso et al.", "(Zhang, 2017)", "the reviews of Li et al. [7] and Cochrane [8]") or part of
         "et al" itself; "standard" follows it ("the gold standard"); or it is one acronym that an instrument word
-        follows ("REEDA scale", "the RM group"), or that is a person's initials (`_initials_of_authors`); or MeSH names it as a body part or a food ("cranium",
-        "myometrium", "bread": `Lexicon.anatomy_and_food_names`). A drug span that is one common English word with no
-        identifier (`Lexicon.common_words`: "curtain", "engine") is dropped in `_merge`, once its identifiers are
-        looked up."""
+        follows ("REEDA scale", "the RM group"), or that is a person's initials (`_initials_of_authors`); or MeSH
+        names it as a body part or a food ("cranium", "myometrium", "bread": `Lexicon.anatomy_and_food_names`). A
+        drug span that is one common English word with no identifier (`Lexicon.common_words`: "curtain", "engine")
+        is dropped in `_merge`, once its identifiers are looked up."""
         text = span.text
         if text.lower() in self.lexicon.anatomy_and_food_names:
             return True
@@ -460,6 +485,9 @@ class TrainedRecognizer(DataFilesComponent):
             return True
         if text.endswith("-"):
             return True  # cut inside a compound: "spread of post-" (post-treatment)
+        if any(_DATED_WORD.fullmatch(token.text) for token in span) or (
+                len(span) > 1 and any(_AUTHOR_YEAR.fullmatch(token.text) for token in span)):
+            return True  # a date: "2008–March" of "December 2007 to 2008–March"
         if any(text.count(opening) != text.count(closing) for opening, closing in ("()", "[]")):
             return True  # cut across brackets: "dibenz[a,h]anthracene" read from "h]anthracene", "virus (HBV"
         before = doc[span.start - 1].lower_.rstrip(".") if span.start > 0 else ""
@@ -545,8 +573,9 @@ class TrainedRecognizer(DataFilesComponent):
         return len(members) > 1 and all(self.analytes.around(span.doc, i, i + 1) for i in members)
 
     def _without_edge_function_words(self, span: Span) -> Span | None:
-        """`span` without the function words at its ends ("acute and", "relapse of the") and without a bracket that
-        opens at its end or closes at its start ("decrease in prostate-specific antigen ("), None if nothing is left."""
+        """`span` without the function words at its ends ("acute and", "relapse of the"), without a bracket that
+        opens at its end or closes at its start ("decrease in prostate-specific antigen ("), and, for a disease, without
+        a change's participle after it that makes no MedDRA term ("UTIs decreased"); None if nothing is left."""
         start, end = span.start, span.end
         while start < end and (self.lexicon.is_function_word(span.doc[start].text)
                                or span.doc[start].text in _CLOSING_BRACKETS):
@@ -554,6 +583,9 @@ class TrainedRecognizer(DataFilesComponent):
         while end > start and (self.lexicon.is_function_word(span.doc[end - 1].text)
                                or span.doc[end - 1].text in _OPENING_BRACKETS):
             end -= 1
+        if (span.label_ == "DISEASE" and end - start > 1 and span.doc[end - 1].lower_ in self.effect_verbs.participles
+                and self.lexicon.preferred_term(span.doc[start:end].text) is None):
+            end -= 1  # "UTIs decreased with increasing dose": the event is the UTIs; "Heart rate decreased" stays
         if start == end:
             return None
         return span if (start, end) == (span.start, span.end) else Span(span.doc, start, end, label=span.label)

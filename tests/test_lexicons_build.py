@@ -493,3 +493,19 @@ def test_lexicons_build_adjective_that_only_opens_its_concepts_name_is_no_term()
     assert _truncated_name("infectious", "Infectious Disorder")
     assert not _truncated_name("typhoid", "typhoid fever") and not _truncated_name("Zika", "Zika fever")
     assert not _truncated_name("epileptic", "epileptic")  # the whole name
+    assert _truncated_name("Mild", "Mild COVID-19 Infection", {"mild"}) and not _truncated_name("Fall", "Fall", {"fall"})
+
+
+def test_lexicons_build_disease_synonym_joins_the_concept_of_its_identifier_or_is_reported_by_line(tmp_path):
+    from pipeline.errors import RulesError
+    from pipeline.lexicons.build import _add_disease_synonyms
+
+    covid = _disease("COVID-19", ["MESH:D000086402"])
+    path = tmp_path / "disease_synonyms.tsv"
+    path.write_text("curie\tsynonyms\tsource\nMESH:D000086402\tSARS-CoV-2;2019-nCoV\tMeSH\nMESH:D999\tX\tnone\n",
+                    encoding="utf-8")
+    assert _add_disease_synonyms([covid], path) == [f"{path}:3: MESH:D999"]
+    assert ("SARS-CoV-2", "curated") in covid.terms and ("2019-nCoV", "curated") in covid.terms
+    path.write_text("curie\tsynonyms\tsource\nMESH:D000086402\t\tMeSH\n", encoding="utf-8")
+    with pytest.raises(RulesError, match=r"disease_synonyms\.tsv:2"):  # a row without synonyms
+        _add_disease_synonyms([covid], path)

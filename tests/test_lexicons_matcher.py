@@ -70,6 +70,13 @@ def test_lexicons_match_no_disease_for_mesh_descriptors_of_other_trees(lexicon, 
     assert [m[1] for m in matched(lexicon, tokenizer, "aggression and attempted suicide")] == ["DISEASE", "DISEASE"]
 
 
+def test_lexicons_virus_name_names_its_infection_as_a_curated_synonym(lexicon, tokenizer):
+    # curated/disease_synonyms.tsv: "SARS-CoV-2" is COVID-19, one concept with "SARS-CoV-2 infection"
+    found = matched(lexicon, tokenizer, "Tested for SARS-CoV-2; SARS-CoV-2 infection and COVID-19 were seen.")
+    assert [(text, name) for text, _, name in found] == [
+        ("SARS-CoV-2", "COVID-19"), ("SARS-CoV-2 infection", "COVID-19"), ("COVID-19", "COVID-19")]
+
+
 def test_lexicons_fatigue_is_a_ctcae_disease_with_meddra_code(lexicon):
     concept = lexicon.lookup("fatigue")[0]
     assert concept.label == "DISEASE"

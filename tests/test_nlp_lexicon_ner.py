@@ -507,3 +507,10 @@ def test_lexicon_ner_short_form_of_two_words_is_found_as_written_and_written_tog
     drugs = [(e.text, e._.concept) for e in doc.ents if e.label_ == "DRUG"]
     assert [text for text, _ in drugs] == ["angiotensin II", "Ang II", "AngII", "ANGII", "Ang II"]
     assert len({concept for _, concept in drugs}) == 1
+
+
+def test_lexicon_ner_plural_of_a_defined_short_form_takes_its_concept(full_nlp):
+    # PMC (CC BY): "urinary tract infection (UTI); the incidence of UTIs decreased with increasing dose"
+    doc = full_nlp("Events were urinary tract infection (UTI); the incidence of UTIs decreased with dose.")
+    assert [(e.text, e._.concept) for e in doc.ents if e.label_ == "ADVERSE_EVENT"][-1] == (
+        "UTIs", "Urinary tract infection")

@@ -7,6 +7,7 @@ import spacy
 
 from pipeline.lexicons import load_lexicon
 from pipeline.nlp.addresses import AddressFinder
+from pipeline.nlp.analytes import AnalytePhrases
 from pipeline.nlp.doses import DrugQualifiers
 from pipeline.nlp.trained_ner import EffectVerbs, TrainedRecognizer, lexicon_tags, load_model
 
@@ -218,14 +219,16 @@ def test_nlp_trained_ner_model_span_the_words_around_call_something_else_is_drop
             "and the review of Cochrane [8] did. Plasma was kept at −80°C. It is registered as NCT01117285. "
             "Healing was scored on the REEDA scale. Kits came from Millipore (Billerica, MA, USA), classes as in "
             "(Zhang, 2016b) and Garcia-Alonso et al. A study by Garg and colleagues [20] agreed. CPAP is the gold standard. "
-            "Quibblomab was given, and REEDA improved. Enrolment ran from December 2007 to 2008–March.")
+            "Quibblomab was given, and REEDA improved. Enrolment ran from December 2007 to 2008–March. LY2811376 "
+            "was given.")
     spans = [("14–16", "DRUG"), ("Diane Cullen", "DRUG"), ("Smith", "DRUG"), ("al.[5", "DRUG"), ("Cochrane", "DISEASE"),
              ("−80 ° C", "DRUG"), ("NCT01117285", "DRUG"), ("REEDA", "DRUG"), ("MA", "DRUG"), ("Zhang", "DRUG"),
-             ("Garcia", "DRUG"), ("Garg", "DRUG"), ("gold", "DRUG"), ("Quibblomab", "DRUG"), ("2008–March", "DRUG")]
+             ("Garcia", "DRUG"), ("Garg", "DRUG"), ("gold", "DRUG"), ("Quibblomab", "DRUG"), ("2008–March", "DRUG"), ("LY2811376", "DRUG")]
     recognizer = TrainedRecognizer(stand_in_model(spans), load_lexicon(), person_titles={"dr"},
                                    instrument_words={"scale"}, addresses=AddressFinder.load())
     found = [(e.text, e.start_char) for e in recognizer(lexicon_nlp(text)).ents if e._.source == "model"]
-    assert found == [("Quibblomab", text.index("Quibblomab")), ("REEDA", text.rindex("REEDA"))]
+    assert found == [("Quibblomab", text.index("Quibblomab")), ("REEDA", text.rindex("REEDA")),
+                     ("LY2811376", text.index("LY2811376"))]
 
 
 def test_nlp_trained_ner_towns_places_and_firms_of_an_address_are_no_mentions(lexicon_nlp):
@@ -522,18 +525,23 @@ def test_nlp_trained_ner_species_epithet_after_a_genus_is_no_disease(lexicon_nlp
     assert model_mentions(recognizer, lexicon_nlp(text)) == ["quibbleosis"]
 
 
-def test_nlp_trained_ner_model_span_in_a_heading_in_capitals_without_identifiers_is_dropped(lexicon_nlp):
-    # PMC (CC BY): "THE BACE1 ... ABSOLUTE INCREASE" and "HYBRID IMMUNOAFFINITY-MASS SPECTROMETRY" headings
-    text = "HYBRID IMMUNOAFFINITY-MASS SPECTROMETRY: samples were read. FEVER and quibbleosis followed."
-    spans = [("HYBRID IMMUNOAFFINITY - MASS", "DISEASE"), ("quibbleosis", "DISEASE"), ("FEVER", "DISEASE")]
-    recognizer = TrainedRecognizer(stand_in_model(spans), load_lexicon())
-    assert [t.text for t in lexicon_nlp(text)][:4] == ["HYBRID", "IMMUNOAFFINITY", "-", "MASS"]
-    assert model_mentions(recognizer, lexicon_nlp(text)) == ["quibbleosis"]
-
-
 def test_nlp_trained_ner_model_disease_span_leaves_out_a_change_after_it(lexicon_nlp):
     # PMC (CC BY): "the incidence of hypertensive events and UTIs decreased with increasing dose"
-    text = "The incidence of quibbleosis decreased with dose, and heart rate decreased."
-    spans = [("quibbleosis decreased", "DISEASE"), ("heart rate decreased", "DISEASE")]
-    recognizer = TrainedRecognizer(stand_in_model(spans), load_lexicon(), effect_verbs=EffectVerbs.load())
-    assert [e.text for e in recognizer(lexicon_nlp(text)).ents] == ["quibbleosis", "heart rate decreased"]
+    text = "The incidence of quibbleosis decreased with dose, heart rate decreased and Bicarbonate decreased."
+    spans = [("quibbleosis decreased", "DISEASE"), ("heart rate decreased", "DISEASE"),
+             ("Bicarbonate decreased", "DISEASE")]
+    recognizer = TrainedRecognizer(stand_in_model(spans), load_lexicon(), effect_verbs=EffectVerbs.load(),
+                                   analytes=AnalytePhrases.load())
+    assert [e.text for e in recognizer(lexicon_nlp(text)).ents] == [
+        "quibbleosis", "heart rate decreased", "Bicarbonate decreased"]
+
+
+def test_nlp_trained_ner_model_disease_span_cut_before_its_noun_is_dropped(lexicon_nlp):
+    # PMC5264539 (CC BY): "the loss of peritubular capillaries", "a decrease in anti-fibrotic factors"
+    text = ("The loss of peritubular capillaries and a decrease in anti-fibrotic factors preceded quibbleosis. One "
+            "reported feeling nauseous while others did not.")
+    spans = [("loss of peritubular", "DISEASE"), ("decrease in anti - fibrotic", "DISEASE"), ("quibbleosis", "DISEASE"),
+             ("feeling nauseous", "DISEASE")]
+    recognizer = TrainedRecognizer(stand_in_model(spans), load_lexicon())
+    assert [t.text for t in lexicon_nlp(text)][8:12] == ["in", "anti", "-", "fibrotic"]
+    assert model_mentions(recognizer, lexicon_nlp(text)) == ["quibbleosis", "feeling nauseous"]

@@ -15,19 +15,21 @@ import json
 import re
 import time
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import srsly
 from wordfreq import top_n_list, zipf_frequency
 
+from pipeline.errors import RulesError
 from pipeline.lexicons import meddra, sources
 from pipeline.lexicons.matcher import FORMAT_VERSION, LEXICON_FILE
 from pipeline.lexicons.normalize import (DISEASE_ADJECTIVE, NAME_WORD, SHORT_KEY_LENGTH, case_form, fold, is_acronym, last_name_word,
                                         prefix_keys, spelled, term_key)
 from pipeline.lexicons.sources import CASED_ORIGINS, CURATED_DIR, LEXICON_DIR
 from pipeline.nlp.doses import DrugQualifiers
-from pipeline.resources import read_rules_tsv, read_word_list
+from pipeline.resources import numbered_rules_tsv, read_rules_tsv, read_word_list
 
 LABEL_ORDER = ("ENDPOINT", "DRUG_CLASS", "DRUG", "DISEASE")
 CURATED_ORIGINS = frozenset({"curated", "endpoint"})
@@ -153,6 +155,7 @@ CURATED_COLUMNS = {
     "endpoint_additions.tsv": (("canonical", "synonyms", "mesh_id", "mesh_label", "category", "mesh_match"),
                                ("synonyms", "mesh_id", "mesh_label", "mesh_match")),
     "meddra_word_forms.tsv": (("word", "preferred_term", "source"), ()),
+    "disease_synonyms.tsv": (("curie", "synonyms", "source"), ()),
 }
 
 
@@ -329,6 +332,9 @@ def build_diseases(report: Report, meddra_terms: list[sources.MeddraTerm]) -> tu
             concept = Concept("DISEASE", raw.name, list(raw.curies), list(raw.terms), mesh_trees=raw.mesh_trees)
             concepts.append(concept)
     report.counts["DISEASE"]["mesh_merged_into_clusters"] = merged
+    unheld = _add_disease_synonyms(concepts)
+    report.counts["DISEASE"]["curated_synonym_rows_without_concept"] = len(unheld)
+    report.examples.setdefault("DISEASE:curated_synonym_rows_without_concept", []).extend(unheld)
     ctcae = [term for term in sources.ctcae_terms() if "other, specify" not in term.term.lower()]
     term_index: dict[str, Concept] = {}
     for concept in sorted(concepts, key=lambda c: c.mesh is None):
@@ -358,6 +364,22 @@ def build_diseases(report: Report, meddra_terms: list[sources.MeddraTerm]) -> tu
         concept.curies = _ordered(concept.curies, DISEASE_CURIE_ORDER)
         concept.local_id = _local_id("DISEASE", concept.name)
     return concepts, ctcae
+
+
+def _add_disease_synonyms(concepts: list[Concept], path: Path = CURATED_DIR / "disease_synonyms.tsv") -> list[str]:
+    """The names of curated/disease_synonyms.tsv, as curated terms of the concept holding each row's identifier
+    ("SARS-CoV-2" of COVID-19); returns "path:line: identifier" of the rows whose identifier no concept holds (a
+    source that dropped it), for the build report."""
+    by_curie = {curie: concept for concept in concepts for curie in concept.curies}
+    columns, optional = CURATED_COLUMNS["disease_synonyms.tsv"]
+    unheld = []
+    for line, row in numbered_rules_tsv(path, columns, optional):
+        concept = by_curie.get(row["curie"])
+        if concept is None:
+            unheld.append(f"{path}:{line}: {row['curie']}")
+            continue
+        concept.terms.extend((synonym, "curated") for synonym in _split(row["synonyms"]))
+    return unheld
 
 
 _CANCER_NAME = re.compile(r"carcinoma|cancer|tumou?r|lymphoma|sarcoma|melanoma|neoplasm|leuka?emia|myeloma|glioblastoma",
@@ -685,9 +707,10 @@ def _drop_reason(text: str, origin: str, concept: Concept, stops: StopLists) -> 
         return "starts_with_punctuation"
     if key.isdigit():
         return "numeric"
-    # matched in exact case only: "ALL" stays although "all" is a stop word; a word in Title Case is a word ("Mild")
-    cased_acronym = origin in CASED_ORIGINS and is_acronym(text) and not (text.istitle() and text.isalpha())
-    if cased_acronym:
+    cased_acronym = origin in CASED_ORIGINS and is_acronym(text)
+    if concept.label == "DISEASE" and _truncated_name(text, concept.name, stops.stop):
+        return "adjective_of_its_name"  # "differentiating" of "differentiating neuroblastoma", "Mild" of "Mild COVID-19"
+    if cased_acronym:  # matched in exact case only: "ALL" stays although "all" is a stop word
         if case_form(text) in stops.stop_acronyms:
             return "stoplist"
     elif key in stops.stop or american in stops.stop:
@@ -706,8 +729,6 @@ def _drop_reason(text: str, origin: str, concept: Concept, stops: StopLists) -> 
         return "names_a_body_part"  # "retina" for tretinoin, "pituitary gland" for hypophysitis: MeSH anatomy
     if cased_acronym or not key.isalpha() or " " in text.strip():
         return None
-    if concept.label == "DISEASE" and _truncated_name(text, concept.name):
-        return "adjective_of_its_name"  # "differentiating" of "differentiating neuroblastoma"
     zipf = max(zipf_frequency(key, "en"), zipf_frequency(american, "en"))
     if len(key) <= SHORT_KEY_LENGTH and origin not in CASED_ORIGINS and zipf >= ZIPF_LIMIT_BRAND_OR_CODE:
         return "short_caseless_common_word"
@@ -722,13 +743,15 @@ def _drop_reason(text: str, origin: str, concept: Concept, stops: StopLists) -> 
 _ADJECTIVE_ENDING = re.compile(r"[a-z]{4,}(?:ic|ive|al|ous|ing)")  # "pandemic", "infectious", "differentiating"
 
 
-def _truncated_name(text: str, name: str) -> bool:
-    """Whether a one-word term is an adjective that only opens its concept's longer name: "differentiating" of
-    "differentiating neuroblastoma", "infectious" of "Infectious Disorder", "parosteal" of "parosteal
-    osteosarcoma". A noun that opens it stays ("typhoid", "dengue", "Zika")."""
+def _truncated_name(text: str, name: str, stop: Iterable[str] = frozenset()) -> bool:
+    """Whether a one-word term is an adjective or a stop word that only opens its concept's longer name:
+    "differentiating" of "differentiating neuroblastoma", "infectious" of "Infectious Disorder", "parosteal" of
+    "parosteal osteosarcoma", "Mild" of "Mild COVID-19 Infection". A noun that opens it stays ("typhoid", "dengue",
+    "Zika"), and so does a term that is the whole name ("Fall")."""
     words = name.split()
-    return (len(words) > 1 and fold(words[0]) == fold(text)
-            and _ADJECTIVE_ENDING.fullmatch(text.strip().lower()) is not None)
+    if " " in text.strip() or len(words) < 2 or fold(words[0]) != fold(text):
+        return False
+    return _ADJECTIVE_ENDING.fullmatch(text.strip().lower()) is not None or fold(text) in stop
 
 
 _SPECIES_TAIL = re.compile(r"[a-z]+(?: (?:var\.|f\.|subsp\.) [a-z]+)*(?: whole)?")

@@ -61,6 +61,17 @@ _LOWER_ACRONYM_ZIPF = 2.5
 
 
 
+_SHORT_FORM_OF_WORDS_LETTERS = 6  # "Ang II" 5; "Group PR" 7
+
+
+def _short_form_of_words(short: str) -> bool:
+    """Whether a short form is written as words, each with a capital letter or a digit, that fold to a short key:
+    "Ang II", not "Group PR", "formerly rapamycin" or "during 5-FU infusion"."""
+    words = short.split()
+    return (len(words) > 1 and len(fold(short)) <= _SHORT_FORM_OF_WORDS_LETTERS
+            and all(any(ch.isupper() or ch.isdigit() for ch in word) for word in words))
+
+
 def _part_of_a_longer_short_form(doc: Doc, start: int, end: int) -> bool:
     """Whether a one-word match is the end of a short form that a capital letter and a hyphen open, with no space
     between them, and that the lexicon does not know whole: "CVI" of "I-CVI" (item-level content validity index) is
@@ -344,17 +355,21 @@ class LexiconRecognizer(DataFilesComponent):
                     and acronym(words[start]) and words[start] not in detected
                     and not self._ends_with_disease(words[max(0, start - 1 - _LONG_FORM_WORDS):start - 1])):
                 other_things.add(words[start])  # "phase II (IIP)", "community (CHC)": the document's own short form
-        # a short form written apart is found written together, in any case: "AngII", "ANGII" of "Ang II"
-        by_key = {fold(short): concept for short, concept in defined.items() if " " in short}
+        # a short form of two words is found as written and written together, in any case: "Ang II", "AngII" and
+        # "ANGII" of "angiotensin II (Ang II)"; not what scispaCy reads as one from longer words ("formerly rapamycin")
+        apart = {short: concept for short, concept in defined.items() if _short_form_of_words(short)}
+        by_key = {fold(short): concept for short, concept in apart.items()}
         occurrences = {}
         for i, word in enumerate(words):
             concept = defined.get(word)
+            if concept is None and word.endswith("s") and acronym(word[:-1]):
+                concept = defined.get(word[:-1])  # "UTIs" of "urinary tract infection (UTI)"
             if concept is None and any(ch.isupper() for ch in word):
                 concept = by_key.get(fold(word))
             if concept is not None and not names_a_protein(words, i + 1, concept.label, self.protein_heads):
                 occurrences[(i, i + 1)] = concept
         for short in getattr(doc._, "abbreviations", None) or []:  # "Ang II", two words, where scispaCy found it
-            concept = defined.get(short.text)
+            concept = apart.get(short.text)
             if concept is not None and len(short) > 1 and not names_a_protein(words, short.end, concept.label,
                                                                              self.protein_heads):
                 occurrences[(short.start, short.end)] = concept

@@ -85,7 +85,7 @@ _ACRONYM_MAX_LETTERS = 5  # a word in capitals this long or shorter may be an ac
 _COMMON_DISEASE_SPAN_ZIPF = 4.5  # "increase" 5.1, "feeling" 5.1, "balance" 4.8; TAC annotates "fatal" 4.1
 COMPARISON = re.compile(r"[<>=≤≥]")  # a threshold ("CD4%<20"), never part of a drug's or disease's name
 SOFTWARE_VERSION = re.compile(r"[vV]\d+(?:\.\d+)+")  # "Sequencer v4.8"
-LONG_NUMBER = re.compile(r"\d{7,}")  # an approval's or a registry's number ("CT20100055"), no drug code's
+LONG_NUMBER = re.compile(r"\d{8,}")  # an approval's or a registry's number ("CT20100055"), no drug code's ("LY2811376")
 # a numbered label: capitals and a number ("P03", "G2"); a document that numbers at least
 # `_SERIES_LENGTH` of one kind ("P01" ... "P04": participants) names no drug by them
 NUMBERED_LABEL = re.compile(r"([A-Z]{1,2})(\d{1,3})")
@@ -131,6 +131,7 @@ class EffectVerbs:
 
 
 _AUTHOR_YEAR = re.compile(r"(?:19|20)\d\d[a-z]?")
+_ADJECTIVE_END = re.compile(r"[a-z-]{3,}(?:ic|al|ar|ous|ive)")  # "peritubular", "anti-fibrotic"
 _DATED_WORD = re.compile(r"(?:19|20)\d\d[–-][A-Z][a-z]+|[A-Z][a-z]+[–-](?:19|20)\d\d")  # "2008–March", "May-2010"
 
 
@@ -166,14 +167,6 @@ def _cited_author(span: Span) -> bool:
     if words[i : i + 1] == ["and"] and i + 1 < len(words) and words[i + 1].lower() in _AUTHORS_GROUP:
         return True  # "a study by Garg and colleagues [20]"
     return words[i : i + 1] == ["et"] and i + 1 < len(words) and words[i + 1].lower().startswith("al")
-
-
-def _heading_words(span: Span) -> bool:
-    """Whether a span is written in capitals with a word longer than an acronym ("ABSOLUTE INCREASE"): the words of
-    a heading, which the model reads as a name it does not know."""
-    words = [token.text for token in span if token.is_alpha]
-    return bool(words) and all(word.isupper() for word in words) and any(
-        len(word) > _ACRONYM_MAX_LETTERS for word in words)
 
 
 def lexicon_tags(doc: Doc) -> list[str]:
@@ -426,8 +419,6 @@ class TrainedRecognizer(DataFilesComponent):
                 span = self._model_span(doc, found.start, found.end, found.label_, list(overlapped.values()))
                 if found.label_ == "DRUG" and not span._.norm and len(span) == 1 and self._common_word(text):
                     continue  # "curtain", "engine", "canine": a common English word that names no drug
-                if not span._.norm and _heading_words(span):
-                    continue  # "ABSOLUTE INCREASE", "HYBRID IMMUNOAFFINITY-MASS": a heading in capitals, no name
                 if found.label_ == "DRUG" and not span._.norm and in_proper_name(doc, found.start, found.end,
                                                                                   self.name_heads):
                     continue  # "Yichang" of "Yichang Humanwell Pharmaceutical Co., Ltd.": a firm's name
@@ -446,6 +437,8 @@ class TrainedRecognizer(DataFilesComponent):
                         and span[0].is_lower and doc[found.start - 1].lower_ in self.microbe_genera
                         and doc[found.start - 1].is_title):
                     continue  # "aeruginosa" of "Pseudomonas aeruginosa": a species' name, no disease
+                if found.label_ == "DISEASE" and not span._.norm and self._cut_before_its_noun(span):
+                    continue  # "loss of peritubular" (capillaries), "decrease in anti-fibrotic" (factors)
                 if found.label_ == "DISEASE" and not span._.norm and not self._ends_like_a_disease(span):
                     continue  # "downward trend", "increased joint loads", "napkin"
                 if (found.label_ == "DISEASE" and not span._.norm
@@ -544,14 +537,26 @@ class TrainedRecognizer(DataFilesComponent):
             return True
         return self.lexicon.preferred_term(span.text) is not None
 
+    def _cut_before_its_noun(self, span: Span) -> bool:
+        """Whether a span whose head has a preposition after it ends with an adjective whose noun, a lower-case
+        word that is no function word, follows it outside the span: "loss of peritubular" of "loss of peritubular
+        capillaries" ("reported feeling nauseous while" is whole)."""
+        doc = span.doc
+        last = span[-1].lower_
+        return (any(token.lower_ in _HEAD_PREPOSITIONS for token in span[1:-1])
+                and span.end < len(doc) and _ADJECTIVE_END.fullmatch(last) is not None
+                and doc[span.end].is_lower and doc[span.end].is_alpha
+                and not self.lexicon.is_function_word(doc[span.end].text))
+
     def _names_a_lab_value(self, span: Span) -> bool:
         """Whether the words are a laboratory value or vital sign whose change MedDRA names ("serum creatinine":
-        Blood creatinine increased; "lymphocyte counts", "heart rate") or a listed analyte ("eGFR"): "increases
-        serum creatinine" states a harm, as a drug label does."""
+        Blood creatinine increased; "bicarbonate": Blood bicarbonate decreased; "lymphocyte counts", "heart rate")
+        or a listed analyte ("eGFR"): "increases serum creatinine" states a harm, as a drug label does."""
         if not len(span):
             return False
         words = [token.text for token in span]
         names = {name for phrase in (" ".join(words), " ".join(words[1:])) for name in (phrase, phrase.removesuffix("s"))}
+        names |= {f"blood {name}" for name in names if name}  # MedDRA's name of a blood analyte: "Blood bicarbonate"
         if any(self.lexicon.preferred_term(f"{name} {change}") is not None
                for name in names if name for change in ("increased", "decreased")):
             return True
@@ -575,7 +580,8 @@ class TrainedRecognizer(DataFilesComponent):
     def _without_edge_function_words(self, span: Span) -> Span | None:
         """`span` without the function words at its ends ("acute and", "relapse of the"), without a bracket that
         opens at its end or closes at its start ("decrease in prostate-specific antigen ("), and, for a disease, without
-        a change's participle after it that makes no MedDRA term ("UTIs decreased"); None if nothing is left."""
+        a change's participle after what is no laboratory value ("UTIs decreased"; "Bicarbonate decreased" stays); None
+        if nothing is left."""
         start, end = span.start, span.end
         while start < end and (self.lexicon.is_function_word(span.doc[start].text)
                                or span.doc[start].text in _CLOSING_BRACKETS):
@@ -584,7 +590,8 @@ class TrainedRecognizer(DataFilesComponent):
                                or span.doc[end - 1].text in _OPENING_BRACKETS):
             end -= 1
         if (span.label_ == "DISEASE" and end - start > 1 and span.doc[end - 1].lower_ in self.effect_verbs.participles
-                and self.lexicon.preferred_term(span.doc[start:end].text) is None):
+                and self.lexicon.preferred_term(span.doc[start:end].text) is None
+                and not self._names_a_lab_value(span.doc[start:end - 1])):
             end -= 1  # "UTIs decreased with increasing dose": the event is the UTIs; "Heart rate decreased" stays
         if start == end:
             return None

@@ -75,6 +75,9 @@ def test_lexicons_virus_name_names_its_infection_as_a_curated_synonym(lexicon, t
     found = matched(lexicon, tokenizer, "Tested for SARS-CoV-2; SARS-CoV-2 infection and COVID-19 were seen.")
     assert [(text, name) for text, _, name in found] == [
         ("SARS-CoV-2", "COVID-19"), ("SARS-CoV-2 infection", "COVID-19"), ("COVID-19", "COVID-19")]
+    # the virus of 2003 names its disease
+    assert [name for _, _, name in matched(lexicon, tokenizer, "IgG against SARS-CoV was found.")] == [
+        "severe acute respiratory syndrome"]
 
 
 def test_lexicons_fatigue_is_a_ctcae_disease_with_meddra_code(lexicon):

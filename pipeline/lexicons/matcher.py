@@ -213,7 +213,6 @@ class Lexicon:
             key = ""
             end = start
             glued = False  # the last piece is a word part the next piece may join ("hyper stimulation")
-            apart = False  # two words met letter to letter with no joiner or word part between ("all I")
             while end < count:
                 piece = keys[end]
                 end += 1
@@ -225,14 +224,13 @@ class Lexicon:
                 value = terms.get(key)
                 if value is not None and not ((end - start > 1 and (function[start] or function[end - 1]))
                                               or _spelled_apart(words, start, end, key)
-                                              or (apart and key in self._solid_keys)):
+                                              or (end - start > 1 and key in self._solid_keys
+                                                  and self._read_apart(words, start, end))):
                     found = self._resolve(value, words, start, end)
                     if found:
                         best_end, best = end, found
                 if key in prefixes:
                     glued = False
-                    apart = apart or (end < count and _meet_apart(words[end - 1], words[end])
-                                      and not self._may_join_next(words, end))
                 elif not glued and end < count and self._may_join_next(words, end):
                     glued = True
                 else:
@@ -244,6 +242,12 @@ class Lexicon:
                                  tuple(self.concept(index) for index in best[1:])))
             start = best_end
         return matches
+
+    def _read_apart(self, words: Sequence[str], start: int, end: int) -> bool:
+        """Whether two of the words `start`..`end` meet letter to letter with no joiner or word part between
+        them ("all I"), as no one-word term is written."""
+        return any(_meet_apart(words[i - 1], words[i]) and not self._may_join_next(words, i)
+                   for i in range(start + 1, end))
 
     def _may_join_next(self, words: Sequence[str], end: int) -> bool:
         """Whether the word before `end` and the next may be one word of a term written apart: a word part

@@ -38,6 +38,7 @@ class AddressFinder:
     def __init__(self, places: dict[str, str]) -> None:
         self.places = dict(places)
         self._longest = max((len(name.split()) for name in self.places), default=1)
+        self._first_words = frozenset(name.split()[0] for name in self.places)
 
     @classmethod
     def load(cls, path: str | Path = PLACES) -> "AddressFinder":
@@ -54,8 +55,8 @@ class AddressFinder:
         firms: set[int] = set()
         i = 0
         while i < len(words):
-            end = self._place_at(words, i)
-            if end is None or i < 2 or words[i - 1] != ",":
+            end = self._place_at(words, i) if i >= 2 and words[i - 1] == "," else None
+            if end is None:
                 i += 1
                 continue
             town = self._item_before(words, i - 1)
@@ -83,6 +84,8 @@ class AddressFinder:
 
     def _place_at(self, words: Sequence[str], i: int) -> int | None:
         """The end of the longest place name that starts at `i`, or None."""
+        if words[i] not in self._first_words:
+            return None
         for length in range(min(self._longest, len(words) - i), 0, -1):
             if " ".join(words[i:i + length]) in self.places:
                 return i + length

@@ -360,11 +360,11 @@ class LexiconRecognizer(DataFilesComponent):
         apart = {short: concept for short, concept in defined.items() if _short_form_of_words(short)}
         by_key = {fold(short): concept for short, concept in apart.items()}
         occurrences = {}
-        for i, word in enumerate(words):
+        for i, word in enumerate(words if defined else ()):
             concept = defined.get(word)
-            if concept is None and word.endswith("s") and acronym(word[:-1]):
-                concept = defined.get(word[:-1])  # "UTIs" of "urinary tract infection (UTI)"
-            if concept is None and any(ch.isupper() for ch in word):
+            if concept is None and word[-1:] == "s" and word[:-1] in defined and acronym(word[:-1]):
+                concept = defined[word[:-1]]  # "UTIs" of "urinary tract infection (UTI)"
+            if concept is None and by_key and any(ch.isupper() for ch in word):
                 concept = by_key.get(fold(word))
             if concept is not None and not names_a_protein(words, i + 1, concept.label, self.protein_heads):
                 occurrences[(i, i + 1)] = concept

@@ -223,7 +223,8 @@ def test_nlp_trained_ner_model_span_the_words_around_call_something_else_is_drop
             "was given.")
     spans = [("14–16", "DRUG"), ("Diane Cullen", "DRUG"), ("Smith", "DRUG"), ("al.[5", "DRUG"), ("Cochrane", "DISEASE"),
              ("−80 ° C", "DRUG"), ("NCT01117285", "DRUG"), ("REEDA", "DRUG"), ("MA", "DRUG"), ("Zhang", "DRUG"),
-             ("Garcia", "DRUG"), ("Garg", "DRUG"), ("gold", "DRUG"), ("Quibblomab", "DRUG"), ("2008–March", "DRUG"), ("LY2811376", "DRUG")]
+             ("Garcia", "DRUG"), ("Garg", "DRUG"), ("gold", "DRUG"), ("Quibblomab", "DRUG"), ("2008–March", "DRUG"),
+             ("LY2811376", "DRUG")]
     recognizer = TrainedRecognizer(stand_in_model(spans), load_lexicon(), person_titles={"dr"},
                                    instrument_words={"scale"}, addresses=AddressFinder.load())
     found = [(e.text, e.start_char) for e in recognizer(lexicon_nlp(text)).ents if e._.source == "model"]

@@ -25,8 +25,8 @@ from wordfreq import top_n_list, zipf_frequency
 from pipeline.errors import RulesError
 from pipeline.lexicons import meddra, sources
 from pipeline.lexicons.matcher import FORMAT_VERSION, LEXICON_FILE
-from pipeline.lexicons.normalize import (DISEASE_ADJECTIVE, NAME_WORD, SHORT_KEY_LENGTH, case_form, fold, is_acronym, last_name_word,
-                                        prefix_keys, spelled, term_key)
+from pipeline.lexicons.normalize import (DISEASE_ADJECTIVE, NAME_WORD, SHORT_KEY_LENGTH, case_form, fold, is_acronym,
+                                        last_name_word, prefix_keys, spelled, term_key)
 from pipeline.lexicons.sources import CASED_ORIGINS, CURATED_DIR, LEXICON_DIR
 from pipeline.nlp.doses import DrugQualifiers
 from pipeline.resources import numbered_rules_tsv, read_rules_tsv, read_word_list
@@ -709,7 +709,7 @@ def _drop_reason(text: str, origin: str, concept: Concept, stops: StopLists) -> 
         return "numeric"
     cased_acronym = origin in CASED_ORIGINS and is_acronym(text)
     if concept.label == "DISEASE" and _truncated_name(text, concept.name, stops.stop):
-        return "adjective_of_its_name"  # "differentiating" of "differentiating neuroblastoma", "Mild" of "Mild COVID-19"
+        return "adjective_of_its_name"  # "differentiating" of differentiating neuroblastoma, "Mild" of Mild COVID-19
     if cased_acronym:  # matched in exact case only: "ALL" stays although "all" is a stop word
         if case_form(text) in stops.stop_acronyms:
             return "stoplist"
@@ -787,11 +787,11 @@ def coordinated_disease_keys(concepts: list[Concept], reasons: list[list[str | N
 
 def severity_qualified_keys(concepts: list[Concept], reasons: list[list[str | None]]) -> set[str]:
     """Keys of disease terms that are "mild", "moderate" or "severe" and a kept disease term ("severe aplastic
-    anemia", "Severe lactic acidosis", NCIt's "Mild Anemia"), of concepts that neither MedDRA nor a MeSH descriptor names (`_drop_reason` None: kept). They are
-    not matched: the disease term matches, and the severity word joins its reported phrase
-    (models/rules/event_modifiers.txt), so "severe aplastic anemia" is aplastic anemia, one graph node with the
-    "aplastic anemia" of another sentence. A disease that MedDRA or MeSH names as such keeps its term ("severe
-    combined immunodeficiency", "severe acute respiratory syndrome")."""
+    anemia", "Severe lactic acidosis", NCIt's "Mild Anemia"), of concepts that neither MedDRA nor a MeSH
+    descriptor names (`_drop_reason` None: kept). They are not matched: the disease term matches, and a severity
+    word of models/rules/event_modifiers.txt joins its reported phrase, so "severe aplastic anemia" is aplastic
+    anemia, one graph node with the "aplastic anemia" of another sentence. A disease that MedDRA or MeSH names as
+    such keeps its term ("severe combined immunodeficiency", "severe acute respiratory syndrome")."""
     kept = _kept_disease_terms(concepts, reasons)
     keys = {spelled(fold(text)) for _, text in kept}
     qualified = set()

@@ -79,7 +79,8 @@ def _part_of_a_longer_short_form(doc: Doc, start: int, end: int) -> bool:
     if end - start != 1 or start < 2 or doc[start - 1].text != "-":
         return False
     letter = doc[start - 2]
-    return (acronym(doc[start].text) and len(letter.text) == 1 and letter.text.isupper() and not letter.whitespace_ and not doc[start - 1].whitespace_
+    return (acronym(doc[start].text) and len(letter.text) == 1 and letter.text.isupper()
+            and not letter.whitespace_ and not doc[start - 1].whitespace_
             and (start < 3 or doc[start - 3].whitespace_ or not doc[start - 3].is_alpha))
 
 class LexiconRecognizer(DataFilesComponent):

@@ -460,9 +460,9 @@ class TrainedRecognizer(DataFilesComponent):
 
     def _names_something_else(self, doc: Doc, span: Span) -> bool:
         """Whether a model span, by its characters or the words around it, names no drug or disease: it has no
-        letter ("14–16 h"), a degree sign ("stored at −80°C"), a trial registration number ("NCT01117285") or another
-        long number ("CT20100055"), a year among its words ("2008–March"), a software version ("v4.8"), an ampersand
-        ("Johnson & Johnson", a company) or a bracket without its partner, or it ends inside a hyphenated word
+        letter ("14–16 h"), a degree sign ("stored at −80°C"), a trial registration number ("NCT01117285") or
+        another long number ("CT20100055"), a year among its words ("2008–March"), a software version ("v4.8"), an
+        ampersand ("Johnson & Johnson", a company) or a bracket without its partner, or it ends inside a hyphenated word
         ("spread of post-"); a person's title is before it ("Dr. Joan Lappe"); it is a cited author
         ("Garcia-Alonso et al.", "(Zhang, 2017)", "the reviews of Li et al. [7] and Cochrane [8]") or part of
         "et al" itself; "standard" follows it ("the gold standard"); or it is one acronym that an instrument word
@@ -555,7 +555,8 @@ class TrainedRecognizer(DataFilesComponent):
         if not len(span):
             return False
         words = [token.text for token in span]
-        names = {name for phrase in (" ".join(words), " ".join(words[1:])) for name in (phrase, phrase.removesuffix("s"))}
+        phrases = (" ".join(words), " ".join(words[1:]))
+        names = {name for phrase in phrases for name in (phrase, phrase.removesuffix("s"))}
         names |= {f"blood {name}" for name in names if name}  # MedDRA's name of a blood analyte: "Blood bicarbonate"
         if any(self.lexicon.preferred_term(f"{name} {change}") is not None
                for name in names if name for change in ("increased", "decreased")):

@@ -176,3 +176,23 @@ def test_relations_combination_kept_whole_goes_to_no_drug_away_from_it(sentence_
     found = _dose_relations(sentence_nlp, "Subjects received moxifloxacin and, on day 8, FF/VI 200/25 μg.",
                             ["moxifloxacin"])
     assert found == set()
+
+
+def _relations_in_interventions(nlp, text, mentions):
+    doc = context(set_entities(nlp(text), mentions))
+    for ent in doc.ents:
+        ent._.section = "interventions"
+    ents = list(relations(doc).ents)
+    return {(ents[r.head].text, r.label, ents[r.tail].text) for r in doc._.relations}
+
+
+def test_relations_dose_without_a_drug_in_the_interventions_of_one_drug_is_that_drugs(sentence_nlp):
+    # corpus/seeds/003 (NCT00514085): "Other: pharmacological study - Starting dose of 50μg/kg/day as an IV push"
+    text = "Biological: recombinant interleukin-21. Given IV. Other: pharmacological study. Starting dose of 50 mg/kg/day."
+    mentions = [("recombinant interleukin-21", "DRUG"), ("50 mg/kg/day", "DOSE")]
+    assert _relations_in_interventions(sentence_nlp, text, mentions) == {
+        ("recombinant interleukin-21", "HAS_DOSE", "50 mg/kg/day")}
+    # two drugs there: whose the dose is stays unknown
+    text = "Drug: sorafenib. Drug: interleukin-21. Other: pharmacological study. Starting dose of 50 mg/kg/day."
+    mentions = [("sorafenib", "DRUG"), ("interleukin-21", "DRUG"), ("50 mg/kg/day", "DOSE")]
+    assert _relations_in_interventions(sentence_nlp, text, mentions) == set()

@@ -6,7 +6,9 @@ level it states, the drug whose doses the sentence lists, else the nearest in it
 endpoint (HAS_ENDPOINT), which handles
 combination regimens ("IL-21 plus sorafenib" gives both drugs). Across sentences: a sentence that
 names adverse events or endpoints but no drug inherits the drugs of the previous sentence in the same
-paragraph. Mentions that are negated or only in eligibility, prior-therapy, historical, hypothetical
+paragraph, and a dose in the interventions section with no drug in its sentence is the drug's that all the drug
+mentions of that section name, if they name one (a registry's "Other: pharmacological study - Starting dose of
+50μg/kg/day"). Mentions that are negated or only in eligibility, prior-therapy, historical, hypothetical
 or other-study context take part in no relation; a harm in possible context ("may cause cataract") does. An
 adverse event that names its drug as its cause ("ticlopidine-induced marrow aplasia", `Span._.named_cause`) has
 that drug with full confidence, even where a negation cue before the drug reaches it ("no consensus on the
@@ -26,6 +28,21 @@ _BLOCKING_CONTEXTS = frozenset(CONTEXTS) - {"concomitant", "possible"}
 _NAMED_CAUSE = 1.0
 _SAME_SENTENCE = 0.7
 _PREVIOUS_SENTENCE = 0.4
+_INTERVENTIONS = "interventions"  # the section kind of a registry's or a paper's interventions (pipeline.document)
+
+
+def _sole_intervention_drug(ents: list[Span]) -> list[int]:
+    """The indexes of the mentions in the interventions section when they all name one drug, else none: a dose
+    there with no drug in its sentence is that drug's (a registry's "Other: pharmacological study - Starting dose
+    of 50μg/kg/day as an IV push" of its one study drug)."""
+    found = [i for i, ent in enumerate(ents)
+             if ent.label_ == "DRUG" and ent._.section == _INTERVENTIONS and takes_part(ent)]
+    return found if len({ents[i]._.concept or ents[i].text.lower() for i in found}) == 1 else []
+
+
+def _mention_before(ents: list[Span], indexes: list[int], start: int) -> int | None:
+    """The last of the mentions `indexes` (in text order) that starts before token `start`."""
+    return next((i for i in reversed(indexes) if ents[i].start < start), None)
 
 
 def takes_part(ent: Span) -> bool:
@@ -56,10 +73,15 @@ class RelationExtractor:
         by_sentence: dict[int, list[int]] = {}
         for index, sentence in enumerate(entity_sentences(doc)):
             by_sentence.setdefault(sentence.start, []).append(index)
+        sole = _sole_intervention_drug(ents)
         for sentence in sentence_spans(doc):
             members = [i for i in by_sentence.get(sentence.start, []) if takes_part(ents[i])]
             drugs = [i for i in members if ents[i].label_ == "DRUG"]
             relations += self._doses(ents, members, drugs)
+            if not drugs and sole:
+                relations += [Relation(owner, i, "HAS_DOSE", _PREVIOUS_SENTENCE, EXTRACTOR) for i in members
+                              if ents[i].label_ == "DOSE" and ents[i]._.section == _INTERVENTIONS
+                              and (owner := _mention_before(ents, sole, ents[i].start)) is not None]
             heads, confidence = drugs, _SAME_SENTENCE
             same_paragraph = previous_end_char >= 0 and "\n" not in text[previous_end_char : sentence.start_char]
             if not drugs and same_paragraph:

@@ -25,8 +25,8 @@ from wordfreq import top_n_list, zipf_frequency
 from pipeline.errors import RulesError
 from pipeline.lexicons import meddra, sources
 from pipeline.lexicons.matcher import FORMAT_VERSION, LEXICON_FILE
-from pipeline.lexicons.normalize import (DISEASE_ADJECTIVE, NAME_WORD, SHORT_KEY_LENGTH, case_form, fold, is_acronym,
-                                        last_name_word, prefix_keys, spelled, term_key)
+from pipeline.lexicons.normalize import (DISEASE_ADJECTIVE, NAME_OPENING_ADJECTIVE, NAME_WORD, SHORT_KEY_LENGTH,
+                                        case_form, fold, is_acronym, last_name_word, prefix_keys, spelled, term_key)
 from pipeline.lexicons.sources import CASED_ORIGINS, CURATED_DIR, LEXICON_DIR
 from pipeline.nlp.doses import DrugQualifiers
 from pipeline.resources import numbered_rules_tsv, read_rules_tsv, read_word_list
@@ -740,18 +740,17 @@ def _drop_reason(text: str, origin: str, concept: Concept, stops: StopLists) -> 
     return None
 
 
-_ADJECTIVE_ENDING = re.compile(r"[a-z]{4,}(?:ic|ive|al|ous|ing)")  # "pandemic", "infectious", "differentiating"
-
-
 def _truncated_name(text: str, name: str, stop: Iterable[str] = frozenset()) -> bool:
     """Whether a one-word term is an adjective or a stop word that only opens its concept's longer name:
     "differentiating" of "differentiating neuroblastoma", "infectious" of "Infectious Disorder", "parosteal" of
     "parosteal osteosarcoma", "Mild" of "Mild COVID-19 Infection". A noun that opens it stays ("typhoid", "dengue",
     "Zika"), and so does a term that is the whole name ("Fall")."""
-    words = name.split()
-    if " " in text.strip() or len(words) < 2 or fold(words[0]) != fold(text):
+    if " " in text.strip():
         return False
-    return _ADJECTIVE_ENDING.fullmatch(text.strip().lower()) is not None or fold(text) in stop
+    words = name.split()
+    if len(words) < 2 or fold(words[0]) != fold(text):
+        return False
+    return NAME_OPENING_ADJECTIVE.fullmatch(text.strip().lower()) is not None or fold(text) in stop
 
 
 _SPECIES_TAIL = re.compile(r"[a-z]+(?: (?:var\.|f\.|subsp\.) [a-z]+)*(?: whole)?")

@@ -28,6 +28,12 @@ SPELLING_VARIANTS = "lexicons/curated/spelling_variants.tsv"
 SHORT_KEY_LENGTH = 4
 
 DISEASE_ADJECTIVE = re.compile(r"[a-z]{4,}(?:ic|ian|ive|al|ous|oid|ed)")  # lower case: "hypertensive", "epileptic"
+# an adjective that opens a concept's longer name as its one-word synonym ("pandemic", "differentiating"); not a noun
+# in "-oid" ("typhoid" of typhoid fever): pipeline/lexicons/build.py
+NAME_OPENING_ADJECTIVE = re.compile(r"[a-z]{4,}(?:ic|ive|al|ous|ing)")
+# an adjective that ends a model span before its noun ("loss of peritubular", "decrease in anti-fibrotic"):
+# pipeline/nlp/trained_ner.py
+ADJECTIVE_BEFORE_ITS_NOUN = re.compile(r"[a-z-]{3,}(?:ic|al|ar|ous|ive)")
 
 def surface(text: str) -> str:
     """Text with Unicode compatibility forms folded and Greek letters spelled out (case kept)."""

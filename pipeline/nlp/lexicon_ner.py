@@ -58,9 +58,6 @@ _LONG_FORM_WORDS = 6  # words before an undefined bracketed acronym read as its 
 # word of at least `_LOWER_ACRONYM_LETTERS` letters rarer than `_LOWER_ACRONYM_ZIPF` in English ("rtv" 2.2; "amp" 3.8)
 _LOWER_ACRONYM_LETTERS = 3
 _LOWER_ACRONYM_ZIPF = 2.5
-
-
-
 _SHORT_FORM_OF_WORDS_LETTERS = 6  # "Ang II" 5; "Group PR" 7
 
 
@@ -82,6 +79,7 @@ def _part_of_a_longer_short_form(doc: Doc, start: int, end: int) -> bool:
     return (acronym(doc[start].text) and len(letter.text) == 1 and letter.text.isupper()
             and not letter.whitespace_ and not doc[start - 1].whitespace_
             and (start < 3 or doc[start - 3].whitespace_ or not doc[start - 3].is_alpha))
+
 
 class LexiconRecognizer(DataFilesComponent):
     """Adds lexicon matches to `doc.ents` (existing entities win over overlapping matches)."""

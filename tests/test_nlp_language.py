@@ -29,6 +29,19 @@ def test_nlp_language_tokenizer_splits_the_amounts_of_a_combination(tokenizer_nl
         "lopinavir", "/", "ritonavir", "400", "/", "100", "mg"]
 
 
+def test_nlp_language_tokenizer_splits_a_reference_number_glued_by_a_comma(tokenizer_nlp):
+    # PMC (CC BY): "areas of scar,7 fibrosis,8 or adipose tissue": "scar,7" was SCAR7, an ataxia
+    assert [t.text for t in tokenizer_nlp.make_doc("scar,7 fibrosis,8-10 and 2,4-dinitrophenol, N,N-dimethyl")] == [
+        "scar", ",", "7", "fibrosis", ",", "8", "-", "10", "and", "2,4-dinitrophenol", ",", "N", ",", "N", "-",
+        "dimethyl"]
+
+
+def test_nlp_language_tokenizer_splits_a_captions_number_from_its_first_word(tokenizer_nlp):
+    # PMC (CC BY): "Table 1Fatty acid profiles" gave the drug "1Fatty acid"; a gene's "IL-2Ralpha" stays whole
+    assert [t.text for t in tokenizer_nlp.make_doc("Table 1Fatty acid; Figure 12Box; IL-2Ralpha, 2Fe-2S, 5HT3")] == [
+        "Table", "1", "Fatty", "acid", ";", "Figure", "12", "Box", ";", "IL-2Ralpha", ",", "2Fe-2S", ",", "5HT3"]
+
+
 def test_nlp_language_tokenizer_reads_no_emoticons_in_brackets(tokenizer_nlp):
     # full-text trial report PMC4486927: "risk difference (RD): 10.9%", where "):" was one token (an emoticon)
     assert [t.text for t in tokenizer_nlp.make_doc("risk difference (RD): 10.9%")] == [

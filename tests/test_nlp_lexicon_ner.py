@@ -309,6 +309,19 @@ def test_lexicon_ner_disease_in_an_organization_name_is_no_mention(lexicon_nlp):
     assert [e.text for e in doc.ents] == ["Acute Renal Failure", "Cisplatin", "NEPHROGENIC SYSTEMIC FIBROSIS"]
 
 
+def test_lexicon_ner_acronym_opening_a_firms_name_is_no_mention(lexicon_nlp):
+    # PMC (CC BY): "PASW Statistics (SPSS Inc., an IBM Company Headquarters, Chicago)": IBM was inclusion body myositis
+    doc = lexicon_nlp("Data were analysed with SPSS (an IBM Company, Chicago) in patients with IBM and AIDS.")
+    assert [e.text for e in doc.ents] == ["IBM", "AIDS"]
+
+
+def test_lexicon_ner_disease_ending_in_a_word_to_word_compound_is_no_mention(lexicon_nlp):
+    # PMC (CC BY): "ICBT in combination with short face-to-face consultations" was HP's Short face
+    doc = lexicon_nlp("ICBT with short face-to-face consultations helped patients with a short face.")
+    assert [e.text for e in doc.ents] == ["short face"]
+    assert doc.ents[0].start_char == doc.text.index("a short face") + 2
+
+
 def test_lexicon_ner_organization_name_needs_title_case_and_a_capitalized_head():
     from pipeline.nlp.lexicon_ner import in_proper_name
 

@@ -548,3 +548,46 @@ def test_nlp_trained_ner_model_disease_span_cut_before_its_noun_is_dropped(lexic
     recognizer = TrainedRecognizer(stand_in_model(spans), load_lexicon())
     assert [t.text for t in lexicon_nlp(text)][8:12] == ["in", "anti", "-", "fibrotic"]
     assert model_mentions(recognizer, lexicon_nlp(text)) == ["quibbleosis", "feeling nauseous"]
+
+
+def test_nlp_trained_ner_species_after_an_abbreviated_genus_is_no_drug(lexicon_nlp):
+    # PMC (CC BY): "groups of bacteria (e.g. C. coccoides) that were responsible for the production of butyrate"
+    text = "Groups of bacteria (e.g. C. coccoides) and zorvantinib were counted."
+    spans = [("coccoides", "DRUG"), ("zorvantinib", "DRUG")]
+    recognizer = TrainedRecognizer(stand_in_model(spans), load_lexicon())
+    assert model_mentions(recognizer, lexicon_nlp(text)) == ["zorvantinib"]
+
+
+def test_nlp_trained_ner_acronym_a_study_word_follows_names_the_study_everywhere(lexicon_nlp):
+    # PMC (CC BY): "The present study which acronyms is NUTRAOLEUM, ..." and "The NUTRAOLEUM study has been designed"
+    # and "In the SCarlet RoAD trial, we assessed the efficacy and safety of gantenerumab"
+    text = ("The study acronym is QUIBBLE, with ZORV. The QUIBBLE study gave ZORV to 40 patients. "
+            "RoAD ended; the SCarlet RoAD trial did too.")
+    spans = [("QUIBBLE", "DISEASE"), ("ZORV", "DRUG"), ("RoAD", "DRUG")]
+    recognizer = TrainedRecognizer(stand_in_model(spans), load_lexicon(), study_words={"study", "trial"})
+    assert model_mentions(recognizer, lexicon_nlp(text)) == ["ZORV", "ZORV"]
+
+
+def test_nlp_trained_ner_acronyms_joined_by_a_hyphen_are_one_code(short_form_nlp):
+    # PMC (CC BY): "the regression discontinuity intention-to-treat (RD-ITT) effect"; "the experimental drug CXDT-HFG"
+    text = "The RD-ITT effect of CXDT-HFG and of QX-ZR was small; RD was not. Measure of Care (MOC) and MOC-SP."
+    spans = [("RD", "DISEASE"), ("HFG", "DRUG"), ("QX", "DRUG"), ("SP", "DRUG")]
+    recognizer = TrainedRecognizer(stand_in_model(spans), load_lexicon())
+    assert model_mentions(recognizer, short_form_nlp(text)) == ["CXDT-HFG", "QX-ZR", "RD"]
+
+
+def test_nlp_trained_ner_model_span_leaves_out_the_unit_letter_before_it(lexicon_nlp):
+    # PMC (CC BY): "standard solutions ... made by mixing ... of 250 mmol/L H2O2"; the model read "L zorvantinib"
+    text = "Solutions of 250 mmol/L zorvantinib were mixed."
+    recognizer = TrainedRecognizer(stand_in_model([("L zorvantinib", "DRUG")]), load_lexicon())
+    assert model_mentions(recognizer, lexicon_nlp(text)) == ["zorvantinib"]
+
+
+def test_nlp_trained_ner_disease_span_holding_an_analytes_short_form_is_no_disease(short_form_nlp):
+    # PMC (CC BY): "No significant changes in TG or HDL levels were observed" were an adverse event; a body part's
+    # short form stays ("gastrointestinal (GI) disturbances such as diarrhea, flatulence")
+    text = ("Serum triglycerides (TG) fell. No changes in TG were seen. Gastrointestinal (GI) disturbances occurred, "
+            "and GI quibbleosis.")
+    spans = [("changes in TG", "DISEASE"), ("GI quibbleosis", "DISEASE")]
+    recognizer = TrainedRecognizer(stand_in_model(spans), load_lexicon(), analytes=AnalytePhrases.load())
+    assert model_mentions(recognizer, short_form_nlp(text)) == ["GI quibbleosis"]

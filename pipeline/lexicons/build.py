@@ -848,6 +848,7 @@ def assemble(concepts: list[Concept], stops: StopLists, report: Report,
         else:
             report.drop(concept.label, "concept_without_terms", concept.name)
     _add_disease_plurals(entries, prefixes, kept_concepts, report)
+    _add_abbreviated_genus_keys(entries, prefixes, kept_concepts, stops.microbe_genera, report)
     entries, prefixes = _spelled_keys(entries, prefixes, report)
     spelled_cut: dict[str, bool] = {}
     for key, is_cut in cut.items():
@@ -922,6 +923,33 @@ def _add_disease_plurals(entries: dict, prefixes: set[str], concepts: list[Conce
     for key, index in added.items():
         entries[key] = [(index, None)]
     report.counts["DISEASE"]["plural_keys_added"] = len(added)
+
+
+def abbreviated_genus(text: str, genera: frozenset[str]) -> str | None:
+    """A disease name that opens with a microbe's genus and species, its genus cut to the initial ("Clostridium
+    difficile infection" -> "C. difficile infection"), as reports write it after its first use; else None."""
+    genus, _, rest = text.partition(" ")
+    species = rest.split(" ", 1)[0]
+    if not (genus.istitle() and genus.lower() in genera and species.isalpha() and species.islower()):
+        return None
+    return f"{genus[0]}. {rest}"
+
+
+def _add_abbreviated_genus_keys(entries: dict, prefixes: set[str], concepts: list[Concept], genera: frozenset[str],
+                                report: Report) -> None:
+    """The key of each disease term that opens with a genus and species (`abbreviated_genus`), with the concepts of
+    the full name's key, where no term has that key already: "C. difficile infection", "E. coli infections"."""
+    added: dict[str, list[tuple[int, str | None]]] = {}
+    for key, values in list(entries.items()):
+        texts = [text for index, _rule in values if concepts[index].label == "DISEASE"
+                 for text, _origin in concepts[index].terms if fold(text) == key]
+        for text in texts:
+            if (short := abbreviated_genus(text, genera)) is not None and fold(short) not in entries:
+                added.setdefault(fold(short), list(values))
+                prefixes.update(prefix_keys(short))
+                break
+    entries.update(added)
+    report.counts["DISEASE"]["abbreviated_genus_keys_added"] = len(added)
 
 
 def _spelled_keys(entries: dict, prefixes: set[str], report: Report) -> tuple[dict, set[str]]:

@@ -6,8 +6,9 @@ output, `doc._.abbreviations`, as the detector does: every occurrence of the sho
 `Span._.long_form` the glossary's long form; so the components after it treat "CP" as crude protein everywhere
 (no drug), as they would after "crude protein (CP)". An entry is a short form with at least two capitals or a
 capital and a digit, a colon, comma or equals sign, and a long form whose first letter is the short form's; a
-glossary is at least `min_entries` entries in a row, joined by semicolons. A short form the detector defined
-already keeps the detector's definitions.
+glossary is at least `min_entries` entries in a row, joined by semicolons. A definition in apposition inside
+brackets ("(resistant starches, RS)") is one entry on its own, when the initials of the words before the comma spell
+the short form. A short form the detector defined already keeps the detector's definitions.
 """
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ _SHORT_AND_LONG = r"(?P<short>[A-Za-z0-9][\w/-]{0,9})\s*[:,=]\s+(?P<long>[^;:=\n
 _WHOLE_ENTRY = re.compile(rf"\s*{_SHORT_AND_LONG}\.?\s*")
 _LAST_ENTRY = re.compile(rf"\s*{_SHORT_AND_LONG}\s*(?=\.\s|\.$|$)")
 _FIRST_ENTRY = re.compile(rf"(?:^|(?<=[.:]\s)|(?<=\s))(?=\S){_SHORT_AND_LONG}\s*$")
+# "(resistant starches, RS)": the words of the bracket before ", SHORT)", whose last ones the short form abbreviates
+_APPOSITION = re.compile(r"\((?P<words>[^()\[\];,\n]{3,80}), (?P<short>[A-Z][A-Z0-9]{1,7})\)")
 _PIECES = re.compile(r"[^;\n]+")
 _LINES = re.compile(r"[^\n]+")
 
@@ -39,12 +42,12 @@ class GlossaryReader:
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text  # `doc.text` walks every token: read it once
-        if not Doc.has_extension("abbreviations") or ";" not in text:
+        if not Doc.has_extension("abbreviations") or (";" not in text and "(" not in text):
             return doc
         abbreviations = list(doc._.abbreviations or [])
         defined = {short.text for short in abbreviations}
         glossary: dict[str, Span] = {}
-        for short, long_form in self.entries(doc, text):
+        for short, long_form in (*self.entries(doc, text), *appositions(doc, text)):
             if short not in defined:
                 glossary.setdefault(short, long_form)
         if not glossary:
@@ -63,6 +66,8 @@ class GlossaryReader:
         a line between semicolons, a run opening at the end of a piece and closing at the start of one. `text` is
         `doc.text`, when the caller has read it."""
         text = doc.text if text is None else text
+        if ";" not in text:
+            return
         for line in _LINES.finditer(text):
             if ";" not in line.group():
                 continue
@@ -94,3 +99,23 @@ class GlossaryReader:
             long_form = doc.char_span(match.start("long"), match.end("long"), alignment_mode="contract")
             if long_form is not None and len(long_form):
                 yield match["short"], long_form
+
+
+def appositions(doc: Doc, text: str) -> Iterator[tuple[str, Span]]:
+    """(short form, long form span) of each definition in apposition inside brackets: "(resistant starches, RS)",
+    "(e.g. body mass index, BMI)"; the long form is the last words before the comma, one per letter of the short
+    form, their initials spelling it."""
+    for match in _APPOSITION.finditer(text):
+        short = match["short"]
+        letters = [c.lower() for c in short if c.isalpha()]
+        words = list(re.finditer(r"[^\W\d_][\w'-]*", text[match.start("words") : match.end("words")]))
+        if len(letters) < 2 or len(words) < len(letters):
+            continue
+        long_words = words[-len(letters):]
+        if [word.group()[0].lower() for word in long_words] != letters:
+            continue
+        offset = match.start("words")
+        long_form = doc.char_span(offset + long_words[0].start(), offset + long_words[-1].end(),
+                                  alignment_mode="contract")
+        if long_form is not None and len(long_form):
+            yield short, long_form

@@ -62,8 +62,15 @@ def _add_trialgraph_rules(tokenizer: Tokenizer) -> None:
     # "lopinavir/ritonavir", "urticaria/angioedema": each word names its own mention
     # and "400/100 mg", "300mg/100mg": each amount of a fixed-dose combination is its drug's own dose
     split_slash = r"(?<=[^\W_])/(?=[^\W\d_])|(?<=[^\W_])/(?=\d)"
+    # "scar,7 fibrosis,8": a reference number glued to a word by its comma is no part of the word (SCAR7 is an
+    # ataxia); a chemical's locants keep theirs ("2,4-dinitrophenol", "N,N-dimethyl")
+    split_citation_comma = r"(?<=[^\W\d_]{2}),(?=\d)"
+    # "Table 1Fatty acid profiles", "Figure 4Box and whisker plots": a caption's number glued to its first word
+    split_caption_number = r"(?<=^\d)(?=[A-Z][a-z]{2})|(?<=^\d\d)(?=[A-Z][a-z]{2})"
     tokenizer.infix_finditer = re.compile(
-        f"{split_suffix}|{split_word_hyphen}|{split_regimen_plus}|{split_slash}|{tokenizer.infix_finditer.__self__.pattern}"
+        f"{split_suffix}|{split_word_hyphen}|{split_regimen_plus}|{split_slash}|{split_citation_comma}|"
+        f"{split_caption_number}|"
+        f"{tokenizer.infix_finditer.__self__.pattern}"
     ).finditer
     # (a prefix is found by `search`: each rule is anchored at the start, as spaCy's own are)
     tokenizer.prefix_search = re.compile(

@@ -272,9 +272,10 @@ class LexiconRecognizer(DataFilesComponent):
         return [curie] if curie else []
 
     def _without_compound_modifiers(self, doc: Doc, found: dict[tuple[int, int], Concept]) -> dict[tuple[int, int], Concept]:
-        """Drops DRUG matches glued by a hyphen to a following word that is neither a listed suffix nor a match, and
+        """Drops DRUG matches glued by a hyphen to a following word that is neither a listed suffix nor a match,
         disease acronyms glued so to a word with a capital letter: "SARS" of "SARS-CoV-2" (the virus) is no severe
-        acute respiratory syndrome; "HIV-1" and "HIV-positive" stay."""
+        acute respiratory syndrome ("HIV-1" and "HIV-positive" stay), and disease matches ending in the first word of
+        a compound of a word, a function word and a word ("short face" of "short face-to-face consultations")."""
         starts = {start for start, _ in found}
         kept = {}
         for (start, end), concept in found.items():
@@ -286,6 +287,9 @@ class LexiconRecognizer(DataFilesComponent):
             if (concept.label == "DISEASE" and glued and end + 1 not in starts and end - start == 1
                     and acronym(doc[start].text) and after.text[:1].isalpha()
                     and any(ch.isupper() for ch in after.text)):
+                continue
+            if (concept.label == "DISEASE" and glued and end + 2 < len(doc) and not after.whitespace_
+                    and doc[end + 2].text == "-" and self.lexicon.is_function_word(after.text)):
                 continue
             kept[(start, end)] = concept
         return kept
@@ -481,9 +485,11 @@ def in_proper_name(words: Sequence[str] | Doc, start: int, end: int, heads: froz
     instrument_words.txt) ends the Title Case name they open or stand in ("Cystic Fibrosis Foundation", "Beck
     Depression Inventory", "Hospital Anxiety and Depression Scale", "Unified Parkinson's Disease Rating Scale"), or
     opens the Title Case name they end ("Department of Infectious Diseases", "Special Programme for Research and
-    Training in Tropical Diseases"). An all-capitals heading ("WARNING: NEPHROGENIC SYSTEMIC FIBROSIS") is none."""
+    Training in Tropical Diseases"). One acronym opens such a name too ("IBM Company", "MTM Chemical Co."), but an
+    all-capitals heading ("WARNING: NEPHROGENIC SYSTEMIC FIBROSIS") is none."""
     name = [str(w) for w in words[start:end] if str(w)[:1].isalpha()]
-    if not name or not all(w[0].isupper() for w in name) or all(w.isupper() for w in name):
+    if (not name or not all(w[0].isupper() for w in name)
+            or (all(w.isupper() for w in name) and not (len(name) == 1 and acronym(name[0])))):
         return False
     for i in range(end, min(len(words), end + _HEAD_REACH)):
         word = str(words[i])

@@ -15,7 +15,11 @@ with vectors and packaged without them (models/ner/model) reads them from models
 - a DRUG or DISEASE match the model does not overlap is kept if its label is in `keep_lexicon`;
   other lexicon labels are kept;
 - a short form the document defines for a model span's long form is that mention wherever it occurs;
-- a model span loses the function words at its ends ("acute and" -> "acute") and a bracket opening at its end;
+- a model span loses the function words at its ends ("acute and" -> "acute"), a bracket opening at its end and the
+  letter of a unit at its start ("L uric acid" of "mmol/L uric acid");
+- a model DRUG span without identifiers that is one acronym joined by hyphens to others is the whole code
+  ("CXDT-HFG"), where no lexicon match or other model span holds the other parts, and no drug where a short form
+  defined as something else is one ("SP" of "MPOC-SP");
 - a model DISEASE span that is one disease adjective takes in a generic event word after it ("teratogenic
   effects"), its concept span the adjective;
 - a model span inside a lab-analyte phrase ("aspartate transaminase") is dropped, as the lexicon does,
@@ -25,7 +29,10 @@ with vectors and packaged without them (models/ner/model) reads them from models
   undefined DRUG acronym that clinical-trial prose defines, never as a drug ("FDR": `Lexicon.non_drug_short_forms`),
   a DRUG span without identifiers that is a numbered label of a series the document numbers ("P03" of P01-P04), a
   DISEASE span that is a gene symbol ("BRCA1") the lexicon does not list as a disease, and one without identifiers
-  whose head word ends no disease name and ends unlike them ("downward trend": `Lexicon.disease_head_words`).
+  whose head word ends no disease name and ends unlike them ("downward trend": `Lexicon.disease_head_words`), a
+  longer DISEASE span that holds a short form defined as an analyte or an instrument ("changes in TG"), a span without
+  identifiers that is an acronym a study word follows somewhere in the document ("the NUTRAOLEUM study"), a species
+  after its genus ("C. coccoides") and a DISEASE acronym joined by a hyphen to another ("RD" of "RD-ITT").
 The context component then turns DISEASE into ADVERSE_EVENT or CONDITION, for both sources alike.
 """
 from __future__ import annotations
@@ -69,6 +76,7 @@ from pipeline.resources import model_path, numbered_rules_tsv, read_word_list
 SOURCE = "model"
 DEFAULT_MODEL_DIR = "ner/model"
 MICROBE_GENERA = "lexicons/curated/microbe_genera.txt"
+STUDY_WORDS = "rules/study_words.txt"
 PERSON_TITLES = "rules/person_titles.txt"
 CONTRIBUTION_VERBS = "rules/contribution_verbs.txt"
 DEFAULT_VECTORS_DIR = "vectors"  # the table of `trialgraph train vectors` (a spaCy pipeline folder)
@@ -143,6 +151,56 @@ def _numbered_series(doc: Doc) -> frozenset[str]:
         if (label := NUMBERED_LABEL.fullmatch(token.text)) is not None:
             numbers.setdefault(label.group(1), set()).add(int(label.group(2)))
     return frozenset(prefix for prefix, seen in numbers.items() if len(seen) >= _SERIES_LENGTH)
+
+
+def _named_studies(doc: Doc, study_words: frozenset[str]) -> frozenset[str]:
+    """The words of two capitals or more that end before a study word somewhere in `doc`, and those of the same kind
+    right before them: "NUTRAOLEUM" of "The NUTRAOLEUM study", "SCarlet" and "RoAD" of "the SCarlet RoAD trial"."""
+    names: set[str] = set()
+    for token in doc[1:]:
+        if token.lower_ not in study_words:
+            continue
+        i = token.i - 1
+        while i >= 0 and doc[i].is_alpha and sum(c.isupper() for c in doc[i].text) >= 2:
+            names.add(doc[i].text)
+            i -= 1
+    return frozenset(names)
+
+
+def _ends_a_unit(doc: Doc, i: int) -> bool:
+    """Whether token `i` is one letter glued after a slash that follows a word: the "L" of "mmol/L", "U/L"."""
+    return (len(doc[i].text) == 1 and doc[i].is_alpha and i >= 2 and doc[i - 1].text == "/"
+            and not doc[i - 1].whitespace_ and not doc[i - 2].whitespace_ and doc[i - 2].is_alpha)
+
+
+def _joins_acronyms(doc: Doc, hyphen: int) -> bool:
+    """Whether token `hyphen` is a hyphen between two acronyms of at most `_ACRONYM_MAX_LETTERS` characters, without
+    spaces ("RD-ITT", "CXDT-HFG"; not the heading's "POST-PRANDIAL")."""
+    return (0 < hyphen < len(doc) - 1 and doc[hyphen].text == "-" and not doc[hyphen - 1].whitespace_
+            and not doc[hyphen].whitespace_
+            and all(acronym(word) and len(word) <= _ACRONYM_MAX_LETTERS
+                    for word in (doc[hyphen - 1].text, doc[hyphen + 1].text)))
+
+
+def _glued_to_an_acronym(doc: Doc, i: int) -> bool:
+    """Whether token `i`, an acronym, and another acronym are one code joined by a hyphen: "RD" of "RD-ITT"
+    (regression discontinuity intention-to-treat), "PD" of "PD-L1"."""
+    return _joins_acronyms(doc, i + 1) or _joins_acronyms(doc, i - 1)
+
+
+def _whole_code(span: Span) -> Span:
+    """A DRUG span of one acronym widened to the acronyms that hyphens join it to: "HFG" of the herbal medicine
+    "CXDT-HFG", "HAM" of "HAM-RS2" (high-amylose maize resistant starch type 2). Other spans as they are; `_merge`
+    widens only a model drug without identifiers that it keeps, into parts that no lexicon match or other model span
+    holds ("DXR-CM": doxorubicin cardiomyopathy), and drops one joined to a foreign short form ("MPOC-SP")."""
+    if span.label_ != "DRUG" or len(span) != 1 or not _glued_to_an_acronym(span.doc, span.start):
+        return span
+    start, end = span.start, span.end
+    while _joins_acronyms(span.doc, start - 1):
+        start -= 2
+    while _joins_acronyms(span.doc, end):
+        end += 2
+    return Span(span.doc, start, end, label=span.label)
 
 
 _AUTHORS_GROUP = frozenset({"colleagues", "coworkers", "co-workers", "collaborators", "associates"})
@@ -256,6 +314,7 @@ class TrainedRecognizer(DataFilesComponent):
         effect_verbs: EffectVerbs | None = None,
         organization_heads: Iterable[str] = (),
         microbe_genera: Iterable[str] = (),
+        study_words: Iterable[str] = (),
         *,
         model_dir: str | Path | None = None,
         lexicon_dir: str | None = None,
@@ -280,6 +339,7 @@ class TrainedRecognizer(DataFilesComponent):
             self.person_titles, self.instrument_words = frozenset(person_titles), frozenset(instrument_words)
             self.name_heads = frozenset(organization_heads) | self.instrument_words
             self.microbe_genera = frozenset(microbe_genera)
+            self.study_words = frozenset(study_words)
             self.contribution_verbs = frozenset(contribution_verbs)
             self.intervention_words = frozenset(intervention_words)
             self.addresses = addresses or AddressFinder({})
@@ -294,7 +354,7 @@ class TrainedRecognizer(DataFilesComponent):
                                "person_titles.txt": PERSON_TITLES, "instrument_words.txt": INSTRUMENT_WORDS,
                                "contribution_verbs.txt": CONTRIBUTION_VERBS,
                                "intervention_words.txt": INTERVENTION_WORDS, "places.tsv": PLACES,
-                               "microbe_genera.txt": MICROBE_GENERA,
+                               "microbe_genera.txt": MICROBE_GENERA, "study_words.txt": STUDY_WORDS,
                                "effect_verbs.tsv": EFFECT_VERBS,
                                **{f"rules/{name}": f"{RULES_DIR}/{name}" for name in DRUG_QUALIFIER_FILES}}
 
@@ -315,6 +375,7 @@ class TrainedRecognizer(DataFilesComponent):
         self.addresses = AddressFinder.load(self.data_path("places.tsv"))
         self.effect_verbs = EffectVerbs.load(self.data_path("effect_verbs.tsv"))
         self.microbe_genera = read_word_list(self.data_path("microbe_genera.txt"))
+        self.study_words = read_word_list(self.data_path("study_words.txt"))
 
     def _use_model(self, model: Language) -> None:
         self.model = model
@@ -387,18 +448,22 @@ class TrainedRecognizer(DataFilesComponent):
         defined_here = {short.text for short, _ in definitions(doc)}
         # a short form no long form of which holds a drug or disease names something else ("mean arterial pressure")
         foreign = frozenset(short for short in defined_here if not defined_as.get(short, frozenset()) & TERM_LABELS)
-        foreign |= instrument_short_forms(doc, self.instrument_words)
-        foreign |= analyte_short_forms(doc, self.analytes.around)
+        measures = instrument_short_forms(doc, self.instrument_words) | analyte_short_forms(doc, self.analytes.around)
+        foreign |= measures
         foreign |= {f"{short}s" for short in foreign if acronym(short)}  # "ASHAs" of "Health Activist (ASHA)"
         foreign |= {short[:-1] for short in foreign if short.endswith("s") and acronym(short[:-1])}  # "TAC" of "(TACs)"
         series = _numbered_series(doc)
+        studies = _named_studies(doc, self.study_words)
         address = self.addresses.parts([token.text for token in doc])
         trimmed = filter(None, map(self._without_edge_function_words, predicted))
         spans = [self._with_event_head(span) for span in trimmed]
+        model_tokens = Counter(i for span, _ in spans for i in range(span.start, span.end))
         widened = {(span.start, span.end) for span, with_head in spans if with_head}
         for found, _ in spans:
             text = found.text
             if (text in self.stop_terms or text in foreign or COMPARISON.search(text)
+                    or (found.label_ == "DISEASE" and len(found) > 1  # "changes in TG" of "triglycerides (TG)"
+                        and any(token.text in measures for token in found))
                     or self.analytes.around(doc, found.start, found.end) or self._lists_analytes(found)
                     or self._names_something_else(doc, found)
                     or (text in defined_as and not defined_as[text] & set(_COMPATIBLE[found.label_]))
@@ -431,15 +496,16 @@ class TrainedRecognizer(DataFilesComponent):
                 if (found.label_ == "DRUG" and not span._.norm and len(span) == 1
                         and (label := NUMBERED_LABEL.fullmatch(text)) and label.group(1) in series):
                     continue  # "P03" of participants "P01" ... "P04"
+                if not span._.norm and len(span) == 1 and (text in studies or (
+                        found.label_ == "DISEASE" and _glued_to_an_acronym(doc, found.start))):
+                    continue  # "NUTRAOLEUM" of "the NUTRAOLEUM study"; the disease "RD" of "RD-ITT"
                 if found.label_ == "DISEASE" and not span._.norm and len(span) == 1 and self._common_non_disease(span):
                     continue  # "increase", "feeling"; "Palo Alto, California"
                 if (found.label_ == "DISEASE" and not span._.norm and found.end < len(doc)
                         and doc[found.end].lower_ in self.intervention_words):
                     continue  # "cognitive behavioural therapy", "occupational therapy": an intervention's name
-                if (found.label_ == "DISEASE" and not span._.norm and len(span) == 1 and found.start > 0
-                        and span[0].is_lower and doc[found.start - 1].lower_ in self.microbe_genera
-                        and doc[found.start - 1].is_title):
-                    continue  # "aeruginosa" of "Pseudomonas aeruginosa": a species' name, no disease
+                if not span._.norm and len(span) == 1 and self._species_epithet(doc, found.start):
+                    continue  # "aeruginosa" of "Pseudomonas aeruginosa", "coccoides" of "C. coccoides": a species
                 if found.label_ == "DISEASE" and not span._.norm and self._cut_before_its_noun(span):
                     continue  # "loss of peritubular" (capillaries), "decrease in anti-fibrotic" (factors)
                 if found.label_ == "DISEASE" and not span._.norm and not self._ends_like_a_disease(span):
@@ -450,8 +516,14 @@ class TrainedRecognizer(DataFilesComponent):
                     continue  # "increases the level of pain", "reduces DLPFC": an effect stated, no disease
                 if (found.start, found.end) in widened and span._.concept_span is None:
                     span._.concept_span = (found.start_char, found[0].idx + len(found[0]))  # "teratogenic"
+                if found.label_ == "DRUG" and not span._.norm and (code := _whole_code(span)) is not span:
+                    parts = [i for i in range(code.start, code.end) if i != found.start]
+                    if any(doc[i].text in foreign for i in parts):
+                        continue  # "SP" of "MPOC-SP", after "Measure of Processes of Care (MPOC)"
+                    if not any(owner.get(i) or model_tokens[i] for i in parts):
+                        span = self._model_span(doc, code.start, code.end, found.label_, [])  # "CXDT-HFG"
                 kept.append(span)
-                taken.update(range(found.start, found.end))
+                taken.update(range(span.start, span.end))
         for ent in existing:
             if taken.intersection(range(ent.start, ent.end)) or (
                     ent.label_ in _NAME_LABELS and address.places.intersection(range(ent.start, ent.end))):
@@ -540,6 +612,20 @@ class TrainedRecognizer(DataFilesComponent):
             return True
         return self.lexicon.preferred_term(span.text) is not None
 
+    def _species_epithet(self, doc: Doc, i: int) -> bool:
+        """Whether token `i`, in lower case, follows a genus: one of `microbe_genera` capitalized ("Pseudomonas
+        aeruginosa") or a capital letter and a period ("C. coccoides", "F. prausnitzii")."""
+        before = i - 1
+        while before >= 0 and doc[before].is_space:  # "C.\ncoccoides": a line end between them
+            before -= 1
+        if before < 0 or not doc[i].is_lower:
+            return False
+        genus = doc[before].text
+        if genus == "." and before > 0 and not doc[before - 1].whitespace_:
+            genus = doc[before - 1].text + "."  # the sentence splitter parts a period that may end a sentence
+        return ((genus.istitle() and genus.lower() in self.microbe_genera)
+                or (len(genus) == 2 and genus[0].isupper() and genus[1] == "."))
+
     def _cut_before_its_noun(self, span: Span) -> bool:
         """Whether a span whose head has a preposition after it ends with an adjective whose noun, a lower-case
         word that is no function word, follows it outside the span: "loss of peritubular" of "loss of peritubular
@@ -583,12 +669,13 @@ class TrainedRecognizer(DataFilesComponent):
 
     def _without_edge_function_words(self, span: Span) -> Span | None:
         """`span` without the function words at its ends ("acute and", "relapse of the"), without a bracket that
-        opens at its end or closes at its start ("decrease in prostate-specific antigen ("), and, for a disease, without
+        opens at its end or closes at its start ("decrease in prostate-specific antigen ("), without the letter of a
+        unit at its start ("L uric acid" of "250 mmol/L uric acid"), and, for a disease, without
         a change's participle after what is no laboratory value ("UTIs decreased"; "Bicarbonate decreased" stays); None
         if nothing is left."""
         start, end = span.start, span.end
         while start < end and (self.lexicon.is_function_word(span.doc[start].text)
-                               or span.doc[start].text in _CLOSING_BRACKETS):
+                               or span.doc[start].text in _CLOSING_BRACKETS or _ends_a_unit(span.doc, start)):
             start += 1
         while end > start and (self.lexicon.is_function_word(span.doc[end - 1].text)
                                or span.doc[end - 1].text in _OPENING_BRACKETS):

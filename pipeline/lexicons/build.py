@@ -45,7 +45,7 @@ ZIPF_LIMIT_SYNONYM = 4.0  # other synonyms
 ZIPF_LIMIT_BRAND_OR_CODE = 3.0  # FDA brand and code names, and short keys of caseless sources
 # A trained-model drug span that is one of these words and has no identifier names no drug ("curtain", "engine",
 # "canine": `Lexicon.common_words`, read by pipeline/nlp/trained_ner.py).
-ZIPF_LIMIT_MODEL_SPAN = 3.0
+ZIPF_LIMIT_MODEL_SPAN = 2.5
 COMMON_WORDS_LISTED = 200_000  # wordfreq's most frequent English words searched for them
 WORD_PARTS_FILE = "word_parts.txt"  # curated/: word parts the matcher joins to the next token ("hyper stimulation")
 AMBIGUOUS_ACRONYM_CONCEPTS = 3  # a short disease acronym naming this many concepts is dropped

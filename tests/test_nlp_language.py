@@ -42,6 +42,15 @@ def test_nlp_language_tokenizer_splits_a_captions_number_from_its_first_word(tok
         "Table", "1", "Fatty", "acid", ";", "Figure", "12", "Box", ";", "IL-2Ralpha", ",", "2Fe-2S", ",", "5HT3"]
 
 
+def test_nlp_language_tokenizer_splits_a_tables_numbers_from_the_word_before(tokenizer_nlp):
+    # PMC (CC BY): a table's cells run together, "History of depression5431.32−0.67", "Min, max−12.50"
+    assert [t.text for t in tokenizer_nlp.make_doc("depression5431.32−0.67 max−12.50 tca0.91 hba1c beta2 covid19")] == [
+        "depression", "5431.32−0.67", "max", "−12.50", "tca", "0.91", "hba1c", "beta2", "covid19"]
+    # and a row's bullet, and a reference number glued after a sentence's period ("insulin resistance.1")
+    assert [t.text for t in tokenizer_nlp.make_doc("•Nocturia2.06 ◦Urgency resistance.1 Pathophysiology")] == [
+        "•", "Nocturia", "2.06", "◦", "Urgency", "resistance", ".1", "Pathophysiology"]
+
+
 def test_nlp_language_tokenizer_reads_no_emoticons_in_brackets(tokenizer_nlp):
     # full-text trial report PMC4486927: "risk difference (RD): 10.9%", where "):" was one token (an emoticon)
     assert [t.text for t in tokenizer_nlp.make_doc("risk difference (RD): 10.9%")] == [

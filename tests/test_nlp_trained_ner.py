@@ -591,3 +591,11 @@ def test_nlp_trained_ner_disease_span_holding_an_analytes_short_form_is_no_disea
     spans = [("changes in TG", "DISEASE"), ("GI quibbleosis", "DISEASE")]
     recognizer = TrainedRecognizer(stand_in_model(spans), load_lexicon(), analytes=AnalytePhrases.load())
     assert model_mentions(recognizer, short_form_nlp(text)) == ["GI quibbleosis"]
+
+
+def test_nlp_trained_ner_disease_span_ending_with_an_instrument_word_is_no_disease(lexicon_nlp):
+    # PMC (CC BY): "the Arrowhead agility test" was an adverse event
+    text = "Agility was measured by the Arrowhead agility test; quibbleosis occurred."
+    spans = [("Arrowhead agility test", "DISEASE"), ("quibbleosis", "DISEASE")]
+    recognizer = TrainedRecognizer(stand_in_model(spans), load_lexicon(), instrument_words={"test", "scale"})
+    assert model_mentions(recognizer, lexicon_nlp(text)) == ["quibbleosis"]

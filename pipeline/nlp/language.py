@@ -67,14 +67,19 @@ def _add_trialgraph_rules(tokenizer: Tokenizer) -> None:
     split_citation_comma = r"(?<=[^\W\d_]{2}),(?=\d)"
     # "Table 1Fatty acid profiles", "Figure 4Box and whisker plots": a caption's number glued to its first word
     split_caption_number = r"(?<=^\d)(?=[A-Z][a-z]{2})|(?<=^\d\d)(?=[A-Z][a-z]{2})"
+    # a table's cells run together in extracted text: "History of depression5431.32−0.67", "Min, max−12.50"; a
+    # number of one or two digits stays in its word ("beta2", "Healon5", "covid19")
+    split_table_number = r"(?<=[a-z]{3})(?=[−+]?(?:\d{3,}|\d*[.,]\d)[\d.,−+-]*$)"
     tokenizer.infix_finditer = re.compile(
         f"{split_suffix}|{split_word_hyphen}|{split_regimen_plus}|{split_slash}|{split_citation_comma}|"
-        f"{split_caption_number}|"
+        f"{split_caption_number}|{split_table_number}|"
         f"{tokenizer.infix_finditer.__self__.pattern}"
     ).finditer
     # (a prefix is found by `search`: each rule is anchored at the start, as spaCy's own are)
+    # and a list's bullet is no part of the item's first word ("•Nocturia" of a table's rows)
     tokenizer.prefix_search = re.compile(
-        rf"^\((?=[^()\s]{{2,12}}\)[+-][^\W\d_])|^\((?:[+-]|\+/-|±)\)-(?=[^\W\d_])|{tokenizer.prefix_search.__self__.pattern}"
+        rf"^\((?=[^()\s]{{2,12}}\)[+-][^\W\d_])|^\((?:[+-]|\+/-|±)\)-(?=[^\W\d_])|^[•◦▪‣]|"
+        rf"{tokenizer.prefix_search.__self__.pattern}"
     ).search
     # "digitalis- and ouabain-induced": the hyphen of a shared suffix leaves the word
     tokenizer.suffix_search = re.compile(

@@ -32,7 +32,8 @@ with vectors and packaged without them (models/ner/model) reads them from models
   whose head word ends no disease name and ends unlike them ("downward trend": `Lexicon.disease_head_words`), a
   longer DISEASE span that holds a short form defined as an analyte or an instrument ("changes in TG"), a span without
   identifiers that is an acronym a study word follows somewhere in the document ("the NUTRAOLEUM study"), a species
-  after its genus ("C. coccoides") and a DISEASE acronym joined by a hyphen to another ("RD" of "RD-ITT").
+  after its genus ("C. coccoides"), a DISEASE acronym joined by a hyphen to another ("RD" of "RD-ITT") and a
+  DISEASE span without identifiers that ends with an instrument word ("Arrowhead agility test").
 The context component then turns DISEASE into ADVERSE_EVENT or CONDITION, for both sources alike.
 """
 from __future__ import annotations
@@ -506,6 +507,9 @@ class TrainedRecognizer(DataFilesComponent):
                     continue  # "cognitive behavioural therapy", "occupational therapy": an intervention's name
                 if not span._.norm and len(span) == 1 and self._species_epithet(doc, found.start):
                     continue  # "aeruginosa" of "Pseudomonas aeruginosa", "coccoides" of "C. coccoides": a species
+                if (found.label_ == "DISEASE" and not span._.norm and len(span) > 1
+                        and span[-1].lower_ in self.instrument_words):
+                    continue  # "Arrowhead agility test", "fatigue severity score": a measure's name
                 if found.label_ == "DISEASE" and not span._.norm and self._cut_before_its_noun(span):
                     continue  # "loss of peritubular" (capillaries), "decrease in anti-fibrotic" (factors)
                 if found.label_ == "DISEASE" and not span._.norm and not self._ends_like_a_disease(span):

@@ -599,3 +599,12 @@ def test_nlp_trained_ner_disease_span_ending_with_an_instrument_word_is_no_disea
     spans = [("Arrowhead agility test", "DISEASE"), ("quibbleosis", "DISEASE")]
     recognizer = TrainedRecognizer(stand_in_model(spans), load_lexicon(), instrument_words={"test", "scale"})
     assert model_mentions(recognizer, lexicon_nlp(text)) == ["quibbleosis"]
+
+
+def test_nlp_trained_ner_primer_sequences_and_table_numbers_are_no_part_of_a_mention(lexicon_nlp):
+    # PMC (CC BY): a table of primer sequences ("AAGCGGCAACCAAATCTATG11360R") and of pathways
+    # ("Leishmania infection86312.70 %0.000"), read as a drug and as "infection86312.70"
+    text = "Primer AAGCGGCAACCAAATCTATG11360R was used. Quibbleosis infection86312.70 %0.000 was listed."
+    spans = [("AAGCGGCAACCAAATCTATG11360R", "DRUG"), ("Quibbleosis infection 86312.70", "DISEASE")]
+    recognizer = TrainedRecognizer(stand_in_model(spans), load_lexicon())
+    assert model_mentions(recognizer, lexicon_nlp(text)) == ["Quibbleosis infection"]

@@ -141,6 +141,8 @@ class EffectVerbs:
 
 
 _AUTHOR_YEAR = re.compile(r"(?:19|20)\d\d[a-z]?")
+_TABLE_NUMBER = re.compile(r"[−+]?(?:\d{3,}|\d*[.,]\d)[\d.,−+-]*")  # a table's cells run together: "86312.70"
+_NUCLEOTIDES = re.compile(r"[ACGTU]{12,}|[acgtu]{12,}")  # a primer's sequence: "AAGCGGCAACCAAATCTATG"
 _DATED_WORD = re.compile(r"(?:19|20)\d\d[–-][A-Z][a-z]+|[A-Z][a-z]+[–-](?:19|20)\d\d")  # "2008–March", "May-2010"
 
 
@@ -539,8 +541,8 @@ class TrainedRecognizer(DataFilesComponent):
 
     def _names_something_else(self, doc: Doc, span: Span) -> bool:
         """Whether a model span, by its characters or the words around it, names no drug or disease: it has no
-        letter ("14–16 h"), a degree sign ("stored at −80°C"), a trial registration number ("NCT01117285") or
-        another long number ("CT20100055"), a year among its words ("2008–March"), a software version ("v4.8"), an
+        letter ("14–16 h"), a degree sign ("stored at −80°C"), a primer's nucleotides ("AAGCGGCAACCAAATCTATG"), a
+        trial registration number ("NCT01117285") or another long number ("CT20100055"), a year among its words ("2008–March"), a software version ("v4.8"), an
         ampersand ("Johnson & Johnson", a company) or a bracket without its partner, or it ends inside a hyphenated word
         ("spread of post-"); a person's title is before it ("Dr. Joan Lappe"); it is a cited author
         ("Garcia-Alonso et al.", "(Zhang, 2017)", "the reviews of Li et al. [7] and Cochrane [8]") or part of
@@ -553,6 +555,7 @@ class TrainedRecognizer(DataFilesComponent):
         if text.lower() in self.lexicon.anatomy_and_food_names:
             return True
         if (not any(c.isalpha() for c in text) or "°" in text or REGISTRATION_ID.search(text) or NCT_ID.search(text)
+                or _NUCLEOTIDES.search(text)
                 or SOFTWARE_VERSION.fullmatch(text) or LONG_NUMBER.search(text) or "&" in text):
             return True
         if text.endswith("-"):
@@ -674,7 +677,8 @@ class TrainedRecognizer(DataFilesComponent):
     def _without_edge_function_words(self, span: Span) -> Span | None:
         """`span` without the function words at its ends ("acute and", "relapse of the"), without a bracket that
         opens at its end or closes at its start ("decrease in prostate-specific antigen ("), without the letter of a
-        unit at its start ("L uric acid" of "250 mmol/L uric acid"), and, for a disease, without
+        unit at its start ("L uric acid" of "250 mmol/L uric acid") or a table's number glued to its end
+        ("infection86312.70"), and, for a disease, without
         a change's participle after what is no laboratory value ("UTIs decreased"; "Bicarbonate decreased" stays); None
         if nothing is left."""
         start, end = span.start, span.end
@@ -682,7 +686,9 @@ class TrainedRecognizer(DataFilesComponent):
                                or span.doc[start].text in _CLOSING_BRACKETS or _ends_a_unit(span.doc, start)):
             start += 1
         while end > start and (self.lexicon.is_function_word(span.doc[end - 1].text)
-                               or span.doc[end - 1].text in _OPENING_BRACKETS):
+                               or span.doc[end - 1].text in _OPENING_BRACKETS
+                               or (end - 1 > start and _TABLE_NUMBER.fullmatch(span.doc[end - 1].text)
+                                   and not span.doc[end - 2].whitespace_)):
             end -= 1
         if (span.label_ == "DISEASE" and end - start > 1 and span.doc[end - 1].lower_ in self.effect_verbs.participles
                 and self.lexicon.preferred_term(span.doc[start:end].text) is None

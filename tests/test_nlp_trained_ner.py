@@ -269,9 +269,11 @@ def test_nlp_trained_ner_initials_opening_a_contributions_sentence_are_no_mentio
 
 def test_nlp_trained_ner_short_form_of_an_instrument_is_no_model_mention(short_form_nlp):
     # full-text trial report (PMC, CC BY): the index is a measure, the model read its short form as an event
+    # (here the model reads the index itself as a disease, so its end is a disease's but for the instrument word)
     text = "The mean apnea-hypopnea index (AHI) was 29.4. After surgery AHI fell, and quibbleosis was rare."
-    spans = [("AHI", "DISEASE"), ("quibbleosis", "DISEASE")]
-    for words, kept in (({"index"}, ["quibbleosis"]), (set(), ["AHI", "AHI", "quibbleosis"])):
+    spans = [("apnea - hypopnea index", "DISEASE"), ("AHI", "DISEASE"), ("quibbleosis", "DISEASE")]
+    for words, kept in (({"index"}, ["apnea-hypopnea index", "quibbleosis"]),
+                        (set(), ["apnea-hypopnea index", "AHI", "AHI", "quibbleosis"])):
         recognizer = TrainedRecognizer(stand_in_model(spans), load_lexicon(), instrument_words=words)
         assert model_mentions(recognizer, short_form_nlp(text)) == kept
 
@@ -608,3 +610,12 @@ def test_nlp_trained_ner_primer_sequences_and_table_numbers_are_no_part_of_a_men
     spans = [("AAGCGGCAACCAAATCTATG11360R", "DRUG"), ("Quibbleosis infection 86312.70", "DISEASE")]
     recognizer = TrainedRecognizer(stand_in_model(spans), load_lexicon())
     assert model_mentions(recognizer, lexicon_nlp(text)) == ["Quibbleosis infection"]
+
+
+def test_nlp_trained_ner_short_form_whose_long_form_ends_outside_a_disease_is_no_disease(short_form_nlp):
+    # PMC (CC BY): "ejection fraction (EF), stroke work (SW) and cardiac output (CO) were calculated"; SW was an
+    # adverse event, its long form holding the disease "stroke"
+    text = "Ejection fraction (EF) and stroke work (SW) were calculated. SW fell; quibbleosis (QBS) rose and QBS waned."
+    spans = [("SW", "DISEASE"), ("quibbleosis", "DISEASE")]
+    recognizer = TrainedRecognizer(stand_in_model(spans), load_lexicon())
+    assert model_mentions(recognizer, short_form_nlp(text)) == ["quibbleosis", "QBS", "QBS"]

@@ -57,14 +57,15 @@ def analyte_short_forms(doc: Doc, is_analyte: Callable[[Doc, int, int], bool]) -
                      if is_analyte(doc, long_form.end - 1, long_form.end))
 
 
-def long_form_labels(doc: Doc, mentions: Iterable[Span]) -> dict[str, frozenset[str]]:
+def long_form_labels(doc: Doc, mentions: Iterable[Span], *, ending: bool = False) -> dict[str, frozenset[str]]:
     """Short-form text -> the labels of the `mentions` that overlap its long forms: "high blood pressure (BP)"
-    makes BP's {"DISEASE"}, whatever a model reads BP as elsewhere."""
+    makes BP's {"DISEASE"}, whatever a model reads BP as elsewhere. `ending`: only the mentions that hold the long
+    form's last token, so "stroke work (SW)" and "ocular perfusion pressure (OPP)" name no disease."""
     owner = {i: mention.label_ for mention in mentions for i in range(mention.start, mention.end)}
     labels: dict[str, set[str]] = {}
     for short, long_form in definitions(doc):
-        labels.setdefault(short.text, set()).update(
-            owner[i] for i in range(long_form.start, long_form.end) if i in owner)
+        tokens = range(long_form.end - 1, long_form.end) if ending else range(long_form.start, long_form.end)
+        labels.setdefault(short.text, set()).update(owner[i] for i in tokens if i in owner)
     return {short: frozenset(found) for short, found in labels.items() if found}
 
 

@@ -448,9 +448,11 @@ class TrainedRecognizer(DataFilesComponent):
         agreed: set[tuple[int, int]] = set()
         taken: set[int] = set()
         defined_as = long_form_labels(doc, [*existing, *predicted])
+        ended_by = long_form_labels(doc, [*existing, *predicted], ending=True)
         defined_here = {short.text for short, _ in definitions(doc)}
-        # a short form no long form of which holds a drug or disease names something else ("mean arterial pressure")
-        foreign = frozenset(short for short in defined_here if not defined_as.get(short, frozenset()) & TERM_LABELS)
+        # a short form no long form of which ends with a drug or disease names something else ("mean arterial
+        # pressure", "stroke work (SW)")
+        foreign = frozenset(short for short in defined_here if not ended_by.get(short, frozenset()) & TERM_LABELS)
         measures = instrument_short_forms(doc, self.instrument_words) | analyte_short_forms(doc, self.analytes.around)
         foreign |= measures
         foreign |= {f"{short}s" for short in foreign if acronym(short)}  # "ASHAs" of "Health Activist (ASHA)"

@@ -31,7 +31,7 @@ with vectors and packaged without them (models/ner/model) reads them from models
   DISEASE span that is a gene symbol ("BRCA1") the lexicon does not list as a disease, and one without identifiers
   whose head word ends no disease name and ends unlike them ("downward trend": `Lexicon.disease_head_words`), a
   longer DISEASE span that holds a short form defined as an analyte or an instrument ("changes in TG"), a span without
-  identifiers that is an acronym a study word follows somewhere in the document ("the NUTRAOLEUM study"), a species
+  identifiers that is a word of capitals a study word follows somewhere in the document ("the NUTRAOLEUM study"), a species
   after its genus ("C. coccoides"), a DISEASE acronym joined by a hyphen to another ("RD" of "RD-ITT") and a
   DISEASE span without identifiers that ends with an instrument word ("Arrowhead agility test").
 The context component then turns DISEASE into ADVERSE_EVENT or CONDITION, for both sources alike.

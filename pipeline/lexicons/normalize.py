@@ -34,6 +34,10 @@ NAME_OPENING_ADJECTIVE = re.compile(r"[a-z]{4,}(?:ic|ive|al|ous|ing)")
 # an adjective that ends a model span before its noun ("loss of peritubular", "decrease in anti-fibrotic"):
 # pipeline/nlp/trained_ner.py
 ADJECTIVE_BEFORE_ITS_NOUN = re.compile(r"[a-z-]{3,}(?:ic|al|ar|ous|ive)")
+# a table's cells run together in extracted text ("depression5431.32−0.67", "infection86312.70"): a number of three
+# digits or more, or with a decimal point, and the numbers and signs after it. The tokenizer parts it from the word
+# before (pipeline/nlp/language.py); the trained NER drops it from a span's end (pipeline/nlp/trained_ner.py)
+TABLE_NUMBER = r"[−+]?(?:\d{3,}|\d*[.,]\d)[\d.,−+-]*"
 
 def surface(text: str) -> str:
     """Text with Unicode compatibility forms folded and Greek letters spelled out (case kept)."""

@@ -25,6 +25,7 @@ _LAST_ENTRY = re.compile(rf"\s*{_SHORT_AND_LONG}\s*(?=\.\s|\.$|$)")
 _FIRST_ENTRY = re.compile(rf"(?:^|(?<=[.:]\s)|(?<=\s))(?=\S){_SHORT_AND_LONG}\s*$")
 # "(resistant starches, RS)": the words of the bracket before ", SHORT)", whose last ones the short form abbreviates
 _APPOSITION = re.compile(r"\((?P<words>[^()\[\];,\n]{3,80}), (?P<short>[A-Z][A-Z0-9]{1,7})\)")
+_APPOSITION_WORD = re.compile(r"[^\W\d_][\w'-]*")
 _PIECES = re.compile(r"[^;\n]+")
 _LINES = re.compile(r"[^\n]+")
 
@@ -108,14 +109,12 @@ def appositions(doc: Doc, text: str) -> Iterator[tuple[str, Span]]:
     for match in _APPOSITION.finditer(text):
         short = match["short"]
         letters = [c.lower() for c in short if c.isalpha()]
-        words = list(re.finditer(r"[^\W\d_][\w'-]*", text[match.start("words") : match.end("words")]))
+        words = list(_APPOSITION_WORD.finditer(text, match.start("words"), match.end("words")))
         if len(letters) < 2 or len(words) < len(letters):
             continue
         long_words = words[-len(letters):]
         if [word.group()[0].lower() for word in long_words] != letters:
             continue
-        offset = match.start("words")
-        long_form = doc.char_span(offset + long_words[0].start(), offset + long_words[-1].end(),
-                                  alignment_mode="contract")
+        long_form = doc.char_span(long_words[0].start(), long_words[-1].end(), alignment_mode="contract")
         if long_form is not None and len(long_form):
             yield short, long_form

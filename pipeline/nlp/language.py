@@ -21,6 +21,7 @@ from thinc.api import Config
 import pipeline.nlp.extensions  # noqa: F401  (declares the ._ attributes)
 import scispacy.abbreviation  # noqa: F401  (registers the abbreviation_detector factory)
 from pipeline.document import Document
+from pipeline.lexicons.normalize import TABLE_NUMBER
 from pipeline.nlp.components import COMPONENTS, PIPELINE_CONFIG, TRAINED_COMPONENTS, version_of
 from pipeline.resources import model_path, read_word_list
 
@@ -69,7 +70,7 @@ def _add_trialgraph_rules(tokenizer: Tokenizer) -> None:
     split_caption_number = r"(?<=^\d)(?=[A-Z][a-z]{2})|(?<=^\d\d)(?=[A-Z][a-z]{2})"
     # a table's cells run together in extracted text: "History of depression5431.32−0.67", "Min, max−12.50"; a
     # number of one or two digits stays in its word ("beta2", "Healon5", "covid19")
-    split_table_number = r"(?<=[a-z]{3})(?=[−+]?(?:\d{3,}|\d*[.,]\d)[\d.,−+-]*$)"
+    split_table_number = rf"(?<=[a-z]{{3}})(?={TABLE_NUMBER}$)"
     tokenizer.infix_finditer = re.compile(
         f"{split_suffix}|{split_word_hyphen}|{split_regimen_plus}|{split_slash}|{split_citation_comma}|"
         f"{split_caption_number}|{split_table_number}|"

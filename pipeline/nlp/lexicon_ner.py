@@ -69,15 +69,20 @@ def _short_form_of_words(short: str) -> bool:
             and all(any(ch.isupper() or ch.isdigit() for ch in word) for word in words))
 
 
+def joined_by(doc: Doc, i: int, mark: str = "-") -> bool:
+    """Whether token `i` is `mark` written between two tokens without a space: the hyphens of "SARS-CoV-2" and
+    "I-CVI", the slash of "mmol/L"."""
+    return 0 < i < len(doc) - 1 and doc[i].text == mark and not doc[i - 1].whitespace_ and not doc[i].whitespace_
+
+
 def _part_of_a_longer_short_form(doc: Doc, start: int, end: int) -> bool:
     """Whether a one-word match is the end of a short form that a capital letter and a hyphen open, with no space
     between them, and that the lexicon does not know whole: "CVI" of "I-CVI" (item-level content validity index) is
     no cortical visual impairment. "T-ALL" and "B-CLL" are terms, matched whole before this is asked."""
-    if end - start != 1 or start < 2 or doc[start - 1].text != "-":
+    if end - start != 1 or not joined_by(doc, start - 1):
         return False
     letter = doc[start - 2]
     return (acronym(doc[start].text) and len(letter.text) == 1 and letter.text.isupper()
-            and not letter.whitespace_ and not doc[start - 1].whitespace_
             and (start < 3 or doc[start - 3].whitespace_ or not doc[start - 3].is_alpha))
 
 
@@ -279,8 +284,7 @@ class LexiconRecognizer(DataFilesComponent):
         starts = {start for start, _ in found}
         kept = {}
         for (start, end), concept in found.items():
-            hyphen = doc[end] if end + 1 < len(doc) else None
-            glued = hyphen is not None and hyphen.text == "-" and not doc[end - 1].whitespace_ and not hyphen.whitespace_
+            glued = joined_by(doc, end)
             after = doc[end + 1] if glued else None
             if concept.label == "DRUG" and glued and end + 1 not in starts and after.lower_ not in self.suffixes:
                 continue

@@ -60,7 +60,7 @@ from pipeline.document import NCT_ID, REGISTRATION_ID
 from pipeline.errors import ModelMissingError, RulesError
 from pipeline.lexicons import (GENERIC_EVENT_WORDS, LEXICON_ENTRY, Concept, GenericEventWords, Lexicon, lexicon_files,
                                load_lexicon)
-from pipeline.lexicons.normalize import ADJECTIVE_BEFORE_ITS_NOUN, fold, last_name_word
+from pipeline.lexicons.normalize import ADJECTIVE_BEFORE_ITS_NOUN, TABLE_NUMBER, fold, last_name_word
 from pipeline.lexicons.sources import STOP_TERMS, StopTerms
 from pipeline.nlp.abbreviations import (TERM_LABELS, analyte_short_forms, defined_short_forms, definitions,
                                         instrument_short_forms, long_form_labels)
@@ -70,7 +70,8 @@ from pipeline.nlp.data_files import DataFilesComponent
 from pipeline.nlp.doses import DRUG_QUALIFIER_FILES, RULES_DIR, DrugQualifiers
 from pipeline.nlp.extensions import copy_span
 from pipeline.nlp.lexicon_ner import (INSTRUMENT_WORDS, INTERVENTION_WORDS, ORGANIZATION_HEADS, PROTEIN_HEADS, acronym,
-                                      adjective_before_event_head, in_proper_name, names_a_protein, protein_heads)
+                                      adjective_before_event_head, in_proper_name, joined_by, names_a_protein,
+                                      protein_heads)
 from pipeline.nlp.vector_rows import CachedVectorRows
 from pipeline.resources import model_path, numbered_rules_tsv, read_word_list
 
@@ -141,7 +142,7 @@ class EffectVerbs:
 
 
 _AUTHOR_YEAR = re.compile(r"(?:19|20)\d\d[a-z]?")
-_TABLE_NUMBER = re.compile(r"[−+]?(?:\d{3,}|\d*[.,]\d)[\d.,−+-]*")  # a table's cells run together: "86312.70"
+_TABLE_NUMBER = re.compile(TABLE_NUMBER)  # a table's cells run together: "infection86312.70"
 _NUCLEOTIDES = re.compile(r"[ACGTU]{12,}|[acgtu]{12,}")  # a primer's sequence: "AAGCGGCAACCAAATCTATG"
 _DATED_WORD = re.compile(r"(?:19|20)\d\d[–-][A-Z][a-z]+|[A-Z][a-z]+[–-](?:19|20)\d\d")  # "2008–March", "May-2010"
 
@@ -172,17 +173,14 @@ def _named_studies(doc: Doc, study_words: frozenset[str]) -> frozenset[str]:
 
 def _ends_a_unit(doc: Doc, i: int) -> bool:
     """Whether token `i` is one letter glued after a slash that follows a word: the "L" of "mmol/L", "U/L"."""
-    return (len(doc[i].text) == 1 and doc[i].is_alpha and i >= 2 and doc[i - 1].text == "/"
-            and not doc[i - 1].whitespace_ and not doc[i - 2].whitespace_ and doc[i - 2].is_alpha)
+    return len(doc[i].text) == 1 and doc[i].is_alpha and joined_by(doc, i - 1, "/") and doc[i - 2].is_alpha
 
 
 def _joins_acronyms(doc: Doc, hyphen: int) -> bool:
     """Whether token `hyphen` is a hyphen between two acronyms of at most `_ACRONYM_MAX_LETTERS` characters, without
     spaces ("RD-ITT", "CXDT-HFG"; not the heading's "POST-PRANDIAL")."""
-    return (0 < hyphen < len(doc) - 1 and doc[hyphen].text == "-" and not doc[hyphen - 1].whitespace_
-            and not doc[hyphen].whitespace_
-            and all(acronym(word) and len(word) <= _ACRONYM_MAX_LETTERS
-                    for word in (doc[hyphen - 1].text, doc[hyphen + 1].text)))
+    return joined_by(doc, hyphen) and all(acronym(word) and len(word) <= _ACRONYM_MAX_LETTERS
+                                          for word in (doc[hyphen - 1].text, doc[hyphen + 1].text))
 
 
 def _glued_to_an_acronym(doc: Doc, i: int) -> bool:
@@ -462,7 +460,6 @@ class TrainedRecognizer(DataFilesComponent):
         address = self.addresses.parts([token.text for token in doc])
         trimmed = filter(None, map(self._without_edge_function_words, predicted))
         spans = [self._with_event_head(span) for span in trimmed]
-        model_tokens = Counter(i for span, _ in spans for i in range(span.start, span.end))
         widened = {(span.start, span.end) for span, with_head in spans if with_head}
         for found, _ in spans:
             text = found.text
@@ -528,7 +525,8 @@ class TrainedRecognizer(DataFilesComponent):
                     parts = [i for i in range(code.start, code.end) if i != found.start]
                     if any(doc[i].text in foreign for i in parts):
                         continue  # "SP" of "MPOC-SP", after "Measure of Processes of Care (MPOC)"
-                    if not any(owner.get(i) or model_tokens[i] for i in parts):
+                    others = [other for other, _ in spans if other is not found]
+                    if not any(owner.get(i) or any(other.start <= i < other.end for other in others) for i in parts):
                         span = self._model_span(doc, code.start, code.end, found.label_, [])  # "CXDT-HFG"
                 kept.append(span)
                 taken.update(range(span.start, span.end))
